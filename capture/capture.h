@@ -1,0 +1,139 @@
+/* Capture stage: frames from capture files (pcap, pcapng, either gzip-compressed,
+ * several merged in time order, or stdin) or from a live interface (libpcap).
+ *
+ * Ownership: a struct sw_frame returned by sw_capture_next() borrows its bytes
+ * from the capture; they stay valid only until the next call on that capture
+ * (as with pcap_next_ex(3PCAP)). Copy what must be kept. */
+#ifndef SW_CAPTURE_H
+#define SW_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Named limits. */
+#define SW_MAX_FRAME 262144u        /* largest record accepted (libpcap's MAXIMUM_SNAPLEN) */
+#define SW_MAX_INPUT_FILES 64u      /* -r given more often than this is a usage error */
+#define SW_MAX_PCAPNG_BLOCK 16777216u /* a pcapng block larger than this is damage */
+#define SW_MAX_PCAPNG_IFACES 256u   /* interfaces per pcapng section */
+
+/* Link types (LINKTYPE_* values as stored in capture files). */
+enum {
+	SW_LINK_NULL = 0,      /* BSD loopback, host-order AF_ */
+	SW_LINK_ETHERNET = 1,
+	SW_LINK_RAW = 101,     /* raw IPv4/IPv6 */
+	SW_LINK_LOOP = 108,    /* OpenBSD loopback, network-order AF_ */
+	SW_LINK_LINUX_SLL = 113,
+	SW_LINK_IPV4 = 228,
+	SW_LINK_IPV6 = 229,
+	SW_LINK_LINUX_SLL2 = 276,
+};
+
+struct sw_frame {
+	const uint8_t *data; /* caplen bytes, borrowed (see above) */
+	uint32_t caplen;     /* bytes captured */
+	uint32_t wirelen;    /* bytes on the wire (>= caplen when the writer was honest) */
+	int64_t ts_ns;       /* capture time, ns since the Unix epoch */
+	int linktype;        /* SW_LINK_* or any other LINKTYPE_ value */
+	uint32_t file_idx;   /* index of the source (order of -r options; 0 when live) */
+	uint64_t frame_no;   /* 1-based record number within its source */
+	uint64_t offset;     /* byte offset of the record in the (decompressed) source;
+	                      * re-readable with sw_capture_read_at() for seekable files */
+};
+
+struct sw_capture_opts {
+	int snaplen;             /* -s; 0 = default (262144) */
+	bool promisc;            /* live only; default true as tcpdump */
+	int buffer_kib;          /* live kernel buffer; 0 = libpcap default */
+	const char *filter;      /* BPF expression, may be NULL; applied to files too */
+	uint64_t count;          /* -c: stop after this many frames (0 = no limit) */
+};
+
+/* Per-source state, for the summary and for error messages. */
+struct sw_capture_source {
+	const char *name;        /* path as given, "-" for stdin, interface name when live */
+	const char *format;      /* "pcap", "pcapng", "live" */
+	bool gzip;
+	bool nanosecond;         /* pcap: nanosecond magic */
+	uint64_t frames;         /* records delivered */
+	uint64_t bytes;          /* decompressed bytes consumed */
+	bool damaged;            /* reading stopped early at damage */
+	uint64_t damage_offset;  /* offset where the damage was found */
+	char error[256];         /* what was wrong, "" when fine */
+};
+
+struct sw_capture_stats {
+	uint64_t received; /* pcap_stats ps_recv (live) */
+	uint64_t dropped;  /* ps_drop: dropped by the kernel */
+	uint64_t ifdropped;
+	uint64_t filtered_out; /* files: frames the BPF filter rejected */
+	uint64_t written;      /* frames saved to -w */
+};
+
+struct sw_capture;
+
+/* Open capture files (paths[i] == "-" is stdin, at most once), merged by
+ * timestamp with ties going to the lower index. A file that cannot be opened
+ * or is not a capture fails the whole open: returns a negative value with one
+ * line in err naming the file and what is wrong ("x.pcap: not a pcap or pcapng
+ * file (first bytes 3c 3f 78 6d)"). Gzip is recognised by content. */
+int sw_capture_open_files(struct sw_capture **out, const char *const *paths, size_t n,
+			  const struct sw_capture_opts *opts, char *err, size_t errlen);
+
+/* Open a live interface with libpcap (immediate mode, non-blocking). */
+int sw_capture_open_live(struct sw_capture **out, const char *iface,
+			 const struct sw_capture_opts *opts, char *err, size_t errlen);
+
+/* Result codes of sw_capture_next(). */
+#define SW_CAP_FRAME 1   /* *f filled */
+#define SW_CAP_END 0     /* all sources exhausted, or count reached, or stopped */
+#define SW_CAP_AGAIN (-1) /* live: nothing now, poll sw_capture_fd() */
+#define SW_CAP_ERROR (-2) /* live: capture failed; message in sw_capture_error() */
+
+/* Next frame in time order. A file damaged midway yields its frames up to the
+ * damage, is marked damaged in its source record, and the merge goes on with
+ * the other files. */
+int sw_capture_next(struct sw_capture *c, struct sw_frame *f);
+
+/* -w: from now on save every frame sw_capture_next() returns (those that
+ * passed the filter) to a pcap file at `path` ("-" = stdout). Call it after
+ * sw_capture_drop_privileges() so that the dropped user creates the file, as
+ * tcpdump does. The file's link type is that of the first source. */
+int sw_capture_open_output(struct sw_capture *c, const char *path, char *err, size_t errlen);
+
+/* File descriptor to poll(2) for readability (live), or -1 for files. */
+int sw_capture_fd(const struct sw_capture *c);
+bool sw_capture_is_live(const struct sw_capture *c);
+/* Stop: the next sw_capture_next() returns SW_CAP_END (async-signal-safe). */
+void sw_capture_stop(struct sw_capture *c);
+
+size_t sw_capture_nsources(const struct sw_capture *c);
+const struct sw_capture_source *sw_capture_source(const struct sw_capture *c, size_t i);
+void sw_capture_get_stats(struct sw_capture *c, struct sw_capture_stats *st);
+const char *sw_capture_error(const struct sw_capture *c);
+
+/* Re-read the record at `offset` of source `file_idx` (plain seekable files
+ * only; gzip sources are re-inflated from the start). Copies at most cap bytes
+ * into buf, sets *caplen; returns 0 or -1. */
+int sw_capture_read_at(struct sw_capture *c, uint32_t file_idx, uint64_t offset,
+		       uint8_t *buf, size_t cap, uint32_t *caplen);
+
+void sw_capture_close(struct sw_capture *c);
+
+/* tcpdump -D: list interfaces to `out`, numbered; returns 0 or -1 with err. */
+int sw_capture_list_interfaces(void *out_file, char *err, size_t errlen);
+
+/* tcpdump -Z: initgroups, setgid, setuid to `user`, failing hard; call after
+ * opening the capture (and the -w file) and before parsing any packet.
+ * No-op returning 0 when not running as root. */
+int sw_capture_drop_privileges(const char *user, char *err, size_t errlen);
+
+/* Pcap writer for -w and for saving selections (F2 in the TUI). */
+struct sw_pcap_writer;
+struct sw_pcap_writer *sw_pcap_writer_open(const char *path, int linktype, int snaplen,
+					   char *err, size_t errlen);
+/* Returns 0, or -1 when the frame's link type differs from the file's. */
+int sw_pcap_writer_write(struct sw_pcap_writer *w, const struct sw_frame *f);
+int sw_pcap_writer_close(struct sw_pcap_writer *w);
+
+#endif

@@ -1,0 +1,39 @@
+/* Growable byte buffer, always NUL-terminated, used to build output lines. */
+#ifndef SW_COMMON_BUF_H
+#define SW_COMMON_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "common/str.h"
+
+struct sw_buf {
+	char *p;    /* owned; NUL-terminated when cap > 0 */
+	size_t len;
+	size_t cap;
+};
+
+#define SW_BUF_INIT ((struct sw_buf){ NULL, 0, 0 })
+
+void sw_buf_free(struct sw_buf *b);
+void sw_buf_reset(struct sw_buf *b); /* len = 0, keeps memory */
+void sw_buf_put(struct sw_buf *b, const void *p, size_t len);
+void sw_buf_puts(struct sw_buf *b, const char *s);
+void sw_buf_putc(struct sw_buf *b, char c);
+void sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Append wire bytes for a terminal: printable ASCII and valid UTF-8 pass,
+ * every control byte (C0, DEL, C1, ESC) and every invalid UTF-8 byte becomes
+ * "\xNN", and a backslash becomes "\\". Nothing from a packet can start an
+ * escape sequence. */
+void sw_buf_put_text(struct sw_buf *b, struct sw_str s);
+/* Append as the inside of a JSON string (RFC 8259 section 7): quotes,
+ * backslash and controls escaped; a byte that is not part of valid UTF-8
+ * becomes "\u00NN" (its value as a code point), so output is always valid. */
+void sw_buf_put_json(struct sw_buf *b, struct sw_str s);
+/* Append "\"...\"" JSON string, or null when s.p == NULL. */
+void sw_buf_put_json_str(struct sw_buf *b, struct sw_str s);
+
+#endif

@@ -1,0 +1,38 @@
+/* Hash map from byte-string keys to pointers (open addressing, linear
+ * probing, tombstones).  The map owns copies of its keys; values are the
+ * caller's unless a free callback is given. */
+#ifndef SW_COMMON_MAP_H
+#define SW_COMMON_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sw_map_slot;
+
+struct sw_map {
+	struct sw_map_slot *slots;
+	size_t cap;   /* power of two, or 0 */
+	size_t count; /* live entries */
+	size_t used;  /* live + tombstones */
+	void (*free_value)(void *value); /* may be NULL */
+};
+
+void sw_map_init(struct sw_map *m, void (*free_value)(void *));
+/* Frees all keys and, with a free callback, all values. */
+void sw_map_free(struct sw_map *m);
+
+void *sw_map_get(const struct sw_map *m, const void *key, size_t klen);
+/* Insert or replace; a replaced value is freed with the callback. */
+void sw_map_put(struct sw_map *m, const void *key, size_t klen, void *value);
+/* Remove; returns the value without freeing it (NULL when absent). */
+void *sw_map_take(struct sw_map *m, const void *key, size_t klen);
+
+/* Iteration: start with *pos = 0; returns false at the end. Do not insert
+ * while iterating; sw_map_take of the current key is allowed. */
+bool sw_map_next(const struct sw_map *m, size_t *pos, const void **key,
+		 size_t *klen, void **value);
+
+uint64_t sw_hash(const void *p, size_t len);
+
+#endif

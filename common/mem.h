@@ -1,0 +1,15 @@
+/* The one out-of-memory policy: print a message naming the size and exit(2).
+ * Every allocation in sipwatch goes through these wrappers. */
+#ifndef SW_COMMON_MEM_H
+#define SW_COMMON_MEM_H
+
+#include <stddef.h>
+
+void *sw_malloc(size_t n);
+void *sw_calloc(size_t count, size_t size);
+void *sw_realloc(void *p, size_t n);
+/* Copy of len bytes plus a terminating NUL. */
+char *sw_strndup(const char *s, size_t len);
+char *sw_strdup(const char *s);
+
+#endif
