@@ -54,7 +54,8 @@ struct sw_capture_source {
 	const char *name;        /* path as given, "-" for stdin, interface name when live */
 	const char *format;      /* "pcap", "pcapng", "live" */
 	bool gzip;
-	bool nanosecond;         /* pcap: nanosecond magic */
+	bool nanosecond;
+	int linktype;            /* pcap: the file's; pcapng: first interface's; live: datalink */         /* pcap: nanosecond magic */
 	uint64_t frames;         /* records delivered */
 	uint64_t bytes;          /* decompressed bytes consumed */
 	bool damaged;            /* reading stopped early at damage */

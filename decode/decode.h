@@ -201,6 +201,9 @@ void sw_decode_free(struct sw_decode *d);
 void sw_decode_frame(struct sw_decode *d, const struct sw_frame *f, sw_decode_sink sink,
 		     void *user);
 
+/* True when sw_decode_frame() can decode frames of this link type. */
+bool sw_decode_link_supported(int linktype);
+
 /* End of input: incomplete TCP messages and fragments are counted as
  * truncated and dropped. */
 void sw_decode_finish(struct sw_decode *d, sw_decode_sink sink, void *user);
