@@ -1,1 +1,1207 @@
-/* placeholder */
+/* The one wrapper around libosip2: turns one SIP message (RFC 3261 sections 7,
+ * 8.1.1, 18.3, 20) into struct sw_sip_msg, with a bounded SDP scan (RFC 4566
+ * section 5) of the body or of a multipart part (RFC 2046 section 5.1).
+ *
+ * How the work is split, and why:
+ *  - The message is copied once into the parser (sp->text); every raw slice
+ *    (start line, header values, body) points there. A bounded line scanner
+ *    of our own finds the header block, rejects NULs in it, validates the
+ *    start line and indexes the headers by name (long and compact forms, any
+ *    case). Header values that are only text or numbers (Call-ID, CSeq,
+ *    Expires, Warning, Supported, Content-Length ...) are taken from that
+ *    scan, with strict overflow-checked integer parsing.
+ *  - libosip2 parses what needs a real grammar: the Request-URI, From, To,
+ *    every Via, every Contact and the authentication headers. It is handed a
+ *    filtered header block holding only those headers (first From and To
+ *    only) and no body, because libosip2 5.3.0 rejects a whole message when
+ *    To/From/Call-ID/CSeq/Content-Length appear twice (the compact "t:" plus
+ *    "To:" case), when Content-Length is larger than the bytes present, and
+ *    when a multipart body is malformed; it also splits Call-ID at '@' and
+ *    unknown comma-separated headers at commas. Its strings are used in
+ *    place (the osip_message_t lives until the next parse).
+ *  - Derived strings (unfolded values, unquoted strings with backslash
+ *    escapes, joined Supported/Require) live in a per-parser arena sized at
+ *    the start of each parse, so they are never reallocated while in use.
+ *  - Digest response= values are masked ('*') in the parser's copy before
+ *    anything else reads it: the response never reaches the struct, not even
+ *    through msg->raw. Only has_response says one was there.
+ *
+ * Process-wide state: libosip2's own header tables, filled once by
+ * parser_init(), and its trace sink, set once to a function that drops
+ * everything (libosip2 would print parse errors to stdout). Both happen under
+ * pthread_once; nothing else here is global or mutable. */
+#include "decode/sip_osip.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <osipparser2/osip_parser.h>
+#include <osipparser2/osip_port.h>
+
+#include "common/mem.h"
+#include "common/str.h"
+
+_Static_assert(SW_MAX_SIP_MSG == 131072u, "update the rejection reason text");
+
+struct sw_sip_parser {
+	osip_message_t *om;   /* last message libosip2 parsed, NULL if none */
+	char *text;           /* our copy of the message; slices point here */
+	size_t text_cap;
+	char *feed;           /* filtered header block handed to libosip2 */
+	size_t feed_len, feed_cap;
+	char *arena;          /* derived strings, reset at each parse */
+	size_t arena_len, arena_cap;
+};
+
+/* ---- one-time libosip2 setup ---------------------------------------- */
+
+static pthread_once_t osip_once = PTHREAD_ONCE_INIT;
+
+static void osip_trace_drop(const char *fi, int li, osip_trace_level_t level,
+			    const char *chfr, va_list ap)
+{
+	(void)fi; (void)li; (void)level; (void)chfr; (void)ap;
+}
+
+static void osip_setup(void)
+{
+	/* parser_init() fills libosip2's static header tables; it only fails
+	 * on a hash collision between its own built-in names, which is a
+	 * property of the library build, not of any input. */
+	(void)parser_init();
+	/* TRACE_LEVEL0: no level enabled, so osip_trace() returns before
+	 * formatting; the sink is a second guard. */
+	osip_trace_initialize_func(TRACE_LEVEL0, osip_trace_drop);
+}
+
+struct sw_sip_parser *sw_sip_parser_new(void)
+{
+	pthread_once(&osip_once, osip_setup);
+	return sw_calloc(1, sizeof(struct sw_sip_parser));
+}
+
+void sw_sip_parser_free(struct sw_sip_parser *sp)
+{
+	if (!sp)
+		return;
+	if (sp->om)
+		osip_message_free(sp->om);
+	free(sp->text);
+	free(sp->feed);
+	free(sp->arena);
+	free(sp);
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static struct sw_str cstr(const char *s)
+{
+	return s ? sw_str_make(s, strlen(s)) : SW_STR_NULL;
+}
+
+static bool is_lws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Trim SP, HTAB, CR and LF (folded values may end in a bare fold). */
+static struct sw_str trim_lws(struct sw_str s)
+{
+	while (s.len && is_lws(s.p[0])) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len && is_lws(s.p[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+/* RFC 3261 section 25.1 token characters. */
+static bool is_token_char(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	return c && strchr("-.!%*_+`'~", c) != NULL;
+}
+
+static bool is_token(struct sw_str s)
+{
+	if (s.len == 0)
+		return false;
+	for (size_t i = 0; i < s.len; i++)
+		if (!is_token_char((unsigned char)s.p[i]))
+			return false;
+	return true;
+}
+
+static char *arena_alloc(struct sw_sip_parser *sp, size_t n)
+{
+	if (sp->arena_cap - sp->arena_len < n)
+		return NULL; /* cannot happen with the sizing in parse; fail soft */
+	char *p = sp->arena + sp->arena_len;
+	sp->arena_len += n;
+	return p;
+}
+
+/* Strict decimal in [0, max] after trimming, else -1. */
+static int64_t num_or_neg(struct sw_str s, uint64_t max)
+{
+	uint64_t v;
+	if (sw_parse_u64(trim_lws(s), max, &v) != 0)
+		return -1;
+	return (int64_t)v;
+}
+
+static int int_or_neg(struct sw_str s)
+{
+	return (int)num_or_neg(s, INT_MAX);
+}
+
+static int port_or_neg(const char *s)
+{
+	return s ? (int)num_or_neg(cstr(s), 65535) : -1;
+}
+
+/* Remove one level of double quotes; resolve backslash escapes (RFC 3261
+ * section 25.1 quoted-pair) into the arena only when there are any. */
+static struct sw_str unquote(struct sw_sip_parser *sp, struct sw_str s)
+{
+	s = trim_lws(s);
+	if (s.len < 2 || s.p[0] != '"' || s.p[s.len - 1] != '"')
+		return s;
+	s.p++;
+	s.len -= 2;
+	if (!memchr(s.p, '\\', s.len))
+		return s;
+	char *d = arena_alloc(sp, s.len);
+	if (!d)
+		return s;
+	size_t n = 0;
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] == '\\' && i + 1 < s.len)
+			i++;
+		d[n++] = s.p[i];
+	}
+	return sw_str_make(d, n);
+}
+
+static struct sw_str cunquote(struct sw_sip_parser *sp, const char *s)
+{
+	return s ? unquote(sp, cstr(s)) : SW_STR_NULL;
+}
+
+/* ---- line and header scanning over sp->text -------------------------- */
+
+/* Offset of the first CR or LF at or after pos (end if none). */
+static size_t find_eol(const char *p, size_t pos, size_t end)
+{
+	while (pos < end && p[pos] != '\r' && p[pos] != '\n')
+		pos++;
+	return pos;
+}
+
+/* Skip one line terminator: CRLF, LF, or a bare CR (libosip2 accepts all three). */
+static size_t skip_eol(const char *p, size_t pos, size_t end)
+{
+	if (pos < end && p[pos] == '\r') {
+		pos++;
+		if (pos < end && p[pos] == '\n')
+			pos++;
+	} else if (pos < end && p[pos] == '\n') {
+		pos++;
+	}
+	return pos;
+}
+
+enum hdr_id {
+	H_OTHER = 0,
+	H_CALL_ID, H_CSEQ, H_FROM, H_TO, H_VIA, H_CONTACT,
+	H_EXPIRES, H_MIN_EXPIRES, H_RETRY_AFTER, H_MAX_FORWARDS,
+	H_USER_AGENT, H_SERVER, H_WARNING, H_REASON, H_SUPPORTED, H_REQUIRE,
+	H_CONTENT_TYPE, H_CONTENT_LENGTH, H_RECORD_ROUTE, H_ROUTE,
+	H_WWW_AUTH, H_PROXY_AUTH, H_AUTHZ, H_PROXY_AUTHZ,
+	H_COUNT
+};
+
+/* Long names and RFC 3261 section 7.3.3 compact forms (plus "k" from
+ * section 20.37, which libosip2 does not map). */
+static const struct {
+	const char *name;
+	unsigned char len;
+	unsigned char id;
+} hdr_names[] = {
+#define N(s, id) { s, sizeof(s) - 1, id }
+	N("via", H_VIA), N("v", H_VIA),
+	N("from", H_FROM), N("f", H_FROM),
+	N("to", H_TO), N("t", H_TO),
+	N("call-id", H_CALL_ID), N("i", H_CALL_ID),
+	N("cseq", H_CSEQ),
+	N("contact", H_CONTACT), N("m", H_CONTACT),
+	N("content-length", H_CONTENT_LENGTH), N("l", H_CONTENT_LENGTH),
+	N("content-type", H_CONTENT_TYPE), N("c", H_CONTENT_TYPE),
+	N("expires", H_EXPIRES), N("min-expires", H_MIN_EXPIRES),
+	N("retry-after", H_RETRY_AFTER), N("max-forwards", H_MAX_FORWARDS),
+	N("user-agent", H_USER_AGENT), N("server", H_SERVER),
+	N("warning", H_WARNING), N("reason", H_REASON),
+	N("supported", H_SUPPORTED), N("k", H_SUPPORTED),
+	N("require", H_REQUIRE),
+	N("record-route", H_RECORD_ROUTE), N("route", H_ROUTE),
+	N("www-authenticate", H_WWW_AUTH), N("proxy-authenticate", H_PROXY_AUTH),
+	N("authorization", H_AUTHZ), N("proxy-authorization", H_PROXY_AUTHZ),
+#undef N
+};
+
+static enum hdr_id hdr_lookup(struct sw_str name)
+{
+	if (name.len == 0 || name.len > 19)
+		return H_OTHER;
+	for (size_t i = 0; i < sizeof(hdr_names) / sizeof(hdr_names[0]); i++)
+		if (hdr_names[i].len == name.len &&
+		    sw_str_ieq(name, sw_str_make(hdr_names[i].name, name.len)))
+			return (enum hdr_id)hdr_names[i].id;
+	return H_OTHER;
+}
+
+/* One logical header line (continuation lines included). */
+struct hdr {
+	enum hdr_id id;       /* H_OTHER also for lines without a colon */
+	bool has_colon;
+	bool folded;          /* value spans continuation lines */
+	size_t start, end;    /* [start, end) in text, terminators excluded */
+	struct sw_str value;  /* trimmed, still folded; p set even when empty */
+};
+
+struct hdr_iter {
+	const char *p;
+	size_t pos, end;      /* end: offset of the empty line (or len) */
+};
+
+static bool hdr_next(struct hdr_iter *it, struct hdr *h)
+{
+	const char *p = it->p;
+	if (it->pos >= it->end)
+		return false;
+	size_t ls = it->pos;
+	size_t e = find_eol(p, ls, it->end);
+	size_t first_end = e;
+	size_t nxt = skip_eol(p, e, it->end);
+	h->folded = false;
+	while (nxt < it->end && (p[nxt] == ' ' || p[nxt] == '\t')) {
+		e = find_eol(p, nxt, it->end);
+		nxt = skip_eol(p, e, it->end);
+		h->folded = true;
+	}
+	/* A terminator-less byte run cannot loop: nxt > ls always here. */
+	it->pos = nxt > ls ? nxt : it->end;
+	h->start = ls;
+	h->end = e;
+	const char *colon = memchr(p + ls, ':', first_end - ls);
+	h->has_colon = colon != NULL;
+	if (!colon) {
+		h->id = H_OTHER;
+		h->value = SW_STR_NULL;
+		return true;
+	}
+	struct sw_str name = sw_str_trim(sw_str_make(p + ls, (size_t)(colon - (p + ls))));
+	h->id = hdr_lookup(name);
+	struct sw_str v = sw_str_make(colon + 1, (size_t)(p + e - (colon + 1)));
+	struct sw_str t = trim_lws(v);
+	/* keep a non-NULL pointer for a present but empty value */
+	h->value = t.len ? t : sw_str_make(colon + 1, 0);
+	return true;
+}
+
+/* Copy v to d with each LWS run that contains CR/LF replaced by one SP;
+ * returns the length written (never more than v.len). */
+static size_t unfold_to(char *d, struct sw_str v)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < v.len;) {
+		if (v.p[i] == '\r' || v.p[i] == '\n') {
+			while (n && (d[n - 1] == ' ' || d[n - 1] == '\t'))
+				n--;
+			while (i < v.len && is_lws(v.p[i]))
+				i++;
+			d[n++] = ' ';
+		} else {
+			d[n++] = v.p[i++];
+		}
+	}
+	return n;
+}
+
+/* The header's value, unfolded into the arena when it spans lines. */
+static struct sw_str unfold(struct sw_sip_parser *sp, const struct hdr *h)
+{
+	if (!h->folded)
+		return h->value;
+	char *d = arena_alloc(sp, h->value.len);
+	if (!d)
+		return h->value;
+	return sw_str_make(d, unfold_to(d, h->value));
+}
+
+/* ---- parameter scanning ---------------------------------------------- */
+
+/* Offset of the '<' opening a name-addr's URI (RFC 3261 section 20.10),
+ * skipping a quoted display name that may contain '<'; v.len if none. */
+static size_t find_langle(struct sw_str v)
+{
+	bool inq = false;
+	for (size_t i = 0; i < v.len; i++) {
+		char c = v.p[i];
+		if (inq) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				inq = false;
+		} else if (c == '"') {
+			inq = true;
+		} else if (c == '<') {
+			return i;
+		}
+	}
+	if (inq) { /* unbalanced quotes: take the first '<' after all */
+		const char *lt = memchr(v.p, '<', v.len);
+		return lt ? (size_t)(lt - v.p) : v.len;
+	}
+	return v.len;
+}
+
+/* The URI inside a name-addr or addr-spec: between < and > when bracketed,
+ * else up to the first ';' (what follows are header parameters). */
+static struct sw_str nameaddr_uri(struct sw_str v)
+{
+	size_t lt = find_langle(v);
+	if (lt < v.len) {
+		const char *b = v.p + lt + 1;
+		size_t rest = v.len - lt - 1;
+		const char *gt = memchr(b, '>', rest);
+		return trim_lws(sw_str_make(b, gt ? (size_t)(gt - b) : rest));
+	}
+	const char *semi = memchr(v.p, ';', v.len);
+	return trim_lws(sw_str_make(v.p, semi ? (size_t)(semi - v.p) : v.len));
+}
+
+/* Split a Contact value at commas outside quotes and <> (RFC 3261 section
+ * 7.3.1) and keep each entry's URI; "*" entries are skipped. Keeps at most
+ * max, counts all in *total. */
+static size_t split_commas(struct sw_str v, struct sw_str *out, size_t max, size_t *total)
+{
+	size_t n = 0, beg = 0;
+	bool inq = false, ina = false;
+	for (size_t i = 0; i <= v.len; i++) {
+		char c = i < v.len ? v.p[i] : ',';
+		if (inq) {
+			if (c == '\\' && i + 1 < v.len)
+				i++;
+			else if (c == '"')
+				inq = false;
+			continue;
+		}
+		if (c == '"')
+			inq = true;
+		else if (c == '<')
+			ina = true;
+		else if (c == '>')
+			ina = false;
+		else if (c == ',' && (!ina || i == v.len)) {
+			struct sw_str e = trim_lws(sw_str_make(v.p + beg, i - beg));
+			if (e.len && !(e.len == 1 && e.p[0] == '*')) {
+				if (n < max)
+					out[n++] = nameaddr_uri(e);
+				(*total)++;
+			}
+			beg = i + 1;
+		}
+	}
+	return n;
+}
+
+/* Scan an Authorization / Proxy-Authorization value (RFC 3261 section
+ * 25.1 credentials: scheme, then comma-separated auth-params) for a
+ * response= parameter and overwrite its value with '*' in place.
+ * Returns true when one was found. */
+static bool mask_digest_response(char *text, const struct hdr *h)
+{
+	char *p = text + (h->value.p - text);
+	size_t n = h->value.len, i = 0;
+	bool found = false;
+	while (i < n && !is_lws(p[i]))   /* scheme */
+		i++;
+	while (i < n) {
+		while (i < n && (is_lws(p[i]) || p[i] == ','))
+			i++;
+		size_t ns = i;
+		while (i < n && p[i] != '=' && p[i] != ',' && !is_lws(p[i]))
+			i++;
+		size_t ne = i;
+		while (i < n && is_lws(p[i]))
+			i++;
+		if (i >= n || p[i] != '=') {
+			if (i == ns)     /* no progress: stray character */
+				i++;
+			continue;
+		}
+		i++;
+		while (i < n && is_lws(p[i]))
+			i++;
+		bool is_resp = ne - ns == 8 &&
+			sw_str_ieq(sw_str_make(p + ns, 8), SW_STR_LIT("response"));
+		if (i < n && p[i] == '"') {
+			i++;
+			while (i < n && p[i] != '"') {
+				if (p[i] == '\\' && i + 1 < n) {
+					if (is_resp)
+						p[i] = '*';
+					i++;
+				}
+				if (is_resp)
+					p[i] = '*';
+				i++;
+			}
+			if (i < n)
+				i++;
+		} else {
+			while (i < n && p[i] != ',' && !is_lws(p[i])) {
+				if (is_resp)
+					p[i] = '*';
+				i++;
+			}
+		}
+		found |= is_resp;
+	}
+	return found;
+}
+
+/* ---- start line (RFC 3261 sections 7.1, 7.2) ------------------------- */
+
+static const char *parse_start_line(struct sw_str line, struct sw_sip_msg *msg,
+				    struct sw_str *uri_raw)
+{
+	static const char ver[] = "SIP/2.0";
+	const size_t vl = sizeof(ver) - 1;
+
+	if (line.len > vl && sw_str_ieq(sw_str_make(line.p, vl), sw_str_make(ver, vl)) &&
+	    line.p[vl] == ' ') {
+		/* SIP-Version SP Status-Code SP Reason-Phrase */
+		struct sw_str rest = sw_str_make(line.p + vl + 1, line.len - vl - 1);
+		if (rest.len < 4 || rest.p[3] != ' ')
+			return "not a SIP start line";
+		uint64_t code;
+		if (sw_parse_u64(sw_str_make(rest.p, 3), 999, &code) != 0)
+			return "not a SIP start line";
+		if (code < 100 || code > 699)
+			return "invalid status code";
+		msg->is_request = false;
+		msg->status = (int)code;
+		msg->reason = trim_lws(sw_str_make(rest.p + 4, rest.len - 4));
+		if (!msg->reason.len)
+			msg->reason = sw_str_make(rest.p + 4, 0);
+		return NULL;
+	}
+	/* Method SP Request-URI SP SIP-Version */
+	const char *sp1 = memchr(line.p, ' ', line.len);
+	if (!sp1)
+		return "not a SIP start line";
+	struct sw_str method = sw_str_make(line.p, (size_t)(sp1 - line.p));
+	struct sw_str rest = sw_str_make(sp1 + 1, line.len - method.len - 1);
+	const char *sp2 = memchr(rest.p, ' ', rest.len);
+	if (!sp2 || !is_token(method))
+		return "not a SIP start line";
+	struct sw_str uri = sw_str_make(rest.p, (size_t)(sp2 - rest.p));
+	struct sw_str v = sw_str_trim(sw_str_make(sp2 + 1, rest.len - uri.len - 1));
+	if (uri.len == 0 || !sw_str_ieq(v, sw_str_make(ver, vl)))
+		return "not a SIP start line";
+	msg->is_request = true;
+	msg->method = method;
+	*uri_raw = uri;
+	return NULL;
+}
+
+/* ---- filling from libosip2's structures ------------------------------ */
+
+static void fill_uri(struct sw_sip_uri *u, osip_uri_t *ou, struct sw_str raw)
+{
+	u->raw = raw;
+	u->port = -1;
+	if (!ou)
+		return;
+	u->scheme = cstr(ou->scheme);
+	u->user = cstr(ou->username);
+	u->host = cstr(ou->host);   /* IPv6 without brackets */
+	u->port = port_or_neg(ou->port);
+	osip_uri_param_t *tp = NULL;
+	if (osip_uri_uparam_get_byname(ou, "transport", &tp) == 0 && tp && tp->gvalue)
+		u->transport = cstr(tp->gvalue);
+	/* tel: and other schemes: libosip2 keeps the rest in ->string; the
+	 * subscriber number is what reports want as "user". */
+	if (!ou->host && ou->string && raw.len) {
+		const char *colon = memchr(raw.p, ':', raw.len);
+		if (colon) {
+			struct sw_str s = sw_str_make(colon + 1, raw.len - (size_t)(colon + 1 - raw.p));
+			size_t k = 0;
+			while (k < s.len && s.p[k] != ';' && s.p[k] != '?')
+				k++;
+			u->user = sw_str_make(s.p, k);
+		}
+	}
+}
+
+/* From / To. libosip2 only saw the part from '<' on (see the feed), so
+ * the display name comes from our copy: a token run or a quoted string. */
+static void fill_nameaddr(struct sw_sip_parser *sp, struct sw_sip_nameaddr *na,
+			  osip_from_t *of, struct sw_str value)
+{
+	na->uri.port = -1;
+	size_t lt = find_langle(value);
+	if (lt < value.len) {
+		struct sw_str d = unquote(sp, sw_str_make(value.p, lt));
+		na->display = d.len ? d : SW_STR_NULL;
+	}
+	if (!of)
+		return;
+	fill_uri(&na->uri, of->url, nameaddr_uri(value));
+	osip_generic_param_t *tag = NULL;
+	if (osip_from_get_tag(of, &tag) == 0 && tag && tag->gvalue)
+		na->tag = cstr(tag->gvalue);
+}
+
+static struct sw_str gparam(osip_list_t *params, const char *name, bool *present)
+{
+	osip_generic_param_t *gp = NULL;
+	if (osip_generic_param_get_byname(params, (char *)name, &gp) == 0 && gp) {
+		if (present)
+			*present = true;
+		return cstr(gp->gvalue);
+	}
+	if (present)
+		*present = false;
+	return SW_STR_NULL;
+}
+
+static void fill_via(struct sw_sip_via *sv, osip_via_t *v)
+{
+	bool has;
+	sv->protocol = cstr(v->protocol);
+	sv->host = cstr(v->host);   /* IPv6 without brackets */
+	sv->port = port_or_neg(v->port);
+	sv->branch = gparam(&v->via_params, "branch", NULL);
+	sv->received = gparam(&v->via_params, "received", NULL);
+	struct sw_str rp = gparam(&v->via_params, "rport", &has);
+	sv->has_rport = has;
+	sv->rport = !has ? -1 : rp.p ? (int)num_or_neg(rp, 65535) : 0;
+	if (has && sv->rport < 0)
+		sv->rport = 0; /* present with an unusable value */
+	gparam(&v->via_params, "alias", &has);
+	sv->has_alias = has;
+}
+
+static void fill_contact(struct sw_sip_parser *sp, struct sw_sip_contact *c,
+			 osip_contact_t *oc, struct sw_str raw)
+{
+	fill_uri(&c->uri, oc->url, raw);
+	c->expires = int_or_neg(gparam(&oc->gen_params, "expires", NULL));
+	c->reg_id = int_or_neg(gparam(&oc->gen_params, "reg-id", NULL));
+	struct sw_str inst = gparam(&oc->gen_params, "+sip.instance", NULL);
+	if (inst.p) {
+		inst = unquote(sp, inst);
+		if (inst.len >= 2 && inst.p[0] == '<' && inst.p[inst.len - 1] == '>')
+			inst = sw_str_make(inst.p + 1, inst.len - 2);
+		c->instance = inst;
+	}
+}
+
+/* First word of a raw auth header value: the scheme. */
+static struct sw_str auth_scheme_raw(struct sw_str v)
+{
+	size_t k = 0;
+	while (k < v.len && !is_lws(v.p[k]) && v.p[k] != ',')
+		k++;
+	return sw_str_make(v.p, k);
+}
+
+static void fill_challenge(struct sw_sip_parser *sp, struct sw_sip_auth *a,
+			   osip_list_t *list, struct sw_str raw)
+{
+	if (!raw.p)
+		return;
+	a->present = true;
+	osip_www_authenticate_t *w = osip_list_get(list, 0);
+	if (!w) { /* libosip2 drops challenges it cannot parse (non-Digest) */
+		a->scheme = auth_scheme_raw(raw);
+		return;
+	}
+	a->scheme = cstr(w->auth_type);
+	a->realm = cunquote(sp, w->realm);
+	a->nonce = cunquote(sp, w->nonce);
+	a->algorithm = cunquote(sp, w->algorithm);
+	a->qop = cunquote(sp, w->qop_options);
+	a->stale = sw_str_ieq_c(cunquote(sp, w->stale), "true");
+}
+
+static void fill_credentials(struct sw_sip_parser *sp, struct sw_sip_auth *a,
+			     osip_list_t *list, struct sw_str raw, bool has_response)
+{
+	if (!raw.p)
+		return;
+	a->present = true;
+	a->has_response = has_response;
+	osip_authorization_t *c = osip_list_get(list, 0);
+	if (!c) {
+		a->scheme = auth_scheme_raw(raw);
+		return;
+	}
+	/* c->response is deliberately never read. */
+	a->scheme = cstr(c->auth_type);
+	a->realm = cunquote(sp, c->realm);
+	a->username = cunquote(sp, c->username);
+	a->nonce = cunquote(sp, c->nonce);
+	a->uri = cunquote(sp, c->uri);
+	a->algorithm = cunquote(sp, c->algorithm);
+}
+
+/* ---- SDP (RFC 4566 section 5) ---------------------------------------- */
+
+static struct sw_str next_word(struct sw_str *s)
+{
+	size_t i = 0;
+	while (i < s->len && (s->p[i] == ' ' || s->p[i] == '\t'))
+		i++;
+	size_t b = i;
+	while (i < s->len && s->p[i] != ' ' && s->p[i] != '\t')
+		i++;
+	struct sw_str w = sw_str_make(s->p + b, i - b);
+	s->p += i;
+	s->len -= i;
+	return w;
+}
+
+static struct sw_str nth_word(struct sw_str s, unsigned n)
+{
+	struct sw_str w = SW_STR_NULL;
+	for (unsigned k = 0; k <= n; k++)
+		w = next_word(&s);
+	return w.len ? w : SW_STR_NULL;
+}
+
+/* c=<nettype> <addrtype> <connection-address>[/ttl[/n]] -> the address */
+static struct sw_str sdp_conn_addr(struct sw_str v)
+{
+	struct sw_str a = nth_word(v, 2);
+	if (a.p) {
+		const char *sl = memchr(a.p, '/', a.len);
+		if (sl)
+			a.len = (size_t)(sl - a.p);
+	}
+	return a;
+}
+
+static void parse_sdp(struct sw_str body, struct sw_sdp *sdp)
+{
+	sdp->present = true;
+	long cur = -1; /* media index for c= lines; -1 session, -2 dropped m= */
+	size_t pos = 0;
+	while (pos < body.len) {
+		size_t e = pos;
+		while (e < body.len && body.p[e] != '\n')
+			e++;
+		struct sw_str line = sw_str_make(body.p + pos, e - pos);
+		pos = e < body.len ? e + 1 : e;
+		if (line.len && line.p[line.len - 1] == '\r')
+			line.len--;
+		if (line.len < 2 || line.p[1] != '=')
+			continue;
+		struct sw_str v = sw_str_make(line.p + 2, line.len - 2);
+		switch (line.p[0]) {
+		case 'o':
+			/* o=<user> <sess-id> <sess-version> <nettype> <addrtype> <addr> */
+			if (cur == -1 && !sdp->origin_addr.p)
+				sdp->origin_addr = nth_word(v, 5);
+			break;
+		case 'c':
+			if (cur == -1) {
+				if (!sdp->conn_addr.p)
+					sdp->conn_addr = sdp_conn_addr(v);
+			} else if (cur >= 0 && !sdp->media[cur].conn.p) {
+				sdp->media[cur].conn = sdp_conn_addr(v);
+			}
+			break;
+		case 'm': {
+			/* m=<media> <port>[/<number of ports>] <proto> <fmt> ... */
+			if (sdp->n_media >= SW_SIP_MAX_MEDIA) {
+				cur = -2;
+				break;
+			}
+			struct sw_sdp_media *m = &sdp->media[sdp->n_media];
+			cur = (long)sdp->n_media++;
+			m->media = next_word(&v);
+			struct sw_str port = next_word(&v);
+			const char *sl = memchr(port.p, '/', port.len);
+			if (sl)
+				port.len = (size_t)(sl - port.p);
+			m->port = (int)num_or_neg(port, 65535);
+			m->proto = next_word(&v);
+			if (!m->proto.len)
+				m->proto = SW_STR_NULL;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static struct sw_str media_type(struct sw_str ct)
+{
+	const char *semi = memchr(ct.p, ';', ct.len);
+	return trim_lws(sw_str_make(ct.p, semi ? (size_t)(semi - ct.p) : ct.len));
+}
+
+/* boundary= parameter of a multipart Content-Type (RFC 2046 section 5.1.1). */
+static struct sw_str mp_boundary(struct sw_str ct)
+{
+	for (size_t i = 0; i + 9 <= ct.len; i++) {
+		if (ct.p[i] != ';')
+			continue;
+		struct sw_str rest = trim_lws(sw_str_make(ct.p + i + 1, ct.len - i - 1));
+		if (!sw_str_istarts(rest, "boundary"))
+			continue;
+		rest = trim_lws(sw_str_make(rest.p + 8, rest.len - 8));
+		if (!rest.len || rest.p[0] != '=')
+			continue;
+		rest = trim_lws(sw_str_make(rest.p + 1, rest.len - 1));
+		if (rest.len && rest.p[0] == '"') {
+			const char *q = memchr(rest.p + 1, '"', rest.len - 1);
+			return q ? sw_str_make(rest.p + 1, (size_t)(q - rest.p - 1)) : SW_STR_NULL;
+		}
+		size_t k = 0;
+		while (k < rest.len && rest.p[k] != ';' && !is_lws(rest.p[k]))
+			k++;
+		return sw_str_make(rest.p, k);
+	}
+	return SW_STR_NULL;
+}
+
+#define SW_SIP_MAX_PARTS 16u  /* multipart parts looked at for SDP */
+
+/* Offset of the next "--boundary" at a line start at or after pos, or len. */
+static size_t mp_next_delim(struct sw_str body, struct sw_str b, size_t pos)
+{
+	while (pos < body.len) {
+		const char *hit = sw_memmem(body.p + pos, body.len - pos, b.p, b.len);
+		if (!hit)
+			return body.len;
+		size_t at = (size_t)(hit - body.p);
+		if (at >= 2 && body.p[at - 1] == '-' && body.p[at - 2] == '-' &&
+		    (at == 2 || body.p[at - 3] == '\n'))
+			return at - 2;
+		pos = at + 1;
+	}
+	return body.len;
+}
+
+static void parse_multipart(struct sw_str body, struct sw_str ct, struct sw_sdp *sdp)
+{
+	struct sw_str b = mp_boundary(ct);
+	if (!b.len)
+		return;
+	size_t d = mp_next_delim(body, b, 0);
+	for (unsigned part = 0; d < body.len && part < SW_SIP_MAX_PARTS; part++) {
+		size_t after = d + 2 + b.len;
+		if (after + 2 <= body.len && body.p[after] == '-' && body.p[after + 1] == '-')
+			return; /* close-delimiter */
+		size_t ps = skip_eol(body.p, find_eol(body.p, after, body.len), body.len);
+		size_t next = mp_next_delim(body, b, ps);
+		/* the CRLF before the next delimiter belongs to it */
+		size_t pe = next;
+		if (pe > ps && body.p[pe - 1] == '\n')
+			pe--;
+		if (pe > ps && body.p[pe - 1] == '\r')
+			pe--;
+		/* part headers up to an empty line */
+		struct sw_str pct = SW_STR_NULL;
+		size_t pos = ps;
+		while (pos < pe && body.p[pos] != '\r' && body.p[pos] != '\n') {
+			size_t e = find_eol(body.p, pos, pe);
+			struct sw_str line = sw_str_make(body.p + pos, e - pos);
+			const char *colon = memchr(line.p, ':', line.len);
+			if (colon) {
+				struct sw_str n = sw_str_trim(sw_str_make(line.p, (size_t)(colon - line.p)));
+				if (sw_str_ieq_c(n, "content-type") || sw_str_ieq_c(n, "c"))
+					pct = trim_lws(sw_str_make(colon + 1, line.len - (size_t)(colon + 1 - line.p)));
+			}
+			pos = skip_eol(body.p, e, pe);
+		}
+		pos = skip_eol(body.p, pos, pe);
+		if (pct.p && sw_str_ieq_c(media_type(pct), "application/sdp")) {
+			parse_sdp(sw_str_make(body.p + pos, pe - pos), sdp);
+			return;
+		}
+		d = next;
+	}
+}
+
+/* ---- the parse -------------------------------------------------------- */
+
+static void ensure(char **buf, size_t *cap, size_t need)
+{
+	if (*cap < need) {
+		free(*buf);
+		*buf = sw_malloc(need);
+		*cap = need;
+	}
+}
+
+static void feed_put(struct sw_sip_parser *sp, const char *p, size_t n)
+{
+	/* feed_cap is sized for the worst case in parse; never truncates */
+	memcpy(sp->feed + sp->feed_len, p, n);
+	sp->feed_len += n;
+}
+
+/* All non-empty values of one header joined with ", " (Supported, Require
+ * repeated over several lines), in one arena block. */
+static struct sw_str join_values(struct sw_sip_parser *sp, size_t hs, size_t he,
+				 enum hdr_id id, struct sw_str first)
+{
+	struct hdr_iter it = { sp->text, hs, he };
+	struct hdr h;
+	size_t need = 0;
+	while (hdr_next(&it, &h))
+		if (h.id == id && h.value.len)
+			need += h.value.len + 2;
+	char *d = arena_alloc(sp, need);
+	if (!d)
+		return first;
+	size_t n = 0;
+	it = (struct hdr_iter){ sp->text, hs, he };
+	while (hdr_next(&it, &h)) {
+		if (h.id != id || !h.value.len)
+			continue;
+		if (n) {
+			memcpy(d + n, ", ", 2);
+			n += 2;
+		}
+		n += unfold_to(d + n, h.value);
+	}
+	return sw_str_make(d, n);
+}
+
+int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
+			struct sw_sip_msg *msg, const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	*why = NULL;
+	memset(msg, 0, sizeof(*msg));
+	msg->status = -1;
+	msg->cseq = -1;
+	msg->expires = msg->min_expires = msg->retry_after = msg->max_forwards = -1;
+	msg->content_length = -1;
+	msg->ruri.port = msg->from.uri.port = msg->to.uri.port = -1;
+
+	if (sp->om) {
+		osip_message_free(sp->om);
+		sp->om = NULL;
+	}
+	sp->arena_len = 0;
+	sp->feed_len = 0;
+
+	if (len > SW_MAX_SIP_MSG) {
+		*why = "message over 131072 bytes";
+		return -1;
+	}
+	if (!buf || len == 0) {
+		*why = "empty message";
+		return -1;
+	}
+
+	/* One copy: slices, masking and the filtered feed all work on it. */
+	ensure(&sp->text, &sp->text_cap, len + 1);
+	memcpy(sp->text, buf, len);
+	sp->text[len] = '\0';
+	/* Worst cases: every derived string is at most as long as the bytes it
+	 * comes from and no message byte feeds two of the same kind (unfolded
+	 * values, unescaped strings, joined values). The feed adds at most 2
+	 * bytes per line (CRLF for a bare LF) plus the final CRLF. */
+	ensure(&sp->arena, &sp->arena_cap, 3 * len + 64);
+	ensure(&sp->feed, &sp->feed_cap, 2 * len + 16);
+	const char *t = sp->text;
+	msg->raw = sw_str_make(t, len);
+
+	/* Leading CRLFs (keepalives before a message) are skipped, as libosip2 does. */
+	size_t s0 = 0;
+	while (s0 < len && (t[s0] == '\r' || t[s0] == '\n'))
+		s0++;
+	if (s0 == len) {
+		*why = "empty message";
+		return -1;
+	}
+	size_t sl_end = find_eol(t, s0, len);
+	size_t hs = skip_eol(t, sl_end, len);
+
+	/* Header block: up to the first empty line. A message without one
+	 * (cut short) is all header block, with no body. */
+	size_t he = len, body_off = len;
+	for (size_t pos = hs; pos < len;) {
+		if (t[pos] == '\r' || t[pos] == '\n') {
+			he = pos;
+			body_off = skip_eol(t, pos, len);
+			break;
+		}
+		pos = skip_eol(t, find_eol(t, pos, len), len);
+	}
+	if (hs > he) /* start line without terminator */
+		hs = he;
+	msg->header_len = body_off;
+	msg->body_len = len - body_off;
+
+	/* libosip2 works on NUL-terminated strings: a NUL would silently cut
+	 * the header block short. Bodies may be binary. */
+	if (memchr(t, '\0', body_off)) {
+		*why = "NUL byte in headers";
+		return -1;
+	}
+
+	struct sw_str uri_raw = SW_STR_NULL;
+	*why = parse_start_line(sw_str_make(t + s0, sl_end - s0), msg, &uri_raw);
+	if (*why)
+		return -1;
+
+	/* Feed for libosip2: the start line rebuilt with single spaces and the
+	 * version in canonical case (libosip2 tells responses from requests
+	 * with a case-sensitive "SIP/"), then the selected headers. */
+	if (msg->is_request) {
+		feed_put(sp, msg->method.p, msg->method.len);
+		feed_put(sp, " ", 1);
+		feed_put(sp, uri_raw.p, uri_raw.len);
+		feed_put(sp, " SIP/2.0\r\n", 10);
+	} else {
+		feed_put(sp, "SIP/2.0", 7);
+		feed_put(sp, t + s0 + 7, sl_end - s0 - 7);
+		feed_put(sp, "\r\n", 2);
+	}
+
+	/* Index the headers. */
+	struct sw_str first[H_COUNT];
+	unsigned count[H_COUNT];
+	bool first_has_resp[H_COUNT];
+	memset(first, 0, sizeof(first));
+	memset(count, 0, sizeof(count));
+	memset(first_has_resp, 0, sizeof(first_has_resp));
+	struct sw_str craw[SW_SIP_MAX_CONTACTS];
+	size_t n_craw = 0, craw_total = 0;
+	bool clen_bad = false;
+
+	struct hdr_iter it = { t, hs, he };
+	struct hdr h;
+	while (hdr_next(&it, &h)) {
+		if (h.id == H_OTHER)
+			continue;
+		bool resp = false;
+		if (h.id == H_AUTHZ || h.id == H_PROXY_AUTHZ)
+			resp = mask_digest_response(sp->text, &h);
+		bool is_first = count[h.id]++ == 0;
+		if (is_first) {
+			first[h.id] = unfold(sp, &h);
+			first_has_resp[h.id] = resp;
+		}
+		bool to_osip = false;
+		switch (h.id) {
+		case H_VIA:
+		case H_WWW_AUTH:
+		case H_PROXY_AUTH:
+		case H_AUTHZ:
+		case H_PROXY_AUTHZ:
+			to_osip = true;
+			break;
+		case H_FROM:
+		case H_TO:
+			to_osip = is_first;
+			break;
+		case H_CONTACT: {
+			to_osip = true;
+			struct sw_str v = h.folded ? unfold(sp, &h) : h.value;
+			n_craw += split_commas(v, craw + n_craw, SW_SIP_MAX_CONTACTS - n_craw,
+					       &craw_total);
+			break;
+		}
+		default:
+			break;
+		}
+		if (to_osip && (h.id == H_FROM || h.id == H_TO)) {
+			/* Display names are ours to read: libosip2 rejects a
+			 * whole message for one it dislikes (a stray backslash
+			 * outside quotes, as in sip-compact-form). */
+			struct sw_str v = first[h.id];
+			size_t lt = find_langle(v);
+			if (lt == v.len)
+				lt = 0;
+			feed_put(sp, h.id == H_FROM ? "From: " : "To: ", h.id == H_FROM ? 6 : 4);
+			feed_put(sp, v.p + lt, v.len - lt);
+			feed_put(sp, "\r\n", 2);
+		} else if (to_osip) {
+			feed_put(sp, t + h.start, h.end - h.start);
+			feed_put(sp, "\r\n", 2);
+		}
+	}
+	feed_put(sp, "\r\n", 2);
+
+	/* RFC 3261 section 8.1.1: Call-ID, CSeq, From, To, Via are mandatory. */
+	static const struct { enum hdr_id id; const char *none, *empty; } mand[] = {
+		{ H_CALL_ID, "no Call-ID header", "empty Call-ID header" },
+		{ H_CSEQ, "no CSeq header", "invalid CSeq" },
+		{ H_FROM, "no From header", "empty From header" },
+		{ H_TO, "no To header", "empty To header" },
+		{ H_VIA, "no Via header", "empty Via header" },
+	};
+	for (size_t i = 0; i < sizeof(mand) / sizeof(mand[0]); i++) {
+		if (!count[mand[i].id]) {
+			*why = mand[i].none;
+			return -1;
+		}
+		if (!first[mand[i].id].len) {
+			*why = mand[i].empty;
+			return -1;
+		}
+	}
+	msg->call_id = first[H_CALL_ID];
+
+	/* CSeq = 1*DIGIT LWS Method (section 20.16); the number is 32-bit. */
+	{
+		struct sw_str v = first[H_CSEQ];
+		size_t k = 0;
+		while (k < v.len && v.p[k] >= '0' && v.p[k] <= '9')
+			k++;
+		struct sw_str num = sw_str_make(v.p, k);
+		struct sw_str m = trim_lws(sw_str_make(v.p + k, v.len - k));
+		int64_t n = num_or_neg(num, UINT32_MAX);
+		if (n < 0 || k == v.len || !is_lws(v.p[k]) || !is_token(m)) {
+			*why = "invalid CSeq";
+			return -1;
+		}
+		msg->cseq = n;
+		msg->cseq_method = m;
+	}
+
+	/* Text and numeric headers from our own scan. */
+	msg->expires = int_or_neg(first[H_EXPIRES]);
+	msg->min_expires = int_or_neg(first[H_MIN_EXPIRES]);
+	msg->max_forwards = int_or_neg(first[H_MAX_FORWARDS]);
+	if (first[H_RETRY_AFTER].p) {
+		/* delta-seconds [ comment ] *( ";" retry-param ), section 20.33 */
+		struct sw_str v = first[H_RETRY_AFTER];
+		size_t k = 0;
+		while (k < v.len && v.p[k] >= '0' && v.p[k] <= '9')
+			k++;
+		if (k == v.len || is_lws(v.p[k]) || v.p[k] == '(' || v.p[k] == ';')
+			msg->retry_after = int_or_neg(sw_str_make(v.p, k));
+	}
+	msg->user_agent = first[H_USER_AGENT];
+	msg->server = first[H_SERVER];
+	msg->warning = first[H_WARNING];
+	msg->reason_hdr = first[H_REASON];
+	msg->supported = count[H_SUPPORTED] > 1 ?
+		join_values(sp, hs, he, H_SUPPORTED, first[H_SUPPORTED]) : first[H_SUPPORTED];
+	msg->require = count[H_REQUIRE] > 1 ?
+		join_values(sp, hs, he, H_REQUIRE, first[H_REQUIRE]) : first[H_REQUIRE];
+	msg->content_type = first[H_CONTENT_TYPE];
+	msg->record_route = first[H_RECORD_ROUTE];
+	msg->route = first[H_ROUTE];
+
+	/* Content-Length (section 20.14): 32-bit; anything else is unusable and
+	 * counts as a mismatch. */
+	if (count[H_CONTENT_LENGTH]) {
+		msg->content_length = num_or_neg(first[H_CONTENT_LENGTH], UINT32_MAX);
+		clen_bad = msg->content_length < 0;
+	}
+	msg->content_length_mismatch = clen_bad ||
+		(msg->content_length >= 0 && (uint64_t)msg->content_length != msg->body_len);
+
+	/* libosip2: Request-URI, From, To, Via, Contact, authentication. */
+	if (osip_message_init(&sp->om) != 0) {
+		sp->om = NULL;
+		*why = "libosip2 could not parse the message";
+		return -1;
+	}
+	if (osip_message_parse(sp->om, sp->feed, sp->feed_len) != 0) {
+		osip_message_free(sp->om);
+		sp->om = NULL;
+		*why = "libosip2 could not parse the message";
+		return -1;
+	}
+	osip_message_t *om = sp->om;
+
+	if (msg->is_request)
+		fill_uri(&msg->ruri, om->req_uri, uri_raw);
+	if (!om->from) {
+		*why = "invalid From header";
+		return -1;
+	}
+	if (!om->to) {
+		*why = "invalid To header";
+		return -1;
+	}
+	fill_nameaddr(sp, &msg->from, om->from, first[H_FROM]);
+	fill_nameaddr(sp, &msg->to, om->to, first[H_TO]);
+
+	msg->n_via = (size_t)osip_list_size(&om->vias);
+	if (msg->n_via == 0) {
+		*why = "no Via header";
+		return -1;
+	}
+	for (size_t i = 0; i < msg->n_via && i < SW_SIP_MAX_VIAS; i++)
+		fill_via(&msg->via[i], osip_list_get(&om->vias, (int)i));
+
+	/* Contacts: raw URIs from our split, paired by position with
+	 * libosip2's list when both agree on the count. */
+	{
+		int nc = osip_list_size(&om->contacts);
+		size_t nonstar = 0;
+		for (int i = 0; i < nc; i++) {
+			osip_contact_t *oc = osip_list_get(&om->contacts, i);
+			if (!oc->url)
+				continue;
+			nonstar++;
+		}
+		bool paired = nonstar == craw_total;
+		size_t k = 0;
+		for (int i = 0; i < nc; i++) {
+			osip_contact_t *oc = osip_list_get(&om->contacts, i);
+			if (!oc->url) {
+				if (oc->displayname && strcmp(oc->displayname, "*") == 0)
+					msg->contact_star = true;
+				continue;
+			}
+			if (k < SW_SIP_MAX_CONTACTS) {
+				struct sw_str raw = paired && k < n_craw ? craw[k] : SW_STR_NULL;
+				fill_contact(sp, &msg->contact[k], oc, raw);
+			}
+			k++;
+		}
+		msg->n_contact = k < SW_SIP_MAX_CONTACTS ? k : SW_SIP_MAX_CONTACTS;
+	}
+
+	fill_challenge(sp, &msg->www_auth, &om->www_authenticates, first[H_WWW_AUTH]);
+	fill_challenge(sp, &msg->proxy_auth, &om->proxy_authenticates, first[H_PROXY_AUTH]);
+	fill_credentials(sp, &msg->authorization, &om->authorizations, first[H_AUTHZ],
+			 first_has_resp[H_AUTHZ]);
+	fill_credentials(sp, &msg->proxy_authz, &om->proxy_authorizations,
+			 first[H_PROXY_AUTHZ], first_has_resp[H_PROXY_AUTHZ]);
+
+	/* Body: SDP directly or inside multipart. */
+	if (msg->body_len && msg->content_type.p) {
+		struct sw_str body = sw_str_make(t + body_off, msg->body_len);
+		struct sw_str mt = media_type(msg->content_type);
+		if (sw_str_ieq_c(mt, "application/sdp"))
+			parse_sdp(body, &msg->sdp);
+		else if (sw_str_istarts(mt, "multipart/"))
+			parse_multipart(body, msg->content_type, &msg->sdp);
+	}
+	return 0;
+}
