@@ -54,9 +54,12 @@ struct sw_capture_source {
 	const char *name;        /* path as given, "-" for stdin, interface name when live */
 	const char *format;      /* "pcap", "pcapng", "live" */
 	bool gzip;
-	bool nanosecond;
-	int linktype;            /* pcap: the file's; pcapng: first interface's; live: datalink */         /* pcap: nanosecond magic */
+	bool nanosecond;         /* pcap: nanosecond magic; pcapng: an interface finer than 1 us;
+	                          * live: nanosecond time stamps */
+	int linktype;            /* pcap: the file's; pcapng: first interface's (-1 while none);
+	                          * live: datalink */
 	uint64_t frames;         /* records delivered */
+	uint64_t skipped;        /* pcapng: packets on an unknown interface, skipped */
 	uint64_t bytes;          /* decompressed bytes consumed */
 	bool damaged;            /* reading stopped early at damage */
 	uint64_t damage_offset;  /* offset where the damage was found */
@@ -69,6 +72,7 @@ struct sw_capture_stats {
 	uint64_t ifdropped;
 	uint64_t filtered_out; /* files: frames the BPF filter rejected */
 	uint64_t written;      /* frames saved to -w */
+	uint64_t not_written;  /* -w: frames of another link type than the file's */
 };
 
 struct sw_capture;
@@ -81,7 +85,9 @@ struct sw_capture;
 int sw_capture_open_files(struct sw_capture **out, const char *const *paths, size_t n,
 			  const struct sw_capture_opts *opts, char *err, size_t errlen);
 
-/* Open a live interface with libpcap (immediate mode, non-blocking). */
+/* Open a live interface with libpcap (immediate mode, non-blocking). On
+ * success err holds pcap_activate()'s warning, if any ("eth0: warning: ..."),
+ * or "". */
 int sw_capture_open_live(struct sw_capture **out, const char *iface,
 			 const struct sw_capture_opts *opts, char *err, size_t errlen);
 
@@ -89,7 +95,8 @@ int sw_capture_open_live(struct sw_capture **out, const char *iface,
 #define SW_CAP_FRAME 1   /* *f filled */
 #define SW_CAP_END 0     /* all sources exhausted, or count reached, or stopped */
 #define SW_CAP_AGAIN (-1) /* live: nothing now, poll sw_capture_fd() */
-#define SW_CAP_ERROR (-2) /* live: capture failed; message in sw_capture_error() */
+#define SW_CAP_ERROR (-2) /* live: capture failed, or the -w file could not be
+                           * written; message in sw_capture_error() */
 
 /* Next frame in time order. A file damaged midway yields its frames up to the
  * damage, is marked damaged in its source record, and the merge goes on with
@@ -129,12 +136,22 @@ int sw_capture_list_interfaces(void *out_file, char *err, size_t errlen);
  * No-op returning 0 when not running as root. */
 int sw_capture_drop_privileges(const char *user, char *err, size_t errlen);
 
-/* Pcap writer for -w and for saving selections (F2 in the TUI). */
+/* Pcap writer for -w and for saving selections (F2 in the TUI): classic
+ * pcap in host byte order, microsecond magic. Creates (truncates) `path`,
+ * "-" = stdout; NULL with a line in err ("x.pcap: cannot create: ...").
+ * linktype < 0: taken from the first frame written. */
 struct sw_pcap_writer;
 struct sw_pcap_writer *sw_pcap_writer_open(const char *path, int linktype, int snaplen,
 					   char *err, size_t errlen);
-/* Returns 0, or -1 when the frame's link type differs from the file's. */
+/* The same, with the nanosecond magic (a1b23c4d) when `nanosecond`, so that
+ * frames from a nanosecond source keep their precision. */
+struct sw_pcap_writer *sw_pcap_writer_open_prec(const char *path, int linktype, int snaplen,
+						bool nanosecond, char *err, size_t errlen);
+/* Returns 0, or -1 when the frame's link type differs from the file's or
+ * the write failed (disk full...). */
 int sw_pcap_writer_write(struct sw_pcap_writer *w, const struct sw_frame *f);
+/* Flushes and closes (stdout is flushed, not closed); -1 if anything
+ * written since the open failed to reach the file. Frees w. */
 int sw_pcap_writer_close(struct sw_pcap_writer *w);
 
 #endif
