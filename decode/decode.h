@@ -182,6 +182,7 @@ struct sw_decode_stats {
 	uint64_t tcp_gaps;          /* bytes missing from the capture (lost segments) */
 	uint64_t tcp_dropped;       /* segments dropped: limits */
 	uint64_t limit_drops;       /* anything else dropped on a named limit */
+	uint64_t sctp_fragments;    /* SCTP DATA chunks of a fragmented user message, skipped */
 };
 
 struct sw_decode_opts {
