@@ -1,0 +1,602 @@
+/* Registrations per account (AOR) over time: RFC 3261 section 10 (REGISTER,
+ * Contact expires, 2xx lists the current bindings), RFC 3581 (Via received and
+ * rport: the public address the registrar saw), RFC 5626 (instance ids). */
+#include "analyze/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/mem.h"
+
+#define AOR_MAX 300u
+
+struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id)
+{
+	return id < a->accounts.n ? a->accounts.p[id] : NULL;
+}
+
+struct attempt *sw_acct_attempt(struct acct *ac, uint64_t seq)
+{
+	if (seq == 0 || seq > ac->n_recent_total || ac->n_recent_total - seq >= SW_ACCT_RECENT)
+		return NULL;
+	return &ac->recent[(seq - 1) % SW_ACCT_RECENT];
+}
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+/* "sip:user@host[:port]" from a To URI; host lower-cased (RFC 3261 section
+ * 19.1.4: host comparison is case-insensitive, user is not). */
+static size_t aor_of(const struct sw_sip_uri *u, char *buf, size_t cap)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	if (u->scheme.len)
+		for (size_t i = 0; i < u->scheme.len && i < 8; i++)
+			sw_buf_putc(&b, lower(u->scheme.p[i]));
+	else
+		sw_buf_puts(&b, "sip");
+	sw_buf_putc(&b, ':');
+	if (u->user.len) {
+		sw_buf_put(&b, u->user.p, u->user.len > 128 ? 128 : u->user.len);
+		sw_buf_putc(&b, '@');
+	}
+	for (size_t i = 0; i < u->host.len && i < 128; i++)
+		sw_buf_putc(&b, lower(u->host.p[i]));
+	if (u->port > 0 && u->port != 5060)
+		sw_buf_printf(&b, ":%d", u->port);
+	size_t n = b.len < cap ? b.len : cap - 1;
+	memcpy(buf, b.p, n);
+	buf[n] = '\0';
+	sw_buf_free(&b);
+	return n;
+}
+
+static void contact_key(const struct sw_sip_msg *m, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (!m->n_contact)
+		return;
+	const struct sw_sip_uri *u = &m->contact[0].uri;
+	snprintf(buf, cap, "%.*s@%.*s:%d", (int)(u->user.len > 40 ? 40 : u->user.len),
+		 u->user.p ? u->user.p : "", (int)(u->host.len > 60 ? 60 : u->host.len),
+		 u->host.p ? u->host.p : "", u->port > 0 ? u->port : 5060);
+	for (char *p = buf; *p; p++)
+		*p = lower(*p);
+}
+
+static void set_state(struct acct *ac, enum sw_reg_state st, const struct sw_evidence *e,
+		      int status)
+{
+	if (ac->pub.state == st)
+		return;
+	ac->pub.state = st;
+	if (ac->pub.n_changes == SW_ACCT_MAX_CHANGES) {
+		/* Keep the first entry and the recent history. */
+		size_t drop = SW_ACCT_MAX_CHANGES / 4;
+		memmove(&ac->pub.changes[1], &ac->pub.changes[1 + drop],
+			(SW_ACCT_MAX_CHANGES - 1 - drop) * sizeof *ac->pub.changes);
+		ac->pub.n_changes -= drop;
+	}
+	if (!ac->pub.changes)
+		ac->pub.changes = sw_calloc(SW_ACCT_MAX_CHANGES, sizeof *ac->pub.changes);
+	struct sw_reg_change *c = &ac->pub.changes[ac->pub.n_changes++];
+	c->ts_ns = e->ts_ns;
+	c->state = st;
+	c->file_idx = e->file_idx;
+	c->frame_no = e->frame_no;
+	c->status = status;
+}
+
+static void heap_push(struct sw_analyze *a, int64_t until, uint32_t account)
+{
+	struct exp_heap *h = &a->expiries;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->p = sw_realloc(h->p, h->cap * sizeof *h->p);
+	}
+	size_t i = h->n++;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (h->p[parent].until_ns <= until)
+			break;
+		h->p[i] = h->p[parent];
+		i = parent;
+	}
+	h->p[i].until_ns = until;
+	h->p[i].account = account;
+}
+
+static void heap_pop(struct sw_analyze *a)
+{
+	struct exp_heap *h = &a->expiries;
+	struct exp_ent last = h->p[--h->n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->p[c + 1].until_ns < h->p[c].until_ns)
+			c++;
+		if (last.until_ns <= h->p[c].until_ns)
+			break;
+		h->p[i] = h->p[c];
+		i = c;
+	}
+	if (h->n)
+		h->p[i] = last;
+}
+
+static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
+{
+	char aor[AOR_MAX];
+	size_t n = aor_of(&m->to.uri, aor, sizeof aor);
+	void *v = sw_map_get(&a->acct_by_aor, aor, n);
+	if (v)
+		return sw_acct_get(a, (uint32_t)((uintptr_t)v - 1));
+	if (a->accounts.n >= SW_MAX_ACCOUNTS) {
+		a->st.accounts_untracked++;
+		return NULL;
+	}
+	struct acct *ac = sw_calloc(1, sizeof *ac);
+	ac->pub.id = (uint32_t)a->accounts.n;
+	ac->pub.aor = sw_strndup(aor, n);
+	ac->pub.requested_expires = ac->pub.granted_expires = -1;
+	ac->pub.first_ns = INT64_MAX;
+	ac->pub.worst = SW_SEV_INFO;
+	ac->pub.item = sw_an_item_new(a, SW_ITEM_ACCOUNT, ac->pub.id);
+	sw_vec_push(&a->accounts, ac);
+	sw_map_put(&a->acct_by_aor, aor, n, (void *)(uintptr_t)(ac->pub.id + 1));
+	return ac;
+}
+
+static void remember_client(struct sw_analyze *a, struct acct *ac, const struct sw_addr *c)
+{
+	sw_map_put(&a->acct_by_client, c, sizeof *c, (void *)(uintptr_t)(ac->pub.id + 1));
+}
+
+struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
+			     const struct sw_addr *y)
+{
+	void *v = sw_map_get(&a->acct_by_client, x, sizeof *x);
+	if (!v)
+		v = sw_map_get(&a->acct_by_client, y, sizeof *y);
+	return v ? sw_acct_get(a, (uint32_t)((uintptr_t)v - 1)) : NULL;
+}
+
+static void replace(char **dst, struct sw_str s)
+{
+	if (!s.p)
+		return;
+	if (*dst && strlen(*dst) == s.len && memcmp(*dst, s.p, s.len) == 0)
+		return;
+	free(*dst);
+	*dst = sw_an_strdup_wire(s);
+}
+
+static uint32_t ua_index(struct acct *ac, struct sw_str ua)
+{
+	for (size_t i = 0; i < ac->n_ua; i++)
+		if (strlen(ac->ua[i].ua) == ua.len && memcmp(ac->ua[i].ua, ua.p, ua.len) == 0)
+			return (uint32_t)i;
+	if (ac->n_ua < SW_ACCT_MAX_UA) {
+		ac->ua[ac->n_ua].ua = sw_strndup(ua.p ? ua.p : "", ua.len > 200 ? 200 : ua.len);
+		return (uint32_t)ac->n_ua++;
+	}
+	return SW_ACCT_MAX_UA - 1;
+}
+
+void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
+			uint32_t msg_id)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	struct acct *ac = acct_for(a, m);
+	if (!ac)
+		return;
+	struct sw_account *p = &ac->pub;
+	t->account = p->id;
+	t->item = p->item;
+	sw_an_item_add_msg(a, p->item, msg_id, ev->pkt.ts_ns);
+	if (ev->pkt.ts_ns < p->first_ns)
+		p->first_ns = ev->pkt.ts_ns;
+	if (ev->pkt.ts_ns > p->last_ns)
+		p->last_ns = ev->pkt.ts_ns;
+	if (!m->is_request)
+		return; /* a response whose request was not captured */
+	p->n_register_msgs++;
+	if (!t->is_primary)
+		return; /* another hop of an attempt already counted */
+	replace(&p->user_agent, m->user_agent);
+	if (m->n_contact)
+		replace(&p->contact, m->contact[0].uri.raw);
+	p->client = ev->pkt.src;
+	p->registrar = ev->pkt.dst;
+	p->transport = ev->pkt.transport;
+	remember_client(a, ac, &ev->pkt.src);
+	if (ev->pkt.has_mac && m->n_via <= 1) {
+		p->has_mac = true;
+		memcpy(p->mac, ev->pkt.src_mac, 6);
+	}
+	p->requested_expires = t->requested_expires;
+	p->n_register++;
+	const struct sw_sip_auth *cred = m->authorization.present ? &m->authorization
+					 : m->proxy_authz.present ? &m->proxy_authz : NULL;
+	if (cred) {
+		free(ac->auth_user);
+		free(ac->auth_realm);
+		ac->auth_user = sw_an_strdup_wire(cred->username);
+		ac->auth_realm = sw_an_strdup_wire(cred->realm);
+	}
+
+	struct attempt *at = &ac->recent[ac->n_recent_total % SW_ACCT_RECENT];
+	memset(at, 0, sizeof *at);
+	at->seq = ++ac->n_recent_total;
+	t->attempt_seq = at->seq;
+	at->start_ns = ev->pkt.ts_ns;
+	at->client = ev->pkt.src;
+	at->server = ev->pkt.dst;
+	at->transport = ev->pkt.transport;
+	at->has_auth = t->has_auth;
+	at->requested_expires = t->requested_expires;
+	at->ua_idx = ua_index(ac, m->user_agent);
+	ac->cur_ua = at->ua_idx;
+	at->first = t->first_req;
+	at->fragmented = t->fragmented;
+	at->req_size = t->req_size;
+	contact_key(m, at->contact_key, sizeof at->contact_key);
+
+	/* A refresh starts with the first attempt after a success (the 401
+	 * round trip that follows belongs to the same refresh). */
+	struct attempt *prev = sw_acct_attempt(ac, at->seq - 1);
+	if (prev && prev->status >= 200 && prev->status < 300 &&
+	    (prev->requested_expires != 0)) {
+		int64_t iv = ev->pkt.ts_ns - prev->end_ns;
+		if (iv > 0) {
+			if (!p->refresh_count || iv < p->refresh_min_ns)
+				p->refresh_min_ns = iv;
+			if (iv > p->refresh_max_ns)
+				p->refresh_max_ns = iv;
+			p->refresh_sum_ns += iv;
+			p->refresh_count++;
+		}
+	}
+	ac->pending = at;
+	if (p->state == SW_REG_REGISTERED)
+		set_state(ac, SW_REG_REFRESHING, &t->first_req, 0);
+	else if (p->state != SW_REG_REFRESHING)
+		set_state(ac, SW_REG_REGISTERING, &t->first_req, 0);
+}
+
+/* The public address the registrar saw: Via received (or sent-by host) and
+ * rport (or sent-by port), RFC 3581 section 4. */
+static bool public_of(const struct sw_sip_msg *m, struct sw_addr *out)
+{
+	if (!m->n_via)
+		return false;
+	const struct sw_sip_via *v = &m->via[0];
+	if (!v->received.len && v->rport <= 0)
+		return false;
+	struct sw_str host = v->received.len ? v->received : v->host;
+	if (sw_ip_parse(host.p, host.len, out) != 0)
+		return false;
+	out->port = (uint16_t)(v->rport > 0 ? v->rport : (v->port > 0 ? v->port : 5060));
+	return true;
+}
+
+static void note_public(struct acct *ac, const struct sw_addr *pa, const struct sw_evidence *e)
+{
+	struct sw_account *p = &ac->pub;
+	if (p->n_public && sw_addr_eq(&p->public_addrs[p->n_public - 1].addr, pa)) {
+		p->public_addrs[p->n_public - 1].last_ns = e->ts_ns;
+		p->public_addrs[p->n_public - 1].last_frame = e->frame_no;
+		return;
+	}
+	if (!p->public_addrs)
+		p->public_addrs = sw_calloc(SW_ACCT_MAX_PUBLIC, sizeof *p->public_addrs);
+	if (p->n_public == SW_ACCT_MAX_PUBLIC) {
+		memmove(&p->public_addrs[1], &p->public_addrs[2],
+			(SW_ACCT_MAX_PUBLIC - 2) * sizeof *p->public_addrs);
+		p->n_public--;
+	}
+	struct sw_public_addr *x = &p->public_addrs[p->n_public++];
+	x->addr = *pa;
+	x->first_ns = x->last_ns = e->ts_ns;
+	x->first_frame = x->last_frame = e->frame_no;
+	x->file_idx = e->file_idx;
+}
+
+static bool contact_matches(const struct sw_sip_contact *c, const char *key)
+{
+	char k[128];
+	snprintf(k, sizeof k, "%.*s@%.*s:%d", (int)(c->uri.user.len > 40 ? 40 : c->uri.user.len),
+		 c->uri.user.p ? c->uri.user.p : "",
+		 (int)(c->uri.host.len > 60 ? 60 : c->uri.host.len),
+		 c->uri.host.p ? c->uri.host.p : "", c->uri.port > 0 ? c->uri.port : 5060);
+	for (char *p = k; *p; p++)
+		*p = lower(*p);
+	return strcmp(k, key) == 0;
+}
+
+static void fill_result(struct reg_result *r, const struct sw_sip_msg *m, const struct attempt *at)
+{
+	memset(r, 0, sizeof *r);
+	r->status = m->status;
+	r->granted_expires = -1;
+	r->min_expires = m->min_expires;
+	r->retry_after = m->retry_after;
+	r->server = sw_an_strdup_wire(m->server);
+	r->warning = sw_an_strdup_wire(m->warning);
+	r->reason_hdr = sw_an_strdup_wire(m->reason_hdr);
+	r->stale_nonce = m->www_auth.stale || m->proxy_auth.stale;
+	r->have_public = public_of(m, &r->public_addr);
+	if (m->n_via)
+		r->via_sent_by = sw_an_strdup_wire(m->via[0].host);
+	for (size_t i = 0; i < m->n_contact && i < SW_SIP_MAX_CONTACTS; i++) {
+		const struct sw_sip_contact *c = &m->contact[i];
+		if (sw_str_ieq_c(c->uri.transport, "tcp"))
+			r->contact_tcp = true;
+		if (at && at->contact_key[0] && contact_matches(c, at->contact_key)) {
+			r->our_contact_listed = true;
+			r->granted_expires = c->expires;
+		} else {
+			if (!r->other_contacts++)
+				snprintf(r->other_contact, sizeof r->other_contact, "%.*s",
+					 (int)(c->uri.raw.len > 150 ? 150 : c->uri.raw.len),
+					 c->uri.raw.p ? c->uri.raw.p : "");
+		}
+	}
+	if (m->n_contact)
+		r->resp_contact = sw_an_strdup_wire(m->contact[0].uri.raw);
+	if (sw_memmem(m->record_route.p, m->record_route.len, "transport=tcp", 13) ||
+	    sw_memmem(m->record_route.p, m->record_route.len, "transport=TCP", 13))
+		r->contact_tcp = true;
+	if (r->granted_expires < 0 && m->status >= 200 && m->status < 300) {
+		/* One binding listed: it is ours (a registrar may rewrite the
+		 * Contact, and the ALG detector looks at that separately). */
+		if (m->n_contact == 1 && m->contact[0].expires >= 0)
+			r->granted_expires = m->contact[0].expires;
+		else if (m->expires >= 0)
+			r->granted_expires = m->expires;
+		else if (at)
+			r->granted_expires = at->requested_expires;
+	}
+}
+
+static void free_result(struct reg_result *r)
+{
+	free(r->server);
+	free(r->warning);
+	free(r->reason_hdr);
+	free(r->resp_contact);
+	free(r->via_sent_by);
+}
+
+static void leave_registered(struct acct *ac)
+{
+	if (ac->pub.state == SW_REG_REGISTERED || ac->pub.state == SW_REG_REFRESHING ||
+	    ac->ever_ok)
+		ac->was_lost = true;
+}
+
+void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	struct acct *ac;
+	if (t->account == UINT32_MAX) {
+		/* Response to a REGISTER the capture missed: still tells the state. */
+		ac = acct_for(a, m);
+		if (!ac)
+			return;
+		t->account = ac->pub.id;
+		t->item = ac->pub.item;
+		sw_an_item_add_msg(a, ac->pub.item, t->final.msg_id, ev->pkt.ts_ns);
+		ac->pub.client = ev->pkt.dst;
+		ac->pub.registrar = ev->pkt.src;
+		remember_client(a, ac, &ev->pkt.dst);
+	} else {
+		ac = sw_acct_get(a, t->account);
+	}
+	if (!ac || !t->is_primary)
+		return;
+	struct sw_account *p = &ac->pub;
+	if (ev->pkt.ts_ns > p->last_ns)
+		p->last_ns = ev->pkt.ts_ns;
+	struct attempt *at = sw_acct_attempt(ac, t->attempt_seq);
+	struct reg_result r;
+	fill_result(&r, m, at);
+	replace(&p->server, m->server);
+	if (at) {
+		at->status = m->status;
+		at->end_ns = ev->pkt.ts_ns;
+		at->final = t->final;
+		at->n_msgs = t->n_req;
+		at->n_icmp = t->n_icmp;
+		at->icmp_kind = t->icmp_kind;
+		at->icmp_ev = t->icmp_ev;
+		if (ac->pending == at)
+			ac->pending = NULL;
+	}
+	if (r.have_public)
+		note_public(ac, &r.public_addr, &t->final);
+	int status = m->status;
+	if (status >= 200 && status < 300 && at && ac->ever_ok && ac->timeouts_same_port &&
+	    !sw_addr_eq(&at->client, &ac->last_ok_client)) {
+		r.stale_recovered = true;
+		r.old_client = ac->last_ok_client;
+		r.old_public = ac->last_ok_public;
+		r.old_ok_ev = ac->last_ok_ev;
+		r.first_stale_timeout = ac->stale_first_timeout;
+		r.stale_timeouts = ac->timeouts_same_port;
+		if (!ac->last_ok_has_public)
+			r.old_public.family = 0;
+	}
+	if (status >= 200 && status < 300) {
+		p->n_ok++;
+		int req = at ? at->requested_expires : t->requested_expires;
+		int granted = r.granted_expires;
+		if (granted >= 0)
+			p->granted_expires = granted;
+		if (req == 0 || granted == 0) {
+			if (ac->cov_until_ns > ev->pkt.ts_ns)
+				ac->cov_until_ns = ev->pkt.ts_ns;
+			p->registered_until_ns = 0;
+			set_state(ac, SW_REG_UNREGISTERED, &t->final, status);
+		} else {
+			int64_t secs = granted > 0 ? granted : 3600; /* RFC 3261 10.2.1.1 default */
+			int64_t until = ev->pkt.ts_ns + secs * INT64_C(1000000000);
+			if (ac->cov_until_ns < ev->pkt.ts_ns || !ac->reg_since_ns) {
+				if (ac->reg_since_ns)
+					p->registered_total_ns += ac->cov_until_ns - ac->reg_since_ns;
+				ac->reg_since_ns = ev->pkt.ts_ns;
+			}
+			ac->cov_until_ns = until;
+			p->registered_until_ns = until;
+			heap_push(a, until, p->id);
+			if (ac->was_lost) {
+				ac->flaps++;
+				ac->was_lost = false;
+			}
+			set_state(ac, SW_REG_REGISTERED, &t->final, status);
+		}
+		ac->ever_ok = true;
+		ac->last_ok_ns = ev->pkt.ts_ns;
+		ac->last_ok_start_ns = at ? at->start_ns : t->first_ns;
+		ac->last_ok_client = at ? at->client : ev->pkt.dst;
+		ac->last_ok_has_public = r.have_public;
+		if (r.have_public)
+			ac->last_ok_public = r.public_addr;
+		ac->last_ok_ev = t->final;
+		ac->consec_fail = 0;
+		ac->answered_challenge_rejects = 0;
+		ac->timeouts_same_port = 0;
+		if (r.other_contacts > ac->n_other_contacts_max)
+			ac->n_other_contacts_max = (uint32_t)r.other_contacts;
+		if (at && at->ua_idx < ac->n_ua) {
+			if (!ac->ua[at->ua_idx].n_ok++)
+				ac->ua[at->ua_idx].first_ok = t->final;
+		}
+	} else if (status == 401 || status == 407) {
+		p->n_challenge++;
+		if (at && at->has_auth && !r.stale_nonce) {
+			if (!ac->answered_challenge_rejects++)
+				ac->first_reject = t->final;
+			ac->last_reject = t->final;
+		}
+	} else if (status >= 300) {
+		p->n_fail++;
+		ac->consec_fail++;
+		leave_registered(ac);
+		if (status == 403 && at && at->ua_idx < ac->n_ua) {
+			if (!ac->ua[at->ua_idx].n_fail403++)
+				ac->ua[at->ua_idx].first_403 = t->final;
+		}
+		set_state(ac, SW_REG_FAILED, &t->final, status);
+	}
+	if (at)
+		sw_detect_on_attempt(a, ac, at, &r);
+	free_result(&r);
+}
+
+void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t)
+{
+	struct acct *ac = sw_acct_get(a, t->account);
+	if (!ac || !t->is_primary || t->response_only)
+		return;
+	struct attempt *at = sw_acct_attempt(ac, t->attempt_seq);
+	struct reg_result r;
+	memset(&r, 0, sizeof r);
+	r.timeout = true;
+	r.end_of_capture = t->end_of_capture;
+	r.granted_expires = -1;
+	if (at) {
+		at->status = -1;
+		at->end_of_capture = t->end_of_capture;
+		at->end_ns = t->last_req_ns;
+		at->n_msgs = t->n_req;
+		at->n_icmp = t->n_icmp;
+		at->icmp_kind = t->icmp_kind;
+		at->icmp_ev = t->icmp_ev;
+		at->last_req = t->last_req;
+		if (ac->pending == at)
+			ac->pending = NULL;
+	}
+	if (!t->end_of_capture) {
+		ac->pub.n_timeout++;
+		ac->consec_fail++;
+		ac->last_timeout_ns = t->first_ns;
+		if (ac->ever_ok && at && sw_addr_eq(&at->client, &ac->last_ok_client)) {
+			if (!ac->timeouts_same_port++)
+				ac->stale_first_timeout = t->first_req;
+		}
+		leave_registered(ac);
+		set_state(ac, SW_REG_FAILED, &t->last_req, 0);
+	}
+	if (at)
+		sw_detect_on_attempt(a, ac, at, &r);
+}
+
+/* Bindings lapse at their expiry on capture time (RFC 3261 section 10.2.1). */
+void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
+{
+	struct exp_heap *h = &a->expiries;
+	while (h->n && h->p[0].until_ns < now_ns) {
+		struct exp_ent e = h->p[0];
+		heap_pop(a);
+		struct acct *ac = sw_acct_get(a, e.account);
+		if (!ac || ac->pub.registered_until_ns != e.until_ns)
+			continue; /* refreshed or unregistered since */
+		struct sw_evidence ev = ac->last_ok_ev;
+		ev.ts_ns = e.until_ns;
+		ac->pub.registered_until_ns = 0;
+		leave_registered(ac);
+		set_state(ac, SW_REG_EXPIRED, &ev, 0);
+		/* The phone did not even try to refresh before the binding
+		 * lapsed: its refresh timer is longer than the granted expiry. */
+		bool tried = ac->n_recent_total && sw_acct_attempt(ac, ac->n_recent_total) &&
+			     sw_acct_attempt(ac, ac->n_recent_total)->start_ns > ac->last_ok_ns;
+		if (!tried) {
+			struct reg_result r;
+			memset(&r, 0, sizeof r);
+			r.status = -2; /* expiry marker for the detectors */
+			r.granted_expires = ac->pub.granted_expires;
+			struct attempt *last = sw_acct_attempt(ac, ac->n_recent_total);
+			if (last)
+				sw_detect_on_attempt(a, ac, last, &r);
+		}
+	}
+}
+
+void sw_acct_finish(struct sw_analyze *a)
+{
+	for (size_t i = 0; i < a->accounts.n; i++) {
+		struct acct *ac = a->accounts.p[i];
+		if (!ac->reg_since_ns)
+			continue;
+		int64_t end = ac->cov_until_ns < a->now_ns ? ac->cov_until_ns : a->now_ns;
+		if (end > ac->reg_since_ns)
+			ac->pub.registered_total_ns += end - ac->reg_since_ns;
+		ac->reg_since_ns = 0;
+	}
+}
+
+void sw_acct_free_all(struct sw_analyze *a)
+{
+	for (size_t i = 0; i < a->accounts.n; i++) {
+		struct acct *ac = a->accounts.p[i];
+		free(ac->pub.aor);
+		free(ac->pub.user_agent);
+		free(ac->pub.server);
+		free(ac->pub.contact);
+		free(ac->pub.changes);
+		free(ac->pub.public_addrs);
+		free(ac->auth_user);
+		free(ac->auth_realm);
+		for (size_t u = 0; u < ac->n_ua; u++)
+			free(ac->ua[u].ua);
+		free(ac);
+	}
+	sw_vec_free(&a->accounts);
+}

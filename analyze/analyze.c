@@ -1,0 +1,434 @@
+/* Analysis context: dispatches decoded events to the transaction, account,
+ * dialog and side-channel layers, keeps message records and list items, and
+ * drives every timer from capture time. */
+#include "analyze/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+
+#define SW_WIRE_COPY_MAX 512u /* longest wire string the analysis keeps */
+
+const char *sw_severity_name(enum sw_severity s)
+{
+	switch (s) {
+	case SW_SEV_INFO: return "info";
+	case SW_SEV_WARNING: return "warning";
+	case SW_SEV_ERROR: return "error";
+	}
+	return "info";
+}
+
+int sw_severity_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	if (strcmp(s, "info") == 0)
+		return SW_SEV_INFO;
+	if (strcmp(s, "warning") == 0 || strcmp(s, "warn") == 0)
+		return SW_SEV_WARNING;
+	if (strcmp(s, "error") == 0)
+		return SW_SEV_ERROR;
+	return -1;
+}
+
+const char *sw_reg_state_name(enum sw_reg_state s)
+{
+	switch (s) {
+	case SW_REG_UNKNOWN: return "unknown";
+	case SW_REG_REGISTERING: return "registering";
+	case SW_REG_REGISTERED: return "registered";
+	case SW_REG_REFRESHING: return "refreshing";
+	case SW_REG_FAILED: return "failed";
+	case SW_REG_EXPIRED: return "expired";
+	case SW_REG_UNREGISTERED: return "unregistered";
+	}
+	return "unknown";
+}
+
+const char *sw_dialog_state_name(enum sw_dialog_state s)
+{
+	switch (s) {
+	case SW_DLG_TRYING: return "trying";
+	case SW_DLG_EARLY: return "early";
+	case SW_DLG_CONFIRMED: return "confirmed";
+	case SW_DLG_TERMINATED: return "terminated";
+	case SW_DLG_FAILED: return "failed";
+	case SW_DLG_CANCELLED: return "cancelled";
+	}
+	return "trying";
+}
+
+char *sw_an_strdup_wire(struct sw_str s)
+{
+	if (!s.p)
+		return NULL;
+	return sw_strndup(s.p, s.len > SW_WIRE_COPY_MAX ? SW_WIRE_COPY_MAX : s.len);
+}
+
+void sw_an_evidence(struct sw_evidence *e, const struct sw_pkt *p, uint32_t msg_id,
+		    const char *label)
+{
+	e->file_idx = p->file_idx;
+	e->frame_no = p->frame_no;
+	e->ts_ns = p->ts_ns;
+	e->msg_id = msg_id;
+	snprintf(e->label, sizeof e->label, "%s", label ? label : "");
+}
+
+struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
+{
+	struct sw_analyze *a = sw_calloc(1, sizeof *a);
+	if (opts)
+		a->opts = *opts;
+	a->cat = a->opts.catalog;
+	sw_map_init(&a->labels, free);
+	sw_map_init(&a->txns, NULL);
+	sw_map_init(&a->attempts, NULL);
+	sw_map_init(&a->acct_by_aor, NULL);
+	sw_map_init(&a->acct_by_client, NULL);
+	sw_map_init(&a->dlg_by_callid, NULL);
+	sw_map_init(&a->opt_groups, NULL);
+	sw_map_init(&a->finding_keys, NULL);
+	sw_map_init(&a->ka_flows, free);
+	sw_map_init(&a->dns_names, NULL);
+	sw_map_init(&a->tcp_conns, free);
+	a->st.first_ns = INT64_MAX;
+	a->st.last_ns = INT64_MIN;
+	return a;
+}
+
+static void free_msg(struct sw_msg *m)
+{
+	if (!m)
+		return;
+	free(m->raw);
+	free(m);
+}
+
+void sw_analyze_free(struct sw_analyze *a)
+{
+	if (!a)
+		return;
+	sw_txn_free_all(a);
+	sw_acct_free_all(a);
+	sw_dlg_free_all(a);
+	sw_side_free_all(a);
+	sw_fnd_free_all(a);
+	for (size_t i = 0; i < a->nmsgs; i++)
+		free_msg(a->msgs[i]);
+	free(a->msgs);
+	for (size_t i = 0; i < a->items.n; i++) {
+		struct sw_item *it = a->items.p[i];
+		free(it->msgs);
+		free(it);
+	}
+	sw_vec_free(&a->items);
+	sw_map_free(&a->labels);
+	sw_map_free(&a->txns);
+	sw_map_free(&a->attempts);
+	sw_map_free(&a->acct_by_aor);
+	sw_map_free(&a->acct_by_client);
+	free(a->expiries.p);
+	sw_map_free(&a->dlg_by_callid);
+	sw_map_free(&a->opt_groups);
+	sw_map_free(&a->finding_keys);
+	sw_map_free(&a->ka_flows);
+	sw_map_free(&a->tcp_conns);
+	free(a);
+}
+
+static const char *intern(struct sw_analyze *a, const char *s, size_t len)
+{
+	char *v = sw_map_get(&a->labels, s, len);
+	if (!v) {
+		v = sw_strndup(s, len);
+		sw_map_put(&a->labels, s, len, v);
+	}
+	return v;
+}
+
+/* Drop the oldest records when over the bound; their ids stay reserved. */
+static void age_msgs(struct sw_analyze *a)
+{
+	size_t max = a->opts.max_messages;
+	if (!max || a->nmsgs <= max)
+		return;
+	size_t drop = a->nmsgs - max + max / 8; /* amortise the shift */
+	if (drop > a->nmsgs)
+		drop = a->nmsgs;
+	for (size_t i = 0; i < drop; i++)
+		free_msg(a->msgs[i]);
+	memmove(a->msgs, a->msgs + drop, (a->nmsgs - drop) * sizeof *a->msgs);
+	a->nmsgs -= drop;
+	a->msgs_base += drop;
+	a->st.msgs_aged_out += drop;
+}
+
+static uint32_t new_msg(struct sw_analyze *a, const struct sw_ev *ev, enum sw_msg_kind kind,
+			const char *label, size_t label_len)
+{
+	if (!a->opts.keep_messages)
+		return UINT32_MAX;
+	if (a->next_msg_id == UINT32_MAX - 1)
+		return UINT32_MAX;
+	struct sw_msg *m = sw_calloc(1, sizeof *m);
+	m->id = a->next_msg_id++;
+	m->kind = (uint8_t)kind;
+	m->transport = (uint8_t)ev->pkt.transport;
+	m->ts_ns = ev->pkt.ts_ns;
+	m->file_idx = ev->pkt.file_idx;
+	m->frame_no = ev->pkt.frame_no;
+	m->first_frame_no = ev->pkt.first_frame_no;
+	m->offset = ev->pkt.offset;
+	m->src = ev->pkt.src;
+	m->dst = ev->pkt.dst;
+	m->cseq = -1;
+	m->item = UINT32_MAX;
+	m->label = intern(a, label, label_len);
+	if (a->nmsgs == a->msgs_cap) {
+		a->msgs_cap = a->msgs_cap ? a->msgs_cap * 2 : 1024;
+		a->msgs = sw_realloc(a->msgs, a->msgs_cap * sizeof *a->msgs);
+	}
+	a->msgs[a->nmsgs++] = m;
+	age_msgs(a);
+	return m->id;
+}
+
+struct sw_msg *sw_an_msg_mut(struct sw_analyze *a, uint32_t id)
+{
+	if (id == UINT32_MAX || id < a->msgs_base || id - a->msgs_base >= a->nmsgs)
+		return NULL;
+	return a->msgs[id - a->msgs_base];
+}
+
+const struct sw_msg *sw_analyze_msg(const struct sw_analyze *a, uint32_t id)
+{
+	return sw_an_msg_mut((struct sw_analyze *)a, id);
+}
+
+size_t sw_analyze_nmsgs(const struct sw_analyze *a)
+{
+	return a->next_msg_id;
+}
+
+uint32_t sw_an_item_new(struct sw_analyze *a, enum sw_item_kind kind, uint32_t ref)
+{
+	struct sw_item *it = sw_calloc(1, sizeof *it);
+	it->id = (uint32_t)a->items.n;
+	it->kind = kind;
+	it->ref = ref;
+	sw_vec_push(&a->items, it);
+	return it->id;
+}
+
+void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, int64_t ts)
+{
+	if (item == UINT32_MAX || item >= a->items.n)
+		return;
+	struct sw_item *it = a->items.p[item];
+	it->n_msgs++;
+	if (ts > it->last_ns)
+		it->last_ns = ts;
+	struct sw_msg *m = sw_an_msg_mut(a, msg_id);
+	if (!m)
+		return;
+	m->item = item;
+	if (it->n_msgs > it->msgs_cap) {
+		it->msgs_cap = it->msgs_cap ? it->msgs_cap * 2 : 8;
+		it->msgs = sw_realloc(it->msgs, it->msgs_cap * sizeof *it->msgs);
+	}
+	it->msgs[it->n_msgs - 1] = msg_id;
+}
+
+static void sip_label(const struct sw_sip_msg *m, char *buf, size_t cap, size_t *len)
+{
+	int n;
+	if (m->is_request)
+		n = snprintf(buf, cap, "%.*s", (int)(m->method.len > 32 ? 32 : m->method.len),
+			     m->method.p ? m->method.p : "");
+	else
+		n = snprintf(buf, cap, "%d %.*s", m->status,
+			     (int)(m->reason.len > 40 ? 40 : m->reason.len),
+			     m->reason.p ? m->reason.p : "");
+	*len = n < 0 ? 0 : ((size_t)n >= cap ? cap - 1 : (size_t)n);
+}
+
+static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_note *note)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	char label[64];
+	size_t llen;
+	sip_label(m, label, sizeof label, &llen);
+	uint32_t msg_id = new_msg(a, ev, SW_MSG_SIP, label, llen);
+	struct sw_msg *rec = sw_an_msg_mut(a, msg_id);
+	if (rec) {
+		rec->is_request = m->is_request;
+		rec->status = (uint16_t)(m->is_request ? 0 : m->status);
+		rec->cseq = m->cseq;
+		if (a->opts.keep_raw && m->raw.len) {
+			size_t n = m->raw.len > SW_MAX_SIP_MSG ? SW_MAX_SIP_MSG : m->raw.len;
+			rec->raw = sw_strndup(m->raw.p, n);
+			rec->raw_len = (uint32_t)n;
+		}
+	}
+	if (ev->pkt.transport == SW_TP_UDP) {
+		if (ev->pkt.ip_reassembled)
+			a->fragmented_udp_sip++;
+		if (m->raw.len > 1300)
+			a->oversize_udp_sip++;
+	}
+	bool is_new = false, is_final = false;
+	struct sw_msg_note local;
+	if (!note)
+		note = &local;
+	note->retrans = false;
+	note->msg_id = msg_id;
+	note->response_time_ns = -1;
+	struct txn *t = sw_txn_on_sip(a, ev, msg_id, note, &is_new, &is_final);
+	if (rec)
+		rec->retrans = note->retrans;
+	if (!t)
+		return;
+	if (t->is_register) {
+		if (is_new && m->is_request)
+			sw_acct_on_request(a, t, ev, msg_id);
+		else if (t->account != UINT32_MAX)
+			sw_an_item_add_msg(a, sw_acct_get(a, t->account)->pub.item, msg_id,
+					   ev->pkt.ts_ns);
+		if (is_final)
+			sw_acct_on_final(a, t, ev);
+	} else {
+		sw_dlg_on_sip(a, t, ev, msg_id, is_final);
+	}
+	sw_detect_on_sip(a, t, ev, msg_id);
+}
+
+static void on_bad(struct sw_analyze *a, const struct sw_ev *ev)
+{
+	struct sw_str fl = ev->u.bad.first_line;
+	size_t n = fl.len > 40 ? 40 : fl.len;
+	char label[64];
+	int k = snprintf(label, sizeof label, "malformed %.*s", (int)n, fl.p ? fl.p : "");
+	new_msg(a, ev, SW_MSG_SIP_BAD, label, k < 0 ? 0 : (size_t)k >= sizeof label ? sizeof label - 1 : (size_t)k);
+}
+
+void sw_analyze_event(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_note *note)
+{
+	if (note) {
+		note->retrans = false;
+		note->msg_id = UINT32_MAX;
+		note->response_time_ns = -1;
+	}
+	if (a->finished)
+		return;
+	sw_analyze_tick(a, ev->pkt.ts_ns);
+	switch (ev->type) {
+	case SW_EV_SIP:
+		on_sip(a, ev, note);
+		break;
+	case SW_EV_SIP_BAD:
+		on_bad(a, ev);
+		break;
+	case SW_EV_ICMP: {
+		char label[48];
+		int k = snprintf(label, sizeof label, "ICMP %s", sw_icmp_kind_name(ev->u.icmp.kind));
+		uint32_t id = new_msg(a, ev, SW_MSG_ICMP, label, (size_t)k);
+		sw_txn_on_icmp(a, ev, id);
+		break;
+	}
+	case SW_EV_KEEPALIVE: {
+		char label[48];
+		int k = snprintf(label, sizeof label, "keepalive %s",
+				 sw_keepalive_kind_name(ev->u.keepalive.kind));
+		uint32_t id = new_msg(a, ev, SW_MSG_KEEPALIVE, label, (size_t)k);
+		sw_side_on_keepalive(a, ev, id);
+		break;
+	}
+	case SW_EV_DNS:
+		sw_side_on_dns(a, ev);
+		break;
+	case SW_EV_TCP:
+		sw_side_on_tcp(a, ev);
+		break;
+	}
+}
+
+void sw_analyze_tick(struct sw_analyze *a, int64_t now_ns)
+{
+	if (a->finished)
+		return;
+	if (now_ns < a->st.first_ns)
+		a->st.first_ns = now_ns;
+	if (now_ns > a->st.last_ns)
+		a->st.last_ns = now_ns;
+	/* Capture time only moves forward for timers; a frame stamped earlier
+	 * than one before it (broken clocks) does not rewind them. */
+	if (now_ns <= a->now_ns)
+		return;
+	a->now_ns = now_ns;
+	sw_txn_tick(a, now_ns, false);
+	sw_acct_tick(a, now_ns);
+}
+
+void sw_analyze_finish(struct sw_analyze *a, int64_t end_ns)
+{
+	if (a->finished)
+		return;
+	if (end_ns > a->now_ns)
+		sw_analyze_tick(a, end_ns);
+	sw_txn_tick(a, a->now_ns, true);
+	sw_acct_tick(a, a->now_ns);
+	sw_detect_finish(a);
+	sw_acct_finish(a);
+	a->finished = true;
+}
+
+size_t sw_analyze_naccounts(const struct sw_analyze *a)
+{
+	return a->accounts.n;
+}
+
+const struct sw_account *sw_analyze_account(const struct sw_analyze *a, size_t id)
+{
+	return id < a->accounts.n ? &((struct acct *)a->accounts.p[id])->pub : NULL;
+}
+
+size_t sw_analyze_ndialogs(const struct sw_analyze *a)
+{
+	return a->dialogs.n;
+}
+
+const struct sw_dialog *sw_analyze_dialog(const struct sw_analyze *a, size_t id)
+{
+	return id < a->dialogs.n ? &((struct dlg *)a->dialogs.p[id])->pub : NULL;
+}
+
+size_t sw_analyze_nfindings(const struct sw_analyze *a)
+{
+	return a->findings.n;
+}
+
+const struct sw_finding *sw_analyze_finding(const struct sw_analyze *a, size_t id)
+{
+	return id < a->findings.n ? a->findings.p[id] : NULL;
+}
+
+size_t sw_analyze_nitems(const struct sw_analyze *a)
+{
+	return a->items.n;
+}
+
+const struct sw_item *sw_analyze_item(const struct sw_analyze *a, size_t id)
+{
+	return id < a->items.n ? a->items.p[id] : NULL;
+}
+
+void sw_analyze_get_stats(const struct sw_analyze *a, struct sw_analyze_stats *st)
+{
+	*st = a->st;
+	if (st->first_ns == INT64_MAX)
+		st->first_ns = st->last_ns = 0;
+}

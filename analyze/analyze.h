@@ -1,0 +1,275 @@
+/* Analysis stage: decoded events in capture order -> SIP transactions
+ * (RFC 3261 sections 17.1.3 and 17.2.3), registrations per account and binding
+ * over time, dialogs, keepalives, ICMP errors tied to the requests they quote,
+ * and findings that name the cause of a registration failure.
+ *
+ * Every timer runs on capture time (event timestamps and sw_analyze_tick()),
+ * so a live run and a file holding the same packets give the same findings.
+ *
+ * Ownership: the analysis owns every structure it returns; pointers stay valid
+ * until sw_analyze_free(), except message records, which may be aged out in
+ * bounded mode (see sw_analyze_opts.max_messages). */
+#ifndef SW_ANALYZE_H
+#define SW_ANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+#include "decode/decode.h"
+
+/* RFC 3261 section 17.1.1.1 / 17.1.2.1 */
+#define SW_T1_NS (500 * INT64_C(1000000))
+#define SW_T2_NS (4 * INT64_C(1000000000))
+#define SW_TIMER_F_NS (64 * SW_T1_NS) /* also timer B: 32 s */
+#define SW_FINDING_MAX_EVIDENCE 24u   /* evidence frames kept per finding (first ones + last) */
+#define SW_FINDING_MAX_FACTS 12u
+#define SW_MAX_ACCOUNTS 100000u       /* accounts tracked; more are counted, not tracked */
+#define SW_MAX_TXNS 200000u           /* open transactions; oldest are aged out first */
+
+enum sw_severity {
+	SW_SEV_INFO = 0,
+	SW_SEV_WARNING = 1,
+	SW_SEV_ERROR = 2,
+};
+const char *sw_severity_name(enum sw_severity s); /* "info", "warning", "error" */
+/* Parse "info" / "warning" / "error"; returns -1 when unknown. */
+int sw_severity_parse(const char *s);
+
+/* Per-message annotation handed back by sw_analyze_event() for SW_EV_SIP. */
+struct sw_msg_note {
+	bool retrans;             /* a retransmission of an earlier message (same
+	                           * transaction, direction and status) */
+	uint32_t msg_id;          /* message record index, or UINT32_MAX when not kept */
+	int64_t response_time_ns; /* final response: time since its request; else -1 */
+};
+
+enum sw_msg_kind {
+	SW_MSG_SIP = 1,
+	SW_MSG_SIP_BAD,
+	SW_MSG_ICMP,
+	SW_MSG_KEEPALIVE,
+};
+
+/* A kept record of one message (for the TUI, evidence and ladders). */
+struct sw_msg {
+	uint32_t id;
+	uint8_t kind;                 /* enum sw_msg_kind */
+	uint8_t transport;            /* enum sw_transport */
+	bool is_request;
+	bool retrans;
+	uint16_t status;
+	int64_t ts_ns;
+	uint32_t file_idx;
+	uint64_t frame_no, first_frame_no, offset;
+	struct sw_addr src, dst;
+	int64_t cseq;
+	uint32_t item;                /* index of the list item it belongs to, or UINT32_MAX */
+	const char *label;            /* interned, owned by the analysis: "REGISTER",
+	                               * "401 Unauthorized", "ICMP port unreachable" */
+	char *raw;                    /* owned copy of the message text when kept, else NULL */
+	uint32_t raw_len;
+};
+
+enum sw_reg_state {
+	SW_REG_UNKNOWN = 0,
+	SW_REG_REGISTERING,   /* REGISTER sent, no final answer yet */
+	SW_REG_REGISTERED,    /* 2xx with a binding for the phone's contact */
+	SW_REG_REFRESHING,    /* registered, refresh in progress */
+	SW_REG_FAILED,        /* final error or timeout */
+	SW_REG_EXPIRED,       /* binding lapsed without a successful refresh */
+	SW_REG_UNREGISTERED,  /* expires=0 accepted */
+};
+const char *sw_reg_state_name(enum sw_reg_state s); /* "registered" ... */
+
+struct sw_reg_change {
+	int64_t ts_ns;
+	enum sw_reg_state state;
+	uint32_t file_idx;
+	uint64_t frame_no;
+	int status;               /* response that caused it, 0 for timeouts */
+};
+
+/* The public address a server reported for the phone (Via received/rport). */
+struct sw_public_addr {
+	struct sw_addr addr;
+	int64_t first_ns, last_ns;
+	uint64_t first_frame, last_frame;
+	uint32_t file_idx;
+};
+
+/* An account (AOR) as a registering client: the story of one phone's
+ * registrations. Bindings (local address / contact) are summarised inside. */
+struct sw_account {
+	uint32_t id;
+	uint32_t item;                /* list item index */
+	char *aor;                    /* "sip:100@example.com" */
+	char *user_agent;             /* last seen, NULL if none */
+	char *server;                 /* server's Server header, last seen */
+	struct sw_addr client;        /* phone address as seen in the capture (last) */
+	struct sw_addr registrar;     /* where its REGISTERs go (last) */
+	enum sw_transport transport;
+	bool has_mac;
+	uint8_t mac[6];
+	char *contact;                /* last contact URI the phone sent */
+	enum sw_reg_state state;      /* now (at the last analysed time) */
+	int64_t registered_until_ns;  /* when registered, else 0 */
+	int64_t registered_total_ns;  /* time spent registered within the capture */
+	int requested_expires;        /* last requested, -1 unknown */
+	int granted_expires;          /* last granted, -1 unknown */
+	int64_t refresh_min_ns, refresh_max_ns, refresh_sum_ns;
+	uint32_t refresh_count;
+	uint32_t n_register;          /* REGISTER transactions (not retransmissions) */
+	uint32_t n_register_msgs;     /* REGISTER messages incl. retransmissions */
+	uint32_t n_ok, n_challenge, n_fail, n_timeout;
+	int64_t first_ns, last_ns;
+	size_t n_changes;
+	struct sw_reg_change *changes; /* state timeline (bounded; oldest merged) */
+	size_t n_public;
+	struct sw_public_addr *public_addrs; /* distinct public addresses over time */
+	enum sw_severity worst;       /* worst finding severity, SW_SEV_INFO if none */
+	bool has_findings;
+};
+
+enum sw_dialog_state {
+	SW_DLG_TRYING = 1,
+	SW_DLG_EARLY,
+	SW_DLG_CONFIRMED,
+	SW_DLG_TERMINATED,
+	SW_DLG_FAILED,
+	SW_DLG_CANCELLED,
+};
+const char *sw_dialog_state_name(enum sw_dialog_state s);
+
+/* A call (INVITE), subscription or other dialog-forming exchange, keyed by
+ * Call-ID (RFC 3261 section 12). OPTIONS exchanges between the same two
+ * endpoints are grouped into one item instead. */
+struct sw_dialog {
+	uint32_t id;
+	uint32_t item;
+	char *call_id;
+	char *method;                 /* INVITE, SUBSCRIBE, OPTIONS (group) ... */
+	char *from, *to;              /* URIs */
+	struct sw_addr caller, callee;
+	enum sw_dialog_state state;
+	int final_status;
+	int64_t first_ns, last_ns;
+	uint32_t n_msgs;
+	uint32_t n_requests, n_answered, n_unanswered; /* OPTIONS groups */
+	enum sw_severity worst;
+	bool has_findings;
+};
+
+struct sw_evidence {
+	uint32_t file_idx;
+	uint64_t frame_no;
+	int64_t ts_ns;
+	uint32_t msg_id;              /* UINT32_MAX when not a kept message */
+	char label[48];               /* "REGISTER (retransmission 3)", "ICMP port unreachable" */
+};
+
+struct sw_fact {
+	const char *key;              /* static: "user_agent", "server", "public_before" ... */
+	char *value;                  /* owned, from the wire: escape when printing */
+};
+
+struct sw_finding {
+	uint32_t id;
+	const char *kind;             /* static, stable: "register.no_response" */
+	char cause[24];               /* stable cause id, "" when none */
+	enum sw_severity severity;
+	bool suspected;               /* the evidence allows only a suspicion */
+	uint32_t account;             /* account id, or UINT32_MAX */
+	uint32_t dialog;              /* dialog id, or UINT32_MAX */
+	char *aor;                    /* owned, may be NULL */
+	struct sw_addr client, server;
+	int64_t first_ns, last_ns;
+	size_t n_evidence;
+	size_t evidence_total;        /* frames that support it (may exceed n_evidence) */
+	struct sw_evidence evidence[SW_FINDING_MAX_EVIDENCE];
+	size_t n_facts;
+	struct sw_fact facts[SW_FINDING_MAX_FACTS];
+	char *summary;                /* one line, in the selected language */
+	char *explanation;            /* a paragraph */
+	char *advice;                 /* the fix in the phone's own settings */
+	char *confirm;                /* what would confirm a suspicion, or NULL */
+	bool resolved;                /* the account registered fine afterwards */
+	uint32_t revision;            /* bumped on every change after creation */
+	uint32_t streamed_revision;   /* revision last handed to on_finding (0 = never) */
+};
+
+/* List items for the TUI: accounts, dialogs, OPTIONS groups, other. */
+enum sw_item_kind {
+	SW_ITEM_ACCOUNT = 1,
+	SW_ITEM_DIALOG,
+	SW_ITEM_OPTIONS,
+	SW_ITEM_OTHER,
+};
+
+struct sw_item {
+	uint32_t id;
+	enum sw_item_kind kind;
+	uint32_t ref;                 /* account or dialog id */
+	uint32_t n_msgs;
+	uint32_t *msgs;               /* kept message ids, in capture order (owned) */
+	size_t msgs_cap;
+	int64_t last_ns;
+};
+
+struct sw_catalog;
+
+struct sw_analyze_opts {
+	const struct sw_catalog *catalog; /* language of finding texts; NULL = English */
+	/* Called when a finding is established, and again at the end for
+	 * findings changed since (same id, higher revision). May be NULL. */
+	void (*on_finding)(void *user, const struct sw_finding *f);
+	void *user;
+	bool keep_messages;   /* keep struct sw_msg records (TUI, evidence ids) */
+	bool keep_raw;        /* also keep each SIP message's text */
+	size_t max_messages;  /* 0 = unlimited; else oldest records are dropped */
+};
+
+struct sw_analyze;
+
+struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts);
+void sw_analyze_free(struct sw_analyze *a);
+
+/* Feed one decoded event, in capture order. For SW_EV_SIP, *note (may be
+ * NULL) receives the message's annotation. */
+void sw_analyze_event(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_note *note);
+
+/* Advance timers to capture time now_ns (call with each frame's timestamp,
+ * including frames that produced no event). */
+void sw_analyze_tick(struct sw_analyze *a, int64_t now_ns);
+
+/* End of input at capture time end_ns (the last frame's time): transactions
+ * still open are judged as unanswered before the capture ended, and the
+ * remaining findings are established. Call once. */
+void sw_analyze_finish(struct sw_analyze *a, int64_t end_ns);
+
+/* Results. Indexes are ids; arrays grow while analysing. */
+size_t sw_analyze_naccounts(const struct sw_analyze *a);
+const struct sw_account *sw_analyze_account(const struct sw_analyze *a, size_t id);
+size_t sw_analyze_ndialogs(const struct sw_analyze *a);
+const struct sw_dialog *sw_analyze_dialog(const struct sw_analyze *a, size_t id);
+size_t sw_analyze_nfindings(const struct sw_analyze *a);
+const struct sw_finding *sw_analyze_finding(const struct sw_analyze *a, size_t id);
+size_t sw_analyze_nitems(const struct sw_analyze *a);
+const struct sw_item *sw_analyze_item(const struct sw_analyze *a, size_t id);
+size_t sw_analyze_nmsgs(const struct sw_analyze *a);
+/* NULL when the record was never kept or has been aged out. */
+const struct sw_msg *sw_analyze_msg(const struct sw_analyze *a, uint32_t id);
+
+struct sw_analyze_stats {
+	uint64_t transactions;
+	uint64_t retransmissions;
+	uint64_t timeouts;            /* client transactions without a final response */
+	uint64_t icmp_matched;        /* ICMP errors tied to a request */
+	uint64_t accounts_untracked;  /* over SW_MAX_ACCOUNTS */
+	uint64_t msgs_aged_out;
+	int64_t first_ns, last_ns;
+};
+void sw_analyze_get_stats(const struct sw_analyze *a, struct sw_analyze_stats *st);
+
+#endif

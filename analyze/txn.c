@@ -1,0 +1,393 @@
+/* Transactions as seen on the wire: RFC 3261 section 17.1.3 (responses match
+ * by top Via branch and CSeq method) and 17.2.3 (requests match by branch,
+ * sent-by and method; RFC 2543 fallback when the branch lacks the magic
+ * cookie), retransmissions, and timers B/F (64*T1) on capture time. */
+#include "analyze/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+
+#define KEY_MAX (6 * SW_KEY_PART)
+#define ICMP_SCAN_MAX 256u /* open transactions searched for an ICMP by 5-tuple */
+
+static void key_part(char *buf, size_t *n, struct sw_str s)
+{
+	size_t l = s.len > SW_KEY_PART ? SW_KEY_PART : s.len;
+	if (l)
+		memcpy(buf + *n, s.p, l);
+	*n += l;
+	buf[(*n)++] = '|';
+}
+
+/* Builds the transaction key of a message: branch (magic cookie z9hG4bK,
+ * RFC 3261 section 8.1.1.7) + method + CSeq, or the RFC 2543 tuple. ACK is
+ * its own method here: it never gets a response, and ACK retransmissions are
+ * still recognised. */
+static size_t make_key(char *buf, struct sw_str branch, struct sw_str method, int64_t cseq,
+		       const struct sw_sip_msg *m)
+{
+	size_t n = 0;
+	char num[24];
+	int k = snprintf(num, sizeof num, "%lld", (long long)cseq);
+	if (branch.len > 7 && memcmp(branch.p, "z9hG4bK", 7) == 0) {
+		buf[n++] = '1';
+		key_part(buf, &n, branch);
+	} else {
+		buf[n++] = '2';
+		key_part(buf, &n, m->call_id);
+		key_part(buf, &n, m->from.tag);
+		key_part(buf, &n, branch);
+		if (m->n_via)
+			key_part(buf, &n, m->via[0].host);
+	}
+	key_part(buf, &n, method);
+	key_part(buf, &n, sw_str_make(num, (size_t)k));
+	return n;
+}
+
+static void queue_push(struct sw_analyze *a, struct txn *t)
+{
+	t->next = NULL;
+	if (a->q_tail)
+		a->q_tail->next = t;
+	else
+		a->q_head = t;
+	a->q_tail = t;
+	if (!a->q_cursor)
+		a->q_cursor = t;
+	a->ntxns++;
+}
+
+static void txn_free(struct sw_analyze *a, struct txn *t)
+{
+	sw_map_take(&a->txns, t->key, t->klen);
+	if (t->is_primary && t->call_id) {
+		char k[SW_KEY_PART + 32];
+		int n = snprintf(k, sizeof k, "%s|%lld", t->call_id, (long long)t->cseq);
+		if (n > 0 && sw_map_get(&a->attempts, k, (size_t)n) == t)
+			sw_map_take(&a->attempts, k, (size_t)n);
+	}
+	free(t->key);
+	free(t->call_id);
+	free(t);
+	a->ntxns--;
+}
+
+static void method_copy(char *dst, struct sw_str m)
+{
+	size_t n = m.len >= 16 ? 15 : m.len;
+	if (n)
+		memcpy(dst, m.p, n);
+	dst[n] = '\0';
+}
+
+static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen,
+			   const struct sw_ev *ev, struct sw_str method)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	struct txn *t = sw_calloc(1, sizeof *t);
+	t->key = sw_malloc(klen);
+	memcpy(t->key, key, klen);
+	t->klen = klen;
+	method_copy(t->method, method);
+	t->cseq = m->cseq;
+	t->call_id = sw_an_strdup_wire(sw_str_make(m->call_id.p,
+						   m->call_id.len > SW_KEY_PART ? SW_KEY_PART
+									   : m->call_id.len));
+	t->is_register = sw_str_ieq_c(method, "REGISTER");
+	t->is_invite = sw_str_ieq_c(method, "INVITE");
+	t->is_options = sw_str_ieq_c(method, "OPTIONS");
+	t->is_ack = sw_str_ieq_c(method, "ACK");
+	t->first_ns = t->last_req_ns = ev->pkt.ts_ns;
+	t->deadline_ns = ev->pkt.ts_ns + SW_TIMER_F_NS;
+	t->free_ns = t->deadline_ns + SW_TXN_LINGER_NS;
+	t->transport = ev->pkt.transport;
+	t->account = t->dialog = t->item = UINT32_MAX;
+	t->requested_expires = -1;
+	sw_map_put(&a->txns, t->key, t->klen, t);
+	queue_push(a, t);
+	a->st.transactions++;
+	/* Bounded: the oldest transaction goes first (not judged: no finding
+	 * comes from a transaction dropped for room). */
+	while (a->ntxns > SW_MAX_TXNS && a->q_head != t) {
+		struct txn *old = a->q_head;
+		a->q_head = old->next;
+		if (a->q_cursor == old)
+			a->q_cursor = old->next;
+		txn_free(a, old);
+	}
+	return t;
+}
+
+static bool resp_seen(struct txn *t, const struct sw_ev *ev, int status)
+{
+	for (size_t i = 0; i < t->n_resp; i++)
+		if (t->resp[i].status == status && sw_addr_eq(&t->resp[i].src, &ev->pkt.src) &&
+		    sw_addr_eq(&t->resp[i].dst, &ev->pkt.dst))
+			return true;
+	if (t->n_resp < SW_TXN_MAX_RESP) {
+		t->resp[t->n_resp].status = (uint16_t)status;
+		t->resp[t->n_resp].src = ev->pkt.src;
+		t->resp[t->n_resp].dst = ev->pkt.dst;
+		t->n_resp++;
+	}
+	return false;
+}
+
+/* A request seen again: a retransmission when it travels the same way as the
+ * first copy; another view (the same request captured on the other side of a
+ * NAT or on another interface) otherwise. */
+static bool req_is_retrans(struct txn *t, const struct sw_ev *ev)
+{
+	if (t->response_only)
+		return false;
+	if (sw_addr_eq(&t->src, &ev->pkt.src) && sw_addr_eq(&t->dst, &ev->pkt.dst))
+		return true;
+	for (size_t i = 0; i < t->n_views; i++)
+		if (sw_addr_eq(&t->view_src[i], &ev->pkt.src))
+			return true;
+	if (t->n_views < SW_TXN_MAX_VIEWS)
+		t->view_src[t->n_views++] = ev->pkt.src;
+	return false;
+}
+
+/* REGISTER attempts seen at several hops (a proxy forwards it with a new
+ * branch but the same Call-ID and CSeq) are one attempt: link them. */
+static void link_attempt(struct sw_analyze *a, struct txn *t)
+{
+	if (!t->call_id)
+		return;
+	char k[SW_KEY_PART + 32];
+	int n = snprintf(k, sizeof k, "%s|%lld", t->call_id, (long long)t->cseq);
+	if (n <= 0)
+		return;
+	struct txn *p = sw_map_get(&a->attempts, k, (size_t)n);
+	if (!p || p == t) {
+		t->is_primary = true;
+		sw_map_put(&a->attempts, k, (size_t)n, t);
+	}
+}
+
+struct txn *sw_txn_primary(struct sw_analyze *a, struct txn *t)
+{
+	if (t->is_primary || !t->call_id)
+		return t;
+	char k[SW_KEY_PART + 32];
+	int n = snprintf(k, sizeof k, "%s|%lld", t->call_id, (long long)t->cseq);
+	struct txn *p = n > 0 ? sw_map_get(&a->attempts, k, (size_t)n) : NULL;
+	return p ? p : t;
+}
+
+struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id,
+			  struct sw_msg_note *note, bool *is_new, bool *is_final)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	char key[KEY_MAX + 64];
+	struct sw_str branch = m->n_via ? m->via[0].branch : SW_STR_NULL;
+	struct sw_str method = m->is_request ? m->method : m->cseq_method;
+	if (!method.len)
+		return NULL;
+	size_t klen = make_key(key, branch, method, m->cseq, m);
+	struct txn *t = sw_map_get(&a->txns, key, klen);
+	*is_new = false;
+	*is_final = false;
+	if (m->is_request) {
+		if (t) {
+			if (req_is_retrans(t, ev)) {
+				note->retrans = true;
+				a->st.retransmissions++;
+			}
+			if (t->response_only) {
+				/* The response came first (capture started late or
+				 * two capture points): adopt the request. */
+				t->response_only = false;
+				t->src = ev->pkt.src;
+				t->dst = ev->pkt.dst;
+			}
+			t->n_req++;
+			t->last_req_ns = ev->pkt.ts_ns;
+			sw_an_evidence(&t->last_req, &ev->pkt, msg_id, t->method);
+			return t;
+		}
+		t = txn_new(a, key, klen, ev, method);
+		*is_new = true;
+		t->src = ev->pkt.src;
+		t->dst = ev->pkt.dst;
+		t->n_req = 1;
+		t->has_auth = m->authorization.present || m->proxy_authz.present;
+		t->fragmented = ev->pkt.ip_reassembled;
+		t->req_size = (uint32_t)(m->raw.len > UINT32_MAX ? UINT32_MAX : m->raw.len);
+		if (m->n_via)
+			snprintf(t->via_sent_by, sizeof t->via_sent_by, "%.*s:%d",
+				 (int)(m->via[0].host.len > 80 ? 80 : m->via[0].host.len),
+				 m->via[0].host.p ? m->via[0].host.p : "",
+				 m->via[0].port > 0 ? m->via[0].port : 5060);
+		sw_an_evidence(&t->first_req, &ev->pkt, msg_id, t->method);
+		t->last_req = t->first_req;
+		if (t->is_ack) {
+			t->state = TX_DONE; /* no response expected */
+			t->timer_fired = true;
+		}
+		if (t->is_register) {
+			int exp = -1;
+			for (size_t i = 0; i < m->n_contact && i < SW_SIP_MAX_CONTACTS; i++)
+				if (m->contact[i].expires >= 0) {
+					exp = m->contact[i].expires;
+					break;
+				}
+			t->requested_expires = exp >= 0 ? exp : m->expires;
+			link_attempt(a, t);
+		}
+		return t;
+	}
+	/* Response */
+	if (!t) {
+		t = txn_new(a, key, klen, ev, method);
+		*is_new = true;
+		t->response_only = true;
+		t->src = ev->pkt.dst; /* the request would have gone the other way */
+		t->dst = ev->pkt.src;
+		t->timer_fired = true; /* nothing to time out: the request is unseen */
+		sw_an_evidence(&t->first_req, &ev->pkt, msg_id, t->method);
+		t->last_req = t->first_req;
+		if (t->is_register)
+			link_attempt(a, t);
+	}
+	if (resp_seen(t, ev, m->status)) {
+		note->retrans = true;
+		a->st.retransmissions++;
+		return t;
+	}
+	char label[48];
+	snprintf(label, sizeof label, "%d %s", m->status, t->method);
+	if (m->status < 200) {
+		t->n_prov++;
+		return t;
+	}
+	if (t->state == TX_OPEN || t->state == TX_TIMEOUT) {
+		/* A final response after timer F still ends the transaction; the
+		 * timeout finding (if any) stays, with the late answer noted. */
+		t->state = TX_DONE;
+		t->final_status = m->status;
+		t->final_ns = ev->pkt.ts_ns;
+		t->final_src = ev->pkt.src;
+		t->final_dst = ev->pkt.dst;
+		sw_an_evidence(&t->final, &ev->pkt, msg_id, label);
+		if (!t->response_only)
+			note->response_time_ns = ev->pkt.ts_ns - t->first_ns;
+		t->free_ns = ev->pkt.ts_ns + SW_TXN_LINGER_NS;
+		if (t->free_ns < t->deadline_ns + SW_TXN_LINGER_NS)
+			t->free_ns = t->deadline_ns + SW_TXN_LINGER_NS;
+		*is_final = true;
+	}
+	return t;
+}
+
+static bool icmp_matches_flow(const struct txn *t, const struct sw_icmp *ic)
+{
+	return sw_addr_eq(&t->src, &ic->quoted_src) && sw_addr_eq(&t->dst, &ic->quoted_dst);
+}
+
+/* RFC 792 / RFC 4443: the error quotes the offending packet. Tie it to the
+ * transaction by the quoted Via branch when the quote reaches it, else by the
+ * quoted 5-tuple (the youngest open request on that flow). */
+void sw_txn_on_icmp(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id)
+{
+	const struct sw_icmp *ic = &ev->u.icmp;
+	struct txn *t = NULL;
+	if (ic->quoted_sip && ic->quoted_is_request && ic->quoted_branch.len) {
+		char key[KEY_MAX + 64];
+		struct sw_sip_msg fake;
+		memset(&fake, 0, sizeof fake);
+		fake.call_id = ic->quoted_call_id;
+		size_t klen = make_key(key, ic->quoted_branch, ic->quoted_method, ic->quoted_cseq,
+				       &fake);
+		/* No flow check here: a NAT may have rewritten the quoted source. */
+		t = sw_map_get(&a->txns, key, klen);
+	}
+	if (!t) {
+		/* Youngest first: walk the queue once, remembering the last match. */
+		size_t seen = 0;
+		struct txn *best = NULL;
+		size_t skip = a->ntxns > ICMP_SCAN_MAX ? a->ntxns - ICMP_SCAN_MAX : 0;
+		for (struct txn *x = a->q_head; x; x = x->next, seen++) {
+			if (seen < skip)
+				continue;
+			if (!x->response_only && !x->is_ack && icmp_matches_flow(x, ic) &&
+			    x->first_ns <= ev->pkt.ts_ns)
+				best = x;
+		}
+		t = best;
+	}
+	if (!t)
+		return;
+	a->st.icmp_matched++;
+	t->n_icmp++;
+	if (t->n_icmp == 1 || ic->kind == SW_ICMP_PORT_UNREACH) {
+		t->icmp_kind = ic->kind;
+		char label[48];
+		snprintf(label, sizeof label, "ICMP %s", sw_icmp_kind_name(ic->kind));
+		sw_an_evidence(&t->icmp_ev, &ev->pkt, msg_id, label);
+	}
+	uint32_t item = t->item;
+	if (item == UINT32_MAX && t->account != UINT32_MAX)
+		item = sw_acct_get(a, t->account)->pub.item;
+	sw_an_item_add_msg(a, item, msg_id, ev->pkt.ts_ns);
+}
+
+static void fire(struct sw_analyze *a, struct txn *t, bool end_of_capture)
+{
+	t->timer_fired = true;
+	if (t->state != TX_OPEN)
+		return;
+	t->state = TX_TIMEOUT;
+	t->end_of_capture = end_of_capture;
+	a->st.timeouts++;
+	if (t->is_register)
+		sw_acct_on_timeout(a, t);
+	else
+		sw_dlg_on_timeout(a, t);
+}
+
+/* Timer B/F on capture time, in creation order (the cursor marks the first
+ * transaction whose timer has not been judged). INVITE transactions that got a
+ * provisional response wait for the final one without a timer (section
+ * 17.1.1.2). A transaction is freed only after its timer was judged and it has
+ * lingered long enough to recognise late retransmissions. At the end of the
+ * capture every open transaction is judged, marked as cut short by the end
+ * when 32 s had not elapsed. */
+void sw_txn_tick(struct sw_analyze *a, int64_t now_ns, bool end_of_capture)
+{
+	while (a->q_cursor && (end_of_capture || now_ns >= a->q_cursor->deadline_ns)) {
+		struct txn *t = a->q_cursor;
+		if (t->is_invite && t->n_prov > 0)
+			t->timer_fired = true;
+		else
+			fire(a, t, now_ns < t->deadline_ns);
+		a->q_cursor = t->next;
+	}
+	while (a->q_head && a->q_head->timer_fired && now_ns >= a->q_head->free_ns) {
+		struct txn *t = a->q_head;
+		a->q_head = t->next;
+		if (!a->q_head)
+			a->q_tail = NULL;
+		txn_free(a, t);
+	}
+}
+
+void sw_txn_free_all(struct sw_analyze *a)
+{
+	struct txn *t = a->q_head;
+	while (t) {
+		struct txn *n = t->next;
+		free(t->key);
+		free(t->call_id);
+		free(t);
+		t = n;
+	}
+	a->q_head = a->q_tail = a->q_cursor = NULL;
+	a->ntxns = 0;
+}

@@ -1,0 +1,108 @@
+/* GNU .mo catalog lookup over the embedded Chinese catalog (the .mo layout:
+ * https://www.gnu.org/software/gettext/manual/html_node/MO-Files.html). */
+#include "po/i18n.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+
+extern const unsigned char sw_mo_zh[];
+extern const unsigned long sw_mo_zh_len;
+
+struct sw_catalog {
+	const unsigned char *mo;
+	size_t len;
+	bool swap;
+	uint32_t n;
+	uint32_t orig_off, trans_off;
+};
+
+static uint32_t rd32(const struct sw_catalog *c, size_t off)
+{
+	uint32_t v;
+	memcpy(&v, c->mo + off, 4);
+	return c->swap ? __builtin_bswap32(v) : v;
+}
+
+/* Validates the header and both tables once, so lookups need no checks
+ * beyond the entry bounds. */
+static bool load(struct sw_catalog *c, const unsigned char *mo, size_t len)
+{
+	uint32_t magic;
+	c->mo = mo;
+	c->len = len;
+	if (len < 28)
+		return false;
+	memcpy(&magic, mo, 4);
+	if (magic == 0x950412deu)
+		c->swap = false;
+	else if (magic == 0xde120495u)
+		c->swap = true;
+	else
+		return false;
+	c->n = rd32(c, 8);
+	c->orig_off = rd32(c, 12);
+	c->trans_off = rd32(c, 16);
+	if (c->n > len / 16 || c->orig_off > len || c->trans_off > len ||
+	    (size_t)c->n * 8 > len - c->orig_off || (size_t)c->n * 8 > len - c->trans_off)
+		return false;
+	for (uint32_t i = 0; i < c->n; i++) {
+		for (int t = 0; t < 2; t++) {
+			size_t e = (t ? c->trans_off : c->orig_off) + (size_t)i * 8;
+			uint32_t l = rd32(c, e), o = rd32(c, e + 4);
+			if (o > len || l >= len - o || mo[o + l] != '\0')
+				return false;
+		}
+	}
+	return true;
+}
+
+const struct sw_catalog *sw_catalog_pick(const char *lang)
+{
+	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+	if (!lang) {
+		for (size_t i = 0; i < sizeof vars / sizeof vars[0] && !lang; i++) {
+			const char *v = getenv(vars[i]);
+			if (v && *v)
+				lang = v;
+		}
+	}
+	if (!lang || strncmp(lang, "zh", 2) != 0)
+		return NULL;
+	struct sw_catalog *c = sw_calloc(1, sizeof *c);
+	if (!load(c, sw_mo_zh, sw_mo_zh_len)) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+bool sw_catalog_is_zh(const struct sw_catalog *c)
+{
+	return c != NULL;
+}
+
+const char *sw_tr(const struct sw_catalog *c, const char *msgid)
+{
+	if (!c || !msgid)
+		return msgid;
+	uint32_t lo = 0, hi = c->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		size_t e = c->orig_off + (size_t)mid * 8;
+		const char *orig = (const char *)c->mo + rd32(c, e + 4);
+		int cmp = strcmp(msgid, orig);
+		if (cmp == 0) {
+			size_t t = c->trans_off + (size_t)mid * 8;
+			const char *tr = (const char *)c->mo + rd32(c, t + 4);
+			return rd32(c, t) ? tr : msgid;
+		}
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return msgid;
+}
