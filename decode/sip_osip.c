@@ -188,11 +188,6 @@ static struct sw_str unquote(struct sw_sip_parser *sp, struct sw_str s)
 	return sw_str_make(d, n);
 }
 
-static struct sw_str cunquote(struct sw_sip_parser *sp, const char *s)
-{
-	return s ? unquote(sp, cstr(s)) : SW_STR_NULL;
-}
-
 /* ---- line and header scanning over sp->text -------------------------- */
 
 /* Offset of the first CR or LF at or after pos (end if none). */
@@ -421,60 +416,124 @@ static size_t split_commas(struct sw_str v, struct sw_str *out, size_t max, size
 	return n;
 }
 
-/* Scan an Authorization / Proxy-Authorization value (RFC 3261 section
- * 25.1 credentials: scheme, then comma-separated auth-params) for a
- * response= parameter and overwrite its value with '*' in place.
- * Returns true when one was found. */
-static bool mask_digest_response(char *text, const struct hdr *h)
+/* Authentication headers (RFC 3261 section 25.1 challenge / credentials,
+ * RFC 7235 section 2.1): a scheme, then comma-separated name=value pairs
+ * whose values are tokens or quoted strings. Parsed here rather than by
+ * libosip2, which rejects an unquoted response= and reads an unquoted
+ * username=u as the next quoted string in the header. */
+struct auth_iter {
+	const char *p;
+	size_t i, n;
+};
+
+/* The scheme, leaving the iterator on the first parameter. */
+static struct sw_str auth_begin(struct auth_iter *it, struct sw_str v)
 {
-	char *p = text + (h->value.p - text);
-	size_t n = h->value.len, i = 0;
-	bool found = false;
-	while (i < n && !is_lws(p[i]))   /* scheme */
+	it->p = v.p;
+	it->n = v.len;
+	it->i = 0;
+	while (it->i < it->n && !is_lws(v.p[it->i]) && v.p[it->i] != ',')
+		it->i++;
+	return sw_str_make(v.p, it->i);
+}
+
+/* Next name=value; *val keeps its quotes (unquote() removes them). A
+ * parameter without '=' (token68, stray text) comes back with val absent. */
+static bool auth_next(struct auth_iter *it, struct sw_str *name, struct sw_str *val)
+{
+	const char *p = it->p;
+	size_t i = it->i, n = it->n;
+	while (i < n && (is_lws(p[i]) || p[i] == ','))
 		i++;
-	while (i < n) {
-		while (i < n && (is_lws(p[i]) || p[i] == ','))
-			i++;
-		size_t ns = i;
-		while (i < n && p[i] != '=' && p[i] != ',' && !is_lws(p[i]))
-			i++;
-		size_t ne = i;
-		while (i < n && is_lws(p[i]))
-			i++;
-		if (i >= n || p[i] != '=') {
-			if (i == ns)     /* no progress: stray character */
-				i++;
-			continue;
-		}
-		i++;
-		while (i < n && is_lws(p[i]))
-			i++;
-		bool is_resp = ne - ns == 8 &&
-			sw_str_ieq(sw_str_make(p + ns, 8), SW_STR_LIT("response"));
-		if (i < n && p[i] == '"') {
-			i++;
-			while (i < n && p[i] != '"') {
-				if (p[i] == '\\' && i + 1 < n) {
-					if (is_resp)
-						p[i] = '*';
-					i++;
-				}
-				if (is_resp)
-					p[i] = '*';
-				i++;
-			}
-			if (i < n)
-				i++;
-		} else {
-			while (i < n && p[i] != ',' && !is_lws(p[i])) {
-				if (is_resp)
-					p[i] = '*';
-				i++;
-			}
-		}
-		found |= is_resp;
+	if (i >= n) {
+		it->i = n;
+		return false;
 	}
-	return found;
+	size_t ns = i;
+	while (i < n && p[i] != '=' && p[i] != ',' && p[i] != '"' && !is_lws(p[i]))
+		i++;
+	*name = sw_str_make(p + ns, i - ns);
+	*val = SW_STR_NULL;
+	size_t j = i;
+	while (j < n && is_lws(p[j]))
+		j++;
+	if (j < n && p[j] == '=') {
+		j++;
+		while (j < n && is_lws(p[j]))
+			j++;
+		size_t vs = j;
+		if (j < n && p[j] == '"') {
+			for (j++; j < n && p[j] != '"'; j++)
+				if (p[j] == '\\' && j + 1 < n)
+					j++;
+			if (j < n)
+				j++;  /* closing quote */
+		} else {
+			while (j < n && p[j] != ',' && !is_lws(p[j]))
+				j++;
+		}
+		*val = sw_str_make(p + vs, j - vs);
+		i = j;
+	} else if (i == ns) {
+		i++;   /* a stray '"' or similar: step over it */
+	}
+	it->i = i;
+	return true;
+}
+
+/* Overwrite every response= value of an Authorization / Proxy-Authorization
+ * header with '*' in our copy (quotes kept), before anything reads it. */
+static void mask_digest_response(char *text, const struct hdr *h)
+{
+	struct auth_iter it;
+	struct sw_str name, val;
+	auth_begin(&it, h->value);
+	while (auth_next(&it, &name, &val)) {
+		if (!val.p || !sw_str_ieq_c(name, "response"))
+			continue;
+		char *w = text + (val.p - text);
+		size_t a = 0, b = val.len;
+		if (b && w[0] == '"') {
+			a = 1;
+			if (b >= 2 && w[b - 1] == '"')
+				b--;
+		}
+		memset(w + a, '*', b - a);
+	}
+}
+
+static void fill_auth(struct sw_sip_parser *sp, struct sw_sip_auth *a, struct sw_str v,
+		      bool credentials)
+{
+	if (!v.p)
+		return;
+	struct auth_iter it;
+	struct sw_str name, val;
+	a->present = true;
+	a->scheme = auth_begin(&it, v);
+	if (!a->scheme.len)
+		a->scheme = SW_STR_NULL;
+	while (auth_next(&it, &name, &val)) {
+		struct sw_str *dst = NULL;
+		if (sw_str_ieq_c(name, "realm"))
+			dst = &a->realm;
+		else if (sw_str_ieq_c(name, "nonce"))
+			dst = &a->nonce;
+		else if (sw_str_ieq_c(name, "algorithm"))
+			dst = &a->algorithm;
+		else if (!credentials && sw_str_ieq_c(name, "qop"))
+			dst = &a->qop;
+		else if (credentials && sw_str_ieq_c(name, "username"))
+			dst = &a->username;
+		else if (credentials && sw_str_ieq_c(name, "uri"))
+			dst = &a->uri;
+		else if (!credentials && sw_str_ieq_c(name, "stale"))
+			a->stale = val.p && sw_str_ieq_c(unquote(sp, val), "true");
+		else if (credentials && sw_str_ieq_c(name, "response"))
+			a->has_response = true; /* its value is never read */
+		if (dst && !dst->p && val.p)
+			*dst = unquote(sp, val);
+	}
 }
 
 /* ---- start line (RFC 3261 sections 7.1, 7.2) ------------------------- */
@@ -613,55 +672,6 @@ static void fill_contact(struct sw_sip_parser *sp, struct sw_sip_contact *c,
 			inst = sw_str_make(inst.p + 1, inst.len - 2);
 		c->instance = inst;
 	}
-}
-
-/* First word of a raw auth header value: the scheme. */
-static struct sw_str auth_scheme_raw(struct sw_str v)
-{
-	size_t k = 0;
-	while (k < v.len && !is_lws(v.p[k]) && v.p[k] != ',')
-		k++;
-	return sw_str_make(v.p, k);
-}
-
-static void fill_challenge(struct sw_sip_parser *sp, struct sw_sip_auth *a,
-			   osip_list_t *list, struct sw_str raw)
-{
-	if (!raw.p)
-		return;
-	a->present = true;
-	osip_www_authenticate_t *w = osip_list_get(list, 0);
-	if (!w) { /* libosip2 drops challenges it cannot parse (non-Digest) */
-		a->scheme = auth_scheme_raw(raw);
-		return;
-	}
-	a->scheme = cstr(w->auth_type);
-	a->realm = cunquote(sp, w->realm);
-	a->nonce = cunquote(sp, w->nonce);
-	a->algorithm = cunquote(sp, w->algorithm);
-	a->qop = cunquote(sp, w->qop_options);
-	a->stale = sw_str_ieq_c(cunquote(sp, w->stale), "true");
-}
-
-static void fill_credentials(struct sw_sip_parser *sp, struct sw_sip_auth *a,
-			     osip_list_t *list, struct sw_str raw, bool has_response)
-{
-	if (!raw.p)
-		return;
-	a->present = true;
-	a->has_response = has_response;
-	osip_authorization_t *c = osip_list_get(list, 0);
-	if (!c) {
-		a->scheme = auth_scheme_raw(raw);
-		return;
-	}
-	/* c->response is deliberately never read. */
-	a->scheme = cstr(c->auth_type);
-	a->realm = cunquote(sp, c->realm);
-	a->username = cunquote(sp, c->username);
-	a->nonce = cunquote(sp, c->nonce);
-	a->uri = cunquote(sp, c->uri);
-	a->algorithm = cunquote(sp, c->algorithm);
 }
 
 /* ---- SDP (RFC 4566 section 5) ---------------------------------------- */
@@ -858,7 +868,11 @@ static void ensure(char **buf, size_t *cap, size_t need)
 
 static void feed_put(struct sw_sip_parser *sp, const char *p, size_t n)
 {
-	/* feed_cap is sized for the worst case in parse; never truncates */
+	if (sp->feed_cap - sp->feed_len < n) {
+		/* nothing points into the feed (libosip2 copies it): growing is safe */
+		sp->feed_cap = 2 * (sp->feed_len + n);
+		sp->feed = sw_realloc(sp->feed, sp->feed_cap);
+	}
 	memcpy(sp->feed + sp->feed_len, p, n);
 	sp->feed_len += n;
 }
@@ -927,10 +941,10 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 	sp->text[len] = '\0';
 	/* Worst cases: every derived string is at most as long as the bytes it
 	 * comes from and no message byte feeds two of the same kind (unfolded
-	 * values, unescaped strings, joined values). The feed adds at most 2
-	 * bytes per line (CRLF for a bare LF) plus the final CRLF. */
+	 * values, unescaped strings, joined values). The feed is usually
+	 * smaller than the message and grows if not. */
 	ensure(&sp->arena, &sp->arena_cap, 3 * len + 64);
-	ensure(&sp->feed, &sp->feed_cap, 2 * len + 16);
+	ensure(&sp->feed, &sp->feed_cap, len + 256);
 	const char *t = sp->text;
 	msg->raw = sw_str_make(t, len);
 
@@ -990,10 +1004,8 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 	/* Index the headers. */
 	struct sw_str first[H_COUNT];
 	unsigned count[H_COUNT];
-	bool first_has_resp[H_COUNT];
 	memset(first, 0, sizeof(first));
 	memset(count, 0, sizeof(count));
-	memset(first_has_resp, 0, sizeof(first_has_resp));
 	struct sw_str craw[SW_SIP_MAX_CONTACTS];
 	size_t n_craw = 0, craw_total = 0;
 	bool clen_bad = false;
@@ -1003,50 +1015,45 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 	while (hdr_next(&it, &h)) {
 		if (h.id == H_OTHER)
 			continue;
-		bool resp = false;
 		if (h.id == H_AUTHZ || h.id == H_PROXY_AUTHZ)
-			resp = mask_digest_response(sp->text, &h);
+			mask_digest_response(sp->text, &h);
 		bool is_first = count[h.id]++ == 0;
-		if (is_first) {
+		if (is_first)
 			first[h.id] = unfold(sp, &h);
-			first_has_resp[h.id] = resp;
-		}
-		bool to_osip = false;
+		/* Headers libosip2 parses for us, written in canonical form so it
+		 * sees exactly what we classified: long name, value trimmed
+		 * (folds inside are fine, libosip2 unfolds them). */
+		const char *canon = NULL;
+		struct sw_str v = h.value;
 		switch (h.id) {
-		case H_VIA:
-		case H_WWW_AUTH:
-		case H_PROXY_AUTH:
-		case H_AUTHZ:
-		case H_PROXY_AUTHZ:
-			to_osip = true;
-			break;
+		case H_VIA: canon = "Via: "; break;
 		case H_FROM:
 		case H_TO:
-			to_osip = is_first;
+			if (!is_first)
+				break; /* libosip2 rejects a message with two */
+			canon = h.id == H_FROM ? "From: " : "To: ";
+			/* The display name is ours to read (fill_nameaddr):
+			 * libosip2 rejects a whole message for one it dislikes,
+			 * e.g. a stray backslash outside quotes as in the
+			 * sip-compact-form capture. */
+			v = first[h.id];
+			size_t lt = find_langle(v);
+			if (lt < v.len)
+				v = sw_str_make(v.p + lt, v.len - lt);
 			break;
 		case H_CONTACT: {
-			to_osip = true;
-			struct sw_str v = h.folded ? unfold(sp, &h) : h.value;
-			n_craw += split_commas(v, craw + n_craw, SW_SIP_MAX_CONTACTS - n_craw,
+			canon = "Contact: ";
+			struct sw_str u = is_first ? first[h.id] : unfold(sp, &h);
+			n_craw += split_commas(u, craw + n_craw, SW_SIP_MAX_CONTACTS - n_craw,
 					       &craw_total);
 			break;
 		}
 		default:
 			break;
 		}
-		if (to_osip && (h.id == H_FROM || h.id == H_TO)) {
-			/* Display names are ours to read: libosip2 rejects a
-			 * whole message for one it dislikes (a stray backslash
-			 * outside quotes, as in sip-compact-form). */
-			struct sw_str v = first[h.id];
-			size_t lt = find_langle(v);
-			if (lt == v.len)
-				lt = 0;
-			feed_put(sp, h.id == H_FROM ? "From: " : "To: ", h.id == H_FROM ? 6 : 4);
-			feed_put(sp, v.p + lt, v.len - lt);
-			feed_put(sp, "\r\n", 2);
-		} else if (to_osip) {
-			feed_put(sp, t + h.start, h.end - h.start);
+		if (canon) {
+			feed_put(sp, canon, strlen(canon));
+			feed_put(sp, v.p, v.len);
 			feed_put(sp, "\r\n", 2);
 		}
 	}
@@ -1058,14 +1065,14 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 		{ H_CSEQ, "no CSeq header", "invalid CSeq" },
 		{ H_FROM, "no From header", "empty From header" },
 		{ H_TO, "no To header", "empty To header" },
-		{ H_VIA, "no Via header", "empty Via header" },
+		{ H_VIA, "no Via header", NULL }, /* entries counted after libosip2 */
 	};
 	for (size_t i = 0; i < sizeof(mand) / sizeof(mand[0]); i++) {
 		if (!count[mand[i].id]) {
 			*why = mand[i].none;
 			return -1;
 		}
-		if (!first[mand[i].id].len) {
+		if (mand[i].empty && !first[mand[i].id].len) {
 			*why = mand[i].empty;
 			return -1;
 		}
@@ -1123,7 +1130,7 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 	msg->content_length_mismatch = clen_bad ||
 		(msg->content_length >= 0 && (uint64_t)msg->content_length != msg->body_len);
 
-	/* libosip2: Request-URI, From, To, Via, Contact, authentication. */
+	/* libosip2: Request-URI, From, To, Via, Contact. */
 	if (osip_message_init(&sp->om) != 0) {
 		sp->om = NULL;
 		*why = "libosip2 could not parse the message";
@@ -1187,12 +1194,10 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 		msg->n_contact = k < SW_SIP_MAX_CONTACTS ? k : SW_SIP_MAX_CONTACTS;
 	}
 
-	fill_challenge(sp, &msg->www_auth, &om->www_authenticates, first[H_WWW_AUTH]);
-	fill_challenge(sp, &msg->proxy_auth, &om->proxy_authenticates, first[H_PROXY_AUTH]);
-	fill_credentials(sp, &msg->authorization, &om->authorizations, first[H_AUTHZ],
-			 first_has_resp[H_AUTHZ]);
-	fill_credentials(sp, &msg->proxy_authz, &om->proxy_authorizations,
-			 first[H_PROXY_AUTHZ], first_has_resp[H_PROXY_AUTHZ]);
+	fill_auth(sp, &msg->www_auth, first[H_WWW_AUTH], false);
+	fill_auth(sp, &msg->proxy_auth, first[H_PROXY_AUTH], false);
+	fill_auth(sp, &msg->authorization, first[H_AUTHZ], true);
+	fill_auth(sp, &msg->proxy_authz, first[H_PROXY_AUTHZ], true);
 
 	/* Body: SDP directly or inside multipart. */
 	if (msg->body_len && msg->content_type.p) {
