@@ -135,6 +135,7 @@ struct sw_filter_prog {
 	int linktype;
 	bool ok;              /* compiled; otherwise frames of this link type are dropped */
 	struct bpf_program prog;
+	char msg[PCAP_ERRBUF_SIZE]; /* libpcap's reason when !ok */
 };
 
 struct sw_capture {

@@ -44,9 +44,8 @@ static size_t prog_index(struct sw_capture *c, int linktype, char *msg, size_t m
 {
 	for (size_t i = 0; i < c->nprogs; i++)
 		if (c->progs[i].linktype == linktype) {
-			if (!c->progs[i].ok && msg)
-				sw_cap_errf(msg, msglen, "link type %d is not usable with the filter",
-					    linktype);
+			if (!c->progs[i].ok)
+				sw_cap_errf(msg, msglen, "%s", c->progs[i].msg);
 			return i;
 		}
 	c->progs = sw_realloc(c->progs, (c->nprogs + 1) * sizeof *c->progs);
@@ -56,12 +55,14 @@ static size_t prog_index(struct sw_capture *c, int linktype, char *msg, size_t m
 	int snap = c->opts.snaplen > 0 ? c->opts.snaplen : (int)SW_MAX_FRAME;
 	pcap_t *dead = pcap_open_dead(sw_linktype_to_dlt(linktype), snap);
 	if (!dead) {
-		sw_cap_errf(msg, msglen, "cannot set up libpcap");
+		sw_cap_errf(p->msg, sizeof p->msg, "cannot set up libpcap");
 	} else if (pcap_compile(dead, &p->prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		sw_cap_errf(msg, msglen, "%s", pcap_geterr(dead));
+		sw_cap_errf(p->msg, sizeof p->msg, "%s", pcap_geterr(dead));
 	} else {
 		p->ok = true;
 	}
+	if (!p->ok)
+		sw_cap_errf(msg, msglen, "%s", p->msg);
 	if (dead)
 		pcap_close(dead);
 	return c->nprogs++;
@@ -101,6 +102,12 @@ static int check_filter(struct sw_capture *c, size_t i, char *err, size_t errlen
 	size_t k = prog_index(c, lt, msg, sizeof msg);
 	if (c->progs[k].ok)
 		return 0;
+	/* Not valid on Ethernet either: a bad expression, not this file's fault. */
+	size_t e = lt == SW_LINK_ETHERNET ? k : prog_index(c, SW_LINK_ETHERNET, NULL, 0);
+	if (!c->progs[e].ok) {
+		sw_cap_errf(err, errlen, "filter \"%s\": %s", c->filter, msg);
+		return -1;
+	}
 	const char *name = pcap_datalink_val_to_name(sw_linktype_to_dlt(lt));
 	sw_cap_errf(err, errlen, "%s: filter \"%s\" (link type %s): %s",
 		    display_name(c->srcs[i].name), c->filter, name ? name : "unknown", msg);

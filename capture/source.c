@@ -306,7 +306,8 @@ ssize_t sw_src_pread(struct sw_src *s, uint64_t off, void *buf, size_t n)
 			return -1;
 		}
 	}
-	if (sw_src_skip(s->aux, off - s->aux->offset) != off - s->aux->offset)
+	uint64_t gap = off - s->aux->offset;
+	if (sw_src_skip(s->aux, gap) != gap)
 		return -1;
 	return (ssize_t)sw_src_read(s->aux, buf, n);
 }
