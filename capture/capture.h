@@ -81,7 +81,9 @@ struct sw_capture;
  * timestamp with ties going to the lower index. A file that cannot be opened
  * or is not a capture fails the whole open: returns a negative value with one
  * line in err naming the file and what is wrong ("x.pcap: not a pcap or pcapng
- * file (first bytes 3c 3f 78 6d)"). Gzip is recognised by content. */
+ * capture (first bytes 3c 3f 78 6d)"). Gzip is recognised by content. The
+ * first frame of each source is read here (a pcapng's first interface gives
+ * its link type); damage found then is reported as damage, not as an error. */
 int sw_capture_open_files(struct sw_capture **out, const char *const *paths, size_t n,
 			  const struct sw_capture_opts *opts, char *err, size_t errlen);
 

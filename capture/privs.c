@@ -91,35 +91,41 @@ int sw_capture_list_interfaces(void *out_file, char *err, size_t errlen)
 			sw_buf_put_text(&b, sw_str_c(d->description));
 			sw_buf_putc(&b, ')');
 		}
-		const char *sep = " [";
-		for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
-			if (d->flags & flags[k].flag) {
-				sw_buf_puts(&b, sep);
-				sw_buf_puts(&b, flags[k].name);
+		/* As tcpdump: any flag at all gives a bracket, "none" when no
+		 * named one is set; then the connection status where it applies. */
+		if (d->flags != 0) {
+			const char *sep = " [";
+			for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
+				if (d->flags & flags[k].flag) {
+					sw_buf_puts(&b, sep);
+					sw_buf_puts(&b, flags[k].name);
+					sep = ", ";
+				}
+			if (sep[0] == ' ') {
+				sw_buf_puts(&b, " [none");
 				sep = ", ";
 			}
-		const char *conn = NULL;
-		bool wifi = (d->flags & PCAP_IF_WIRELESS) != 0;
-		switch (d->flags & PCAP_IF_CONNECTION_STATUS) {
-		case PCAP_IF_CONNECTION_STATUS_UNKNOWN:
-			conn = wifi ? "Association status unknown" : "Connection status unknown";
-			break;
-		case PCAP_IF_CONNECTION_STATUS_CONNECTED:
-			conn = wifi ? "Associated" : "Connected";
-			break;
-		case PCAP_IF_CONNECTION_STATUS_DISCONNECTED:
-			conn = wifi ? "Not associated" : "Disconnected";
-			break;
-		default: /* not applicable (loopback) */
-			break;
-		}
-		if (conn) {
-			sw_buf_puts(&b, sep);
-			sw_buf_puts(&b, conn);
-			sep = ", ";
-		}
-		if (sep[0] == ',')
+			const char *conn = NULL;
+			bool wifi = (d->flags & PCAP_IF_WIRELESS) != 0;
+			switch (d->flags & PCAP_IF_CONNECTION_STATUS) {
+			case PCAP_IF_CONNECTION_STATUS_UNKNOWN:
+				conn = wifi ? "Association status unknown" : "Connection status unknown";
+				break;
+			case PCAP_IF_CONNECTION_STATUS_CONNECTED:
+				conn = wifi ? "Associated" : "Connected";
+				break;
+			case PCAP_IF_CONNECTION_STATUS_DISCONNECTED:
+				conn = wifi ? "Not associated" : "Disconnected";
+				break;
+			default: /* not applicable (loopback, pseudo-devices) */
+				break;
+			}
+			if (conn) {
+				sw_buf_puts(&b, sep);
+				sw_buf_puts(&b, conn);
+			}
 			sw_buf_putc(&b, ']');
+		}
 		fprintf(out, "%s\n", b.p);
 	}
 	sw_buf_free(&b);

@@ -31,7 +31,7 @@ struct bb {
 	bool be; /* multi-byte fields big endian */
 };
 
-static void bb_put(struct bb *b, const void *d, size_t n)
+static inline void bb_put(struct bb *b, const void *d, size_t n)
 {
 	if (b->len + n > b->cap) {
 		b->cap = (b->len + n) * 2 + 64;
@@ -43,31 +43,31 @@ static void bb_put(struct bb *b, const void *d, size_t n)
 	b->len += n;
 }
 
-static void bb_u8(struct bb *b, uint8_t v)
+static inline void bb_u8(struct bb *b, uint8_t v)
 {
 	bb_put(b, &v, 1);
 }
 
-static void bb_u16(struct bb *b, uint16_t v)
+static inline void bb_u16(struct bb *b, uint16_t v)
 {
 	uint8_t x[2] = { (uint8_t)(b->be ? v >> 8 : v), (uint8_t)(b->be ? v : v >> 8) };
 	bb_put(b, x, 2);
 }
 
-static void bb_set32(struct bb *b, size_t at, uint32_t v)
+static inline void bb_set32(struct bb *b, size_t at, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
 		b->p[at + (size_t)i] = (uint8_t)(b->be ? v >> (24 - 8 * i) : v >> (8 * i));
 }
 
-static void bb_u32(struct bb *b, uint32_t v)
+static inline void bb_u32(struct bb *b, uint32_t v)
 {
 	uint8_t x[4] = { 0 };
 	bb_put(b, x, 4);
 	bb_set32(b, b->len - 4, v);
 }
 
-static void bb_u64(struct bb *b, uint64_t v)
+static inline void bb_u64(struct bb *b, uint64_t v)
 {
 	if (b->be) {
 		bb_u32(b, (uint32_t)(v >> 32));
@@ -78,13 +78,13 @@ static void bb_u64(struct bb *b, uint64_t v)
 	}
 }
 
-static void bb_pad4(struct bb *b)
+static inline void bb_pad4(struct bb *b)
 {
 	while (b->len % 4)
 		bb_u8(b, 0);
 }
 
-static void bb_free(struct bb *b)
+static inline void bb_free(struct bb *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof *b);
@@ -96,7 +96,7 @@ static void bb_free(struct bb *b)
 #define MAGIC_NS 0xa1b23c4du
 #define MAGIC_MOD 0xa1b2cd34u
 
-static void pcap_file_hdr(struct bb *b, uint32_t magic, uint32_t network, uint32_t snaplen)
+static inline void pcap_file_hdr(struct bb *b, uint32_t magic, uint32_t network, uint32_t snaplen)
 {
 	bb_u32(b, magic);
 	bb_u16(b, 2);
@@ -107,7 +107,7 @@ static void pcap_file_hdr(struct bb *b, uint32_t magic, uint32_t network, uint32
 	bb_u32(b, network);
 }
 
-static void pcap_rec(struct bb *b, bool modified, uint32_t sec, uint32_t frac, const void *data,
+static inline void pcap_rec(struct bb *b, bool modified, uint32_t sec, uint32_t frac, const void *data,
 		     uint32_t caplen, uint32_t wirelen)
 {
 	bb_u32(b, sec);
@@ -125,7 +125,7 @@ static void pcap_rec(struct bb *b, bool modified, uint32_t sec, uint32_t frac, c
 
 /* ---- pcapng ---- */
 
-static size_t png_begin(struct bb *b, uint32_t type)
+static inline size_t png_begin(struct bb *b, uint32_t type)
 {
 	size_t at = b->len;
 	bb_u32(b, type);
@@ -133,7 +133,7 @@ static size_t png_begin(struct bb *b, uint32_t type)
 	return at;
 }
 
-static void png_end(struct bb *b, size_t at)
+static inline void png_end(struct bb *b, size_t at)
 {
 	bb_pad4(b);
 	uint32_t len = (uint32_t)(b->len - at + 4);
@@ -141,7 +141,7 @@ static void png_end(struct bb *b, size_t at)
 	bb_u32(b, len);
 }
 
-static void png_shb(struct bb *b, bool be)
+static inline void png_shb(struct bb *b, bool be)
 {
 	b->be = be;
 	size_t at = png_begin(b, 0x0A0D0D0Au);
@@ -153,7 +153,7 @@ static void png_shb(struct bb *b, bool be)
 }
 
 /* tsresol < 0: no option (microseconds). */
-static void png_idb(struct bb *b, uint16_t linktype, uint32_t snaplen, int tsresol, bool has_off,
+static inline void png_idb(struct bb *b, uint16_t linktype, uint32_t snaplen, int tsresol, bool has_off,
 		    int64_t tsoffset)
 {
 	size_t at = png_begin(b, 1);
@@ -178,7 +178,7 @@ static void png_idb(struct bb *b, uint16_t linktype, uint32_t snaplen, int tsres
 	png_end(b, at);
 }
 
-static void png_epb(struct bb *b, uint32_t ifid, uint64_t ts, const void *data, uint32_t caplen,
+static inline void png_epb(struct bb *b, uint32_t ifid, uint64_t ts, const void *data, uint32_t caplen,
 		    uint32_t origlen)
 {
 	size_t at = png_begin(b, 6);
@@ -191,7 +191,7 @@ static void png_epb(struct bb *b, uint32_t ifid, uint64_t ts, const void *data, 
 	png_end(b, at);
 }
 
-static void png_pb(struct bb *b, uint16_t ifid, uint64_t ts, const void *data, uint32_t caplen,
+static inline void png_pb(struct bb *b, uint16_t ifid, uint64_t ts, const void *data, uint32_t caplen,
 		   uint32_t origlen)
 {
 	size_t at = png_begin(b, 2);
@@ -205,7 +205,7 @@ static void png_pb(struct bb *b, uint16_t ifid, uint64_t ts, const void *data, u
 	png_end(b, at);
 }
 
-static void png_spb(struct bb *b, const void *data, uint32_t datalen, uint32_t origlen)
+static inline void png_spb(struct bb *b, const void *data, uint32_t datalen, uint32_t origlen)
 {
 	size_t at = png_begin(b, 3);
 	bb_u32(b, origlen);
@@ -213,7 +213,7 @@ static void png_spb(struct bb *b, const void *data, uint32_t datalen, uint32_t o
 	png_end(b, at);
 }
 
-static void png_block(struct bb *b, uint32_t type, const void *body, size_t n)
+static inline void png_block(struct bb *b, uint32_t type, const void *body, size_t n)
 {
 	size_t at = png_begin(b, type);
 	bb_put(b, body, n);
@@ -222,7 +222,7 @@ static void png_block(struct bb *b, uint32_t type, const void *body, size_t n)
 
 /* ---- gzip ---- */
 
-static void gz_member(struct bb *out, const uint8_t *p, size_t n, int level)
+static inline void gz_member(struct bb *out, const uint8_t *p, size_t n, int level)
 {
 	z_stream zs;
 	memset(&zs, 0, sizeof zs);
@@ -242,7 +242,7 @@ static void gz_member(struct bb *out, const uint8_t *p, size_t n, int level)
 	free(tmp);
 }
 
-static struct bb gz_of(const struct bb *plain)
+static inline struct bb gz_of(const struct bb *plain)
 {
 	struct bb z = { 0 };
 	gz_member(&z, plain->p, plain->len, 6);
@@ -257,7 +257,7 @@ struct fx {
 	int next;
 };
 
-static int fx_setup(void **state)
+static inline int fx_setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof *fx);
 	assert_non_null(fx);
@@ -267,7 +267,7 @@ static int fx_setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+static inline int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -275,7 +275,7 @@ static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *
 	return remove(p);
 }
 
-static int fx_teardown(void **state)
+static inline int fx_teardown(void **state)
 {
 	struct fx *fx = *state;
 	nftw(fx->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -283,7 +283,7 @@ static int fx_teardown(void **state)
 	return 0;
 }
 
-static const char *tpath(struct fx *fx, const char *name)
+static inline const char *tpath(struct fx *fx, const char *name)
 {
 	char *p = fx->path[fx->next++ % 8];
 	size_t d = strlen(fx->dir), n = strlen(name);
@@ -294,7 +294,7 @@ static const char *tpath(struct fx *fx, const char *name)
 	return p;
 }
 
-static const char *write_file(struct fx *fx, const char *name, const void *p, size_t n)
+static inline const char *write_file(struct fx *fx, const char *name, const void *p, size_t n)
 {
 	const char *path = tpath(fx, name);
 	FILE *f = fopen(path, "wb");
@@ -305,7 +305,7 @@ static const char *write_file(struct fx *fx, const char *name, const void *p, si
 	return path;
 }
 
-static const char *write_bb(struct fx *fx, const char *name, const struct bb *b)
+static inline const char *write_bb(struct fx *fx, const char *name, const struct bb *b)
 {
 	return write_file(fx, name, b->p, b->len);
 }
@@ -327,7 +327,7 @@ struct rres {
 	struct rframe f[64];
 };
 
-static void read_all(struct sw_capture *c, struct rres *r)
+static inline void read_all(struct sw_capture *c, struct rres *r)
 {
 	memset(r, 0, sizeof *r);
 	struct sw_frame f;
@@ -351,7 +351,7 @@ static void read_all(struct sw_capture *c, struct rres *r)
 	assert_int_equal(sw_capture_next(c, &f), rc);
 }
 
-static struct sw_capture *open1(const char *path, const struct sw_capture_opts *o, char *err,
+static inline struct sw_capture *open1(const char *path, const struct sw_capture_opts *o, char *err,
 				size_t errlen)
 {
 	struct sw_capture *c = NULL;
@@ -363,7 +363,7 @@ static struct sw_capture *open1(const char *path, const struct sw_capture_opts *
 }
 
 /* Open must fail with one line that names the file and contains `what`. */
-static void expect_open_error(const char *path, const char *what)
+static inline void expect_open_error(const char *path, const char *what)
 {
 	char err[512] = "";
 	struct sw_capture *c = open1(path, NULL, err, sizeof err);
@@ -382,12 +382,12 @@ static const char *const PAYLOAD[3] = {
 	"REGISTER sip:example.com SIP/2.0\r\nAuthorization: Digest x=1",
 };
 
-static uint32_t plen(int i)
+static inline uint32_t plen(int i)
 {
 	return (uint32_t)strlen(PAYLOAD[i]);
 }
 
-static void assert_payload(const struct rframe *f, int i)
+static inline void assert_payload(const struct rframe *f, int i)
 {
 	assert_int_equal(f->caplen, plen(i));
 	assert_memory_equal(f->data, PAYLOAD[i], plen(i));

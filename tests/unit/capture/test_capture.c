@@ -399,6 +399,28 @@ static void pcapng_unknown_interface_and_spb(void **state)
 	bb_free(&b);
 }
 
+static void pcapng_interface_limit(void **state)
+{
+	struct fx *fx = *state;
+	struct bb b = { 0 };
+	png_shb(&b, false);
+	for (uint32_t i = 0; i <= SW_MAX_PCAPNG_IFACES; i++)
+		png_idb(&b, (uint16_t)(i == 5 ? SW_LINK_RAW : SW_LINK_ETHERNET), 0, -1, false, 0);
+	png_epb(&b, 5, 1, PAYLOAD[0], plen(0), plen(0));
+	png_epb(&b, SW_MAX_PCAPNG_IFACES, 2, PAYLOAD[1], plen(1), plen(1)); /* over the limit */
+	png_epb(&b, SW_MAX_PCAPNG_IFACES - 1, 3, PAYLOAD[2], plen(2), plen(2));
+	struct rres r;
+	struct sw_capture *c;
+	const struct sw_capture_source *s = read_src(fx, "ifs.pcapng", &b, &r, &c);
+	assert_false(s->damaged);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.f[0].lt, SW_LINK_RAW);
+	assert_int_equal(r.f[1].no, 3);
+	assert_int_equal(s->skipped, 1);
+	sw_capture_close(c);
+	bb_free(&b);
+}
+
 /* A file with one good EPB, then `bad` appended by the caller. */
 static struct bb png_good_prefix(bool be)
 {
@@ -1180,6 +1202,7 @@ int main(void)
 		T(pcapng_sections_and_linktypes),
 		T(pcapng_tsresol),
 		T(pcapng_unknown_interface_and_spb),
+		T(pcapng_interface_limit),
 		T(pcapng_malformed_blocks),
 		T(gzip_formats),
 		T(gzip_concatenated),
