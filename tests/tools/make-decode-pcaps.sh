@@ -19,7 +19,7 @@
 # pcaps/decode/truth/*.tsv.
 #
 # Scenarios: base udp_fragmented ipv6 tcp sll keepalives malformed icmp dns
-#            tls rawip synthetic manifest
+#            tls rawip snaplen synthetic manifest
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -173,7 +173,7 @@ cap_start() {
 	local ns=$1 ifc=$2 file=$3 i
 	shift 3
 	rm -f "$file"
-	ip netns exec "$ns" tcpdump -i "$ifc" -s 0 -U --immediate-mode -Z root -w "$file" "$@" 'not ip6 multicast' \
+	ip netns exec "$ns" tcpdump -i "$ifc" -s "${CAP_SNAP:-0}" -U --immediate-mode -Z root -w "$file" "$@" 'not ip6 multicast' \
 		2>"$WORK/tcpdump.err" &
 	CAP_PID=$!
 	for i in $(seq 1 50); do
@@ -236,7 +236,7 @@ sc_sll() {
 		net_up 1500
 		kam_start "udp:$IP_S:5060"
 		if [ $v = sll ]; then
-			cap_start "$NS_P" any "$OUT/$v.pcap"
+			cap_start "$NS_P" any "$OUT/$v.pcap" -y LINUX_SLL
 		else
 			cap_start "$NS_P" any "$OUT/$v.pcap" -y LINUX_SLL2
 		fi
@@ -334,6 +334,16 @@ sc_rawip() {           # LINKTYPE_RAW: a tun "VPN" between the namespaces, relay
 	stop_pid "${PIDS[-1]}"
 }
 
+sc_snaplen() {         # tcpdump -s 200: every SIP message cut short by the snap length
+	log "truncated_snaplen200.pcap (tcpdump -s 200)"
+	net_up 1500
+	kam_start "udp:$IP_S:5060"
+	CAP_SNAP=200 cap_start "$NS_S" eth0 "$OUT/truncated_snaplen200.pcap"
+	phone register --local $IP_P --server $IP_S --tag snap
+	cap_stop
+	kam_stop
+}
+
 sc_synthetic() {
 	log "synthetic captures (rewrap.py)"
 	"$PY" "$HERE/rewrap.py" all "$OUT"
@@ -344,7 +354,7 @@ sc_manifest() {
 	"$PY" "$HERE/truth.py" manifest "$OUT"
 }
 
-ALL="base udp_fragmented ipv6 tcp sll keepalives malformed icmp dns tls rawip synthetic manifest"
+ALL="base udp_fragmented ipv6 tcp sll keepalives malformed icmp dns tls rawip snaplen synthetic manifest"
 for sc in ${*:-$ALL}; do
 	"sc_$sc"
 done
