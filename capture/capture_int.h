@@ -24,20 +24,20 @@ enum { SW_SRC_OK = 0, SW_SRC_EOF = 1, SW_SRC_DAMAGED = 2 };
 
 struct sw_src {
 	int fd;
-	bool own_fd;   /* false for stdin */
-	bool regular;  /* a regular file opened by path: pread / reopen possible */
-	bool gzip;     /* content starts with 1f 8b */
-	int state;     /* SW_SRC_*: OK until the data runs out or goes bad */
-	char *path;    /* owned copy, for re-opening (read_at on gzip) */
-	uint8_t *raw;  /* raw bytes from the fd */
+	bool own_fd;  /* false for stdin */
+	bool regular; /* a regular file opened by path: pread / reopen possible */
+	bool gzip;    /* content starts with 1f 8b */
+	int state;    /* SW_SRC_*: OK until the data runs out or goes bad */
+	char *path;   /* owned copy, for re-opening (read_at on gzip) */
+	uint8_t *raw; /* raw bytes from the fd */
 	size_t raw_len, raw_pos;
 	bool raw_eof;
-	uint64_t raw_read;  /* raw bytes read from the fd so far */
-	z_stream zs;        /* gzip only */
+	uint64_t raw_read; /* raw bytes read from the fd so far */
+	z_stream zs;       /* gzip only */
 	bool zinit;
-	bool in_member;     /* inside a gzip member (its end not seen yet) */
-	bool zero_tail;     /* zero padding after the last member */
-	uint8_t *out;       /* gzip: inflated bytes not yet handed out */
+	bool in_member; /* inside a gzip member (its end not seen yet) */
+	bool zero_tail; /* zero padding after the last member */
+	uint8_t *out;   /* gzip: inflated bytes not yet handed out */
 	size_t out_len, out_pos;
 	uint64_t offset;    /* decompressed bytes handed out (= offset of the next byte) */
 	char error[160];    /* why state is SW_SRC_DAMAGED */
@@ -67,12 +67,12 @@ static inline uint16_t sw_rd16(const uint8_t *p, bool be)
 static inline uint32_t sw_rd32(const uint8_t *p, bool be)
 {
 	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	          : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 static inline uint64_t sw_rd64(const uint8_t *p, bool be)
 {
 	return be ? (uint64_t)sw_rd32(p, true) << 32 | sw_rd32(p + 4, true)
-		  : (uint64_t)sw_rd32(p + 4, false) << 32 | sw_rd32(p, false);
+	          : (uint64_t)sw_rd32(p + 4, false) << 32 | sw_rd32(p, false);
 }
 
 /* ---- per-file readers ---- */
@@ -82,7 +82,7 @@ enum { SW_FMT_PCAP = 1, SW_FMT_PCAPNG = 2 };
 struct sw_png_if {
 	int linktype;
 	uint32_t snaplen;
-	bool pow2;        /* if_tsresol: 2^-exp seconds instead of 10^-exp */
+	bool pow2; /* if_tsresol: 2^-exp seconds instead of 10^-exp */
 	uint8_t exp;
 	int64_t tsoffset; /* if_tsoffset, seconds */
 };
@@ -96,10 +96,10 @@ struct sw_rd {
 	uint64_t frame_no; /* packet records read so far */
 	bool done;         /* clean end or damage seen: no more reads */
 	/* pcap */
-	bool be;           /* file byte order is big endian (both formats) */
+	bool be; /* file byte order is big endian (both formats) */
 	bool nsec;
-	bool modified;     /* Kuznetzov a1b2cd34: 24-byte record headers */
-	bool swap_lens;    /* version < 2.3: caplen and len swapped */
+	bool modified;  /* Kuznetzov a1b2cd34: 24-byte record headers */
+	bool swap_lens; /* version < 2.3: caplen and len swapped */
 	uint32_t snaplen;
 	int linktype;
 	/* pcapng: current section */
@@ -113,7 +113,7 @@ void sw_rd_reserve(struct sw_rd *r, size_t n);
 /* Stop reading r: mark the source damaged at `offset` with a message; when
  * the byte source itself is damaged (gzip), its reason is appended. */
 void sw_rd_damage(struct sw_rd *r, uint64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* pcapfile.c. `magic` holds the first 4 bytes, already consumed. Returns 0 or
  * -1 with the reason in err (no file name). */
@@ -133,7 +133,7 @@ int sw_pcapng_read_at(struct sw_rd *r, uint64_t off, uint8_t *buf, size_t cap, u
 
 struct sw_filter_prog {
 	int linktype;
-	bool ok;              /* compiled; otherwise frames of this link type are dropped */
+	bool ok; /* compiled; otherwise frames of this link type are dropped */
 	struct bpf_program prog;
 	char msg[PCAP_ERRBUF_SIZE]; /* libpcap's reason when !ok */
 };
@@ -142,8 +142,8 @@ struct sw_capture {
 	bool live;
 	volatile sig_atomic_t stopped; /* set by sw_capture_stop(), maybe from a signal handler */
 	struct sw_capture_opts opts;
-	char *filter;                  /* owned copy of opts.filter */
-	uint64_t delivered;            /* frames returned by sw_capture_next() */
+	char *filter;       /* owned copy of opts.filter */
+	uint64_t delivered; /* frames returned by sw_capture_next() */
 	struct sw_capture_stats stats;
 	char error[320];
 
@@ -151,10 +151,10 @@ struct sw_capture {
 	struct sw_capture_source *srcs;
 	/* files */
 	struct sw_rd *rds;
-	struct sw_frame *pending;  /* one per source, borrowing that source's buffer */
-	size_t *heap;              /* indices of sources with a pending frame */
+	struct sw_frame *pending; /* one per source, borrowing that source's buffer */
+	size_t *heap;             /* indices of sources with a pending frame */
 	size_t nheap;
-	size_t advance;            /* source whose frame was last returned, or SIZE_MAX */
+	size_t advance; /* source whose frame was last returned, or SIZE_MAX */
 	struct sw_filter_prog *progs;
 	size_t nprogs;
 	/* live */
@@ -186,6 +186,6 @@ int sw_dlt_to_linktype(int dlt);
 
 /* snprintf that never fails the caller (truncates). */
 void sw_cap_errf(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

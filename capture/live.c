@@ -11,7 +11,7 @@
 
 /* tcpdump's wording: "eth0: <status> (<libpcap detail>)". */
 static void status_msg(char *out, size_t outlen, const char *iface, pcap_t *p, int status,
-		       const char *prefix)
+                       const char *prefix)
 {
 	const char *detail = pcap_geterr(p);
 	const char *st = pcap_statustostr(status);
@@ -19,18 +19,18 @@ static void status_msg(char *out, size_t outlen, const char *iface, pcap_t *p, i
 		sw_cap_errf(out, outlen, "%s: %s%s", iface, prefix, detail[0] ? detail : st);
 	else if (detail[0] && strcmp(detail, st) != 0)
 		sw_cap_errf(out, outlen, "%s: %s%s (%s)%s", iface, prefix, st, detail,
-			    status == PCAP_ERROR_PERM_DENIED
-				    ? "; capturing needs root or CAP_NET_RAW"
-				    : "");
+		            status == PCAP_ERROR_PERM_DENIED
+		                ? "; capturing needs root or CAP_NET_RAW"
+		                : "");
 	else
 		sw_cap_errf(out, outlen, "%s: %s%s%s", iface, prefix, st,
-			    status == PCAP_ERROR_PERM_DENIED
-				    ? "; capturing needs root or CAP_NET_RAW"
-				    : "");
+		            status == PCAP_ERROR_PERM_DENIED
+		                ? "; capturing needs root or CAP_NET_RAW"
+		                : "");
 }
 
 int sw_capture_open_live(struct sw_capture **out, const char *iface,
-			 const struct sw_capture_opts *opts, char *err, size_t errlen)
+                         const struct sw_capture_opts *opts, char *err, size_t errlen)
 {
 	*out = NULL;
 	if (err && errlen)
@@ -48,9 +48,8 @@ int sw_capture_open_live(struct sw_capture **out, const char *iface,
 	 * kernel buffer fills. */
 	(void)pcap_set_immediate_mode(p, 1);
 	if (opts && opts->buffer_kib > 0)
-		(void)pcap_set_buffer_size(p, opts->buffer_kib > INT_MAX / 1024
-						      ? INT_MAX
-						      : opts->buffer_kib * 1024);
+		(void)pcap_set_buffer_size(
+		    p, opts->buffer_kib > INT_MAX / 1024 ? INT_MAX : opts->buffer_kib * 1024);
 	(void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 	char warning[256] = "";
 	int rc = pcap_activate(p);
@@ -79,14 +78,15 @@ int sw_capture_open_live(struct sw_capture **out, const char *iface,
 		struct bpf_program prog;
 		if (pcap_compile(p, &prog, opts->filter, 1, mask) != 0) {
 			sw_cap_errf(err, errlen, "%s: filter \"%s\": %s", iface, opts->filter,
-				    pcap_geterr(p));
+			            pcap_geterr(p));
 			pcap_close(p);
 			return -1;
 		}
 		int set = pcap_setfilter(p, &prog);
 		pcap_freecode(&prog);
 		if (set != 0) {
-			sw_cap_errf(err, errlen, "%s: cannot set filter: %s", iface, pcap_geterr(p));
+			sw_cap_errf(err, errlen, "%s: cannot set filter: %s", iface,
+			            pcap_geterr(p));
 			pcap_close(p);
 			return -1;
 		}
@@ -115,13 +115,13 @@ int sw_live_next(struct sw_capture *c, struct sw_frame *f)
 		return SW_CAP_AGAIN;
 	if (rc != 1) {
 		sw_cap_errf(c->error, sizeof c->error, "%s: %s", c->srcs[0].name,
-			    pcap_geterr(c->pcap));
+		            pcap_geterr(c->pcap));
 		return SW_CAP_ERROR;
 	}
 	struct sw_capture_source *s = &c->srcs[0];
 	/* With nanosecond precision tv_usec holds nanoseconds. */
 	f->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 +
-		   (int64_t)h->ts.tv_usec * (s->nanosecond ? 1 : 1000);
+	           (int64_t)h->ts.tv_usec * (s->nanosecond ? 1 : 1000);
 	f->data = d;
 	f->caplen = h->caplen;
 	f->wirelen = h->len < h->caplen ? h->caplen : h->len;

@@ -81,8 +81,8 @@ static bool frame_passes(struct sw_capture *c, size_t i, const struct sw_frame *
 		struct sw_capture_source *s = &c->srcs[i];
 		if (!s->error[0] && msg[0])
 			snprintf(s->error, sizeof s->error,
-				 "frames of link type %d left out, the filter does not apply: %s",
-				 f->linktype, msg);
+			         "frames of link type %d left out, the filter does not apply: %s",
+			         f->linktype, msg);
 		return false;
 	}
 	struct pcap_pkthdr h;
@@ -110,7 +110,7 @@ static int check_filter(struct sw_capture *c, size_t i, char *err, size_t errlen
 	}
 	const char *name = pcap_datalink_val_to_name(sw_linktype_to_dlt(lt));
 	sw_cap_errf(err, errlen, "%s: filter \"%s\" (link type %s): %s",
-		    display_name(c->srcs[i].name), c->filter, name ? name : "unknown", msg);
+	            display_name(c->srcs[i].name), c->filter, name ? name : "unknown", msg);
 	return -1;
 }
 
@@ -251,13 +251,14 @@ static int open_one(struct sw_capture *c, size_t i, const char *path, char *err,
 		const char *z = compressor_hint(m);
 		if (z)
 			sw_cap_errf(err, errlen,
-				    "%s: %s-compressed, not supported (decompress it, or use gzip)",
-				    name, z);
+			            "%s: %s-compressed, not supported (decompress it, or use gzip)",
+			            name, z);
 		else
-			sw_cap_errf(err, errlen,
-				    "%s: not a pcap or pcapng capture%s (first bytes %02x %02x %02x "
-				    "%02x)",
-				    name, gz, m[0], m[1], m[2], m[3]);
+			sw_cap_errf(
+			    err, errlen,
+			    "%s: not a pcap or pcapng capture%s (first bytes %02x %02x %02x "
+			    "%02x)",
+			    name, gz, m[0], m[1], m[2], m[3]);
 		return -1;
 	}
 	if (rc != 0) {
@@ -284,7 +285,7 @@ static struct sw_capture *capture_new(size_t n, const struct sw_capture_opts *op
 }
 
 int sw_capture_open_files(struct sw_capture **out, const char *const *paths, size_t n,
-			  const struct sw_capture_opts *opts, char *err, size_t errlen)
+                          const struct sw_capture_opts *opts, char *err, size_t errlen)
 {
 	*out = NULL;
 	if (n == 0) {
@@ -293,7 +294,7 @@ int sw_capture_open_files(struct sw_capture **out, const char *const *paths, siz
 	}
 	if (n > SW_MAX_INPUT_FILES) {
 		sw_cap_errf(err, errlen, "too many capture files (%zu, at most %u)", n,
-			    SW_MAX_INPUT_FILES);
+		            SW_MAX_INPUT_FILES);
 		return -1;
 	}
 	size_t nstdin = 0;
@@ -357,7 +358,7 @@ int sw_capture_next(struct sw_capture *c, struct sw_frame *f)
 			c->stats.not_written++;
 		} else if (sw_pcap_writer_write(c->out, f) != 0) {
 			sw_cap_errf(c->error, sizeof c->error, "cannot write the -w file: %s",
-				    sw_pcap_writer_error(c->out));
+			            sw_pcap_writer_error(c->out));
 			return SW_CAP_ERROR;
 		} else {
 			c->stats.written++;
@@ -428,7 +429,7 @@ const char *sw_capture_error(const struct sw_capture *c)
 }
 
 int sw_capture_read_at(struct sw_capture *c, uint32_t file_idx, uint64_t offset, uint8_t *buf,
-		       size_t cap, uint32_t *caplen)
+                       size_t cap, uint32_t *caplen)
 {
 	if (c->live || file_idx >= c->n || !buf || !caplen)
 		return -1;

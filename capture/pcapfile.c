@@ -32,10 +32,10 @@ int sw_pcap_open(struct sw_rd *r, const uint8_t m[4], char *err, size_t errlen)
 	if (got < sizeof h - 4) {
 		if (r->src.state == SW_SRC_DAMAGED)
 			sw_cap_errf(err, errlen, "truncated pcap file header (%zu of %u bytes): %s",
-				    got + 4, PCAP_FILE_HDR, r->src.error);
+			            got + 4, PCAP_FILE_HDR, r->src.error);
 		else
 			sw_cap_errf(err, errlen, "truncated pcap file header (%zu of %u bytes)",
-				    got + 4, PCAP_FILE_HDR);
+			            got + 4, PCAP_FILE_HDR);
 		return -1;
 	}
 	r->be = known_magic(sw_rd32(h, true));
@@ -93,30 +93,30 @@ int sw_pcap_next(struct sw_rd *r, struct sw_frame *f)
 			return 0;
 		}
 		if (got == 0)
-			sw_rd_damage(r, off, "damaged data at offset %" PRIu64 " (frame %llu)", off,
-				     fno);
+			sw_rd_damage(r, off, "record at offset %" PRIu64 " (frame %llu) unreadable",
+			             off, fno);
 		else
 			sw_rd_damage(r, off,
-				     "truncated record header at offset %" PRIu64
-				     " (frame %llu): %zu of %zu bytes present",
-				     off, fno, got, hlen);
+			             "truncated record header at offset %" PRIu64
+			             " (frame %llu): %zu of %zu bytes present",
+			             off, fno, got, hlen);
 		return -1;
 	}
 	rec_hdr(r, h, f);
 	if (f->caplen > SW_MAX_FRAME) {
 		sw_rd_damage(r, off,
-			     "bad record at offset %" PRIu64
-			     " (frame %llu): header says %u bytes, more than the %u-byte limit",
-			     off, fno, f->caplen, SW_MAX_FRAME);
+		             "bad record at offset %" PRIu64
+		             " (frame %llu): header says %u bytes, more than the %u-byte limit",
+		             off, fno, f->caplen, SW_MAX_FRAME);
 		return -1;
 	}
 	sw_rd_reserve(r, f->caplen);
 	got = sw_src_read(&r->src, r->buf, f->caplen);
 	if (got < f->caplen) {
 		sw_rd_damage(r, off,
-			     "truncated record at offset %" PRIu64
-			     " (frame %llu): header says %u bytes, %zu present",
-			     off, fno, f->caplen, got);
+		             "truncated record at offset %" PRIu64
+		             " (frame %llu): header says %u bytes, %zu present",
+		             off, fno, f->caplen, got);
 		return -1;
 	}
 	r->frame_no++;

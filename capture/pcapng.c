@@ -42,7 +42,7 @@ static int check_len(uint32_t len, uint32_t min, char *why, size_t whylen)
 		sw_cap_errf(why, whylen, "block length %u, not a multiple of 4", len);
 	else if (len > SW_MAX_PCAPNG_BLOCK)
 		sw_cap_errf(why, whylen, "block length %u, more than the %u-byte limit", len,
-			    SW_MAX_PCAPNG_BLOCK);
+		            SW_MAX_PCAPNG_BLOCK);
 	else
 		return 0;
 	return -1;
@@ -53,7 +53,7 @@ static int check_len(uint32_t len, uint32_t min, char *why, size_t whylen)
  * from byte 8 on, trailer included. 0; -1 truncated or -2 bad trailer, with
  * the detail in why. */
 static int load_block(struct sw_rd *r, uint32_t len, const uint8_t *pre, size_t npre, char *why,
-		      size_t whylen)
+                      size_t whylen)
 {
 	size_t body = (size_t)len - 8;
 	sw_rd_reserve(r, body);
@@ -67,7 +67,7 @@ static int load_block(struct sw_rd *r, uint32_t len, const uint8_t *pre, size_t 
 	uint32_t trail = sw_rd32(r->buf + body - 4, r->be);
 	if (trail != len) {
 		sw_cap_errf(why, whylen, "trailing block length %u differs from the leading %u",
-			    trail, len);
+		            trail, len);
 		return -2;
 	}
 	return 0;
@@ -83,8 +83,9 @@ static int load_shb(struct sw_rd *r, const uint8_t h[12], char *why, size_t whyl
 	} else if (sw_rd32(h + 8, false) == BYTE_ORDER_MAGIC) {
 		be = false;
 	} else {
-		sw_cap_errf(why, whylen, "bad byte-order magic %02x %02x %02x %02x in section header",
-			    h[8], h[9], h[10], h[11]);
+		sw_cap_errf(why, whylen,
+		            "bad byte-order magic %02x %02x %02x %02x in section header", h[8],
+		            h[9], h[10], h[11]);
 		return -1;
 	}
 	uint32_t len = sw_rd32(h + 4, be);
@@ -94,7 +95,8 @@ static int load_shb(struct sw_rd *r, const uint8_t h[12], char *why, size_t whyl
 	char d[120];
 	int rc = load_block(r, len, h + 8, 4, d, sizeof d);
 	if (rc < 0) {
-		sw_cap_errf(why, whylen, "%s section header: %s", rc == -1 ? "truncated" : "bad", d);
+		sw_cap_errf(why, whylen, "%s section header: %s", rc == -1 ? "truncated" : "bad",
+		            d);
 		return -1;
 	}
 	unsigned major = sw_rd16(r->buf + 4, be), minor = sw_rd16(r->buf + 6, be);
@@ -116,15 +118,15 @@ int sw_pcapng_open(struct sw_rd *r, const uint8_t m[4], char *err, size_t errlen
 	size_t got = sw_src_read(&r->src, h + 4, 8);
 	if (got < 8) {
 		sw_cap_errf(err, errlen, "truncated pcapng section header (%zu of %u bytes)%s%s",
-			    got + 4, MIN_SHB, r->src.state == SW_SRC_DAMAGED ? ": " : "",
-			    r->src.state == SW_SRC_DAMAGED ? r->src.error : "");
+		            got + 4, MIN_SHB, r->src.state == SW_SRC_DAMAGED ? ": " : "",
+		            r->src.state == SW_SRC_DAMAGED ? r->src.error : "");
 		return -1;
 	}
 	r->ifs = sw_calloc(SW_MAX_PCAPNG_IFACES, sizeof *r->ifs);
 	char why[200];
 	if (load_shb(r, h, why, sizeof why) < 0) {
 		sw_cap_errf(err, errlen, "%s%s%s", why, r->src.state == SW_SRC_DAMAGED ? ": " : "",
-			    r->src.state == SW_SRC_DAMAGED ? r->src.error : "");
+		            r->src.state == SW_SRC_DAMAGED ? r->src.error : "");
 		return -1;
 	}
 	r->fmt = SW_FMT_PCAPNG;
@@ -180,38 +182,27 @@ static int64_t sat_add(int64_t a, int64_t b)
 	return a + b;
 }
 
+/* 10^e for e <= 19 (the largest power of ten in 64 bits). */
+static uint64_t pow10u(unsigned e)
+{
+	uint64_t v = 1;
+	while (e--)
+		v *= 10;
+	return v;
+}
+
 /* Timestamp units of the interface (if_tsresol) to ns since the epoch,
  * plus if_tsoffset; saturates instead of overflowing. */
 static int64_t ts_to_ns(uint64_t t, const struct sw_png_if *ifc)
 {
-	static const uint64_t p10[20] = { 1u,
-					  10u,
-					  100u,
-					  1000u,
-					  10000u,
-					  100000u,
-					  1000000u,
-					  10000000u,
-					  100000000u,
-					  1000000000u,
-					  10000000000u,
-					  100000000000u,
-					  1000000000000u,
-					  10000000000000u,
-					  100000000000000u,
-					  1000000000000000u,
-					  10000000000000000u,
-					  100000000000000000u,
-					  1000000000000000000u,
-					  10000000000000000000u };
 	uint64_t ns;
 	unsigned e = ifc->exp;
 	if (!ifc->pow2) {
 		if (e <= 9) {
-			uint64_t mul = p10[9 - e];
+			uint64_t mul = pow10u(9 - e);
 			ns = t > (uint64_t)INT64_MAX / mul ? (uint64_t)INT64_MAX : t * mul;
 		} else {
-			ns = e - 9 < 20 ? t / p10[e - 9] : 0;
+			ns = e - 9 < 20 ? t / pow10u(e - 9) : 0;
 		}
 	} else {
 		uint64_t sec = e >= 64 ? 0 : t >> e;
@@ -239,7 +230,7 @@ static int64_t ts_to_ns(uint64_t t, const struct sw_png_if *ifc)
 /* A packet block (EPB, SPB, PB) in r->buf. 1 = frame, 0 = skipped (unknown
  * interface), -1 = damage. */
 static int parse_packet(struct sw_rd *r, uint32_t type, uint32_t len, uint64_t off,
-			struct sw_frame *f)
+                        struct sw_frame *f)
 {
 	const uint8_t *b = r->buf;
 	unsigned long long fno = (unsigned long long)r->frame_no + 1;
@@ -262,10 +253,11 @@ static int parse_packet(struct sw_rd *r, uint32_t type, uint32_t len, uint64_t o
 		origlen = sw_rd32(b + 16, r->be);
 		avail = len - MIN_EPB;
 		if (caplen > avail) {
-			sw_rd_damage(r, off,
-				     "%s at offset %" PRIu64
-				     " (frame %llu): captured length %u exceeds the block (%u bytes)",
-				     name, off, fno, caplen, avail);
+			sw_rd_damage(
+			    r, off,
+			    "%s at offset %" PRIu64
+			    " (frame %llu): captured length %u exceeds the block (%u bytes)",
+			    name, off, fno, caplen, avail);
 			return -1;
 		}
 	}
@@ -306,9 +298,9 @@ int sw_pcapng_next(struct sw_rd *r, struct sw_frame *f)
 		}
 		if (got < 8) {
 			sw_rd_damage(r, off,
-				     "truncated block header at offset %" PRIu64
-				     " (frame %llu): %zu of 8 bytes present",
-				     off, fno, got);
+			             "truncated block header at offset %" PRIu64
+			             " (frame %llu): %zu of 8 bytes present",
+			             off, fno, got);
 			return -1;
 		}
 		uint32_t type = sw_rd32(h, r->be);
@@ -317,26 +309,28 @@ int sw_pcapng_next(struct sw_rd *r, struct sw_frame *f)
 			got = sw_src_read(&r->src, h + 8, 4);
 			if (got < 4) {
 				sw_rd_damage(r, off,
-					     "truncated section header at offset %" PRIu64
-					     " (frame %llu): %zu of %u bytes present",
-					     off, fno, got + 8, MIN_SHB);
+				             "truncated section header at offset %" PRIu64
+				             " (frame %llu): %zu of %u bytes present",
+				             off, fno, got + 8, MIN_SHB);
 				return -1;
 			}
 			if (load_shb(r, h, why, sizeof why) < 0) {
 				sw_rd_damage(r, off, "at offset %" PRIu64 " (frame %llu): %s", off,
-					     fno, why);
+				             fno, why);
 				return -1;
 			}
 			continue;
 		}
 		uint32_t len = sw_rd32(h + 4, r->be);
-		uint32_t min = type == BT_IDB ? MIN_IDB
-			       : type == BT_EPB || type == BT_PB ? MIN_EPB
-			       : type == BT_SPB ? MIN_SPB
-						 : 12u;
+		uint32_t min = type == BT_IDB                    ? MIN_IDB
+		               : type == BT_EPB || type == BT_PB ? MIN_EPB
+		               : type == BT_SPB                  ? MIN_SPB
+		                                                 : 12u;
 		if (check_len(len, min, why, sizeof why) < 0) {
-			sw_rd_damage(r, off, "bad block (type 0x%08x) at offset %" PRIu64 " (frame %llu): %s",
-				     type, off, fno, why);
+			sw_rd_damage(r, off,
+			             "bad block (type 0x%08x) at offset %" PRIu64
+			             " (frame %llu): %s",
+			             type, off, fno, why);
 			return -1;
 		}
 		if (type != BT_IDB && type != BT_EPB && type != BT_PB && type != BT_SPB) {
@@ -348,17 +342,19 @@ int sw_pcapng_next(struct sw_rd *r, struct sw_frame *f)
 			got = done == skip ? sw_src_read(&r->src, t, 4) : 0;
 			if (got < 4) {
 				sw_rd_damage(r, off,
-					     "truncated block at offset %" PRIu64
-					     " (frame %llu): header says %u bytes, %" PRIu64 " present",
-					     off, fno, len, 8 + done + got);
+				             "truncated block at offset %" PRIu64
+				             " (frame %llu): header says %u bytes, %" PRIu64
+				             " present",
+				             off, fno, len, 8 + done + got);
 				return -1;
 			}
 			if (sw_rd32(t, r->be) != len) {
-				sw_rd_damage(r, off,
-					     "bad block at offset %" PRIu64
-					     " (frame %llu): trailing block length %u differs from the "
-					     "leading %u",
-					     off, fno, sw_rd32(t, r->be), len);
+				sw_rd_damage(
+				    r, off,
+				    "bad block at offset %" PRIu64
+				    " (frame %llu): trailing block length %u differs from the "
+				    "leading %u",
+				    off, fno, sw_rd32(t, r->be), len);
 				return -1;
 			}
 			continue;
@@ -366,7 +362,7 @@ int sw_pcapng_next(struct sw_rd *r, struct sw_frame *f)
 		int lb = load_block(r, len, NULL, 0, why, sizeof why);
 		if (lb < 0) {
 			sw_rd_damage(r, off, "%s block at offset %" PRIu64 " (frame %llu): %s",
-				     lb == -1 ? "truncated" : "bad", off, fno, why);
+			             lb == -1 ? "truncated" : "bad", off, fno, why);
 			return -1;
 		}
 		if (type == BT_IDB) {

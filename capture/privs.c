@@ -25,8 +25,8 @@ int sw_capture_drop_privileges(const char *user, char *err, size_t errlen)
 	struct passwd *pw = getpwnam(user);
 	if (!pw) {
 		sw_cap_errf(err, errlen, "cannot drop privileges to user '%s': %s", user,
-			    errno && errno != ENOENT && errno != ESRCH ? strerror(errno)
-								       : "no such user");
+		            errno && errno != ENOENT && errno != ESRCH ? strerror(errno)
+		                                                       : "no such user");
 		return -1;
 	}
 	/* getpwnam's storage is static: copy before the next libc call. */
@@ -34,23 +34,24 @@ int sw_capture_drop_privileges(const char *user, char *err, size_t errlen)
 	gid_t gid = pw->pw_gid;
 	/* Order matters: groups and gid need root, so they go before uid. */
 	if (initgroups(user, gid) != 0) {
-		sw_cap_errf(err, errlen, "cannot drop privileges to user '%s': initgroups: %s", user,
-			    strerror(errno));
+		sw_cap_errf(err, errlen, "cannot drop privileges to user '%s': initgroups: %s",
+		            user, strerror(errno));
 		return -1;
 	}
 	if (setgid(gid) != 0) {
 		sw_cap_errf(err, errlen, "cannot drop privileges to user '%s': setgid(%lu): %s",
-			    user, (unsigned long)gid, strerror(errno));
+		            user, (unsigned long)gid, strerror(errno));
 		return -1;
 	}
 	if (setuid(uid) != 0) {
 		sw_cap_errf(err, errlen, "cannot drop privileges to user '%s': setuid(%lu): %s",
-			    user, (unsigned long)uid, strerror(errno));
+		            user, (unsigned long)uid, strerror(errno));
 		return -1;
 	}
 	if (uid != 0 && (setuid(0) == 0 || geteuid() == 0 || getegid() != gid)) {
 		sw_cap_errf(err, errlen,
-			    "cannot drop privileges to user '%s': root can still be regained", user);
+		            "cannot drop privileges to user '%s': root can still be regained",
+		            user);
 		return -1;
 	}
 	return 0;
@@ -66,18 +67,19 @@ int sw_capture_list_interfaces(void *out_file, char *err, size_t errlen)
 		return -1;
 	}
 	if (!devs) {
-		sw_cap_errf(err, errlen,
-			    "no interfaces available for capture (it may need root or CAP_NET_RAW)");
+		sw_cap_errf(
+		    err, errlen,
+		    "no interfaces available for capture (it may need root or CAP_NET_RAW)");
 		return -1;
 	}
 	static const struct {
 		bpf_u_int32 flag;
 		const char *name;
 	} flags[] = {
-		{ PCAP_IF_UP, "Up" },
-		{ PCAP_IF_RUNNING, "Running" },
-		{ PCAP_IF_LOOPBACK, "Loopback" },
-		{ PCAP_IF_WIRELESS, "Wireless" },
+	    {PCAP_IF_UP, "Up"},
+	    {PCAP_IF_RUNNING, "Running"},
+	    {PCAP_IF_LOOPBACK, "Loopback"},
+	    {PCAP_IF_WIRELESS, "Wireless"},
 	};
 	struct sw_buf b = SW_BUF_INIT;
 	int i = 0;
@@ -109,7 +111,8 @@ int sw_capture_list_interfaces(void *out_file, char *err, size_t errlen)
 			bool wifi = (d->flags & PCAP_IF_WIRELESS) != 0;
 			switch (d->flags & PCAP_IF_CONNECTION_STATUS) {
 			case PCAP_IF_CONNECTION_STATUS_UNKNOWN:
-				conn = wifi ? "Association status unknown" : "Connection status unknown";
+				conn = wifi ? "Association status unknown"
+				            : "Connection status unknown";
 				break;
 			case PCAP_IF_CONNECTION_STATUS_CONNECTED:
 				conn = wifi ? "Associated" : "Connected";

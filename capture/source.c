@@ -46,7 +46,7 @@ static const char *errno_text(int e)
 }
 
 static void src_damage(struct sw_src *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void src_damage(struct sw_src *s, const char *fmt, ...)
 {
@@ -81,12 +81,12 @@ static int raw_fill(struct sw_src *s)
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+			struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
 			(void)poll(&pfd, 1, -1);
 			continue;
 		}
 		src_damage(s, "read error at byte %llu: %s", (unsigned long long)s->raw_read,
-			   strerror(errno));
+		           strerror(errno));
 		s->raw_eof = true;
 		return -1;
 	}
@@ -162,9 +162,9 @@ static void gz_fill(struct sw_src *s)
 			if (s->raw_pos == s->raw_len) {
 				if (s->in_member)
 					src_damage(s,
-						   "truncated gzip stream (compressed data ends at "
-						   "byte %llu)",
-						   (unsigned long long)s->raw_read);
+					           "truncated gzip stream (compressed data ends at "
+					           "byte %llu)",
+					           (unsigned long long)s->raw_read);
 				else
 					s->state = SW_SRC_EOF;
 				return;
@@ -178,8 +178,9 @@ static void gz_fill(struct sw_src *s)
 				while (s->raw_pos < s->raw_len && s->raw[s->raw_pos] == 0)
 					s->raw_pos++;
 				if (s->raw_pos < s->raw_len) {
-					src_damage(s, "garbage after gzip data at compressed byte %llu",
-						   (unsigned long long)gz_raw_offset(s));
+					src_damage(
+					    s, "garbage after gzip data at compressed byte %llu",
+					    (unsigned long long)gz_raw_offset(s));
 					return;
 				}
 				continue;
@@ -204,8 +205,8 @@ static void gz_fill(struct sw_src *s)
 		} else {
 			/* What was inflated before the error is still handed out. */
 			src_damage(s, "corrupt gzip data at compressed byte %llu: %s",
-				   (unsigned long long)gz_raw_offset(s),
-				   s->zs.msg ? s->zs.msg : "inflate failed");
+			           (unsigned long long)gz_raw_offset(s),
+			           s->zs.msg ? s->zs.msg : "inflate failed");
 		}
 	}
 }
@@ -359,7 +360,7 @@ void sw_rd_damage(struct sw_rd *r, uint64_t offset, const char *fmt, ...)
 	if (n < 0)
 		msg[0] = '\0';
 	if (r->src.state == SW_SRC_DAMAGED)
-		snprintf(r->info->error, sizeof r->info->error, "%s (%s)", msg, r->src.error);
+		snprintf(r->info->error, sizeof r->info->error, "%s; %s", msg, r->src.error);
 	else
 		snprintf(r->info->error, sizeof r->info->error, "%s", msg);
 	r->info->damaged = true;

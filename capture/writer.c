@@ -18,9 +18,9 @@ struct sw_pcap_writer {
 	bool nsec;
 	bool flush_each;
 	bool header_done;
-	int linktype;     /* -1: from the first frame */
+	int linktype; /* -1: from the first frame */
 	uint32_t snaplen;
-	bool failed;      /* a write failed; the file is incomplete */
+	bool failed; /* a write failed; the file is incomplete */
 	char error[128];
 };
 
@@ -62,7 +62,7 @@ static int write_header(struct sw_pcap_writer *w)
 }
 
 struct sw_pcap_writer *sw_pcap_writer_open_prec(const char *path, int linktype, int snaplen,
-						bool nanosecond, char *err, size_t errlen)
+                                                bool nanosecond, char *err, size_t errlen)
 {
 	struct sw_pcap_writer *w = sw_calloc(1, sizeof *w);
 	w->nsec = nanosecond;
@@ -93,7 +93,7 @@ struct sw_pcap_writer *sw_pcap_writer_open_prec(const char *path, int linktype, 
 }
 
 struct sw_pcap_writer *sw_pcap_writer_open(const char *path, int linktype, int snaplen, char *err,
-					   size_t errlen)
+                                           size_t errlen)
 {
 	return sw_pcap_writer_open_prec(path, linktype, snaplen, false, err, errlen);
 }

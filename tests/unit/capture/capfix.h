@@ -50,7 +50,7 @@ static inline void bb_u8(struct bb *b, uint8_t v)
 
 static inline void bb_u16(struct bb *b, uint16_t v)
 {
-	uint8_t x[2] = { (uint8_t)(b->be ? v >> 8 : v), (uint8_t)(b->be ? v : v >> 8) };
+	uint8_t x[2] = {(uint8_t)(b->be ? v >> 8 : v), (uint8_t)(b->be ? v : v >> 8)};
 	bb_put(b, x, 2);
 }
 
@@ -62,7 +62,7 @@ static inline void bb_set32(struct bb *b, size_t at, uint32_t v)
 
 static inline void bb_u32(struct bb *b, uint32_t v)
 {
-	uint8_t x[4] = { 0 };
+	uint8_t x[4] = {0};
 	bb_put(b, x, 4);
 	bb_set32(b, b->len - 4, v);
 }
@@ -107,8 +107,8 @@ static inline void pcap_file_hdr(struct bb *b, uint32_t magic, uint32_t network,
 	bb_u32(b, network);
 }
 
-static inline void pcap_rec(struct bb *b, bool modified, uint32_t sec, uint32_t frac, const void *data,
-		     uint32_t caplen, uint32_t wirelen)
+static inline void pcap_rec(struct bb *b, bool modified, uint32_t sec, uint32_t frac,
+                            const void *data, uint32_t caplen, uint32_t wirelen)
 {
 	bb_u32(b, sec);
 	bb_u32(b, frac);
@@ -153,8 +153,8 @@ static inline void png_shb(struct bb *b, bool be)
 }
 
 /* tsresol < 0: no option (microseconds). */
-static inline void png_idb(struct bb *b, uint16_t linktype, uint32_t snaplen, int tsresol, bool has_off,
-		    int64_t tsoffset)
+static inline void png_idb(struct bb *b, uint16_t linktype, uint32_t snaplen, int tsresol,
+                           bool has_off, int64_t tsoffset)
 {
 	size_t at = png_begin(b, 1);
 	bb_u16(b, linktype);
@@ -178,8 +178,8 @@ static inline void png_idb(struct bb *b, uint16_t linktype, uint32_t snaplen, in
 	png_end(b, at);
 }
 
-static inline void png_epb(struct bb *b, uint32_t ifid, uint64_t ts, const void *data, uint32_t caplen,
-		    uint32_t origlen)
+static inline void png_epb(struct bb *b, uint32_t ifid, uint64_t ts, const void *data,
+                           uint32_t caplen, uint32_t origlen)
 {
 	size_t at = png_begin(b, 6);
 	bb_u32(b, ifid);
@@ -191,8 +191,8 @@ static inline void png_epb(struct bb *b, uint32_t ifid, uint64_t ts, const void 
 	png_end(b, at);
 }
 
-static inline void png_pb(struct bb *b, uint16_t ifid, uint64_t ts, const void *data, uint32_t caplen,
-		   uint32_t origlen)
+static inline void png_pb(struct bb *b, uint16_t ifid, uint64_t ts, const void *data,
+                          uint32_t caplen, uint32_t origlen)
 {
 	size_t at = png_begin(b, 2);
 	bb_u16(b, ifid);
@@ -226,9 +226,8 @@ static inline void gz_member(struct bb *out, const uint8_t *p, size_t n, int lev
 {
 	z_stream zs;
 	memset(&zs, 0, sizeof zs);
-	assert_int_equal(deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8,
-				      Z_DEFAULT_STRATEGY),
-			 Z_OK);
+	assert_int_equal(
+	    deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
 	uLong bound = deflateBound(&zs, (uLong)n) + 64;
 	uint8_t *tmp = malloc(bound);
 	assert_non_null(tmp);
@@ -244,7 +243,7 @@ static inline void gz_member(struct bb *out, const uint8_t *p, size_t n, int lev
 
 static inline struct bb gz_of(const struct bb *plain)
 {
-	struct bb z = { 0 };
+	struct bb z = {0};
 	gz_member(&z, plain->p, plain->len, 6);
 	return z;
 }
@@ -352,10 +351,10 @@ static inline void read_all(struct sw_capture *c, struct rres *r)
 }
 
 static inline struct sw_capture *open1(const char *path, const struct sw_capture_opts *o, char *err,
-				size_t errlen)
+                                       size_t errlen)
 {
 	struct sw_capture *c = NULL;
-	const char *paths[1] = { path };
+	const char *paths[1] = {path};
 	if (sw_capture_open_files(&c, paths, 1, o, err, errlen) != 0)
 		return NULL;
 	assert_non_null(c);
@@ -377,9 +376,9 @@ static inline void expect_open_error(const char *path, const char *what)
 
 /* Three frames of different sizes, used by the format and truncation tests. */
 static const char *const PAYLOAD[3] = {
-	"REGISTER sip:example.com SIP/2.0",
-	"SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest",
-	"REGISTER sip:example.com SIP/2.0\r\nAuthorization: Digest x=1",
+    "REGISTER sip:example.com SIP/2.0",
+    "SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest",
+    "REGISTER sip:example.com SIP/2.0\r\nAuthorization: Digest x=1",
 };
 
 static inline uint32_t plen(int i)

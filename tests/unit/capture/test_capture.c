@@ -11,21 +11,39 @@
 
 /* Ethernet (when eth) + IPv4 + UDP or TCP to/from the given ports. */
 static size_t ip_frame(uint8_t *o, bool eth, uint8_t proto, uint16_t sport, uint16_t dport,
-		       const char *payload)
+                       const char *payload)
 {
 	size_t n = 0, pl = strlen(payload), l4 = proto == 6 ? 20 : 8;
 	if (eth) {
-		static const uint8_t e[14] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00 };
+		static const uint8_t e[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
 		memcpy(o, e, sizeof e);
 		n = sizeof e;
 	}
 	size_t tot = 20 + l4 + pl;
-	uint8_t ip[20] = { 0x45, 0, (uint8_t)(tot >> 8), (uint8_t)tot, 0, 1, 0x40, 0, 64, proto, 0, 0,
-			   192, 0, 2, 1, 192, 0, 2, 2 };
+	uint8_t ip[20] = {0x45,
+	                  0,
+	                  (uint8_t)(tot >> 8),
+	                  (uint8_t)tot,
+	                  0,
+	                  1,
+	                  0x40,
+	                  0,
+	                  64,
+	                  proto,
+	                  0,
+	                  0,
+	                  192,
+	                  0,
+	                  2,
+	                  1,
+	                  192,
+	                  0,
+	                  2,
+	                  2};
 	memcpy(o + n, ip, 20);
 	n += 20;
-	uint8_t h[20] = { (uint8_t)(sport >> 8), (uint8_t)sport, (uint8_t)(dport >> 8),
-			  (uint8_t)dport };
+	uint8_t h[20] = {(uint8_t)(sport >> 8), (uint8_t)sport, (uint8_t)(dport >> 8),
+	                 (uint8_t)dport};
 	if (proto == 17) {
 		h[4] = (uint8_t)((8 + pl) >> 8);
 		h[5] = (uint8_t)(8 + pl);
@@ -42,31 +60,31 @@ static size_t ip_frame(uint8_t *o, bool eth, uint8_t proto, uint16_t sport, uint
 /* A 3-record pcap of PAYLOAD[] at 1700000000+i seconds. */
 static struct bb pcap3(uint32_t magic, bool be)
 {
-	struct bb b = { .be = be };
+	struct bb b = {.be = be};
 	pcap_file_hdr(&b, magic, 1, 65535);
 	for (int i = 0; i < 3; i++)
 		pcap_rec(&b, magic == MAGIC_MOD, 1700000000u + (uint32_t)i,
-			 magic == MAGIC_NS ? 123456789u + (uint32_t)i : 123456u + (uint32_t)i,
-			 PAYLOAD[i], plen(i), plen(i) + 4);
+		         magic == MAGIC_NS ? 123456789u + (uint32_t)i : 123456u + (uint32_t)i,
+		         PAYLOAD[i], plen(i), plen(i) + 4);
 	return b;
 }
 
 /* A pcapng: SHB, IDB (Ethernet, ns), 3 EPBs at 1700000000.000000001*(i+1). */
 static struct bb pcapng3(bool be)
 {
-	struct bb b = { 0 };
+	struct bb b = {0};
 	png_shb(&b, be);
 	png_idb(&b, 1, 0, 9, false, 0);
 	for (int i = 0; i < 3; i++)
 		png_epb(&b, 0, UINT64_C(1700000000000000000) + (uint64_t)i + 1, PAYLOAD[i], plen(i),
-			plen(i));
+		        plen(i));
 	return b;
 }
 
 static void pcap_all_magics(void **state)
 {
 	struct fx *fx = *state;
-	const uint32_t magics[3] = { MAGIC_US, MAGIC_NS, MAGIC_MOD };
+	const uint32_t magics[3] = {MAGIC_US, MAGIC_NS, MAGIC_MOD};
 	for (int m = 0; m < 3; m++)
 		for (int be = 0; be < 2; be++) {
 			struct bb b = pcap3(magics[m], be);
@@ -89,7 +107,7 @@ static void pcap_all_magics(void **state)
 				assert_payload(&r.f[i], i);
 				assert_int_equal(r.f[i].wirelen, plen(i) + 4);
 				int64_t want = (1700000000 + i) * INT64_C(1000000000) +
-					       (m == 1 ? 123456789 + i : (123456 + i) * 1000);
+				               (m == 1 ? 123456789 + i : (123456 + i) * 1000);
 				assert_int_equal(r.f[i].ts, want);
 				assert_int_equal(r.f[i].lt, SW_LINK_ETHERNET);
 				assert_int_equal(r.f[i].idx, 0);
@@ -110,7 +128,7 @@ static void pcap_header_fields(void **state)
 {
 	struct fx *fx = *state;
 	/* FCS information in the upper bits of the network field. */
-	struct bb b = { 0 };
+	struct bb b = {0};
 	pcap_file_hdr(&b, MAGIC_US, 0x14000000u | SW_LINK_LINUX_SLL, 65535);
 	pcap_rec(&b, false, 1, 0, PAYLOAD[0], plen(0), plen(0));
 	char err[256] = "";
@@ -125,7 +143,7 @@ static void pcap_header_fields(void **state)
 	bb_free(&b);
 
 	/* Version 2.2: caplen and len were in the other order. */
-	b = (struct bb){ 0 };
+	b = (struct bb){0};
 	pcap_file_hdr(&b, MAGIC_US, 1, 65535);
 	b.p[6] = 2;
 	bb_u32(&b, 5);
@@ -153,11 +171,11 @@ static void pcap_header_fields(void **state)
 static void pcap_record_tolerance(void **state)
 {
 	struct fx *fx = *state;
-	struct bb b = { 0 };
+	struct bb b = {0};
 	pcap_file_hdr(&b, MAGIC_US, 1, 16); /* snaplen 16, records longer */
 	pcap_rec(&b, false, 10, 0, PAYLOAD[0], plen(0), plen(0));
 	pcap_rec(&b, false, 11, 0, PAYLOAD[1], plen(1), 3); /* wirelen < caplen */
-	pcap_rec(&b, false, 12, 0, "", 0, 60);               /* zero-length record */
+	pcap_rec(&b, false, 12, 0, "", 0, 60);              /* zero-length record */
 	pcap_rec(&b, false, 13, 0, PAYLOAD[2], plen(2), plen(2));
 	char err[256];
 	struct sw_capture *c = open1(write_bb(fx, "tol.pcap", &b), NULL, err, sizeof err);
@@ -178,9 +196,8 @@ static void pcap_record_tolerance(void **state)
 }
 
 /* Open a 1-source capture that must succeed, read it, return the source. */
-static const struct sw_capture_source *read_src(struct fx *fx, const char *name,
-						const struct bb *b, struct rres *r,
-						struct sw_capture **cp)
+static const struct sw_capture_source *read_src(struct fx *fx, const char *name, const struct bb *b,
+                                                struct rres *r, struct sw_capture **cp)
 {
 	char err[256] = "";
 	struct sw_capture *c = open1(write_bb(fx, name, b), NULL, err, sizeof err);
@@ -197,7 +214,7 @@ static void pcap_record_damage(void **state)
 	struct rres r;
 	struct sw_capture *c;
 	/* caplen over SW_MAX_FRAME at frame 2. */
-	struct bb b = { 0 };
+	struct bb b = {0};
 	pcap_file_hdr(&b, MAGIC_US, 1, 65535);
 	pcap_rec(&b, false, 1, 0, PAYLOAD[0], plen(0), plen(0));
 	size_t off2 = b.len;
@@ -212,15 +229,15 @@ static void pcap_record_damage(void **state)
 	assert_int_equal(s->damage_offset, off2);
 	char want[200];
 	snprintf(want, sizeof want,
-		 "bad record at offset %zu (frame 2): header says 262145 bytes, more than the "
-		 "262144-byte limit",
-		 off2);
+	         "bad record at offset %zu (frame 2): header says 262145 bytes, more than the "
+	         "262144-byte limit",
+	         off2);
 	assert_string_equal(s->error, want);
 	sw_capture_close(c);
 	bb_free(&b);
 
 	/* A record that says 300 bytes when 120 are left. */
-	b = (struct bb){ 0 };
+	b = (struct bb){0};
 	pcap_file_hdr(&b, MAGIC_US, 1, 65535);
 	pcap_rec(&b, false, 1, 0, PAYLOAD[0], plen(0), plen(0));
 	pcap_rec(&b, false, 2, 0, PAYLOAD[1], plen(1), plen(1));
@@ -237,8 +254,8 @@ static void pcap_record_damage(void **state)
 	assert_true(s->damaged);
 	assert_int_equal(s->damage_offset, off3);
 	snprintf(want, sizeof want,
-		 "truncated record at offset %zu (frame 3): header says 300 bytes, 120 present",
-		 off3);
+	         "truncated record at offset %zu (frame 3): header says 300 bytes, 120 present",
+	         off3);
 	assert_string_equal(s->error, want);
 	assert_int_equal(s->frames, 2);
 	sw_capture_close(c);
@@ -248,7 +265,7 @@ static void pcap_record_damage(void **state)
 	s = read_src(fx, "trunch.pcap", &b, &r, &c);
 	assert_int_equal(r.n, 2);
 	snprintf(want, sizeof want,
-		 "truncated record header at offset %zu (frame 3): 7 of 16 bytes present", off3);
+	         "truncated record header at offset %zu (frame 3): 7 of 16 bytes present", off3);
 	assert_string_equal(s->error, want);
 	sw_capture_close(c);
 	bb_free(&b);
@@ -260,18 +277,18 @@ static void pcapng_blocks(void **state)
 {
 	struct fx *fx = *state;
 	for (int be = 0; be < 2; be++) {
-		struct bb b = { 0 };
+		struct bb b = {0};
 		png_shb(&b, be);
 		png_idb(&b, 1, 0, 9, false, 0);
-		uint8_t body[16] = { 1, 0, 4, 0, 192, 0, 2, 1 }; /* NRB-ish, skipped */
+		uint8_t body[16] = {1, 0, 4, 0, 192, 0, 2, 1}; /* NRB-ish, skipped */
 		png_block(&b, 4, body, sizeof body);
 		size_t o1 = b.len;
 		png_epb(&b, 0, UINT64_C(1700000000123456789), PAYLOAD[0], plen(0), 1000);
-		png_block(&b, 5, body, 12);               /* ISB */
-		png_block(&b, 0xBAD, body, 16);           /* custom */
-		png_block(&b, 0x40000BAD, body, 8);       /* custom, not to copy */
-		png_block(&b, 0x0000000A, body, 8);       /* DSB */
-		png_block(&b, 0x12345678, body, 0);       /* unknown, empty */
+		png_block(&b, 5, body, 12);         /* ISB */
+		png_block(&b, 0xBAD, body, 16);     /* custom */
+		png_block(&b, 0x40000BAD, body, 8); /* custom, not to copy */
+		png_block(&b, 0x0000000A, body, 8); /* DSB */
+		png_block(&b, 0x12345678, body, 0); /* unknown, empty */
 		size_t o2 = b.len;
 		png_pb(&b, 0, UINT64_C(1700000001000000000), PAYLOAD[1], plen(1), plen(1));
 		size_t o3 = b.len;
@@ -308,7 +325,7 @@ static void pcapng_blocks(void **state)
 static void pcapng_sections_and_linktypes(void **state)
 {
 	struct fx *fx = *state;
-	struct bb b = { 0 };
+	struct bb b = {0};
 	png_shb(&b, false);
 	png_idb(&b, SW_LINK_RAW, 0, -1, false, 0);
 	png_epb(&b, 0, 1000000, PAYLOAD[0], plen(0), plen(0)); /* 1 s in us */
@@ -328,9 +345,9 @@ static void pcapng_sections_and_linktypes(void **state)
 	assert_int_equal(s->linktype, SW_LINK_RAW);
 	assert_false(s->nanosecond);
 	assert_int_equal(r.n, 4);
-	const int lt[4] = { SW_LINK_RAW, SW_LINK_LINUX_SLL2, SW_LINK_ETHERNET, SW_LINK_IPV4 };
-	const int pl[4] = { 0, 1, 2, 0 };
-	const uint64_t no[4] = { 1, 2, 3, 5 };
+	const int lt[4] = {SW_LINK_RAW, SW_LINK_LINUX_SLL2, SW_LINK_ETHERNET, SW_LINK_IPV4};
+	const int pl[4] = {0, 1, 2, 0};
+	const uint64_t no[4] = {1, 2, 3, 5};
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(r.f[i].lt, lt[i]);
 		assert_payload(&r.f[i], pl[i]);
@@ -345,7 +362,7 @@ static void pcapng_sections_and_linktypes(void **state)
 static void pcapng_tsresol(void **state)
 {
 	struct fx *fx = *state;
-	struct bb b = { 0 };
+	struct bb b = {0};
 	png_shb(&b, false);
 	png_idb(&b, 1, 0, -1, false, 0);        /* default: microseconds */
 	png_idb(&b, 1, 0, 0x80 | 10, false, 0); /* 2^-10 s */
@@ -374,10 +391,10 @@ static void pcapng_tsresol(void **state)
 static void pcapng_unknown_interface_and_spb(void **state)
 {
 	struct fx *fx = *state;
-	struct bb b = { 0 };
+	struct bb b = {0};
 	png_shb(&b, true);
 	png_spb(&b, PAYLOAD[0], plen(0), plen(0)); /* before any IDB: skipped */
-	png_idb(&b, 1, 8, -1, false, 0);            /* snaplen 8 */
+	png_idb(&b, 1, 8, -1, false, 0);           /* snaplen 8 */
 	png_epb(&b, 0, 5, PAYLOAD[1], plen(1), plen(1));
 	png_epb(&b, 7, 6, PAYLOAD[1], plen(1), plen(1)); /* unknown interface */
 	png_spb(&b, PAYLOAD[2], 8, 40);                  /* 8 of 40 bytes captured */
@@ -402,7 +419,7 @@ static void pcapng_unknown_interface_and_spb(void **state)
 static void pcapng_interface_limit(void **state)
 {
 	struct fx *fx = *state;
-	struct bb b = { 0 };
+	struct bb b = {0};
 	png_shb(&b, false);
 	for (uint32_t i = 0; i <= SW_MAX_PCAPNG_IFACES; i++)
 		png_idb(&b, (uint16_t)(i == 5 ? SW_LINK_RAW : SW_LINK_ETHERNET), 0, -1, false, 0);
@@ -424,7 +441,7 @@ static void pcapng_interface_limit(void **state)
 /* A file with one good EPB, then `bad` appended by the caller. */
 static struct bb png_good_prefix(bool be)
 {
-	struct bb b = { 0 };
+	struct bb b = {0};
 	png_shb(&b, be);
 	png_idb(&b, 1, 0, -1, false, 0);
 	png_epb(&b, 0, 1, PAYLOAD[0], plen(0), plen(0));
@@ -441,7 +458,7 @@ static void expect_png_damage(struct fx *fx, struct bb *b, size_t bad_off, const
 	if (!s->damaged || s->damage_offset != bad_off || !strstr(s->error, what) ||
 	    !strstr(s->error, "(frame 2)"))
 		fail_msg("damaged=%d at %llu (want %zu): \"%s\", want \"%s\"", s->damaged,
-			 (unsigned long long)s->damage_offset, bad_off, s->error, what);
+		         (unsigned long long)s->damage_offset, bad_off, s->error, what);
 	sw_capture_close(c);
 }
 
@@ -489,11 +506,11 @@ static void pcapng_malformed_blocks(void **state)
 		b.len -= 10;
 		char want[80];
 		snprintf(want, sizeof want, "header says %zu bytes, %zu present", full - at,
-			 full - at - 10);
+		         full - at - 10);
 		expect_png_damage(fx, &b, at, want);
 		/* A section header midway with a bad byte-order magic / version. */
 		b.len = at;
-		struct bb s2 = { 0 };
+		struct bb s2 = {0};
 		png_shb(&s2, be);
 		s2.p[8] = 0x55;
 		bb_put(&b, s2.p, s2.len);
@@ -517,8 +534,8 @@ static void pcapng_malformed_blocks(void **state)
 static void gzip_formats(void **state)
 {
 	struct fx *fx = *state;
-	struct bb plain[4] = { pcap3(MAGIC_US, false), pcap3(MAGIC_NS, true), pcapng3(false),
-			       pcapng3(true) };
+	struct bb plain[4] = {pcap3(MAGIC_US, false), pcap3(MAGIC_NS, true), pcapng3(false),
+	                      pcapng3(true)};
 	for (int k = 0; k < 4; k++) {
 		struct rres ref, r;
 		struct sw_capture *c;
@@ -541,7 +558,7 @@ static void gzip_concatenated(void **state)
 {
 	struct fx *fx = *state;
 	struct bb p = pcapng3(false);
-	struct bb z = { 0 };
+	struct bb z = {0};
 	/* Three members cut at odd places (inside a block, inside a header). */
 	gz_member(&z, p.p, 5, 1);
 	gz_member(&z, p.p + 5, 70, 9);
@@ -555,7 +572,7 @@ static void gzip_concatenated(void **state)
 		assert_payload(&r.f[i], i);
 	sw_capture_close(c);
 	/* Zero padding after the last member is ignored, as gzip(1) does. */
-	uint8_t zeros[700] = { 0 };
+	uint8_t zeros[700] = {0};
 	bb_put(&z, zeros, sizeof zeros);
 	s = read_src(fx, "pad.gz", &z, &r, &c);
 	assert_false(s->damaged);
@@ -599,13 +616,14 @@ static void gzip_corrupt(void **state)
 	expect_open_error(write_bb(fx, "cm.gz", &z), "corrupt gzip data");
 	bb_free(&z);
 	/* A gzip of nothing, and a gzip of something that is not a capture. */
-	struct bb e = { 0 };
+	struct bb e = {0};
 	gz_member(&e, (const uint8_t *)"", 0, 6);
 	expect_open_error(write_bb(fx, "empty.gz", &e), "empty file (gzip-compressed)");
 	bb_free(&e);
 	gz_member(&e, (const uint8_t *)"<?xml version", 13, 6);
-	expect_open_error(write_bb(fx, "xml.gz", &e),
-			  "not a pcap or pcapng capture (gzip-compressed) (first bytes 3c 3f 78 6d)");
+	expect_open_error(
+	    write_bb(fx, "xml.gz", &e),
+	    "not a pcap or pcapng capture (gzip-compressed) (first bytes 3c 3f 78 6d)");
 	bb_free(&e);
 	bb_free(&p);
 }
@@ -617,7 +635,7 @@ static void gzip_corrupt(void **state)
  * files) or the complete frames before the cut and a damage record unless
  * the cut falls on a record boundary. */
 static void truncate_everywhere(struct fx *fx, const struct bb *full, size_t hdr,
-				const size_t *bounds, size_t nbounds, const size_t ends[3], bool gz)
+                                const size_t *bounds, size_t nbounds, const size_t ends[3], bool gz)
 {
 	struct bb file = gz ? gz_of(full) : *full;
 	for (size_t cut = 0; cut <= file.len; cut++) {
@@ -649,7 +667,7 @@ static void truncate_everywhere(struct fx *fx, const struct bb *full, size_t hdr
 				boundary = boundary || bounds[k] == cut;
 			if (r.n != want || s->damaged == boundary)
 				fail_msg("cut %zu: %zu frames (want %zu), damaged %d: %s", cut, r.n,
-					 want, s->damaged, s->error);
+				         want, s->damaged, s->error);
 		}
 		if (s->damaged)
 			assert_true(s->error[0] != '\0');
@@ -664,7 +682,7 @@ static void truncation_every_offset(void **state)
 	struct fx *fx = *state;
 	for (int gz = 0; gz < 2; gz++) {
 		struct bb p = pcap3(MAGIC_NS, false);
-		size_t ends[3], bounds[4] = { 24 }, o = 24;
+		size_t ends[3], bounds[4] = {24}, o = 24;
 		for (int i = 0; i < 3; i++) {
 			o += 16 + plen(i);
 			ends[i] = bounds[i + 1] = o;
@@ -672,7 +690,7 @@ static void truncation_every_offset(void **state)
 		truncate_everywhere(fx, &p, 24, bounds, 4, ends, gz);
 		bb_free(&p);
 
-		struct bb g = { 0 };
+		struct bb g = {0};
 		png_shb(&g, gz);
 		size_t nb = 0, gb[8];
 		size_t hdr = gb[nb++] = g.len;
@@ -692,7 +710,7 @@ static void truncation_every_offset(void **state)
 static void merge_by_time_with_ties(void **state)
 {
 	struct fx *fx = *state;
-	struct bb a = { 0 }, b = { 0 };
+	struct bb a = {0}, b = {0};
 	pcap_file_hdr(&a, MAGIC_US, 1, 65535);
 	pcap_rec(&a, false, 1, 0, "a1", 2, 2);
 	pcap_rec(&a, false, 3, 0, "a2", 2, 2);
@@ -702,9 +720,9 @@ static void merge_by_time_with_ties(void **state)
 	png_epb(&b, 0, 2000000000, "b1", 2, 2);
 	png_epb(&b, 0, 3000000000, "b2", 2, 2);
 	png_epb(&b, 0, 4000000000, "b3", 2, 2);
-	const char *paths[2] = { write_bb(fx, "a.pcap", &a), write_bb(fx, "b.pcapng", &b) };
+	const char *paths[2] = {write_bb(fx, "a.pcap", &a), write_bb(fx, "b.pcapng", &b)};
 	for (int order = 0; order < 2; order++) {
-		const char *pp[2] = { paths[order], paths[1 - order] };
+		const char *pp[2] = {paths[order], paths[1 - order]};
 		struct sw_capture *c;
 		char err[256] = "";
 		assert_int_equal(sw_capture_open_files(&c, pp, 2, NULL, err, sizeof err), 0);
@@ -719,7 +737,8 @@ static void merge_by_time_with_ties(void **state)
 			uint32_t idx = (want[2 * i] == 'a') == (order == 0) ? 0 : 1;
 			assert_int_equal(r.f[i].idx, idx);
 			assert_int_equal(r.f[i].no, (uint64_t)(want[2 * i + 1] - '0'));
-			assert_int_equal(r.f[i].lt, want[2 * i] == 'a' ? SW_LINK_ETHERNET : SW_LINK_RAW);
+			assert_int_equal(r.f[i].lt,
+			                 want[2 * i] == 'a' ? SW_LINK_ETHERNET : SW_LINK_RAW);
 			if (i)
 				assert_true(r.f[i].ts >= r.f[i - 1].ts);
 		}
@@ -734,7 +753,7 @@ static void merge_by_time_with_ties(void **state)
 static void merge_with_damaged_source(void **state)
 {
 	struct fx *fx = *state;
-	struct bb a = { 0 }, b = { 0 };
+	struct bb a = {0}, b = {0};
 	pcap_file_hdr(&a, MAGIC_US, 1, 65535);
 	pcap_rec(&a, false, 1, 0, "a1", 2, 2);
 	size_t dmg = a.len;
@@ -743,7 +762,7 @@ static void merge_with_damaged_source(void **state)
 	pcap_file_hdr(&b, MAGIC_US, 1, 65535);
 	for (uint32_t i = 0; i < 3; i++)
 		pcap_rec(&b, false, 2 + 2 * i, 0, "b", 1, 1);
-	const char *pp[2] = { write_bb(fx, "a.pcap", &a), write_bb(fx, "b.pcap", &b) };
+	const char *pp[2] = {write_bb(fx, "a.pcap", &a), write_bb(fx, "b.pcap", &b)};
 	struct sw_capture *c;
 	char err[256];
 	assert_int_equal(sw_capture_open_files(&c, pp, 2, NULL, err, sizeof err), 0);
@@ -767,8 +786,8 @@ static void count_limit(void **state)
 {
 	struct fx *fx = *state;
 	struct bb a = pcap3(MAGIC_US, false), b = pcapng3(false);
-	const char *pp[2] = { write_bb(fx, "a.pcap", &a), write_bb(fx, "b.pcapng", &b) };
-	struct sw_capture_opts o = { .count = 4 };
+	const char *pp[2] = {write_bb(fx, "a.pcap", &a), write_bb(fx, "b.pcapng", &b)};
+	struct sw_capture_opts o = {.count = 4};
 	struct sw_capture *c;
 	char err[256];
 	assert_int_equal(sw_capture_open_files(&c, pp, 2, &o, err, sizeof err), 0);
@@ -806,12 +825,12 @@ static void filter_on_files(void **state)
 	n[1] = ip_frame(f[1], true, 17, 40000, 53, "dns");
 	n[2] = ip_frame(f[2], true, 6, 40000, 5060, "REGISTER over TCP");
 	n[3] = ip_frame(f[3], true, 17, 5060, 6000, "SIP/2.0 200 OK");
-	struct bb a = { 0 };
+	struct bb a = {0};
 	pcap_file_hdr(&a, MAGIC_US, 1, 65535);
 	for (int i = 0; i < 4; i++)
 		pcap_rec(&a, false, (uint32_t)i, 0, f[i], (uint32_t)n[i], (uint32_t)n[i]);
 	const char *pa = write_bb(fx, "f.pcap", &a);
-	struct sw_capture_opts o = { .filter = "udp port 5060" };
+	struct sw_capture_opts o = {.filter = "udp port 5060"};
 	char err[512] = "";
 	struct sw_capture *c = open1(pa, &o, err, sizeof err);
 	assert_non_null(c);
@@ -826,7 +845,7 @@ static void filter_on_files(void **state)
 	sw_capture_close(c);
 
 	/* Mixed link types in one pcapng: the filter is compiled per type. */
-	struct bb g = { 0 };
+	struct bb g = {0};
 	png_shb(&g, false);
 	png_idb(&g, SW_LINK_ETHERNET, 0, -1, false, 0);
 	png_idb(&g, SW_LINK_RAW, 0, -1, false, 0);
@@ -850,7 +869,7 @@ static void filter_on_files(void **state)
 	assert_non_null(strstr(err, "udp prot 5060"));
 	/* One that does not fit the file's link type names the file. */
 	o.filter = "ether host 02:00:00:00:00:01";
-	struct bb raw = { 0 };
+	struct bb raw = {0};
 	pcap_file_hdr(&raw, MAGIC_US, SW_LINK_RAW, 65535);
 	pcap_rec(&raw, false, 1, 0, f[0] + 14, (uint32_t)n[0] - 14, (uint32_t)n[0] - 14);
 	const char *pr = write_bb(fx, "raw.pcap", &raw);
@@ -878,10 +897,10 @@ static void writer_round_trip(void **state)
 	for (int ns = 0; ns < 2; ns++) {
 		const char *path = tpath(fx, "w.pcap");
 		char err[256] = "";
-		struct sw_pcap_writer *w = sw_pcap_writer_open_prec(path, SW_LINK_LINUX_SLL2, 0, ns,
-								    err, sizeof err);
+		struct sw_pcap_writer *w =
+		    sw_pcap_writer_open_prec(path, SW_LINK_LINUX_SLL2, 0, ns, err, sizeof err);
 		assert_non_null(w);
-		struct sw_frame f = { .linktype = SW_LINK_LINUX_SLL2 };
+		struct sw_frame f = {.linktype = SW_LINK_LINUX_SLL2};
 		for (int i = 0; i < 3; i++) {
 			f.data = (const uint8_t *)PAYLOAD[i];
 			f.caplen = plen(i);
@@ -903,7 +922,7 @@ static void writer_round_trip(void **state)
 			assert_int_equal(r.f[i].wirelen, plen(i) + 100);
 			assert_int_equal(r.f[i].lt, SW_LINK_LINUX_SLL2);
 			assert_int_equal(r.f[i].ts, ns ? INT64_C(1700000000123456789) + i
-						       : INT64_C(1700000000123456000));
+			                               : INT64_C(1700000000123456000));
 		}
 		sw_capture_close(c);
 	}
@@ -913,7 +932,7 @@ static void writer_round_trip(void **state)
 
 	/* -w from a capture: the same frames, same precision, first source's
 	 * link type; frames of other link types are counted, not written. */
-	struct bb g = { 0 };
+	struct bb g = {0};
 	png_shb(&g, false);
 	png_idb(&g, SW_LINK_ETHERNET, 0, 9, false, 0);
 	png_idb(&g, SW_LINK_RAW, 0, 9, false, 0);
@@ -944,8 +963,8 @@ static void writer_round_trip(void **state)
 
 	/* Link type unknown when opened: taken from the first frame. */
 	struct sw_pcap_writer *w = sw_pcap_writer_open(outp, -1, 0, err, sizeof err);
-	struct sw_frame f = { .linktype = SW_LINK_IPV6, .data = (const uint8_t *)"x", .caplen = 1,
-			      .wirelen = 1 };
+	struct sw_frame f = {
+	    .linktype = SW_LINK_IPV6, .data = (const uint8_t *)"x", .caplen = 1, .wirelen = 1};
 	assert_int_equal(sw_pcap_writer_write(w, &f), 0);
 	assert_int_equal(sw_pcap_writer_close(w), 0);
 	c = open1(outp, NULL, err, sizeof err);
@@ -989,7 +1008,7 @@ static void check_read_at(struct sw_capture *c, const struct rres *r)
 static void read_at_files(void **state)
 {
 	struct fx *fx = *state;
-	struct bb ng = { 0 };
+	struct bb ng = {0};
 	png_shb(&ng, true);
 	png_idb(&ng, 1, 0, -1, false, 0);
 	png_epb(&ng, 0, 1, PAYLOAD[0], plen(0), plen(0));
@@ -998,7 +1017,7 @@ static void read_at_files(void **state)
 	png_shb(&ng, false);
 	png_idb(&ng, 1, 0, -1, false, 0);
 	png_epb(&ng, 0, 3, PAYLOAD[1], plen(1), plen(1));
-	struct bb files[3] = { pcap3(MAGIC_MOD, true), ng, pcap3(MAGIC_NS, false) };
+	struct bb files[3] = {pcap3(MAGIC_MOD, true), ng, pcap3(MAGIC_NS, false)};
 	for (int k = 0; k < 3; k++) {
 		for (int gz = 0; gz < 2; gz++) {
 			struct bb z = gz ? gz_of(&files[k]) : files[k];
@@ -1025,17 +1044,22 @@ static void open_errors(void **state)
 	expect_open_error(tpath(fx, "missing.pcap"), "no such file");
 	expect_open_error("/dev/zero", "not a pcap or pcapng capture (first bytes 00 00 00 00)");
 	expect_open_error(write_file(fx, "x.xml", "<?xml version=\"1.0\"?>", 21),
-			  "not a pcap or pcapng capture (first bytes 3c 3f 78 6d)");
-	expect_open_error(write_file(fx, "short", "\xd4\xc3\xb2", 3), "truncated header: only 3 bytes");
+	                  "not a pcap or pcapng capture (first bytes 3c 3f 78 6d)");
+	expect_open_error(write_file(fx, "short", "\xd4\xc3\xb2", 3),
+	                  "truncated header: only 3 bytes");
 	expect_open_error(write_file(fx, "hdr.pcap", "\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0", 10),
-			  "truncated pcap file header (10 of 24 bytes)");
+	                  "truncated pcap file header (10 of 24 bytes)");
 	expect_open_error(write_file(fx, "hdr.pcapng", "\x0a\x0d\x0d\x0a\x1c\0\0\0", 8),
-			  "truncated pcapng section header");
-	expect_open_error(write_file(fx, "x.xz", "\xfd" "7zXZ\0", 6), "xz-compressed");
+	                  "truncated pcapng section header");
+	expect_open_error(write_file(fx, "x.xz",
+	                             "\xfd"
+	                             "7zXZ\0",
+	                             6),
+	                  "xz-compressed");
 
 	char err[256] = "";
 	struct sw_capture *c = (struct sw_capture *)1;
-	const char *two[2] = { "-", "-" };
+	const char *two[2] = {"-", "-"};
 	assert_int_equal(sw_capture_open_files(&c, two, 2, NULL, err, sizeof err) < 0, 1);
 	assert_null(c);
 	assert_non_null(strstr(err, "more than once"));
@@ -1044,11 +1068,11 @@ static void open_errors(void **state)
 	for (size_t i = 0; i <= SW_MAX_INPUT_FILES; i++)
 		many[i] = "x";
 	assert_true(sw_capture_open_files(&c, many, SW_MAX_INPUT_FILES + 1, NULL, err, sizeof err) <
-		    0);
+	            0);
 	assert_non_null(strstr(err, "too many capture files"));
 	/* The second of two files is bad: the whole open fails, naming it. */
 	struct bb a = pcap3(MAGIC_US, false);
-	const char *pp[2] = { write_bb(fx, "good.pcap", &a), tpath(fx, "nope.pcap") };
+	const char *pp[2] = {write_bb(fx, "good.pcap", &a), tpath(fx, "nope.pcap")};
 	assert_true(sw_capture_open_files(&c, pp, 2, NULL, err, sizeof err) < 0);
 	assert_non_null(strstr(err, "nope.pcap: no such file"));
 	bb_free(&a);
@@ -1151,15 +1175,15 @@ static void large_records(void **state)
 	assert_non_null(data);
 	for (uint32_t i = 0; i < big; i++)
 		data[i] = (uint8_t)(i * 7 + i / 251);
-	struct bb b = { 0 };
+	struct bb b = {0};
 	pcap_file_hdr(&b, MAGIC_US, 1, 262144);
 	pcap_rec(&b, false, 1, 0, data, big, big);
 	pcap_rec(&b, false, 2, 0, data + 1, big - 1, big);
-	struct bb g = { 0 };
+	struct bb g = {0};
 	png_shb(&g, false);
 	png_idb(&g, 1, 0, -1, false, 0);
 	png_epb(&g, 0, 1, data, big, big);
-	struct bb *in[2] = { &b, &g };
+	struct bb *in[2] = {&b, &g};
 	for (int k = 0; k < 4; k++) {
 		struct bb z = k & 1 ? gz_of(in[k / 2]) : *in[k / 2];
 		char err[256];
@@ -1194,29 +1218,29 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
-		T(pcap_all_magics),
-		T(pcap_header_fields),
-		T(pcap_record_tolerance),
-		T(pcap_record_damage),
-		T(pcapng_blocks),
-		T(pcapng_sections_and_linktypes),
-		T(pcapng_tsresol),
-		T(pcapng_unknown_interface_and_spb),
-		T(pcapng_interface_limit),
-		T(pcapng_malformed_blocks),
-		T(gzip_formats),
-		T(gzip_concatenated),
-		T(gzip_corrupt),
-		T(truncation_every_offset),
-		T(merge_by_time_with_ties),
-		T(merge_with_damaged_source),
-		T(count_limit),
-		T(filter_on_files),
-		T(writer_round_trip),
-		T(read_at_files),
-		T(open_errors),
-		T(fifo_and_stdin),
-		T(large_records),
+	    T(pcap_all_magics),
+	    T(pcap_header_fields),
+	    T(pcap_record_tolerance),
+	    T(pcap_record_damage),
+	    T(pcapng_blocks),
+	    T(pcapng_sections_and_linktypes),
+	    T(pcapng_tsresol),
+	    T(pcapng_unknown_interface_and_spb),
+	    T(pcapng_interface_limit),
+	    T(pcapng_malformed_blocks),
+	    T(gzip_formats),
+	    T(gzip_concatenated),
+	    T(gzip_corrupt),
+	    T(truncation_every_offset),
+	    T(merge_by_time_with_ties),
+	    T(merge_with_damaged_source),
+	    T(count_limit),
+	    T(filter_on_files),
+	    T(writer_round_trip),
+	    T(read_at_files),
+	    T(open_errors),
+	    T(fifo_and_stdin),
+	    T(large_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

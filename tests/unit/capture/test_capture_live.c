@@ -56,11 +56,11 @@ static int ns_setup(void **state)
 	/* swv0 has 192.0.2.1 and a static neighbour 192.0.2.2 behind it, so
 	 * a datagram to .2 leaves through swv0 without ARP. */
 	if (run("ip -n %s link add name swv0 type veth peer name swv1 && "
-		"ip -n %s link set swv0 up && ip -n %s link set swv1 up && "
-		"ip -n %s link set lo up && "
-		"ip -n %s addr add 192.0.2.1/24 dev swv0 && "
-		"ip -n %s neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev swv0 nud permanent",
-		n->ns, n->ns, n->ns, n->ns, n->ns, n->ns) != 0) {
+	        "ip -n %s link set swv0 up && ip -n %s link set swv1 up && "
+	        "ip -n %s link set lo up && "
+	        "ip -n %s addr add 192.0.2.1/24 dev swv0 && "
+	        "ip -n %s neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev swv0 nud permanent",
+	        n->ns, n->ns, n->ns, n->ns, n->ns, n->ns) != 0) {
 		run("ip netns del %s", n->ns);
 		return 0;
 	}
@@ -101,10 +101,10 @@ static void send_udp(uint16_t port, const char *payload)
 {
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
 	assert_true(s >= 0);
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port)};
 	assert_int_equal(inet_pton(AF_INET, "192.0.2.2", &to.sin_addr), 1);
 	assert_int_equal(sendto(s, payload, strlen(payload), 0, (struct sockaddr *)&to, sizeof to),
-			 (ssize_t)strlen(payload));
+	                 (ssize_t)strlen(payload));
 	close(s);
 }
 
@@ -115,7 +115,7 @@ static int next_wait(struct sw_capture *c, struct sw_frame *f, int ms)
 		int rc = sw_capture_next(c, f);
 		if (rc != SW_CAP_AGAIN)
 			return rc;
-		struct pollfd p = { .fd = sw_capture_fd(c), .events = POLLIN };
+		struct pollfd p = {.fd = sw_capture_fd(c), .events = POLLIN};
 		int pr = poll(&p, 1, ms);
 		if (pr == 0)
 			return SW_CAP_AGAIN;
@@ -131,7 +131,7 @@ static void live_capture_veth(void **state)
 	struct netns_fx *n = *state;
 	if (!n->ready)
 		skip();
-	struct sw_capture_opts o = { .promisc = true, .filter = "udp port 5060", .count = 2 };
+	struct sw_capture_opts o = {.promisc = true, .filter = "udp port 5060", .count = 2};
 	struct sw_capture *c;
 	char err[512] = "x";
 	assert_int_equal(sw_capture_open_live(&c, "swv0", &o, err, sizeof err), 0);
@@ -202,15 +202,15 @@ static void live_stop_from_signal(void **state)
 	struct netns_fx *n = *state;
 	if (!n->ready)
 		skip();
-	struct sw_capture_opts o = { .promisc = false };
+	struct sw_capture_opts o = {.promisc = false};
 	struct sw_capture *c;
 	char err[512];
 	assert_int_equal(sw_capture_open_live(&c, "swv0", &o, err, sizeof err), 0);
 	to_stop = c;
-	struct sigaction sa = { .sa_handler = on_alarm };
+	struct sigaction sa = {.sa_handler = on_alarm};
 	sigemptyset(&sa.sa_mask);
 	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);
-	struct itimerval it = { .it_value = { .tv_usec = 100000 } };
+	struct itimerval it = {.it_value = {.tv_usec = 100000}};
 	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
 	struct sw_frame f;
 	int rc, rounds = 0;
@@ -237,7 +237,7 @@ static void live_errors(void **state)
 	assert_null(strchr(err, '\n'));
 	if (!n->ready)
 		return;
-	struct sw_capture_opts o = { .filter = "udp prot 5060" };
+	struct sw_capture_opts o = {.filter = "udp prot 5060"};
 	assert_true(sw_capture_open_live(&c, "swv0", &o, err, sizeof err) < 0);
 	assert_non_null(strstr(err, "swv0: filter \"udp prot 5060\""));
 	assert_non_null(strstr(err, "syntax error"));
@@ -277,14 +277,15 @@ static void drop_privileges(void **state)
 		skip();
 	char err[256] = "";
 	assert_int_equal(sw_capture_drop_privileges("swcap-no-such-user", err, sizeof err), -1);
-	assert_string_equal(err, "cannot drop privileges to user 'swcap-no-such-user': no such user");
+	assert_string_equal(err,
+	                    "cannot drop privileges to user 'swcap-no-such-user': no such user");
 	assert_int_equal(geteuid(), 0);
 	struct passwd *pw = getpwnam("nobody");
 	if (!pw)
 		skip();
 	uid_t nobody = pw->pw_uid;
 	/* A root-only file that the dropped process must not open. */
-	struct bb b = { 0 };
+	struct bb b = {0};
 	pcap_file_hdr(&b, MAGIC_US, 1, 65535);
 	const char *secret = write_bb(&n->fx, "secret.pcap", &b);
 	bb_free(&b);
@@ -304,7 +305,7 @@ static void drop_privileges(void **state)
 		if (sw_capture_drop_privileges("root", e, sizeof e) != 0)
 			_exit(13);
 		struct sw_capture *c;
-		const char *p[1] = { secret };
+		const char *p[1] = {secret};
 		if (sw_capture_open_files(&c, p, 1, NULL, e, sizeof e) == 0)
 			_exit(14);
 		_exit(strstr(e, "secret.pcap: permission denied") ? 0 : 15);
@@ -319,8 +320,8 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, ns_setup, ns_teardown)
 	const struct CMUnitTest tests[] = {
-		T(live_capture_veth), T(live_stop_from_signal), T(live_errors),
-		T(list_interfaces),   T(drop_privileges),
+	    T(live_capture_veth), T(live_stop_from_signal), T(live_errors),
+	    T(list_interfaces),   T(drop_privileges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
