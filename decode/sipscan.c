@@ -61,7 +61,7 @@ static size_t first_line(const char *p, size_t len, bool *complete)
 	const char *nl = memchr(p, '\n', len);
 	if (!nl) {
 		*complete = false;
-		return len;
+		return (len && p[len - 1] == '\r') ? len - 1 : len; /* cut before the LF */
 	}
 	*complete = true;
 	size_t n = (size_t)(nl - p);
