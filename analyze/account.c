@@ -538,11 +538,13 @@ void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t)
 		sw_detect_on_attempt(a, ac, at, &r);
 }
 
-/* Bindings lapse at their expiry on capture time (RFC 3261 section 10.2.1). */
+/* Bindings lapse at their expiry on capture time (RFC 3261 section 10.2.1),
+ * judged after a short grace: registrars purge expired contacts on a timer,
+ * so a refresh that starts a moment late does not lose the registration. */
 void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 {
 	struct exp_heap *h = &a->expiries;
-	while (h->n && h->p[0].until_ns < now_ns) {
+	while (h->n && h->p[0].until_ns + SW_EXPIRY_GRACE_NS < now_ns) {
 		struct exp_ent e = h->p[0];
 		heap_pop(a);
 		struct acct *ac = sw_acct_get(a, e.account);
@@ -555,8 +557,8 @@ void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 		set_state(ac, SW_REG_EXPIRED, &ev, 0);
 		/* The phone did not even try to refresh before the binding
 		 * lapsed: its refresh timer is longer than the granted expiry. */
-		bool tried = ac->n_recent_total && sw_acct_attempt(ac, ac->n_recent_total) &&
-			     sw_acct_attempt(ac, ac->n_recent_total)->start_ns > ac->last_ok_ns;
+		struct attempt *lt = sw_acct_attempt(ac, ac->n_recent_total);
+		bool tried = lt && lt->start_ns > ac->last_ok_ns;
 		if (!tried) {
 			struct reg_result r;
 			memset(&r, 0, sizeof r);

@@ -85,7 +85,6 @@ static void no_response(struct sw_analyze *a, struct acct *ac, struct attempt *a
 	sw_fnd_fact(f, "server", "%s", addr(&at->server, s1));
 	sw_fnd_fact(f, "transport", "%s", sw_transport_name(at->transport));
 	sw_fnd_fact(f, "requests_sent", "%u", at->n_msgs);
-	uint32_t n = (uint32_t)f->evidence_total;
 	if (!strcmp(cause, "icmp_port_unreachable")) {
 		sw_fnd_text(a, &f->summary,
 			    N_("REGISTER for %s to %s was answered by ICMP port unreachable: nothing listens on that port"),
@@ -120,7 +119,7 @@ static void no_response(struct sw_analyze *a, struct acct *ac, struct attempt *a
 		bool priv = sw_ip_is_private(&at->client);
 		sw_fnd_text(a, &f->summary,
 			    N_("REGISTER for %s to %s was never answered (%u requests incl. retransmissions, no ICMP error)"),
-			    ac->pub.aor, addr(&at->server, s1), n);
+			    ac->pub.aor, addr(&at->server, s1), at->n_msgs);
 		sw_fnd_text(a, &f->explanation,
 			    priv ? N_("The phone sent REGISTER to %s and retransmitted it on RFC 3261 timer E until timer F (32 s) expired, without any response and without an ICMP error. Either the server address or port is wrong or the server is down, the network drops the traffic, the account is temporarily banned, or the server's responses cannot get back through the NAT router to the phone (its address %s is private).")
 				 : N_("The phone sent REGISTER to %s and retransmitted it on RFC 3261 timer E until timer F (32 s) expired, without any response and without an ICMP error. Either the server address or port is wrong or the server is down, the network drops the traffic, or the account is temporarily banned (phone address %s)."),
@@ -711,8 +710,8 @@ void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 				sw_fnd_fact(f, "sent", "%s", t->via_sent_by);
 				sw_fnd_fact(f, "returned", "%s", got);
 				sw_fnd_text(a, &f->summary,
-					    N_("The phone sent Via %s but the response came back with Via %s"),
-					    t->via_sent_by, got);
+					    N_("%s from %s carried Via %s but its response came back with Via %s"),
+					    t->method, addr(&t->src, s1), t->via_sent_by, got);
 				sw_fnd_text(a, &f->explanation,
 					    N_("A server copies the request's Via into its response, adding only received/rport. A different sent-by in the response means something on the path rewrote the Via: typically a router's SIP ALG."));
 				sw_fnd_text(a, &f->advice,

@@ -16,6 +16,7 @@
 #define SW_ACCT_MAX_CHANGES 256u        /* state timeline entries per account */
 #define SW_ACCT_MAX_PUBLIC 16u          /* distinct public addresses per account */
 #define SW_ACCT_MAX_UA 4u               /* distinct User-Agents remembered per account */
+#define SW_EXPIRY_GRACE_NS (5 * INT64_C(1000000000))
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
 #define SW_MAX_FLOWS 65536u             /* keepalive flows / TCP connections tracked */
 

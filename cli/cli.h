@@ -1,0 +1,93 @@
+/* Private to cli/: options, the pipeline that ties capture, decode and
+ * analyze together, and the text and JSON writers. */
+#ifndef SW_CLI_H
+#define SW_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "analyze/analyze.h"
+#include "capture/capture.h"
+#include "common/buf.h"
+#include "decode/decode.h"
+#include "po/i18n.h"
+
+#define SW_EXIT_OK 0
+#define SW_EXIT_FINDINGS 1 /* --fail-on matched */
+#define SW_EXIT_ERROR 2    /* bad usage, unreadable input */
+
+enum sw_mode {
+	SW_MODE_AUTO = 0, /* TUI on a terminal, report otherwise */
+	SW_MODE_REPORT,
+	SW_MODE_MESSAGES,
+	SW_MODE_TUI,
+};
+
+struct sw_opts {
+	const char *files[SW_MAX_INPUT_FILES];
+	size_t nfiles;
+	const char *iface;
+	const char *write_path;
+	const char *user;         /* -Z */
+	bool user_given;
+	uint64_t count;           /* -c */
+	int snaplen;              /* -s */
+	int buffer_kib;           /* -B */
+	bool no_promisc;          /* -p */
+	bool list_ifaces;         /* -D */
+	bool json;
+	bool quiet;               /* -q: no summary on stderr */
+	enum sw_mode mode;
+	int fail_on;              /* -1 = off, else enum sw_severity */
+	const char *lang;
+	size_t max_messages;
+	char *filter;             /* trailing arguments joined, owned */
+};
+
+/* Parses argv; on error prints a message and returns SW_EXIT_ERROR; on
+ * --help/--version prints and returns -1 (exit 0); else 0. */
+int sw_opts_parse(struct sw_opts *o, int argc, char **argv);
+void sw_opts_free(struct sw_opts *o);
+
+/* The pipeline. */
+struct sw_app {
+	const struct sw_opts *opts;
+	const struct sw_catalog *cat;
+	struct sw_capture *cap;
+	struct sw_decode *dec;
+	struct sw_analyze *an;
+	FILE *out;
+	struct sw_buf line;
+	bool print_messages;      /* one line / object per SIP message */
+	bool stream_findings;     /* findings printed as they are established */
+	bool ended;
+	int sigfd;
+	int64_t last_ts;
+	uint64_t frames;
+	uint64_t unsupported_link_frames;
+};
+
+int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t errlen);
+/* Process up to max frames that are ready; returns frames processed, or -1
+ * at the end of input (after which the analysis is finished). */
+int sw_app_pump(struct sw_app *app, int max);
+/* Runs to the end of input (files) or until a signal (live). */
+void sw_app_run(struct sw_app *app);
+void sw_app_close(struct sw_app *app);
+/* Exit status from the findings and --fail-on. */
+int sw_app_exit_status(const struct sw_app *app);
+
+/* Writers (out_msg.c, out_report.c, out_json.c). */
+void sw_out_message_text(struct sw_app *app, const struct sw_ev *ev, const struct sw_msg_note *n);
+void sw_out_message_json(struct sw_app *app, const struct sw_ev *ev, const struct sw_msg_note *n);
+void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool brief);
+void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f);
+void sw_out_report(struct sw_app *app);
+void sw_out_end_json(struct sw_app *app);
+void sw_out_summary_text(struct sw_app *app, FILE *fp);
+void sw_out_json_addr(struct sw_buf *b, const char *key, const struct sw_addr *a);
+const char *sw_out_file_name(const struct sw_app *app, uint32_t file_idx);
+void sw_out_flush_line(struct sw_app *app);
+
+#endif

@@ -1,0 +1,230 @@
+/* Command line: tcpdump's capture options (-i -r -w -c -s -Z -D -p -B, a BPF
+ * filter as trailing arguments) plus sipwatch's output modes. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/mem.h"
+
+enum {
+	OPT_REPORT = 256,
+	OPT_TUI,
+	OPT_FAIL_ON,
+	OPT_LANG,
+	OPT_MAX_MESSAGES,
+	OPT_VERSION,
+};
+
+static void usage(FILE *fp)
+{
+	fputs("Usage: sipwatch [options] -r FILE [-r FILE]... [filter]\n"
+	      "       sipwatch [options] -i INTERFACE [filter]\n"
+	      "Diagnose SIP registration failures from packet captures.\n"
+	      "\n"
+	      "Input (as tcpdump):\n"
+	      "  -r FILE        read a capture: pcap or pcapng, gzip-compressed or not; \"-\" is\n"
+	      "                 stdin; repeat to merge several files in time order\n"
+	      "  -i INTERFACE   capture live on INTERFACE (e.g. eth2.1, any)\n"
+	      "  -w FILE        also save the captured packets to FILE (pcap)\n"
+	      "  -c COUNT       stop after COUNT packets\n"
+	      "  -s SNAPLEN     bytes to capture per packet (default 262144)\n"
+	      "  -Z USER        drop privileges to USER after opening the capture\n"
+	      "                 (live capture as root drops to \"nobody\" unless -Z root)\n"
+	      "  -p             do not put the interface into promiscuous mode\n"
+	      "  -B KIB         kernel capture buffer size in KiB\n"
+	      "  -D             list the interfaces available for capture\n"
+	      "  filter         a BPF filter expression, e.g. \"udp port 5060\"\n"
+	      "\n"
+	      "Output:\n"
+	      "  (default)      interactive view on a terminal, report otherwise\n"
+	      "  --report       accounts, their story and each finding with evidence and advice\n"
+	      "  -m, --messages one line per SIP message\n"
+	      "  -j, --json     newline-delimited JSON (messages, registrations, dialogs,\n"
+	      "                 findings, summary); see docs/json.md\n"
+	      "  --tui          interactive view even when not detected as a terminal\n"
+	      "  --fail-on LEVEL  exit 1 when a finding of LEVEL (info, warning, error)\n"
+	      "                 or worse exists\n"
+	      "  --lang en|zh   language of findings and advice (default: from the locale)\n"
+	      "  --max-messages N  keep at most N messages in memory (live: default 100000)\n"
+	      "  -q             no summary on stderr\n"
+	      "  -h, --help     this help\n"
+	      "  --version      version\n"
+	      "\n"
+	      "Exit status: 0 analysis done, 1 --fail-on matched, 2 bad usage or unreadable input.\n",
+	      fp);
+}
+
+static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || !*s || *end || s[0] == '-' || v > max) {
+		fprintf(stderr, "sipwatch: invalid number for %s: '%s'\n", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "messages", no_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "report", no_argument, NULL, OPT_REPORT },
+		{ "tui", no_argument, NULL, OPT_TUI },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "max-messages", required_argument, NULL, OPT_MAX_MESSAGES },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(o, 0, sizeof *o);
+	o->fail_on = -1;
+	o->user = "nobody";
+	uint64_t v;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+r:i:w:c:s:Z:B:pDmjqhV", longs, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (o->nfiles == SW_MAX_INPUT_FILES) {
+				fprintf(stderr, "sipwatch: at most %u capture files\n",
+					SW_MAX_INPUT_FILES);
+				return SW_EXIT_ERROR;
+			}
+			o->files[o->nfiles++] = optarg;
+			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'w':
+			o->write_path = optarg;
+			break;
+		case 'c':
+			if (parse_num("-c", optarg, UINT64_MAX, &v) || v == 0) {
+				if (v == 0)
+					fprintf(stderr, "sipwatch: -c needs a count above 0\n");
+				return SW_EXIT_ERROR;
+			}
+			o->count = v;
+			break;
+		case 's':
+			if (parse_num("-s", optarg, SW_MAX_FRAME, &v))
+				return SW_EXIT_ERROR;
+			o->snaplen = (int)v;
+			break;
+		case 'B':
+			if (parse_num("-B", optarg, 4u << 20, &v))
+				return SW_EXIT_ERROR;
+			o->buffer_kib = (int)v;
+			break;
+		case 'Z':
+			o->user = optarg;
+			o->user_given = true;
+			break;
+		case 'p':
+			o->no_promisc = true;
+			break;
+		case 'D':
+			o->list_ifaces = true;
+			break;
+		case 'm':
+			o->mode = SW_MODE_MESSAGES;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case OPT_REPORT:
+			o->mode = SW_MODE_REPORT;
+			break;
+		case OPT_TUI:
+			o->mode = SW_MODE_TUI;
+			break;
+		case OPT_FAIL_ON:
+			o->fail_on = sw_severity_parse(optarg);
+			if (o->fail_on < 0) {
+				fprintf(stderr,
+					"sipwatch: --fail-on takes info, warning or error, not '%s'\n",
+					optarg);
+				return SW_EXIT_ERROR;
+			}
+			break;
+		case OPT_LANG:
+			if (strncmp(optarg, "en", 2) != 0 && strncmp(optarg, "zh", 2) != 0) {
+				fprintf(stderr, "sipwatch: --lang takes en or zh, not '%s'\n", optarg);
+				return SW_EXIT_ERROR;
+			}
+			o->lang = optarg;
+			break;
+		case OPT_MAX_MESSAGES:
+			if (parse_num("--max-messages", optarg, UINT32_MAX - 2, &v))
+				return SW_EXIT_ERROR;
+			o->max_messages = (size_t)v;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case 'V':
+		case OPT_VERSION:
+			printf("sipwatch %s\n", SW_VERSION);
+			return -1;
+		case '?':
+		default:
+			if (optopt && optopt < 256)
+				fprintf(stderr, "sipwatch: option -%c %s\n", optopt,
+					strchr("rwicsZB", optopt) ? "needs an argument"
+								  : "is not known");
+			else
+				fprintf(stderr, "sipwatch: unknown option '%s'\n", argv[optind - 1]);
+			fputs("Try 'sipwatch --help'.\n", stderr);
+			return SW_EXIT_ERROR;
+		}
+	}
+	/* Trailing arguments: a BPF filter, joined as tcpdump does. */
+	if (optind < argc) {
+		struct sw_buf b = SW_BUF_INIT;
+		for (int i = optind; i < argc; i++) {
+			if (i > optind)
+				sw_buf_putc(&b, ' ');
+			sw_buf_puts(&b, argv[i]);
+		}
+		o->filter = b.p;
+	}
+	if (o->list_ifaces)
+		return 0;
+	if (o->iface && o->nfiles) {
+		fputs("sipwatch: use either -i or -r, not both\n", stderr);
+		return SW_EXIT_ERROR;
+	}
+	if (!o->iface && !o->nfiles) {
+		fputs("sipwatch: nothing to read: give -r FILE or -i INTERFACE\n"
+		      "Try 'sipwatch --help'.\n",
+		      stderr);
+		return SW_EXIT_ERROR;
+	}
+	size_t stdin_count = 0;
+	for (size_t i = 0; i < o->nfiles; i++)
+		stdin_count += strcmp(o->files[i], "-") == 0;
+	if (stdin_count > 1) {
+		fputs("sipwatch: stdin (-r -) can be read only once\n", stderr);
+		return SW_EXIT_ERROR;
+	}
+	return 0;
+}
+
+void sw_opts_free(struct sw_opts *o)
+{
+	free(o->filter);
+	o->filter = NULL;
+}

@@ -1,0 +1,229 @@
+/* JSON objects after the messages: findings, registrations, dialogs and the
+ * summary (docs/json.md). One object per line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/timefmt.h"
+
+static void jtime(struct sw_buf *b, const char *key, int64_t ns)
+{
+	char t[SW_TIMESTRLEN];
+	if (ns == INT64_MAX || ns == INT64_MIN || ns == 0) {
+		sw_buf_printf(b, ",\"%s\":null", key);
+		return;
+	}
+	sw_buf_printf(b, ",\"%s\":\"%s\"", key, sw_time_iso(ns, t));
+}
+
+static void jcstr(struct sw_buf *b, const char *key, const char *s)
+{
+	sw_buf_printf(b, ",\"%s\":", key);
+	sw_buf_put_json_str(b, s ? sw_str_c(s) : SW_STR_NULL);
+}
+
+static void jendpoint(struct sw_buf *b, const char *key, const struct sw_addr *a)
+{
+	char s[SW_ADDRSTRLEN];
+	if (!a->family) {
+		sw_buf_printf(b, ",\"%s\":null", key);
+		return;
+	}
+	sw_buf_printf(b, ",\"%s\":\"%s\"", key, sw_addr_fmt(a, s));
+}
+
+void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
+{
+	struct sw_buf *b = &app->line;
+	sw_buf_printf(b, "{\"type\":\"finding\",\"id\":%u,\"kind\":\"%s\"", f->id, f->kind);
+	jcstr(b, "cause", f->cause[0] ? f->cause : NULL);
+	sw_buf_printf(b, ",\"severity\":\"%s\",\"suspected\":%s,\"resolved\":%s",
+		      sw_severity_name(f->severity), f->suspected ? "true" : "false",
+		      f->resolved ? "true" : "false");
+	jcstr(b, "aor", f->aor);
+	jendpoint(b, "client", &f->client);
+	jendpoint(b, "server", &f->server);
+	jtime(b, "first", f->first_ns);
+	jtime(b, "last", f->last_ns);
+	sw_buf_puts(b, ",\"evidence\":[");
+	for (size_t i = 0; i < f->n_evidence; i++) {
+		const struct sw_evidence *e = &f->evidence[i];
+		char t[SW_TIMESTRLEN];
+		sw_buf_puts(b, i ? ",{\"file\":" : "{\"file\":");
+		sw_buf_put_json_str(b, sw_str_c(sw_out_file_name(app, e->file_idx)));
+		sw_buf_printf(b, ",\"frame\":%llu,\"time\":\"%s\",\"what\":",
+			      (unsigned long long)e->frame_no, sw_time_iso(e->ts_ns, t));
+		sw_buf_put_json_str(b, sw_str_c(e->label));
+		sw_buf_putc(b, '}');
+	}
+	sw_buf_printf(b, "],\"evidence_total\":%zu,\"facts\":{", f->evidence_total);
+	for (size_t i = 0; i < f->n_facts; i++) {
+		sw_buf_printf(b, "%s\"%s\":", i ? "," : "", f->facts[i].key);
+		sw_buf_put_json_str(b, sw_str_c(f->facts[i].value));
+	}
+	sw_buf_putc(b, '}');
+	jcstr(b, "summary", f->summary);
+	jcstr(b, "explanation", f->explanation);
+	jcstr(b, "advice", f->advice);
+	jcstr(b, "confirm", f->confirm);
+	sw_buf_puts(b, "}\n");
+	sw_out_flush_line(app);
+}
+
+static void registration_json(struct sw_app *app, const struct sw_account *ac)
+{
+	struct sw_buf *b = &app->line;
+	sw_buf_printf(b, "{\"type\":\"registration\",\"id\":%u", ac->id);
+	jcstr(b, "aor", ac->aor);
+	sw_buf_printf(b, ",\"state\":\"%s\"", sw_reg_state_name(ac->state));
+	jendpoint(b, "client", &ac->client);
+	jendpoint(b, "registrar", &ac->registrar);
+	sw_buf_printf(b, ",\"transport\":\"%s\"", sw_transport_name(ac->transport));
+	jcstr(b, "user_agent", ac->user_agent);
+	jcstr(b, "server", ac->server);
+	jcstr(b, "contact", ac->contact);
+	if (ac->has_mac)
+		sw_buf_printf(b, ",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\"", ac->mac[0],
+			      ac->mac[1], ac->mac[2], ac->mac[3], ac->mac[4], ac->mac[5]);
+	jtime(b, "registered_until", ac->registered_until_ns);
+	sw_buf_printf(b, ",\"registered_seconds\":%.3f", (double)ac->registered_total_ns / 1e9);
+	if (ac->requested_expires >= 0)
+		sw_buf_printf(b, ",\"requested_expires\":%d", ac->requested_expires);
+	if (ac->granted_expires >= 0)
+		sw_buf_printf(b, ",\"granted_expires\":%d", ac->granted_expires);
+	if (ac->refresh_count)
+		sw_buf_printf(b, ",\"refresh\":{\"count\":%u,\"min\":%.3f,\"avg\":%.3f,\"max\":%.3f}",
+			      ac->refresh_count, (double)ac->refresh_min_ns / 1e9,
+			      (double)ac->refresh_sum_ns / 1e9 / ac->refresh_count,
+			      (double)ac->refresh_max_ns / 1e9);
+	sw_buf_printf(b,
+		      ",\"register_attempts\":%u,\"register_messages\":%u,\"ok\":%u,"
+		      "\"challenges\":%u,\"failures\":%u,\"timeouts\":%u",
+		      ac->n_register, ac->n_register_msgs, ac->n_ok, ac->n_challenge, ac->n_fail,
+		      ac->n_timeout);
+	jtime(b, "first", ac->first_ns);
+	jtime(b, "last", ac->last_ns);
+	sw_buf_puts(b, ",\"public_addresses\":[");
+	for (size_t i = 0; i < ac->n_public; i++) {
+		const struct sw_public_addr *p = &ac->public_addrs[i];
+		char s[SW_ADDRSTRLEN];
+		sw_buf_printf(b, "%s{\"addr\":\"%s\"", i ? "," : "", sw_addr_fmt(&p->addr, s));
+		jtime(b, "first", p->first_ns);
+		jtime(b, "last", p->last_ns);
+		sw_buf_printf(b, ",\"first_frame\":%llu}", (unsigned long long)p->first_frame);
+	}
+	sw_buf_puts(b, "],\"history\":[");
+	for (size_t i = 0; i < ac->n_changes; i++) {
+		const struct sw_reg_change *c = &ac->changes[i];
+		char t[SW_TIMESTRLEN];
+		sw_buf_printf(b, "%s{\"time\":\"%s\",\"state\":\"%s\",\"frame\":%llu", i ? "," : "",
+			      sw_time_iso(c->ts_ns, t), sw_reg_state_name(c->state),
+			      (unsigned long long)c->frame_no);
+		if (c->status)
+			sw_buf_printf(b, ",\"status\":%d", c->status);
+		sw_buf_putc(b, '}');
+	}
+	sw_buf_puts(b, "],\"findings\":[");
+	bool first = true;
+	for (size_t i = 0; i < sw_analyze_nfindings(app->an); i++) {
+		const struct sw_finding *f = sw_analyze_finding(app->an, i);
+		if (f->account == ac->id) {
+			sw_buf_printf(b, "%s%u", first ? "" : ",", f->id);
+			first = false;
+		}
+	}
+	sw_buf_puts(b, "]}\n");
+	sw_out_flush_line(app);
+}
+
+static void dialog_json(struct sw_app *app, const struct sw_dialog *d)
+{
+	struct sw_buf *b = &app->line;
+	sw_buf_printf(b, "{\"type\":\"dialog\",\"id\":%u", d->id);
+	jcstr(b, "method", d->method);
+	jcstr(b, "call_id", d->call_id);
+	jcstr(b, "from", d->from);
+	jcstr(b, "to", d->to);
+	jendpoint(b, "caller", &d->caller);
+	jendpoint(b, "callee", &d->callee);
+	sw_buf_printf(b, ",\"state\":\"%s\"", sw_dialog_state_name(d->state));
+	if (d->final_status)
+		sw_buf_printf(b, ",\"final_status\":%d", d->final_status);
+	jtime(b, "first", d->first_ns);
+	jtime(b, "last", d->last_ns);
+	sw_buf_printf(b, ",\"messages\":%u", d->n_msgs);
+	if (!d->call_id)
+		sw_buf_printf(b, ",\"requests\":%u,\"answered\":%u,\"unanswered\":%u", d->n_requests,
+			      d->n_answered, d->n_unanswered);
+	sw_buf_puts(b, "}\n");
+	sw_out_flush_line(app);
+}
+
+static void summary_json(struct sw_app *app)
+{
+	struct sw_buf *b = &app->line;
+	const struct sw_decode_stats *s = sw_decode_get_stats(app->dec);
+	struct sw_analyze_stats as;
+	sw_analyze_get_stats(app->an, &as);
+	struct sw_capture_stats cs;
+	sw_capture_get_stats(app->cap, &cs);
+	sw_buf_printf(b,
+		      "{\"type\":\"summary\",\"packets\":%llu,\"sip_messages\":%llu,"
+		      "\"malformed_sip\":%llu,\"oversize_sip\":%llu,\"non_sip\":%llu,"
+		      "\"icmp_errors\":%llu,\"keepalives\":%llu,\"dns\":%llu,\"tls\":%llu,"
+		      "\"truncated\":%llu,\"bad_headers\":%llu,\"unsupported_link\":%llu,"
+		      "\"ip_fragments\":%llu,\"ip_reassembled\":%llu,\"ip_fragments_dropped\":%llu,"
+		      "\"tcp_reassembled\":%llu,\"tcp_retransmissions\":%llu,\"tcp_gaps\":%llu,"
+		      "\"transactions\":%llu,\"retransmissions\":%llu,\"timeouts\":%llu",
+		      (unsigned long long)app->frames, (unsigned long long)s->sip,
+		      (unsigned long long)s->sip_bad, (unsigned long long)s->sip_oversize,
+		      (unsigned long long)s->non_sip, (unsigned long long)s->icmp_errors,
+		      (unsigned long long)s->keepalives, (unsigned long long)s->dns,
+		      (unsigned long long)s->tls, (unsigned long long)s->truncated,
+		      (unsigned long long)s->bad_headers, (unsigned long long)s->unsupported_link,
+		      (unsigned long long)s->ip_fragments, (unsigned long long)s->ip_reassembled,
+		      (unsigned long long)s->ip_frag_dropped, (unsigned long long)s->tcp_reassembled,
+		      (unsigned long long)s->tcp_retrans, (unsigned long long)s->tcp_gaps,
+		      (unsigned long long)as.transactions, (unsigned long long)as.retransmissions,
+		      (unsigned long long)as.timeouts);
+	if (sw_capture_is_live(app->cap))
+		sw_buf_printf(b, ",\"kernel_received\":%llu,\"kernel_dropped\":%llu",
+			      (unsigned long long)cs.received, (unsigned long long)cs.dropped);
+	if (cs.filtered_out)
+		sw_buf_printf(b, ",\"filtered_out\":%llu", (unsigned long long)cs.filtered_out);
+	jtime(b, "first", as.first_ns);
+	jtime(b, "last", as.last_ns);
+	size_t nf[3] = { 0, 0, 0 };
+	for (size_t i = 0; i < sw_analyze_nfindings(app->an); i++)
+		nf[sw_analyze_finding(app->an, i)->severity]++;
+	sw_buf_printf(b, ",\"findings\":{\"error\":%zu,\"warning\":%zu,\"info\":%zu}", nf[2], nf[1],
+		      nf[0]);
+	bool complete = true;
+	sw_buf_puts(b, ",\"inputs\":[");
+	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
+		const struct sw_capture_source *src = sw_capture_source(app->cap, i);
+		sw_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+		sw_buf_put_json_str(b, sw_str_c(src->name));
+		sw_buf_printf(b, ",\"format\":\"%s\",\"gzip\":%s,\"link_type\":%d,\"packets\":%llu",
+			      src->format, src->gzip ? "true" : "false", src->linktype,
+			      (unsigned long long)src->frames);
+		if (src->damaged) {
+			complete = false;
+			sw_buf_printf(b, ",\"damaged\":true,\"stopped_at\":%llu,\"error\":",
+				      (unsigned long long)src->damage_offset);
+			sw_buf_put_json_str(b, sw_str_c(src->error));
+		}
+		sw_buf_putc(b, '}');
+	}
+	sw_buf_printf(b, "],\"complete\":%s}\n", complete ? "true" : "false");
+	sw_out_flush_line(app);
+}
+
+void sw_out_end_json(struct sw_app *app)
+{
+	for (size_t i = 0; i < sw_analyze_naccounts(app->an); i++)
+		registration_json(app, sw_analyze_account(app->an, i));
+	for (size_t i = 0; i < sw_analyze_ndialogs(app->an); i++)
+		dialog_json(app, sw_analyze_dialog(app->an, i));
+	summary_json(app);
+}

@@ -1,0 +1,327 @@
+/* The text report: per account a short story, then each finding with its
+ * evidence and advice, then dialogs and the input summary. Labels are
+ * translated through the catalog; wire strings are escaped. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/timefmt.h"
+
+#define _(s) sw_tr(app->cat, s)
+
+static const char *sev_label(const struct sw_app *app, enum sw_severity s)
+{
+	switch (s) {
+	case SW_SEV_ERROR: return _("ERROR");
+	case SW_SEV_WARNING: return _("WARNING");
+	case SW_SEV_INFO: return _("INFO");
+	}
+	return "";
+}
+
+static const char *state_label(const struct sw_app *app, enum sw_reg_state s)
+{
+	switch (s) {
+	case SW_REG_UNKNOWN: return _("unknown");
+	case SW_REG_REGISTERING: return _("registering");
+	case SW_REG_REGISTERED: return _("registered");
+	case SW_REG_REFRESHING: return _("refreshing");
+	case SW_REG_FAILED: return _("failed");
+	case SW_REG_EXPIRED: return _("expired");
+	case SW_REG_UNREGISTERED: return _("unregistered");
+	}
+	return "";
+}
+
+static void put_text_c(struct sw_buf *b, const char *s)
+{
+	sw_buf_put_text(b, sw_str_c(s ? s : "-"));
+}
+
+/* Wraps a paragraph at about 76 columns, indented (UTF-8 aware enough for
+ * CJK: a line breaks at spaces, or anywhere when it has none). */
+static void put_para(struct sw_buf *b, const char *label, const char *text, int indent)
+{
+	if (!text)
+		return;
+	struct sw_buf t = SW_BUF_INIT;
+	sw_buf_put_text(&t, sw_str_c(text));
+	sw_buf_printf(b, "%*s%s", indent, "", label);
+	size_t col = (size_t)indent + strlen(label), width = 78;
+	const char *p = t.p;
+	while (*p) {
+		const char *sp = strchr(p, ' ');
+		size_t wl = sp ? (size_t)(sp - p) : strlen(p);
+		size_t cols = 0;
+		for (size_t i = 0; i < wl; i++)
+			if (((unsigned char)p[i] & 0xC0) != 0x80)
+				cols += ((unsigned char)p[i] >= 0xE0) ? 2 : 1;
+		if (col + cols > width && col > (size_t)indent + strlen(label)) {
+			if (b->len && b->p[b->len - 1] == ' ')
+				b->p[--b->len] = '\0';
+			sw_buf_printf(b, "\n%*s", indent + (int)strlen(label), "");
+			col = (size_t)indent + strlen(label);
+		}
+		sw_buf_put(b, p, wl);
+		col += cols;
+		p += wl;
+		if (*p == ' ') {
+			sw_buf_putc(b, ' ');
+			col++;
+			p++;
+		}
+	}
+	sw_buf_putc(b, '\n');
+	sw_buf_free(&t);
+}
+
+static void put_evidence(struct sw_app *app, struct sw_buf *b, const struct sw_finding *f)
+{
+	bool multi = sw_capture_nsources(app->cap) > 1;
+	sw_buf_printf(b, "     %s", _("Evidence: "));
+	for (size_t i = 0; i < f->n_evidence; i++) {
+		const struct sw_evidence *e = &f->evidence[i];
+		if (i)
+			sw_buf_puts(b, ", ");
+		if (multi) {
+			put_text_c(b, sw_out_file_name(app, e->file_idx));
+			sw_buf_putc(b, ':');
+		}
+		sw_buf_printf(b, "#%llu ", (unsigned long long)e->frame_no);
+		put_text_c(b, e->label);
+	}
+	if (f->evidence_total > f->n_evidence)
+		sw_buf_printf(b, _(" (%zu frames in all)"), f->evidence_total);
+	sw_buf_putc(b, '\n');
+}
+
+void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool brief)
+{
+	struct sw_buf *b = &app->line;
+	char t[SW_TIMESTRLEN];
+	if (brief) {
+		/* Live streaming: one line per finding. */
+		sw_buf_printf(b, "%s %s %s%s%s ", sw_time_iso(f->first_ns, t),
+			      sw_severity_name(f->severity), f->kind, f->cause[0] ? "/" : "",
+			      f->cause);
+		put_text_c(b, f->summary);
+		sw_buf_puts(b, " [");
+		for (size_t i = 0; i < f->n_evidence && i < 6; i++)
+			sw_buf_printf(b, "%s#%llu", i ? " " : "",
+				      (unsigned long long)f->evidence[i].frame_no);
+		sw_buf_puts(b, "]\n");
+		sw_out_flush_line(app);
+		return;
+	}
+	sw_buf_printf(b, "  #%u %s %s%s%s%s\n", f->id, sev_label(app, f->severity), f->kind,
+		      f->cause[0] ? " (" : "", f->cause, f->cause[0] ? ")" : "");
+	if (f->suspected)
+		sw_buf_printf(b, "     %s\n", _("(suspected: the evidence allows only a suspicion)"));
+	sw_buf_puts(b, "     ");
+	put_text_c(b, f->summary);
+	sw_buf_putc(b, '\n');
+	if (f->first_ns != INT64_MAX)
+		sw_buf_printf(b, "     %s%s\n", _("When: "), sw_time_iso(f->first_ns, t));
+	put_evidence(app, b, f);
+	for (size_t i = 0; i < f->n_facts; i++) {
+		sw_buf_printf(b, "     %s: ", f->facts[i].key);
+		put_text_c(b, f->facts[i].value);
+		sw_buf_putc(b, '\n');
+	}
+	put_para(b, _("Why: "), f->explanation, 5);
+	put_para(b, _("Fix: "), f->advice, 5);
+	if (f->confirm)
+		put_para(b, _("To confirm: "), f->confirm, 5);
+	if (f->resolved)
+		sw_buf_printf(b, "     %s\n", _("(the account registered successfully afterwards)"));
+	sw_buf_putc(b, '\n');
+	sw_out_flush_line(app);
+}
+
+static void account_story(struct sw_app *app, const struct sw_account *ac)
+{
+	struct sw_buf *b = &app->line;
+	char t[SW_TIMESTRLEN], s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
+	sw_buf_puts(b, "  ");
+	put_text_c(b, ac->aor);
+	sw_buf_printf(b, "  %s", state_label(app, ac->state));
+	if (ac->state == SW_REG_REGISTERED && ac->registered_until_ns)
+		sw_buf_printf(b, _(" until %s"), sw_time_iso(ac->registered_until_ns, t));
+	sw_buf_putc(b, '\n');
+	sw_buf_printf(b, "    %s %s -> %s %s", _("phone"), ac->client.family ? sw_addr_fmt(&ac->client, s1) : "-",
+		      ac->registrar.family ? sw_addr_fmt(&ac->registrar, s2) : "-",
+		      sw_transport_name(ac->transport));
+	if (ac->user_agent) {
+		sw_buf_puts(b, ", User-Agent \"");
+		put_text_c(b, ac->user_agent);
+		sw_buf_putc(b, '"');
+	}
+	if (ac->has_mac)
+		sw_buf_printf(b, ", MAC %02x:%02x:%02x:%02x:%02x:%02x", ac->mac[0], ac->mac[1],
+			      ac->mac[2], ac->mac[3], ac->mac[4], ac->mac[5]);
+	sw_buf_putc(b, '\n');
+	if (ac->server) {
+		sw_buf_puts(b, "    Server \"");
+		put_text_c(b, ac->server);
+		sw_buf_puts(b, "\"\n");
+	}
+	/* From the account's first message to the end of the capture. */
+	struct sw_analyze_stats as;
+	sw_analyze_get_stats(app->an, &as);
+	double span = as.last_ns > ac->first_ns ? (double)(as.last_ns - ac->first_ns) / 1e9 : 0;
+	sw_buf_printf(b,
+		      _("    %u REGISTER attempts (%u messages): %u OK, %u challenged, %u rejected, %u unanswered; registered %.0f s of %.0f s\n"),
+		      ac->n_register, ac->n_register_msgs, ac->n_ok, ac->n_challenge, ac->n_fail,
+		      ac->n_timeout, (double)ac->registered_total_ns / 1e9, span);
+	if (ac->requested_expires >= 0)
+		sw_buf_printf(b, _("    expiry asked %d s"), ac->requested_expires);
+	if (ac->granted_expires >= 0)
+		sw_buf_printf(b, _("%sgranted %d s"), ac->requested_expires >= 0 ? ", " : "    ",
+			      ac->granted_expires);
+	if (ac->refresh_count)
+		sw_buf_printf(b, _("; refreshed every %.0f s on average (%u refreshes)"),
+			      (double)ac->refresh_sum_ns / 1e9 / ac->refresh_count,
+			      ac->refresh_count);
+	if (ac->requested_expires >= 0 || ac->granted_expires >= 0 || ac->refresh_count)
+		sw_buf_putc(b, '\n');
+	for (size_t i = 0; i < ac->n_public; i++) {
+		const struct sw_public_addr *p = &ac->public_addrs[i];
+		sw_buf_printf(b, _("    server saw the phone as %s from %s (frame %llu)\n"),
+			      sw_addr_fmt(&p->addr, s1), sw_time_iso(p->first_ns, t),
+			      (unsigned long long)p->first_frame);
+	}
+	size_t from = ac->n_changes > 8 ? ac->n_changes - 8 : 0;
+	if (ac->n_changes) {
+		sw_buf_printf(b, "    %s", _("history:"));
+		if (from)
+			sw_buf_puts(b, " ...");
+		for (size_t i = from; i < ac->n_changes; i++) {
+			const struct sw_reg_change *c = &ac->changes[i];
+			sw_buf_printf(b, " %s %s", sw_time_hms(c->ts_ns, t),
+				      state_label(app, c->state));
+			if (c->status)
+				sw_buf_printf(b, "(%d)", c->status);
+		}
+		sw_buf_putc(b, '\n');
+	}
+	bool any = false;
+	for (size_t i = 0; i < sw_analyze_nfindings(app->an); i++) {
+		const struct sw_finding *f = sw_analyze_finding(app->an, i);
+		if (f->account != ac->id)
+			continue;
+		sw_buf_printf(b, "%s #%u %s %s%s%s", any ? "," : _("    findings:"), f->id,
+			      sw_severity_name(f->severity), f->kind, f->cause[0] ? "/" : "",
+			      f->cause);
+		any = true;
+	}
+	if (any)
+		sw_buf_putc(b, '\n');
+	sw_buf_putc(b, '\n');
+	sw_out_flush_line(app);
+}
+
+void sw_out_summary_text(struct sw_app *app, FILE *fp)
+{
+	const struct sw_decode_stats *s = sw_decode_get_stats(app->dec);
+	struct sw_capture_stats cs;
+	sw_capture_get_stats(app->cap, &cs);
+	fprintf(fp,
+		_("%llu packets, %llu SIP messages, %llu malformed SIP, %llu non-SIP skipped, %llu ICMP errors, %llu keepalives, %llu truncated, %llu IP datagrams reassembled, %llu TCP-reassembled messages, %llu TLS streams\n"),
+		(unsigned long long)app->frames, (unsigned long long)s->sip,
+		(unsigned long long)s->sip_bad, (unsigned long long)s->non_sip,
+		(unsigned long long)s->icmp_errors, (unsigned long long)s->keepalives,
+		(unsigned long long)s->truncated, (unsigned long long)s->ip_reassembled,
+		(unsigned long long)s->tcp_reassembled, (unsigned long long)s->tls);
+	if (sw_capture_is_live(app->cap))
+		fprintf(fp, _("%llu packets received by the kernel, %llu dropped\n"),
+			(unsigned long long)cs.received, (unsigned long long)cs.dropped);
+	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
+		const struct sw_capture_source *src = sw_capture_source(app->cap, i);
+		if (!src->damaged)
+			continue;
+		struct sw_buf b = SW_BUF_INIT;
+		sw_buf_put_text(&b, sw_str_c(src->name));
+		fprintf(fp, _("%s: damaged, read stopped at byte %llu after %llu packets: %s\n"), b.p,
+			(unsigned long long)src->damage_offset, (unsigned long long)src->frames,
+			src->error);
+		sw_buf_free(&b);
+	}
+}
+
+void sw_out_report(struct sw_app *app)
+{
+	struct sw_buf *b = &app->line;
+	struct sw_analyze_stats as;
+	sw_analyze_get_stats(app->an, &as);
+	char t1[SW_TIMESTRLEN], t2[SW_TIMESTRLEN];
+	sw_buf_puts(b, "sipwatch " SW_VERSION " - ");
+	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
+		if (i)
+			sw_buf_puts(b, ", ");
+		put_text_c(b, sw_capture_source(app->cap, i)->name);
+	}
+	sw_buf_putc(b, '\n');
+	if (as.last_ns)
+		sw_buf_printf(b, _("Capture from %s to %s (%.1f s)\n"), sw_time_iso(as.first_ns, t1),
+			      sw_time_iso(as.last_ns, t2), (double)(as.last_ns - as.first_ns) / 1e9);
+	sw_buf_putc(b, '\n');
+	sw_out_flush_line(app);
+
+	size_t na = sw_analyze_naccounts(app->an);
+	sw_buf_printf(b, "%s (%zu)\n", _("Accounts"), na);
+	sw_out_flush_line(app);
+	if (!na) {
+		sw_buf_printf(b, "  %s\n\n", _("no REGISTER seen"));
+		sw_out_flush_line(app);
+	}
+	for (size_t i = 0; i < na; i++)
+		account_story(app, sw_analyze_account(app->an, i));
+
+	size_t nf = sw_analyze_nfindings(app->an);
+	sw_buf_printf(b, "%s (%zu)\n", _("Findings"), nf);
+	sw_out_flush_line(app);
+	if (!nf) {
+		sw_buf_printf(b, "  %s\n\n", _("none: nothing wrong was found"));
+		sw_out_flush_line(app);
+	}
+	/* Errors first, then warnings, then information. */
+	for (int sev = SW_SEV_ERROR; sev >= SW_SEV_INFO; sev--)
+		for (size_t i = 0; i < nf; i++) {
+			const struct sw_finding *f = sw_analyze_finding(app->an, i);
+			if ((int)f->severity == sev)
+				sw_out_finding_text(app, f, false);
+		}
+
+	size_t nd = sw_analyze_ndialogs(app->an);
+	if (nd) {
+		sw_buf_printf(b, "%s (%zu)\n", _("Calls and other dialogs"), nd);
+		for (size_t i = 0; i < nd; i++) {
+			const struct sw_dialog *d = sw_analyze_dialog(app->an, i);
+			char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
+			sw_buf_printf(b, "  %s %s ", sw_time_hms(d->first_ns, t1),
+				      d->method ? d->method : "?");
+			if (d->call_id) {
+				put_text_c(b, d->from);
+				sw_buf_puts(b, " -> ");
+				put_text_c(b, d->to);
+				sw_buf_printf(b, "  %s", sw_dialog_state_name(d->state));
+				if (d->final_status)
+					sw_buf_printf(b, " %d", d->final_status);
+				sw_buf_printf(b, ", %u msgs\n", d->n_msgs);
+			} else {
+				sw_buf_printf(b, "%s -> %s: %u %s, %u %s, %u %s\n",
+					      sw_addr_fmt(&d->caller, s1), sw_addr_fmt(&d->callee, s2),
+					      d->n_requests, _("sent"), d->n_answered, _("answered"),
+					      d->n_unanswered, _("unanswered"));
+			}
+			if (b->len > 4096)
+				sw_out_flush_line(app);
+		}
+		sw_buf_putc(b, '\n');
+		sw_out_flush_line(app);
+	}
+	sw_buf_printf(b, "%s\n", _("Input"));
+	sw_out_flush_line(app);
+	fflush(app->out);
+	sw_out_summary_text(app, app->out);
+}

@@ -1,0 +1,47 @@
+/* Interactive view (ncursesw): list of accounts, dialogs and OPTIONS groups,
+ * ladder timeline, message, findings; sngrep's keys where sngrep has one.
+ * One loop polls the capture, the keyboard and the signal descriptor: no
+ * threads, no locks. */
+#ifndef SW_TUI_H
+#define SW_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/analyze.h"
+#include "common/buf.h"
+
+struct sw_catalog;
+
+/* What the TUI needs from the pipeline that the CLI runs. */
+struct sw_tui_source {
+	struct sw_analyze *an;          /* results, updated by pump() */
+	const struct sw_catalog *cat;   /* UI language; NULL = English */
+	const char *title;              /* file names or interface */
+	bool live;
+	/* Descriptors to poll for input: the capture (-1 when none or ended)
+	 * and a signalfd for SIGINT/SIGTERM (-1 when none). */
+	int (*capture_fd)(void *ctx);
+	int signal_fd;
+	/* Process up to max_frames frames of input that are ready now; returns
+	 * the number processed, or -1 once the input has ended (files read to
+	 * the end, live capture stopped). Analysis is finished at the end. */
+	int (*pump)(void *ctx, int max_frames);
+	/* Append the raw text of message m to out (kept copy or re-read from
+	 * the capture file); returns 0, or -1 when it is not available. */
+	int (*raw)(void *ctx, const struct sw_msg *m, struct sw_buf *out);
+	/* Save the frames of these messages to a pcap file; 0 or -1 with err. */
+	int (*save)(void *ctx, const uint32_t *msg_ids, size_t n, const char *path, char *err,
+		    size_t errlen);
+	/* One-line input summary for the status bar (packets, SIP, drops). */
+	void (*status)(void *ctx, struct sw_buf *out);
+	void *ctx;
+};
+
+/* Run the interactive view until the user quits (q) or a signal arrives.
+ * Restores the terminal before returning. Returns 0, or -1 when the terminal
+ * cannot be initialised (message on stderr). */
+int sw_tui_run(const struct sw_tui_source *src);
+
+#endif
