@@ -17,7 +17,7 @@ struct sw_catalog;
 const struct sw_catalog *sw_catalog_pick(const char *lang);
 
 /* Translation of msgid, or msgid itself when there is none. */
-const char *sw_tr(const struct sw_catalog *c, const char *msgid);
+const char *sw_tr(const struct sw_catalog *c, const char *msgid) __attribute__((format_arg(2)));
 
 bool sw_catalog_is_zh(const struct sw_catalog *c);
 
