@@ -104,7 +104,7 @@ FILES = [
      "(d) are plain UDP to tshark. (d) is not SIP-like at all: counted here as non-SIP on the "
      "SIP port, not as malformed. Strict RFC 3261 grammar would also reject (e): ESC and BEL "
      "are not allowed in TEXT-UTF8char."),
-    ("truncated_mid_record.pcap", "synthetic",
+    ("truncated_mid_record.pcap", "real, cut",
      "`head -c 5811 udp_fragmented.pcap`: the file ends half-way through record 11 (the INVITE's "
      "third of five fragments). Records 1-10 are whole; the INVITE can never be reassembled.",
      [], "tshark reads the 10 whole records and then reports `appears to have been cut short in "
@@ -132,6 +132,10 @@ COUNT_KEYS = ["sip", "malformed", "keepalives", "icmp_errors", "dns", "ip_fragme
               "tls_records", "truncated_frames", "truncated_sip", "non_sip_on_sip_port"]
 
 
+ALSO = ["dns", "ip_frag_duplicates", "ip_frag_incomplete", "tcp_retrans", "tcp_out_of_order",
+        "tls_records", "truncated_frames", "truncated_sip", "non_sip_on_sip_port"]
+
+
 def events(r):
     """All events in frame order: (frame, kind, src, dst, transport, what, cseq, call_id, notes)."""
     ev = []
@@ -149,6 +153,11 @@ def events(r):
         ev.append((f, "icmp", "", "", "", "", "", "", text))
     for f, text in r.dns:
         ev.append((f, "dns", "", "", "UDP", "", "", "", text))
+    for f, fl, s, d in r.tcp_flags:
+        ev.append((f, "tcp", s, d, "TCP", fl, "", "", ""))
+    for f, s, d, nrec in r.tls_streams:
+        ev.append((f, "tls", s, d, "TLS", "", "", "",
+                   "first TLS record of this direction; %d records in all (not decoded)" % nrec))
     for f, s, d, n in r.non_sip_on_sip_port:
         ev.append((f, "non_sip", s, d, "UDP", "", "", "", "%d bytes, not SIP-like" % n))
     kind_order = {"sip": 0, "malformed": 0, "truncated_sip": 0}
@@ -181,7 +190,8 @@ def write(d):
     tdir = os.path.join(d, "truth")
     os.makedirs(tdir, exist_ok=True)
     ver = subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout
-    ver = ver.splitlines()[0] if ver else "tshark"
+    ver = ver.split()[2] if ver else "?"
+    ver = "tshark " + ver
     summary, sections = [], []
     for name, origin, how, opts, note in FILES:
         path = os.path.join(d, name)
@@ -204,10 +214,11 @@ def write(d):
             d2 = compare(path, r, opts)
             lines.append("  - with `%s`: %s" % (" ".join(opts), "agrees" if not d2[0] and not d2[1]
                                                 else "; ".join(fmt_diff(*d2)).replace("  - ", "")))
-        summary.append("| [%s](#%s) | %s | %s | %s | %d | %d | %d | %d | %d | %d | %s |" % (
+        summary.append("| [%s](#%s) | %s | %s | %s | %d | %d | %d | %d | %d | %d | %s | %s |" % (
             name, anchor(name), origin, r.fmt, r.linktype, c["sip"], c["malformed"],
             c["keepalives"], c["icmp_errors"], c["ip_reassembled"], c["tcp_reassembled"],
-            "yes" if agrees else "**no**"))
+            ", ".join("%s %d" % (k, c[k]) for k in ALSO if c[k]),
+            "yes" if agrees else "no, see notes"))
         s = ["### %s" % name, "",
              "- made: **%s**. %s" % (origin, how),
              "- format: %s; link type: %s; %d frames%s; %d bytes" % (
@@ -227,6 +238,16 @@ def write(d):
         s.append("tshark (`-Y sip`): %s" % ("agrees with the SIP list." if agrees
                                               else "differs:"))
         s += lines
+        tc = truth.tshark_counts(path)
+        mine = {"icmp_errors": c["icmp_errors"], "dns": c["dns"],
+                "ip_fragments": c["ip_fragments"], "tls_records": c["tls_records"],
+                "stun": sum(1 for k in r.keepalives if k[1].startswith("stun"))}
+        checks = ["%s %d%s" % (k, mine[k], "" if mine[k] == tc[k] else
+                                " (**tshark: %d**)" % tc[k]) for k in sorted(mine)]
+        s.append("")
+        s.append("Other counts against tshark (%s): %s." % (
+            "all equal" if all(mine[k] == tc[k] for k in mine) else "differ",
+            ", ".join(checks)))
         if note:
             s += ["", "Why: " + note]
         s.append("")
@@ -235,8 +256,8 @@ def write(d):
     with open(os.path.join(d, "MANIFEST.md"), "w") as f:
         f.write(head)
         f.write("| file | made | format | link | SIP | malformed | keepalives | ICMP | "
-                "IP reasm | TCP reasm | tshark agrees |\n")
-        f.write("|---|---|---|---|---:|---:|---:|---:|---:|---:|---|\n")
+                "IP reasm | TCP reasm | also | tshark agrees |\n")
+        f.write("|---|---|---|---|---:|---:|---:|---:|---:|---:|---|---|\n")
         f.write("\n".join(summary) + "\n\n")
         f.write(DEFINITIONS)
         f.write("\n## Files\n\n")
@@ -267,8 +288,8 @@ regenerated corpus has the same lists; timestamps, Kamailio nonces and TLS bytes
 
 The lists below and in truth/*.tsv are written by tests/tools/truth.py, an
 independent decoder (see its header), and each SIP list is compared with
-%s (`tshark -r F -Y sip -T fields -e frame.number -e sip.Method
--e sip.Status-Code -e sip.CSeq -e sip.Call-ID`); every difference is listed with its reason.
+%s, as `tshark -r F -Y sip -T fields -e frame.number -e sip.Method
+-e sip.Status-Code -e sip.CSeq -e sip.Call-ID`; every difference is listed with its reason.
 
 ## Summary
 

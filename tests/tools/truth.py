@@ -71,6 +71,8 @@ class Result:
     truncated_sip: list = field(default_factory=list)  # (frame, src, dst, first line)
     file_truncated: bool = False
     non_sip_on_sip_port: list = field(default_factory=list)
+    tcp_flags: list = field(default_factory=list)     # (frame, SYN|SYNACK|FIN|RST, src, dst)
+    tls_streams: list = field(default_factory=list)   # (first frame, src, dst, key)
     other: int = 0
 
 
@@ -342,6 +344,10 @@ class Oracle:
         pay = seg[doff:]
         key = (src, sport, dst, dport)
         st = self.tcp.get(key)
+        fl = "RST" if flags & 0x04 else "SYNACK" if flags & 0x12 == 0x12 else "SYN" \
+            if flags & 0x02 else "FIN" if flags & 0x01 else None
+        if fl:
+            r.tcp_flags.append((n, fl, addr(src, sport), addr(dst, dport)))
         if flags & 0x02:                                   # SYN
             self.tcp[key] = {"next": (seq + 1) & 0xFFFFFFFF, "buf": b"", "owner": [],
                              "ooo": {}, "sip": None, "tls": False, "segs": 0}
@@ -385,6 +391,8 @@ class Oracle:
         if st["sip"] is None and b:
             if b[0] in (20, 21, 22, 23) and b[1:2] == b"\x03":
                 st["sip"] = "tls"
+                st["tls_idx"] = len(r.tls_streams)
+                r.tls_streams.append([min(st["owner"]), s, d, 0])
                 r.tls_conns += 1
             else:
                 st["sip"] = "sip" if (sport in SIP_PORTS or dport in SIP_PORTS or looks_sip(b)) \
@@ -399,6 +407,7 @@ class Oracle:
                 if len(b) < 5 + rl:
                     break
                 r.tls_records += 1
+                r.tls_streams[st["tls_idx"]][3] += 1
                 used = 5 + rl
             elif kind == "sip":
                 if b.startswith(b"\r\n\r\n"):
@@ -529,6 +538,37 @@ def tshark_sip(path, extra=()):
             out.append((int(fr), w or "?", cseqs[i] if i < len(cseqs) else "",
                         cids[i] if i < len(cids) else ""))
     return out, p.stderr.strip()
+
+
+def tshark_counts(path):
+    """ICMP errors, DNS messages, IP fragment frames, STUN messages and TLS records as
+    tshark counts them (outermost header only, so quoted packets in ICMP do not count)."""
+    fields = ["frame.number", "icmp.type", "icmpv6.type", "dns.id", "ip.flags.mf",
+              "ip.frag_offset", "ipv6.fraghdr.offset", "stun.type", "tls.record.content_type",
+              "tls.record.opaque_type"]
+    cmd = ["tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=\t"]
+    for f in fields:
+        cmd += ["-e", f]
+    p = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+    c = {"icmp_errors": 0, "dns": 0, "ip_fragments": 0, "stun": 0, "tls_records": 0}
+    for line in p.stdout.splitlines():
+        v = dict(zip(fields, [x.split(",") if x else [] for x in (line.split("\t") + [""] * len(fields))]))
+        icmp4 = v["icmp.type"][:1]
+        icmp6 = v["icmpv6.type"][:1]
+        if (icmp4 and int(icmp4[0]) in (3, 4, 5, 11, 12)) or (icmp6 and 1 <= int(icmp6[0]) <= 4):
+            c["icmp_errors"] += 1
+            continue
+        if v["dns.id"]:
+            c["dns"] += 1
+        mf = v["ip.flags.mf"][:1]
+        off = v["ip.frag_offset"][:1]
+        if (mf and mf[0] in ("1", "True")) or (off and off[0] != "0") or v["ipv6.fraghdr.offset"]:
+            c["ip_fragments"] += 1
+        if v["stun.type"]:
+            c["stun"] += 1
+        # TLS 1.3 encrypted records show their outer type as opaque_type
+        c["tls_records"] += len(v["tls.record.content_type"]) + len(v["tls.record.opaque_type"])
+    return c
 
 
 # ------------------------------------------------------------------ output
