@@ -189,6 +189,8 @@ static void summary_json(struct sw_app *app)
 	if (sw_capture_is_live(app->cap))
 		sw_buf_printf(b, ",\"kernel_received\":%llu,\"kernel_dropped\":%llu",
 			      (unsigned long long)cs.received, (unsigned long long)cs.dropped);
+	if (cs.not_written)
+		sw_buf_printf(b, ",\"not_written\":%llu", (unsigned long long)cs.not_written);
 	if (cs.filtered_out)
 		sw_buf_printf(b, ",\"filtered_out\":%llu", (unsigned long long)cs.filtered_out);
 	jtime(b, "first", as.first_ns);

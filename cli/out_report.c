@@ -235,6 +235,9 @@ void sw_out_summary_text(struct sw_app *app, FILE *fp)
 	if (sw_capture_is_live(app->cap))
 		fprintf(fp, _("%llu packets received by the kernel, %llu dropped\n"),
 			(unsigned long long)cs.received, (unsigned long long)cs.dropped);
+	if (cs.not_written)
+		fprintf(fp, _("%llu packets not saved to the -w file (another link type)\n"),
+			(unsigned long long)cs.not_written);
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
 		const struct sw_capture_source *src = sw_capture_source(app->cap, i);
 		if (!src->damaged)

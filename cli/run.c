@@ -79,12 +79,16 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	co.filter = o->filter;
 	co.count = o->count;
 	int rc;
+	err[0] = '\0';
 	if (o->iface)
 		rc = sw_capture_open_live(&app->cap, o->iface, &co, err, errlen);
 	else
 		rc = sw_capture_open_files(&app->cap, o->files, o->nfiles, &co, err, errlen);
 	if (rc < 0)
 		return -1;
+	if (o->iface && err[0])
+		fprintf(stderr, "sipwatch: warning: %s\n", err); /* pcap_activate warning */
+	err[0] = '\0';
 	/* A file whose link type we cannot decode is unreadable for us. */
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
 		const struct sw_capture_source *s = sw_capture_source(app->cap, i);
