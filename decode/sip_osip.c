@@ -190,12 +190,20 @@ static struct sw_str unquote(struct sw_sip_parser *sp, struct sw_str s)
 
 /* ---- line and header scanning over sp->text -------------------------- */
 
-/* Offset of the first CR or LF at or after pos (end if none). */
+/* Offset of the first CR or LF at or after pos (end if none). p must be
+ * NUL-terminated at or after end (sp->text is, at len): strcspn then stays
+ * inside the buffer, and an embedded NUL only restarts the scan. */
 static size_t find_eol(const char *p, size_t pos, size_t end)
 {
-	while (pos < end && p[pos] != '\r' && p[pos] != '\n')
-		pos++;
-	return pos;
+	while (pos < end) {
+		pos += strcspn(p + pos, "\r\n");
+		if (pos >= end)
+			return end;
+		if (p[pos] != '\0')
+			return pos;
+		pos++; /* embedded NUL (a body, or a header about to be rejected) */
+	}
+	return end;
 }
 
 /* Skip one line terminator: CRLF, LF, or a bare CR (libosip2 accepts all three). */
@@ -437,9 +445,13 @@ static struct sw_str auth_begin(struct auth_iter *it, struct sw_str v)
 	return sw_str_make(v.p, it->i);
 }
 
-/* Next name=value; *val keeps its quotes (unquote() removes them). A
- * parameter without '=' (token68, stray text) comes back with val absent. */
-static bool auth_next(struct auth_iter *it, struct sw_str *name, struct sw_str *val)
+/* Next parameter. A parameter runs to the next comma outside quotes, so
+ * that mangled ones (response"=..., response "...") keep their extent:
+ * *name is the leading token, *rest everything after it up to that comma,
+ * *val the token or quoted string after '=' (quotes kept; absent without
+ * '='). */
+static bool auth_next(struct auth_iter *it, struct sw_str *name, struct sw_str *val,
+		      struct sw_str *rest)
 {
 	const char *p = it->p;
 	size_t i = it->i, n = it->n;
@@ -453,52 +465,68 @@ static bool auth_next(struct auth_iter *it, struct sw_str *name, struct sw_str *
 	while (i < n && p[i] != '=' && p[i] != ',' && p[i] != '"' && !is_lws(p[i]))
 		i++;
 	*name = sw_str_make(p + ns, i - ns);
-	*val = SW_STR_NULL;
 	size_t j = i;
-	while (j < n && is_lws(p[j]))
-		j++;
-	if (j < n && p[j] == '=') {
-		j++;
-		while (j < n && is_lws(p[j]))
-			j++;
-		size_t vs = j;
-		if (j < n && p[j] == '"') {
-			for (j++; j < n && p[j] != '"'; j++)
-				if (p[j] == '\\' && j + 1 < n)
-					j++;
-			if (j < n)
-				j++;  /* closing quote */
-		} else {
-			while (j < n && p[j] != ',' && !is_lws(p[j]))
+	bool inq = false;
+	for (; j < n; j++) {
+		if (inq) {
+			if (p[j] == '\\' && j + 1 < n)
 				j++;
+			else if (p[j] == '"')
+				inq = false;
+		} else if (p[j] == '"') {
+			inq = true;
+		} else if (p[j] == ',') {
+			break;
 		}
-		*val = sw_str_make(p + vs, j - vs);
-		i = j;
-	} else if (i == ns) {
-		i++;   /* a stray '"' or similar: step over it */
 	}
-	it->i = i;
+	if (j > n)
+		j = n;
+	*rest = sw_str_make(p + i, j - i);
+	*val = SW_STR_NULL;
+	size_t k = i;
+	while (k < j && is_lws(p[k]))
+		k++;
+	if (k < j && p[k] == '=') {
+		k++;
+		while (k < j && is_lws(p[k]))
+			k++;
+		size_t vs = k;
+		if (k < j && p[k] == '"') {
+			for (k++; k < j && p[k] != '"'; k++)
+				if (p[k] == '\\' && k + 1 < j)
+					k++;
+			if (k < j)
+				k++;  /* closing quote */
+		} else {
+			while (k < j && !is_lws(p[k]))
+				k++;
+		}
+		*val = sw_str_make(p + vs, k - vs);
+	}
+	it->i = j; /* j > ns: p[ns] is neither ',' nor LWS */
 	return true;
 }
 
-/* Overwrite every response= value of an Authorization / Proxy-Authorization
- * header with '*' in our copy (quotes kept), before anything reads it. */
+static bool is_mask_keep(char c)
+{
+	return c == '"' || c == '=' || is_lws(c);
+}
+
+/* Overwrite the value of every response parameter of an Authorization /
+ * Proxy-Authorization header with '*' in our copy (quotes, '=' and blanks
+ * kept), before anything else reads it. */
 static void mask_digest_response(char *text, const struct hdr *h)
 {
 	struct auth_iter it;
-	struct sw_str name, val;
+	struct sw_str name, val, rest;
 	auth_begin(&it, h->value);
-	while (auth_next(&it, &name, &val)) {
-		if (!val.p || !sw_str_ieq_c(name, "response"))
+	while (auth_next(&it, &name, &val, &rest)) {
+		if (!sw_str_ieq_c(name, "response"))
 			continue;
-		char *w = text + (val.p - text);
-		size_t a = 0, b = val.len;
-		if (b && w[0] == '"') {
-			a = 1;
-			if (b >= 2 && w[b - 1] == '"')
-				b--;
-		}
-		memset(w + a, '*', b - a);
+		char *w = text + (rest.p - text);
+		for (size_t k = 0; k < rest.len; k++)
+			if (!is_mask_keep(w[k]))
+				w[k] = '*';
 	}
 }
 
@@ -508,12 +536,12 @@ static void fill_auth(struct sw_sip_parser *sp, struct sw_sip_auth *a, struct sw
 	if (!v.p)
 		return;
 	struct auth_iter it;
-	struct sw_str name, val;
+	struct sw_str name, val, rest;
 	a->present = true;
 	a->scheme = auth_begin(&it, v);
 	if (!a->scheme.len)
 		a->scheme = SW_STR_NULL;
-	while (auth_next(&it, &name, &val)) {
+	while (auth_next(&it, &name, &val, &rest)) {
 		struct sw_str *dst = NULL;
 		if (sw_str_ieq_c(name, "realm"))
 			dst = &a->realm;
@@ -529,8 +557,12 @@ static void fill_auth(struct sw_sip_parser *sp, struct sw_sip_auth *a, struct sw
 			dst = &a->uri;
 		else if (!credentials && sw_str_ieq_c(name, "stale"))
 			a->stale = val.p && sw_str_ieq_c(unquote(sp, val), "true");
-		else if (credentials && sw_str_ieq_c(name, "response"))
-			a->has_response = true; /* its value is never read */
+		else if (credentials && sw_str_ieq_c(name, "response")) {
+			/* only whether something was masked; never the value */
+			for (size_t k = 0; k < rest.len; k++)
+				if (!is_mask_keep(rest.p[k]))
+					a->has_response = true;
+		}
 		if (dst && !dst->p && val.p)
 			*dst = unquote(sp, val);
 	}

@@ -1188,6 +1188,28 @@ static void t_other_auth(void **state)
 	assert_str(m->proxy_authz.scheme, "Bearer");
 	assert_false(m->proxy_authz.has_response);
 
+	/* mangled response parameters are masked to the next comma */
+	static const char *mangled[] = {
+		"response\"=\"secret1\\\"x\", realm=r",
+		"response \"secret1\", realm=r",
+		"RESPONSE = secret1 ,realm=r",
+		"realm=r,response=secret1",
+	};
+	for (size_t i = 0; i < sizeof(mangled) / sizeof(mangled[0]); i++) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n"
+			 "From: <sip:a@x>;tag=1\r\nTo: <sip:a@x>\r\nCall-ID: c\r\nCSeq: 2 REGISTER\r\n"
+			 "Authorization: Digest %s\r\n\r\n", mangled[i]);
+		m = ok(f, msg);
+		assert_true(m->authorization.has_response);
+		assert_false(struct_contains(m, "secret1"));
+	}
+	/* response= with nothing in it */
+	m = ok(f, "REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:a@x>;tag=1\r\n"
+		  "To: <sip:a@x>\r\nCall-ID: c\r\nCSeq: 2 REGISTER\r\n"
+		  "Authorization: Digest username=\"u\", response=\"\"\r\n\r\n");
+	assert_false(m->authorization.has_response);
+
 	/* escaped quote inside the response: masked to its end, nothing leaks */
 	m = ok(f, "REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:a@x>;tag=1\r\n"
 		  "To: <sip:a@x>\r\nCall-ID: c\r\nCSeq: 2 REGISTER\r\n"
