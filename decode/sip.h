@@ -23,7 +23,7 @@ struct sw_sip_uri {
 	struct sw_str raw;      /* the whole URI as written, without <> */
 	struct sw_str scheme;   /* "sip", "sips", "tel" ... */
 	struct sw_str user;
-	struct sw_str host;
+	struct sw_str host;     /* IPv6 literals without [] */
 	int port;               /* -1 when absent */
 	struct sw_str transport; /* ;transport= value */
 };
@@ -37,7 +37,7 @@ struct sw_sip_nameaddr {
 /* RFC 3261 section 20.42 */
 struct sw_sip_via {
 	struct sw_str protocol;  /* "SIP/2.0/UDP" -> "UDP" */
-	struct sw_str host;      /* sent-by host */
+	struct sw_str host;      /* sent-by host, IPv6 without [] */
 	int port;                /* sent-by port, -1 when absent */
 	struct sw_str branch;
 	struct sw_str received;
@@ -99,7 +99,7 @@ struct sw_sip_msg {
 	size_t n_via;                /* total Via entries in the message */
 	struct sw_sip_via via[SW_SIP_MAX_VIAS]; /* first min(n_via, MAX) entries, top first */
 
-	size_t n_contact;
+	size_t n_contact;            /* entries filled, at most SW_SIP_MAX_CONTACTS */
 	bool contact_star;           /* Contact: * */
 	struct sw_sip_contact contact[SW_SIP_MAX_CONTACTS];
 
@@ -127,7 +127,8 @@ struct sw_sip_msg {
 	bool content_length_mismatch;/* declared != present (UDP) */
 	struct sw_sdp sdp;
 
-	struct sw_str raw;           /* the whole message as received */
+	struct sw_str raw;           /* the whole message as received, except that
+				      * digest response= values are masked with '*' */
 	size_t header_len;           /* bytes up to and including the empty line */
 };
 

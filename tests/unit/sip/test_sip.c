@@ -1123,6 +1123,31 @@ static void t_case_and_line_endings(void **state)
 	assert_int_equal(m->raw.len, f->msg.header_len);
 }
 
+static void t_param_name_case(void **state)
+{
+	struct fx *f = *state;
+	const struct sw_sip_msg *m = ok(f,
+		"REGISTER sip:x;TRANSPORT=TCP SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP h;BRANCH=z9hG4bK1;RPORT;Received=1.2.3.4;ALIAS\r\n"
+		"From: <sip:a@x>;TAG=1\r\nTo: <sip:a@x>\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n"
+		"Contact: <sip:a@h;Transport=Tls>;EXPIRES=60;+SIP.INSTANCE=\"<urn:x>\";REG-ID=3\r\n"
+		"WWW-Authenticate: DIGEST REALM=\"r\", NONCE=\"n\", STALE=TRUE\r\n\r\n");
+	assert_str(m->ruri.transport, "TCP");
+	assert_str(m->from.tag, "1");
+	assert_str(m->via[0].branch, "z9hG4bK1");
+	assert_str(m->via[0].received, "1.2.3.4");
+	assert_true(m->via[0].has_rport);
+	assert_true(m->via[0].has_alias);
+	assert_str(m->contact[0].uri.transport, "Tls");
+	assert_int_equal(m->contact[0].expires, 60);
+	assert_str(m->contact[0].instance, "urn:x");
+	assert_int_equal(m->contact[0].reg_id, 3);
+	assert_str(m->www_auth.scheme, "DIGEST");
+	assert_str(m->www_auth.realm, "r");
+	assert_str(m->www_auth.nonce, "n");
+	assert_true(m->www_auth.stale);
+}
+
 static void t_no_empty_line(void **state)
 {
 	struct fx *f = *state;
@@ -1289,6 +1314,7 @@ int main(void)
 		T(t_repeat_same_parser),
 		T(t_folding_and_repeats),
 		T(t_case_and_line_endings),
+		T(t_param_name_case),
 		T(t_no_empty_line),
 		T(t_tel_and_other_uris),
 		T(t_other_auth),
