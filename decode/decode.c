@@ -211,8 +211,11 @@ void sw_dec_peer_add(struct sw_decode *d, const struct sw_addr *a)
 	if (sw_map_get(&d->peers, k, sizeof k))
 		return;
 	if (d->peers.count >= SW_MAX_SIP_PEERS) {
-		d->st.limit_drops++;
-		return;
+		/* Full: start a new generation. The set only widens keepalive
+		 * recognition to non-SIP ports; recent endpoints matter most,
+		 * and no packet is lost by forgetting old ones. */
+		sw_map_free(&d->peers);
+		sw_map_init(&d->peers, NULL);
 	}
 	sw_map_put(&d->peers, k, sizeof k, d);
 }
