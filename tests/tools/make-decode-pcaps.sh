@@ -1,9 +1,10 @@
 #!/bin/bash
 # make-decode-pcaps.sh: regenerate the end-to-end decode corpus in pcaps/decode/.
 #
-#   sudo tests/tools/make-decode-pcaps.sh            # everything (about 2 minutes)
+#   sudo tests/tools/make-decode-pcaps.sh            # everything (about 70 seconds)
 #   sudo tests/tools/make-decode-pcaps.sh tcp dns    # only some scenarios (names below)
 #   OUT=/tmp/x tests/tools/make-decode-pcaps.sh      # write somewhere else
+#   tests/tools/make-decode-pcaps.sh synthetic manifest   # no root needed for these two
 #
 # Needs root (network namespaces, veth, tun, tcpdump) and Debian packages:
 # iproute2 tcpdump tshark(wireshark-common: editcap) kamailio openssl ethtool
@@ -40,8 +41,16 @@ PIDS=()
 KAM_PID=""
 CAP_PID=""
 
-[ "$(id -u)" = 0 ] || { echo "make-decode-pcaps.sh: needs root (netns, tcpdump)" >&2; exit 1; }
-for t in ip tcpdump tshark editcap kamailio openssl ethtool "$PY"; do
+NEED_ROOT=0
+for sc in ${*:-all}; do
+	case $sc in synthetic | manifest) ;; *) NEED_ROOT=1 ;; esac
+done
+TOOLS="tshark editcap $PY"
+if [ $NEED_ROOT = 1 ]; then
+	[ "$(id -u)" = 0 ] || { echo "make-decode-pcaps.sh: needs root (netns, tcpdump)" >&2; exit 1; }
+	TOOLS="$TOOLS ip tcpdump kamailio openssl ethtool"
+fi
+for t in $TOOLS; do
 	command -v "$t" >/dev/null || { echo "missing tool: $t (apt-get install it)" >&2; exit 1; }
 done
 mkdir -p "$OUT"
@@ -159,7 +168,10 @@ request_route {
 EOF
 	} >"$cfg"
 	mkdir -p "$WORK/kamrun"
-	nss kamailio -f "$cfg" -DD -E -Y "$WORK/kamrun" -m 32 -M 8 >"$WORK/kamailio.log" 2>&1 &
+	# Started directly (not through nss): $! must be Kamailio's main process, which
+	# takes its children down when it gets SIGTERM. `ip netns exec` execs, keeping the PID.
+	ip netns exec "$NS_S" kamailio -f "$cfg" -DD -E -Y "$WORK/kamrun" -m 32 -M 8 \
+		>"$WORK/kamailio.log" 2>&1 &
 	KAM_PID=$!
 	sleep 1.5
 	kill -0 "$KAM_PID" || { cat "$WORK/kamailio.log" >&2; exit 1; }
@@ -249,7 +261,7 @@ sc_sll() {
 sc_keepalives() {
 	log "keepalives.pcap"
 	net_up 1500
-	nss timeout 20 "$PY" "$SIPGEN" uas $IP_S 5060 12 &
+	ip netns exec "$NS_S" timeout 20 "$PY" "$SIPGEN" uas $IP_S 5060 12 &
 	PIDS+=($!)
 	sleep 0.5
 	cap_start "$NS_S" eth0 "$OUT/keepalives.pcap"
@@ -261,7 +273,7 @@ sc_keepalives() {
 sc_malformed() {
 	log "malformed.pcap"
 	net_up 1500
-	nss timeout 20 "$PY" "$SIPGEN" uas $IP_S 5060 8 &
+	ip netns exec "$NS_S" timeout 20 "$PY" "$SIPGEN" uas $IP_S 5060 8 &
 	PIDS+=($!)
 	sleep 0.5
 	cap_start "$NS_S" eth0 "$OUT/malformed.pcap"
@@ -283,7 +295,7 @@ sc_dns() {
 	log "dns.pcap"
 	net_up 1500
 	kam_start "udp:$IP_S:5060"
-	nss timeout 20 "$PY" "$SIPGEN" dns $IP_S $IP_S 8 &
+	ip netns exec "$NS_S" timeout 20 "$PY" "$SIPGEN" dns $IP_S $IP_S 8 &
 	PIDS+=($!)
 	sleep 0.5
 	cap_start "$NS_S" eth0 "$OUT/dns.pcap"
@@ -301,14 +313,20 @@ sc_tls() {
 	kam_start "udp:$IP_S:5060"
 	printf 'SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS %s:40561;branch=z9hG4bK-tls-tls\r\nCall-ID: reg-tls-tls@sipwatch.test\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n' \
 		$IP_P >"$WORK/tlsresp"
-	( sleep 2; cat "$WORK/tlsresp"; sleep 3 ) | nss timeout 15 openssl s_server -quiet -naccept 1 \
-		-accept $IP_S:5061 -cert "$WORK/cert.pem" -key "$WORK/key.pem" >"$WORK/s_server.out" 2>&1 &
+	# s_server reads its reply from a fifo we write to; $! is s_server's own PID.
+	mkfifo "$WORK/tlsfifo"
+	ip netns exec "$NS_S" timeout 15 openssl s_server -quiet -naccept 1 -accept $IP_S:5061 \
+		-cert "$WORK/cert.pem" -key "$WORK/key.pem" <"$WORK/tlsfifo" >"$WORK/s_server.out" 2>&1 &
+	PIDS+=($!)
+	( sleep 2; cat "$WORK/tlsresp"; sleep 3 ) >"$WORK/tlsfifo" &
 	PIDS+=($!)
 	sleep 0.8
 	cap_start "$NS_S" eth0 "$OUT/tls_5061.pcap"
 	phone tls --local $IP_P --server $IP_S --tag tls
 	cap_stop
 	kam_stop
+	stop_pid "${PIDS[-1]}"
+	stop_pid "${PIDS[-2]}"
 }
 
 sc_rawip() {           # LINKTYPE_RAW: a tun "VPN" between the namespaces, relayed by sipgen.py

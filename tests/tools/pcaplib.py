@@ -10,6 +10,7 @@ skipped), either of them gzip-compressed (detected by magic, not by name).
 """
 
 import gzip
+import io
 import struct
 from dataclasses import dataclass, field
 
@@ -69,7 +70,7 @@ def _open_bytes(path):
         try:
             return gzip.decompress(raw), True
         except EOFError:         # truncated gzip: keep what inflates
-            d = gzip.GzipFile(fileobj=__import__("io").BytesIO(raw))
+            d = gzip.GzipFile(fileobj=io.BytesIO(raw))
             out = bytearray()
             try:
                 while True:
