@@ -10,15 +10,20 @@
  *    case). Header values that are only text or numbers (Call-ID, CSeq,
  *    Expires, Warning, Supported, Content-Length ...) are taken from that
  *    scan, with strict overflow-checked integer parsing.
- *  - libosip2 parses what needs a real grammar: the Request-URI, From, To,
- *    every Via, every Contact and the authentication headers. It is handed a
- *    filtered header block holding only those headers (first From and To
- *    only) and no body, because libosip2 5.3.0 rejects a whole message when
- *    To/From/Call-ID/CSeq/Content-Length appear twice (the compact "t:" plus
- *    "To:" case), when Content-Length is larger than the bytes present, and
- *    when a multipart body is malformed; it also splits Call-ID at '@' and
- *    unknown comma-separated headers at commas. Its strings are used in
- *    place (the osip_message_t lives until the next parse).
+ *  - libosip2 parses what needs a real URI grammar: the Request-URI, From,
+ *    To (from '<' on; display names are ours), every Via and every Contact.
+ *    It is handed a filtered header block with only those headers (first
+ *    From and To only), under canonical names, and no body, because
+ *    libosip2 5.3.0 rejects a whole message when To/From/Call-ID/CSeq/
+ *    Content-Length appear twice (the compact "t:" plus "To:" case), when
+ *    Content-Length is larger than the bytes present, when a multipart body
+ *    is malformed, and for display names it dislikes; it also splits
+ *    Call-ID at '@' and unknown comma-separated headers (Supported,
+ *    Warning) at commas, so its generic header list is not used. Its
+ *    strings are used in place (the osip_message_t lives until the next
+ *    parse).
+ *  - The authentication headers go through a small auth-param scanner of
+ *    our own (see auth_next for the libosip2 bugs that made this necessary).
  *  - Derived strings (unfolded values, unquoted strings with backslash
  *    escapes, joined Supported/Require) live in a per-parser arena sized at
  *    the start of each parse, so they are never reallocated while in use.
@@ -889,12 +894,16 @@ static void parse_multipart(struct sw_str body, struct sw_str ct, struct sw_sdp 
 
 /* ---- the parse -------------------------------------------------------- */
 
+/* Grow-only buffer, rounded up so a stream of slightly longer messages does
+ * not reallocate each time. Only called at the start of a parse, when no
+ * slice of the previous message is live any more. */
 static void ensure(char **buf, size_t *cap, size_t need)
 {
 	if (*cap < need) {
+		size_t n = (need + 4095) & ~(size_t)4095;
 		free(*buf);
-		*buf = sw_malloc(need);
-		*cap = need;
+		*buf = sw_malloc(n);
+		*cap = n;
 	}
 }
 
@@ -937,128 +946,66 @@ static struct sw_str join_values(struct sw_sip_parser *sp, size_t hs, size_t he,
 	return sw_str_make(d, n);
 }
 
-int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
-			struct sw_sip_msg *msg, const char **why)
+/* Where the parts of the message are in sp->text. */
+struct layout {
+	size_t s0, sl_end;    /* start line [s0, sl_end) */
+	size_t hs, he;        /* header lines [hs, he) */
+	size_t body_off;      /* after the empty line (len when there is none) */
+};
+
+static void find_layout(const char *t, size_t len, struct layout *l)
 {
-	const char *dummy;
-	if (!why)
-		why = &dummy;
-	*why = NULL;
-	memset(msg, 0, sizeof(*msg));
-	msg->status = -1;
-	msg->cseq = -1;
-	msg->expires = msg->min_expires = msg->retry_after = msg->max_forwards = -1;
-	msg->content_length = -1;
-	msg->ruri.port = msg->from.uri.port = msg->to.uri.port = -1;
-
-	if (sp->om) {
-		osip_message_free(sp->om);
-		sp->om = NULL;
-	}
-	sp->arena_len = 0;
-	sp->feed_len = 0;
-
-	if (len > SW_MAX_SIP_MSG) {
-		*why = "message over 131072 bytes";
-		return -1;
-	}
-	if (!buf || len == 0) {
-		*why = "empty message";
-		return -1;
-	}
-
-	/* One copy: slices, masking and the filtered feed all work on it. */
-	ensure(&sp->text, &sp->text_cap, len + 1);
-	memcpy(sp->text, buf, len);
-	sp->text[len] = '\0';
-	/* Worst cases: every derived string is at most as long as the bytes it
-	 * comes from and no message byte feeds two of the same kind (unfolded
-	 * values, unescaped strings, joined values). The feed is usually
-	 * smaller than the message and grows if not. */
-	ensure(&sp->arena, &sp->arena_cap, 3 * len + 64);
-	ensure(&sp->feed, &sp->feed_cap, len + 256);
-	const char *t = sp->text;
-	msg->raw = sw_str_make(t, len);
-
 	/* Leading CRLFs (keepalives before a message) are skipped, as libosip2 does. */
-	size_t s0 = 0;
-	while (s0 < len && (t[s0] == '\r' || t[s0] == '\n'))
-		s0++;
-	if (s0 == len) {
-		*why = "empty message";
-		return -1;
-	}
-	size_t sl_end = find_eol(t, s0, len);
-	size_t hs = skip_eol(t, sl_end, len);
-
+	l->s0 = 0;
+	while (l->s0 < len && (t[l->s0] == '\r' || t[l->s0] == '\n'))
+		l->s0++;
+	l->sl_end = find_eol(t, l->s0, len);
+	l->hs = skip_eol(t, l->sl_end, len);
 	/* Header block: up to the first empty line. A message without one
 	 * (cut short) is all header block, with no body. */
-	size_t he = len, body_off = len;
-	for (size_t pos = hs; pos < len;) {
+	l->he = l->body_off = len;
+	for (size_t pos = l->hs; pos < len;) {
 		if (t[pos] == '\r' || t[pos] == '\n') {
-			he = pos;
-			body_off = skip_eol(t, pos, len);
+			l->he = pos;
+			l->body_off = skip_eol(t, pos, len);
 			break;
 		}
 		pos = skip_eol(t, find_eol(t, pos, len), len);
 	}
-	if (hs > he) /* start line without terminator */
-		hs = he;
-	msg->header_len = body_off;
-	msg->body_len = len - body_off;
+}
 
-	/* libosip2 works on NUL-terminated strings: a NUL would silently cut
-	 * the header block short. Bodies may be binary. */
-	if (memchr(t, '\0', body_off)) {
-		*why = "NUL byte in headers";
-		return -1;
-	}
-
-	struct sw_str uri_raw = SW_STR_NULL;
-	*why = parse_start_line(sw_str_make(t + s0, sl_end - s0), msg, &uri_raw);
-	if (*why)
-		return -1;
-
-	/* Feed for libosip2: the start line rebuilt with single spaces and the
-	 * version in canonical case (libosip2 tells responses from requests
-	 * with a case-sensitive "SIP/"), then the selected headers. */
-	if (msg->is_request) {
-		feed_put(sp, msg->method.p, msg->method.len);
-		feed_put(sp, " ", 1);
-		feed_put(sp, uri_raw.p, uri_raw.len);
-		feed_put(sp, " SIP/2.0\r\n", 10);
-	} else {
-		feed_put(sp, "SIP/2.0", 7);
-		feed_put(sp, t + s0 + 7, sl_end - s0 - 7);
-		feed_put(sp, "\r\n", 2);
-	}
-
-	/* Index the headers. */
+/* First value and count of each header we use, raw Contact URIs. */
+struct hdr_index {
 	struct sw_str first[H_COUNT];
 	unsigned count[H_COUNT];
-	memset(first, 0, sizeof(first));
-	memset(count, 0, sizeof(count));
 	struct sw_str craw[SW_SIP_MAX_CONTACTS];
-	size_t n_craw = 0, craw_total = 0;
-	bool clen_bad = false;
+	size_t n_craw, craw_total;
+};
 
-	struct hdr_iter it = { t, hs, he };
+/* One pass over the header lines: mask digest responses, index the headers,
+ * and write the ones libosip2 parses for us into the feed, under canonical
+ * names (so it sees exactly what we classified), values trimmed (folds
+ * inside are fine, libosip2 unfolds them). */
+static void index_headers(struct sw_sip_parser *sp, const struct layout *l,
+			  struct hdr_index *ix)
+{
+	struct hdr_iter it = { sp->text, l->hs, l->he };
 	struct hdr h;
 	while (hdr_next(&it, &h)) {
 		if (h.id == H_OTHER)
 			continue;
 		if (h.id == H_AUTHZ || h.id == H_PROXY_AUTHZ)
 			mask_digest_response(sp->text, &h);
-		bool is_first = count[h.id]++ == 0;
+		bool is_first = ix->count[h.id]++ == 0;
 		if (is_first)
-			first[h.id] = unfold(sp, &h);
-		/* Headers libosip2 parses for us, written in canonical form so it
-		 * sees exactly what we classified: long name, value trimmed
-		 * (folds inside are fine, libosip2 unfolds them). */
+			ix->first[h.id] = unfold(sp, &h);
+
 		const char *canon = NULL;
 		struct sw_str v = h.value;
 		switch (h.id) {
-		case H_VIA: canon = "Via: "; break;
+		case H_VIA:
+			canon = "Via: ";
+			break;
 		case H_FROM:
 		case H_TO:
 			if (!is_first)
@@ -1068,16 +1015,16 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 			 * libosip2 rejects a whole message for one it dislikes,
 			 * e.g. a stray backslash outside quotes as in the
 			 * sip-compact-form capture. */
-			v = first[h.id];
+			v = ix->first[h.id];
 			size_t lt = find_langle(v);
 			if (lt < v.len)
 				v = sw_str_make(v.p + lt, v.len - lt);
 			break;
 		case H_CONTACT: {
 			canon = "Contact: ";
-			struct sw_str u = is_first ? first[h.id] : unfold(sp, &h);
-			n_craw += split_commas(u, craw + n_craw, SW_SIP_MAX_CONTACTS - n_craw,
-					       &craw_total);
+			struct sw_str u = is_first ? ix->first[h.id] : unfold(sp, &h);
+			ix->n_craw += split_commas(u, ix->craw + ix->n_craw,
+						   SW_SIP_MAX_CONTACTS - ix->n_craw, &ix->craw_total);
 			break;
 		}
 		default:
@@ -1090,8 +1037,12 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 		}
 	}
 	feed_put(sp, "\r\n", 2);
+}
 
-	/* RFC 3261 section 8.1.1: Call-ID, CSeq, From, To, Via are mandatory. */
+/* RFC 3261 section 8.1.1: Call-ID, CSeq, From, To, Via are mandatory.
+ * Returns the rejection reason, or NULL. */
+static const char *check_mandatory(const struct hdr_index *ix)
+{
 	static const struct { enum hdr_id id; const char *none, *empty; } mand[] = {
 		{ H_CALL_ID, "no Call-ID header", "empty Call-ID header" },
 		{ H_CSEQ, "no CSeq header", "invalid CSeq" },
@@ -1100,35 +1051,35 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 		{ H_VIA, "no Via header", NULL }, /* entries counted after libosip2 */
 	};
 	for (size_t i = 0; i < sizeof(mand) / sizeof(mand[0]); i++) {
-		if (!count[mand[i].id]) {
-			*why = mand[i].none;
-			return -1;
-		}
-		if (mand[i].empty && !first[mand[i].id].len) {
-			*why = mand[i].empty;
-			return -1;
-		}
+		if (!ix->count[mand[i].id])
+			return mand[i].none;
+		if (mand[i].empty && !ix->first[mand[i].id].len)
+			return mand[i].empty;
 	}
+	return NULL;
+}
+
+/* CSeq = 1*DIGIT LWS Method (section 20.16); the number is 32-bit. */
+static const char *parse_cseq(struct sw_str v, struct sw_sip_msg *msg)
+{
+	size_t k = 0;
+	while (k < v.len && v.p[k] >= '0' && v.p[k] <= '9')
+		k++;
+	int64_t n = num_or_neg(sw_str_make(v.p, k), UINT32_MAX);
+	struct sw_str m = trim_lws(sw_str_make(v.p + k, v.len - k));
+	if (n < 0 || k == v.len || !is_lws(v.p[k]) || !is_token(m))
+		return "invalid CSeq";
+	msg->cseq = n;
+	msg->cseq_method = m;
+	return NULL;
+}
+
+/* Everything that comes from our own scan rather than from libosip2. */
+static void fill_own(struct sw_sip_parser *sp, const struct layout *l,
+		     const struct hdr_index *ix, struct sw_sip_msg *msg)
+{
+	const struct sw_str *first = ix->first;
 	msg->call_id = first[H_CALL_ID];
-
-	/* CSeq = 1*DIGIT LWS Method (section 20.16); the number is 32-bit. */
-	{
-		struct sw_str v = first[H_CSEQ];
-		size_t k = 0;
-		while (k < v.len && v.p[k] >= '0' && v.p[k] <= '9')
-			k++;
-		struct sw_str num = sw_str_make(v.p, k);
-		struct sw_str m = trim_lws(sw_str_make(v.p + k, v.len - k));
-		int64_t n = num_or_neg(num, UINT32_MAX);
-		if (n < 0 || k == v.len || !is_lws(v.p[k]) || !is_token(m)) {
-			*why = "invalid CSeq";
-			return -1;
-		}
-		msg->cseq = n;
-		msg->cseq_method = m;
-	}
-
-	/* Text and numeric headers from our own scan. */
 	msg->expires = int_or_neg(first[H_EXPIRES]);
 	msg->min_expires = int_or_neg(first[H_MIN_EXPIRES]);
 	msg->max_forwards = int_or_neg(first[H_MAX_FORWARDS]);
@@ -1145,24 +1096,175 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 	msg->server = first[H_SERVER];
 	msg->warning = first[H_WARNING];
 	msg->reason_hdr = first[H_REASON];
-	msg->supported = count[H_SUPPORTED] > 1 ?
-		join_values(sp, hs, he, H_SUPPORTED, first[H_SUPPORTED]) : first[H_SUPPORTED];
-	msg->require = count[H_REQUIRE] > 1 ?
-		join_values(sp, hs, he, H_REQUIRE, first[H_REQUIRE]) : first[H_REQUIRE];
+	msg->supported = ix->count[H_SUPPORTED] > 1 ?
+		join_values(sp, l->hs, l->he, H_SUPPORTED, first[H_SUPPORTED]) : first[H_SUPPORTED];
+	msg->require = ix->count[H_REQUIRE] > 1 ?
+		join_values(sp, l->hs, l->he, H_REQUIRE, first[H_REQUIRE]) : first[H_REQUIRE];
 	msg->content_type = first[H_CONTENT_TYPE];
 	msg->record_route = first[H_RECORD_ROUTE];
 	msg->route = first[H_ROUTE];
 
-	/* Content-Length (section 20.14): 32-bit; anything else is unusable and
-	 * counts as a mismatch. */
-	if (count[H_CONTENT_LENGTH]) {
+	/* Content-Length (section 20.14): 32-bit; a value that is present but
+	 * unusable counts as a mismatch. */
+	if (ix->count[H_CONTENT_LENGTH]) {
 		msg->content_length = num_or_neg(first[H_CONTENT_LENGTH], UINT32_MAX);
-		clen_bad = msg->content_length < 0;
+		msg->content_length_mismatch = msg->content_length < 0 ||
+			(uint64_t)msg->content_length != msg->body_len;
 	}
-	msg->content_length_mismatch = clen_bad ||
-		(msg->content_length >= 0 && (uint64_t)msg->content_length != msg->body_len);
 
-	/* libosip2: Request-URI, From, To, Via, Contact. */
+	fill_auth(sp, &msg->www_auth, first[H_WWW_AUTH], false);
+	fill_auth(sp, &msg->proxy_auth, first[H_PROXY_AUTH], false);
+	fill_auth(sp, &msg->authorization, first[H_AUTHZ], true);
+	fill_auth(sp, &msg->proxy_authz, first[H_PROXY_AUTHZ], true);
+
+	/* Body: SDP directly or inside multipart. */
+	if (msg->body_len && msg->content_type.p) {
+		struct sw_str body = sw_str_make(sp->text + l->body_off, msg->body_len);
+		struct sw_str mt = media_type(msg->content_type);
+		if (sw_str_ieq_c(mt, "application/sdp"))
+			parse_sdp(body, &msg->sdp);
+		else if (sw_str_istarts(mt, "multipart/"))
+			parse_multipart(body, msg->content_type, &msg->sdp);
+	}
+}
+
+/* Request-URI, From, To, Via, Contact from libosip2's structures. */
+static const char *fill_from_osip(struct sw_sip_parser *sp, const struct hdr_index *ix,
+				  struct sw_str uri_raw, struct sw_sip_msg *msg)
+{
+	osip_message_t *om = sp->om;
+
+	if (msg->is_request)
+		fill_uri(&msg->ruri, om->req_uri, uri_raw);
+	if (!om->from)
+		return "invalid From header";
+	if (!om->to)
+		return "invalid To header";
+	fill_nameaddr(sp, &msg->from, om->from, ix->first[H_FROM]);
+	fill_nameaddr(sp, &msg->to, om->to, ix->first[H_TO]);
+
+	msg->n_via = (size_t)osip_list_size(&om->vias);
+	if (msg->n_via == 0)
+		return "no Via header";
+	for (size_t i = 0; i < msg->n_via && i < SW_SIP_MAX_VIAS; i++)
+		fill_via(&msg->via[i], osip_list_get(&om->vias, (int)i));
+
+	/* Contacts: raw URIs from our split, paired by position with
+	 * libosip2's list when both agree on the count. */
+	int nc = osip_list_size(&om->contacts);
+	size_t nonstar = 0;
+	for (int i = 0; i < nc; i++)
+		if (((osip_contact_t *)osip_list_get(&om->contacts, i))->url)
+			nonstar++;
+	bool paired = nonstar == ix->craw_total;
+	size_t k = 0;
+	for (int i = 0; i < nc; i++) {
+		osip_contact_t *oc = osip_list_get(&om->contacts, i);
+		if (!oc->url) {
+			if (oc->displayname && strcmp(oc->displayname, "*") == 0)
+				msg->contact_star = true;
+			continue;
+		}
+		if (k >= SW_SIP_MAX_CONTACTS)
+			break;
+		struct sw_str raw = paired && k < ix->n_craw ? ix->craw[k] : SW_STR_NULL;
+		fill_contact(sp, &msg->contact[k++], oc, raw);
+	}
+	msg->n_contact = k;
+	return NULL;
+}
+
+static void msg_init(struct sw_sip_msg *msg)
+{
+	memset(msg, 0, sizeof(*msg));
+	msg->status = -1;
+	msg->cseq = -1;
+	msg->expires = msg->min_expires = msg->retry_after = msg->max_forwards = -1;
+	msg->content_length = -1;
+	msg->ruri.port = msg->from.uri.port = msg->to.uri.port = -1;
+}
+
+int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
+			struct sw_sip_msg *msg, const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	*why = NULL;
+	msg_init(msg);
+	if (sp->om) {
+		osip_message_free(sp->om);
+		sp->om = NULL;
+	}
+	sp->arena_len = 0;
+	sp->feed_len = 0;
+
+	if (len > SW_MAX_SIP_MSG) {
+		*why = "message over 131072 bytes";
+		return -1;
+	}
+	if (!buf || len == 0) {
+		*why = "empty message";
+		return -1;
+	}
+
+	/* One copy: slices, masking and the filtered feed all work on it. It
+	 * is NUL-terminated at len, which find_eol relies on. Every derived
+	 * string is at most as long as the bytes it comes from, and no byte
+	 * feeds two derived strings of the same kind (unfolded values,
+	 * unescaped strings, joined values): 3 * len bounds the arena. The feed
+	 * is usually smaller than the message and grows if not. */
+	ensure(&sp->text, &sp->text_cap, len + 1);
+	ensure(&sp->arena, &sp->arena_cap, 3 * len + 64);
+	ensure(&sp->feed, &sp->feed_cap, len + 256);
+	memcpy(sp->text, buf, len);
+	sp->text[len] = '\0';
+	const char *t = sp->text;
+	msg->raw = sw_str_make(t, len);
+
+	struct layout l;
+	find_layout(t, len, &l);
+	if (l.s0 == len) {
+		*why = "empty message";
+		return -1;
+	}
+	msg->header_len = l.body_off;
+	msg->body_len = len - l.body_off;
+
+	/* libosip2 works on NUL-terminated strings: a NUL would silently cut
+	 * the header block short. Bodies may be binary. */
+	if (memchr(t, '\0', l.body_off)) {
+		*why = "NUL byte in headers";
+		return -1;
+	}
+
+	struct sw_str uri_raw = SW_STR_NULL;
+	*why = parse_start_line(sw_str_make(t + l.s0, l.sl_end - l.s0), msg, &uri_raw);
+	if (*why)
+		return -1;
+
+	/* Feed for libosip2: the start line rebuilt with single spaces and the
+	 * version in canonical case (libosip2 tells responses from requests
+	 * with a case-sensitive "SIP/"), then the selected headers. */
+	if (msg->is_request) {
+		feed_put(sp, msg->method.p, msg->method.len);
+		feed_put(sp, " ", 1);
+		feed_put(sp, uri_raw.p, uri_raw.len);
+		feed_put(sp, " SIP/2.0\r\n", 10);
+	} else {
+		feed_put(sp, "SIP/2.0", 7);
+		feed_put(sp, t + l.s0 + 7, l.sl_end - l.s0 - 7);
+		feed_put(sp, "\r\n", 2);
+	}
+
+	struct hdr_index ix;
+	memset(&ix, 0, sizeof(ix));
+	index_headers(sp, &l, &ix);
+	if ((*why = check_mandatory(&ix)) != NULL ||
+	    (*why = parse_cseq(ix.first[H_CSEQ], msg)) != NULL)
+		return -1;
+	fill_own(sp, &l, &ix, msg);
+
 	if (osip_message_init(&sp->om) != 0) {
 		sp->om = NULL;
 		*why = "libosip2 could not parse the message";
@@ -1174,71 +1276,6 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 		*why = "libosip2 could not parse the message";
 		return -1;
 	}
-	osip_message_t *om = sp->om;
-
-	if (msg->is_request)
-		fill_uri(&msg->ruri, om->req_uri, uri_raw);
-	if (!om->from) {
-		*why = "invalid From header";
-		return -1;
-	}
-	if (!om->to) {
-		*why = "invalid To header";
-		return -1;
-	}
-	fill_nameaddr(sp, &msg->from, om->from, first[H_FROM]);
-	fill_nameaddr(sp, &msg->to, om->to, first[H_TO]);
-
-	msg->n_via = (size_t)osip_list_size(&om->vias);
-	if (msg->n_via == 0) {
-		*why = "no Via header";
-		return -1;
-	}
-	for (size_t i = 0; i < msg->n_via && i < SW_SIP_MAX_VIAS; i++)
-		fill_via(&msg->via[i], osip_list_get(&om->vias, (int)i));
-
-	/* Contacts: raw URIs from our split, paired by position with
-	 * libosip2's list when both agree on the count. */
-	{
-		int nc = osip_list_size(&om->contacts);
-		size_t nonstar = 0;
-		for (int i = 0; i < nc; i++) {
-			osip_contact_t *oc = osip_list_get(&om->contacts, i);
-			if (!oc->url)
-				continue;
-			nonstar++;
-		}
-		bool paired = nonstar == craw_total;
-		size_t k = 0;
-		for (int i = 0; i < nc; i++) {
-			osip_contact_t *oc = osip_list_get(&om->contacts, i);
-			if (!oc->url) {
-				if (oc->displayname && strcmp(oc->displayname, "*") == 0)
-					msg->contact_star = true;
-				continue;
-			}
-			if (k < SW_SIP_MAX_CONTACTS) {
-				struct sw_str raw = paired && k < n_craw ? craw[k] : SW_STR_NULL;
-				fill_contact(sp, &msg->contact[k], oc, raw);
-			}
-			k++;
-		}
-		msg->n_contact = k < SW_SIP_MAX_CONTACTS ? k : SW_SIP_MAX_CONTACTS;
-	}
-
-	fill_auth(sp, &msg->www_auth, first[H_WWW_AUTH], false);
-	fill_auth(sp, &msg->proxy_auth, first[H_PROXY_AUTH], false);
-	fill_auth(sp, &msg->authorization, first[H_AUTHZ], true);
-	fill_auth(sp, &msg->proxy_authz, first[H_PROXY_AUTHZ], true);
-
-	/* Body: SDP directly or inside multipart. */
-	if (msg->body_len && msg->content_type.p) {
-		struct sw_str body = sw_str_make(t + body_off, msg->body_len);
-		struct sw_str mt = media_type(msg->content_type);
-		if (sw_str_ieq_c(mt, "application/sdp"))
-			parse_sdp(body, &msg->sdp);
-		else if (sw_str_istarts(mt, "multipart/"))
-			parse_multipart(body, msg->content_type, &msg->sdp);
-	}
-	return 0;
+	*why = fill_from_osip(sp, &ix, uri_raw, msg);
+	return *why ? -1 : 0;
 }
