@@ -220,7 +220,7 @@ void sw_dec_peer_add(struct sw_decode *d, const struct sw_addr *a)
 	sw_map_put(&d->peers, k, sizeof k, d);
 }
 
-void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, bool cut)
+void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, const char *bad)
 {
 	struct sw_ev ev;
 	memset(&ev, 0, sizeof ev);
@@ -228,8 +228,8 @@ void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, bool cut)
 	ev.pkt.payload_len = (uint32_t)len;
 	sw_dec_peer_add(d, &d->pkt.src);
 	sw_dec_peer_add(d, &d->pkt.dst);
-	const char *why = "cut short by the capture's snaplen";
-	if (!cut) {
+	const char *why = bad;
+	if (!bad) {
 		if (sw_decode_sip(d, p, len, &d->msg, &why) == 0) {
 			ev.type = SW_EV_SIP;
 			ev.u.sip = &d->msg;
@@ -247,13 +247,19 @@ void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, bool cut)
 	sw_dec_emit(d, &ev);
 }
 
-/* One SIP message per datagram; trailing CRLF or NUL padding after a
- * Content-Length-delimited message is not part of it. */
-static size_t datagram_sip_len(const char *s, size_t len)
+/* One SIP message per datagram (RFC 3261 section 18.3): trailing CRLF or
+ * NUL padding after a Content-Length-delimited message is not part of it; a
+ * Content-Length larger than the body present makes the message unusable
+ * (*bad is set). Returns the message length. */
+static size_t datagram_sip_len(const char *s, size_t len, const char **bad)
 {
 	size_t h;
 	int64_t cl;
 	long fl = sw_sip_frame_scan(s, len, &h, &cl);
+	if (fl == 0 && h && cl > 0 && (uint64_t)cl > len - h) {
+		*bad = "Content-Length larger than the body present (RFC 3261 section 18.3)";
+		return len;
+	}
 	if (fl > 0 && (size_t)fl < len) {
 		size_t i = (size_t)fl;
 		while (i < len && (s[i] == '\r' || s[i] == '\n' || s[i] == '\0'))
@@ -270,7 +276,13 @@ bool sw_dec_datagram(struct sw_decode *d, const uint8_t *p, size_t len, bool cut
 {
 	const char *s = (const char *)p;
 	if (sw_sip_looks_like(s, len)) {
-		sw_dec_sip(d, s, cut ? len : datagram_sip_len(s, len), cut);
+		if (cut) {
+			sw_dec_sip(d, s, len, SW_REASON_CUT);
+		} else {
+			const char *bad = NULL;
+			size_t n = datagram_sip_len(s, len, &bad);
+			sw_dec_sip(d, s, n, bad);
+		}
 		return true;
 	}
 	if (cut)

@@ -183,6 +183,8 @@ struct sw_decode_stats {
 	uint64_t tcp_dropped;       /* segments dropped: limits */
 	uint64_t limit_drops;       /* anything else dropped on a named limit */
 	uint64_t sctp_fragments;    /* SCTP DATA chunks of a fragmented user message, skipped */
+	uint64_t incomplete;        /* TCP messages and IP datagrams never completed (end of
+	                             * input, stream idle or reset) */
 };
 
 struct sw_decode_opts {
@@ -205,8 +207,9 @@ void sw_decode_frame(struct sw_decode *d, const struct sw_frame *f, sw_decode_si
 /* True when sw_decode_frame() can decode frames of this link type. */
 bool sw_decode_link_supported(int linktype);
 
-/* End of input: incomplete TCP messages and fragments are counted as
- * truncated and dropped. */
+/* End of input: held TCP segments are delivered past their gaps; messages
+ * and fragmented datagrams still incomplete are counted in `incomplete` (and
+ * their fragments in ip_frag_dropped) and dropped. */
 void sw_decode_finish(struct sw_decode *d, sw_decode_sink sink, void *user);
 
 const struct sw_decode_stats *sw_decode_get_stats(const struct sw_decode *d);

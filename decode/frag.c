@@ -244,7 +244,7 @@ void sw_frag_finish(struct sw_decode *d)
 	void *v;
 	while (sw_map_next(&d->frag.map, &pos, &k, &kl, &v)) {
 		struct sw_frag_dgram *g = v;
-		d->st.truncated++;
+		d->st.incomplete++;
 		drop(d, g);
 	}
 }

@@ -55,7 +55,7 @@ void sw_frag_free(struct sw_frag_table *t);
 /* Add a fragment; when it completes a datagram, hands the datagram's payload
  * to sw_ip_payload() with pkt.ip_reassembled set. */
 void sw_frag_add(struct sw_decode *d, const struct sw_frag_in *fr, unsigned depth);
-/* End of input: pending datagrams are counted as truncated and dropped. */
+/* End of input: pending datagrams are counted as incomplete and dropped. */
 void sw_frag_finish(struct sw_decode *d);
 
 /* ---- TCP streams (tcp.c) and WebSocket (ws.c) ---- */
@@ -179,8 +179,10 @@ bool sw_dec_is_sip_port(const struct sw_decode *d, uint16_t port);
 bool sw_dec_peer_known(const struct sw_decode *d, const struct sw_addr *a);
 void sw_dec_peer_add(struct sw_decode *d, const struct sw_addr *a);
 /* Parse and deliver one SIP message (SW_EV_SIP or SW_EV_SIP_BAD) with d->pkt.
- * cut: the capture cut it short, deliver as SW_EV_SIP_BAD. */
-void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, bool cut);
+ * bad: when not NULL, the message is known to be unusable (cut by the
+ * snaplen ...): deliver SW_EV_SIP_BAD with this static reason. */
+void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, const char *bad);
+#define SW_REASON_CUT "cut short by the capture's snaplen"
 /* A datagram payload (UDP, SCTP DATA): SIP, keepalive, or nothing. Returns
  * true when it was used. */
 bool sw_dec_datagram(struct sw_decode *d, const uint8_t *p, size_t len, bool cut);

@@ -126,7 +126,30 @@ static bool request_line(const char *p, size_t n, bool complete, size_t *mlen)
 		return false;
 	if (rest < SIPVER_LEN)
 		return !complete;
-	return rest == SIPVER_LEN; /* nothing after the version */
+	/* Bytes after the version make it malformed, yet still SIP-like: the
+	 * parser rejects it and the message is reported as bad SIP. */
+	return true;
+}
+
+/* A start line that has not fully arrived yet: what is there is a prefix of
+ * "SIP/2.0 " or of "token SP scheme". For stream framing only. */
+static bool start_prefix(const char *p, size_t len)
+{
+	if (len >= SW_MAX_RESYNC_LINE || memchr(p, '\n', len))
+		return false;
+	if (len < SIPVER_LEN + 1 && prefix_ieq(p, len, SIPVER " ", SIPVER_LEN + 1))
+		return true;
+	size_t i = 0;
+	while (i < len && i <= MAX_METHOD && is_token(p[i]))
+		i++;
+	if (i == len)
+		return i > 0 && i <= MAX_METHOD;
+	if (i == 0 || i > MAX_METHOD || p[i] != ' ')
+		return false;
+	for (i++; i < len; i++)
+		if (!is_alpha(p[i]) && !is_digit(p[i]) && p[i] != '+' && p[i] != '-' && p[i] != '.')
+			return false;
+	return true;
 }
 
 bool sw_sip_looks_like(const char *p, size_t len)
@@ -173,7 +196,7 @@ long sw_sip_frame_scan(const char *p, size_t len, size_t *hdr_len, int64_t *clen
 	*hdr_len = 0;
 	*clen = -1;
 	if (!sw_sip_looks_like(p, len))
-		return -1;
+		return start_prefix(p, len) ? 0 : -1;
 	size_t limit = len < SW_MAX_SIP_MSG ? len : SW_MAX_SIP_MSG;
 	size_t pos = 0;
 	bool first = true, have_cl = false;

@@ -242,7 +242,7 @@ void sw_tcp_emit(struct sw_decode *d, struct sw_tcp_stream *s, const char *p, si
 	} else if (sw_sip_looks_like(p, n)) {
 		if (nseg > 1)
 			d->st.tcp_reassembled++;
-		sw_dec_sip(d, p, n, false);
+		sw_dec_sip(d, p, n, NULL);
 	}
 	d->pkt = save;
 }
@@ -540,7 +540,7 @@ static void expire_idle(struct sw_decode *d, const struct sw_tcp_stream *keep)
 	while (d->tcp.lru_head && d->tcp.lru_head != keep &&
 	       now - d->tcp.lru_head->last_ts > SW_TCP_IDLE_NS) {
 		if (holds_partial(d->tcp.lru_head))
-			d->st.truncated++;
+			d->st.incomplete++;
 		stream_remove(d, d->tcp.lru_head);
 	}
 }
@@ -556,7 +556,7 @@ static void cut_segment(struct sw_decode *d, struct sw_tcp_stream *s, size_t mis
 			struct sw_pkt save = d->pkt;
 			d->pkt.transport = SW_TP_TCP;
 			sw_tcp_span(s, cr, s->len - cr, &d->pkt.first_frame_no, &(unsigned){ 0 });
-			sw_dec_sip(d, b, s->len - cr, true);
+			sw_dec_sip(d, b, s->len - cr, SW_REASON_CUT);
 			d->pkt = save;
 		}
 	}
@@ -690,7 +690,7 @@ void sw_tcp_decode(struct sw_decode *d, const uint8_t *p, size_t len, bool cut)
 		emit_flag(d, SW_TCP_FIN);
 	if (s && (flags & TH_RST)) {
 		if (holds_partial(s))
-			d->st.truncated++;
+			d->st.incomplete++;
 		stream_remove(d, s);
 	}
 }
@@ -706,7 +706,7 @@ void sw_tcp_finish(struct sw_decode *d)
 			process(d, s);
 		}
 		if (holds_partial(s))
-			d->st.truncated++;
+			d->st.incomplete++;
 		d->pkt = save;
 		stream_remove(d, s);
 	}

@@ -567,7 +567,8 @@ static void frag_timeout(void **state)
 	assert_int_equal(ST->ip_frag_dropped, 2);
 	finish(c);
 	assert_int_equal(ST->ip_frag_dropped, 3);
-	assert_int_equal(ST->truncated, 1);
+	assert_int_equal(ST->incomplete, 1);
+	assert_int_equal(ST->truncated, 0);
 }
 
 static void frag_table_limit(void **state)
@@ -587,7 +588,8 @@ static void frag_table_limit(void **state)
 					      tb_new(8))));
 	assert_int_equal(ST->ip_frag_dropped, 1 + SW_MAX_FRAGS_PER_DATAGRAM + 1);
 	finish(c);
-	assert_int_equal(ST->truncated, SW_MAX_FRAG_DATAGRAMS - 1);
+	assert_int_equal(ST->incomplete, SW_MAX_FRAG_DATAGRAMS - 1);
+	assert_int_equal(ST->truncated, 0);
 }
 
 /* ------------------------------------------------------------------ UDP */
@@ -609,6 +611,18 @@ static void udp_padding_and_bad(void **state)
 	assert_string_equal(c->rs->r[1].first_line, "REGISTER sip:1.1.1.1:5060 SIP/2.0");
 	assert_true(strlen(c->rs->r[1].reason) > 0);
 	assert_int_equal(ST->sip_bad, 1);
+
+	/* Content-Length larger than the body on UDP (RFC 3261 18.3): bad. */
+	feed(c, tb_eth(0x0800, udp4(tb_str("OPTIONS sip:x SIP/2.0\r\nCall-ID: cl@x\r\n"
+					   "Content-Length: 500\r\n\r\nshort body"))));
+	assert_int_equal(c->rs->r[2].type, SW_EV_SIP_BAD);
+	assert_string_equal(c->rs->r[2].call_id, "cl@x");
+	assert_non_null(strstr(c->rs->r[2].reason, "Content-Length"));
+	/* A start line followed by binary garbage and no line end: bad SIP. */
+	feed(c, tb_eth(0x0800, udp4(tb_str("REGISTER sip:x SIP/2.0\x80\x90\x01garbage"))));
+	assert_int_equal(c->rs->r[3].type, SW_EV_SIP_BAD);
+	assert_int_equal(ST->sip_bad, 3);
+	c->rs->n = 2;
 
 	/* UDP length larger than the IP datagram: bad header, clamped. */
 	struct tb u = udp4(tb_register(2, "ulen@x", NULL));
@@ -791,6 +805,12 @@ static void tcp_one_across_five(void **state)
 	assert_int_equal(s[0]->raw_len, m.n);
 	assert_int_equal(ST->tcp_reassembled, 1);
 	assert_int_equal(ST->tcp_segments, 5);
+	/* A message still incomplete at the end of input. */
+	feed(c, cli(78 + (uint32_t)m.n, TB_ACK, tb_sub(m, 0, 100)));
+	finish(c);
+	assert_int_equal(ST->incomplete, 1);
+	assert_int_equal(ST->truncated, 0);
+	assert_int_equal(tb_count(c->rs, SW_EV_SIP), 1);
 }
 
 static void tcp_out_of_order_and_retrans(void **state)

@@ -60,7 +60,8 @@ static void start_lines(void **state)
 	assert_false(looks("SIP/2.0 700 High\r\n"));
 	assert_false(looks("SIP/2.0 20x OK\r\n"));
 	assert_false(looks("SIP/2.0 2000 OK\r\n"));
-	assert_false(looks("REGISTER sip:example.com SIP/2.0 extra\r\n"));
+	assert_true(looks("REGISTER sip:example.com SIP/2.0 extra\r\n")); /* malformed */
+	assert_true(looks("REGISTER sip:x SIP/2.0\x80\x81garbage"));
 	assert_false(looks("REGISTER sip:example.com HTTP/1.1\r\n"));
 	assert_false(looks("REG(ISTER sip:example.com SIP/2.0\r\n"));
 	assert_false(looks("REGISTER  sip:example.com SIP/2.0\r\n"));
@@ -97,6 +98,14 @@ static void framing(void **state)
 	assert_int_equal(frame("SIP/2.0 200 OK\r\nl: 4\r\n"), 0);
 	assert_int_equal(frame("SIP/2.0 200 OK\r\nl: 4\r\n\r"), 0);
 	assert_int_equal(frame("SIP/2.0 2"), 0);
+	/* a start line still arriving on a stream */
+	assert_int_equal(frame("OPTIONS s"), 0);
+	assert_int_equal(frame("OPTIONS "), 0);
+	assert_int_equal(frame("OPTI"), 0);
+	assert_int_equal(frame("SIP/2"), 0);
+	assert_int_equal(frame("OPTIONS s\r\n"), -1);
+	assert_int_equal(frame("OPT\x01"), -1);
+	assert_int_equal(frame("GET /"), -1);
 	/* missing Content-Length: 0 */
 	const char *m4 = "SIP/2.0 200 OK\r\nCall-ID: x\r\n\r\nrest";
 	assert_int_equal(frame(m4), strlen(m4) - 4);
