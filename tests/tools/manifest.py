@@ -142,8 +142,8 @@ def events(r):
     for m in r.sip:
         ev.append((m.frame, "sip", m.src, m.dst, m.transport, m.what, m.cseq, m.call_id,
                    m.notes if m.first == m.frame or m.notes else "first frame %d" % m.first))
-    for f, s, d, why in r.malformed:
-        ev.append((f, "malformed", s, d, "", "", "", "", why))
+    for f, s, d, why, what, cseq, cid, tp in r.malformed:
+        ev.append((f, "malformed", s, d, tp, what, cseq, cid, why))
     for f, s, d, line in r.truncated_sip:
         ev.append((f, "truncated_sip", s, d, "UDP", line.split(" ")[0] if not line.startswith(
             "SIP/") else line.split(" ")[1], "", "", "cut by snaplen: " + line))

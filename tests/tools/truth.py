@@ -53,7 +53,7 @@ class Result:
     linktype: str = ""
     frames: int = 0
     sip: list = field(default_factory=list)
-    malformed: list = field(default_factory=list)    # (frame, src, dst, reason)
+    malformed: list = field(default_factory=list)    # (frame, src, dst, reason, what, cseq, cid, tp)
     keepalives: list = field(default_factory=list)   # (frame, kind)
     icmp: list = field(default_factory=list)         # (frame, text)
     dns: list = field(default_factory=list)          # (frame, text)
@@ -112,7 +112,8 @@ def parse_sip(msg):
     cid = hdrs.get(b"call-id", b"").decode("latin-1")
     for need in (b"via", b"from", b"to", b"call-id", b"cseq"):
         if need not in hdrs:
-            return False, what, cseq, cid, "missing %s" % need.decode().title()
+            name = {b"call-id": "Call-ID", b"cseq": "CSeq"}.get(need, need.decode().title())
+            return False, what, cseq, cid, "missing %s" % name
     if not re.match(r"^\d+ [A-Za-z]+$", cseq):
         return False, what, cseq, cid, "bad CSeq"
     return True, what, cseq, cid, ""
@@ -293,7 +294,7 @@ class Oracle:
             if ok:
                 r.sip.append(SipMsg(n, first, s, d, "UDP", what, cseq, cid, notes))
             else:
-                r.malformed.append((n, s, d, why))
+                r.malformed.append((n, s, d, why, what, cseq, cid, "UDP"))
             return
         if on_sip:
             r.non_sip_on_sip_port.append((n, s, d, len(pay)))
@@ -443,7 +444,7 @@ class Oracle:
                         r.sip.append(SipMsg(max(owners), min(owners), s, d, "TCP", what, cseq,
                                             cid, notes))
                     else:
-                        r.malformed.append((max(owners), s, d, why))
+                        r.malformed.append((max(owners), s, d, why, what, cseq, cid, "TCP"))
                     used = end
             else:
                 used = len(b)
@@ -581,7 +582,7 @@ def show(path):
         print("  SIP  %3d %-22s -> %-22s %s %-9s %-12s %s %s" % (
             m.frame, m.src, m.dst, m.transport, m.what, m.cseq, m.call_id, m.notes))
     for x in r.malformed:
-        print("  BAD  %3d %s -> %s %s" % x)
+        print("  BAD  %3d %s -> %s %s (%s %s %s %s)" % x)
     for x in r.truncated_sip:
         print("  CUT  %3d %s -> %s %s" % x)
     for x in r.keepalives:
