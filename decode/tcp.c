@@ -455,21 +455,13 @@ static bool is_tls_record(const uint8_t *p, size_t n)
 	return n >= 3 && p[0] == 0x16 && p[1] == 0x03 && p[2] <= 0x04;
 }
 
-/* Count a TLS connection once: both directions are ignored from now on. */
+/* Count a direction carrying TLS once; from now on it is ignored. */
 static void mark_tls(struct sw_decode *d, struct sw_tcp_stream *s)
 {
 	d->st.tls++;
 	s->state = SW_TS_IGNORE;
+	s->decided = true;
 	reset_buffers(s);
-	struct sw_tcp_stream *r = reverse_stream(d, s);
-	if (!r) {
-		uint8_t rk[SW_TCP_KEYLEN];
-		reverse_key(s->key, rk);
-		r = stream_new(d, rk, SW_TS_IGNORE);
-	}
-	r->state = SW_TS_IGNORE;
-	r->decided = true;
-	reset_buffers(r);
 }
 
 /* First payload of a direction: what is it? Returns false when it is not
