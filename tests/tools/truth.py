@@ -513,10 +513,8 @@ def tshark_sip(path, extra=()):
         f = (line.split("\t") + [""] * 5)[:5]
         fr, meth, st, cseq, cid = f
         cseqs, cids = cseq.split(","), cid.split(",")
-        whats = []
         # one "what" per CSeq: a request's method is its CSeq method unless it is a response
-        for i, c in enumerate(cseqs):
-            whats.append(None)
+        whats = [None] * len(cseqs)
         meths = [m for m in meth.split(",") if m]
         sts = [s for s in st.split(",") if s]
         mi = si = 0
