@@ -171,7 +171,7 @@ static void replace(char **dst, struct sw_str s)
 {
 	if (!s.p)
 		return;
-	if (*dst && strlen(*dst) == s.len && memcmp(*dst, s.p, s.len) == 0)
+	if (*dst && sw_str_eq(sw_str_c(*dst), s))
 		return;
 	free(*dst);
 	*dst = sw_an_strdup_wire(s);
@@ -179,11 +179,13 @@ static void replace(char **dst, struct sw_str s)
 
 static uint32_t ua_index(struct acct *ac, struct sw_str ua)
 {
+	if (ua.len > 200)
+		ua.len = 200; /* as stored */
 	for (size_t i = 0; i < ac->n_ua; i++)
-		if (strlen(ac->ua[i].ua) == ua.len && memcmp(ac->ua[i].ua, ua.p, ua.len) == 0)
+		if (sw_str_eq(sw_str_c(ac->ua[i].ua), ua))
 			return (uint32_t)i;
 	if (ac->n_ua < SW_ACCT_MAX_UA) {
-		ac->ua[ac->n_ua].ua = sw_strndup(ua.p ? ua.p : "", ua.len > 200 ? 200 : ua.len);
+		ac->ua[ac->n_ua].ua = sw_strndup(ua.p ? ua.p : "", ua.len);
 		return (uint32_t)ac->n_ua++;
 	}
 	return SW_ACCT_MAX_UA - 1;
@@ -253,13 +255,13 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 	struct attempt *prev = sw_acct_attempt(ac, at->seq - 1);
 	if (prev && prev->status >= 200 && prev->status < 300 &&
 	    (prev->requested_expires != 0)) {
-		int64_t iv = ev->pkt.ts_ns - prev->end_ns;
+		int64_t iv = sw_ns_sub(ev->pkt.ts_ns, prev->end_ns);
 		if (iv > 0) {
 			if (!p->refresh_count || iv < p->refresh_min_ns)
 				p->refresh_min_ns = iv;
 			if (iv > p->refresh_max_ns)
 				p->refresh_max_ns = iv;
-			p->refresh_sum_ns += iv;
+			p->refresh_sum_ns = sw_ns_add(p->refresh_sum_ns, iv);
 			p->refresh_count++;
 		}
 	}
@@ -446,10 +448,10 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 			set_state(ac, SW_REG_UNREGISTERED, &t->final, status);
 		} else {
 			int64_t secs = granted > 0 ? granted : 3600; /* RFC 3261 10.2.1.1 default */
-			int64_t until = ev->pkt.ts_ns + secs * INT64_C(1000000000);
+			int64_t until = sw_ns_add(ev->pkt.ts_ns, secs * INT64_C(1000000000));
 			if (ac->cov_until_ns < ev->pkt.ts_ns || !ac->reg_since_ns) {
 				if (ac->reg_since_ns)
-					p->registered_total_ns += ac->cov_until_ns - ac->reg_since_ns;
+					p->registered_total_ns = sw_ns_add(p->registered_total_ns, sw_ns_sub(ac->cov_until_ns, ac->reg_since_ns));
 				ac->reg_since_ns = ev->pkt.ts_ns;
 			}
 			ac->cov_until_ns = until;
@@ -544,7 +546,7 @@ void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t)
 void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 {
 	struct exp_heap *h = &a->expiries;
-	while (h->n && h->p[0].until_ns + SW_EXPIRY_GRACE_NS < now_ns) {
+	while (h->n && sw_ns_add(h->p[0].until_ns, SW_EXPIRY_GRACE_NS) < now_ns) {
 		struct exp_ent e = h->p[0];
 		heap_pop(a);
 		struct acct *ac = sw_acct_get(a, e.account);
@@ -579,7 +581,7 @@ void sw_acct_finish(struct sw_analyze *a)
 			continue;
 		int64_t end = ac->cov_until_ns < a->now_ns ? ac->cov_until_ns : a->now_ns;
 		if (end > ac->reg_since_ns)
-			ac->pub.registered_total_ns += end - ac->reg_since_ns;
+			ac->pub.registered_total_ns = sw_ns_add(ac->pub.registered_total_ns, sw_ns_sub(end, ac->reg_since_ns));
 		ac->reg_since_ns = 0;
 	}
 }

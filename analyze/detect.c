@@ -60,7 +60,7 @@ static void no_response(struct sw_analyze *a, struct acct *ac, struct attempt *a
 			const struct reg_result *r)
 {
 	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
-	int64_t waited = at->end_ns - at->start_ns;
+	int64_t waited = sw_ns_sub(at->end_ns, at->start_ns);
 	if (r->end_of_capture && at->n_icmp == 0 && waited < END_WAIT_MIN_NS)
 		return; /* the capture simply stopped right after the request */
 	const char *cause = "silence";
@@ -240,7 +240,7 @@ static uint32_t flood_pattern(struct acct *ac, const struct attempt *at, uint32_
 	const struct attempt *prev = NULL;
 	for (uint64_t s = at->seq; s > 0; s--) {
 		const struct attempt *x = sw_acct_attempt(ac, s);
-		if (!x || at->start_ns - x->start_ns > FLOOD_WINDOW_NS)
+		if (!x || sw_ns_sub(at->start_ns, x->start_ns) > FLOOD_WINDOW_NS)
 			break;
 		n++;
 		*first = x;
@@ -551,7 +551,7 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 		sw_fnd_text(a, &f->summary,
 			    N_("%s: the registration lapsed at %s (granted %d s) before the phone refreshed it"),
 			    ac->pub.aor,
-			    sw_time_iso(ac->last_ok_ns + (int64_t)r->granted_expires * INT64_C(1000000000), t1),
+			    sw_time_iso(sw_ns_add(ac->last_ok_ns, (int64_t)r->granted_expires * INT64_C(1000000000)), t1),
 			    r->granted_expires);
 		sw_fnd_text(a, &f->explanation,
 			    N_("The server granted the registration for a limited time and the phone sent no refresh before it ran out, so for a while the server could not reach the phone (incoming calls fail) until it registered again."));

@@ -20,6 +20,23 @@
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
 #define SW_MAX_FLOWS 65536u             /* keepalive flows / TCP connections tracked */
 
+/* Capture timestamps come from files: arithmetic on them saturates. */
+static inline int64_t sw_ns_add(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+static inline int64_t sw_ns_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 enum txn_state {
 	TX_OPEN = 0,  /* no final response yet */
 	TX_DONE,      /* final response seen */

@@ -102,8 +102,8 @@ static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen,
 	t->is_options = sw_str_ieq_c(method, "OPTIONS");
 	t->is_ack = sw_str_ieq_c(method, "ACK");
 	t->first_ns = t->last_req_ns = ev->pkt.ts_ns;
-	t->deadline_ns = ev->pkt.ts_ns + SW_TIMER_F_NS;
-	t->free_ns = t->deadline_ns + SW_TXN_LINGER_NS;
+	t->deadline_ns = sw_ns_add(ev->pkt.ts_ns, SW_TIMER_F_NS);
+	t->free_ns = sw_ns_add(t->deadline_ns, SW_TXN_LINGER_NS);
 	t->transport = ev->pkt.transport;
 	t->account = t->dialog = t->item = UINT32_MAX;
 	t->requested_expires = -1;
@@ -277,10 +277,10 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		t->final_dst = ev->pkt.dst;
 		sw_an_evidence(&t->final, &ev->pkt, msg_id, label);
 		if (!t->response_only)
-			note->response_time_ns = ev->pkt.ts_ns - t->first_ns;
-		t->free_ns = ev->pkt.ts_ns + SW_TXN_LINGER_NS;
-		if (t->free_ns < t->deadline_ns + SW_TXN_LINGER_NS)
-			t->free_ns = t->deadline_ns + SW_TXN_LINGER_NS;
+			note->response_time_ns = sw_ns_sub(ev->pkt.ts_ns, t->first_ns);
+		t->free_ns = sw_ns_add(ev->pkt.ts_ns, SW_TXN_LINGER_NS);
+		if (t->free_ns < sw_ns_add(t->deadline_ns, SW_TXN_LINGER_NS))
+			t->free_ns = sw_ns_add(t->deadline_ns, SW_TXN_LINGER_NS);
 		*is_final = true;
 	}
 	return t;

@@ -168,7 +168,7 @@ static void account_story(struct sw_app *app, const struct sw_account *ac)
 	/* From the account's first message to the end of the capture. */
 	struct sw_analyze_stats as;
 	sw_analyze_get_stats(app->an, &as);
-	double span = as.last_ns > ac->first_ns ? (double)(as.last_ns - ac->first_ns) / 1e9 : 0;
+	double span = as.last_ns > ac->first_ns ? ((double)as.last_ns - (double)ac->first_ns) / 1e9 : 0;
 	sw_buf_printf(b,
 		      _("    %u REGISTER attempts (%u messages): %u OK, %u challenged, %u rejected, %u unanswered; registered %.0f s of %.0f s\n"),
 		      ac->n_register, ac->n_register_msgs, ac->n_ok, ac->n_challenge, ac->n_fail,
@@ -266,7 +266,7 @@ void sw_out_report(struct sw_app *app)
 	sw_buf_putc(b, '\n');
 	if (as.last_ns)
 		sw_buf_printf(b, _("Capture from %s to %s (%.1f s)\n"), sw_time_iso(as.first_ns, t1),
-			      sw_time_iso(as.last_ns, t2), (double)(as.last_ns - as.first_ns) / 1e9);
+			      sw_time_iso(as.last_ns, t2), ((double)as.last_ns - (double)as.first_ns) / 1e9);
 	sw_buf_putc(b, '\n');
 	sw_out_flush_line(app);
 
