@@ -11,7 +11,7 @@
 #include "decode/internal.h"
 #include "decode/sip_osip.h"
 
-static const uint16_t default_sip_ports[] = { 5060, 5061, 5062 };
+static const uint16_t default_sip_ports[] = {5060, 5061, 5062};
 
 struct sw_decode *sw_decode_new(const struct sw_decode_opts *opts)
 {
@@ -65,8 +65,7 @@ bool sw_decode_link_supported(int linktype)
 	}
 }
 
-void sw_decode_frame(struct sw_decode *d, const struct sw_frame *f, sw_decode_sink sink,
-		     void *user)
+void sw_decode_frame(struct sw_decode *d, const struct sw_frame *f, sw_decode_sink sink, void *user)
 {
 	d->st.frames++;
 	d->sink = sink;
@@ -105,7 +104,7 @@ const struct sw_decode_stats *sw_decode_get_stats(const struct sw_decode *d)
 }
 
 int sw_decode_sip(struct sw_decode *d, const char *buf, size_t len, struct sw_sip_msg *msg,
-		  const char **why)
+                  const char **why)
 {
 	static const char *const too_big = "message larger than SW_MAX_SIP_MSG";
 	if (len > SW_MAX_SIP_MSG) {
@@ -123,12 +122,18 @@ int sw_decode_sip(struct sw_decode *d, const char *buf, size_t len, struct sw_si
 const char *sw_transport_name(enum sw_transport t)
 {
 	switch (t) {
-	case SW_TP_UDP: return "UDP";
-	case SW_TP_TCP: return "TCP";
-	case SW_TP_TLS: return "TLS";
-	case SW_TP_SCTP: return "SCTP";
-	case SW_TP_WS: return "WS";
-	case SW_TP_NONE: break;
+	case SW_TP_UDP:
+		return "UDP";
+	case SW_TP_TCP:
+		return "TCP";
+	case SW_TP_TLS:
+		return "TLS";
+	case SW_TP_SCTP:
+		return "SCTP";
+	case SW_TP_WS:
+		return "WS";
+	case SW_TP_NONE:
+		break;
 	}
 	return "-";
 }
@@ -136,14 +141,22 @@ const char *sw_transport_name(enum sw_transport t)
 const char *sw_icmp_kind_name(enum sw_icmp_kind k)
 {
 	switch (k) {
-	case SW_ICMP_PORT_UNREACH: return "port_unreachable";
-	case SW_ICMP_HOST_UNREACH: return "host_unreachable";
-	case SW_ICMP_NET_UNREACH: return "net_unreachable";
-	case SW_ICMP_ADMIN_PROHIB: return "admin_prohibited";
-	case SW_ICMP_PROTO_UNREACH: return "proto_unreachable";
-	case SW_ICMP_FRAG_NEEDED: return "frag_needed";
-	case SW_ICMP_TIME_EXCEEDED: return "time_exceeded";
-	case SW_ICMP_OTHER: break;
+	case SW_ICMP_PORT_UNREACH:
+		return "port_unreachable";
+	case SW_ICMP_HOST_UNREACH:
+		return "host_unreachable";
+	case SW_ICMP_NET_UNREACH:
+		return "net_unreachable";
+	case SW_ICMP_ADMIN_PROHIB:
+		return "admin_prohibited";
+	case SW_ICMP_PROTO_UNREACH:
+		return "proto_unreachable";
+	case SW_ICMP_FRAG_NEEDED:
+		return "frag_needed";
+	case SW_ICMP_TIME_EXCEEDED:
+		return "time_exceeded";
+	case SW_ICMP_OTHER:
+		break;
 	}
 	return "other";
 }
@@ -151,11 +164,16 @@ const char *sw_icmp_kind_name(enum sw_icmp_kind k)
 const char *sw_keepalive_kind_name(enum sw_keepalive_kind k)
 {
 	switch (k) {
-	case SW_KA_CRLF_PING: return "crlf_ping";
-	case SW_KA_CRLF_PONG: return "crlf_pong";
-	case SW_KA_STUN_REQUEST: return "stun_request";
-	case SW_KA_STUN_RESPONSE: return "stun_response";
-	case SW_KA_OTHER: break;
+	case SW_KA_CRLF_PING:
+		return "crlf_ping";
+	case SW_KA_CRLF_PONG:
+		return "crlf_pong";
+	case SW_KA_STUN_REQUEST:
+		return "stun_request";
+	case SW_KA_STUN_RESPONSE:
+		return "stun_response";
+	case SW_KA_OTHER:
+		break;
 	}
 	return "other";
 }
@@ -164,12 +182,23 @@ void sw_dec_emit(struct sw_decode *d, struct sw_ev *ev)
 {
 	d->fl_used = true;
 	switch (ev->type) {
-	case SW_EV_SIP: d->st.sip++; break;
-	case SW_EV_SIP_BAD: d->st.sip_bad++; break;
-	case SW_EV_ICMP: d->st.icmp_errors++; break;
-	case SW_EV_KEEPALIVE: d->st.keepalives++; break;
-	case SW_EV_DNS: d->st.dns++; break;
-	case SW_EV_TCP: break;
+	case SW_EV_SIP:
+		d->st.sip++;
+		break;
+	case SW_EV_SIP_BAD:
+		d->st.sip_bad++;
+		break;
+	case SW_EV_ICMP:
+		d->st.icmp_errors++;
+		break;
+	case SW_EV_KEEPALIVE:
+		d->st.keepalives++;
+		break;
+	case SW_EV_DNS:
+		d->st.dns++;
+		break;
+	case SW_EV_TCP:
+		break;
 	}
 	if (d->sink)
 		d->sink(d->user, ev);
@@ -288,8 +317,8 @@ bool sw_dec_datagram(struct sw_decode *d, const uint8_t *p, size_t len, bool cut
 	if (cut)
 		return false;
 	bool flow = sw_dec_is_sip_port(d, d->pkt.src.port) ||
-		    sw_dec_is_sip_port(d, d->pkt.dst.port) ||
-		    sw_dec_peer_known(d, &d->pkt.src) || sw_dec_peer_known(d, &d->pkt.dst);
+	            sw_dec_is_sip_port(d, d->pkt.dst.port) || sw_dec_peer_known(d, &d->pkt.src) ||
+	            sw_dec_peer_known(d, &d->pkt.dst);
 	enum sw_keepalive_kind kind;
 	if (sw_keepalive_classify(p, len, flow, &kind)) {
 		struct sw_ev ev;

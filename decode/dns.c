@@ -62,12 +62,13 @@ static int read_name(const uint8_t *m, size_t len, size_t *pos, char *out, size_
 				char ch = (char)m[p + 1 + i];
 				if (ch >= 'A' && ch <= 'Z')
 					ch = (char)(ch + 32);
-				if ((unsigned char)ch > 0x20 && (unsigned char)ch < 0x7F && ch != '.' &&
-				    ch != '\\') {
+				if ((unsigned char)ch > 0x20 && (unsigned char)ch < 0x7F &&
+				    ch != '.' && ch != '\\') {
 					put(out, cap, &o, &ch, 1);
 				} else {
 					char esc[8];
-					int k = snprintf(esc, sizeof esc, "\\%03u", (unsigned char)ch);
+					int k =
+					    snprintf(esc, sizeof esc, "\\%03u", (unsigned char)ch);
 					put(out, cap, &o, esc, (size_t)k);
 				}
 			}
@@ -112,8 +113,8 @@ int sw_dns_parse(const uint8_t *p, size_t len, struct sw_dns *out)
 		if (rdlen > len - pos)
 			break;
 		out->n_answers++;
-		if (out->n_addrs < SW_DNS_MAX_ANSWERS && ((type == 1 && rdlen == 4) ||
-							  (type == 28 && rdlen == 16))) {
+		if (out->n_addrs < SW_DNS_MAX_ANSWERS &&
+		    ((type == 1 && rdlen == 4) || (type == 28 && rdlen == 16))) {
 			struct sw_addr *a = &out->addrs[out->n_addrs++];
 			a->family = type == 1 ? 4 : 6;
 			memcpy(a->ip, p + pos, rdlen);

@@ -20,14 +20,14 @@ struct frag_range {
 struct sw_frag_dgram {
 	uint8_t key[FRAG_KEYLEN];
 	uint8_t version;
-	uint8_t proto;           /* from the first fragment (v6: offset 0 wins) */
+	uint8_t proto; /* from the first fragment (v6: offset 0 wins) */
 	bool have_total;
-	uint32_t total;          /* payload length, known from the last fragment */
+	uint32_t total; /* payload length, known from the last fragment */
 	uint8_t *buf;
 	size_t cap;
 	struct frag_range r[SW_MAX_FRAGS_PER_DATAGRAM];
-	unsigned n;              /* fragments kept */
-	unsigned seen;           /* fragments seen, duplicates included */
+	unsigned n;    /* fragments kept */
+	unsigned seen; /* fragments seen, duplicates included */
 	int64_t first_ts;
 	uint64_t first_frame;
 };

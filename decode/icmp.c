@@ -7,8 +7,7 @@
 
 #include "decode/internal.h"
 
-static void quoted_l4(struct sw_icmp *ic, uint8_t proto, bool ports, const uint8_t *l4,
-		      size_t n)
+static void quoted_l4(struct sw_icmp *ic, uint8_t proto, bool ports, const uint8_t *l4, size_t n)
 {
 	ic->quoted_proto = proto;
 	if (!ports || n < 4 || (proto != 17 && proto != 6 && proto != 132))
@@ -99,7 +98,7 @@ static void quoted(struct sw_icmp *ic, const uint8_t *q, size_t n)
 }
 
 static void emit(struct sw_decode *d, uint8_t version, uint8_t type, uint8_t code,
-		 enum sw_icmp_kind kind, uint32_t mtu, const uint8_t *q, size_t qn)
+                 enum sw_icmp_kind kind, uint32_t mtu, const uint8_t *q, size_t qn)
 {
 	struct sw_ev ev;
 	memset(&ev, 0, sizeof ev);
@@ -137,16 +136,31 @@ void sw_icmp4_decode(struct sw_decode *d, const uint8_t *p, size_t len)
 	uint32_t mtu = 0;
 	if (type == 3) {
 		switch (code) {
-		case 0: case 6: kind = SW_ICMP_NET_UNREACH; break;
-		case 1: case 7: kind = SW_ICMP_HOST_UNREACH; break;
-		case 2: kind = SW_ICMP_PROTO_UNREACH; break;
-		case 3: kind = SW_ICMP_PORT_UNREACH; break;
+		case 0:
+		case 6:
+			kind = SW_ICMP_NET_UNREACH;
+			break;
+		case 1:
+		case 7:
+			kind = SW_ICMP_HOST_UNREACH;
+			break;
+		case 2:
+			kind = SW_ICMP_PROTO_UNREACH;
+			break;
+		case 3:
+			kind = SW_ICMP_PORT_UNREACH;
+			break;
 		case 4:
 			kind = SW_ICMP_FRAG_NEEDED;
 			mtu = sw_rd16(p + 6);
 			break;
-		case 9: case 10: case 13: kind = SW_ICMP_ADMIN_PROHIB; break;
-		default: break;
+		case 9:
+		case 10:
+		case 13:
+			kind = SW_ICMP_ADMIN_PROHIB;
+			break;
+		default:
+			break;
 		}
 	} else if (type == 11) {
 		kind = SW_ICMP_TIME_EXCEEDED;
@@ -165,11 +179,22 @@ void sw_icmp6_decode(struct sw_decode *d, const uint8_t *p, size_t len)
 	uint32_t mtu = 0;
 	if (type == 1) {
 		switch (code) {
-		case 0: kind = SW_ICMP_NET_UNREACH; break;
-		case 1: case 5: case 6: kind = SW_ICMP_ADMIN_PROHIB; break;
-		case 3: kind = SW_ICMP_HOST_UNREACH; break;
-		case 4: kind = SW_ICMP_PORT_UNREACH; break;
-		default: break;
+		case 0:
+			kind = SW_ICMP_NET_UNREACH;
+			break;
+		case 1:
+		case 5:
+		case 6:
+			kind = SW_ICMP_ADMIN_PROHIB;
+			break;
+		case 3:
+			kind = SW_ICMP_HOST_UNREACH;
+			break;
+		case 4:
+			kind = SW_ICMP_PORT_UNREACH;
+			break;
+		default:
+			break;
 		}
 	} else if (type == 2) {
 		kind = SW_ICMP_FRAG_NEEDED;

@@ -33,8 +33,8 @@ static inline uint32_t sw_rd32(const uint8_t *p)
 
 /* ---- IP fragment reassembly (frag.c) ---- */
 struct sw_frag_table {
-	struct sw_map map;       /* key -> struct sw_frag_dgram */
-	int64_t last_sweep_ns;   /* capture time of the last timeout sweep */
+	struct sw_map map;     /* key -> struct sw_frag_dgram */
+	int64_t last_sweep_ns; /* capture time of the last timeout sweep */
 };
 
 /* What the IP layer knows about one fragment. */
@@ -42,12 +42,12 @@ struct sw_frag_in {
 	uint8_t version;          /* 4 or 6 */
 	const uint8_t *src, *dst; /* 4 or 16 bytes */
 	uint32_t id;
-	uint8_t proto;            /* v4: protocol; v6: next header after the fragment header */
-	uint32_t offset;          /* bytes */
-	bool more;                /* MF / M flag */
+	uint8_t proto;   /* v4: protocol; v6: next header after the fragment header */
+	uint32_t offset; /* bytes */
+	bool more;       /* MF / M flag */
 	const uint8_t *data;
 	size_t len;
-	bool cut;                 /* the fragment's data is shorter than declared */
+	bool cut; /* the fragment's data is shorter than declared */
 };
 
 void sw_frag_init(struct sw_frag_table *t);
@@ -60,10 +60,10 @@ void sw_frag_finish(struct sw_decode *d);
 
 /* ---- TCP streams (tcp.c) and WebSocket (ws.c) ---- */
 enum sw_tcp_state {
-	SW_TS_SIP = 0,   /* SIP framed by Content-Length */
-	SW_TS_HTTP,      /* HTTP Upgrade handshake, waiting for the end of headers */
-	SW_TS_WS,        /* RFC 6455 frames */
-	SW_TS_IGNORE,    /* TLS or a failed upgrade: counted, then ignored */
+	SW_TS_SIP = 0, /* SIP framed by Content-Length */
+	SW_TS_HTTP,    /* HTTP Upgrade handshake, waiting for the end of headers */
+	SW_TS_WS,      /* RFC 6455 frames */
+	SW_TS_IGNORE,  /* TLS or a failed upgrade: counted, then ignored */
 };
 
 struct sw_tcp_ooo {
@@ -85,19 +85,19 @@ struct sw_tcp_stream {
 	uint8_t key[SW_TCP_KEYLEN];
 	struct sw_tcp_stream *prev, *next; /* LRU list, least recently used first */
 	enum sw_tcp_state state;
-	bool decided;            /* its first payload has been classified */
+	bool decided; /* its first payload has been classified */
 	bool have_seq;
-	bool resync;             /* looking for a SIP start line */
-	bool client;             /* HTTP: sent the Upgrade request */
+	bool resync; /* looking for a SIP start line */
+	bool client; /* HTTP: sent the Upgrade request */
 	uint32_t next_seq;
 	int64_t last_ts;
-	struct sw_pkt last;      /* packet fields of the latest segment */
+	struct sw_pkt last; /* packet fields of the latest segment */
 
-	uint8_t *buf;            /* in-order bytes not yet framed */
+	uint8_t *buf; /* in-order bytes not yet framed */
 	size_t len, cap;
-	uint64_t base;           /* stream offset of buf[0] */
-	size_t need;             /* framing: complete message length once known, else 0 */
-	uint64_t skip;           /* bytes still to discard (oversize message) */
+	uint64_t base; /* stream offset of buf[0] */
+	size_t need;   /* framing: complete message length once known, else 0 */
+	uint64_t skip; /* bytes still to discard (oversize message) */
 
 	struct sw_tcp_mark *marks;
 	size_t n_marks, cap_marks;
@@ -114,7 +114,7 @@ struct sw_tcp_stream {
 };
 
 struct sw_tcp_table {
-	struct sw_map map;       /* key -> struct sw_tcp_stream */
+	struct sw_map map; /* key -> struct sw_tcp_stream */
 	struct sw_tcp_stream *lru_head, *lru_tail;
 };
 
@@ -125,11 +125,11 @@ void sw_tcp_finish(struct sw_decode *d);
 /* The first frame that contributed to buffered bytes [off, off + n) of s and
  * how many segments they span. */
 void sw_tcp_span(const struct sw_tcp_stream *s, size_t off, size_t n, uint64_t *first,
-		 unsigned *nseg);
+                 unsigned *nseg);
 /* Deliver one message of stream s (SIP, or a CRLF keepalive) whose bytes came
  * from frames first..current over nseg segments. */
 void sw_tcp_emit(struct sw_decode *d, struct sw_tcp_stream *s, const char *p, size_t n,
-		 uint64_t first, unsigned nseg);
+                 uint64_t first, unsigned nseg);
 
 /* ws.c */
 /* True when p holds the start of an HTTP/1.1 GET carrying "Upgrade: websocket". */
@@ -156,21 +156,21 @@ struct sw_decode {
 	uint16_t sip_ports[SW_MAX_SIP_PORTS];
 	size_t n_sip_ports;
 	struct sw_decode_stats st;
-	struct sw_map peers;     /* struct sw_addr bytes -> non-NULL */
+	struct sw_map peers; /* struct sw_addr bytes -> non-NULL */
 	struct sw_frag_table frag;
 	struct sw_tcp_table tcp;
-	struct sw_sip_msg msg;   /* the message being delivered */
+	struct sw_sip_msg msg; /* the message being delivered */
 	struct sw_dns dns;
 
 	/* The frame being decoded. */
 	sw_decode_sink sink;
 	void *user;
 	struct sw_pkt pkt;
-	bool fl_used;            /* something was emitted or kept */
-	bool fl_trunc;           /* cut short by the snaplen */
-	bool fl_bad;             /* an invalid header */
+	bool fl_used;  /* something was emitted or kept */
+	bool fl_trunc; /* cut short by the snaplen */
+	bool fl_bad;   /* an invalid header */
 	bool fl_unsupported;
-	size_t ip_missing;       /* bytes the innermost IP header declared beyond caplen */
+	size_t ip_missing; /* bytes the innermost IP header declared beyond caplen */
 };
 
 /* decode.c */
@@ -202,7 +202,7 @@ void sw_ipv6_decode(struct sw_decode *d, const uint8_t *p, size_t len, unsigned 
 /* Transport payload of an IP datagram whose addresses are in d->pkt. cut:
  * shorter than the IP header declared. */
 void sw_ip_payload(struct sw_decode *d, uint8_t version, uint8_t proto, const uint8_t *p,
-		   size_t len, bool cut, unsigned depth);
+                   size_t len, bool cut, unsigned depth);
 void sw_udp_decode(struct sw_decode *d, const uint8_t *p, size_t len, bool cut, unsigned depth);
 /* Walk IPv6 extension headers (hop-by-hop, routing, destination options,
  * AH) from next header *nh at p. Returns the offset of the first other header

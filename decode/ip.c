@@ -6,8 +6,8 @@
 
 #include "decode/internal.h"
 
-static void set_addrs(struct sw_decode *d, uint8_t family, const uint8_t *src,
-		      const uint8_t *dst, size_t alen)
+static void set_addrs(struct sw_decode *d, uint8_t family, const uint8_t *src, const uint8_t *dst,
+                      size_t alen)
 {
 	memset(&d->pkt.src, 0, sizeof d->pkt.src);
 	memset(&d->pkt.dst, 0, sizeof d->pkt.dst);
@@ -84,9 +84,16 @@ void sw_ipv4_decode(struct sw_decode *d, const uint8_t *p, size_t len, unsigned 
 	uint32_t off = (uint32_t)(fo & 0x1FFF) * 8;
 	if (more || off) {
 		struct sw_frag_in fr = {
-			.version = 4, .src = p + 12, .dst = p + 16, .id = sw_rd16(p + 4),
-			.proto = p[9], .offset = off, .more = more,
-			.data = p + ihl, .len = tot - ihl, .cut = cut,
+		    .version = 4,
+		    .src = p + 12,
+		    .dst = p + 16,
+		    .id = sw_rd16(p + 4),
+		    .proto = p[9],
+		    .offset = off,
+		    .more = more,
+		    .data = p + ihl,
+		    .len = tot - ihl,
+		    .cut = cut,
 		};
 		sw_frag_add(d, &fr, depth);
 		return;
@@ -152,7 +159,7 @@ long sw_ipv6_walk(const uint8_t *p, size_t len, uint8_t *nh)
 }
 
 void sw_ip_payload(struct sw_decode *d, uint8_t version, uint8_t proto, const uint8_t *p,
-		   size_t len, bool cut, unsigned depth)
+                   size_t len, bool cut, unsigned depth)
 {
 	if (version == 6) {
 		long off = sw_ipv6_walk(p, len, &proto);
@@ -187,9 +194,16 @@ void sw_ip_payload(struct sw_decode *d, uint8_t version, uint8_t proto, const ui
 				return;
 			}
 			struct sw_frag_in fr = {
-				.version = 6, .src = d->pkt.src.ip, .dst = d->pkt.dst.ip,
-				.id = sw_rd32(p + 4), .proto = p[0], .offset = foff,
-				.more = more, .data = p + 8, .len = len - 8, .cut = cut,
+			    .version = 6,
+			    .src = d->pkt.src.ip,
+			    .dst = d->pkt.dst.ip,
+			    .id = sw_rd32(p + 4),
+			    .proto = p[0],
+			    .offset = foff,
+			    .more = more,
+			    .data = p + 8,
+			    .len = len - 8,
+			    .cut = cut,
 			};
 			sw_frag_add(d, &fr, depth);
 			return;

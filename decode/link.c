@@ -13,7 +13,7 @@
 #define SLL2_HDR 20u
 
 static void ethertype(struct sw_decode *d, uint16_t type, const uint8_t *p, size_t len,
-		      unsigned depth);
+                      unsigned depth);
 
 static bool too_deep(struct sw_decode *d, unsigned depth)
 {
@@ -92,7 +92,7 @@ static void llc_decode(struct sw_decode *d, const uint8_t *p, size_t len, unsign
 }
 
 static void ethertype(struct sw_decode *d, uint16_t type, const uint8_t *p, size_t len,
-		      unsigned depth)
+                      unsigned depth)
 {
 	if (too_deep(d, depth))
 		return;
@@ -155,8 +155,8 @@ void sw_eth_decode(struct sw_decode *d, const uint8_t *p, size_t len, unsigned d
 }
 
 /* Linux cooked protocol field: an EtherType, or 0x0004 for 802.2 LLC. */
-static void sll_proto(struct sw_decode *d, uint16_t proto, const uint8_t *addr,
-		      size_t alen, const uint8_t *p, size_t len)
+static void sll_proto(struct sw_decode *d, uint16_t proto, const uint8_t *addr, size_t alen,
+                      const uint8_t *p, size_t len)
 {
 	if (alen == 6 && !d->pkt.has_mac) {
 		d->pkt.has_mac = true;
@@ -178,8 +178,8 @@ static void null_decode(struct sw_decode *d, const uint8_t *p, size_t len)
 		return;
 	}
 	uint32_t be = sw_rd32(p);
-	uint32_t le = ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) |
-		      ((uint32_t)p[1] << 8) | p[0];
+	uint32_t le =
+	    ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | p[0];
 	if (be == 2 || le == 2)
 		sw_ipv4_decode(d, p + 4, len - 4, 0);
 	else if (be == 24 || be == 28 || be == 30 || le == 24 || le == 28 || le == 30)
@@ -234,7 +234,7 @@ void sw_link_decode(struct sw_decode *d, int linktype, const uint8_t *p, size_t 
  * plus an 8-byte platform subheader when the O flag is set); type I has no
  * header and no GRE sequence number. */
 static void erspan_decode(struct sw_decode *d, bool type3, bool has_seq, const uint8_t *p,
-			  size_t len, unsigned depth)
+                          size_t len, unsigned depth)
 {
 	size_t off;
 	if (!type3) {

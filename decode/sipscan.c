@@ -31,8 +31,16 @@ static inline bool is_token(char c)
 	if (is_alpha(c) || is_digit(c))
 		return true;
 	switch (c) {
-	case '-': case '.': case '!': case '%': case '*':
-	case '_': case '+': case '`': case '\'': case '~':
+	case '-':
+	case '.':
+	case '!':
+	case '%':
+	case '*':
+	case '_':
+	case '+':
+	case '`':
+	case '\'':
+	case '~':
 		return true;
 	default:
 		return false;
@@ -107,8 +115,8 @@ static bool request_line(const char *p, size_t n, bool complete, size_t *mlen)
 	i++;
 	/* URI scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
 	size_t s = i;
-	while (i < n && (is_alpha(p[i]) || (i > s && (is_digit(p[i]) || p[i] == '+' ||
-						      p[i] == '-' || p[i] == '.'))))
+	while (i < n && (is_alpha(p[i]) ||
+	                 (i > s && (is_digit(p[i]) || p[i] == '+' || p[i] == '-' || p[i] == '.'))))
 		i++;
 	if (i == s || i >= n || p[i] != ':')
 		return false; /* a cut line needs at least "METHOD scheme:" */
@@ -358,7 +366,7 @@ static bool is_stun(const uint8_t *p, size_t len, enum sw_keepalive_kind *kind)
 }
 
 int sw_keepalive_classify(const uint8_t *p, size_t len, bool on_sip_flow,
-			  enum sw_keepalive_kind *kind)
+                          enum sw_keepalive_kind *kind)
 {
 	if (!p || len == 0)
 		return 0;

@@ -71,8 +71,7 @@ static void lru_append(struct sw_tcp_table *t, struct sw_tcp_stream *s)
 	t->lru_tail = s;
 }
 
-static void make_key(const struct sw_addr *src, const struct sw_addr *dst,
-		     uint8_t k[SW_TCP_KEYLEN])
+static void make_key(const struct sw_addr *src, const struct sw_addr *dst, uint8_t k[SW_TCP_KEYLEN])
 {
 	k[0] = src->family;
 	memcpy(k + 1, src->ip, 16);
@@ -108,7 +107,7 @@ static void stream_remove(struct sw_decode *d, struct sw_tcp_stream *s)
 }
 
 static struct sw_tcp_stream *stream_new(struct sw_decode *d, const uint8_t key[SW_TCP_KEYLEN],
-					enum sw_tcp_state state)
+                                        enum sw_tcp_state state)
 {
 	if (d->tcp.map.count >= SW_MAX_TCP_STREAMS && d->tcp.lru_head) {
 		/* Full: the longest idle direction makes room. */
@@ -145,7 +144,7 @@ static void clear_ooo(struct sw_tcp_stream *s)
 }
 
 void sw_tcp_span(const struct sw_tcp_stream *s, size_t off, size_t n, uint64_t *first,
-		 unsigned *nseg)
+                 unsigned *nseg)
 {
 	uint64_t a = s->base + off, b = a + n, prev = 0;
 	*first = s->last.frame_no;
@@ -185,7 +184,7 @@ static void compact(struct sw_tcp_stream *s, size_t off)
 
 /* Append in-order bytes; false when the buffer limit was hit. */
 static bool append(struct sw_decode *d, struct sw_tcp_stream *s, const uint8_t *p, size_t n,
-		   uint64_t frame_no)
+                   uint64_t frame_no)
 {
 	if (!n)
 		return true;
@@ -223,7 +222,7 @@ static bool append(struct sw_decode *d, struct sw_tcp_stream *s, const uint8_t *
 }
 
 void sw_tcp_emit(struct sw_decode *d, struct sw_tcp_stream *s, const char *p, size_t n,
-		 uint64_t first, unsigned nseg)
+                 uint64_t first, unsigned nseg)
 {
 	struct sw_pkt save = d->pkt;
 	d->pkt = s->last;
@@ -427,8 +426,8 @@ static void skip_gap(struct sw_decode *d, struct sw_tcp_stream *s)
 	drain_ooo(d, s);
 }
 
-static void hold(struct sw_decode *d, struct sw_tcp_stream *s, uint32_t seq,
-		 const uint8_t *p, size_t n)
+static void hold(struct sw_decode *d, struct sw_tcp_stream *s, uint32_t seq, const uint8_t *p,
+                 size_t n)
 {
 	size_t i = 0;
 	int32_t rel = seq_diff(seq, s->next_seq);
@@ -467,7 +466,7 @@ static void mark_tls(struct sw_decode *d, struct sw_tcp_stream *s)
 /* First payload of a direction: what is it? Returns false when it is not
  * worth a stream. */
 static bool classify(struct sw_decode *d, struct sw_tcp_stream **sp, const uint8_t key[],
-		     const uint8_t *p, size_t n, bool sip_port, bool tls_port)
+                     const uint8_t *p, size_t n, bool sip_port, bool tls_port)
 {
 	struct sw_tcp_stream *s = *sp;
 	const char *c = (const char *)p;
@@ -547,7 +546,7 @@ static void cut_segment(struct sw_decode *d, struct sw_tcp_stream *s, size_t mis
 		if (sw_sip_looks_like(b, s->len - cr)) {
 			struct sw_pkt save = d->pkt;
 			d->pkt.transport = SW_TP_TCP;
-			sw_tcp_span(s, cr, s->len - cr, &d->pkt.first_frame_no, &(unsigned){ 0 });
+			sw_tcp_span(s, cr, s->len - cr, &d->pkt.first_frame_no, &(unsigned){0});
 			sw_dec_sip(d, b, s->len - cr, SW_REASON_CUT);
 			d->pkt = save;
 		}
@@ -562,8 +561,8 @@ static void cut_segment(struct sw_decode *d, struct sw_tcp_stream *s, size_t mis
 
 /* Bytes at seq that do not start in the future: trim what was seen before,
  * append the rest, deliver. missing: bytes the capture cut off the end. */
-static void in_order(struct sw_decode *d, struct sw_tcp_stream *s, uint32_t seq,
-		     const uint8_t *p, size_t n, size_t missing)
+static void in_order(struct sw_decode *d, struct sw_tcp_stream *s, uint32_t seq, const uint8_t *p,
+                     size_t n, size_t missing)
 {
 	uint32_t dup = s->next_seq - seq;
 	if (dup)
@@ -619,8 +618,8 @@ void sw_tcp_decode(struct sw_decode *d, const uint8_t *p, size_t len, bool cut)
 	make_key(&d->pkt.src, &d->pkt.dst, key);
 	struct sw_tcp_stream *s = sw_map_get(&d->tcp.map, key, SW_TCP_KEYLEN);
 	expire_idle(d, s);
-	bool sip_port = sw_dec_is_sip_port(d, d->pkt.src.port) ||
-			sw_dec_is_sip_port(d, d->pkt.dst.port);
+	bool sip_port =
+	    sw_dec_is_sip_port(d, d->pkt.src.port) || sw_dec_is_sip_port(d, d->pkt.dst.port);
 	bool tls_port = d->pkt.src.port == 5061 || d->pkt.dst.port == 5061;
 
 	if (!s && (flags & TH_SYN) && sip_port)

@@ -160,8 +160,8 @@ size_t sw_ws_process(struct sw_decode *d, struct sw_tcp_stream *s)
 		unsigned nseg;
 		sw_tcp_span(s, off, total, &first, &nseg);
 		switch (f.opcode) {
-		case 1: /* text */
-		case 2: /* binary */
+		case 1:                       /* text */
+		case 2:                       /* binary */
 			s->ws_active = false; /* an unfinished message is abandoned */
 			if (f.fin) {
 				sw_tcp_emit(d, s, (const char *)pl, plen, first, nseg);
@@ -190,8 +190,8 @@ size_t sw_ws_process(struct sw_decode *d, struct sw_tcp_stream *s)
 			if (f.fin) {
 				s->ws_active = false;
 				sw_tcp_emit(d, s, (const char *)s->ws_msg, s->ws_len,
-					    s->ws_first_frame,
-					    s->ws_first_frame != s->last.frame_no ? 2 : 1);
+				            s->ws_first_frame,
+				            s->ws_first_frame != s->last.frame_no ? 2 : 1);
 			}
 			break;
 		default:

@@ -9,8 +9,8 @@
 static uint8_t pool[1u << 23];
 static size_t pool_used;
 
-const uint8_t tb_mac_src[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a };
-const uint8_t tb_mac_dst[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x14 };
+const uint8_t tb_mac_src[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0a};
+const uint8_t tb_mac_dst[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x14};
 
 void tb_reset(void)
 {
@@ -23,7 +23,7 @@ struct tb tb_new(size_t n)
 		fprintf(stderr, "test pool exhausted\n");
 		abort();
 	}
-	struct tb b = { pool + pool_used, n };
+	struct tb b = {pool + pool_used, n};
 	memset(b.p, 0, n);
 	pool_used += (n + 7) & ~(size_t)7;
 	return b;
@@ -118,8 +118,8 @@ struct tb tb_sctp_data(uint16_t sport, uint16_t dport, uint8_t flags, struct tb 
 	return b;
 }
 
-struct tb tb_ip4x(const char *src, const char *dst, uint8_t proto, uint16_t id,
-		  uint16_t frag, struct tb pl)
+struct tb tb_ip4x(const char *src, const char *dst, uint8_t proto, uint16_t id, uint16_t frag,
+                  struct tb pl)
 {
 	uint8_t *h;
 	struct tb b = hdr(20, pl, &h);
@@ -280,33 +280,34 @@ struct tb tb_register(int cseq, const char *call_id, const char *body)
 	char buf[4096];
 	size_t bl = body ? strlen(body) : 0;
 	int n = snprintf(buf, sizeof buf,
-			 "REGISTER sip:example.com SIP/2.0\r\n"
-			 "Via: SIP/2.0/UDP 192.0.2.10:5060;rport;branch=z9hG4bK-%d\r\n"
-			 "Max-Forwards: 70\r\n"
-			 "From: <sip:alice@example.com>;tag=a1\r\n"
-			 "To: <sip:alice@example.com>\r\n"
-			 "Call-ID: %s\r\n"
-			 "CSeq: %d REGISTER\r\n"
-			 "Contact: <sip:alice@192.0.2.10:5060>\r\n"
-			 "Expires: 3600\r\n"
-			 "Content-Length: %zu\r\n\r\n%s",
-			 cseq, call_id, cseq, bl, body ? body : "");
+	                 "REGISTER sip:example.com SIP/2.0\r\n"
+	                 "Via: SIP/2.0/UDP 192.0.2.10:5060;rport;branch=z9hG4bK-%d\r\n"
+	                 "Max-Forwards: 70\r\n"
+	                 "From: <sip:alice@example.com>;tag=a1\r\n"
+	                 "To: <sip:alice@example.com>\r\n"
+	                 "Call-ID: %s\r\n"
+	                 "CSeq: %d REGISTER\r\n"
+	                 "Contact: <sip:alice@192.0.2.10:5060>\r\n"
+	                 "Expires: 3600\r\n"
+	                 "Content-Length: %zu\r\n\r\n%s",
+	                 cseq, call_id, cseq, bl, body ? body : "");
 	return tb_raw(buf, (size_t)n);
 }
 
 struct tb tb_ok(int cseq, const char *call_id)
 {
 	char buf[2048];
-	int n = snprintf(buf, sizeof buf,
-			 "SIP/2.0 200 OK\r\n"
-			 "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-%d;received=192.0.2.10\r\n"
-			 "From: <sip:alice@example.com>;tag=a1\r\n"
-			 "To: <sip:alice@example.com>;tag=b2\r\n"
-			 "Call-ID: %s\r\n"
-			 "CSeq: %d REGISTER\r\n"
-			 "Contact: <sip:alice@192.0.2.10:5060>;expires=3600\r\n"
-			 "Content-Length: 0\r\n\r\n",
-			 cseq, call_id, cseq);
+	int n =
+	    snprintf(buf, sizeof buf,
+	             "SIP/2.0 200 OK\r\n"
+	             "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-%d;received=192.0.2.10\r\n"
+	             "From: <sip:alice@example.com>;tag=a1\r\n"
+	             "To: <sip:alice@example.com>;tag=b2\r\n"
+	             "Call-ID: %s\r\n"
+	             "CSeq: %d REGISTER\r\n"
+	             "Contact: <sip:alice@192.0.2.10:5060>;expires=3600\r\n"
+	             "Content-Length: 0\r\n\r\n",
+	             cseq, call_id, cseq);
 	return tb_raw(buf, (size_t)n);
 }
 
@@ -331,7 +332,7 @@ void tb_sink(void *user, const struct sw_ev *ev)
 	case SW_EV_SIP:
 		r->is_request = ev->u.sip->is_request;
 		copy_str(r->method, sizeof r->method,
-			 ev->u.sip->is_request ? ev->u.sip->method : ev->u.sip->cseq_method);
+		         ev->u.sip->is_request ? ev->u.sip->method : ev->u.sip->cseq_method);
 		r->status = ev->u.sip->status;
 		copy_str(r->call_id, sizeof r->call_id, ev->u.sip->call_id);
 		r->cseq = ev->u.sip->cseq;
@@ -354,7 +355,7 @@ void tb_sink(void *user, const struct sw_ev *ev)
 		copy_str(r->q_branch, sizeof r->q_branch, ev->u.icmp.quoted_branch);
 		copy_str(r->q_method, sizeof r->q_method, ev->u.icmp.quoted_method);
 		r->icmp.quoted_call_id = r->icmp.quoted_branch = r->icmp.quoted_method =
-			r->icmp.quoted_payload = SW_STR_NULL;
+		    r->icmp.quoted_payload = SW_STR_NULL;
 		break;
 	case SW_EV_DNS:
 		r->dns = *ev->u.dns;
@@ -365,16 +366,20 @@ void tb_sink(void *user, const struct sw_ev *ev)
 	}
 }
 
-void tb_feed(struct sw_decode *d, struct recs *rs, int linktype, struct tb f,
-	     uint64_t frame_no, int64_t ts_ns)
+void tb_feed(struct sw_decode *d, struct recs *rs, int linktype, struct tb f, uint64_t frame_no,
+             int64_t ts_ns)
 {
 	/* A private copy, so that reads past the end are caught by ASan. */
 	uint8_t *copy = malloc(f.n ? f.n : 1);
 	if (f.n)
 		memcpy(copy, f.p, f.n);
 	struct sw_frame fr = {
-		.data = copy, .caplen = (uint32_t)f.n, .wirelen = (uint32_t)f.n,
-		.ts_ns = ts_ns, .linktype = linktype, .frame_no = frame_no,
+	    .data = copy,
+	    .caplen = (uint32_t)f.n,
+	    .wirelen = (uint32_t)f.n,
+	    .ts_ns = ts_ns,
+	    .linktype = linktype,
+	    .frame_no = frame_no,
 	};
 	sw_decode_frame(d, &fr, tb_sink, rs);
 	free(copy);

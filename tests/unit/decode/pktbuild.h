@@ -32,8 +32,8 @@ struct tb tb_udp(uint16_t sport, uint16_t dport, struct tb pl);
 struct tb tb_tcp(uint16_t sport, uint16_t dport, uint32_t seq, uint8_t flags, struct tb pl);
 struct tb tb_sctp_data(uint16_t sport, uint16_t dport, uint8_t flags, struct tb pl);
 /* IPv4 with id and the fragment field (flags << 13 | offset / 8). */
-struct tb tb_ip4x(const char *src, const char *dst, uint8_t proto, uint16_t id,
-		  uint16_t frag, struct tb pl);
+struct tb tb_ip4x(const char *src, const char *dst, uint8_t proto, uint16_t id, uint16_t frag,
+                  struct tb pl);
 struct tb tb_ip4(const char *src, const char *dst, uint8_t proto, struct tb pl);
 struct tb tb_ip6(const char *src, const char *dst, uint8_t nh, struct tb pl);
 /* IPv6 extension header (0, 43, 60) of 8 bytes with next header nh. */
@@ -96,8 +96,8 @@ struct recs {
 
 void tb_sink(void *user, const struct sw_ev *ev);
 /* Decode one frame into recs. */
-void tb_feed(struct sw_decode *d, struct recs *rs, int linktype, struct tb f,
-	     uint64_t frame_no, int64_t ts_ns);
+void tb_feed(struct sw_decode *d, struct recs *rs, int linktype, struct tb f, uint64_t frame_no,
+             int64_t ts_ns);
 size_t tb_count(const struct recs *rs, enum sw_ev_type t);
 
 #endif

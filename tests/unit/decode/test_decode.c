@@ -148,25 +148,25 @@ static void all_link_types(void **state)
 		struct tb f;
 		bool v6, mac;
 	} cases[] = {
-		{ SW_LINK_NULL, tb_null(2, false, s4), false, false },
-		{ SW_LINK_NULL, tb_null(2, true, s4), false, false },
-		{ SW_LINK_NULL, tb_null(24, false, s6), true, false },
-		{ SW_LINK_NULL, tb_null(28, false, s6), true, false },
-		{ SW_LINK_NULL, tb_null(30, false, s6), true, false },
-		{ SW_LINK_NULL, tb_null(30, true, s6), true, false },
-		{ SW_LINK_LOOP, tb_null(2, true, s4), false, false },
-		{ SW_LINK_LOOP, tb_null(24, true, s6), true, false },
-		{ SW_LINK_ETHERNET, tb_eth(0x86DD, s6), true, true },
-		{ SW_LINK_RAW, s4, false, false },
-		{ SW_LINK_RAW, s6, true, false },
-		{ 12, s4, false, false },
-		{ 14, s6, true, false },
-		{ SW_LINK_IPV4, s4, false, false },
-		{ SW_LINK_IPV6, s6, true, false },
-		{ SW_LINK_LINUX_SLL, tb_sll(0x0800, s4), false, true },
-		{ SW_LINK_LINUX_SLL, tb_sll(0x86DD, s6), true, true },
-		{ SW_LINK_LINUX_SLL2, tb_sll2(0x0800, s4), false, true },
-		{ SW_LINK_LINUX_SLL2, tb_sll2(0x86DD, s6), true, true },
+	    {SW_LINK_NULL, tb_null(2, false, s4), false, false},
+	    {SW_LINK_NULL, tb_null(2, true, s4), false, false},
+	    {SW_LINK_NULL, tb_null(24, false, s6), true, false},
+	    {SW_LINK_NULL, tb_null(28, false, s6), true, false},
+	    {SW_LINK_NULL, tb_null(30, false, s6), true, false},
+	    {SW_LINK_NULL, tb_null(30, true, s6), true, false},
+	    {SW_LINK_LOOP, tb_null(2, true, s4), false, false},
+	    {SW_LINK_LOOP, tb_null(24, true, s6), true, false},
+	    {SW_LINK_ETHERNET, tb_eth(0x86DD, s6), true, true},
+	    {SW_LINK_RAW, s4, false, false},
+	    {SW_LINK_RAW, s6, true, false},
+	    {12, s4, false, false},
+	    {14, s6, true, false},
+	    {SW_LINK_IPV4, s4, false, false},
+	    {SW_LINK_IPV6, s6, true, false},
+	    {SW_LINK_LINUX_SLL, tb_sll(0x0800, s4), false, true},
+	    {SW_LINK_LINUX_SLL, tb_sll(0x86DD, s6), true, true},
+	    {SW_LINK_LINUX_SLL2, tb_sll2(0x0800, s4), false, true},
+	    {SW_LINK_LINUX_SLL2, tb_sll2(0x86DD, s6), true, true},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		c->rs->n = 0;
@@ -254,13 +254,13 @@ static void pppoe_and_llc(void **state)
 
 	/* 802.3 length + LLC/SNAP carrying IPv4. */
 	struct tb s4 = udp4(tb_register(1, "snap@x", NULL));
-	uint8_t snap[8] = { 0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00 };
+	uint8_t snap[8] = {0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00};
 	struct tb llc = tb_cat(tb_raw(snap, 8), s4);
 	feed(c, tb_eth((uint16_t)llc.n, llc));
 	assert_int_equal(c->rs->n, 5);
 	assert_string_equal(c->rs->r[4].call_id, "snap@x");
 	/* 802.3 with a non-SNAP LLC (STP): nothing. */
-	uint8_t stp[3] = { 0x42, 0x42, 0x03 };
+	uint8_t stp[3] = {0x42, 0x42, 0x03};
 	feed(c, tb_eth(3, tb_raw(stp, 3)));
 	assert_int_equal(c->rs->n, 5);
 }
@@ -318,28 +318,31 @@ static void tunnels(void **state)
 	struct tb sixin4 = tb_eth(0x0800, tb_ip4(O1, O2, 41, inner6));
 	struct tb gre4 = tb_eth(0x0800, tb_ip4(O1, O2, 47, tb_gre(0, 0x0800, inner4)));
 	struct tb gre6key = tb_eth(0x0800, tb_ip4(O1, O2, 47, tb_gre(0xB000, 0x86DD, inner6)));
-	struct tb teb = tb_eth(0x0800, tb_ip4(O1, O2, 47, tb_gre(0, 0x6558,
-								  tb_eth(0x0800, inner4))));
+	struct tb teb =
+	    tb_eth(0x0800, tb_ip4(O1, O2, 47, tb_gre(0, 0x6558, tb_eth(0x0800, inner4))));
 	/* RFC 2637 enhanced GRE (version 1, key, sequence) carrying PPP. */
-	uint8_t ppp[4] = { 0xFF, 0x03, 0x00, 0x21 };
+	uint8_t ppp[4] = {0xFF, 0x03, 0x00, 0x21};
 	struct tb pptp_gre = tb_new(12);
 	pptp_gre.p[0] = 0x30; /* K, S */
 	pptp_gre.p[1] = 0x01; /* version 1 */
 	pptp_gre.p[2] = 0x88;
 	pptp_gre.p[3] = 0x0B;
-	struct tb pptp = tb_eth(0x8100, tb_vlan(142, 0x0800, tb_ip4(O1, O2, 47,
-		tb_cat(pptp_gre, tb_cat(tb_raw(ppp, 4), inner4)))));
+	struct tb pptp = tb_eth(
+	    0x8100, tb_vlan(142, 0x0800,
+	                    tb_ip4(O1, O2, 47, tb_cat(pptp_gre, tb_cat(tb_raw(ppp, 4), inner4)))));
 	/* ERSPAN II: GRE with sequence number, 8-byte header version 1. */
 	struct tb e2h = tb_new(8);
 	e2h.p[0] = 0x10;
-	struct tb erspan2 = tb_eth(0x0800, tb_ip4(O1, O2, 47, tb_gre(0x1000, 0x88BE,
-		tb_cat(e2h, tb_eth(0x0800, inner4)))));
+	struct tb erspan2 =
+	    tb_eth(0x0800,
+	           tb_ip4(O1, O2, 47, tb_gre(0x1000, 0x88BE, tb_cat(e2h, tb_eth(0x0800, inner4)))));
 	/* ERSPAN III with the optional 8-byte subheader. */
 	struct tb e3h = tb_new(20);
 	e3h.p[0] = 0x20;
 	e3h.p[11] = 0x01;
-	struct tb erspan3 = tb_eth(0x0800, tb_ip4(O1, O2, 47, tb_gre(0x1000, 0x22EB,
-		tb_cat(e3h, tb_eth(0x0800, inner4)))));
+	struct tb erspan3 =
+	    tb_eth(0x0800,
+	           tb_ip4(O1, O2, 47, tb_gre(0x1000, 0x22EB, tb_cat(e3h, tb_eth(0x0800, inner4)))));
 	/* GTP-U G-PDU with sequence number and one extension header. */
 	struct tb gtph = tb_new(16);
 	gtph.p[0] = 0x36; /* version 1, PT, E, S */
@@ -349,22 +352,21 @@ static void tunnels(void **state)
 	gtph.p[11] = 0x85; /* next extension: PDU session container */
 	gtph.p[12] = 1;    /* 4 bytes */
 	gtph.p[15] = 0;    /* no more */
-	struct tb gtp = tb_eth(0x0800, tb_ip4(O1, O2, 17, tb_udp(2152, 2152,
-		tb_cat(gtph, inner6))));
+	struct tb gtp =
+	    tb_eth(0x0800, tb_ip4(O1, O2, 17, tb_udp(2152, 2152, tb_cat(gtph, inner6))));
 	struct tb vxh = tb_new(8);
 	vxh.p[0] = 0x08;
-	struct tb vxlan = tb_eth(0x0800, tb_ip4(O1, O2, 17, tb_udp(40000, 4789,
-		tb_cat(vxh, tb_eth(0x0800, inner4)))));
+	struct tb vxlan = tb_eth(
+	    0x0800, tb_ip4(O1, O2, 17, tb_udp(40000, 4789, tb_cat(vxh, tb_eth(0x0800, inner4)))));
 	struct {
 		const char *name;
 		struct tb f;
 		bool v6;
 	} cases[] = {
-		{ "ipip", ipip, false },       { "6in4", sixin4, true },
-		{ "gre4", gre4, false },       { "gre6key", gre6key, true },
-		{ "teb", teb, false },         { "pptp", pptp, false },
-		{ "erspan2", erspan2, false }, { "erspan3", erspan3, false },
-		{ "gtp", gtp, true },          { "vxlan", vxlan, false },
+	    {"ipip", ipip, false},       {"6in4", sixin4, true},      {"gre4", gre4, false},
+	    {"gre6key", gre6key, true},  {"teb", teb, false},         {"pptp", pptp, false},
+	    {"erspan2", erspan2, false}, {"erspan3", erspan3, false}, {"gtp", gtp, true},
+	    {"vxlan", vxlan, false},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		c->rs->n = 0;
@@ -410,20 +412,21 @@ static struct tb frag4(struct tb dg, uint16_t id, size_t off, size_t len, bool m
 
 static struct tb frag6(struct tb dg, uint32_t id, size_t off, size_t len, bool more)
 {
-	return tb_eth(0x86DD, tb_ip6(TB_A6, TB_B6, 44,
-				     tb_ip6frag(17, id, (uint16_t)off, more, tb_sub(dg, off, len))));
+	return tb_eth(0x86DD,
+	              tb_ip6(TB_A6, TB_B6, 44,
+	                     tb_ip6frag(17, id, (uint16_t)off, more, tb_sub(dg, off, len))));
 }
 
 /* Feed fragments of dg (cut at the given offsets) in the order given. */
 static void feed_frags(struct ctx *c, bool v6, struct tb dg, uint32_t id, const size_t *cuts,
-		       size_t nfrag, const int *order, uint64_t *first, uint64_t *last)
+                       size_t nfrag, const int *order, uint64_t *first, uint64_t *last)
 {
 	for (size_t k = 0; k < nfrag; k++) {
 		int i = order[k];
 		size_t off = cuts[i], end = (size_t)i + 1 < nfrag ? cuts[i + 1] : dg.n;
 		bool more = (size_t)i + 1 < nfrag;
 		uint64_t f = feed(c, v6 ? frag6(dg, id, off, end - off, more)
-					: frag4(dg, (uint16_t)id, off, end - off, more));
+		                        : frag4(dg, (uint16_t)id, off, end - off, more));
 		if (k == 0)
 			*first = f;
 		*last = f;
@@ -433,8 +436,8 @@ static void feed_frags(struct ctx *c, bool v6, struct tb dg, uint32_t id, const 
 static void check_frag_perms(struct ctx *c, bool v6, size_t nfrag)
 {
 	struct tb dg = big_udp("frag@x");
-	size_t cuts4[4] = { 0, 256, 512, 768 };
-	size_t cuts3[3] = { 0, 336, 672 };
+	size_t cuts4[4] = {0, 256, 512, 768};
+	size_t cuts3[3] = {0, 336, 672};
 	const size_t *cuts = nfrag == 4 ? cuts4 : cuts3;
 	int order[4];
 	uint32_t id = 100;
@@ -443,7 +446,7 @@ static void check_frag_perms(struct ctx *c, bool v6, size_t nfrag)
 		for (int b = 0; b < (int)nfrag; b++)
 			for (int e = 0; e < (int)nfrag; e++)
 				for (int g = 0; g < (nfrag == 4 ? 4 : 1); g++) {
-					int o[4] = { a, b, e, nfrag == 4 ? g : -1 };
+					int o[4] = {a, b, e, nfrag == 4 ? g : -1};
 					bool ok = true;
 					for (size_t i = 0; i < nfrag; i++)
 						for (size_t j = i + 1; j < nfrag; j++)
@@ -453,7 +456,8 @@ static void check_frag_perms(struct ctx *c, bool v6, size_t nfrag)
 					memcpy(order, o, sizeof order);
 					size_t before = c->rs->n;
 					uint64_t first, last;
-					feed_frags(c, v6, dg, id++, cuts, nfrag, order, &first, &last);
+					feed_frags(c, v6, dg, id++, cuts, nfrag, order, &first,
+					           &last);
 					assert_int_equal(c->rs->n, before + 1);
 					const struct rec *r = &c->rs->r[before];
 					assert_int_equal(r->type, SW_EV_SIP);
@@ -584,8 +588,8 @@ static void frag_table_limit(void **state)
 	assert_int_equal(c->rs->n, 1);
 	/* Too many fragments for one datagram. */
 	for (uint32_t i = 0; i < SW_MAX_FRAGS_PER_DATAGRAM + 1; i++)
-		feed(c, tb_eth(0x0800, tb_ip4x(TB_A, TB_B, 17, 0x7777, (uint16_t)(0x2000 | i),
-					      tb_new(8))));
+		feed(c, tb_eth(0x0800,
+		               tb_ip4x(TB_A, TB_B, 17, 0x7777, (uint16_t)(0x2000 | i), tb_new(8))));
 	assert_int_equal(ST->ip_frag_dropped, 1 + SW_MAX_FRAGS_PER_DATAGRAM + 1);
 	finish(c);
 	assert_int_equal(ST->incomplete, SW_MAX_FRAG_DATAGRAMS - 1);
@@ -605,7 +609,7 @@ static void udp_padding_and_bad(void **state)
 
 	/* Looks like SIP, rejected by the parser (no Call-ID, CSeq, Via). */
 	feed(c, tb_eth(0x0800, udp4(tb_str("REGISTER sip:1.1.1.1:5060 SIP/2.0\r\n"
-					   "Expires: 0\r\n\r\n"))));
+	                                   "Expires: 0\r\n\r\n"))));
 	assert_int_equal(c->rs->n, 2);
 	assert_int_equal(c->rs->r[1].type, SW_EV_SIP_BAD);
 	assert_string_equal(c->rs->r[1].first_line, "REGISTER sip:1.1.1.1:5060 SIP/2.0");
@@ -614,7 +618,7 @@ static void udp_padding_and_bad(void **state)
 
 	/* Content-Length larger than the body on UDP (RFC 3261 18.3): bad. */
 	feed(c, tb_eth(0x0800, udp4(tb_str("OPTIONS sip:x SIP/2.0\r\nCall-ID: cl@x\r\n"
-					   "Content-Length: 500\r\n\r\nshort body"))));
+	                                   "Content-Length: 500\r\n\r\nshort body"))));
 	assert_int_equal(c->rs->r[2].type, SW_EV_SIP_BAD);
 	assert_string_equal(c->rs->r[2].call_id, "cl@x");
 	assert_non_null(strstr(c->rs->r[2].reason, "Content-Length"));
@@ -642,8 +646,9 @@ static void udp_padding_and_bad(void **state)
 	feed_lt(c, SW_LINK_RAW, tb_str("\x70zzzzzzzzzzzzzzzzzzzzzzzz"));
 	assert_int_equal(ST->bad_headers, 4);
 	/* Not SIP on other ports: non_sip. */
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 17, tb_udp(1000, 2000,
-								tb_str("\x80\x00 rtp-ish payload here")))));
+	feed(c,
+	     tb_eth(0x0800, tb_ip4(TB_A, TB_B, 17,
+	                           tb_udp(1000, 2000, tb_str("\x80\x00 rtp-ish payload here")))));
 	assert_int_equal(ST->non_sip, 1);
 	/* IPv4 options are skipped. */
 	struct tb opt = tb_ip4(TB_A, TB_B, 17, tb_udp(5060, 5060, tb_register(3, "opt@x", NULL)));
@@ -669,9 +674,9 @@ static void keepalives_udp(void **state)
 		size_t n;
 		enum sw_keepalive_kind k;
 	} cases[] = {
-		{ "\r\n\r\n", 4, SW_KA_CRLF_PING }, { "\r\n", 2, SW_KA_CRLF_PONG },
-		{ "     ", 5, SW_KA_OTHER },        { "\0\0\0\0", 4, SW_KA_OTHER },
-		{ "hello", 5, SW_KA_OTHER },        { "jaK\0", 4, SW_KA_OTHER },
+	    {"\r\n\r\n", 4, SW_KA_CRLF_PING}, {"\r\n", 2, SW_KA_CRLF_PONG},
+	    {"     ", 5, SW_KA_OTHER},        {"\0\0\0\0", 4, SW_KA_OTHER},
+	    {"hello", 5, SW_KA_OTHER},        {"jaK\0", 4, SW_KA_OTHER},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		feed(c, tb_eth(0x0800, udp4(tb_raw(cases[i].p, cases[i].n))));
@@ -680,7 +685,7 @@ static void keepalives_udp(void **state)
 		assert_int_equal(c->rs->r[i].ka, cases[i].k);
 		assert_int_equal(c->rs->r[i].ka_len, cases[i].n);
 	}
-	uint8_t stun[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3 };
+	uint8_t stun[20] = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3};
 	feed(c, tb_eth(0x0800, udp4(tb_raw(stun, 20))));
 	assert_int_equal(c->rs->r[c->rs->n - 1].ka, SW_KA_STUN_REQUEST);
 	assert_int_equal(ST->keepalives, 7);
@@ -691,8 +696,8 @@ static void keepalives_udp(void **state)
 	struct tb nul4 = tb_raw("\0\0\0\0", 4);
 	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 17, tb_udp(7000, 41000, nul4))));
 	assert_int_equal(c->rs->n, n0);
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 17, tb_udp(41000, 7000,
-								tb_register(1, "nat@x", NULL)))));
+	feed(c, tb_eth(0x0800,
+	               tb_ip4(TB_A, TB_B, 17, tb_udp(41000, 7000, tb_register(1, "nat@x", NULL)))));
 	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 17, tb_udp(7000, 41000, nul4))));
 	assert_int_equal(c->rs->n, n0 + 2);
 	assert_int_equal(c->rs->r[n0 + 1].type, SW_EV_KEEPALIVE);
@@ -727,8 +732,7 @@ static void handshake(struct ctx *c, uint32_t isn)
 }
 
 /* SIP and SIP_BAD events from index `from`; the first cap go to out. */
-static size_t sip_events_n(const struct recs *rs, size_t from, const struct rec **out,
-			   size_t cap)
+static size_t sip_events_n(const struct recs *rs, size_t from, const struct rec **out, size_t cap)
 {
 	size_t n = 0;
 	for (size_t i = from; i < rs->n; i++)
@@ -750,7 +754,7 @@ static void tcp_three_in_one(void **state)
 	assert_int_equal(c->rs->r[0].tcp, SW_TCP_SYN);
 	assert_int_equal(c->rs->r[1].tcp, SW_TCP_SYNACK);
 	struct tb m = tb_cat(tb_register(1, "a@x", NULL),
-			     tb_cat(tb_register(2, "b@x", "hello"), tb_register(3, "c@x", NULL)));
+	                     tb_cat(tb_register(2, "b@x", "hello"), tb_register(3, "c@x", NULL)));
 	uint64_t f = feed(c, cli(1001, TB_ACK | TB_PSH, m));
 	const struct rec *s[8];
 	assert_int_equal(sip_events(c->rs, 0, s), 3);
@@ -865,7 +869,7 @@ static void tcp_gap_resync(void **state)
 	CTX;
 	handshake(c, 1000);
 	struct tb m1 = tb_register(1, "g1@x", NULL), m2 = tb_register(2, "g2@x", NULL),
-		  m3 = tb_register(3, "g3@x", NULL);
+	          m3 = tb_register(3, "g3@x", NULL);
 	uint32_t s1 = 1001, s2 = s1 + (uint32_t)m1.n, s3 = s2 + (uint32_t)m2.n;
 	feed(c, cli(s1, TB_ACK, m1));
 	/* m2's first 40 bytes are lost; its rest and m3 arrive. */
@@ -909,11 +913,11 @@ static void tcp_keepalives_between(void **state)
 	CTX;
 	handshake(c, 1);
 	struct tb m = tb_cat(tb_register(1, "k1@x", NULL),
-			     tb_cat(tb_str("\r\n\r\n"), tb_register(2, "k2@x", NULL)));
+	                     tb_cat(tb_str("\r\n\r\n"), tb_register(2, "k2@x", NULL)));
 	feed(c, cli(2, TB_ACK, m));
 	feed(c, cli(2 + (uint32_t)m.n, TB_ACK, tb_str("\r\n")));
-	enum sw_ev_type want[] = { SW_EV_TCP, SW_EV_TCP, SW_EV_SIP, SW_EV_KEEPALIVE,
-				   SW_EV_SIP, SW_EV_KEEPALIVE };
+	enum sw_ev_type want[] = {SW_EV_TCP,       SW_EV_TCP, SW_EV_SIP,
+	                          SW_EV_KEEPALIVE, SW_EV_SIP, SW_EV_KEEPALIVE};
 	assert_int_equal(c->rs->n, 6);
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(c->rs->r[i].type, want[i]);
@@ -933,9 +937,10 @@ static void tcp_body_spanning(void **state)
 	struct tb m = tb_cat(tb_register(1, "body@x", body), tb_register(2, "after@x", NULL));
 	size_t hdr = (size_t)(strstr((char *)m.p, "\r\n\r\n") - (char *)m.p) + 4;
 	/* headers in one segment, the body in three, the next message after */
-	size_t cuts[] = { 0, hdr, hdr + 1000, hdr + 2000, m.n };
+	size_t cuts[] = {0, hdr, hdr + 1000, hdr + 2000, m.n};
 	for (int i = 0; i < 4; i++)
-		feed(c, cli(501 + (uint32_t)cuts[i], TB_ACK, tb_sub(m, cuts[i], cuts[i + 1] - cuts[i])));
+		feed(c, cli(501 + (uint32_t)cuts[i], TB_ACK,
+		            tb_sub(m, cuts[i], cuts[i + 1] - cuts[i])));
 	const struct rec *s[4];
 	assert_int_equal(sip_events(c->rs, 0, s), 2);
 	assert_int_equal(s[0]->body_len, 2999);
@@ -974,27 +979,30 @@ static void tcp_midstream_and_ports(void **state)
 	assert_string_equal(s[0]->call_id, "m2@x");
 
 	/* SIP on a port that is not a SIP port is found by content. */
-	struct tb x = tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(41000, 6060, 1, TB_ACK,
-								    tb_register(1, "p6060@x", NULL))));
+	struct tb x =
+	    tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6,
+	                          tb_tcp(41000, 6060, 1, TB_ACK, tb_register(1, "p6060@x", NULL))));
 	feed(c, x);
 	assert_int_equal(sip_events(c->rs, 0, s), 2);
 	assert_string_equal(s[1]->call_id, "p6060@x");
 	/* and its other direction too, even when it starts mid-message */
 	struct tb ok = tb_ok(1, "p6060@x");
-	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 6, tb_tcp(6060, 41000, 9, TB_ACK,
-							  tb_cat(tb_str("ontinued\r\n\r\n"), ok)))));
+	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 6,
+	                              tb_tcp(6060, 41000, 9, TB_ACK,
+	                                     tb_cat(tb_str("ontinued\r\n\r\n"), ok)))));
 	assert_int_equal(sip_events(c->rs, 0, s), 3);
 	assert_int_equal(s[2]->status, 200);
 	/* Other TCP traffic is not tracked. */
 	size_t before = c->d->tcp.map.count;
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(41001, 80, 1, TB_ACK,
-							  tb_str("GET / HTTP/1.1\r\n\r\n")))));
+	feed(c, tb_eth(0x0800,
+	               tb_ip4(TB_A, TB_B, 6,
+	                      tb_tcp(41001, 80, 1, TB_ACK, tb_str("GET / HTTP/1.1\r\n\r\n")))));
 	assert_int_equal(c->d->tcp.map.count, before);
 	assert_int_equal(ST->non_sip, 1);
 	/* custom SIP port from the options */
 	sw_decode_free(c->d);
-	const uint16_t ports[] = { 5080, 0 };
-	struct sw_decode_opts o = { .sip_ports = ports };
+	const uint16_t ports[] = {5080, 0};
+	struct sw_decode_opts o = {.sip_ports = ports};
 	c->d = sw_decode_new(&o);
 	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 17, tb_udp(5080, 9999, tb_raw("\0\0\0\0", 4)))));
 	assert_int_equal(c->rs->r[c->rs->n - 1].type, SW_EV_KEEPALIVE);
@@ -1005,7 +1013,7 @@ static void tcp_oversize_and_limits(void **state)
 	CTX;
 	handshake(c, 1);
 	struct tb big = tb_str("INVITE sip:b@x SIP/2.0\r\nCall-ID: big\r\n"
-			       "Content-Length: 140000\r\n\r\n");
+	                       "Content-Length: 140000\r\n\r\n");
 	uint32_t seq = 2;
 	feed(c, cli(seq, TB_ACK, big));
 	seq += (uint32_t)big.n;
@@ -1027,8 +1035,9 @@ static void tcp_oversize_and_limits(void **state)
 	sw_decode_free(c->d);
 	c->d = sw_decode_new(NULL);
 	for (uint32_t i = 0; i < SW_MAX_TCP_STREAMS / 2 + 1; i++)
-		feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6,
-					      tb_tcp((uint16_t)(10000 + i), 5060, 1, TB_SYN, none()))));
+		feed(c, tb_eth(0x0800,
+		               tb_ip4(TB_A, TB_B, 6,
+		                      tb_tcp((uint16_t)(10000 + i), 5060, 1, TB_SYN, none()))));
 	assert_true(c->d->tcp.map.count <= SW_MAX_TCP_STREAMS);
 	/* Idle streams expire on capture time. */
 	c->ts += SW_TCP_IDLE_NS + 1;
@@ -1039,30 +1048,31 @@ static void tcp_oversize_and_limits(void **state)
 static void tcp_tls_counted(void **state)
 {
 	CTX;
-	uint8_t hello[16] = { 0x16, 0x03, 0x01, 0x00, 0x0b, 0x01, 0, 0, 7, 3, 3 };
+	uint8_t hello[16] = {0x16, 0x03, 0x01, 0x00, 0x0b, 0x01, 0, 0, 7, 3, 3};
 	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(40001, 5061, 1, TB_SYN, none()))));
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(40001, 5061, 2, TB_ACK,
-							  tb_raw(hello, 16)))));
-	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 6, tb_tcp(5061, 40001, 9, TB_ACK,
-							  tb_raw(hello, 16)))));
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(40001, 5061, 18, TB_ACK,
-							  tb_raw(hello, 16)))));
+	feed(c, tb_eth(0x0800,
+	               tb_ip4(TB_A, TB_B, 6, tb_tcp(40001, 5061, 2, TB_ACK, tb_raw(hello, 16)))));
+	feed(c, tb_eth(0x0800,
+	               tb_ip4(TB_B, TB_A, 6, tb_tcp(5061, 40001, 9, TB_ACK, tb_raw(hello, 16)))));
+	feed(c, tb_eth(0x0800,
+	               tb_ip4(TB_A, TB_B, 6, tb_tcp(40001, 5061, 18, TB_ACK, tb_raw(hello, 16)))));
 	assert_int_equal(ST->tls, 2); /* once per direction */
 	/* TLS on 5060 counts as well; on 443 it is none of our business. */
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(40002, 5060, 2, TB_ACK,
-							  tb_raw(hello, 16)))));
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(40003, 443, 2, TB_ACK,
-							  tb_raw(hello, 16)))));
+	feed(c, tb_eth(0x0800,
+	               tb_ip4(TB_A, TB_B, 6, tb_tcp(40002, 5060, 2, TB_ACK, tb_raw(hello, 16)))));
+	feed(c, tb_eth(0x0800,
+	               tb_ip4(TB_A, TB_B, 6, tb_tcp(40003, 443, 2, TB_ACK, tb_raw(hello, 16)))));
 	assert_int_equal(ST->tls, 3);
 	/* Not SIP text on 5061 (a record type other than handshake). */
-	uint8_t appdata[8] = { 0x17, 0x03, 0x03, 0, 3, 1, 2, 3 };
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(40004, 5061, 2, TB_ACK,
-							  tb_raw(appdata, 8)))));
+	uint8_t appdata[8] = {0x17, 0x03, 0x03, 0, 3, 1, 2, 3};
+	feed(c, tb_eth(0x0800,
+	               tb_ip4(TB_A, TB_B, 6, tb_tcp(40004, 5061, 2, TB_ACK, tb_raw(appdata, 8)))));
 	assert_int_equal(ST->tls, 4);
 	assert_int_equal(tb_count(c->rs, SW_EV_SIP) + tb_count(c->rs, SW_EV_SIP_BAD), 0);
 	/* SIP in clear on 5061 is SIP. */
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(40005, 5061, 2, TB_ACK,
-							  tb_register(1, "clear@x", NULL)))));
+	feed(c, tb_eth(0x0800,
+	               tb_ip4(TB_A, TB_B, 6,
+	                      tb_tcp(40005, 5061, 2, TB_ACK, tb_register(1, "clear@x", NULL)))));
 	assert_int_equal(tb_count(c->rs, SW_EV_SIP), 1);
 	assert_int_equal(ST->tls, 4);
 }
@@ -1086,7 +1096,7 @@ static struct tb ws_frame(bool fin, uint8_t op, bool masked, struct tb pl)
 	struct tb body = tb_raw(pl.p, pl.n);
 	if (masked)
 		for (size_t i = 0; i < body.n; i++)
-			body.p[i] ^= (uint8_t)"\x12\x34\x56\x78"[i & 3];
+			body.p[i] ^= (uint8_t) "\x12\x34\x56\x78"[i & 3];
 	return tb_cat(out, body);
 }
 
@@ -1104,10 +1114,10 @@ static void websocket(void **state)
 {
 	CTX;
 	struct tb req = tb_str("GET / HTTP/1.1\r\nHost: b\r\nUpgrade: websocket\r\n"
-			       "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZQ==\r\n"
-			       "Sec-WebSocket-Protocol: sip\r\nSec-WebSocket-Version: 13\r\n\r\n");
+	                       "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZQ==\r\n"
+	                       "Sec-WebSocket-Protocol: sip\r\nSec-WebSocket-Version: 13\r\n\r\n");
 	struct tb resp = tb_str("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-				"Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n");
+	                        "Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n");
 	uint32_t cs = 1, ss = 1;
 	feed(c, wcli(cs, req));
 	cs += (uint32_t)req.n;
@@ -1119,16 +1129,16 @@ static void websocket(void **state)
 	cs += (uint32_t)f1.n;
 	/* unmasked server frame split over two segments, then a ping */
 	struct tb f2 = tb_cat(ws_frame(true, 1, false, tb_ok(1, "ws1@x")),
-			      ws_frame(true, 9, false, tb_str("p")));
+	                      ws_frame(true, 9, false, tb_str("p")));
 	uint64_t a = feed(c, wsrv(ss, tb_sub(f2, 0, 50)));
 	uint64_t b = feed(c, wsrv(ss + 50, tb_sub(f2, 50, f2.n - 50)));
 	ss += (uint32_t)f2.n;
 	/* fragmented message: text + ping + continuation + continuation */
 	struct tb m3 = tb_register(2, "ws3@x", NULL);
 	struct tb f3 = tb_cat(ws_frame(false, 1, true, tb_sub(m3, 0, 100)),
-		       tb_cat(ws_frame(true, 9, true, tb_str("ping")),
-		       tb_cat(ws_frame(false, 0, true, tb_sub(m3, 100, 100)),
-			      ws_frame(true, 0, true, tb_sub(m3, 200, m3.n - 200)))));
+	                      tb_cat(ws_frame(true, 9, true, tb_str("ping")),
+	                             tb_cat(ws_frame(false, 0, true, tb_sub(m3, 100, 100)),
+	                                    ws_frame(true, 0, true, tb_sub(m3, 200, m3.n - 200)))));
 	feed(c, wcli(cs, f3));
 	cs += (uint32_t)f3.n;
 	/* close frame: nothing */
@@ -1147,10 +1157,14 @@ static void websocket(void **state)
 
 	/* A failed upgrade stops both directions. */
 	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(50001, 8080, 1, TB_ACK, req))));
-	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 6, tb_tcp(8080, 50001, 1, TB_ACK,
-		tb_str("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")))));
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(50001, 8080, 1 + (uint32_t)req.n,
-							  TB_ACK, f1))));
+	feed(c,
+	     tb_eth(
+	         0x0800,
+	         tb_ip4(TB_B, TB_A, 6,
+	                tb_tcp(8080, 50001, 1, TB_ACK,
+	                       tb_str("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")))));
+	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 6,
+	                              tb_tcp(50001, 8080, 1 + (uint32_t)req.n, TB_ACK, f1))));
 	assert_int_equal(sip_events(c->rs, 0, s), 3);
 }
 
@@ -1158,7 +1172,7 @@ static void websocket_headers(void **state)
 {
 	(void)state;
 	struct sw_ws_frame f;
-	uint8_t h64[14] = { 0x81, 0xFF, 0, 0, 0, 0, 0, 0, 0x01, 0x00, 1, 2, 3, 4 };
+	uint8_t h64[14] = {0x81, 0xFF, 0, 0, 0, 0, 0, 0, 0x01, 0x00, 1, 2, 3, 4};
 	assert_int_equal(sw_ws_parse_header(h64, 14, &f), 1);
 	assert_int_equal(f.payload_len, 256);
 	assert_int_equal(f.hdr_len, 14);
@@ -1168,11 +1182,11 @@ static void websocket_headers(void **state)
 		assert_int_equal(sw_ws_parse_header(h64, i, &f), 0);
 	h64[2] = 0x80; /* 64-bit length with the top bit set */
 	assert_int_equal(sw_ws_parse_header(h64, 14, &f), -1);
-	uint8_t rsv[2] = { 0xC1, 0x00 };
+	uint8_t rsv[2] = {0xC1, 0x00};
 	assert_int_equal(sw_ws_parse_header(rsv, 2, &f), -1);
-	uint8_t fragping[2] = { 0x09, 0x00 };
+	uint8_t fragping[2] = {0x09, 0x00};
 	assert_int_equal(sw_ws_parse_header(fragping, 2, &f), -1);
-	uint8_t h16[4] = { 0x82, 126, 0x01, 0x00 };
+	uint8_t h16[4] = {0x82, 126, 0x01, 0x00};
 	assert_int_equal(sw_ws_parse_header(h16, 4, &f), 1);
 	assert_int_equal(f.payload_len, 256);
 	assert_int_equal(f.opcode, 2);
@@ -1183,15 +1197,18 @@ static void websocket_headers(void **state)
 static void sctp_data(void **state)
 {
 	CTX;
-	feed_lt(c, SW_LINK_LINUX_SLL, tb_sll(0x0800, tb_ip4(TB_A, TB_B, 132,
-		tb_sctp_data(5060, 5060, 0x03, tb_register(1, "sctp@x", NULL)))));
+	feed_lt(
+	    c, SW_LINK_LINUX_SLL,
+	    tb_sll(0x0800, tb_ip4(TB_A, TB_B, 132,
+	                          tb_sctp_data(5060, 5060, 0x03, tb_register(1, "sctp@x", NULL)))));
 	assert_int_equal(c->rs->n, 1);
 	assert_int_equal(c->rs->r[0].type, SW_EV_SIP);
 	assert_int_equal(c->rs->r[0].pkt.transport, SW_TP_SCTP);
 	assert_addr(c->rs->r[0].pkt.src, TB_A, 5060);
 	/* first fragment of a user message: counted, skipped */
-	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 132,
-		tb_sctp_data(5060, 5060, 0x02, tb_register(2, "f@x", NULL)))));
+	feed(c,
+	     tb_eth(0x0800, tb_ip4(TB_A, TB_B, 132,
+	                           tb_sctp_data(5060, 5060, 0x02, tb_register(2, "f@x", NULL)))));
 	assert_int_equal(c->rs->n, 1);
 	assert_int_equal(ST->sctp_fragments, 1);
 	/* a chunk length under 4 is a bad header */
@@ -1247,16 +1264,16 @@ static void icmp_port_unreachable(void **state)
 		uint8_t type, code;
 		enum sw_icmp_kind k;
 	} codes[] = {
-		{ 3, 0, SW_ICMP_NET_UNREACH },  { 3, 1, SW_ICMP_HOST_UNREACH },
-		{ 3, 2, SW_ICMP_PROTO_UNREACH }, { 3, 6, SW_ICMP_NET_UNREACH },
-		{ 3, 7, SW_ICMP_HOST_UNREACH }, { 3, 9, SW_ICMP_ADMIN_PROHIB },
-		{ 3, 13, SW_ICMP_ADMIN_PROHIB }, { 3, 5, SW_ICMP_OTHER },
-		{ 11, 0, SW_ICMP_TIME_EXCEEDED },
+	    {3, 0, SW_ICMP_NET_UNREACH},    {3, 1, SW_ICMP_HOST_UNREACH},
+	    {3, 2, SW_ICMP_PROTO_UNREACH},  {3, 6, SW_ICMP_NET_UNREACH},
+	    {3, 7, SW_ICMP_HOST_UNREACH},   {3, 9, SW_ICMP_ADMIN_PROHIB},
+	    {3, 13, SW_ICMP_ADMIN_PROHIB},  {3, 5, SW_ICMP_OTHER},
+	    {11, 0, SW_ICMP_TIME_EXCEEDED},
 	};
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
 		size_t n = c->rs->n;
-		feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 1,
-					      tb_icmp(codes[i].type, codes[i].code, 0, q))));
+		feed(c, tb_eth(0x0800,
+		               tb_ip4(TB_B, TB_A, 1, tb_icmp(codes[i].type, codes[i].code, 0, q))));
 		assert_int_equal(c->rs->n, n + 1);
 		assert_int_equal(c->rs->r[n].icmp.kind, codes[i].k);
 	}
@@ -1273,8 +1290,8 @@ static void icmp_quotes_never_feed_state(void **state)
 {
 	CTX;
 	/* quoting a TCP segment to 5060 and an IP fragment */
-	struct tb seg = tb_ip4(TB_A, TB_B, 6, tb_tcp(40000, 5060, 1, TB_ACK,
-						    tb_register(1, "tq@x", NULL)));
+	struct tb seg =
+	    tb_ip4(TB_A, TB_B, 6, tb_tcp(40000, 5060, 1, TB_ACK, tb_register(1, "tq@x", NULL)));
 	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 1, tb_icmp(3, 1, 0, seg))));
 	struct tb frag = tb_ip4x(TB_A, TB_B, 17, 42, 0x2000, tb_udp(5060, 5060, tb_new(64)));
 	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 1, tb_icmp(3, 1, 0, frag))));
@@ -1302,10 +1319,9 @@ static void icmp6_errors(void **state)
 	feed(c, tb_eth(0x86DD, tb_ip6(TB_B6, TB_A6, 58, tb_icmp6(1, 3, 0, q))));
 	feed(c, tb_eth(0x86DD, tb_ip6(TB_B6, TB_A6, 58, tb_icmp6(1, 5, 0, q))));
 	feed(c, tb_eth(0x86DD, tb_ip6(TB_B6, TB_A6, 58, tb_icmp6(128, 0, 0, q)))); /* echo */
-	enum sw_icmp_kind want[] = { SW_ICMP_PORT_UNREACH, SW_ICMP_FRAG_NEEDED,
-				     SW_ICMP_TIME_EXCEEDED, SW_ICMP_NET_UNREACH,
-				     SW_ICMP_ADMIN_PROHIB, SW_ICMP_HOST_UNREACH,
-				     SW_ICMP_ADMIN_PROHIB };
+	enum sw_icmp_kind want[] = {
+	    SW_ICMP_PORT_UNREACH, SW_ICMP_FRAG_NEEDED,  SW_ICMP_TIME_EXCEEDED, SW_ICMP_NET_UNREACH,
+	    SW_ICMP_ADMIN_PROHIB, SW_ICMP_HOST_UNREACH, SW_ICMP_ADMIN_PROHIB};
 	assert_int_equal(c->rs->n, 7);
 	for (int i = 0; i < 7; i++) {
 		assert_int_equal(c->rs->r[i].type, SW_EV_ICMP);
@@ -1323,13 +1339,100 @@ static void icmp6_errors(void **state)
 /* ----------------------------------------------------------------- DNS */
 
 static const uint8_t dns_resp[] = {
-	0x12, 0x34, 0x81, 0x80, 0, 1, 0, 3, 0, 0, 0, 0,
-	3, 'S', 'I', 'P', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1,
-	/* CNAME -> x.sip.example.com (label + pointer) */
-	0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 4, 1, 'x', 0xC0, 12,
-	0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
-	0xC0, 12, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16,
-	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+    0x12,
+    0x34,
+    0x81,
+    0x80,
+    0,
+    1,
+    0,
+    3,
+    0,
+    0,
+    0,
+    0,
+    3,
+    'S',
+    'I',
+    'P',
+    7,
+    'e',
+    'x',
+    'a',
+    'm',
+    'p',
+    'l',
+    'e',
+    3,
+    'c',
+    'o',
+    'm',
+    0,
+    0,
+    1,
+    0,
+    1,
+    /* CNAME -> x.sip.example.com (label + pointer) */
+    0xC0,
+    12,
+    0,
+    5,
+    0,
+    1,
+    0,
+    0,
+    0,
+    60,
+    0,
+    4,
+    1,
+    'x',
+    0xC0,
+    12,
+    0xC0,
+    12,
+    0,
+    1,
+    0,
+    1,
+    0,
+    0,
+    0,
+    60,
+    0,
+    4,
+    192,
+    0,
+    2,
+    1,
+    0xC0,
+    12,
+    0,
+    28,
+    0,
+    1,
+    0,
+    0,
+    0,
+    60,
+    0,
+    16,
+    0x20,
+    0x01,
+    0x0d,
+    0xb8,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
 };
 
 static void dns(void **state)
@@ -1346,28 +1449,28 @@ static void dns(void **state)
 	assert_int_equal(out.n_addrs, 2);
 	assert_addr(out.addrs[0], "192.0.2.1", 0);
 	assert_addr(out.addrs[1], "2001:db8::1", 0);
-	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 17, tb_udp(53, 33333,
-							 tb_raw(dns_resp, sizeof dns_resp)))));
+	feed(c, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 17,
+	                              tb_udp(53, 33333, tb_raw(dns_resp, sizeof dns_resp)))));
 	assert_int_equal(c->rs->n, 1);
 	assert_int_equal(c->rs->r[0].type, SW_EV_DNS);
 	assert_string_equal(c->rs->r[0].dns.qname, "sip.example.com");
 	assert_int_equal(ST->dns, 1);
 
 	/* NXDOMAIN, odd characters escaped */
-	uint8_t nx[] = { 0, 1, 0x81, 0x83, 0, 1, 0, 0, 0, 0, 0, 0,
-			 4, 'a', '.', 0x07, 'B', 0, 0, 33, 0, 1 };
+	uint8_t nx[] = {0, 1, 0x81, 0x83, 0,    1,   0, 0, 0,  0, 0,
+	                0, 4, 'a',  '.',  0x07, 'B', 0, 0, 33, 0, 1};
 	assert_int_equal(sw_dns_parse(nx, sizeof nx, &out), 0);
 	assert_int_equal(out.rcode, 3);
 	assert_int_equal(out.qtype, 33);
 	assert_string_equal(out.qname, "a\\046\\007b");
 
 	/* pointer loops and bad pointers */
-	uint8_t self[] = { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 1, 0, 1 };
+	uint8_t self[] = {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 1, 0, 1};
 	assert_int_equal(sw_dns_parse(self, sizeof self, &out), -1);
-	uint8_t fwd[] = { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 14, 1, 'a', 0, 0, 1, 0, 1 };
+	uint8_t fwd[] = {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 14, 1, 'a', 0, 0, 1, 0, 1};
 	assert_int_equal(sw_dns_parse(fwd, sizeof fwd, &out), -1);
 	/* a loop through a label: 12: "a" -> pointer to 12 */
-	uint8_t lab[] = { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0xC0, 12, 0, 1, 0, 1 };
+	uint8_t lab[] = {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0xC0, 12, 0, 1, 0, 1};
 	assert_int_equal(sw_dns_parse(lab, sizeof lab, &out), -1);
 	feed(c, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 17, tb_udp(33333, 53, tb_raw(lab, sizeof lab)))));
 	assert_int_equal(c->rs->n, 1);
@@ -1383,7 +1486,7 @@ static void dns(void **state)
 	for (size_t i = 0; i < 33; i++)
 		assert_int_equal(sw_dns_parse(dns_resp, i, &out), -1);
 	/* a name longer than 255 bytes */
-	uint8_t lng[12 + 5 * 64 + 5] = { 0, 1, 0, 0, 0, 1 };
+	uint8_t lng[12 + 5 * 64 + 5] = {0, 1, 0, 0, 0, 1};
 	size_t p = 12;
 	for (int i = 0; i < 5; i++) {
 		lng[p++] = 63;
@@ -1416,7 +1519,7 @@ static void names_and_api(void **state)
 	assert_int_equal(sw_decode_sip(c->d, "garbage", 7, &msg, &why), -1);
 	assert_non_null(why);
 	/* a frame with no data at all */
-	struct sw_frame f = { .data = NULL, .caplen = 0, .linktype = SW_LINK_ETHERNET };
+	struct sw_frame f = {.data = NULL, .caplen = 0, .linktype = SW_LINK_ETHERNET};
 	sw_decode_frame(c->d, &f, NULL, NULL);
 	assert_int_equal(ST->truncated, 1);
 	sw_decode_free(NULL);
@@ -1439,11 +1542,12 @@ static void check_prefixes_slack(int lt, struct tb f, bool tcp_flags_ok, size_t 
 			fail_msg("prefix %zu of %zu: not counted as truncated", n, f.n);
 		if ((st->sip != 0 && n < f.n - slack) || st->bad_headers != 0)
 			fail_msg("prefix %zu of %zu: sip %lu bad %lu", n, f.n,
-				 (unsigned long)st->sip, (unsigned long)st->bad_headers);
+			         (unsigned long)st->sip, (unsigned long)st->bad_headers);
 		for (size_t i = 0; i < rs->n; i++) {
 			const struct rec *r = &rs->r[i];
 			if (r->type == SW_EV_SIP_BAD) {
-				assert_string_equal(r->reason, "cut short by the capture's snaplen");
+				assert_string_equal(r->reason,
+				                    "cut short by the capture's snaplen");
 				assert_true(r->raw_len < f.n);
 			} else if (r->type == SW_EV_TCP) {
 				assert_true(tcp_flags_ok);
@@ -1466,30 +1570,44 @@ static void truncation_every_offset(void **state)
 	(void)state;
 	struct tb reg = tb_register(1, "trunc@x", "v=0\r\n");
 	check_prefixes(SW_LINK_ETHERNET, tb_eth(0x0800, udp4(reg)), false);
-	check_prefixes(SW_LINK_ETHERNET,
-		       tb_eth(0x88A8, tb_vlan(1, 0x8100, tb_vlan(2, 0x86DD,
-			      tb_ip6(TB_A6, TB_B6, 0, tb_ip6ext(17, tb_udp(5060, 5060, reg)))))),
-		       false);
-	check_prefixes(SW_LINK_LINUX_SLL, tb_sll(0x0800, tb_ip4(TB_A, TB_B, 6,
-		       tb_tcp(40000, 5060, 1, TB_SYN | TB_ACK, reg))), true);
-	check_prefixes(SW_LINK_LINUX_SLL2, tb_sll2(0x0800, tb_ip4(TB_A, TB_B, 6,
-		       tb_tcp(40000, 6060, 1, TB_ACK, reg))), false);
+	check_prefixes(
+	    SW_LINK_ETHERNET,
+	    tb_eth(0x88A8, tb_vlan(1, 0x8100,
+	                           tb_vlan(2, 0x86DD,
+	                                   tb_ip6(TB_A6, TB_B6, 0,
+	                                          tb_ip6ext(17, tb_udp(5060, 5060, reg)))))),
+	    false);
+	check_prefixes(
+	    SW_LINK_LINUX_SLL,
+	    tb_sll(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(40000, 5060, 1, TB_SYN | TB_ACK, reg))),
+	    true);
+	check_prefixes(SW_LINK_LINUX_SLL2,
+	               tb_sll2(0x0800, tb_ip4(TB_A, TB_B, 6, tb_tcp(40000, 6060, 1, TB_ACK, reg))),
+	               false);
 	check_prefixes(SW_LINK_ETHERNET, tb_eth(0x8864, tb_pppoe(0x0021, udp4(reg))), false);
-	check_prefixes(SW_LINK_NULL, tb_null(2, false, tb_ip4("203.0.113.1", "203.0.113.2", 47,
-		       tb_gre(0x2000, 0x6558, tb_eth(0x0800, udp4(reg))))), false);
-	check_prefixes(SW_LINK_ETHERNET, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 1,
-		       tb_icmp(3, 3, 0, tb_sub(udp4(reg), 0, 200)))), false);
+	check_prefixes(SW_LINK_NULL,
+	               tb_null(2, false,
+	                       tb_ip4("203.0.113.1", "203.0.113.2", 47,
+	                              tb_gre(0x2000, 0x6558, tb_eth(0x0800, udp4(reg))))),
+	               false);
+	check_prefixes(
+	    SW_LINK_ETHERNET,
+	    tb_eth(0x0800, tb_ip4(TB_B, TB_A, 1, tb_icmp(3, 3, 0, tb_sub(udp4(reg), 0, 200)))),
+	    false);
 	/* SCTP: cutting only the chunk padding leaves the message whole. */
 	struct tb sctp = tb_sctp_data(5060, 5060, 3, reg);
-	check_prefixes_slack(SW_LINK_ETHERNET, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 132, sctp)),
-			     false, sctp.n - 28 - reg.n);
-	check_prefixes(SW_LINK_ETHERNET, tb_eth(0x0800, tb_ip4(TB_B, TB_A, 17,
-		       tb_udp(53, 3333, tb_raw(dns_resp, sizeof dns_resp)))), false);
-	check_prefixes(SW_LINK_ETHERNET, frag4(tb_udp(5060, 5060, reg), 5, 0, 256, true),
-		       false);
-	check_prefixes(SW_LINK_RAW, tb_ip4("203.0.113.1", "203.0.113.2", 17,
-		       tb_udp(2152, 2152, tb_cat(tb_raw("\x30\xff\x00\x00\0\0\0\1", 8),
-						 udp6(reg)))), false);
+	check_prefixes_slack(SW_LINK_ETHERNET, tb_eth(0x0800, tb_ip4(TB_A, TB_B, 132, sctp)), false,
+	                     sctp.n - 28 - reg.n);
+	check_prefixes(SW_LINK_ETHERNET,
+	               tb_eth(0x0800, tb_ip4(TB_B, TB_A, 17,
+	                                     tb_udp(53, 3333, tb_raw(dns_resp, sizeof dns_resp)))),
+	               false);
+	check_prefixes(SW_LINK_ETHERNET, frag4(tb_udp(5060, 5060, reg), 5, 0, 256, true), false);
+	check_prefixes(
+	    SW_LINK_RAW,
+	    tb_ip4("203.0.113.1", "203.0.113.2", 17,
+	           tb_udp(2152, 2152, tb_cat(tb_raw("\x30\xff\x00\x00\0\0\0\1", 8), udp6(reg)))),
+	    false);
 }
 
 /* A TCP segment cut by the snaplen in the middle of a stream. */
@@ -1498,7 +1616,7 @@ static void tcp_cut_segment(void **state)
 	CTX;
 	handshake(c, 1);
 	struct tb m1 = tb_register(1, "cut1@x", NULL), m2 = tb_register(2, "cut2@x", NULL),
-		  m3 = tb_register(3, "cut3@x", NULL);
+	          m3 = tb_register(3, "cut3@x", NULL);
 	uint32_t seq = 2;
 	struct tb f = cli(seq, TB_ACK, tb_cat(m1, m2));
 	feed(c, tb_sub(f, 0, f.n - 40)); /* m2 loses its last 40 bytes */
@@ -1519,40 +1637,40 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(ethernet_udp_sip),
-		T(all_link_types),
-		T(vlan_qinq),
-		T(pppoe_and_llc),
-		T(ipv6_ext_headers),
-		T(tunnels),
-		T(frag_v4_all_orders),
-		T(frag_v4_three_all_orders),
-		T(frag_v6_all_orders),
-		T(frag_duplicates_overlaps),
-		T(frag_timeout),
-		T(frag_table_limit),
-		T(udp_padding_and_bad),
-		T(keepalives_udp),
-		T(tcp_three_in_one),
-		T(tcp_one_across_five),
-		T(tcp_out_of_order_and_retrans),
-		T(tcp_gap_resync),
-		T(tcp_keepalives_between),
-		T(tcp_body_spanning),
-		T(tcp_seq_wrap),
-		T(tcp_midstream_and_ports),
-		T(tcp_oversize_and_limits),
-		T(tcp_tls_counted),
-		T(tcp_cut_segment),
-		T(websocket),
-		T(websocket_headers),
-		T(sctp_data),
-		T(icmp_port_unreachable),
-		T(icmp_quotes_never_feed_state),
-		T(icmp6_errors),
-		T(dns),
-		T(names_and_api),
-		T(truncation_every_offset),
+	    T(ethernet_udp_sip),
+	    T(all_link_types),
+	    T(vlan_qinq),
+	    T(pppoe_and_llc),
+	    T(ipv6_ext_headers),
+	    T(tunnels),
+	    T(frag_v4_all_orders),
+	    T(frag_v4_three_all_orders),
+	    T(frag_v6_all_orders),
+	    T(frag_duplicates_overlaps),
+	    T(frag_timeout),
+	    T(frag_table_limit),
+	    T(udp_padding_and_bad),
+	    T(keepalives_udp),
+	    T(tcp_three_in_one),
+	    T(tcp_one_across_five),
+	    T(tcp_out_of_order_and_retrans),
+	    T(tcp_gap_resync),
+	    T(tcp_keepalives_between),
+	    T(tcp_body_spanning),
+	    T(tcp_seq_wrap),
+	    T(tcp_midstream_and_ports),
+	    T(tcp_oversize_and_limits),
+	    T(tcp_tls_counted),
+	    T(tcp_cut_segment),
+	    T(websocket),
+	    T(websocket_headers),
+	    T(sctp_data),
+	    T(icmp_port_unreachable),
+	    T(icmp_quotes_never_feed_state),
+	    T(icmp6_errors),
+	    T(dns),
+	    T(names_and_api),
+	    T(truncation_every_offset),
 	};
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
 }

@@ -32,14 +32,21 @@ static void sink(void *user, const struct sw_ev *ev)
 		c->ws_sip += ev->pkt.transport == SW_TP_WS;
 		c->sctp_sip += ev->pkt.transport == SW_TP_SCTP;
 		break;
-	case SW_EV_SIP_BAD: c->bad++; break;
-	case SW_EV_ICMP: c->icmp++; break;
+	case SW_EV_SIP_BAD:
+		c->bad++;
+		break;
+	case SW_EV_ICMP:
+		c->icmp++;
+		break;
 	case SW_EV_KEEPALIVE:
 		c->ka++;
 		c->ka_kind[ev->u.keepalive.kind]++;
 		break;
-	case SW_EV_DNS: c->dns++; break;
-	case SW_EV_TCP: break;
+	case SW_EV_DNS:
+		c->dns++;
+		break;
+	case SW_EV_TCP:
+		break;
 	}
 }
 
@@ -70,10 +77,10 @@ static bool run(const char *rel, struct counts *c, struct sw_decode_stats *st)
 	return true;
 }
 
-#define RUN(rel)                                   \
-	struct counts c;                           \
-	struct sw_decode_stats st;                 \
-	if (!run(rel, &c, &st))                    \
+#define RUN(rel)                                                                                   \
+	struct counts c;                                                                           \
+	struct sw_decode_stats st;                                                                 \
+	if (!run(rel, &c, &st))                                                                    \
 		skip();
 
 static void sip_counts(void **state)
@@ -83,31 +90,31 @@ static void sip_counts(void **state)
 		const char *path;
 		unsigned long sip;
 	} cases[] = {
-		{ "irontec__sngrep/aaa.pcap", 81 },
-		{ "irontec__sngrep/ipv6frag.pcap", 32 },
-		{ "irontec__sngrep/ipip.pcap", 4 },
-		{ "sipcapture__heplify/rtp_rtcp_sip_ipv4_udp.pcap", 14 },
-		{ "sipcapture__heplify/sip_ipv4_tcp.pcap", 7 },
-		{ "sipcapture__heplify/sip_ipv4_tcp_fragmented.pcap", 406 },
-		{ "sipcapture__heplify/sip_ipv4_tcp_retrans.pcap", 8 },
-		{ "sipcapture__heplify/sip_ipv6_udp.pcap", 6 },
-		{ "sipcapture__heplify/sip_tcp_websocket.pcap", 39 },
-		{ "sipcapture__heplify/erspan_sip_ipv4_udp.pcapng", 140 },
-		{ "sipcapture__heplify/ipip0.pcap", 8 },
-		{ "ntop__nDPI/gre.pcapng", 1 },
-		{ "ntop__nDPI/webex.pcap", 22 },
-		{ "ntop__nDPI/sip_hello.pcapng", 8 },
-		{ "arkime__arkime/gtp-iphone.pcap", 17 },
-		{ "OISF__suricata-verify/sip-body-large__sip-body-large.pcap", 2 },
-		{ "seladb__PcapPlusPlus/sip_reqs.pcap", 4 },
-		{ "seladb__PcapPlusPlus/sip_resp.pcap", 7 },
-		{ "MaryLS__Laborator09/sip.pcap", 19 },
-		{ "NormB__sipnab/Asterisk_ZFONE_XLITE.pcap", 27 },
-		{ "zeek__zeek/sip-long-request-response-paths.pcap", 2 },
-		/* TShark counts the 5 SIP messages quoted in ICMP errors too. */
-		{ "CESNET__ipfixprobe/sip.pcap", 40 },
-		/* The INVITE spans two SCTP DATA chunks (not reassembled). */
-		{ "sipcapture__heplify/sip_sctp.pcap", 3 },
+	    {"irontec__sngrep/aaa.pcap", 81},
+	    {"irontec__sngrep/ipv6frag.pcap", 32},
+	    {"irontec__sngrep/ipip.pcap", 4},
+	    {"sipcapture__heplify/rtp_rtcp_sip_ipv4_udp.pcap", 14},
+	    {"sipcapture__heplify/sip_ipv4_tcp.pcap", 7},
+	    {"sipcapture__heplify/sip_ipv4_tcp_fragmented.pcap", 406},
+	    {"sipcapture__heplify/sip_ipv4_tcp_retrans.pcap", 8},
+	    {"sipcapture__heplify/sip_ipv6_udp.pcap", 6},
+	    {"sipcapture__heplify/sip_tcp_websocket.pcap", 39},
+	    {"sipcapture__heplify/erspan_sip_ipv4_udp.pcapng", 140},
+	    {"sipcapture__heplify/ipip0.pcap", 8},
+	    {"ntop__nDPI/gre.pcapng", 1},
+	    {"ntop__nDPI/webex.pcap", 22},
+	    {"ntop__nDPI/sip_hello.pcapng", 8},
+	    {"arkime__arkime/gtp-iphone.pcap", 17},
+	    {"OISF__suricata-verify/sip-body-large__sip-body-large.pcap", 2},
+	    {"seladb__PcapPlusPlus/sip_reqs.pcap", 4},
+	    {"seladb__PcapPlusPlus/sip_resp.pcap", 7},
+	    {"MaryLS__Laborator09/sip.pcap", 19},
+	    {"NormB__sipnab/Asterisk_ZFONE_XLITE.pcap", 27},
+	    {"zeek__zeek/sip-long-request-response-paths.pcap", 2},
+	    /* TShark counts the 5 SIP messages quoted in ICMP errors too. */
+	    {"CESNET__ipfixprobe/sip.pcap", 40},
+	    /* The INVITE spans two SCTP DATA chunks (not reassembled). */
+	    {"sipcapture__heplify/sip_sctp.pcap", 3},
 	};
 	size_t ran = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -118,7 +125,7 @@ static void sip_counts(void **state)
 		ran++;
 		if (c.sip != cases[i].sip || c.bad != 0)
 			fail_msg("%s: %lu SIP, %lu bad, want %lu", cases[i].path, c.sip, c.bad,
-				 cases[i].sip);
+			         cases[i].sip);
 		assert_int_equal(st.truncated, 0);
 	}
 	if (!ran)
@@ -197,9 +204,9 @@ static void transports(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sip_counts),
-		cmocka_unit_test(keepalive_captures),
-		cmocka_unit_test(transports),
+	    cmocka_unit_test(sip_counts),
+	    cmocka_unit_test(keepalive_captures),
+	    cmocka_unit_test(transports),
 	};
 	return cmocka_run_group_tests_name("decode_pcaps", tests, NULL, NULL);
 }

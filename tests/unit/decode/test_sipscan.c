@@ -70,7 +70,7 @@ static void start_lines(void **state)
 	assert_false(looks("     "));
 	assert_false(looks("jaK"));
 	assert_false(looks("hello"));
-	const char nul4[4] = { 0, 0, 0, 0 };
+	const char nul4[4] = {0, 0, 0, 0};
 	assert_false(sw_sip_looks_like(nul4, 4));
 	assert_false(sw_sip_looks_like(NULL, 0));
 }
@@ -115,7 +115,7 @@ static void framing(void **state)
 	assert_int_equal(frame("SIP/2.0 200 OK\r\nContent-Length: \r\n\r\n"), -1);
 	assert_int_equal(frame("SIP/2.0 200 OK\r\nContent-Length: 0\r\nl: 0\r\n\r\n"), -1);
 	assert_int_equal(frame("SIP/2.0 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n"),
-			 -1);
+	                 -1);
 	/* headers that only start like Content-Length */
 	const char *m5 = "SIP/2.0 200 OK\r\nContent-Length-X: 9\r\nLx: 9\r\n\r\n";
 	assert_int_equal(frame(m5), strlen(m5));
@@ -145,13 +145,13 @@ static void light_scan(void **state)
 {
 	(void)state;
 	const char *m = "REGISTER sip:example.com SIP/2.0\r\n"
-			"Via: SIP/2.0/UDP 192.0.2.1;rport ; Branch = z9hG4bK-77;received=x, "
-			"SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-second\r\n"
-			"Via: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK-third\r\n"
-			"i: abc@host\r\n"
-			"CSeq:  42   REGISTER\r\n"
-			"Call-ID: second\r\n"
-			"\r\n";
+	                "Via: SIP/2.0/UDP 192.0.2.1;rport ; Branch = z9hG4bK-77;received=x, "
+	                "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-second\r\n"
+	                "Via: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK-third\r\n"
+	                "i: abc@host\r\n"
+	                "CSeq:  42   REGISTER\r\n"
+	                "Call-ID: second\r\n"
+	                "\r\n";
 	struct sw_sip_light l;
 	assert_int_equal(sw_sip_scan_light(m, strlen(m), &l), 0);
 	assert_true(l.is_request);
@@ -209,7 +209,7 @@ static void keepalives(void **state)
 	assert_int_equal(ka("0123456789abcdefX", 17, true), 0);
 	assert_int_equal(ka("", 0, true), 0);
 	/* STUN RFC 5389 binding request with a SOFTWARE attribute */
-	uint8_t stun[28] = { 0x00, 0x01, 0x00, 0x08, 0x21, 0x12, 0xA4, 0x42 };
+	uint8_t stun[28] = {0x00, 0x01, 0x00, 0x08, 0x21, 0x12, 0xA4, 0x42};
 	stun[20] = 0x80;
 	stun[21] = 0x22;
 	stun[23] = 4;
@@ -222,7 +222,7 @@ static void keepalives(void **state)
 	stun[1] = 0x11;
 	assert_int_equal(ka(stun, sizeof stun, true), SW_KA_STUN_RESPONSE);
 	/* RFC 3489 classic: no cookie, 20-byte header only */
-	uint8_t classic[20] = { 0x00, 0x01, 0x00, 0x00, 0xde, 0xad, 0xbe, 0xef };
+	uint8_t classic[20] = {0x00, 0x01, 0x00, 0x00, 0xde, 0xad, 0xbe, 0xef};
 	assert_int_equal(ka(classic, sizeof classic, true), SW_KA_STUN_REQUEST);
 	/* inconsistent length: not STUN, and too long for "other" */
 	stun[0] = 0;
@@ -236,9 +236,9 @@ static void keepalives(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(start_lines), cmocka_unit_test(framing),
-		cmocka_unit_test(crlf_runs),   cmocka_unit_test(light_scan),
-		cmocka_unit_test(keepalives),
+	    cmocka_unit_test(start_lines), cmocka_unit_test(framing),
+	    cmocka_unit_test(crlf_runs),   cmocka_unit_test(light_scan),
+	    cmocka_unit_test(keepalives),
 	};
 	return cmocka_run_group_tests_name("sipscan", tests, NULL, NULL);
 }
