@@ -169,7 +169,7 @@ struct sw_decode_stats {
 	uint64_t icmp_errors;
 	uint64_t keepalives;
 	uint64_t dns;
-	uint64_t tls;               /* TLS records on SIP ports (encrypted SIP), counted only */
+	uint64_t tls;               /* TCP directions on SIP ports carrying TLS (encrypted SIP) */
 	uint64_t truncated;         /* frames cut short (caplen < what headers declare) */
 	uint64_t bad_headers;       /* invalid link/IP/transport headers */
 	uint64_t unsupported_link;  /* frames of a link type we cannot decode */
