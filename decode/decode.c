@@ -29,6 +29,7 @@ struct sw_decode *sw_decode_new(const struct sw_decode_opts *opts)
 		}
 	}
 	sw_map_init(&d->peers, NULL);
+	sw_map_init(&d->sctp, free);
 	sw_frag_init(&d->frag);
 	sw_tcp_init(&d->tcp);
 	return d;
@@ -40,6 +41,7 @@ void sw_decode_free(struct sw_decode *d)
 		return;
 	sw_tcp_free(&d->tcp);
 	sw_frag_free(&d->frag);
+	sw_sctp_free(d);
 	sw_map_free(&d->peers);
 	if (d->sp)
 		sw_sip_parser_free(d->sp);

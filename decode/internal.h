@@ -15,6 +15,7 @@
 #define SW_MAX_SIP_PORTS 32u     /* default + configured SIP ports */
 #define SW_MAX_IPV6_EXT 8u       /* IPv6 extension headers walked */
 #define SW_MAX_SCTP_CHUNKS 64u   /* chunks walked per SCTP packet */
+#define SW_MAX_SCTP_PENDING 64u  /* fragmented SCTP user messages being reassembled */
 #define SW_MAX_WS_FRAGMENTS 64u  /* continuation frames per WebSocket message */
 #define SW_MAX_GTP_EXT 8u        /* GTP-U extension headers walked */
 #define SW_MAX_HTTP_HDR 8192u    /* HTTP Upgrade request/response header block */
@@ -159,6 +160,7 @@ struct sw_decode {
 	struct sw_map peers; /* struct sw_addr bytes -> non-NULL */
 	struct sw_frag_table frag;
 	struct sw_tcp_table tcp;
+	struct sw_map sctp;    /* association direction -> struct sw_sctp_pending */
 	struct sw_sip_msg msg; /* the message being delivered */
 	struct sw_dns dns;
 
@@ -212,6 +214,7 @@ long sw_ipv6_walk(const uint8_t *p, size_t len, uint8_t *nh);
 
 /* sctp.c, icmp.c, dns.c */
 void sw_sctp_decode(struct sw_decode *d, const uint8_t *p, size_t len, bool cut);
+void sw_sctp_free(struct sw_decode *d);
 void sw_icmp4_decode(struct sw_decode *d, const uint8_t *p, size_t len);
 void sw_icmp6_decode(struct sw_decode *d, const uint8_t *p, size_t len);
 /* RFC 1035 message: 0 and *out filled, -1 when not a DNS message. */
