@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# sipwatch benchmark: sipwatch (--json, --report) vs sngrep 1.6 vs tshark 4.0 on
+# synthetic captures made by gen_register.c. See bench/README.md.
+#
+#   bench/run.sh                 # everything (about 15 minutes on 2 cores)
+#   RUNS=1 bench/run.sh          # one run per command instead of three
+#   CAPTURES="reg400k" bench/run.sh
+#
+# Environment: SIPWATCH (binary; default /tmp/build-bench/cli/sipwatch, built
+# with cmake if missing), RUNS (default 3), TIMEOUT (seconds per run, default
+# 1200), CAPTURES (subset of: reg400k one86k one173k mix).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+out=$here/out
+mkdir -p "$out"
+SIPWATCH=${SIPWATCH:-/tmp/build-bench/cli/sipwatch}
+RUNS=${RUNS:-3}
+TIMEOUT=${TIMEOUT:-1200}
+CAPTURES=${CAPTURES:-"reg400k one86k one173k mix"}
+
+need() {
+	command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] || {
+		echo "run.sh: $1 missing (apt-get install $2)" >&2
+		exit 2
+	}
+}
+need /usr/bin/time time
+need sngrep sngrep
+need tshark tshark
+need capinfos wireshark-common
+need cc gcc
+
+if [ ! -x "$SIPWATCH" ]; then
+	echo "== building sipwatch into /tmp/build-bench"
+	cmake -S "$root" -B /tmp/build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSW_TESTS=OFF >/dev/null
+	cmake --build /tmp/build-bench -j2 >/dev/null
+	SIPWATCH=/tmp/build-bench/cli/sipwatch
+fi
+
+echo "== generator"
+cc -O2 -std=c11 -Wall -Wextra -o "$out/gen_register" "$here/gen_register.c"
+
+# name -> generator arguments
+gen_args() {
+	case $1 in
+	reg400k) echo "-m register -n 100000" ;;
+	one86k) echo "-m onecall -n 86400" ;;
+	one173k) echo "-m onecall -n 172800" ;;
+	mix) echo "-m mix" ;;
+	*) echo "run.sh: unknown capture $1" >&2; exit 2 ;;
+	esac
+}
+
+declare -A SIP
+for c in $CAPTURES; do
+	f=$out/$c.pcap
+	# shellcheck disable=SC2046
+	line=$("$out/gen_register" $(gen_args "$c") -s 1 -o "$f")
+	SIP[$c]=$(sed -n 's/.*sip=\([0-9]*\).*/\1/p' <<<"$line")
+	echo "$c: $line ($(du -m "$f" | cut -f1) MiB)"
+done
+
+# run LABEL CAPTURE OUTFILE CMD... : RUNS timed runs; appends to results.tsv
+# the median wall time and the median peak RSS. The last run's stdout is kept
+# in OUTFILE (/dev/null for sipwatch).
+results=$out/results.tsv
+: >"$results"
+: >"$out/counts.tsv"
+run() {
+	local label=$1 cap=$2 keep=$3
+	shift 3
+	local ts=() rs=() i
+	for ((i = 0; i < RUNS; i++)); do
+		if ! /usr/bin/time -f "%e %M" -o "$out/time.txt" timeout "$TIMEOUT" "$@" >"$keep" 2>"$out/stderr.txt"; then
+			echo "   $label on $cap: failed or timed out ($(tail -1 "$out/stderr.txt"))" >&2
+			echo -e "$cap\t$label\tNA\tNA" >>"$results"
+			return
+		fi
+		read -r t r <"$out/time.txt"
+		ts+=("$t")
+		rs+=("$r")
+	done
+	local tm rm
+	tm=$(printf '%s\n' "${ts[@]}" | sort -g | sed -n "$(((RUNS + 1) / 2))p")
+	rm=$(printf '%s\n' "${rs[@]}" | sort -g | sed -n "$(((RUNS + 1) / 2))p")
+	echo "   $label: ${ts[*]} s -> median $tm s, peak RSS $((rm / 1024)) MiB"
+	echo -e "$cap\t$label\t$tm\t$rm" >>"$results"
+}
+
+for c in $CAPTURES; do
+	f=$out/$c.pcap
+	n=${SIP[$c]}
+	echo "== $c ($n SIP messages): checking what each tool saw"
+	sw=$("$SIPWATCH" -r "$f" --json | tail -n 1 | grep -o '"sip_messages":[0-9]*' | cut -d: -f2)
+	rm -f "$out/sngrep-dump.pcap"
+	dlg=$(timeout "$TIMEOUT" sngrep -N -l 1000000 -I "$f" -O "$out/sngrep-dump.pcap" | tr '\r' '\n' | grep 'Dialog count' | tail -1 | tr -dc 0-9 || true)
+	sng=$(capinfos -M -c "$out/sngrep-dump.pcap" | sed -n 's/.*packets: *//p' || true)
+	echo "   sipwatch sip_messages=$sw; sngrep dialogs=$dlg, SIP packets kept=$sng"
+	[ "$sw" = "$n" ] || echo "   WARNING: sipwatch saw $sw of $n SIP messages" >&2
+	[ "$sng" = "$n" ] || echo "   WARNING: sngrep kept $sng of $n SIP messages" >&2
+
+	echo "== $c: $RUNS runs each"
+	run "sipwatch --json" "$c" /dev/null "$SIPWATCH" -r "$f" --json
+	run "sipwatch --report" "$c" /dev/null "$SIPWATCH" -r "$f" --report
+	run "sngrep -N -q" "$c" /dev/null sngrep -N -q -l 1000000 -I "$f"
+	run "tshark sip,stat" "$c" "$out/tshark-$c.txt" tshark -q -z sip,stat -r "$f"
+	ts=$(sed -n 's/.*Number of SIP messages: *//p' "$out/tshark-$c.txt")
+	rt=$(sed -n 's/.*Number of resent SIP messages: *//p' "$out/tshark-$c.txt")
+	echo "   tshark sip,stat: $ts SIP messages ($rt resent)"
+	[ "$ts" = "$n" ] || echo "   WARNING: tshark counted $ts of $n SIP messages" >&2
+	echo -e "$c\tmsgs\t$n" >>"$out/counts.tsv"
+done
+
+echo
+echo "== results (median of $RUNS; ratio = other tool's time / this row's time, >1 = this row faster)"
+awk -F'\t' '
+	FNR == NR { n[$1] = $3; next }
+	{ cap[NR] = $1; lab[NR] = $2; t[NR] = $3; r[NR] = $4; if ($2 ~ /^sngrep/) sng[$1] = $3; if ($2 ~ /^tshark/) tsh[$1] = $3 }
+	END {
+		printf "%-8s %-18s %9s %12s %9s %9s %9s\n", "capture", "tool", "time s", "msgs/s", "RSS MiB", "vs sngrep", "vs tshark"
+		for (i = 1; i <= NR; i++) {
+			if (!(i in cap)) continue
+			c = cap[i]
+			if (t[i] == "NA") { printf "%-8s %-18s %9s\n", c, lab[i], "failed"; continue }
+			printf "%-8s %-18s %9.2f %12.0f %9.0f %9.2f %9.2f\n", c, lab[i], t[i], n[c] / (t[i] > 0 ? t[i] : 0.01), r[i] / 1024,
+				(sng[c] != "" && sng[c] != "NA") ? sng[c] / t[i] : 0, (tsh[c] != "" && tsh[c] != "NA") ? tsh[c] / t[i] : 0
+		}
+	}' "$out/counts.tsv" "$results" | tee "$out/table.txt"
+
+if [[ " $CAPTURES " == *" one86k "* && " $CAPTURES " == *" one173k "* ]]; then
+	echo
+	echo "== one Call-ID scaling: time(172,800 msgs) / time(86,400 msgs); 2.0 = linear"
+	awk -F'\t' '$1 == "one86k" { a[$2] = $3 } $1 == "one173k" { b[$2] = $3 }
+		END { for (k in a) if (a[k] != "NA" && b[k] != "NA" && a[k] > 0) printf "   %-18s %7.2f s -> %7.2f s  x%.2f\n", k, a[k], b[k], b[k] / a[k] }' \
+		"$results" | sort | tee "$out/scaling.txt"
+fi
