@@ -54,6 +54,15 @@ struct sw_finding *sw_fnd_find(struct sw_analyze *a, const char *kind, const cha
 	return sw_map_get(&a->finding_keys, key, (size_t)n);
 }
 
+static bool ev_before(const struct sw_evidence *a, const struct sw_evidence *b)
+{
+	if (a->ts_ns != b->ts_ns)
+		return a->ts_ns < b->ts_ns;
+	if (a->file_idx != b->file_idx)
+		return a->file_idx < b->file_idx;
+	return a->frame_no < b->frame_no;
+}
+
 /* Keeps the first SW_FINDING_MAX_EVIDENCE - 1 frames and always the latest in
  * the last slot; a frame already listed is not added twice. */
 void sw_fnd_evidence(struct sw_finding *f, const struct sw_evidence *e)
@@ -68,10 +77,16 @@ void sw_fnd_evidence(struct sw_finding *f, const struct sw_evidence *e)
 		f->first_ns = e->ts_ns;
 	if (e->ts_ns > f->last_ns)
 		f->last_ns = e->ts_ns;
-	if (f->n_evidence < SW_FINDING_MAX_EVIDENCE)
-		f->evidence[f->n_evidence++] = *e;
-	else
-		f->evidence[SW_FINDING_MAX_EVIDENCE - 1] = *e;
+	size_t i = f->n_evidence < SW_FINDING_MAX_EVIDENCE ? f->n_evidence++
+							    : SW_FINDING_MAX_EVIDENCE - 1;
+	f->evidence[i] = *e;
+	/* Keep the list in capture order (time, then file and frame), so the
+	 * latest frame stays in the last slot. */
+	for (; i > 0 && ev_before(&f->evidence[i], &f->evidence[i - 1]); i--) {
+		struct sw_evidence t = f->evidence[i];
+		f->evidence[i] = f->evidence[i - 1];
+		f->evidence[i - 1] = t;
+	}
 }
 
 void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)

@@ -326,7 +326,8 @@ void sw_txn_on_icmp(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 		return;
 	a->st.icmp_matched++;
 	t->n_icmp++;
-	if (t->n_icmp == 1 || ic->kind == SW_ICMP_PORT_UNREACH) {
+	if (t->n_icmp == 1 ||
+	    (ic->kind == SW_ICMP_PORT_UNREACH && t->icmp_kind != SW_ICMP_PORT_UNREACH)) {
 		t->icmp_kind = ic->kind;
 		char label[48];
 		snprintf(label, sizeof label, "ICMP %s", sw_icmp_kind_name(ic->kind));
