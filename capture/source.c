@@ -359,10 +359,15 @@ void sw_rd_damage(struct sw_rd *r, uint64_t offset, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		msg[0] = '\0';
-	if (r->src.state == SW_SRC_DAMAGED)
-		snprintf(r->info->error, sizeof r->info->error, "%s; %s", msg, r->src.error);
-	else
+	if (r->src.state == SW_SRC_DAMAGED) {
+		/* Both parts, cut to fit: the record's problem, then the stream's. */
+		size_t room = sizeof r->info->error;
+		int k = snprintf(r->info->error, room, "%s", msg);
+		if (k >= 0 && (size_t)k + 2 < room)
+			snprintf(r->info->error + k, room - (size_t)k, "; %s", r->src.error);
+	} else {
 		snprintf(r->info->error, sizeof r->info->error, "%s", msg);
+	}
 	r->info->damaged = true;
 	r->info->damage_offset = offset;
 	r->done = true;
