@@ -525,7 +525,9 @@ void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t)
 		if (ac->pending == at)
 			ac->pending = NULL;
 	}
-	if (!t->end_of_capture) {
+	/* Cut short by the end of the capture, the attempt is undecided unless
+	 * an ICMP error already answered it. */
+	if (!t->end_of_capture || t->n_icmp) {
 		ac->pub.n_timeout++;
 		ac->consec_fail++;
 		ac->last_timeout_ns = t->first_ns;

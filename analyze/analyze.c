@@ -295,9 +295,12 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 	if (t->is_register) {
 		if (is_new && m->is_request)
 			sw_acct_on_request(a, t, ev, msg_id);
-		else if (t->account != UINT32_MAX)
-			sw_an_item_add_msg(a, sw_acct_get(a, t->account)->pub.item, msg_id,
-					   ev->pkt.ts_ns);
+		else if (t->account != UINT32_MAX) {
+			struct acct *ac = sw_acct_get(a, t->account);
+			sw_an_item_add_msg(a, ac->pub.item, msg_id, ev->pkt.ts_ns);
+			if (m->is_request)
+				ac->pub.n_register_msgs++; /* retransmission or another hop */
+		}
 		if (is_final)
 			sw_acct_on_final(a, t, ev);
 	} else {
