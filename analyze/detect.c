@@ -535,6 +535,51 @@ static void tcp_required(struct sw_analyze *a, struct acct *ac, const char *caus
 	publish(a, f);
 }
 
+/* ---- 8. ALG, one capture: a registered Contact the phone never sent -------- */
+
+/* The user part of "sip:user@host..." (or of the key "user@host:port"). */
+static size_t user_part(const char *s, const char **out)
+{
+	const char *colon = strchr(s, ':');
+	const char *at = strchr(s, '@');
+	if (!at)
+		return 0;
+	const char *u = (colon && colon < at && strncmp(s, "sip", 3) == 0) ? colon + 1 : s;
+	*out = u;
+	return (size_t)(at - u);
+}
+
+static void contact_rewritten(struct sw_analyze *a, struct acct *ac, struct attempt *at,
+			      const struct reg_result *r)
+{
+	const char *u1, *u2;
+	size_t n1 = user_part(at->contact_key, &u1), n2 = user_part(r->other_contact, &u2);
+	if (!n1 || n1 != n2 || strncasecmp(u1, u2, n1) != 0)
+		return; /* another device's binding, not a rewrite of ours */
+	bool created;
+	struct sw_finding *f =
+		open_f(a, "alg.rewrite", "contact_rewritten", ac, SW_SEV_WARNING, &created);
+	f->suspected = true;
+	sw_fnd_evidence(f, &at->first);
+	sw_fnd_evidence(f, &at->final);
+	if (!created) {
+		publish(a, f);
+		return;
+	}
+	sw_fnd_fact(f, "sent", "%s", at->contact_key);
+	sw_fnd_fact(f, "registered", "%s", r->other_contact);
+	sw_fnd_text(a, &f->summary,
+		    N_("%s: the phone registered Contact %s but the server lists %s instead"),
+		    ac->pub.aor, at->contact_key, r->other_contact);
+	sw_fnd_text(a, &f->explanation,
+		    N_("The 2xx to REGISTER lists the bindings the server stored. The phone's own Contact is not among them; a Contact for the same user with another address is. Something between the phone and the server rewrote the Contact: typically a router's SIP ALG (some servers also rewrite Contacts themselves for NAT traversal)."));
+	sw_fnd_text(a, &f->advice,
+		    N_("Switch SIP ALG off on the router (or on, where the server relies on it), then re-test."));
+	sw_fnd_text(a, &f->confirm,
+		    N_("A capture at the server side showing the REGISTER arriving with the rewritten Contact (give both files to sipwatch)."));
+	publish(a, f);
+}
+
 /* ---- dispatch per attempt ------------------------------------------------- */
 
 void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at,
@@ -563,6 +608,9 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 	if (r->status > 0 && r->status < 300) {
 		if (r->stale_recovered)
 			stale_binding(a, ac, at, r);
+		if (!r->our_contact_listed && r->other_contacts && at->contact_key[0] &&
+		    at->requested_expires != 0)
+			contact_rewritten(a, ac, at, r);
 		if (ac->flaps >= FLAP_MIN) {
 			bool created;
 			struct sw_finding *f =
