@@ -19,7 +19,8 @@ struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id)
 
 struct attempt *sw_acct_attempt(struct acct *ac, uint64_t seq)
 {
-	if (seq == 0 || seq > ac->n_recent_total || ac->n_recent_total - seq >= SW_ACCT_RECENT)
+	if (!ac->recent || seq == 0 || seq > ac->n_recent_total ||
+	    ac->n_recent_total - seq >= SW_ACCT_RECENT)
 		return NULL;
 	return &ac->recent[(seq - 1) % SW_ACCT_RECENT];
 }
@@ -68,12 +69,17 @@ static void contact_key(const struct sw_sip_msg *m, char *buf, size_t cap)
 		*p = lower(*p);
 }
 
-static void set_state(struct acct *ac, enum sw_reg_state st, const struct sw_evidence *e,
+static void set_state(struct acct *ac, enum sw_reg_state st, const struct evref *e,
 		      int status)
 {
 	if (ac->pub.state == st)
 		return;
 	ac->pub.state = st;
+	if (ac->pub.n_changes == ac->changes_cap && ac->changes_cap < SW_ACCT_MAX_CHANGES) {
+		ac->changes_cap = ac->changes_cap ? ac->changes_cap * 2 : 8;
+		ac->pub.changes =
+			sw_realloc(ac->pub.changes, ac->changes_cap * sizeof *ac->pub.changes);
+	}
 	if (ac->pub.n_changes == SW_ACCT_MAX_CHANGES) {
 		/* Keep the first entry and the recent history. */
 		size_t drop = SW_ACCT_MAX_CHANGES / 4;
@@ -81,8 +87,6 @@ static void set_state(struct acct *ac, enum sw_reg_state st, const struct sw_evi
 			(SW_ACCT_MAX_CHANGES - 1 - drop) * sizeof *ac->pub.changes);
 		ac->pub.n_changes -= drop;
 	}
-	if (!ac->pub.changes)
-		ac->pub.changes = sw_calloc(SW_ACCT_MAX_CHANGES, sizeof *ac->pub.changes);
 	struct sw_reg_change *c = &ac->pub.changes[ac->pub.n_changes++];
 	c->ts_ns = e->ts_ns;
 	c->state = st;
@@ -128,6 +132,49 @@ static void heap_pop(struct sw_analyze *a)
 	}
 	if (h->n)
 		h->p[i] = last;
+}
+
+/* Recent attempts are what the flood, refresh and transport detectors look
+ * back at; they matter for a few minutes. At most SW_MAX_RINGS accounts hold
+ * a ring: past that, the ring of the account that got one first goes, if it
+ * has been idle for SW_RING_IDLE_NS (else it is re-queued; after a few tries
+ * the oldest goes anyway, so memory stays bounded under a flood). */
+static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
+{
+	struct ring_queue *q = &a->rings;
+	if (ac->recent)
+		return;
+	ac->recent = sw_calloc(SW_ACCT_RECENT, sizeof *ac->recent);
+	if (q->len == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 64;
+		uint32_t *p = sw_malloc(cap * sizeof *p);
+		for (size_t i = 0; i < q->len; i++)
+			p[i] = q->p[(q->head + i) % q->cap];
+		free(q->p);
+		q->p = p;
+		q->cap = cap;
+		q->head = 0;
+	}
+	q->p[(q->head + q->len++) % q->cap] = ac->pub.id;
+	for (int tries = 0; q->len > SW_MAX_RINGS; tries++) {
+		uint32_t id = q->p[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->len--;
+		struct acct *old = sw_acct_get(a, id);
+		if (!old || !old->recent)
+			continue;
+		if (tries < 4 && sw_ns_sub(now, old->pub.last_ns) < SW_RING_IDLE_NS && old != ac) {
+			q->p[(q->head + q->len++) % q->cap] = id;
+			continue;
+		}
+		if (old == ac) {
+			q->p[(q->head + q->len++) % q->cap] = id;
+			continue;
+		}
+		free(old->recent);
+		old->recent = NULL;
+		old->pending = NULL;
+	}
 }
 
 static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
@@ -233,6 +280,7 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 		ac->auth_realm = sw_an_strdup_wire(cred->realm);
 	}
 
+	ring_take(a, ac, ev->pkt.ts_ns);
 	struct attempt *at = &ac->recent[ac->n_recent_total % SW_ACCT_RECENT];
 	memset(at, 0, sizeof *at);
 	at->seq = ++ac->n_recent_total;
@@ -288,7 +336,7 @@ static bool public_of(const struct sw_sip_msg *m, struct sw_addr *out)
 	return true;
 }
 
-static void note_public(struct acct *ac, const struct sw_addr *pa, const struct sw_evidence *e)
+static void note_public(struct acct *ac, const struct sw_addr *pa, const struct evref *e)
 {
 	struct sw_account *p = &ac->pub;
 	if (p->n_public && sw_addr_eq(&p->public_addrs[p->n_public - 1].addr, pa)) {
@@ -296,8 +344,10 @@ static void note_public(struct acct *ac, const struct sw_addr *pa, const struct 
 		p->public_addrs[p->n_public - 1].last_frame = e->frame_no;
 		return;
 	}
-	if (!p->public_addrs)
-		p->public_addrs = sw_calloc(SW_ACCT_MAX_PUBLIC, sizeof *p->public_addrs);
+	if (p->n_public == ac->public_cap && ac->public_cap < SW_ACCT_MAX_PUBLIC) {
+		ac->public_cap = ac->public_cap ? ac->public_cap * 2 : 2;
+		p->public_addrs = sw_realloc(p->public_addrs, ac->public_cap * sizeof *p->public_addrs);
+	}
 	if (p->n_public == SW_ACCT_MAX_PUBLIC) {
 		memmove(&p->public_addrs[1], &p->public_addrs[2],
 			(SW_ACCT_MAX_PUBLIC - 2) * sizeof *p->public_addrs);
@@ -554,7 +604,7 @@ void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 		struct acct *ac = sw_acct_get(a, e.account);
 		if (!ac || ac->pub.registered_until_ns != e.until_ns)
 			continue; /* refreshed or unregistered since */
-		struct sw_evidence ev = ac->last_ok_ev;
+		struct evref ev = ac->last_ok_ev;
 		ev.ts_ns = e.until_ns;
 		ac->pub.registered_until_ns = 0;
 		leave_registered(ac);
@@ -600,9 +650,11 @@ void sw_acct_free_all(struct sw_analyze *a)
 		free(ac->pub.public_addrs);
 		free(ac->auth_user);
 		free(ac->auth_realm);
+		free(ac->recent);
 		for (size_t u = 0; u < ac->n_ua; u++)
 			free(ac->ua[u].ua);
 		free(ac);
 	}
 	sw_vec_free(&a->accounts);
+	free(a->rings.p);
 }

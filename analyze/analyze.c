@@ -68,14 +68,14 @@ char *sw_an_strdup_wire(struct sw_str s)
 	return sw_strndup(s.p, s.len > SW_WIRE_COPY_MAX ? SW_WIRE_COPY_MAX : s.len);
 }
 
-void sw_an_evidence(struct sw_evidence *e, const struct sw_pkt *p, uint32_t msg_id,
-		    const char *label)
+void sw_an_evidence(struct sw_analyze *a, struct evref *e, const struct sw_pkt *p,
+		    uint32_t msg_id, const char *label)
 {
 	e->file_idx = p->file_idx;
 	e->frame_no = p->frame_no;
 	e->ts_ns = p->ts_ns;
 	e->msg_id = msg_id;
-	snprintf(e->label, sizeof e->label, "%s", label ? label : "");
+	e->label = label ? sw_an_label(a, label, strlen(label)) : "";
 }
 
 struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
@@ -122,6 +122,8 @@ void sw_analyze_free(struct sw_analyze *a)
 	free(a->msgs);
 	for (size_t i = 0; i < a->items.n; i++) {
 		struct sw_item *it = a->items.p[i];
+		if (!it)
+			continue;
 		free(it->msgs);
 		free(it);
 	}
@@ -140,10 +142,12 @@ void sw_analyze_free(struct sw_analyze *a)
 	free(a);
 }
 
-static const char *intern(struct sw_analyze *a, const char *s, size_t len)
+const char *sw_an_label(struct sw_analyze *a, const char *s, size_t len)
 {
 	char *v = sw_map_get(&a->labels, s, len);
 	if (!v) {
+		if (a->labels.count >= SW_MAX_LABELS)
+			return "SIP"; /* hostile variety: stop interning */
 		v = sw_strndup(s, len);
 		sw_map_put(&a->labels, s, len, v);
 	}
@@ -187,7 +191,7 @@ static uint32_t new_msg(struct sw_analyze *a, const struct sw_ev *ev, enum sw_ms
 	m->dst = ev->pkt.dst;
 	m->cseq = -1;
 	m->item = UINT32_MAX;
-	m->label = intern(a, label, label_len);
+	m->label = sw_an_label(a, label, label_len);
 	if (a->nmsgs == a->msgs_cap) {
 		a->msgs_cap = a->msgs_cap ? a->msgs_cap * 2 : 1024;
 		a->msgs = sw_realloc(a->msgs, a->msgs_cap * sizeof *a->msgs);
@@ -229,6 +233,8 @@ void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, in
 	if (item == UINT32_MAX || item >= a->items.n)
 		return;
 	struct sw_item *it = a->items.p[item];
+	if (!it)
+		return; /* retired */
 	it->n_msgs++;
 	if (ts > it->last_ns)
 		it->last_ns = ts;
@@ -236,11 +242,19 @@ void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, in
 	if (!m)
 		return;
 	m->item = item;
-	if (it->n_msgs > it->msgs_cap) {
+	if (it->n_ids == it->msgs_cap) {
+		/* Ids of records aged out are dropped before the array grows. */
+		size_t keep = 0;
+		for (size_t i = 0; i < it->n_ids; i++)
+			if (it->msgs[i] >= a->msgs_base)
+				it->msgs[keep++] = it->msgs[i];
+		it->n_ids = (uint32_t)keep;
+	}
+	if (it->n_ids == it->msgs_cap) {
 		it->msgs_cap = it->msgs_cap ? it->msgs_cap * 2 : 8;
 		it->msgs = sw_realloc(it->msgs, it->msgs_cap * sizeof *it->msgs);
 	}
-	it->msgs[it->n_msgs - 1] = msg_id;
+	it->msgs[it->n_ids++] = msg_id;
 }
 
 static void sip_label(const struct sw_sip_msg *m, char *buf, size_t cap, size_t *len)
@@ -406,7 +420,8 @@ size_t sw_analyze_ndialogs(const struct sw_analyze *a)
 
 const struct sw_dialog *sw_analyze_dialog(const struct sw_analyze *a, size_t id)
 {
-	return id < a->dialogs.n ? &((struct dlg *)a->dialogs.p[id])->pub : NULL;
+	struct dlg *d = id < a->dialogs.n ? a->dialogs.p[id] : NULL;
+	return d ? &d->pub : NULL;
 }
 
 size_t sw_analyze_nfindings(const struct sw_analyze *a)

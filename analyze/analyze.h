@@ -211,8 +211,10 @@ struct sw_item {
 	uint32_t id;
 	enum sw_item_kind kind;
 	uint32_t ref;                 /* account or dialog id */
-	uint32_t n_msgs;
-	uint32_t *msgs;               /* kept message ids, in capture order (owned) */
+	uint32_t n_msgs;              /* messages that belonged to it, ever */
+	uint32_t n_ids;               /* entries in msgs: kept message ids, in capture
+	                               * order (owned); in bounded mode the oldest go */
+	uint32_t *msgs;
 	size_t msgs_cap;
 	int64_t last_ns;
 };
@@ -252,10 +254,12 @@ void sw_analyze_finish(struct sw_analyze *a, int64_t end_ns);
 size_t sw_analyze_naccounts(const struct sw_analyze *a);
 const struct sw_account *sw_analyze_account(const struct sw_analyze *a, size_t id);
 size_t sw_analyze_ndialogs(const struct sw_analyze *a);
+/* NULL for a dialog retired in bounded mode (its list item is NULL too). */
 const struct sw_dialog *sw_analyze_dialog(const struct sw_analyze *a, size_t id);
 size_t sw_analyze_nfindings(const struct sw_analyze *a);
 const struct sw_finding *sw_analyze_finding(const struct sw_analyze *a, size_t id);
 size_t sw_analyze_nitems(const struct sw_analyze *a);
+/* NULL for an item retired with its dialog in bounded mode. */
 const struct sw_item *sw_analyze_item(const struct sw_analyze *a, size_t id);
 size_t sw_analyze_nmsgs(const struct sw_analyze *a);
 /* NULL when the record was never kept or has been aged out. */
@@ -268,6 +272,7 @@ struct sw_analyze_stats {
 	uint64_t icmp_matched;        /* ICMP errors tied to a request */
 	uint64_t accounts_untracked;  /* over SW_MAX_ACCOUNTS */
 	uint64_t msgs_aged_out;
+	uint64_t dialogs_retired;     /* bounded mode: finished/idle dialogs let go */
 	int64_t first_ns, last_ns;
 };
 void sw_analyze_get_stats(const struct sw_analyze *a, struct sw_analyze_stats *st);

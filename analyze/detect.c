@@ -197,7 +197,7 @@ static void stale_suspect(struct sw_analyze *a, struct acct *ac)
  * its REGISTERs get no answer, yet the server is alive (it sent the phone
  * requests, or accepted a TCP connection, or answered other accounts). */
 static void return_path_suspect(struct sw_analyze *a, struct acct *ac, const char *why,
-				const struct sw_evidence *alive)
+				const struct evref *alive)
 {
 	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 	bool created;
@@ -500,7 +500,7 @@ static void rejected(struct sw_analyze *a, struct acct *ac, struct attempt *at,
 /* ---- 6. Transport -------------------------------------------------------- */
 
 static void tcp_required(struct sw_analyze *a, struct acct *ac, const char *cause,
-			 const struct sw_evidence *e1, const struct sw_evidence *e2,
+			 const struct evref *e1, const struct evref *e2,
 			 const char *detail)
 {
 	char s1[SW_ADDRSTRLEN];
@@ -692,7 +692,7 @@ void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 {
 	const struct sw_sip_msg *m = ev->u.sip;
 	char s1[SW_ADDRSTRLEN];
-	struct sw_evidence e;
+	struct evref e;
 	/* OPTIONS that the server sends to the phone, answered */
 	if (t->is_options && !m->is_request && m->status >= 200 && !t->response_only) {
 		struct acct *ac = sw_acct_by_flow(a, &t->dst, &t->dst);
@@ -717,7 +717,7 @@ void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 			struct sw_finding *f = open_f(a, "alg.rewrite", "content_length_mismatch", ac,
 						      SW_SEV_WARNING, &created);
 			f->suspected = true;
-			sw_an_evidence(&e, &ev->pkt, msg_id, "Content-Length");
+			sw_an_evidence(a, &e, &ev->pkt, msg_id, "Content-Length");
 			sw_fnd_evidence(f, &e);
 			if (created) {
 				sw_fnd_fact(f, "declared", "%lld", (long long)m->content_length);
@@ -738,7 +738,7 @@ void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 	}
 	/* alg.rewrite / via_mismatch: the response's top Via is not the one
 	 * the request carried (beyond received/rport, RFC 3581). */
-	if (!m->is_request && m->n_via && t->via_sent_by[0] && !t->response_only &&
+	if (!m->is_request && m->n_via && t->via_sent_by && !t->response_only &&
 	    sw_addr_eq(&ev->pkt.dst, &t->src)) {
 		char got[96];
 		snprintf(got, sizeof got, "%.*s:%d",
@@ -752,7 +752,7 @@ void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 				open_f(a, "alg.rewrite", "via_mismatch", ac, SW_SEV_WARNING, &created);
 			f->suspected = true;
 			sw_fnd_evidence(f, &t->first_req);
-			sw_an_evidence(&e, &ev->pkt, msg_id, "Via");
+			sw_an_evidence(a, &e, &ev->pkt, msg_id, "Via");
 			sw_fnd_evidence(f, &e);
 			if (created) {
 				sw_fnd_fact(f, "sent", "%s", t->via_sent_by);
@@ -856,7 +856,7 @@ static void dns_findings(struct sw_analyze *a)
 
 /* Is the server alive for this phone, although its REGISTERs go unanswered? */
 static bool server_alive(struct sw_analyze *a, struct acct *ac, const char **why,
-			 struct sw_evidence *ev)
+			 struct evref *ev)
 {
 	struct tcp_conn *c = sw_side_tcp_to(a, &ac->pub.registrar);
 	if (c && c->synack) {
@@ -913,7 +913,7 @@ void sw_detect_finish(struct sw_analyze *a)
 			stale_suspect(a, ac);
 		else if (!ac->ever_ok && ac->pub.n_timeout && sw_ip_is_private(&ac->pub.client)) {
 			const char *why;
-			struct sw_evidence ev;
+			struct evref ev;
 			if (server_alive(a, ac, &why, &ev))
 				return_path_suspect(a, ac, why, &ev);
 		}

@@ -10,6 +10,80 @@
 #include "common/mem.h"
 
 #define SW_MAX_DIALOGS 200000u
+#define SW_BOUNDED_DIALOGS 10000u /* dialogs kept at once in bounded (live) mode */
+#define SW_RETIRE_IDLE_NS (60 * INT64_C(1000000000))
+
+struct opt_key {
+	uint8_t f1, f2;
+	uint8_t ip1[16], ip2[16];
+};
+
+static struct opt_key opt_key_of(const struct sw_addr *src, const struct sw_addr *dst)
+{
+	struct opt_key k;
+	memset(&k, 0, sizeof k);
+	k.f1 = src->family;
+	k.f2 = dst->family;
+	memcpy(k.ip1, src->ip, 16);
+	memcpy(k.ip2, dst->ip, 16);
+	return k;
+}
+
+static void dlg_free(struct dlg *d)
+{
+	free(d->pub.call_id);
+	free(d->pub.method);
+	free(d->pub.from);
+	free(d->pub.to);
+	free(d->from_tag);
+	free(d);
+}
+
+/* Bounded mode: when more than SW_BOUNDED_DIALOGS are kept, the oldest ones
+ * without findings go (their slot and list item become NULL), finished ones
+ * first; ids are never reused. Transactions that still name a retired
+ * dialog start a new one. */
+static void retire_old(struct sw_analyze *a, int64_t now)
+{
+	if (!a->opts.max_messages || a->dialogs_live <= SW_BOUNDED_DIALOGS)
+		return;
+	for (size_t scanned = 0; a->dialogs_live > SW_BOUNDED_DIALOGS &&
+				 a->dlg_cursor < a->dialogs.n && scanned < 64;
+	     scanned++) {
+		struct dlg *d = a->dialogs.p[a->dlg_cursor];
+		if (d && d->pub.has_findings) {
+			a->dlg_cursor++;
+			continue;
+		}
+		if (d) {
+			bool done = d->pub.state == SW_DLG_TERMINATED || d->pub.state == SW_DLG_FAILED ||
+				    d->pub.state == SW_DLG_CANCELLED ||
+				    sw_ns_sub(now, d->pub.last_ns) > SW_RETIRE_IDLE_NS;
+			if (!done && a->dialogs_live < 2 * SW_BOUNDED_DIALOGS)
+				break; /* wait: the oldest is still active */
+			if (d->pub.call_id) {
+				size_t kl = strlen(d->pub.call_id);
+				if (sw_map_get(&a->dlg_by_callid, d->pub.call_id, kl) == d)
+					sw_map_take(&a->dlg_by_callid, d->pub.call_id, kl);
+			} else {
+				struct opt_key k = opt_key_of(&d->pub.caller, &d->pub.callee);
+				if (sw_map_get(&a->opt_groups, &k, sizeof k) == d)
+					sw_map_take(&a->opt_groups, &k, sizeof k);
+			}
+			struct sw_item *it = d->pub.item < a->items.n ? a->items.p[d->pub.item] : NULL;
+			if (it) {
+				free(it->msgs);
+				free(it);
+				a->items.p[d->pub.item] = NULL;
+			}
+			dlg_free(d);
+			a->dialogs.p[a->dlg_cursor] = NULL;
+			a->dialogs_live--;
+			a->st.dialogs_retired++;
+		}
+		a->dlg_cursor++;
+	}
+}
 
 static struct dlg *dlg_new(struct sw_analyze *a, const char *key, size_t klen, bool options,
 			   const struct sw_ev *ev, const struct txn *t)
@@ -31,21 +105,15 @@ static struct dlg *dlg_new(struct sw_analyze *a, const char *key, size_t klen, b
 	d->pub.item = sw_an_item_new(a, options ? SW_ITEM_OPTIONS : SW_ITEM_DIALOG, d->pub.id);
 	sw_vec_push(&a->dialogs, d);
 	sw_map_put(options ? &a->opt_groups : &a->dlg_by_callid, key, klen, d);
+	a->dialogs_live++;
+	retire_old(a, ev->pkt.ts_ns);
 	return d;
 }
 
 /* OPTIONS outside a dialog: one item per (pinger IP, target IP). */
 static struct dlg *options_group(struct sw_analyze *a, const struct sw_ev *ev, const struct txn *t)
 {
-	struct {
-		uint8_t f1, f2;
-		uint8_t ip1[16], ip2[16];
-	} k;
-	memset(&k, 0, sizeof k);
-	k.f1 = t->src.family;
-	k.f2 = t->dst.family;
-	memcpy(k.ip1, t->src.ip, 16);
-	memcpy(k.ip2, t->dst.ip, 16);
+	struct opt_key k = opt_key_of(&t->src, &t->dst);
 	struct dlg *d = sw_map_get(&a->opt_groups, &k, sizeof k);
 	return d ? d : dlg_new(a, (const char *)&k, sizeof k, true, ev, t);
 }
@@ -55,7 +123,7 @@ void sw_dlg_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev, 
 {
 	const struct sw_sip_msg *m = ev->u.sip;
 	struct dlg *d = NULL;
-	if (t->dialog != UINT32_MAX) {
+	if (t->dialog != UINT32_MAX && a->dialogs.p[t->dialog]) {
 		d = a->dialogs.p[t->dialog];
 	} else if (t->is_options && !m->to.tag.len) {
 		d = options_group(a, ev, t);
@@ -118,7 +186,7 @@ void sw_dlg_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev, 
 
 void sw_dlg_on_timeout(struct sw_analyze *a, struct txn *t)
 {
-	if (t->dialog == UINT32_MAX)
+	if (t->dialog == UINT32_MAX || !a->dialogs.p[t->dialog])
 		return;
 	struct dlg *d = a->dialogs.p[t->dialog];
 	if (d->pub.call_id == NULL) {
@@ -134,14 +202,8 @@ void sw_dlg_on_timeout(struct sw_analyze *a, struct txn *t)
 
 void sw_dlg_free_all(struct sw_analyze *a)
 {
-	for (size_t i = 0; i < a->dialogs.n; i++) {
-		struct dlg *d = a->dialogs.p[i];
-		free(d->pub.call_id);
-		free(d->pub.method);
-		free(d->pub.from);
-		free(d->pub.to);
-		free(d->from_tag);
-		free(d);
-	}
+	for (size_t i = 0; i < a->dialogs.n; i++)
+		if (a->dialogs.p[i])
+			dlg_free(a->dialogs.p[i]);
 	sw_vec_free(&a->dialogs);
 }

@@ -65,10 +65,16 @@ static bool ev_before(const struct sw_evidence *a, const struct sw_evidence *b)
 
 /* Keeps the first SW_FINDING_MAX_EVIDENCE - 1 frames and always the latest in
  * the last slot; a frame already listed is not added twice. */
-void sw_fnd_evidence(struct sw_finding *f, const struct sw_evidence *e)
+void sw_fnd_evidence(struct sw_finding *f, const struct evref *ref)
 {
-	if (!e || !e->frame_no)
+	if (!ref || !ref->frame_no)
 		return;
+	struct sw_evidence ev, *e = &ev;
+	ev.file_idx = ref->file_idx;
+	ev.frame_no = ref->frame_no;
+	ev.ts_ns = ref->ts_ns;
+	ev.msg_id = ref->msg_id;
+	snprintf(ev.label, sizeof ev.label, "%s", ref->label ? ref->label : "");
 	for (size_t i = 0; i < f->n_evidence; i++)
 		if (f->evidence[i].frame_no == e->frame_no && f->evidence[i].file_idx == e->file_idx)
 			return;
@@ -140,6 +146,8 @@ void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f)
 	}
 	if (f->dialog != UINT32_MAX && f->dialog < a->dialogs.n) {
 		struct dlg *d = a->dialogs.p[f->dialog];
+		if (!d)
+			return;
 		d->pub.has_findings = true;
 		if (f->severity > d->pub.worst)
 			d->pub.worst = f->severity;

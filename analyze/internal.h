@@ -12,13 +12,16 @@
                                         * to recognise retransmissions (timer J/K) */
 #define SW_TXN_MAX_RESP 8u              /* distinct responses remembered per transaction */
 #define SW_TXN_MAX_VIEWS 4u             /* other views (NAT'd copies) of one request */
-#define SW_ACCT_RECENT 32u              /* recent REGISTER attempts kept per account */
+#define SW_ACCT_RECENT 16u              /* recent REGISTER attempts kept per account */
+#define SW_MAX_RINGS 8192u              /* accounts holding recent attempts at once */
+#define SW_RING_IDLE_NS (120 * INT64_C(1000000000)) /* a ring idle this long may go */
 #define SW_ACCT_MAX_CHANGES 256u        /* state timeline entries per account */
 #define SW_ACCT_MAX_PUBLIC 16u          /* distinct public addresses per account */
 #define SW_ACCT_MAX_UA 4u               /* distinct User-Agents remembered per account */
 #define SW_EXPIRY_GRACE_NS (5 * INT64_C(1000000000))
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
-#define SW_MAX_FLOWS 65536u             /* keepalive flows / TCP connections tracked */
+#define SW_MAX_FLOWS 65536u
+#define SW_MAX_LABELS 4096u            /* distinct interned labels */             /* keepalive flows / TCP connections tracked */
 
 /* Capture timestamps come from files: arithmetic on them saturates. */
 static inline int64_t sw_ns_add(int64_t a, int64_t b)
@@ -37,6 +40,16 @@ static inline int64_t sw_ns_sub(int64_t a, int64_t b)
 	return r;
 }
 
+/* A reference to an evidence frame, kept compact in transactions and
+ * accounts; turned into a public struct sw_evidence when a finding takes it. */
+struct evref {
+	uint32_t file_idx;
+	uint32_t msg_id;     /* UINT32_MAX when not a kept message */
+	uint64_t frame_no;   /* 0 = none */
+	int64_t ts_ns;
+	const char *label;   /* interned (analysis labels) or static */
+};
+
 enum txn_state {
 	TX_OPEN = 0,  /* no final response yet */
 	TX_DONE,      /* final response seen */
@@ -45,7 +58,7 @@ enum txn_state {
 
 struct resp_seen {
 	uint16_t status;
-	struct sw_addr src, dst;
+	uint32_t dir;  /* hash of source and destination endpoints */
 };
 
 /* A client transaction as seen on the wire (RFC 3261 section 17.1). */
@@ -65,19 +78,18 @@ struct txn {
 	struct sw_addr src, dst;      /* first request's direction */
 	enum sw_transport transport;
 	uint32_t n_req;               /* request messages incl. retransmissions */
-	size_t n_views;
-	struct sw_addr view_src[SW_TXN_MAX_VIEWS];
-	struct sw_evidence first_req, last_req, final;
+	uint8_t n_views;
+	uint32_t view_src[SW_TXN_MAX_VIEWS]; /* hashes of other views' sources */
+	struct evref first_req, last_req, final;
 	int final_status;
-	struct sw_addr final_src, final_dst;
-	size_t n_resp;
+	uint8_t n_resp;
 	struct resp_seen resp[SW_TXN_MAX_RESP];
 	uint32_t n_prov;
 	bool has_auth;                /* the request carried credentials */
 	/* ICMP errors that quote this transaction's request */
 	uint32_t n_icmp;
 	enum sw_icmp_kind icmp_kind;
-	struct sw_evidence icmp_ev;
+	struct evref icmp_ev;
 	/* Links */
 	uint32_t account;             /* UINT32_MAX when none */
 	uint32_t dialog;
@@ -90,7 +102,7 @@ struct txn {
 	int requested_expires;
 	bool fragmented;              /* the request came in IP fragments */
 	uint32_t req_size;
-	char via_sent_by[96];         /* the request's top Via sent-by, "host:port" */
+	char *via_sent_by;            /* the request's top Via sent-by, "host:port" (owned) */
 };
 
 /* Per-attempt result handed from transactions to the account layer. */
@@ -112,7 +124,7 @@ struct reg_result {
 	/* stale NAT pattern, judged before the success updates the account */
 	bool stale_recovered;         /* timeouts from the old port, success from a new one */
 	struct sw_addr old_client, old_public;
-	struct sw_evidence old_ok_ev, first_stale_timeout;
+	struct evref old_ok_ev, first_stale_timeout;
 	uint32_t stale_timeouts;
 	char other_contact[160];      /* a listed Contact that is not the phone's */
 };
@@ -129,10 +141,10 @@ struct attempt {
 	bool end_of_capture;
 	uint32_t n_msgs;
 	uint32_t ua_idx;
-	struct sw_evidence first, last_req, final;
+	struct evref first, last_req, final;
 	enum sw_icmp_kind icmp_kind;
 	uint32_t n_icmp;
-	struct sw_evidence icmp_ev;
+	struct evref icmp_ev;
 	bool fragmented;
 	uint32_t req_size;
 	char contact_key[128];        /* user@host:port of the phone's first Contact */
@@ -141,13 +153,14 @@ struct attempt {
 struct ua_rec {
 	char *ua;
 	uint32_t n_ok, n_fail403, n_fail_other;
-	struct sw_evidence first_ok, first_403;
+	struct evref first_ok, first_403;
 };
 
 struct acct {
 	struct sw_account pub;
 	/* recent attempts (ring) */
-	struct attempt recent[SW_ACCT_RECENT];
+	struct attempt *recent;       /* ring of SW_ACCT_RECENT, NULL when idle (bounded) */
+	size_t changes_cap, public_cap;
 	size_t n_recent_total;        /* attempts ever; ring index = total % RECENT */
 	struct attempt *pending;      /* last attempt while it has no result */
 	/* last success */
@@ -156,7 +169,7 @@ struct acct {
 	struct sw_addr last_ok_client; /* phone address:port of the last success */
 	struct sw_addr last_ok_public; /* public address the server reported then */
 	bool last_ok_has_public;
-	struct sw_evidence last_ok_ev;
+	struct evref last_ok_ev;
 	int64_t last_ok_start_ns;     /* start of the attempt that succeeded */
 	int64_t reg_since_ns;         /* start of the current registered stretch */
 	int64_t cov_until_ns;         /* end of the current registered stretch */
@@ -164,9 +177,9 @@ struct acct {
 	/* counters for detectors */
 	uint32_t consec_fail;
 	uint32_t answered_challenge_rejects; /* consecutive 401/407 to requests with credentials */
-	struct sw_evidence first_reject, last_reject;
+	struct evref first_reject, last_reject;
 	uint32_t n_403_auth, n_403_noauth;
-	struct sw_evidence ev_403;
+	struct evref ev_403;
 	uint32_t flaps;               /* registered -> failed/expired -> registered cycles */
 	bool was_lost;                /* registered before, then failed/expired */
 	uint32_t cur_ua;
@@ -180,7 +193,7 @@ struct acct {
 	uint32_t options_in, options_in_answered, options_in_unanswered;
 	/* stale NAT tracking */
 	uint32_t timeouts_same_port;  /* timeouts from the port of the last success */
-	struct sw_evidence stale_first_timeout;
+	struct evref stale_first_timeout;
 	int64_t last_timeout_ns;
 };
 
@@ -195,7 +208,7 @@ struct ka_flow {
 	uint64_t count;
 	int64_t first_ns, last_ns;
 	uint32_t kinds;               /* bit per enum sw_keepalive_kind */
-	struct sw_evidence first;
+	struct evref first;
 };
 
 struct dns_name {
@@ -203,14 +216,14 @@ struct dns_name {
 	uint32_t queries, failures, answers;
 	int last_rcode;
 	bool last_ok;
-	struct sw_evidence first_query, last_fail;
+	struct evref first_query, last_fail;
 	int64_t last_fail_ns;
 };
 
 struct tcp_conn {
 	struct sw_addr client, server;
 	uint32_t syn, synack, rst;
-	struct sw_evidence first_syn, first_synack, first_rst;
+	struct evref first_syn, first_synack, first_rst;
 	bool sip_answered;            /* a SIP response came back over this connection */
 };
 
@@ -234,11 +247,16 @@ struct sw_analyze {
 	struct sw_vec accounts;       /* struct acct * */
 	struct sw_map acct_by_aor;
 	struct sw_map acct_by_client; /* phone address:port -> account id + 1 */
+	struct ring_queue {           /* accounts holding a ring, oldest first */
+		uint32_t *p;
+		size_t head, len, cap;
+	} rings;
 	struct exp_heap {             /* registration expiry times, min-heap */
 		struct exp_ent { int64_t until_ns; uint32_t account; } *p;
 		size_t n, cap;
 	} expiries;
-	struct sw_vec dialogs;        /* struct dlg * */
+	struct sw_vec dialogs;        /* struct dlg *, NULL once retired (bounded mode) */
+	size_t dialogs_live, dlg_cursor;
 	struct sw_map dlg_by_callid;
 	struct sw_map opt_groups;
 	struct sw_vec items;          /* struct sw_item * */
@@ -257,8 +275,10 @@ struct sw_analyze {
 uint32_t sw_an_item_new(struct sw_analyze *a, enum sw_item_kind kind, uint32_t ref);
 void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, int64_t ts);
 struct sw_msg *sw_an_msg_mut(struct sw_analyze *a, uint32_t id);
-void sw_an_evidence(struct sw_evidence *e, const struct sw_pkt *p, uint32_t msg_id,
-		    const char *label);
+void sw_an_evidence(struct sw_analyze *a, struct evref *e, const struct sw_pkt *p,
+		    uint32_t msg_id, const char *label);
+/* Interned copy of a label (bounded table: past SW_MAX_LABELS the fallback). */
+const char *sw_an_label(struct sw_analyze *a, const char *s, size_t len);
 char *sw_an_strdup_wire(struct sw_str s); /* bounded copy of a wire string, NULL for absent */
 
 /* txn.c */
@@ -301,7 +321,7 @@ struct sw_finding *sw_fnd_get(struct sw_analyze *a, const char *kind, const char
 			      uint32_t account, uint32_t dialog, bool *created);
 struct sw_finding *sw_fnd_find(struct sw_analyze *a, const char *kind, const char *cause,
 			       uint32_t account);
-void sw_fnd_evidence(struct sw_finding *f, const struct sw_evidence *e);
+void sw_fnd_evidence(struct sw_finding *f, const struct evref *e);
 void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sw_fnd_text(struct sw_analyze *a, char **dst, const char *fmt_msgid, ...);

@@ -33,7 +33,7 @@ void sw_side_on_keepalive(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		f->src = ev->pkt.src;
 		f->dst = ev->pkt.dst;
 		f->first_ns = ev->pkt.ts_ns;
-		sw_an_evidence(&f->first, &ev->pkt, msg_id, "keepalive");
+		sw_an_evidence(a, &f->first, &ev->pkt, msg_id, "keepalive");
 		sw_map_put(&a->ka_flows, &k, sizeof k, f);
 	}
 	f->count++;
@@ -74,7 +74,7 @@ void sw_side_on_dns(struct sw_analyze *a, const struct sw_ev *ev)
 	}
 	if (!d->is_response) {
 		if (!dn->queries++)
-			sw_an_evidence(&dn->first_query, &ev->pkt, UINT32_MAX, "DNS query");
+			sw_an_evidence(a, &dn->first_query, &ev->pkt, UINT32_MAX, "DNS query");
 		return;
 	}
 	dn->last_rcode = d->rcode;
@@ -85,7 +85,7 @@ void sw_side_on_dns(struct sw_analyze *a, const struct sw_ev *ev)
 		snprintf(label, sizeof label, "DNS %s",
 			 d->rcode == 3 ? "NXDOMAIN" : d->rcode == 2 ? "SERVFAIL"
 			 : d->rcode ? "error" : "no answer");
-		sw_an_evidence(&dn->last_fail, &ev->pkt, UINT32_MAX, label);
+		sw_an_evidence(a, &dn->last_fail, &ev->pkt, UINT32_MAX, label);
 		dn->last_fail_ns = ev->pkt.ts_ns;
 	} else {
 		dn->answers++;
@@ -112,15 +112,15 @@ void sw_side_on_tcp(struct sw_analyze *a, const struct sw_ev *ev)
 	switch (w) {
 	case SW_TCP_SYN:
 		if (!c->syn++)
-			sw_an_evidence(&c->first_syn, &ev->pkt, UINT32_MAX, "TCP SYN");
+			sw_an_evidence(a, &c->first_syn, &ev->pkt, UINT32_MAX, "TCP SYN");
 		break;
 	case SW_TCP_SYNACK:
 		if (!c->synack++)
-			sw_an_evidence(&c->first_synack, &ev->pkt, UINT32_MAX, "TCP SYN-ACK");
+			sw_an_evidence(a, &c->first_synack, &ev->pkt, UINT32_MAX, "TCP SYN-ACK");
 		break;
 	case SW_TCP_RST:
 		if (sw_addr_eq(&ev->pkt.src, server) && !c->rst++)
-			sw_an_evidence(&c->first_rst, &ev->pkt, UINT32_MAX, "TCP RST");
+			sw_an_evidence(a, &c->first_rst, &ev->pkt, UINT32_MAX, "TCP RST");
 		break;
 	case SW_TCP_FIN:
 		break;

@@ -72,6 +72,7 @@ static void txn_free(struct sw_analyze *a, struct txn *t)
 	}
 	free(t->key);
 	free(t->call_id);
+	free(t->via_sent_by);
 	free(t);
 	a->ntxns--;
 }
@@ -122,16 +123,26 @@ static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen,
 	return t;
 }
 
+static uint32_t addr_hash(const struct sw_addr *a)
+{
+	return (uint32_t)sw_hash(a, sizeof *a);
+}
+
+static uint32_t dir_hash(const struct sw_pkt *p)
+{
+	struct sw_addr two[2] = { p->src, p->dst };
+	return (uint32_t)sw_hash(two, sizeof two);
+}
+
 static bool resp_seen(struct txn *t, const struct sw_ev *ev, int status)
 {
+	uint32_t dir = dir_hash(&ev->pkt);
 	for (size_t i = 0; i < t->n_resp; i++)
-		if (t->resp[i].status == status && sw_addr_eq(&t->resp[i].src, &ev->pkt.src) &&
-		    sw_addr_eq(&t->resp[i].dst, &ev->pkt.dst))
+		if (t->resp[i].status == status && t->resp[i].dir == dir)
 			return true;
 	if (t->n_resp < SW_TXN_MAX_RESP) {
 		t->resp[t->n_resp].status = (uint16_t)status;
-		t->resp[t->n_resp].src = ev->pkt.src;
-		t->resp[t->n_resp].dst = ev->pkt.dst;
+		t->resp[t->n_resp].dir = dir;
 		t->n_resp++;
 	}
 	return false;
@@ -146,11 +157,12 @@ static bool req_is_retrans(struct txn *t, const struct sw_ev *ev)
 		return false;
 	if (sw_addr_eq(&t->src, &ev->pkt.src) && sw_addr_eq(&t->dst, &ev->pkt.dst))
 		return true;
+	uint32_t h = addr_hash(&ev->pkt.src);
 	for (size_t i = 0; i < t->n_views; i++)
-		if (sw_addr_eq(&t->view_src[i], &ev->pkt.src))
+		if (t->view_src[i] == h)
 			return true;
 	if (t->n_views < SW_TXN_MAX_VIEWS)
-		t->view_src[t->n_views++] = ev->pkt.src;
+		t->view_src[t->n_views++] = h;
 	return false;
 }
 
@@ -209,7 +221,7 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 			}
 			t->n_req++;
 			t->last_req_ns = ev->pkt.ts_ns;
-			sw_an_evidence(&t->last_req, &ev->pkt, msg_id, t->method);
+			sw_an_evidence(a, &t->last_req, &ev->pkt, msg_id, t->method);
 			return t;
 		}
 		t = txn_new(a, key, klen, ev, method);
@@ -221,11 +233,15 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		t->fragmented = ev->pkt.ip_reassembled;
 		t->req_size = (uint32_t)(m->raw.len > UINT32_MAX ? UINT32_MAX : m->raw.len);
 		if (m->n_via)
-			snprintf(t->via_sent_by, sizeof t->via_sent_by, "%.*s:%d",
+		{
+			char vb[96];
+			snprintf(vb, sizeof vb, "%.*s:%d",
 				 (int)(m->via[0].host.len > 80 ? 80 : m->via[0].host.len),
 				 m->via[0].host.p ? m->via[0].host.p : "",
 				 m->via[0].port > 0 ? m->via[0].port : 5060);
-		sw_an_evidence(&t->first_req, &ev->pkt, msg_id, t->method);
+			t->via_sent_by = sw_strdup(vb);
+		}
+		sw_an_evidence(a, &t->first_req, &ev->pkt, msg_id, t->method);
 		t->last_req = t->first_req;
 		if (t->is_ack) {
 			t->state = TX_DONE; /* no response expected */
@@ -251,7 +267,7 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		t->src = ev->pkt.dst; /* the request would have gone the other way */
 		t->dst = ev->pkt.src;
 		t->timer_fired = true; /* nothing to time out: the request is unseen */
-		sw_an_evidence(&t->first_req, &ev->pkt, msg_id, t->method);
+		sw_an_evidence(a, &t->first_req, &ev->pkt, msg_id, t->method);
 		t->last_req = t->first_req;
 		if (t->is_register)
 			link_attempt(a, t);
@@ -273,9 +289,7 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		t->state = TX_DONE;
 		t->final_status = m->status;
 		t->final_ns = ev->pkt.ts_ns;
-		t->final_src = ev->pkt.src;
-		t->final_dst = ev->pkt.dst;
-		sw_an_evidence(&t->final, &ev->pkt, msg_id, label);
+		sw_an_evidence(a, &t->final, &ev->pkt, msg_id, label);
 		if (!t->response_only)
 			note->response_time_ns = sw_ns_sub(ev->pkt.ts_ns, t->first_ns);
 		t->free_ns = sw_ns_add(ev->pkt.ts_ns, SW_TXN_LINGER_NS);
@@ -331,7 +345,7 @@ void sw_txn_on_icmp(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 		t->icmp_kind = ic->kind;
 		char label[48];
 		snprintf(label, sizeof label, "ICMP %s", sw_icmp_kind_name(ic->kind));
-		sw_an_evidence(&t->icmp_ev, &ev->pkt, msg_id, label);
+		sw_an_evidence(a, &t->icmp_ev, &ev->pkt, msg_id, label);
 	}
 	uint32_t item = t->item;
 	if (item == UINT32_MAX && t->account != UINT32_MAX)
@@ -386,6 +400,7 @@ void sw_txn_free_all(struct sw_analyze *a)
 		struct txn *n = t->next;
 		free(t->key);
 		free(t->call_id);
+		free(t->via_sent_by);
 		free(t);
 		t = n;
 	}

@@ -226,6 +226,7 @@ void sw_out_end_json(struct sw_app *app)
 	for (size_t i = 0; i < sw_analyze_naccounts(app->an); i++)
 		registration_json(app, sw_analyze_account(app->an, i));
 	for (size_t i = 0; i < sw_analyze_ndialogs(app->an); i++)
-		dialog_json(app, sw_analyze_dialog(app->an, i));
+		if (sw_analyze_dialog(app->an, i))
+			dialog_json(app, sw_analyze_dialog(app->an, i));
 	summary_json(app);
 }

@@ -300,6 +300,8 @@ void sw_out_report(struct sw_app *app)
 		sw_buf_printf(b, "%s (%zu)\n", _("Calls and other dialogs"), nd);
 		for (size_t i = 0; i < nd; i++) {
 			const struct sw_dialog *d = sw_analyze_dialog(app->an, i);
+			if (!d)
+				continue; /* retired (live, bounded memory) */
 			char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 			sw_buf_printf(b, "  %s %s ", sw_time_hms(d->first_ns, t1),
 				      d->method ? d->method : "?");
