@@ -272,7 +272,8 @@ struct sw_analyze_stats {
 	uint64_t icmp_matched;        /* ICMP errors tied to a request */
 	uint64_t accounts_untracked;  /* over SW_MAX_ACCOUNTS */
 	uint64_t msgs_aged_out;
-	uint64_t dialogs_retired;     /* bounded mode: finished/idle dialogs let go */
+	uint64_t dialogs_retired;
+	uint64_t findings_dropped;    /* over the findings limit (a flood of failures) */     /* bounded mode: finished/idle dialogs let go */
 	int64_t first_ns, last_ns;
 };
 void sw_analyze_get_stats(const struct sw_analyze *a, struct sw_analyze_stats *st);

@@ -31,6 +31,8 @@ static double secs(int64_t ns)
 
 static void publish(struct sw_analyze *a, struct sw_finding *f)
 {
+	if (!sw_fnd_is_kept(a, f))
+		return;
 	f->revision++;
 	sw_fnd_establish(a, f);
 	if (a->opts.on_finding && !a->finished && f->streamed_revision == 0) {

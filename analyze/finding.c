@@ -14,6 +14,31 @@ const char *sw_an_tr(const struct sw_analyze *a, const char *msgid)
 	return sw_tr(a->cat, msgid);
 }
 
+static void finding_strings_free(struct sw_finding *f)
+{
+	free(f->aor);
+	for (size_t k = 0; k < f->n_facts; k++)
+		free(f->facts[k].value);
+	free(f->summary);
+	free(f->explanation);
+	free(f->advice);
+	free(f->confirm);
+}
+
+static void scratch_reset(struct sw_analyze *a)
+{
+	finding_strings_free(&a->scratch);
+	memset(&a->scratch, 0, sizeof a->scratch);
+	a->scratch.id = UINT32_MAX;
+	a->scratch.first_ns = INT64_MAX;
+	a->scratch.last_ns = INT64_MIN;
+}
+
+bool sw_fnd_is_kept(const struct sw_analyze *a, const struct sw_finding *f)
+{
+	return f != &a->scratch;
+}
+
 struct sw_finding *sw_fnd_get(struct sw_analyze *a, const char *kind, const char *cause,
 			      uint32_t account, uint32_t dialog, bool *created)
 {
@@ -24,6 +49,15 @@ struct sw_finding *sw_fnd_get(struct sw_analyze *a, const char *kind, const char
 		*created = f == NULL;
 	if (f)
 		return f;
+	if (a->findings.n >= SW_MAX_FINDINGS) {
+		/* Bounded: detectors fill a scratch finding that is never kept. */
+		scratch_reset(a);
+		a->st.findings_dropped++;
+		a->scratch.kind = kind;
+		a->scratch.account = account;
+		a->scratch.dialog = dialog;
+		return &a->scratch;
+	}
 	f = sw_calloc(1, sizeof *f);
 	f->id = (uint32_t)a->findings.n;
 	f->kind = kind;
@@ -136,6 +170,8 @@ void sw_fnd_text(struct sw_analyze *a, char **dst, const char *fmt_msgid, ...)
 
 void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f)
 {
+	if (f == &a->scratch)
+		return;
 	if (f->account != UINT32_MAX) {
 		struct acct *ac = sw_acct_get(a, f->account);
 		if (ac) {
@@ -157,15 +193,9 @@ void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f)
 void sw_fnd_free_all(struct sw_analyze *a)
 {
 	for (size_t i = 0; i < a->findings.n; i++) {
-		struct sw_finding *f = a->findings.p[i];
-		free(f->aor);
-		for (size_t k = 0; k < f->n_facts; k++)
-			free(f->facts[k].value);
-		free(f->summary);
-		free(f->explanation);
-		free(f->advice);
-		free(f->confirm);
-		free(f);
+		finding_strings_free(a->findings.p[i]);
+		free(a->findings.p[i]);
 	}
+	finding_strings_free(&a->scratch);
 	sw_vec_free(&a->findings);
 }

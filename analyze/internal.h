@@ -21,7 +21,8 @@
 #define SW_EXPIRY_GRACE_NS (5 * INT64_C(1000000000))
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
 #define SW_MAX_FLOWS 65536u
-#define SW_MAX_LABELS 4096u            /* distinct interned labels */             /* keepalive flows / TCP connections tracked */
+#define SW_MAX_LABELS 4096u            /* distinct interned labels */
+#define SW_MAX_FINDINGS 10000u         /* findings kept; more are counted */             /* keepalive flows / TCP connections tracked */
 
 /* Capture timestamps come from files: arithmetic on them saturates. */
 static inline int64_t sw_ns_add(int64_t a, int64_t b)
@@ -262,6 +263,7 @@ struct sw_analyze {
 	struct sw_vec items;          /* struct sw_item * */
 	struct sw_vec findings;       /* struct sw_finding * */
 	struct sw_map finding_keys;   /* "kind|cause|account" -> finding */
+	struct sw_finding scratch;    /* handed out past SW_MAX_FINDINGS, never kept */
 	/* side channels */
 	struct sw_map ka_flows;
 	struct sw_map dns_names;
@@ -319,6 +321,7 @@ void sw_side_free_all(struct sw_analyze *a);
 /* finding.c */
 struct sw_finding *sw_fnd_get(struct sw_analyze *a, const char *kind, const char *cause,
 			      uint32_t account, uint32_t dialog, bool *created);
+bool sw_fnd_is_kept(const struct sw_analyze *a, const struct sw_finding *f);
 struct sw_finding *sw_fnd_find(struct sw_analyze *a, const char *kind, const char *cause,
 			       uint32_t account);
 void sw_fnd_evidence(struct sw_finding *f, const struct evref *e);
