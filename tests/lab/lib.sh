@@ -20,7 +20,8 @@
 #   lab_install_deps              apt-get install what is missing (Debian 12)
 #   lab_topology_up [ph2] [pub]   build namespaces, links, addresses, routes, NAT (SNAT)
 #   lab_nat_snat ADDR             (re)point the router's SNAT rule to ADDR (no conntrack flush)
-#   lab_wan_renumber OLD NEW      move the router's WAN address OLD -> NEW, keep conntrack
+#   lab_wan_renumber OLD NEW      move the router's WAN address OLD -> NEW, keep conntrack;
+#                                 the ISP core stops routing OLD (blackhole)
 #   lab_bg ROLE LOG CMD...        start CMD in ROLE's namespace in background, record its PID
 #                                 in LAB_PIDS and LAB_LAST_PID (ip netns exec execs, so the PID
 #                                 is the command itself). Functions that start processes set
@@ -184,12 +185,16 @@ lab_nat_snat() {
 
 # The WAN address changes the way a DHCP/PPPoE renumbering does: old address removed,
 # new one added, default route restored, NAT rule updated. Existing conntrack entries keep
-# their old SNAT mapping (nothing flushes them for SNAT).
+# their old SNAT mapping (nothing flushes them for SNAT). The ISP no longer routes the old
+# address to this subscriber (blackhole /32 in the ISP core, neighbour cache flushed):
+# without that, Linux would still de-NAT replies to the old address that happen to arrive.
 lab_wan_renumber() {
     local old=$1 new=$2
-    ip -n "$(lab_ns rt)" addr add "$new/24" dev wan0 || return 1
+    ip -n "$(lab_ns inet)" route add blackhole "$old/32" || return 1
+    ip -n "$(lab_ns inet)" neigh flush dev up0
     ip -n "$(lab_ns rt)" addr del "$old/24" dev wan0 || return 1
-    ip -n "$(lab_ns rt)" route replace default via "$LAB_WAN_GW" src "$new" || return 1
+    ip -n "$(lab_ns rt)" addr add "$new/24" dev wan0 || return 1
+    ip -n "$(lab_ns rt)" route replace default via "$LAB_WAN_GW" || return 1
     lab_nat_snat "$new"
 }
 

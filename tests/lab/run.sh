@@ -17,7 +17,7 @@ OUT=${LAB_OUT:-$REPO/pcaps/lab}
 SCENARIOS=(
     healthy:90 healthy_pair:60 wrong_port:70 blackhole:70 host_unreachable:70
     admin_prohibited:70 dns_failure:40 wrong_password:70 wrong_password_403:50
-    user_agent:60 flood_ban:100 stale_nat:120 options_unanswered:120 tcp_only:80
+    user_agent:60 flood_ban:100 flood_ban_two_phones:100 stale_nat:120 options_unanswered:120 tcp_only:80
     call:70 alg:70 nat_return_blocked:70
 )
 
@@ -37,7 +37,8 @@ phone_reg() {
         -key expires "${EXPIRES:-30}" -key ctp "${CTP:-}" -key domain "${DOMAIN:-$LAB_SRV}" \
         -set refreshes "${REFRESHES:-0}" -set refresh_ms "${REFRESH_MS:-1000}" \
         -set retries "${RETRIES:-0}" -set retry_ms "${RETRY_MS:-1000}" \
-        -max_non_invite_retrans 11 "$@" "${TARGET:-$LAB_SRV:5060}"
+        -set linger_ms "${LINGER_MS:-0}" \
+        -max_retrans 11 -max_non_invite_retrans 11 -nd "$@" "${TARGET:-$LAB_SRV:5060}"
 }
 
 # ---------------------------------------------------------------- scenarios
@@ -174,6 +175,25 @@ sc_flood_ban() {
     lab_capture_stop "$cp"
 }
 
+# Two phones share account 1001 (same AOR, different devices/contacts) and each refreshes
+# every 3 s: the AOR registers alternately from two contacts. The registrar bans the AOR
+# after 10 REGISTERs in 30 s and drops both phones' REGISTERs silently (timer F on each).
+# The 200 OKs seen by the phone list both devices' bindings. Captured on the phone and server.
+sc_flood_ban_two_phones() {
+    lab_topology_up ph2 || return 1
+    lab_kamailio_start kam udp:$LAB_SRV:5060 -- FLOOD_BAN || return 1
+    lab_capture_start srv "$SCAP" || return 1; local cs=$LAB_LAST_PID
+    lab_capture_start ph "$CAP" || return 1; local cp=$LAB_LAST_PID
+    EXPIRES=60 REFRESHES=20 REFRESH_MS=3000 lab_sipp_bg_reg ph phoneA 1001 5060 || return 1
+    local p1=$LAB_LAST_PID
+    sleep 1.5
+    EXPIRES=60 REFRESHES=20 REFRESH_MS=3000 lab_sipp_bg_reg ph2 phoneB 1001 5060 || return 1
+    local p2=$LAB_LAST_PID
+    wait_pid "$p1" 70
+    wait_pid "$p2" 10
+    lab_capture_stop "$cp"; lab_capture_stop "$cs"
+}
+
 # Stale NAT binding: registered through SNAT as 203.0.113.2; the router's WAN address
 # changes to 203.0.113.3 (SNAT rule updated) but the existing conntrack entry keeps the old
 # mapping, so refreshes from local port 5060 still leave as 203.0.113.2 and the answers go
@@ -206,15 +226,17 @@ sc_options_unanswered() {
     lab_kamailio_start kam udp:$LAB_SRV:5060 -- OPTIONS_PING || return 1
     lab_capture_start srv "$SCAP" || return 1; local cs=$LAB_LAST_PID
     lab_capture_start ph "$CAP" || return 1; local cp=$LAB_LAST_PID
-    EXPIRES=60 REFRESHES=3 REFRESH_MS=25000 lab_sipp_bg_reg ph phone 1001 5060 || return 1
+    EXPIRES=60 REFRESHES=3 REFRESH_MS=25000 LINGER_MS=10000 \
+        lab_sipp_bg_reg ph phone 1001 5060 || return 1
     local p1=$LAB_LAST_PID
     sleep 1
     lab_bg ph "$LAB_TMP/crlf.log" "$LAB_SYS_PY" "$LAB_DIR/crlf_keepalive.py" \
         "$LAB_PHONE" 5060 "$LAB_SRV" 5060 10 8 || return 1
     local pk=$LAB_LAST_PID
-    wait_pid "$p1" 100
-    lab_stop "$pk"
+    wait_log "$LAB_TMP/phone.logs" '^END' 100
+    sleep 1
     lab_capture_stop "$cp"; lab_capture_stop "$cs"
+    lab_stop "$pk" "$p1"
 }
 
 # The server listens on TCP only: UDP REGISTERs draw ICMP port unreachable until timer F;
@@ -237,7 +259,7 @@ _call_common() {
     lab_capture_start ph "$CAP" || return 1; CP=$LAB_LAST_PID
     lab_sipp pub 20 callee-reg -sf "$SIPP_PHONE" -m 1 -t u1 -i "$LAB_PUB" -p 5060 -s 1002 \
         -au 1002 -ap 1002secret -key ua "softphone 2.1" -key expires 60 -key ctp "" \
-        -key domain "$LAB_SRV" -max_non_invite_retrans 11 "$LAB_SRV:5060" || return 1
+        -key domain "$LAB_SRV" -max_retrans 11 -max_non_invite_retrans 11 -nd "$LAB_SRV:5060" || return 1
     lab_sipp_bg pub callee -sf "$LAB_DIR/sipp/callee_uas.xml" -m 1 -t u1 -i "$LAB_PUB" \
         -p 5060 -s 1002 -key ua "softphone 2.1" -mp 30000 || return 1
     local pu=$LAB_LAST_PID
@@ -287,7 +309,18 @@ lab_sipp_bg_reg() {
         -key expires "${EXPIRES:-30}" -key ctp "" -key domain "$LAB_SRV" \
         -set refreshes "${REFRESHES:-0}" -set refresh_ms "${REFRESH_MS:-1000}" \
         -set retries "${RETRIES:-0}" -set retry_ms "${RETRY_MS:-1000}" \
-        -max_non_invite_retrans 11 "$LAB_SRV:5060"
+        -set linger_ms "${LINGER_MS:-0}" -max_retrans 11 -max_non_invite_retrans 11 -nd "$LAB_SRV:5060"
+}
+
+# wait_log FILE REGEX SECS: wait until FILE has a line matching REGEX (at most SECS).
+wait_log() {
+    local i
+    for i in $(seq 1 $(($3 * 10))); do
+        grep -q -E "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    lab_log "timeout waiting for /$2/ in $1"
+    return 1
 }
 
 # wait_pid PID SECS: wait for a background process of ours, at most SECS, then stop it.
@@ -329,7 +362,7 @@ summary() {
         [ -f "$f" ] || continue
         local n sip
         n=$(tshark -r "$f" 2>/dev/null | wc -l)
-        sip=$(tshark -r "$f" -Y sip -T fields -e sip.Method -e sip.Status-Code 2>/dev/null \
+        sip=$(tshark -r "$f" -Y 'sip && !icmp' -T fields -e sip.Method -e sip.Status-Code 2>/dev/null \
               | tr '\t' ' ' | sed 's/^ *//;s/ *$//' | sort | uniq -c | awk '{printf "%s%sx%s", (NR>1?", ":""), $2, $1}')
         printf '%-34s %8s %8s %s\n' "$(basename "$f")" "$(stat -c %s "$f")" "$n" "$sip"
     done
