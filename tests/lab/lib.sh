@@ -40,6 +40,14 @@
 #   lab_teardown                  stop every recorded PID, delete this run's namespaces
 # Variables: LAB_DIR (this directory), LAB_TMP (per-run scratch), LAB_ID, LAB_PIDS,
 #   LAB_SRV=198.51.100.10 LAB_PHONE=192.168.1.100 LAB_WAN=203.0.113.2 etc.
+#   LAB_KEEP_TMP=1 keeps $LAB_TMP (Kamailio log, SIPp message/error logs) after teardown.
+#
+# Example (a live-capture test: sipwatch watching the phone's interface during a scenario):
+#   . tests/lab/lib.sh; lab_init "live$$"; lab_install_deps
+#   lab_topology_up && lab_kamailio_start kam udp:$LAB_SRV:5060 || exit 1
+#   lab_bg ph "$LAB_TMP/sipwatch.out" build/cli/sipwatch --live eth0 ...; sw=$LAB_LAST_PID
+#   lab_sipp ph 40 phone -sf "$LAB_DIR/sipp/phone_register.xml" ...   # see run.sh phone_reg
+#   lab_stop "$sw"      # teardown (namespaces, every PID) runs on exit
 
 LAB_DIR=${LAB_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 LAB_PHONE=192.168.1.100
