@@ -45,7 +45,7 @@
 # Example (a live-capture test: sipwatch watching the phone's interface during a scenario):
 #   . tests/lab/lib.sh; lab_init "live$$"; lab_install_deps
 #   lab_topology_up && lab_kamailio_start kam udp:$LAB_SRV:5060 || exit 1
-#   lab_bg ph "$LAB_TMP/sipwatch.out" build/cli/sipwatch --live eth0 ...; sw=$LAB_LAST_PID
+#   lab_bg ph "$LAB_TMP/sipwatch.out" build/cli/sipwatch -i eth0 ...; sw=$LAB_LAST_PID
 #   lab_sipp ph 40 phone -sf "$LAB_DIR/sipp/phone_register.xml" ...   # see run.sh phone_reg
 #   lab_stop "$sw"      # teardown (namespaces, every PID) runs on exit
 
