@@ -2,10 +2,13 @@
  * or live traffic. Chooses the output mode and runs the pipeline. */
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/mem.h"
 #include "tui/tui.h"
 
 static int tui_capture_fd(void *ctx)
@@ -17,6 +20,131 @@ static int tui_capture_fd(void *ctx)
 static int tui_pump(void *ctx, int max)
 {
 	return sw_app_pump(ctx, max);
+}
+
+/* Raw text for the TUI's message screen: the kept copy, else the frame
+ * re-read from the capture file and decoded again (malformed SIP, the
+ * packet an ICMP error quotes). */
+struct tui_raw_sink {
+	struct sw_buf *out;
+	int found;
+};
+
+static void tui_raw_event(void *user, const struct sw_ev *ev)
+{
+	struct tui_raw_sink *k = user;
+	struct sw_str s = SW_STR_NULL;
+	if (ev->type == SW_EV_SIP)
+		s = ev->u.sip->raw;
+	else if (ev->type == SW_EV_SIP_BAD)
+		s = ev->u.bad.raw;
+	else if (ev->type == SW_EV_ICMP)
+		s = ev->u.icmp.quoted_payload;
+	if (k->found || !s.len)
+		return;
+	sw_buf_put(k->out, s.p, s.len);
+	k->found = 1;
+}
+
+static int tui_raw(void *ctx, const struct sw_msg *m, struct sw_buf *out)
+{
+	struct sw_app *app = ctx;
+	if (m->raw) {
+		sw_buf_put(out, m->raw, m->raw_len);
+		return 0;
+	}
+	if (sw_capture_is_live(app->cap) || m->kind == SW_MSG_KEEPALIVE)
+		return -1;
+	uint8_t *buf = sw_malloc(SW_MAX_FRAME);
+	uint32_t caplen = 0;
+	int rc = -1;
+	if (sw_capture_read_at(app->cap, m->file_idx, m->offset, buf, SW_MAX_FRAME, &caplen) == 0) {
+		const struct sw_capture_source *s = sw_capture_source(app->cap, m->file_idx);
+		struct sw_frame f = { .data = buf, .caplen = caplen, .wirelen = caplen,
+				      .ts_ns = m->ts_ns, .linktype = s->linktype,
+				      .file_idx = m->file_idx, .frame_no = m->frame_no,
+				      .offset = m->offset };
+		struct tui_raw_sink k = { out, 0 };
+		struct sw_decode *d = sw_decode_new(NULL);
+		sw_decode_frame(d, &f, tui_raw_event, &k);
+		sw_decode_finish(d, tui_raw_event, &k);
+		sw_decode_free(d);
+		rc = k.found ? 0 : -1;
+	}
+	free(buf);
+	return rc;
+}
+
+/* F2 in the TUI: the frames of the chosen messages, re-read from the files. */
+static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, char *err,
+		    size_t errlen)
+{
+	struct sw_app *app = ctx;
+	if (sw_capture_is_live(app->cap)) {
+		snprintf(err, errlen, "live packets are not kept; capture with -w FILE to save them");
+		return -1;
+	}
+	struct sw_pcap_writer *w = NULL;
+	uint8_t *buf = sw_malloc(SW_MAX_FRAME);
+	size_t written = 0;
+	const struct sw_msg *prev = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct sw_msg *m = sw_analyze_msg(app->an, ids[i]);
+		if (!m || (prev && prev->file_idx == m->file_idx && prev->offset == m->offset))
+			continue; /* one frame may carry several messages */
+		prev = m;
+		const struct sw_capture_source *s = sw_capture_source(app->cap, m->file_idx);
+		uint32_t caplen;
+		if (sw_capture_read_at(app->cap, m->file_idx, m->offset, buf, SW_MAX_FRAME, &caplen))
+			continue;
+		if (!w && !(w = sw_pcap_writer_open_prec(path, s->linktype, 0, s->nanosecond, err,
+							 errlen)))
+			break;
+		struct sw_frame f = { .data = buf, .caplen = caplen, .wirelen = caplen,
+				      .ts_ns = m->ts_ns, .linktype = s->linktype };
+		if (sw_pcap_writer_write(w, &f) == 0)
+			written++;
+	}
+	free(buf);
+	if (!w) {
+		if (!err[0])
+			snprintf(err, errlen, "none of these frames could be read again");
+		return -1;
+	}
+	if (sw_pcap_writer_close(w) < 0) {
+		snprintf(err, errlen, "%s: write failed", path);
+		return -1;
+	}
+	return written ? 0 : -1;
+}
+
+/* Status bar: packets and SIP messages so far, drops, and how far into the
+ * files the reading is. */
+static void tui_status(void *ctx, struct sw_buf *out)
+{
+	struct sw_app *app = ctx;
+	const struct sw_decode_stats *ds = sw_decode_get_stats(app->dec);
+	sw_buf_printf(out, sw_tr(app->cat, "%llu packets, %llu SIP"), (unsigned long long)app->frames,
+		      (unsigned long long)ds->sip);
+	if (ds->sip_bad)
+		sw_buf_printf(out, sw_tr(app->cat, ", %llu malformed"), (unsigned long long)ds->sip_bad);
+	struct sw_capture_stats cs;
+	sw_capture_get_stats(app->cap, &cs);
+	if (cs.dropped)
+		sw_buf_printf(out, sw_tr(app->cat, ", %llu dropped"), (unsigned long long)cs.dropped);
+	if (app->ended || sw_capture_is_live(app->cap))
+		return;
+	uint64_t done = 0, total = 0;
+	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
+		const struct sw_capture_source *s = sw_capture_source(app->cap, i);
+		struct stat st;
+		if (s->gzip || strcmp(s->name, "-") == 0 || stat(s->name, &st) != 0)
+			return; /* no meaningful size */
+		done += s->bytes;
+		total += (uint64_t)st.st_size;
+	}
+	if (total)
+		sw_buf_printf(out, " (%llu%%)", (unsigned long long)(done * 100 / total));
 }
 
 static int run_tui(struct sw_app *app, const struct sw_opts *o)
@@ -37,6 +165,9 @@ static int run_tui(struct sw_app *app, const struct sw_opts *o)
 		.capture_fd = tui_capture_fd,
 		.signal_fd = app->sigfd,
 		.pump = tui_pump,
+		.raw = tui_raw,
+		.save = tui_save,
+		.status = tui_status,
 		.ctx = app,
 	};
 	int rc = sw_tui_run(&src);

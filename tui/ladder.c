@@ -1,0 +1,749 @@
+/* Ladder timeline of the selected items, as sngrep's call flow: one column
+ * per endpoint (the phone, the public address the server saw it as behind
+ * NAT, the server, then any other), one arrow per message with its time and
+ * the delta to the previous one, retransmissions drawn with a triple head,
+ * ICMP errors and keepalives in their own line styles, long silences and
+ * requests never answered as gap lines, and the frames that are a finding's
+ * evidence marked with its severity. On wide terminals the message under the
+ * cursor is previewed on the right, as sngrep does. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "common/timefmt.h"
+#include "tui/tui_int.h"
+
+#define LADDER_MAX_EPS 16u        /* endpoints tracked; more share the last column */
+#define LADDER_GUTTER 17          /* "HH:MM:SS.uuuuuu " */
+#define LADDER_MARK 4             /* "[E] " at the right */
+#define LADDER_MIN_COLW 14
+#define LADDER_GAP_NS (2 * SW_NS_PER_SEC) /* silence shown as a gap line */
+#define LADDER_PREVIEW_COLS 130   /* terminals this wide get the preview pane */
+
+enum ep_role { EP_OTHER = 0, EP_PHONE, EP_NAT, EP_SERVER };
+
+struct ep {
+	struct sw_addr a;
+	enum ep_role role;
+};
+
+/* A visual entry: a message (two lines) or a gap (one line). */
+struct entry {
+	uint32_t idx;             /* index into ids */
+	bool gap;
+	bool timeout;             /* the gap follows a request never answered */
+	int64_t gap_ns;
+};
+
+struct ladder_view {
+	struct tui_view base;
+	uint32_t *items;
+	size_t nitems;
+	uint32_t *ids;            /* messages in capture order */
+	size_t nids;
+	uint8_t *src, *dst;       /* endpoint index per message */
+	uint32_t *mark;           /* worst finding id per message, UINT32_MAX none */
+	struct ep eps[LADDER_MAX_EPS];
+	size_t neps;
+	struct entry *ent;
+	size_t nent;
+	size_t cur;               /* message index under the cursor */
+	size_t top;               /* first entry drawn */
+	int page;
+	bool follow;              /* live: keep the cursor on the newest message */
+	struct tui_lines preview;
+	size_t preview_for;       /* message index the preview was built for */
+	int preview_w;
+	uint64_t preview_gen;
+};
+
+static struct ladder_view *LAD(struct tui_view *v)
+{
+	return (struct ladder_view *)v;
+}
+
+static int ep_find(struct ladder_view *l, const struct sw_addr *a, bool add, enum ep_role role)
+{
+	if (!a->family)
+		return -1;
+	for (size_t i = 0; i < l->neps; i++)
+		if (sw_addr_eq(&l->eps[i].a, a))
+			return (int)i;
+	if (a->port == 0) /* ICMP: the reporting host, by address only */
+		for (size_t i = 0; i < l->neps; i++)
+			if (sw_ip_eq(&l->eps[i].a, a))
+				return (int)i;
+	if (!add)
+		return -1;
+	if (l->neps == LADDER_MAX_EPS)
+		return (int)LADDER_MAX_EPS - 1;
+	l->eps[l->neps] = (struct ep){ .a = *a, .role = role };
+	return (int)l->neps++;
+}
+
+static void build_endpoints(struct tui *t, struct ladder_view *l)
+{
+	l->neps = 0;
+	for (size_t i = 0; i < l->nitems; i++) {
+		const struct sw_item *it = sw_analyze_item(t->an, l->items[i]);
+		if (!it || it->kind != SW_ITEM_ACCOUNT)
+			continue;
+		const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
+		if (!ac)
+			continue;
+		ep_find(l, &ac->client, true, EP_PHONE);
+		for (size_t k = 0; k < ac->n_public; k++)
+			ep_find(l, &ac->public_addrs[k].addr, true, EP_NAT);
+		ep_find(l, &ac->registrar, true, EP_SERVER);
+	}
+	for (size_t i = 0; i < l->nids; i++) {
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i]);
+		int s = -1, d = -1;
+		if (m) {
+			/* ICMP quotes the phone's packet: the phone is the destination
+			 * and is known already; place the reporter after it. */
+			if (m->kind == SW_MSG_ICMP) {
+				d = ep_find(l, &m->dst, true, EP_OTHER);
+				s = ep_find(l, &m->src, true, EP_OTHER);
+			} else {
+				s = ep_find(l, &m->src, true, EP_OTHER);
+				d = ep_find(l, &m->dst, true, EP_OTHER);
+			}
+		}
+		l->src[i] = (uint8_t)(s < 0 ? 0 : s);
+		l->dst[i] = (uint8_t)(d < 0 ? 0 : d);
+	}
+}
+
+size_t tui_msg_findings(const struct tui *t, const struct sw_msg *m, uint32_t *ids, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sw_analyze_nfindings(t->an); i++) {
+		const struct sw_finding *f = sw_analyze_finding(t->an, i);
+		if (!tui_finding_live(f) || !tui_finding_has_msg(f, m))
+			continue;
+		if (n < cap)
+			ids[n] = f->id;
+		n++;
+	}
+	return n;
+}
+
+struct id_pos {
+	uint32_t id;
+	uint32_t pos;
+};
+
+static int cmp_id_pos(const void *a, const void *b)
+{
+	const struct id_pos *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Marks each message with the worst finding that names it as evidence. */
+static void build_marks(struct tui *t, struct ladder_view *l)
+{
+	for (size_t i = 0; i < l->nids; i++)
+		l->mark[i] = UINT32_MAX;
+	if (!l->nids)
+		return;
+	struct id_pos *v = sw_malloc(l->nids * sizeof *v);
+	for (size_t i = 0; i < l->nids; i++)
+		v[i] = (struct id_pos){ l->ids[i], (uint32_t)i };
+	qsort(v, l->nids, sizeof *v, cmp_id_pos);
+	for (size_t i = 0; i < sw_analyze_nfindings(t->an); i++) {
+		const struct sw_finding *f = sw_analyze_finding(t->an, i);
+		if (!tui_finding_live(f))
+			continue;
+		for (size_t e = 0; e < f->n_evidence; e++) {
+			struct id_pos key = { f->evidence[e].msg_id, 0 };
+			if (key.id == UINT32_MAX)
+				continue;
+			struct id_pos *hit = bsearch(&key, v, l->nids, sizeof *v, cmp_id_pos);
+			if (!hit)
+				continue;
+			uint32_t *mk = &l->mark[hit->pos];
+			const struct sw_finding *old =
+				*mk == UINT32_MAX ? NULL : sw_analyze_finding(t->an, *mk);
+			if (!old || f->severity > old->severity)
+				*mk = f->id;
+		}
+	}
+	free(v);
+}
+
+/* A request is unanswered when no response with its CSeq comes back from
+ * its destination, and it is the last copy sent (retransmissions). */
+static bool unanswered(struct tui *t, struct ladder_view *l, size_t i)
+{
+	const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i]);
+	if (!m || m->kind != SW_MSG_SIP || !m->is_request || m->cseq < 0 ||
+	    (m->label && strcmp(m->label, "ACK") == 0))
+		return false;
+	for (size_t j = i + 1; j < l->nids; j++) {
+		const struct sw_msg *r = sw_analyze_msg(t->an, l->ids[j]);
+		if (!r || r->kind != SW_MSG_SIP || r->cseq != m->cseq)
+			continue;
+		if (r->is_request && sw_addr_eq(&r->src, &m->src) && sw_addr_eq(&r->dst, &m->dst) &&
+		    r->label == m->label)
+			return false; /* a later copy carries the verdict */
+		if (!r->is_request && sw_ip_eq(&r->src, &m->dst))
+			return false;
+	}
+	return true;
+}
+
+static void push_ent(struct ladder_view *l, struct entry e, size_t *cap)
+{
+	if (l->nent == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		l->ent = sw_realloc(l->ent, *cap * sizeof *l->ent);
+	}
+	l->ent[l->nent++] = e;
+}
+
+static void build_entries(struct tui *t, struct ladder_view *l)
+{
+	size_t cap = 0;
+	l->nent = 0;
+	free(l->ent);
+	l->ent = NULL;
+	int64_t prev = 0;
+	size_t pending = SIZE_MAX; /* unanswered request whose line is due */
+	for (size_t i = 0; i < l->nids; i++) {
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i]);
+		int64_t ts = m ? m->ts_ns : prev;
+		/* The "no response" line goes after the ICMP errors that answer
+		 * the request, before the next message of any other kind. */
+		if (pending != SIZE_MAX && !(m && m->kind == SW_MSG_ICMP)) {
+			push_ent(l, (struct entry){ .idx = (uint32_t)pending, .gap = true, .timeout = true },
+				 &cap);
+			pending = SIZE_MAX;
+		}
+		if (i && ts - prev >= LADDER_GAP_NS)
+			push_ent(l, (struct entry){ .idx = (uint32_t)i, .gap = true, .gap_ns = ts - prev },
+				 &cap);
+		push_ent(l, (struct entry){ .idx = (uint32_t)i }, &cap);
+		if (unanswered(t, l, i))
+			pending = i;
+		prev = ts;
+	}
+	if (pending != SIZE_MAX)
+		push_ent(l, (struct entry){ .idx = (uint32_t)pending, .gap = true, .timeout = true }, &cap);
+}
+
+static void rebuild(struct tui *t, struct ladder_view *l, uint32_t keep_id)
+{
+	free(l->ids);
+	tui_collect_msgs(t, l->items, l->nitems, &l->ids, &l->nids);
+	size_t n = l->nids ? l->nids : 1;
+	l->src = sw_realloc(l->src, n);
+	l->dst = sw_realloc(l->dst, n);
+	l->mark = sw_realloc(l->mark, n * sizeof *l->mark);
+	build_endpoints(t, l);
+	build_marks(t, l);
+	build_entries(t, l);
+	l->cur = 0;
+	for (size_t i = 0; i < l->nids; i++)
+		if (l->ids[i] == keep_id)
+			l->cur = i;
+	if (l->follow && l->nids)
+		l->cur = l->nids - 1;
+	l->preview_for = SIZE_MAX;
+}
+
+static void ladder_refresh(struct tui *t, struct tui_view *v)
+{
+	struct ladder_view *l = LAD(v);
+	uint32_t keep = l->nids ? l->ids[l->cur] : UINT32_MAX;
+	l->follow = t->src->live && l->nids && l->cur == l->nids - 1;
+	rebuild(t, l, keep);
+}
+
+/* The entry of the message under the cursor. */
+static size_t cur_entry(const struct ladder_view *l)
+{
+	for (size_t e = 0; e < l->nent; e++)
+		if (!l->ent[e].gap && l->ent[e].idx == l->cur)
+			return e;
+	return 0;
+}
+
+static int ent_height(const struct entry *e)
+{
+	return e->gap ? 1 : 2;
+}
+
+static void scroll_to_cursor(struct ladder_view *l, int h)
+{
+	size_t ce = cur_entry(l);
+	if (ce < l->top)
+		l->top = ce;
+	/* Move top down until the cursor's entry fits. */
+	for (;;) {
+		int used = 0;
+		for (size_t e = l->top; e <= ce && e < l->nent; e++)
+			used += ent_height(&l->ent[e]);
+		if (used <= h || l->top >= ce)
+			break;
+		l->top++;
+	}
+	/* A gap line just above the cursor is worth showing. */
+	if (l->top == ce && ce > 0 && l->ent[ce - 1].gap && h >= 3)
+		l->top--;
+}
+
+static const char *role_label(struct tui *t, enum ep_role r)
+{
+	switch (r) {
+	case EP_PHONE: return tui_tr(t, "phone");
+	case EP_NAT: return tui_tr(t, "NAT, as server saw it");
+	case EP_SERVER: return tui_tr(t, "server");
+	case EP_OTHER: break;
+	}
+	return "";
+}
+
+static void draw_vlines(struct tui *t, int y, const int *xs, size_t nc, bool dotted)
+{
+	for (size_t c = 0; c < nc; c++) {
+		if (dotted) {
+			tui_text(t, y, xs[c], 1, ":", tui_a(t, TR_DIM));
+		} else {
+			attrset(A_NORMAL);
+			mvaddch(y, xs[c], ACS_VLINE);
+		}
+	}
+}
+
+static void fmt_delta(char *buf, size_t cap, int64_t ns)
+{
+	if (ns < 0)
+		ns = 0;
+	snprintf(buf, cap, "+%lld.%06lld", (long long)(ns / SW_NS_PER_SEC),
+		 (long long)((ns % SW_NS_PER_SEC) / 1000));
+}
+
+static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, const int *xs,
+			 size_t nc, int right)
+{
+	const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i]);
+	bool cur = i == l->cur;
+	draw_vlines(t, y, xs, nc, false);
+	draw_vlines(t, y + 1, xs, nc, false);
+	if (!m)
+		return;
+	char ts[SW_TIMESTRLEN];
+	sw_time_hms(m->ts_ns, ts);
+	tui_text(t, y, 0, LADDER_GUTTER - 1, ts, cur ? tui_a(t, TR_CURSOR) : A_NORMAL);
+	if (i > 0) {
+		const struct sw_msg *p = sw_analyze_msg(t->an, l->ids[i - 1]);
+		char d[32];
+		fmt_delta(d, sizeof d, p ? m->ts_ns - p->ts_ns : 0);
+		tui_text(t, y + 1, LADDER_GUTTER - 1 - (int)strlen(d), (int)strlen(d) + 1, d,
+			 tui_a(t, TR_DIM));
+	}
+	size_t sc = l->src[i] < nc ? l->src[i] : nc - 1, dc = l->dst[i] < nc ? l->dst[i] : nc - 1;
+	int xa = xs[sc], xb = xs[dc];
+	enum tui_role role = TR_REQUEST;
+	char fill = '-';
+	if (m->kind == SW_MSG_ICMP) {
+		role = TR_ICMP;
+		fill = '~';
+	} else if (m->kind == SW_MSG_KEEPALIVE) {
+		role = TR_KEEPALIVE;
+		fill = '.';
+	} else if (m->kind == SW_MSG_SIP_BAD) {
+		role = TR_ERROR;
+		fill = '=';
+	} else if (!m->is_request) {
+		role = TR_RESPONSE;
+	}
+	attr_t a = cur ? tui_a(t, TR_CURSOR) : tui_a(t, role);
+	/* Label on the first line, centred over the arrow. */
+	struct sw_buf b = SW_BUF_INIT;
+	tui_wire_c(&b, m->label);
+	if (m->retrans)
+		sw_buf_puts(&b, tui_tr(t, " (retransmission)"));
+	int lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
+	if (lo == hi) { /* to itself */
+		tui_text(t, y, lo + 2, right - lo - 2, b.p, a);
+		tui_text(t, y + 1, lo + 1, 3, "<->", a);
+	} else {
+		int w = hi - lo - 1;
+		int tw = tui_width(b.p, b.len);
+		if (tw > w && m->retrans) {
+			sw_buf_reset(&b);
+			tui_wire_c(&b, m->label);
+			tw = tui_width(b.p, b.len);
+		}
+		/* Centred over the arrow; a label longer than the arrow spills
+		 * over the neighbouring columns rather than lose its end. */
+		int lx = lo + 1 + (w - tw) / 2;
+		if (lx + tw > right - 1)
+			lx = right - 1 - tw;
+		if (lx < LADDER_GUTTER)
+			lx = LADDER_GUTTER;
+		tui_textn(t, y, lx, right - 1 - lx, b.p, b.len, a);
+		/* The arrow. */
+		attrset(a);
+		for (int x = lo + 1; x < hi; x++) {
+			if (fill == '-')
+				mvaddch(y + 1, x, ACS_HLINE);
+			else
+				mvaddch(y + 1, x, (chtype)fill);
+		}
+		int heads = m->retrans ? 3 : 1;
+		if (heads > w)
+			heads = w;
+		for (int k = 0; k < heads; k++) {
+			if (xb > xa)
+				mvaddch(y + 1, xb - 1 - k, '>');
+			else
+				mvaddch(y + 1, xb + 1 + k, '<');
+		}
+		if (m->kind == SW_MSG_ICMP) /* the error bounces off the reporter */
+			mvaddch(y + 1, xa > xb ? xa - 1 : xa + 1, 'x');
+		attrset(A_NORMAL);
+	}
+	sw_buf_free(&b);
+	if (l->mark[i] != UINT32_MAX) {
+		const struct sw_finding *f = sw_analyze_finding(t->an, l->mark[i]);
+		if (f) {
+			char mk[8];
+			snprintf(mk, sizeof mk, "[%s]", tui_sev_letter(f->severity));
+			tui_text(t, y + 1, right + 1, LADDER_MARK - 1, mk,
+				 tui_a(t, tui_sev_role(f->severity)));
+		}
+	}
+}
+
+static void draw_gap(struct tui *t, struct ladder_view *l, const struct entry *e, int y,
+		     const int *xs, size_t nc, int right)
+{
+	draw_vlines(t, y, xs, nc, true);
+	char buf[160];
+	if (e->timeout) {
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[e->idx]);
+		struct sw_buf b = SW_BUF_INIT;
+		tui_wire_c(&b, m ? m->label : "?");
+		snprintf(buf, sizeof buf, tui_tr(t, "no response to %s (CSeq %lld)"), b.p,
+			 m ? (long long)m->cseq : -1LL);
+		sw_buf_free(&b);
+	} else {
+		snprintf(buf, sizeof buf, tui_tr(t, "%.1f s of silence"),
+			 (double)e->gap_ns / (double)SW_NS_PER_SEC);
+	}
+	int x0 = xs[0] + 2, w = right - x0 - 1;
+	int tw = tui_width(buf, strlen(buf));
+	int off = tw < w ? (w - tw) / 2 : 0;
+	tui_fill(y, x0 + off - 1, tw + 2 < w ? tw + 2 : w, A_NORMAL);
+	tui_text(t, y, x0 + off, w - off, buf, e->timeout ? tui_a(t, TR_WARNING) : tui_a(t, TR_DIM));
+	tui_text(t, y, 1, LADDER_GUTTER - 2, e->timeout ? "  x" : "  :",
+		 e->timeout ? tui_a(t, TR_WARNING) : tui_a(t, TR_DIM));
+}
+
+static void draw_preview(struct tui *t, struct ladder_view *l, int x, int y, int w, int h)
+{
+	attrset(A_NORMAL);
+	mvvline(y, x, ACS_VLINE, h);
+	if (!l->nids)
+		return;
+	if (l->preview_for != l->cur || l->preview_w != w || l->preview_gen != t->gen) {
+		tui_lines_clear(&l->preview);
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[l->cur]);
+		if (m)
+			tui_msg_lines(t, m, w - 3, false, &l->preview);
+		l->preview_for = l->cur;
+		l->preview_w = w;
+		l->preview_gen = t->gen;
+	}
+	for (int r = 0; r < h && (size_t)r < l->preview.n; r++) {
+		const struct tui_line *ln = &l->preview.v[r];
+		attr_t a = ln->mark ? tui_a(t, TR_HIGHLIGHT) : tui_a(t, ln->role);
+		if (ln->mark)
+			tui_fill(y + r, x + 1, w - 1, a);
+		tui_text(t, y + r, x + 2, w - 3, ln->text, a);
+	}
+}
+
+static void ladder_draw(struct tui *t, struct tui_view *v)
+{
+	struct ladder_view *l = LAD(v);
+	int cols = COLS, rows = LINES;
+	/* Title. */
+	struct sw_buf b = SW_BUF_INIT;
+	sw_buf_printf(&b, tui_tr(t, "Ladder: %zu messages"), l->nids);
+	if (l->nitems == 1 && l->items[0] != TUI_ITEM_UNASSIGNED) {
+		const struct sw_item *it = sw_analyze_item(t->an, l->items[0]);
+		if (it && it->kind == SW_ITEM_ACCOUNT) {
+			const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
+			sw_buf_puts(&b, " - ");
+			tui_wire_c(&b, ac ? ac->aor : "");
+		} else if (it) {
+			const struct sw_dialog *d = sw_analyze_dialog(t->an, it->ref);
+			if (d) {
+				sw_buf_puts(&b, " - ");
+				tui_wire_c(&b, d->method);
+				if (d->call_id) {
+					sw_buf_puts(&b, " ");
+					tui_wire_c(&b, d->call_id);
+				}
+			}
+		}
+	} else if (l->nitems > 1) {
+		sw_buf_printf(&b, tui_tr(t, " - %zu items"), l->nitems);
+	}
+	tui_draw_title(t, b.p);
+	sw_buf_free(&b);
+	/* Geometry. */
+	int pw = cols >= LADDER_PREVIEW_COLS ? cols * 2 / 5 : 0;
+	int lw = cols - pw;
+	int right = lw - LADDER_MARK; /* marks live in [right, lw) */
+	size_t fit = (size_t)((right - LADDER_GUTTER) / LADDER_MIN_COLW);
+	if (fit < 2)
+		fit = 2;
+	size_t nc = l->neps < 2 ? 2 : l->neps;
+	bool merged = nc > fit;
+	if (merged)
+		nc = fit;
+	int xs[LADDER_MAX_EPS];
+	int span = (right - LADDER_GUTTER) / (int)nc;
+	for (size_t c = 0; c < nc; c++)
+		xs[c] = LADDER_GUTTER + span * (int)c + span / 2;
+	/* Endpoint headers: role, address, and a tee into the column line. */
+	for (size_t c = 0; c < nc; c++) {
+		int cx = xs[c] - span / 2, cw = span - 1;
+		char addr[SW_ADDRSTRLEN] = "";
+		const char *role = "";
+		if (c < l->neps) {
+			sw_addr_fmt(&l->eps[c].a, addr);
+			role = role_label(t, l->eps[c].role);
+		}
+		if (merged && c == nc - 1) {
+			role = tui_tr(t, "others");
+			addr[0] = '\0';
+			snprintf(addr, sizeof addr, "+%zu", l->neps - nc + 1);
+		}
+		char top[96], ip[SW_IPSTRLEN] = "";
+		snprintf(top, sizeof top, "%s", role);
+		if (tui_width(addr, strlen(addr)) > cw && c < l->neps && !(merged && c == nc - 1)) {
+			/* Too wide: the port goes up beside the role. */
+			sw_ip_fmt(&l->eps[c].a, ip);
+			snprintf(top, sizeof top, "%s%s:%u", role, role[0] ? " " : "",
+				 l->eps[c].a.port);
+			snprintf(addr, sizeof addr, "%s", ip);
+		}
+		tui_text_center(t, 1, cx, cw, top, tui_a(t, TR_DIM));
+		tui_text_center(t, 2, cx, cw, addr, A_BOLD);
+		attrset(A_NORMAL);
+		mvhline(3, cx, ACS_HLINE, cw);
+		mvaddch(3, xs[c], ACS_TTEE);
+	}
+	int y0 = 4, info = 2;
+	int h = rows - y0 - info - 2;
+	if (h < 2)
+		h = 2;
+	l->page = h;
+	if (!l->nids) {
+		tui_text(t, y0 + 1, 2, lw - 4, tui_tr(t, "No messages kept for these items."), A_NORMAL);
+	} else {
+		scroll_to_cursor(l, h);
+		int y = y0;
+		for (size_t e = l->top; e < l->nent; e++) {
+			int eh = ent_height(&l->ent[e]);
+			if (y + eh > y0 + h)
+				break;
+			if (l->ent[e].gap)
+				draw_gap(t, l, &l->ent[e], y, xs, nc, right);
+			else
+				draw_message(t, l, l->ent[e].idx, y, xs, nc, right);
+			y += eh;
+		}
+		for (; y < y0 + h; y++)
+			draw_vlines(t, y, xs, nc, false);
+	}
+	if (pw)
+		draw_preview(t, l, lw, 1, pw, rows - 3);
+	/* Info lines: the message under the cursor and its finding. */
+	int iy = rows - 2 - info;
+	if (l->nids) {
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[l->cur]);
+		if (m) {
+			char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
+			struct sw_buf x = SW_BUF_INIT;
+			sw_buf_printf(&x, tui_tr(t, "%zu/%zu frame %llu  %s -> %s %s  "), l->cur + 1,
+				      l->nids, (unsigned long long)m->frame_no, sw_addr_fmt(&m->src, s1),
+				      sw_addr_fmt(&m->dst, s2),
+				      sw_transport_name((enum sw_transport)m->transport));
+			tui_wire_c(&x, m->label);
+			if (m->cseq >= 0)
+				sw_buf_printf(&x, " CSeq %lld", (long long)m->cseq);
+			tui_text(t, iy, 1, cols - 2, x.p, A_BOLD);
+			sw_buf_reset(&x);
+			if (l->mark[l->cur] != UINT32_MAX) {
+				const struct sw_finding *f = sw_analyze_finding(t->an, l->mark[l->cur]);
+				sw_buf_printf(&x, "[%s] %s: ", tui_sev_letter(f->severity), f->kind);
+				tui_wire_c(&x, f->summary);
+				tui_text(t, iy + 1, 1, cols - 2, x.p, tui_a(t, tui_sev_role(f->severity)));
+			} else {
+				size_t nf = 0;
+				for (size_t i = 0; i < l->nitems; i++)
+					nf += tui_item_findings(t, l->items[i], NULL, 0);
+				if (nf) {
+					sw_buf_printf(&x, tui_tr(t, "findings: %zu; [E]/[W] mark their evidence: n/p to jump, e to explain"),
+						      nf);
+					tui_text(t, iy + 1, 1, cols - 2, x.p, tui_a(t, TR_DIM));
+				}
+			}
+			sw_buf_free(&x);
+		}
+	}
+	tui_draw_status(t, rows - 2);
+	tui_draw_keybar(t, v->scr->hints);
+}
+
+static void jump_mark(struct ladder_view *l, bool fwd)
+{
+	if (!l->nids)
+		return;
+	for (size_t k = 1; k <= l->nids; k++) {
+		size_t i = fwd ? (l->cur + k) % l->nids : (l->cur + l->nids - k) % l->nids;
+		if (l->mark[i] != UINT32_MAX) {
+			l->cur = i;
+			return;
+		}
+	}
+}
+
+static void open_findings(struct tui *t, struct ladder_view *l)
+{
+	uint32_t ids[256];
+	size_t n = 0;
+	if (l->nids) {
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[l->cur]);
+		if (m)
+			n = tui_msg_findings(t, m, ids, 256);
+	}
+	for (size_t i = 0; n == 0 && i < l->nitems; i++)
+		n = tui_item_findings(t, l->items[i], ids, 256);
+	tui_push(t, tui_findings_new(t, n ? ids : NULL, n > 256 ? 256 : n, 0));
+}
+
+static bool ladder_key(struct tui *t, struct tui_view *v, int k)
+{
+	struct ladder_view *l = LAD(v);
+	size_t page = l->page > 3 ? (size_t)l->page / 2 - 1 : 1;
+	size_t last = l->nids ? l->nids - 1 : 0;
+	l->follow = false;
+	switch (k) {
+	case TK(KEY_UP):
+	case 'k':
+		if (l->cur)
+			l->cur--;
+		return true;
+	case TK(KEY_DOWN):
+	case 'j':
+		if (l->cur < last)
+			l->cur++;
+		return true;
+	case TK(KEY_PPAGE):
+	case TK_CTRL('B'):
+		l->cur = l->cur > page ? l->cur - page : 0;
+		return true;
+	case TK(KEY_NPAGE):
+	case TK_CTRL('F'):
+		l->cur = l->cur + page < last ? l->cur + page : last;
+		return true;
+	case TK(KEY_HOME):
+	case TK_CTRL('A'):
+		l->cur = 0;
+		return true;
+	case TK(KEY_END):
+	case TK_CTRL('E'):
+		l->cur = last;
+		return true;
+	case 'n':
+		jump_mark(l, true);
+		return true;
+	case 'p':
+		jump_mark(l, false);
+		return true;
+	case TK(KEY_F(4)):
+	case 'e':
+		open_findings(t, l);
+		return true;
+	case TK(KEY_F(2)):
+	case 's':
+	case 'S':
+		tui_save_ask(t, l->ids, l->nids);
+		return true;
+	case TK(KEY_F(6)):
+	case 'r':
+	case 'R':
+		if (l->nids)
+			tui_push(t, tui_message_new(t, l->ids, l->nids, l->cur));
+		return true;
+	}
+	if (tui_key_enter(k)) {
+		if (l->nids)
+			tui_push(t, tui_message_new(t, l->ids, l->nids, l->cur));
+		return true;
+	}
+	return false;
+}
+
+static void ladder_destroy(struct tui_view *v)
+{
+	struct ladder_view *l = LAD(v);
+	free(l->items);
+	free(l->ids);
+	free(l->src);
+	free(l->dst);
+	free(l->mark);
+	free(l->ent);
+	tui_lines_clear(&l->preview);
+	free(l);
+}
+
+static const char *const ladder_hints[] = {
+	N_("Esc\tList"),  N_("Enter\tMessage"), N_("n/p\tNext finding"), N_("e\tExplain"),
+	N_("F1\tHelp"),   N_("F2\tSave"),       NULL,
+};
+
+static const char *const ladder_help[] = {
+	N_("Up/Down, j/k\tMove between messages; PgUp/PgDn, Home/End"),
+	N_("Enter, r, F6\tShow the message under the cursor"),
+	N_("n / p\tNext / previous message that is a finding's evidence"),
+	N_("e, F4\tExplain the findings of this message or these items"),
+	N_("s, F2\tSave these messages' packets to a pcap file"),
+	N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
+	N_("Gap lines\tsilence of 2 s or more; x: a request never answered"),
+	N_("[E] [W] [i]\tevidence of an error / warning / info finding"),
+	N_("Esc, q\tBack to the list"),
+	NULL,
+};
+
+static const struct tui_screen ladder_screen = {
+	.name = "ladder",
+	.draw = ladder_draw,
+	.key = ladder_key,
+	.update = ladder_refresh,
+	.destroy = ladder_destroy,
+	.help_title = N_("Ladder (message flow)"),
+	.help = ladder_help,
+	.hints = ladder_hints,
+};
+
+struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, uint32_t focus)
+{
+	struct ladder_view *l = sw_calloc(1, sizeof *l);
+	l->base.scr = &ladder_screen;
+	l->items = sw_malloc((n ? n : 1) * sizeof *items);
+	memcpy(l->items, items, n * sizeof *items);
+	l->nitems = n;
+	l->preview_for = SIZE_MAX;
+	rebuild(t, l, focus);
+	return &l->base;
+}

@@ -1,0 +1,729 @@
+/* List screen: one row per account (registration story), dialog and OPTIONS
+ * group, with state, last event, message count and a badge for the worst
+ * finding; sortable (< > z as in sngrep), filterable (/ and F7), selectable
+ * (Space), updated while the capture is read. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "common/timefmt.h"
+#include "tui/tui_int.h"
+
+enum col { C_IDX, C_TYPE, C_NAME, C_ADDR, C_STATE, C_LAST, C_MSGS, C_BADGE, C_N };
+
+static const char *const col_names[C_N] = {
+	[C_IDX] = N_("Idx"),     [C_TYPE] = N_("Type"),   [C_NAME] = N_("Account / Dialog"),
+	[C_ADDR] = N_("Address"), [C_STATE] = N_("State"), [C_LAST] = N_("Last"),
+	[C_MSGS] = N_("Msgs"),   [C_BADGE] = N_("Finding"),
+};
+
+struct row {
+	uint32_t item;          /* item id or TUI_ITEM_UNASSIGNED */
+	char type[16];
+	char *name;             /* escaped for the terminal */
+	char *addr;
+	char state[48];
+	enum tui_role state_role;
+	int64_t last_ns;
+	uint32_t n_msgs;
+	int sev;                /* worst finding severity, -1 when none */
+	bool resolved;
+	char badge[48];
+};
+
+struct list_view {
+	struct tui_view base;
+	struct row *rows;       /* filtered and sorted */
+	size_t n, cap;
+	bool *sel;              /* selected, by item id */
+	size_t sel_cap;
+	bool sel_unassigned;
+	size_t cursor, top;
+	uint32_t cursor_item;
+	enum col sort;
+	bool desc;
+	int page;               /* rows visible at the last draw */
+	size_t total;           /* rows before filtering */
+};
+
+static struct list_view *LV(struct tui_view *v)
+{
+	return (struct list_view *)v;
+}
+
+static void free_rows(struct list_view *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->rows[i].name);
+		free(l->rows[i].addr);
+	}
+	l->n = 0;
+}
+
+static char *strip_sip(const char *uri)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	if (uri && (strncmp(uri, "sip:", 4) == 0))
+		uri += 4;
+	tui_wire_c(&b, uri ? uri : "-");
+	return b.p;
+}
+
+static char *pair_text(const char *a, const char *b)
+{
+	struct sw_buf buf = SW_BUF_INIT;
+	char *x = strip_sip(a), *y = strip_sip(b);
+	sw_buf_printf(&buf, "%s -> %s", x, y);
+	free(x);
+	free(y);
+	return buf.p;
+}
+
+static char *addr_pair(const struct sw_addr *a, const struct sw_addr *b)
+{
+	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
+	struct sw_buf buf = SW_BUF_INIT;
+	sw_buf_printf(&buf, "%s -> %s", a->family ? sw_addr_fmt(a, s1) : "-",
+		      b->family ? sw_addr_fmt(b, s2) : "-");
+	return buf.p;
+}
+
+static bool is_selected(const struct list_view *l, uint32_t item)
+{
+	if (item == TUI_ITEM_UNASSIGNED)
+		return l->sel_unassigned;
+	return item < l->sel_cap && l->sel[item];
+}
+
+static size_t count_selected(const struct list_view *l)
+{
+	size_t n = l->sel_unassigned;
+	for (size_t i = 0; i < l->sel_cap; i++)
+		n += l->sel[i];
+	return n;
+}
+
+/* Per-item worst finding, from one pass over the findings. */
+struct worst {
+	const struct sw_finding *f;
+	uint32_t count;
+	bool flapping;
+};
+
+static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, const struct worst *w)
+{
+	memset(r, 0, sizeof *r);
+	r->item = it->id;
+	r->last_ns = it->last_ns;
+	r->n_msgs = it->n_msgs;
+	r->sev = -1;
+	r->state_role = TR_NORMAL;
+	if (it->kind == SW_ITEM_ACCOUNT) {
+		const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
+		snprintf(r->type, sizeof r->type, "REGISTER");
+		r->name = strip_sip(ac ? ac->aor : NULL);
+		r->addr = ac ? addr_pair(&ac->client, &ac->registrar) : sw_strdup("");
+		if (ac) {
+			enum sw_reg_state s = ac->state;
+			int status = ac->n_changes ? ac->changes[ac->n_changes - 1].status : 0;
+			if (w && w->flapping) {
+				snprintf(r->state, sizeof r->state, "%s", tui_tr(t, "flapping"));
+				r->state_role = TR_WARNING;
+			} else if (s == SW_REG_FAILED && status) {
+				snprintf(r->state, sizeof r->state, "%s %d", tui_tr(t, sw_reg_state_name(s)),
+					 status);
+			} else {
+				snprintf(r->state, sizeof r->state, "%s", tui_tr(t, sw_reg_state_name(s)));
+			}
+			if (!(w && w->flapping)) {
+				if (s == SW_REG_REGISTERED || s == SW_REG_REFRESHING)
+					r->state_role = TR_OK;
+				else if (s == SW_REG_FAILED || s == SW_REG_EXPIRED)
+					r->state_role = TR_ERROR;
+				else if (s == SW_REG_REGISTERING)
+					r->state_role = TR_WARNING;
+			}
+		}
+	} else {
+		const struct sw_dialog *d = sw_analyze_dialog(t->an, it->ref);
+		if (it->kind == SW_ITEM_OPTIONS && d) {
+			snprintf(r->type, sizeof r->type, "OPTIONS");
+			r->name = addr_pair(&d->caller, &d->callee);
+			r->addr = addr_pair(&d->caller, &d->callee);
+			snprintf(r->state, sizeof r->state, tui_tr(t, "%u/%u answered"), d->n_answered,
+				 d->n_requests);
+			r->state_role = d->n_unanswered ? TR_WARNING : TR_OK;
+		} else if (d) {
+			struct sw_buf b = SW_BUF_INIT;
+			tui_wire_c(&b, d->method);
+			snprintf(r->type, sizeof r->type, "%s", b.p);
+			sw_buf_free(&b);
+			r->name = pair_text(d->from, d->to);
+			r->addr = addr_pair(&d->caller, &d->callee);
+			const char *sn = tui_tr(t, sw_dialog_state_name(d->state));
+			if (d->final_status && (d->state == SW_DLG_FAILED || d->state == SW_DLG_CANCELLED))
+				snprintf(r->state, sizeof r->state, "%s %d", sn, d->final_status);
+			else
+				snprintf(r->state, sizeof r->state, "%s", sn);
+			if (d->state == SW_DLG_FAILED)
+				r->state_role = TR_ERROR;
+			else if (d->state == SW_DLG_CONFIRMED || d->state == SW_DLG_TERMINATED)
+				r->state_role = TR_OK;
+		} else {
+			snprintf(r->type, sizeof r->type, "OTHER");
+			r->name = sw_strdup("-");
+			r->addr = sw_strdup("");
+		}
+	}
+	if (w && w->f) {
+		r->sev = (int)w->f->severity;
+		r->resolved = w->f->resolved;
+		snprintf(r->badge, sizeof r->badge, "[%s] %s%s", tui_sev_letter(w->f->severity),
+			 tui_kind_short(w->f->kind), w->count > 1 ? " +" : "");
+	}
+}
+
+static int row_cmp_col(const struct row *a, const struct row *b, enum col c)
+{
+	switch (c) {
+	case C_IDX:
+		break;
+	case C_TYPE:
+		return strcmp(a->type, b->type);
+	case C_NAME:
+		return strcmp(a->name, b->name);
+	case C_ADDR:
+		return strcmp(a->addr, b->addr);
+	case C_STATE:
+		return strcmp(a->state, b->state);
+	case C_LAST:
+		return a->last_ns < b->last_ns ? -1 : a->last_ns > b->last_ns;
+	case C_MSGS:
+		return a->n_msgs < b->n_msgs ? -1 : a->n_msgs > b->n_msgs;
+	case C_BADGE:
+		if (a->sev != b->sev)
+			return a->sev < b->sev ? -1 : 1;
+		return (int)b->resolved - (int)a->resolved;
+	case C_N:
+		break;
+	}
+	return 0;
+}
+
+/* qsort has no context argument: sort (column, order) travel in the rows'
+ * owner through this small wrapper array instead of a global. */
+struct sort_ent {
+	struct row r;
+	enum col col;
+	bool desc;
+};
+
+static int sort_cmp(const void *pa, const void *pb)
+{
+	const struct sort_ent *a = pa, *b = pb;
+	int c = row_cmp_col(&a->r, &b->r, a->col);
+	if (c == 0)
+		c = a->r.item < b->r.item ? -1 : a->r.item > b->r.item;
+	return a->desc ? -c : c;
+}
+
+static void sort_rows(struct list_view *l)
+{
+	if (l->n < 2)
+		return;
+	struct sort_ent *e = sw_malloc(l->n * sizeof *e);
+	for (size_t i = 0; i < l->n; i++)
+		e[i] = (struct sort_ent){ l->rows[i], l->sort, l->desc };
+	qsort(e, l->n, sizeof *e, sort_cmp);
+	for (size_t i = 0; i < l->n; i++)
+		l->rows[i] = e[i].r;
+	free(e);
+}
+
+static void push_row(struct list_view *l, const struct row *r)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->rows = sw_realloc(l->rows, l->cap * sizeof *l->rows);
+	}
+	l->rows[l->n++] = *r;
+}
+
+static void rebuild(struct tui *t, struct list_view *l)
+{
+	free_rows(l);
+	size_t ni = sw_analyze_nitems(t->an);
+	if (ni > l->sel_cap) {
+		size_t cap = ni + 64;
+		l->sel = sw_realloc(l->sel, cap * sizeof *l->sel);
+		memset(l->sel + l->sel_cap, 0, (cap - l->sel_cap) * sizeof *l->sel);
+		l->sel_cap = cap;
+	}
+	struct worst *w = sw_calloc(ni ? ni : 1, sizeof *w);
+	for (size_t i = 0; i < sw_analyze_nfindings(t->an); i++) {
+		const struct sw_finding *f = sw_analyze_finding(t->an, i);
+		if (!tui_finding_live(f))
+			continue;
+		uint32_t it = tui_finding_item(t, f);
+		if (it >= ni)
+			continue;
+		struct worst *x = &w[it];
+		x->count++;
+		if (!strcmp(f->kind, "register.flapping") && !f->resolved)
+			x->flapping = true;
+		/* Unresolved first, then the most severe. */
+		if (!x->f || (x->f->resolved && !f->resolved) ||
+		    (x->f->resolved == f->resolved && f->severity > x->f->severity))
+			x->f = f;
+	}
+	for (size_t i = 0; i < ni; i++) {
+		const struct sw_item *it = sw_analyze_item(t->an, i);
+		if (!it || !tui_filter_match(t, (uint32_t)i))
+			continue;
+		struct row r;
+		fill_row(t, &r, it, &w[i]);
+		push_row(l, &r);
+	}
+	free(w);
+	/* Messages outside every item (malformed SIP, unmatched ICMP and
+	 * keepalives) get one row, so that nothing captured is invisible. */
+	size_t nm = sw_analyze_nmsgs(t->an), orphans = 0;
+	int64_t last = 0;
+	for (size_t id = 0; id < nm; id++) {
+		const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id);
+		if (m && m->item == UINT32_MAX) {
+			orphans++;
+			if (m->ts_ns > last)
+				last = m->ts_ns;
+		}
+	}
+	l->total = ni + (orphans ? 1 : 0);
+	if (orphans && tui_filter_match(t, TUI_ITEM_UNASSIGNED)) {
+		struct row r = { .item = TUI_ITEM_UNASSIGNED, .last_ns = last,
+				 .n_msgs = (uint32_t)orphans, .sev = -1 };
+		snprintf(r.type, sizeof r.type, "OTHER");
+		r.name = sw_strdup(tui_tr(t, "outside any dialog: malformed, ICMP, keepalives"));
+		r.addr = sw_strdup("");
+		snprintf(r.state, sizeof r.state, "-");
+		push_row(l, &r);
+	}
+	sort_rows(l);
+	l->cursor = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->rows[i].item == l->cursor_item) {
+			l->cursor = i;
+			break;
+		}
+	}
+	if (l->n && l->cursor < l->n)
+		l->cursor_item = l->rows[l->cursor].item;
+}
+
+static void list_refresh(struct tui *t, struct tui_view *v)
+{
+	rebuild(t, LV(v));
+}
+
+void tui_list_filter_changed(struct tui *t)
+{
+	rebuild(t, LV(t->list));
+	LV(t->list)->top = 0;
+	t->redraw = true;
+}
+
+size_t tui_list_chosen(struct tui *t, uint32_t **items)
+{
+	struct list_view *l = LV(t->list);
+	size_t n = count_selected(l), k = 0;
+	uint32_t *v = sw_malloc((n ? n : 1) * sizeof *v);
+	if (n) {
+		for (size_t i = 0; i < l->sel_cap; i++)
+			if (l->sel[i])
+				v[k++] = (uint32_t)i;
+		if (l->sel_unassigned)
+			v[k++] = TUI_ITEM_UNASSIGNED;
+	} else if (l->n) {
+		v[k++] = l->rows[l->cursor].item;
+	}
+	*items = v;
+	return k;
+}
+
+/* Column widths for the terminal width; 0 hides a column. */
+static void layout(int cols, int w[C_N])
+{
+	w[C_IDX] = 4;
+	w[C_TYPE] = 9;
+	w[C_STATE] = 13;
+	w[C_LAST] = 9;
+	w[C_MSGS] = 5;
+	w[C_BADGE] = 15;
+	w[C_ADDR] = 0;
+	int fixed = 4 + w[C_IDX] + w[C_TYPE] + w[C_STATE] + w[C_LAST] + w[C_MSGS] + w[C_BADGE];
+	int rest = cols - fixed;
+	if (rest > 70) {
+		w[C_ADDR] = rest - 44 > 46 ? 46 : rest - 44;
+		rest -= w[C_ADDR];
+	}
+	w[C_NAME] = rest > 10 ? rest : 10;
+}
+
+static void draw_cell(struct tui *t, int y, int *x, int w, const char *s, attr_t a)
+{
+	if (w <= 0)
+		return;
+	tui_text(t, y, *x, w - 1, s, a);
+	*x += w;
+}
+
+static void list_draw(struct tui *t, struct tui_view *v)
+{
+	struct list_view *l = LV(v);
+	int cols = COLS, rows = LINES;
+	struct sw_buf tb = SW_BUF_INIT;
+	sw_buf_printf(&tb, "%s", tui_tr(t, "sipwatch - SIP registration diagnosis"));
+	tui_draw_title(t, tb.p);
+	sw_buf_free(&tb);
+	/* Row 1: filter and sort. */
+	const struct tui_filter *f = &t->filter;
+	struct sw_buf b = SW_BUF_INIT;
+	sw_buf_printf(&b, "%s ", tui_tr(t, "Display filter:"));
+	bool any = false;
+	const struct {
+		const char *label;
+		const char *val;
+	} fl[] = { { "", f->text },       { "aor:", f->aor },       { "callid:", f->callid },
+		   { "addr:", f->addr },  { "method:", f->method } };
+	for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
+		if (!fl[i].val[0])
+			continue;
+		sw_buf_printf(&b, "%s%s", any ? " " : "", fl[i].label);
+		tui_wire_c(&b, fl[i].val);
+		any = true;
+	}
+	if (!any)
+		sw_buf_puts(&b, "-");
+	int x = 1;
+	x += tui_text(t, 1, x, cols / 2, b.p, A_NORMAL);
+	sw_buf_reset(&b);
+	sw_buf_printf(&b, tui_tr(t, "%zu of %zu items"), l->n, l->total);
+	size_t nsel = count_selected(l);
+	if (nsel)
+		sw_buf_printf(&b, tui_tr(t, ", %zu selected"), nsel);
+	tui_text(t, 1, cols / 2 + 2, cols / 2 - 3, b.p, A_NORMAL);
+	sw_buf_free(&b);
+	/* Row 2: column headers, the sort column marked as sngrep does. */
+	int w[C_N];
+	layout(cols, w);
+	static const enum col order[] = { C_IDX, C_TYPE, C_NAME, C_ADDR, C_STATE, C_LAST, C_MSGS,
+					  C_BADGE };
+	attr_t ha = tui_a(t, TR_HEADER);
+	tui_fill(2, 0, cols, ha);
+	x = 4;
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		enum col c = order[i];
+		if (!w[c])
+			continue;
+		char h[64];
+		snprintf(h, sizeof h, "%s%s", c == l->sort ? (l->desc ? "v" : "^") : "",
+			 tui_tr(t, col_names[c]));
+		draw_cell(t, 2, &x, w[c], h, ha | (c == l->sort ? A_BOLD : 0));
+	}
+	/* Rows. */
+	int y0 = 3, h = rows - 2 - y0;
+	l->page = h > 0 ? h : 1;
+	if (l->cursor < l->top)
+		l->top = l->cursor;
+	if (l->cursor >= l->top + (size_t)l->page)
+		l->top = l->cursor - (size_t)l->page + 1;
+	for (int r = 0; r < h; r++) {
+		size_t i = l->top + (size_t)r;
+		if (i >= l->n)
+			break;
+		const struct row *rw = &l->rows[i];
+		int y = y0 + r;
+		bool cur = i == l->cursor, sel = is_selected(l, rw->item);
+		attr_t base = cur ? tui_a(t, TR_CURSOR) : (sel ? tui_a(t, TR_SELECTED) : A_NORMAL);
+		if (cur)
+			tui_fill(y, 0, cols, base);
+		tui_text(t, y, 0, 4, sel ? "[*]" : "[ ]", base);
+		x = 4;
+		char idx[16];
+		if (rw->item == TUI_ITEM_UNASSIGNED)
+			snprintf(idx, sizeof idx, "-");
+		else
+			snprintf(idx, sizeof idx, "%u", rw->item + 1);
+		draw_cell(t, y, &x, w[C_IDX], idx, base);
+		draw_cell(t, y, &x, w[C_TYPE], rw->type, base);
+		draw_cell(t, y, &x, w[C_NAME], rw->name, base);
+		if (w[C_ADDR])
+			draw_cell(t, y, &x, w[C_ADDR], rw->addr, base);
+		draw_cell(t, y, &x, w[C_STATE], rw->state, cur ? base : tui_a(t, rw->state_role) | base);
+		char ts[SW_TIMESTRLEN] = "-";
+		if (rw->last_ns) {
+			sw_time_hms(rw->last_ns, ts);
+			ts[8] = '\0';
+		}
+		draw_cell(t, y, &x, w[C_LAST], ts, base);
+		char nm[16];
+		snprintf(nm, sizeof nm, "%u", rw->n_msgs);
+		draw_cell(t, y, &x, w[C_MSGS], nm, base);
+		if (rw->sev >= 0) {
+			attr_t ba = cur ? base : (rw->resolved ? tui_a(t, TR_DIM)
+							      : tui_a(t, tui_sev_role(rw->sev)));
+			tui_text(t, y, x, cols - x, rw->badge, ba);
+		}
+	}
+	if (l->n == 0) {
+		const char *msg = t->ended ? tui_tr(t, "No SIP registrations or dialogs match.")
+					   : tui_tr(t, "Waiting for SIP traffic...");
+		tui_text(t, y0 + 1, 4, cols - 8, msg, A_NORMAL);
+	}
+	/* The finding of the row under the cursor, one line. */
+	if (l->n) {
+		const struct row *rw = &l->rows[l->cursor];
+		const struct sw_finding *wf =
+			rw->item == TUI_ITEM_UNASSIGNED ? NULL : tui_item_worst(t, rw->item);
+		if (wf && h > 3) {
+			struct sw_buf s = SW_BUF_INIT;
+			sw_buf_printf(&s, "[%s] %s: ", tui_sev_letter(wf->severity), wf->kind);
+			tui_wire_c(&s, wf->summary);
+			int y = rows - 3;
+			tui_fill(y, 0, cols, A_NORMAL);
+			tui_text(t, y, 1, cols - 2, s.p, tui_a(t, tui_sev_role(wf->severity)));
+			sw_buf_free(&s);
+		}
+	}
+	tui_draw_status(t, rows - 2);
+	tui_draw_keybar(t, v->scr->hints);
+}
+
+static void open_ladder(struct tui *t)
+{
+	uint32_t *items;
+	size_t n = tui_list_chosen(t, &items);
+	if (n)
+		tui_push(t, tui_ladder_new(t, items, n, UINT32_MAX));
+	free(items);
+}
+
+static void open_raw(struct tui *t)
+{
+	uint32_t *items, *ids;
+	size_t n = tui_list_chosen(t, &items), nids = 0;
+	if (n) {
+		tui_collect_msgs(t, items, n, &ids, &nids);
+		if (nids)
+			tui_push(t, tui_message_new(t, ids, nids, 0));
+		free(ids);
+	}
+	free(items);
+}
+
+static void open_findings(struct tui *t, struct list_view *l)
+{
+	if (l->n && l->rows[l->cursor].item != TUI_ITEM_UNASSIGNED) {
+		uint32_t ids[256];
+		size_t n = tui_item_findings(t, l->rows[l->cursor].item, ids, 256);
+		if (n) {
+			tui_push(t, tui_findings_new(t, ids, n < 256 ? n : 256, 0));
+			return;
+		}
+	}
+	tui_push(t, tui_findings_new(t, NULL, 0, 0));
+}
+
+static void save_chosen(struct tui *t)
+{
+	uint32_t *items, *ids;
+	size_t n = tui_list_chosen(t, &items), nids = 0;
+	tui_collect_msgs(t, items, n, &ids, &nids);
+	tui_save_ask(t, ids, nids);
+	free(ids);
+	free(items);
+}
+
+static void filter_done(struct tui *t, const char *text, void *u)
+{
+	(void)u;
+	struct tui_filter *f = &t->filter;
+	/* "aor:", "callid:", "addr:", "method:" address one field; anything
+	 * else is free text. */
+	static const struct {
+		const char *prefix;
+		size_t off;
+	} pf[] = { { "aor:", offsetof(struct tui_filter, aor) },
+		   { "callid:", offsetof(struct tui_filter, callid) },
+		   { "call-id:", offsetof(struct tui_filter, callid) },
+		   { "addr:", offsetof(struct tui_filter, addr) },
+		   { "method:", offsetof(struct tui_filter, method) } };
+	for (size_t i = 0; i < sizeof pf / sizeof pf[0]; i++) {
+		size_t pl = strlen(pf[i].prefix);
+		if (strncasecmp(text, pf[i].prefix, pl) == 0) {
+			snprintf((char *)f + pf[i].off, TUI_FILTER_MAX, "%s", text + pl);
+			tui_list_filter_changed(t);
+			return;
+		}
+	}
+	snprintf(f->text, sizeof f->text, "%s", text);
+	tui_list_filter_changed(t);
+}
+
+static void move_cursor(struct list_view *l, size_t to)
+{
+	if (!l->n)
+		return;
+	l->cursor = to >= l->n ? l->n - 1 : to;
+	l->cursor_item = l->rows[l->cursor].item;
+}
+
+static bool list_key(struct tui *t, struct tui_view *v, int k)
+{
+	struct list_view *l = LV(v);
+	size_t page = l->page > 1 ? (size_t)l->page - 1 : 1;
+	switch (k) {
+	case TK(KEY_UP):
+	case 'k':
+		move_cursor(l, l->cursor ? l->cursor - 1 : 0);
+		return true;
+	case TK(KEY_DOWN):
+	case 'j':
+		move_cursor(l, l->cursor + 1);
+		return true;
+	case TK(KEY_PPAGE):
+	case TK_CTRL('B'):
+		move_cursor(l, l->cursor > page ? l->cursor - page : 0);
+		return true;
+	case TK(KEY_NPAGE):
+	case TK_CTRL('F'):
+		move_cursor(l, l->cursor + page);
+		return true;
+	case TK_CTRL('U'):
+		move_cursor(l, l->cursor > page / 2 ? l->cursor - page / 2 : 0);
+		return true;
+	case TK_CTRL('D'):
+		move_cursor(l, l->cursor + page / 2);
+		return true;
+	case TK(KEY_HOME):
+	case TK_CTRL('A'):
+		move_cursor(l, 0);
+		return true;
+	case TK(KEY_END):
+	case TK_CTRL('E'):
+		move_cursor(l, l->n ? l->n - 1 : 0);
+		return true;
+	case ' ':
+		if (l->n) {
+			uint32_t it = l->rows[l->cursor].item;
+			if (it == TUI_ITEM_UNASSIGNED)
+				l->sel_unassigned = !l->sel_unassigned;
+			else if (it < l->sel_cap)
+				l->sel[it] = !l->sel[it];
+		}
+		return true;
+	case '<':
+		l->sort = l->sort == 0 ? C_N - 1 : l->sort - 1;
+		rebuild(t, l);
+		return true;
+	case '>':
+		l->sort = (l->sort + 1) % C_N;
+		rebuild(t, l);
+		return true;
+	case 'z':
+		l->desc = !l->desc;
+		rebuild(t, l);
+		return true;
+	case TK(KEY_F(3)):
+	case '/':
+	case '\t':
+		tui_push(t, tui_prompt_new(t, tui_tr(t, "Filter (text, aor:, callid:, addr:, method:):"),
+					   t->filter.text, filter_done, NULL, NULL));
+		return true;
+	case TK(KEY_F(7)):
+	case 'f':
+	case 'F':
+		tui_push(t, tui_filter_form_new(t));
+		return true;
+	case TK(KEY_F(2)):
+	case 's':
+	case 'S':
+		save_chosen(t);
+		return true;
+	case TK(KEY_F(6)):
+	case 'r':
+	case 'R':
+		open_raw(t);
+		return true;
+	case TK(KEY_F(4)):
+	case 'e':
+		open_findings(t, l);
+		return true;
+	case TK_ESC:
+		/* Esc first clears a filter, then quits as in sngrep. */
+		if (t->filter.text[0] || t->filter.aor[0] || t->filter.callid[0] ||
+		    t->filter.addr[0] || t->filter.method[0]) {
+			memset(&t->filter, 0, sizeof t->filter);
+			tui_list_filter_changed(t);
+			return true;
+		}
+		return false;
+	}
+	if (tui_key_enter(k)) {
+		open_ladder(t);
+		return true;
+	}
+	return false;
+}
+
+static void list_destroy(struct tui_view *v)
+{
+	struct list_view *l = LV(v);
+	free_rows(l);
+	free(l->rows);
+	free(l->sel);
+	free(l);
+}
+
+static const char *const list_hints[] = {
+	N_("q\tQuit"),   N_("Enter\tLadder"), N_("Space\tSelect"), N_("e\tExplain"),
+	N_("F1\tHelp"),  N_("F2\tSave"),      N_("/\tFilter"),     N_("F7\tFilters"),
+	N_("<>\tSort"),  NULL,
+};
+
+static const char *const list_help[] = {
+	N_("Up/Down, j/k\tMove; PgUp/PgDn, Home/End to jump"),
+	N_("Enter\tLadder (message flow) of the selected items"),
+	N_("Space\tSelect or unselect the item (several make one ladder)"),
+	N_("e, F4\tExplain the item's findings, with advice"),
+	N_("r, F6\tRaw messages of the selected items"),
+	N_("/, F3, Tab\tFilter: text, or aor:, callid:, addr:, method:"),
+	N_("f, F7\tFilter form (AOR, Call-ID, address, method, text)"),
+	N_("Esc\tClear the filter; with no filter, quit"),
+	N_("s, F2\tSave the selected items' packets to a pcap file"),
+	N_("< >\tSort by the previous / next column; z reverses"),
+	N_("Ctrl-L\tRedraw the screen"),
+	N_("q\tQuit"),
+	NULL,
+};
+
+static const struct tui_screen list_screen = {
+	.name = "list",
+	.draw = list_draw,
+	.key = list_key,
+	.update = list_refresh,
+	.destroy = list_destroy,
+	.help_title = N_("List of accounts and dialogs"),
+	.help = list_help,
+	.hints = list_hints,
+};
+
+struct tui_view *tui_list_new(struct tui *t)
+{
+	struct list_view *l = sw_calloc(1, sizeof *l);
+	l->base.scr = &list_screen;
+	l->sort = C_IDX;
+	l->cursor_item = 0;
+	rebuild(t, l);
+	return &l->base;
+}
