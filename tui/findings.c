@@ -74,9 +74,9 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 	if (!f)
 		return;
 	struct sw_buf b = SW_BUF_INIT;
-	sw_buf_printf(&b, "[%s] %s", tui_tr(t, f->severity == SW_SEV_ERROR     ? "ERROR"
-					     : f->severity == SW_SEV_WARNING ? "WARNING"
-									     : "INFO"),
+	sw_buf_printf(&b, "[%s] %s", tui_tr(t, f->severity == SW_SEV_ERROR     ? N_("ERROR")
+					     : f->severity == SW_SEV_WARNING ? N_("WARNING")
+									     : N_("INFO")),
 		      f->kind);
 	if (f->cause[0])
 		sw_buf_printf(&b, " (%s)", f->cause);
@@ -109,19 +109,19 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 	tui_lines_add(l, "", 0, TR_NORMAL, false);
 	para(l, f->summary, w, TR_HNAME);
 	if (f->explanation) {
-		heading(t, l, "Why:");
+		heading(t, l, N_("Why:"));
 		para(l, f->explanation, w, TR_NORMAL);
 	}
 	if (f->advice) {
-		heading(t, l, "What to do:");
+		heading(t, l, N_("What to do:"));
 		para(l, f->advice, w, TR_OK);
 	}
 	if (f->confirm) {
-		heading(t, l, "To confirm:");
+		heading(t, l, N_("To confirm:"));
 		para(l, f->confirm, w, TR_NORMAL);
 	}
 	if (f->n_facts) {
-		heading(t, l, "Facts:");
+		heading(t, l, N_("Facts:"));
 		for (size_t i = 0; i < f->n_facts; i++) {
 			sw_buf_reset(&b);
 			sw_buf_printf(&b, "  %s: ", f->facts[i].key);

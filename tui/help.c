@@ -51,7 +51,7 @@ static void help_draw(struct tui *t, struct tui_view *v)
 	if (hh > rows - 1)
 		hh = rows - 1;
 	int x = (cols - w) / 2, y = (rows - hh) / 2;
-	tui_box(t, y, x, hh, w, tui_tr(t, h->of->help_title ? h->of->help_title : "Help"));
+	tui_box(t, y, x, hh, w, tui_tr(t, h->of->help_title ? h->of->help_title : N_("Help")));
 	int kw = 0;
 	for (size_t i = 0; i < n; i++)
 		if (key_width(t, h->of->help[i]) > kw)

@@ -12,6 +12,14 @@
 
 enum col { C_IDX, C_TYPE, C_NAME, C_ADDR, C_STATE, C_LAST, C_MSGS, C_BADGE, C_N };
 
+/* State names come from the analysis in English; these marks let
+ * xgettext see them for the catalog. */
+static const char *const state_names[] __attribute__((unused)) = {
+	N_("unknown"),    N_("registering"), N_("registered"), N_("refreshing"), N_("failed"),
+	N_("expired"),    N_("unregistered"), N_("trying"),    N_("early"),      N_("confirmed"),
+	N_("terminated"), N_("cancelled"),
+};
+
 static const char *const col_names[C_N] = {
 	[C_IDX] = N_("Idx"),     [C_TYPE] = N_("Type"),   [C_NAME] = N_("Account / Dialog"),
 	[C_ADDR] = N_("Address"), [C_STATE] = N_("State"), [C_LAST] = N_("Last"),
