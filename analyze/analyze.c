@@ -320,7 +320,7 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 	} else {
 		sw_dlg_on_sip(a, t, ev, msg_id, is_final);
 	}
-	sw_detect_on_sip(a, t, ev, msg_id);
+	sw_detect_on_sip(a, t, ev, msg_id, note->retrans);
 }
 
 static void on_bad(struct sw_analyze *a, const struct sw_ev *ev)

@@ -154,7 +154,7 @@ static void stale_binding(struct sw_analyze *a, struct acct *ac, struct attempt 
 	if (r->have_public)
 		sw_fnd_fact(f, "new_public", "%s", addr(&r->public_addr, s4));
 	sw_fnd_text(a, &f->summary,
-		    N_("%s: REGISTERs from local port %s timed out %u times after working; a new local port (%s) registered at once, seen by the server as %s instead of %s"),
+		    N_("%s: REGISTERs from %s stopped getting answers after working (%u unanswered); from a new port (%s) the phone registered at once, seen by the server as %s instead of %s"),
 		    ac->pub.aor, addr(&r->old_client, s1), r->stale_timeouts, addr(&at->client, s2),
 		    r->have_public ? addr(&r->public_addr, s4) : "?",
 		    r->old_public.family ? addr(&r->old_public, s3) : "?");
@@ -167,6 +167,14 @@ static void stale_binding(struct sw_analyze *a, struct acct *ac, struct attempt 
 		sw_fnd_text(a, &f->confirm,
 			    N_("The server reporting a different public address (Via received/rport) for the new port."));
 	publish(a, f);
+	struct sw_finding *rp = sw_fnd_find(a, "nat.return_path_blocked", "", ac->pub.id);
+	if (rp && rp->suspected && rp->severity > SW_SEV_INFO) {
+		rp->severity = SW_SEV_INFO;
+		sw_fnd_text(a, &rp->summary,
+			    N_("%s: the answers that did not get back were the stale NAT binding's (see nat.stale_binding)"),
+			    ac->pub.aor);
+		rp->revision++;
+	}
 }
 
 static void stale_suspect(struct sw_analyze *a, struct acct *ac)
@@ -254,6 +262,14 @@ static uint32_t flood_pattern(struct acct *ac, const struct attempt *at, uint32_
 		return n;
 	if (*switches >= 3 && n >= 4)
 		return n;
+	/* Another device holds a binding for the same account (the 2xx listed
+	 * it) and this phone refreshes far faster than the expiry needs: the
+	 * two keep re-registering over each other. */
+	if (ac->n_other_contacts_max && n >= 4 && ac->pub.granted_expires > 0 &&
+	    ac->pub.refresh_count >= 2 &&
+	    ac->pub.refresh_sum_ns / ac->pub.refresh_count <
+		    (int64_t)ac->pub.granted_expires * INT64_C(1000000000) / 4)
+		return n;
 	return 0;
 }
 
@@ -277,10 +293,19 @@ static bool flood_ban(struct sw_analyze *a, struct acct *ac, struct attempt *at,
 	sw_fnd_fact(f, "attempts_in_60s", "%u", n);
 	if (switches)
 		sw_fnd_fact(f, "device_switches", "%u", switches);
+	if (ac->n_other_contacts_max)
+		sw_fnd_fact(f, "other_devices", "%u", ac->n_other_contacts_max);
 	if (!created && !banned)
 		return true;
 	char s1[SW_ADDRSTRLEN];
-	if (switches >= 3)
+	if (switches < 3 && ac->n_other_contacts_max && n < FLOOD_MIN_ATTEMPTS)
+		sw_fnd_text(a, &f->summary,
+			    banned ? N_("%s: another device registers the same account and this phone refreshes every %.0f s (expiry %d s), then the server stopped accepting it")
+				   : N_("%s: another device registers the same account and this phone refreshes every %.0f s (expiry %d s); the server may ban the account"),
+			    ac->pub.aor,
+			    (double)ac->pub.refresh_sum_ns / 1e9 / (ac->pub.refresh_count ? ac->pub.refresh_count : 1),
+			    ac->pub.granted_expires);
+	else if (switches >= 3)
 		sw_fnd_text(a, &f->summary,
 			    banned ? N_("%s: %u REGISTERs in 60 s from several devices alternating (%u switches), then the server stopped accepting them")
 				   : N_("%s: %u REGISTERs in 60 s from several devices alternating (%u switches); the server may ban the account"),
@@ -689,12 +714,67 @@ static struct acct *acct_of_txn(struct sw_analyze *a, struct txn *t, const struc
 	return sw_acct_by_flow(a, &ev->pkt.src, &ev->pkt.dst);
 }
 
+/* One capture at the server side: the server answered, yet the client keeps
+ * retransmitting the request: the answers do not reach it (RFC 3261 section
+ * 17.1.2.2: a client stops retransmitting once it gets a final response). */
+static void answered_but_retransmitted(struct sw_analyze *a, struct txn *t,
+				       const struct sw_ev *ev, uint32_t msg_id)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
+	struct acct *ac = acct_of_txn(a, t, ev);
+	bool created;
+	struct sw_finding *f =
+		open_f(a, "nat.return_path_blocked", "", ac, SW_SEV_WARNING, &created);
+	f->suspected = true;
+	struct evref e;
+	sw_fnd_evidence(f, &t->first_req);
+	sw_fnd_evidence(f, &t->final);
+	sw_an_evidence(a, &e, &ev->pkt, msg_id, "retransmission after the answer");
+	sw_fnd_evidence(f, &e);
+	if (!created) {
+		publish(a, f);
+		return;
+	}
+	f->client = t->src;
+	f->server = t->dst;
+	bool behind_nat = false;
+	if (m->n_via) {
+		struct sw_addr via;
+		if (sw_ip_parse(m->via[0].host.p, m->via[0].host.len, &via) == 0 &&
+		    sw_ip_is_private(&via) && !sw_ip_eq(&via, &ev->pkt.src)) {
+			behind_nat = true;
+			sw_fnd_fact(f, "via_sent_by", "%.*s", (int)(m->via[0].host.len > 64 ? 64 : m->via[0].host.len), m->via[0].host.p);
+		}
+	}
+	sw_fnd_fact(f, "client", "%s", addr(&t->src, s1));
+	sw_fnd_fact(f, "answered_with", "%d", t->final_status);
+	/* Seen from the server, a stale NAT binding looks like this until the
+	 * phone comes back from another port: remember it for that moment. */
+	if (ac && t->is_register && ac->ever_ok && sw_addr_eq(&t->src, &ac->last_ok_client) &&
+	    !ac->timeouts_same_port++)
+		ac->stale_first_timeout = t->first_req;
+	sw_fnd_text(a, &f->summary,
+		    N_("%s from %s was answered (%d) but the client kept retransmitting it: the answers do not reach %s"),
+		    t->method, addr(&t->src, s1), t->final_status, addr(&t->src, s2));
+	sw_fnd_text(a, &f->explanation,
+		    behind_nat ? N_("A client stops retransmitting a request as soon as it receives a final response. The server answered, yet copies of the request kept arriving: the answers are lost on the way back. The client's Via names a private address, so it is behind NAT, and the NAT router is the usual place where they are dropped.")
+			       : N_("A client stops retransmitting a request as soon as it receives a final response. The server answered, yet copies of the request kept arriving: the answers are lost on the way back (a router or firewall between the server and the client)."));
+	sw_fnd_text(a, &f->advice,
+		    N_("Make sure the router does not block SIP; some routers need SIP ALG switched on, others off. Compare with a capture taken at the server side."));
+	sw_fnd_text(a, &f->confirm,
+		    N_("A capture on the phone at the same time (give both files to sipwatch) showing the answers never arriving."));
+	publish(a, f);
+}
+
 void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
-		      uint32_t msg_id)
+		      uint32_t msg_id, bool retrans)
 {
 	const struct sw_sip_msg *m = ev->u.sip;
 	char s1[SW_ADDRSTRLEN];
 	struct evref e;
+	if (retrans && m->is_request && t->req_after_final >= 3 && t->final_status >= 200)
+		answered_but_retransmitted(a, t, ev, msg_id);
 	/* OPTIONS that the server sends to the phone, answered */
 	if (t->is_options && !m->is_request && m->status >= 200 && !t->response_only) {
 		struct acct *ac = sw_acct_by_flow(a, &t->dst, &t->dst);
@@ -779,13 +859,15 @@ void sw_detect_on_options_timeout(struct sw_analyze *a, struct txn *t)
 	struct acct *ac = sw_acct_by_flow(a, &t->dst, &t->dst);
 	if (!ac || !sw_addr_eq(&ac->pub.client, &t->dst))
 		return; /* OPTIONS to something that is not a registered phone */
-	ac->options_in_unanswered++;
+	if (!ac->options_in_unanswered++)
+		ac->options_first_unanswered = t->first_req;
 	if (ac->options_in_unanswered < OPTIONS_UNANSWERED_MIN)
 		return;
 	char s1[SW_ADDRSTRLEN];
 	bool created;
 	struct sw_finding *f =
 		open_f(a, "keepalive.options_unanswered", "", ac, SW_SEV_WARNING, &created);
+	sw_fnd_evidence(f, &ac->options_first_unanswered);
 	sw_fnd_evidence(f, &t->first_req);
 	sw_fnd_evidence(f, &t->last_req);
 	sw_fnd_fact(f, "options_unanswered", "%u", ac->options_in_unanswered);

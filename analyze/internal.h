@@ -18,6 +18,7 @@
 #define SW_ACCT_MAX_CHANGES 256u        /* state timeline entries per account */
 #define SW_ACCT_MAX_PUBLIC 16u          /* distinct public addresses per account */
 #define SW_ACCT_MAX_UA 4u               /* distinct User-Agents remembered per account */
+#define SW_END_GRACE_NS (2 * INT64_C(1000000000)) /* timer F judged this close to its end */
 #define SW_EXPIRY_GRACE_NS (5 * INT64_C(1000000000))
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
 #define SW_MAX_FLOWS 65536u
@@ -86,6 +87,7 @@ struct txn {
 	uint8_t n_resp;
 	struct resp_seen resp[SW_TXN_MAX_RESP];
 	uint32_t n_prov;
+	uint16_t req_after_final;     /* request copies that arrived after the final response */
 	bool has_auth;                /* the request carried credentials */
 	/* ICMP errors that quote this transaction's request */
 	uint32_t n_icmp;
@@ -192,6 +194,7 @@ struct acct {
 	int64_t ka_first_ns, ka_last_ns;
 	/* OPTIONS the server sent to this phone */
 	uint32_t options_in, options_in_answered, options_in_unanswered;
+	struct evref options_first_unanswered;
 	/* stale NAT tracking */
 	uint32_t timeouts_same_port;  /* timeouts from the port of the last success */
 	struct evref stale_first_timeout;
@@ -337,7 +340,7 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 			  const struct reg_result *r);
 void sw_detect_on_options_timeout(struct sw_analyze *a, struct txn *t);
 void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
-		      uint32_t msg_id);
+		      uint32_t msg_id, bool retrans);
 void sw_detect_finish(struct sw_analyze *a);
 
 #endif

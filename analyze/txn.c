@@ -220,6 +220,9 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 				t->dst = ev->pkt.dst;
 			}
 			t->n_req++;
+			if (t->state == TX_DONE && t->final.frame_no && !t->is_ack &&
+			    t->req_after_final < UINT16_MAX)
+				t->req_after_final++;
 			t->last_req_ns = ev->pkt.ts_ns;
 			sw_an_evidence(a, &t->last_req, &ev->pkt, msg_id, t->method);
 			return t;
@@ -381,7 +384,10 @@ void sw_txn_tick(struct sw_analyze *a, int64_t now_ns, bool end_of_capture)
 		if (t->is_invite && t->n_prov > 0)
 			t->timer_fired = true;
 		else
-			fire(a, t, now_ns < t->deadline_ns);
+			/* The end of the capture: undecided unless the request
+			 * went out over its whole timer E schedule (the last
+			 * retransmission is at 31.5 s of the 32 s). */
+			fire(a, t, now_ns < t->deadline_ns - SW_END_GRACE_NS);
 		a->q_cursor = t->next;
 	}
 	while (a->q_head && a->q_head->timer_fired && now_ns >= a->q_head->free_ns) {

@@ -1,0 +1,1251 @@
+/* Two captures of one path (pair.h, docs/pairs.md): records each SIP message
+ * of the two input files compactly, then at the end matches them across the
+ * files, estimates the clock offset, decides which file is the phone side,
+ * learns the NAT mappings, lists per direction the messages lost on the way
+ * and diffs every matched message, header by header. Findings:
+ * nat.return_path_blocked (path_loss) and alg.rewrite (path_diff).
+ * RFC 3261 sections 7.3.1 (header folding), 7.3.3 (compact forms), 17 (Via
+ * branch, retransmissions), 20.42 (Via); RFC 3581 (received/rport); RFC 4566
+ * (SDP). */
+#include "analyze/pair.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/internal.h"
+#include "common/mem.h"
+#include "common/timefmt.h"
+
+#define MS SW_NS_PER_MS
+#define SEC SW_NS_PER_SEC
+#define MIN_MATCHES 2u               /* fewer matched messages: not two views of one path */
+#define MIN_SHARE_DIV 50u            /* ... nor fewer than 1/50 of the smaller side */
+#define TOL_MIN_NS (250 * MS)        /* half the shortest retransmission interval (T1) */
+#define TOL_MAX_NS (2 * SEC)
+#define EDGE_NS (1 * SEC)            /* margin inside the other capture's span for losses */
+#define LOSS_MIN 3u                  /* lost server messages that make a pattern */
+#define MAX_PHONE_IPS 16u            /* distinct REGISTER sources counted per file */
+#define KEY_PART_MAX 200u            /* bytes of a wire string in a key */
+#define LABEL_LEN 48u
+
+/* One SIP message of one file, as much as matching and diffing need. */
+struct prec {
+	int64_t ts_ns;
+	uint64_t frame_no;
+	uint32_t msg_id, account;
+	struct sw_addr src, dst;
+	int64_t cseq;
+	bool is_request, is_register, via_is_src, text_cut;
+	uint8_t dir;                  /* enum sw_pair_dir, or DIR_OTHER (set at the end) */
+	char *keya, *keyb, *reqkey;   /* owned; reqkey: responses only */
+	char *text;                   /* owned, NULL when over the budget */
+	uint32_t text_len;
+	uint32_t match, loss;         /* indexes, UINT32_MAX when none */
+	uint32_t copy_no;             /* 0 for the first copy of its key in its file */
+	char label[LABEL_LEN];
+};
+#define DIR_OTHER 2u
+
+struct pfile {
+	struct prec *r;
+	size_t n, cap;
+	uint64_t not_recorded;
+	int64_t first_ns, last_ns;
+	struct sw_addr phone_ip;      /* the phone's address in this file (family 0: unknown) */
+};
+
+/* An endpoint as seen in each file (by file index, not by side). */
+struct epmap {
+	uint8_t role;                 /* enum sw_pair_side */
+	struct sw_addr ep[2];
+	uint32_t messages;
+	int64_t first_ns, last_ns;
+};
+
+struct sw_pair {
+	bool sides_given;
+	uint32_t given_phone_file;
+	bool done;
+	struct pfile f[2];
+	uint64_t text_bytes;
+	struct sw_pair_summary sum;
+	uint32_t pf, sf;              /* file index of the phone side and of the server side */
+	int64_t off01, half;          /* t(file1) - t(file0): offset and signed one-way delay */
+	int64_t tol_ns;
+	struct sw_pair_match *m;
+	size_t nm;
+	struct sw_pair_loss *l;
+	size_t nl;
+	struct epmap map[SW_PAIR_MAX_MAPPINGS];
+	size_t nmap;
+	struct sw_pair_mapping pubmap[SW_PAIR_MAX_MAPPINGS];
+	size_t npubmap;
+};
+
+/* ---- names ---------------------------------------------------------------- */
+
+const char *sw_pair_status_name(enum sw_pair_status s)
+{
+	switch (s) {
+	case SW_PAIR_PENDING: return "pending";
+	case SW_PAIR_PAIRED: return "paired";
+	case SW_PAIR_UNRELATED: return "unrelated";
+	case SW_PAIR_IDENTICAL: return "identical";
+	}
+	return "pending";
+}
+
+const char *sw_pair_confidence_name(enum sw_pair_confidence c)
+{
+	switch (c) {
+	case SW_CONF_NONE: return "none";
+	case SW_CONF_LOW: return "low";
+	case SW_CONF_MEDIUM: return "medium";
+	case SW_CONF_HIGH: return "high";
+	case SW_CONF_GIVEN: return "given";
+	}
+	return "none";
+}
+
+const char *sw_pair_dir_name(enum sw_pair_dir d)
+{
+	return d == SW_DIR_TO_PHONE ? "to_phone" : "to_server";
+}
+
+/* ---- recording -------------------------------------------------------------- */
+
+struct sw_pair *sw_pair_new(bool sides_given, uint32_t phone_file)
+{
+	struct sw_pair *p = sw_calloc(1, sizeof *p);
+	p->sides_given = sides_given && phone_file <= 1;
+	p->given_phone_file = phone_file <= 1 ? phone_file : 0;
+	for (int i = 0; i < 2; i++) {
+		p->f[i].first_ns = INT64_MAX;
+		p->f[i].last_ns = INT64_MIN;
+	}
+	return p;
+}
+
+static void free_match(struct sw_pair_match *m)
+{
+	for (size_t k = 0; k < m->n_diffs; k++) {
+		free(m->diffs[k].before);
+		free(m->diffs[k].after);
+	}
+	free(m->diffs);
+}
+
+void sw_pair_free(struct sw_pair *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < 2; i++) {
+		for (size_t k = 0; k < p->f[i].n; k++) {
+			struct prec *r = &p->f[i].r[k];
+			free(r->keya);
+			free(r->keyb);
+			free(r->reqkey);
+			free(r->text);
+		}
+		free(p->f[i].r);
+	}
+	for (size_t i = 0; i < p->nm; i++)
+		free_match(&p->m[i]);
+	free(p->m);
+	free(p->l);
+	free(p);
+}
+
+/* Appends "<len>:<bytes>" (bounded): length prefixes keep parts from running
+ * into each other whatever bytes they hold. */
+static void key_put(struct sw_buf *b, struct sw_str s)
+{
+	size_t n = s.len > KEY_PART_MAX ? KEY_PART_MAX : s.len;
+	sw_buf_printf(b, "%zu:", n);
+	if (n)
+		sw_buf_put(b, s.p, n);
+}
+
+/* The Call-ID's local part: an ALG may rewrite a host part holding the
+ * phone's private address (RFC 3261 section 8.1.1.4 suggests one). */
+static struct sw_str callid_local(struct sw_str c)
+{
+	for (size_t i = 0; i < c.len; i++)
+		if (c.p[i] == '@')
+			return sw_str_make(c.p, i);
+	return c;
+}
+
+static char *make_key(char tag, struct sw_str callid, struct sw_str from_tag, int64_t cseq,
+		      struct sw_str cseq_method, struct sw_str what, struct sw_str branch)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	char num[24];
+	int k = snprintf(num, sizeof num, "%lld", (long long)cseq);
+	sw_buf_putc(&b, tag);
+	key_put(&b, callid);
+	if (from_tag.p)
+		key_put(&b, from_tag);
+	key_put(&b, sw_str_make(num, (size_t)k));
+	key_put(&b, cseq_method);
+	key_put(&b, what);
+	if (branch.p)
+		key_put(&b, branch);
+	return b.p;
+}
+
+static void make_label(const struct sw_sip_msg *m, char *buf)
+{
+	if (m->is_request)
+		snprintf(buf, LABEL_LEN, "%.*s", (int)(m->method.len > 32 ? 32 : m->method.len),
+			 m->method.p ? m->method.p : "");
+	else
+		snprintf(buf, LABEL_LEN, "%d %.*s", m->status,
+			 (int)(m->reason.len > 40 ? 40 : m->reason.len), m->reason.p ? m->reason.p : "");
+	/* Labels reach terminals through sw_buf_put_text(); keep them one line. */
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+}
+
+/* RFC 3261 section 18.2.1: does the top Via's sent-by name the packet's source? */
+static bool via_names_source(const struct sw_sip_msg *m, const struct sw_addr *src)
+{
+	if (!m->n_via || !m->via[0].host.p)
+		return false;
+	struct sw_addr h;
+	if (sw_ip_parse(m->via[0].host.p, m->via[0].host.len, &h) != 0 || !sw_ip_eq(&h, src))
+		return false;
+	int port = m->via[0].port > 0 ? m->via[0].port : 5060;
+	return port == src->port;
+}
+
+void sw_pair_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id,
+		    uint32_t account)
+{
+	struct sw_pair *p = a->pair;
+	if (!p || p->done || ev->pkt.file_idx > 1)
+		return;
+	struct pfile *f = &p->f[ev->pkt.file_idx];
+	if (f->n >= SW_PAIR_MAX_MSGS) {
+		f->not_recorded++;
+		return;
+	}
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 256;
+		f->r = sw_realloc(f->r, f->cap * sizeof *f->r);
+	}
+	const struct sw_sip_msg *m = ev->u.sip;
+	struct prec *r = &f->r[f->n++];
+	memset(r, 0, sizeof *r);
+	r->ts_ns = ev->pkt.ts_ns;
+	r->frame_no = ev->pkt.frame_no;
+	r->msg_id = msg_id;
+	r->account = account;
+	r->src = ev->pkt.src;
+	r->dst = ev->pkt.dst;
+	r->cseq = m->cseq;
+	r->is_request = m->is_request;
+	r->is_register = m->is_request && sw_str_ieq_c(m->method, "REGISTER");
+	r->via_is_src = via_names_source(m, &ev->pkt.src);
+	r->match = r->loss = UINT32_MAX;
+	make_label(m, r->label);
+	char st[8];
+	struct sw_str what = m->method;
+	if (!m->is_request) {
+		int k = snprintf(st, sizeof st, "%d", m->status);
+		what = sw_str_make(st, (size_t)k);
+	}
+	struct sw_str branch = m->n_via && m->via[0].branch.p ? m->via[0].branch : SW_STR_LIT("");
+	r->keya = make_key('A', m->call_id, SW_STR_NULL, m->cseq, m->cseq_method, what, branch);
+	r->keyb = make_key('B', callid_local(m->call_id),
+			   m->from.tag.p ? m->from.tag : SW_STR_LIT(""), m->cseq, m->cseq_method,
+			   what, SW_STR_NULL);
+	if (!m->is_request)
+		r->reqkey = make_key('A', m->call_id, SW_STR_NULL, m->cseq, m->cseq_method,
+				     m->cseq_method, branch);
+	size_t n = m->raw.len;
+	if (n > SW_PAIR_MAX_TEXT) {
+		n = SW_PAIR_MAX_TEXT;
+		r->text_cut = true;
+	}
+	if (p->text_bytes + n <= SW_PAIR_MAX_TEXT_TOTAL && m->raw.p) {
+		r->text = sw_malloc(n ? n : 1);
+		if (n)
+			memcpy(r->text, m->raw.p, n);
+		r->text_len = (uint32_t)n;
+		p->text_bytes += n;
+	} else {
+		p->sum.text_dropped++;
+	}
+	if (r->ts_ns < f->first_ns)
+		f->first_ns = r->ts_ns;
+	if (r->ts_ns > f->last_ns)
+		f->last_ns = r->ts_ns;
+}
+
+/* ---- grouping by key ------------------------------------------------------------ */
+
+struct ent {
+	const char *key;
+	uint32_t file, idx;
+	int64_t ts;
+};
+
+static int ent_cmp(const void *x, const void *y)
+{
+	const struct ent *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	if (c)
+		return c;
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* A run of equal keys: file 0's copies at e[0..n0), file 1's at e[n0..n0+n1),
+ * each in capture order. */
+struct grp {
+	struct ent *e;
+	uint32_t n0, n1;
+};
+
+/* Sorts the entries and cuts them into groups; returns the number of groups
+ * (the array is owned by the caller). */
+static size_t make_groups(struct ent *e, size_t n, struct grp **out)
+{
+	qsort(e, n, sizeof *e, ent_cmp);
+	struct grp *g = NULL;
+	size_t ng = 0, cap = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && strcmp(e[j].key, e[i].key) == 0)
+			j++;
+		if (ng == cap) {
+			cap = cap ? cap * 2 : 64;
+			g = sw_realloc(g, cap * sizeof *g);
+		}
+		uint32_t n0 = 0;
+		while (i + n0 < j && e[i + n0].file == 0)
+			n0++;
+		g[ng++] = (struct grp){ e + i, n0, (uint32_t)(j - i - n0) };
+		i = j;
+	}
+	*out = g;
+	return ng;
+}
+
+static struct prec *rec(struct sw_pair *p, const struct ent *e)
+{
+	return &p->f[e->file].r[e->idx];
+}
+
+/* ---- direction, offset and roles --------------------------------------------------- */
+
+/* The phone's address in a file: the most frequent REGISTER source, else the
+ * source of the first request. */
+static void find_phone_ip(struct pfile *f)
+{
+	struct sw_addr ips[MAX_PHONE_IPS];
+	uint32_t cnt[MAX_PHONE_IPS];
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct prec *r = &f->r[i];
+		if (!r->is_register)
+			continue;
+		size_t k;
+		for (k = 0; k < n; k++)
+			if (sw_ip_eq(&ips[k], &r->src))
+				break;
+		if (k == n) {
+			if (n == MAX_PHONE_IPS)
+				continue;
+			ips[n] = r->src;
+			ips[n].port = 0;
+			cnt[n++] = 0;
+		}
+		cnt[k]++;
+	}
+	size_t best = 0;
+	for (size_t k = 1; k < n; k++)
+		if (cnt[k] > cnt[best])
+			best = k;
+	if (n) {
+		f->phone_ip = ips[best];
+		return;
+	}
+	for (size_t i = 0; i < f->n; i++)
+		if (f->r[i].is_request) {
+			f->phone_ip = f->r[i].src;
+			f->phone_ip.port = 0;
+			return;
+		}
+}
+
+static uint8_t dir_in_file(const struct pfile *f, const struct prec *r)
+{
+	if (!f->phone_ip.family)
+		return DIR_OTHER;
+	if (sw_ip_eq(&r->src, &f->phone_ip))
+		return SW_DIR_TO_SERVER;
+	if (sw_ip_eq(&r->dst, &f->phone_ip))
+		return SW_DIR_TO_PHONE;
+	return DIR_OTHER;
+}
+
+static int i64_cmp(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+static int64_t median(int64_t *v, size_t n)
+{
+	qsort(v, n, sizeof *v, i64_cmp);
+	if (n % 2)
+		return v[n / 2];
+	return v[n / 2 - 1] / 2 + v[n / 2] / 2;
+}
+
+/* Samples of t(file1) - t(file0), per direction. */
+struct samples {
+	int64_t *d[2];
+	size_t n[2], cap[2];
+};
+
+static void sample_add(struct samples *s, uint8_t dir, int64_t d)
+{
+	if (dir > SW_DIR_TO_PHONE)
+		dir = SW_DIR_TO_SERVER; /* direction unknown: taken as one direction */
+	if (s->n[dir] == s->cap[dir]) {
+		s->cap[dir] = s->cap[dir] ? s->cap[dir] * 2 : 64;
+		s->d[dir] = sw_realloc(s->d[dir], s->cap[dir] * sizeof *s->d[dir]);
+	}
+	s->d[dir][s->n[dir]++] = d;
+}
+
+static void samples_free(struct samples *s)
+{
+	free(s->d[0]);
+	free(s->d[1]);
+	memset(s, 0, sizeof *s);
+}
+
+/* Offset = midpoint of the two directions' medians, signed one-way delay =
+ * half their difference (positive when file 0 is the phone side); spread =
+ * median absolute deviation from each direction's own median. */
+static bool estimate(struct samples *s, int64_t *off, int64_t *half, int64_t *spread,
+		     bool *one_dir)
+{
+	if (!s->n[0] && !s->n[1])
+		return false;
+	int64_t med[2] = { 0, 0 };
+	for (int d = 0; d < 2; d++)
+		if (s->n[d])
+			med[d] = median(s->d[d], s->n[d]);
+	*one_dir = !s->n[0] || !s->n[1];
+	if (*one_dir) {
+		*off = s->n[0] ? med[0] : med[1];
+		*half = 0;
+	} else {
+		*off = med[0] / 2 + med[1] / 2;
+		*half = med[0] / 2 - med[1] / 2;
+	}
+	size_t n = s->n[0] + s->n[1];
+	int64_t *dev = sw_malloc(n * sizeof *dev);
+	size_t k = 0;
+	for (int d = 0; d < 2; d++)
+		for (size_t i = 0; i < s->n[d]; i++) {
+			int64_t x = sw_ns_sub(s->d[d][i], med[d]);
+			dev[k++] = x < 0 ? (x == INT64_MIN ? INT64_MAX : -x) : x;
+		}
+	*spread = median(dev, n);
+	free(dev);
+	return true;
+}
+
+static int64_t tolerance(int64_t spread)
+{
+	int64_t t = sw_ns_add(TOL_MIN_NS, spread > TOL_MAX_NS ? TOL_MAX_NS : 4 * spread);
+	return t > TOL_MAX_NS ? TOL_MAX_NS : t;
+}
+
+/* Expected t(file1) - t(file0) for a message in direction dir. */
+static int64_t expected(const struct sw_pair *p, uint8_t dir)
+{
+	if (dir == SW_DIR_TO_PHONE)
+		return sw_ns_sub(p->off01, p->half);
+	return sw_ns_add(p->off01, p->half);
+}
+
+static uint8_t pair_dir(struct sw_pair *p, const struct prec *r0, const struct prec *r1)
+{
+	return r0->dir != DIR_OTHER ? r0->dir : r1->dir;
+}
+
+/* Aligns one group's copies in time order: the copies of a retransmitted
+ * message pair up k-th with k-th, and a copy with no partner near its
+ * expected time is left alone (lost, or outside the other capture). With
+ * no estimate yet, copies pair up by rank. Calls link(r0, r1). */
+static void align(struct sw_pair *p, const struct grp *g, bool by_rank,
+		  void (*link)(struct sw_pair *, struct prec *, struct prec *, void *), void *u)
+{
+	uint32_t i = 0, j = 0;
+	while (i < g->n0 && j < g->n1) {
+		struct prec *r0 = rec(p, &g->e[i]), *r1 = rec(p, &g->e[g->n0 + j]);
+		if (r0->match != UINT32_MAX) {
+			i++;
+			continue;
+		}
+		if (r1->match != UINT32_MAX) {
+			j++;
+			continue;
+		}
+		if (by_rank) {
+			link(p, r0, r1, u);
+			i++, j++;
+			continue;
+		}
+		int64_t e = sw_ns_sub(sw_ns_sub(r1->ts_ns, r0->ts_ns), expected(p, pair_dir(p, r0, r1)));
+		if (e >= -p->tol_ns && e <= p->tol_ns) {
+			link(p, r0, r1, u);
+			i++, j++;
+		} else if (e > p->tol_ns) {
+			i++; /* file 1's copy is far later: file 0's has no partner */
+		} else {
+			j++;
+		}
+	}
+}
+
+static void link_sample(struct sw_pair *p, struct prec *r0, struct prec *r1, void *u)
+{
+	sample_add(u, pair_dir(p, r0, r1), sw_ns_sub(r1->ts_ns, r0->ts_ns));
+}
+
+/* Provisional links during estimation use match = 0 as "taken"; undone after. */
+static void link_tmp(struct sw_pair *p, struct prec *r0, struct prec *r1, void *u)
+{
+	r0->match = r1->match = 0;
+	link_sample(p, r0, r1, u);
+}
+
+static void clear_tmp(struct sw_pair *p)
+{
+	for (int f = 0; f < 2; f++)
+		for (size_t i = 0; i < p->f[f].n; i++)
+			p->f[f].r[i].match = UINT32_MAX;
+}
+
+/* ---- matches --------------------------------------------------------------------- */
+
+static void copy_of(const struct sw_pair *p, uint32_t file, const struct prec *r,
+		    struct sw_pair_copy *c)
+{
+	(void)p;
+	c->file_idx = file;
+	c->frame_no = r->frame_no;
+	c->ts_ns = r->ts_ns;
+	c->msg_id = r->msg_id;
+	c->src = r->src;
+	c->dst = r->dst;
+	c->text = r->text;
+	c->text_len = r->text ? r->text_len : 0;
+	c->text_cut = r->text_cut;
+}
+
+static void link_final(struct sw_pair *p, struct prec *r0, struct prec *r1, void *u)
+{
+	(void)u;
+	struct sw_pair_match *m;
+	size_t *cap = u;
+	if (p->nm == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		p->m = sw_realloc(p->m, *cap * sizeof *p->m);
+	}
+	m = &p->m[p->nm];
+	memset(m, 0, sizeof *m);
+	r0->match = r1->match = (uint32_t)p->nm++;
+	m->dir = pair_dir(p, r0, r1);
+	if (m->dir > SW_DIR_TO_PHONE)
+		m->dir = SW_DIR_TO_SERVER;
+}
+
+/* Fills the public fields of every match once roles are known. */
+static void finish_matches(struct sw_pair *p)
+{
+	struct prec **by[2];
+	for (int f = 0; f < 2; f++) {
+		by[f] = sw_calloc(p->nm ? p->nm : 1, sizeof *by[f]);
+		for (size_t i = 0; i < p->f[f].n; i++) {
+			struct prec *r = &p->f[f].r[i];
+			if (r->match != UINT32_MAX)
+				by[f][r->match] = r;
+		}
+	}
+	for (size_t i = 0; i < p->nm; i++) {
+		struct sw_pair_match *m = &p->m[i];
+		const struct prec *ph = by[p->pf][i], *sv = by[p->sf][i];
+		copy_of(p, p->pf, ph, &m->copy[SW_SIDE_PHONE]);
+		copy_of(p, p->sf, sv, &m->copy[SW_SIDE_SERVER]);
+		const struct prec *sender = m->dir == SW_DIR_TO_SERVER ? ph : sv;
+		m->label = sender->label;
+		m->cseq = sender->cseq;
+		m->account = ph->account != UINT32_MAX ? ph->account : sv->account;
+		/* transit on the receiver's clock minus departure on the sender's */
+		int64_t off = p->sum.offset.offset_ns;
+		if (m->dir == SW_DIR_TO_SERVER)
+			m->transit_ns = sw_ns_sub(sw_ns_sub(sv->ts_ns, off), ph->ts_ns);
+		else
+			m->transit_ns = sw_ns_sub(ph->ts_ns, sw_ns_sub(sv->ts_ns, off));
+	}
+	free(by[0]);
+	free(by[1]);
+}
+
+static int match_cmp(const void *x, const void *y)
+{
+	const struct sw_pair_match *a = x, *b = y;
+	const struct sw_pair_copy *ca = &a->copy[SW_SIDE_PHONE], *cb = &b->copy[SW_SIDE_PHONE];
+	if (ca->ts_ns != cb->ts_ns)
+		return ca->ts_ns < cb->ts_ns ? -1 : 1;
+	return ca->frame_no < cb->frame_no ? -1 : ca->frame_no > cb->frame_no;
+}
+
+/* Sorts matches in the phone side's capture order and renumbers them. */
+static void sort_matches(struct sw_pair *p)
+{
+	qsort(p->m, p->nm, sizeof *p->m, match_cmp);
+	for (int f = 0; f < 2; f++)
+		for (size_t i = 0; i < p->f[f].n; i++)
+			p->f[f].r[i].match = UINT32_MAX;
+	for (size_t i = 0; i < p->nm; i++) {
+		struct sw_pair_match *m = &p->m[i];
+		m->id = (uint32_t)i;
+		for (int s = 0; s < 2; s++) {
+			struct pfile *f = &p->f[m->copy[s].file_idx];
+			/* records are in capture order of their file: find by frame */
+			size_t lo = 0, hi = f->n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (f->r[mid].frame_no < m->copy[s].frame_no)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < f->n && f->r[lo].frame_no == m->copy[s].frame_no; lo++)
+				if (f->r[lo].ts_ns == m->copy[s].ts_ns &&
+				    f->r[lo].text == m->copy[s].text && f->r[lo].match == UINT32_MAX) {
+					f->r[lo].match = (uint32_t)i;
+					break;
+				}
+		}
+	}
+}
+
+/* ---- NAT mappings ------------------------------------------------------------------- */
+
+static void map_add(struct sw_pair *p, uint8_t role, const struct sw_addr *e0,
+		    const struct sw_addr *e1, int64_t ts)
+{
+	for (size_t i = 0; i < p->nmap; i++) {
+		struct epmap *x = &p->map[i];
+		if (x->role == role && sw_addr_eq(&x->ep[0], e0) && sw_addr_eq(&x->ep[1], e1)) {
+			x->messages++;
+			if (ts < x->first_ns)
+				x->first_ns = ts;
+			if (ts > x->last_ns)
+				x->last_ns = ts;
+			return;
+		}
+	}
+	if (p->nmap == SW_PAIR_MAX_MAPPINGS)
+		return;
+	p->map[p->nmap++] = (struct epmap){ role, { *e0, *e1 }, 1, ts, ts };
+}
+
+/* The phone's and the server's endpoint in each copy of a match. */
+static void learn_mappings(struct sw_pair *p)
+{
+	p->nmap = 0;
+	for (int f = 0; f < 2; f++)
+		for (size_t i = 0; i < p->f[f].n; i++)
+			p->f[f].r[i].loss = UINT32_MAX;
+	struct prec **by0 = sw_calloc(p->nm ? p->nm : 1, sizeof *by0);
+	for (size_t i = 0; i < p->f[0].n; i++)
+		if (p->f[0].r[i].match != UINT32_MAX)
+			by0[p->f[0].r[i].match] = &p->f[0].r[i];
+	for (size_t i = 0; i < p->f[1].n; i++) {
+		const struct prec *r1 = &p->f[1].r[i];
+		if (r1->match == UINT32_MAX || !by0[r1->match])
+			continue;
+		const struct prec *r0 = by0[r1->match];
+		bool up = p->m[r1->match].dir == SW_DIR_TO_SERVER;
+		int64_t ts = p->pf == 0 ? r0->ts_ns : r1->ts_ns;
+		map_add(p, SW_SIDE_PHONE, up ? &r0->src : &r0->dst, up ? &r1->src : &r1->dst, ts);
+		map_add(p, SW_SIDE_SERVER, up ? &r0->dst : &r0->src, up ? &r1->dst : &r1->src, ts);
+	}
+	free(by0);
+}
+
+static bool is_mapped(const struct sw_pair *p, uint8_t role, uint32_t file,
+		      const struct sw_addr *ep, bool ip_only)
+{
+	for (size_t i = 0; i < p->nmap; i++) {
+		const struct epmap *x = &p->map[i];
+		if (x->role != role)
+			continue;
+		if (ip_only ? sw_ip_eq(&x->ep[file], ep) : sw_addr_eq(&x->ep[file], ep))
+			return true;
+	}
+	return false;
+}
+
+/* Is r (in file f) on a flow between the mapped phone and server endpoints?
+ * On the phone side the phone may change its local port, so its address
+ * alone counts; on the server side the public address is shared by other
+ * phones behind the same NAT, so address and port must both match. */
+static bool on_path(const struct sw_pair *p, uint32_t f, const struct prec *r)
+{
+	if (r->dir == DIR_OTHER)
+		return false;
+	const struct sw_addr *phone = r->dir == SW_DIR_TO_SERVER ? &r->src : &r->dst;
+	const struct sw_addr *server = r->dir == SW_DIR_TO_SERVER ? &r->dst : &r->src;
+	if (!is_mapped(p, SW_SIDE_SERVER, f, server, false))
+		return false;
+	return is_mapped(p, SW_SIDE_PHONE, f, phone, f == p->pf);
+}
+
+/* ---- roles -------------------------------------------------------------------------- */
+
+static void decide_roles(struct sw_pair *p, int64_t spread)
+{
+	int vote[3] = { 0, 0, 0 }; /* per cue: +1 file 0 is the phone side, -1 file 1, 0 none */
+	const struct sw_addr *ip0 = &p->f[0].phone_ip, *ip1 = &p->f[1].phone_ip;
+	if (ip0->family && ip1->family) {
+		bool a = sw_ip_is_private(ip0), b = sw_ip_is_private(ip1);
+		vote[0] = a && !b ? 1 : b && !a ? -1 : 0;
+	}
+	/* Via sent-by = packet source holds before the NAT, not after it */
+	uint32_t n = 0, v0 = 0, v1 = 0;
+	for (size_t i = 0; i < p->f[0].n; i++) {
+		const struct prec *r0 = &p->f[0].r[i];
+		if (r0->match == UINT32_MAX || !r0->is_request || r0->dir != SW_DIR_TO_SERVER)
+			continue;
+		n++;
+		v0 += r0->via_is_src;
+	}
+	for (size_t i = 0; i < p->f[1].n; i++) {
+		const struct prec *r1 = &p->f[1].r[i];
+		if (r1->match != UINT32_MAX && r1->is_request && r1->dir == SW_DIR_TO_SERVER)
+			v1 += r1->via_is_src;
+	}
+	if (n) {
+		if (v0 * 5 >= n * 4 && v1 * 5 <= n)
+			vote[1] = 1;
+		else if (v1 * 5 >= n * 4 && v0 * 5 <= n)
+			vote[1] = -1;
+	}
+	/* The phone's messages reach the server later than they left, the
+	 * server's reach the phone later: half > 0 when file 0 is the phone's. */
+	const struct sw_pair_offset *o = &p->sum.offset;
+	if (o->known && !o->one_direction) {
+		int64_t h = p->half < 0 ? -p->half : p->half;
+		if (h > 2 * spread && h >= 2000)
+			vote[2] = p->half > 0 ? 1 : -1;
+	}
+	int sum = vote[0] + vote[1] + vote[2];
+	uint32_t phone;
+	if (p->sides_given)
+		phone = p->given_phone_file;
+	else
+		phone = sum < 0 ? 1 : 0;
+	int want = phone == 0 ? 1 : -1;
+	unsigned cue[3] = { SW_CUE_PRIVATE, SW_CUE_VIA, SW_CUE_TIMING };
+	unsigned fo = 0, ag = 0;
+	int nfor = 0, nag = 0;
+	for (int c = 0; c < 3; c++) {
+		if (vote[c] == want) {
+			fo |= cue[c];
+			nfor++;
+		} else if (vote[c]) {
+			ag |= cue[c];
+			nag++;
+		}
+	}
+	p->sum.cues_for = fo;
+	p->sum.cues_against = ag;
+	if (p->sides_given)
+		p->sum.confidence = SW_CONF_GIVEN;
+	else if (!nfor)
+		p->sum.confidence = SW_CONF_NONE;
+	else if (nag)
+		p->sum.confidence = SW_CONF_LOW;
+	else
+		p->sum.confidence = nfor >= 2 ? SW_CONF_HIGH : SW_CONF_MEDIUM;
+	p->pf = phone;
+	p->sf = 1 - phone;
+	p->sum.file[SW_SIDE_PHONE] = p->pf;
+	p->sum.file[SW_SIDE_SERVER] = p->sf;
+}
+
+/* ---- header diffs --------------------------------------------------------------------- */
+
+/* RFC 3261 section 7.3.3 and the extensions' compact forms. */
+static const char *compact_name(char c)
+{
+	switch (c | 0x20) {
+	case 'a': return "Accept-Contact";
+	case 'b': return "Referred-By";
+	case 'c': return "Content-Type";
+	case 'd': return "Request-Disposition";
+	case 'e': return "Content-Encoding";
+	case 'f': return "From";
+	case 'i': return "Call-ID";
+	case 'j': return "Reject-Contact";
+	case 'k': return "Supported";
+	case 'l': return "Content-Length";
+	case 'm': return "Contact";
+	case 'n': return "Identity-Info";
+	case 'o': return "Event";
+	case 'r': return "Refer-To";
+	case 's': return "Subject";
+	case 't': return "To";
+	case 'u': return "Allow-Events";
+	case 'v': return "Via";
+	case 'x': return "Session-Expires";
+	case 'y': return "Identity";
+	}
+	return NULL;
+}
+
+static const char *const known_names[] = {
+	"Call-ID", "CSeq", "WWW-Authenticate", "MIME-Version", "SIP-ETag", "SIP-If-Match",
+	"P-Asserted-Identity", "P-Preferred-Identity", "Min-SE", "RAck", "RSeq",
+};
+
+/* Canonical header name: compact forms expanded, else each '-'-separated word
+ * capitalised (a few names keep their RFC spelling). */
+static void canon_name(const char *s, size_t n, char *out, size_t cap)
+{
+	if (n == 1 && compact_name(s[0])) {
+		snprintf(out, cap, "%s", compact_name(s[0]));
+		return;
+	}
+	for (size_t i = 0; i < sizeof known_names / sizeof *known_names; i++)
+		if (strlen(known_names[i]) == n && strncasecmp(known_names[i], s, n) == 0) {
+			snprintf(out, cap, "%s", known_names[i]);
+			return;
+		}
+	size_t k = 0;
+	bool start = true;
+	for (size_t i = 0; i < n && k + 1 < cap; i++) {
+		char c = s[i];
+		if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e)
+			c = '?';
+		if (c >= 'a' && c <= 'z' && start)
+			c = (char)(c - 32);
+		else if (c >= 'A' && c <= 'Z' && !start)
+			c = (char)(c + 32);
+		out[k++] = c;
+		start = c == '-';
+	}
+	out[k] = '\0';
+}
+
+/* Header values that are comma-separated lists (RFC 3261 section 7.3.1): each
+ * element is compared on its own, so one header line with two Vias and two
+ * Via lines are the same thing. */
+static bool is_list_header(const char *name)
+{
+	static const char *const lists[] = {
+		"Via", "Contact", "Route", "Record-Route", "Path", "Service-Route", "Allow",
+		"Supported", "Require", "Proxy-Require", "Unsupported", "Accept",
+		"Accept-Encoding", "Accept-Language", "Allow-Events",
+	};
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+		if (strcmp(lists[i], name) == 0)
+			return true;
+	return false;
+}
+
+struct item {
+	char name[40];
+	uint16_t occ;
+	const char *v;                /* raw value (within the text) */
+	uint32_t vlen;
+	uint32_t off, len;            /* the whole line(s) in the text */
+	uint32_t seq;                 /* order of appearance */
+};
+
+struct items {
+	struct item it[SW_PAIR_MAX_LINES];
+	size_t n;
+	bool full;
+};
+
+static void item_add(struct items *L, const char *name, const char *v, size_t vlen, size_t off,
+		     size_t len)
+{
+	if (L->n == SW_PAIR_MAX_LINES) {
+		L->full = true;
+		return;
+	}
+	struct item *x = &L->it[L->n];
+	snprintf(x->name, sizeof x->name, "%s", name);
+	uint16_t occ = 0;
+	for (size_t i = 0; i < L->n; i++)
+		occ += strcmp(L->it[i].name, x->name) == 0;
+	x->occ = occ;
+	x->v = v;
+	x->vlen = (uint32_t)vlen;
+	x->off = (uint32_t)off;
+	x->len = (uint32_t)len;
+	x->seq = (uint32_t)L->n++;
+}
+
+/* Splits a list header's value at commas outside quotes and <> brackets. */
+static void add_list(struct items *L, const char *name, const char *v, size_t vlen, size_t off,
+		     size_t len)
+{
+	size_t start = 0;
+	bool q = false;
+	int angle = 0;
+	for (size_t i = 0; i <= vlen; i++) {
+		char c = i < vlen ? v[i] : ',';
+		if (q) {
+			if (c == '\\' && i + 1 < vlen)
+				i++;
+			else if (c == '"')
+				q = false;
+			continue;
+		}
+		if (c == '"')
+			q = true;
+		else if (c == '<')
+			angle++;
+		else if (c == '>' && angle)
+			angle--;
+		else if (c == ',' && !angle) {
+			item_add(L, name, v + start, i - start, off, len);
+			start = i + 1;
+		}
+	}
+}
+
+static size_t line_end(const char *t, size_t n, size_t i, size_t *next)
+{
+	size_t e = i;
+	while (e < n && t[e] != '\n')
+		e++;
+	*next = e < n ? e + 1 : n;
+	if (e > i && t[e - 1] == '\r')
+		e--;
+	return e;
+}
+
+/* Cuts a message into its start line, headers (unfolded, canonical names)
+ * and SDP lines (or one "body" item for any other body). */
+static void parse_items(const char *t, size_t n, struct items *L)
+{
+	L->n = 0;
+	L->full = false;
+	size_t i = 0, next;
+	size_t e = line_end(t, n, 0, &next);
+	bool resp = e >= 8 && memcmp(t, "SIP/2.0 ", 8) == 0;
+	item_add(L, resp ? "Status-Line" : "Request-Line", t, e, 0, e);
+	i = next;
+	size_t body = n;
+	while (i < n) {
+		size_t ls = i;
+		e = line_end(t, n, i, &next);
+		if (e == ls) { /* the empty line */
+			body = next;
+			break;
+		}
+		/* RFC 3261 section 7.3.1: a line starting with SP/HTAB continues the header */
+		while (next < n && (t[next] == ' ' || t[next] == '\t'))
+			e = line_end(t, n, next, &next);
+		size_t colon = ls;
+		while (colon < e && t[colon] != ':')
+			colon++;
+		size_t ne = colon;
+		while (ne > ls && (t[ne - 1] == ' ' || t[ne - 1] == '\t'))
+			ne--;
+		char name[40];
+		if (colon == e || ne == ls)
+			snprintf(name, sizeof name, "?");
+		else
+			canon_name(t + ls, ne - ls, name, sizeof name);
+		const char *v = colon < e ? t + colon + 1 : t + e;
+		size_t vlen = colon < e ? e - colon - 1 : 0;
+		if (is_list_header(name))
+			add_list(L, name, v, vlen, ls, e - ls);
+		else
+			item_add(L, name, v, vlen, ls, e - ls);
+		i = next;
+	}
+	if (body >= n)
+		return;
+	if (n - body >= 2 && t[body] == 'v' && t[body + 1] == '=') {
+		for (i = body; i < n;) {
+			size_t ls = i;
+			e = line_end(t, n, i, &next);
+			if (e - ls >= 2 && t[ls + 1] == '=') {
+				char name[8] = "SDP ?=";
+				name[4] = (unsigned char)t[ls] >= 0x21 && (unsigned char)t[ls] <= 0x7e
+						  ? t[ls] : '?';
+				item_add(L, name, t + ls + 2, e - ls - 2, ls, e - ls);
+			} else if (e > ls) {
+				item_add(L, "SDP", t + ls, e - ls, ls, e - ls);
+			}
+			i = next;
+		}
+	} else {
+		item_add(L, "body", t + body, n - body, body, n - body);
+	}
+}
+
+static bool lws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The value with whitespace runs collapsed to one space and trimmed, into out
+ * (at most cap - 1 bytes); returns the full normalised length. */
+static size_t norm(const char *v, size_t n, char *out, size_t cap)
+{
+	size_t k = 0, full = 0;
+	bool sp = false;
+	for (size_t i = 0; i < n; i++) {
+		if (lws(v[i])) {
+			sp = full > 0;
+			continue;
+		}
+		if (sp) {
+			if (out && k + 1 < cap)
+				out[k++] = ' ';
+			full++;
+			sp = false;
+		}
+		if (out && k + 1 < cap)
+			out[k++] = v[i];
+		full++;
+	}
+	if (out && cap)
+		out[k] = '\0';
+	return full;
+}
+
+/* Compares two values after normalisation, without copying. */
+static bool norm_eq(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0, j = 0;
+	for (;;) {
+		while (i < an && lws(a[i]))
+			i++;
+		while (j < bn && lws(b[j]))
+			j++;
+		if (i == an || j == bn)
+			return i == an && j == bn;
+		bool wa = i > 0 && lws(a[i - 1]), wb = j > 0 && lws(b[j - 1]);
+		/* a whitespace run inside a value counts as one space */
+		if (wa != wb && i > 0 && j > 0)
+			return false;
+		if (a[i] != b[j])
+			return false;
+		i++, j++;
+	}
+}
+
+/* The Via value without received= and rport params (RFC 3581): what a server
+ * adds is not the path's doing. Params are ';'-separated after the sent-by. */
+static size_t via_strip(const char *v, size_t n, char *out, size_t cap)
+{
+	char *tmp = sw_malloc(n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n;) {
+		if (v[i] == ';') {
+			size_t j = i + 1;
+			while (j < n && v[j] != ';')
+				j++;
+			struct sw_str prm = sw_str_trim(sw_str_make(v + i + 1, j - i - 1));
+			if (sw_str_istarts(prm, "received") || sw_str_istarts(prm, "rport")) {
+				i = j;
+				continue;
+			}
+			memcpy(tmp + k, v + i, j - i);
+			k += j - i;
+			i = j;
+			continue;
+		}
+		tmp[k++] = v[i++];
+	}
+	size_t r = norm(tmp, k, out, cap);
+	free(tmp);
+	return r;
+}
+
+static bool via_nat_only(const struct item *a, const struct item *b)
+{
+	size_t cap = (a->vlen > b->vlen ? a->vlen : b->vlen) + 1;
+	char *x = sw_malloc(cap), *y = sw_malloc(cap);
+	via_strip(a->v, a->vlen, x, cap);
+	via_strip(b->v, b->vlen, y, cap);
+	bool eq = strcmp(x, y) == 0;
+	free(x);
+	free(y);
+	return eq;
+}
+
+static bool has_ip(const char *s, const struct sw_addr *ip)
+{
+	char buf[SW_IPSTRLEN];
+	sw_ip_fmt(ip, buf);
+	const char *h = s ? strstr(s, buf) : NULL;
+	if (!h)
+		return false;
+	/* not a prefix of a longer address: 192.168.1.10 in 192.168.1.100 */
+	char c = h[strlen(buf)];
+	return !(c >= '0' && c <= '9') && !(c == '.' && h[strlen(buf) + 1] >= '0' &&
+					    h[strlen(buf) + 1] <= '9');
+}
+
+/* Does the change swap the phone's private address for its public one (or
+ * back), as a NAT mapping says? */
+static bool nat_translated(const struct sw_pair *p, const char *before, const char *after)
+{
+	if (!before || !after)
+		return false;
+	for (size_t i = 0; i < p->nmap; i++) {
+		const struct epmap *x = &p->map[i];
+		if (x->role != SW_SIDE_PHONE || sw_ip_eq(&x->ep[0], &x->ep[1]))
+			continue;
+		const struct sw_addr *in = &x->ep[p->pf], *out = &x->ep[p->sf];
+		if (has_ip(before, in) && has_ip(after, out) && !has_ip(after, in))
+			return true;
+		if (has_ip(before, out) && has_ip(after, in) && !has_ip(after, out))
+			return true;
+	}
+	return false;
+}
+
+static char *value_copy(const struct item *x, bool *cut)
+{
+	if (!x)
+		return NULL;
+	char *s = sw_malloc(SW_PAIR_MAX_VALUE);
+	if (norm(x->v, x->vlen, s, SW_PAIR_MAX_VALUE) >= SW_PAIR_MAX_VALUE)
+		*cut = true;
+	return s;
+}
+
+static int item_cmp(const void *x, const void *y)
+{
+	const struct item *a = *(const struct item *const *)x, *b = *(const struct item *const *)y;
+	int c = strcmp(a->name, b->name);
+	if (c)
+		return c;
+	return a->occ < b->occ ? -1 : a->occ > b->occ;
+}
+
+struct diffctx {
+	struct sw_pair *p;
+	struct sw_pair_match *m;
+	int snd, rcv;                 /* side of the sender and of the receiver copy */
+	size_t cap;
+	uint64_t *order;              /* sort key per diff */
+};
+
+static void diff_add(struct diffctx *c, const struct item *s, const struct item *r)
+{
+	struct sw_pair_match *m = c->m;
+	m->diffs_total++;
+	const char *name = s ? s->name : r->name;
+	uint8_t cls = SW_DIFF_REWRITE;
+	if (s && r && strcmp(name, "Via") == 0 && via_nat_only(s, r))
+		cls = SW_DIFF_NAT;
+	if (cls == SW_DIFF_REWRITE)
+		m->rewrites++;
+	if (m->n_diffs == SW_PAIR_MAX_DIFFS)
+		return;
+	if (m->n_diffs == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 8;
+		m->diffs = sw_realloc(m->diffs, c->cap * sizeof *m->diffs);
+		c->order = sw_realloc(c->order, c->cap * sizeof *c->order);
+	}
+	struct sw_pair_diff *d = &m->diffs[m->n_diffs];
+	memset(d, 0, sizeof *d);
+	snprintf(d->field, sizeof d->field, "%s", name);
+	d->index = s ? s->occ : r->occ;
+	d->cls = cls;
+	d->before = value_copy(s, &d->cut);
+	d->after = value_copy(r, &d->cut);
+	d->nat_translated = nat_translated(c->p, d->before, d->after);
+	if (s) {
+		d->off[c->snd] = s->off;
+		d->len[c->snd] = s->len;
+	}
+	if (r) {
+		d->off[c->rcv] = r->off;
+		d->len[c->rcv] = r->len;
+	}
+	/* sender's order; what only the receiver has goes after, in its order */
+	c->order[m->n_diffs] = s ? (uint64_t)s->seq : ((uint64_t)1 << 32) + r->seq;
+	m->n_diffs++;
+}
+
+/* Diffs the two copies of a match, sender against receiver. */
+static void diff_match(struct sw_pair *p, struct sw_pair_match *m, struct items *ls,
+		       struct items *lr)
+{
+	int snd = m->dir == SW_DIR_TO_SERVER ? SW_SIDE_PHONE : SW_SIDE_SERVER, rcv = 1 - snd;
+	const struct sw_pair_copy *cs = &m->copy[snd], *cr = &m->copy[rcv];
+	if (!cs->text || !cr->text || cs->text_cut || cr->text_cut) {
+		p->sum.not_compared++;
+		return;
+	}
+	m->compared = true;
+	if (cs->text_len == cr->text_len && memcmp(cs->text, cr->text, cs->text_len) == 0)
+		return;
+	parse_items(cs->text, cs->text_len, ls);
+	parse_items(cr->text, cr->text_len, lr);
+	const struct item *ps[SW_PAIR_MAX_LINES], *pr[SW_PAIR_MAX_LINES];
+	for (size_t i = 0; i < ls->n; i++)
+		ps[i] = &ls->it[i];
+	for (size_t i = 0; i < lr->n; i++)
+		pr[i] = &lr->it[i];
+	qsort(ps, ls->n, sizeof *ps, item_cmp);
+	qsort(pr, lr->n, sizeof *pr, item_cmp);
+	struct diffctx c = { p, m, snd, rcv, 0, NULL };
+	size_t i = 0, j = 0;
+	while (i < ls->n || j < lr->n) {
+		int k = i == ls->n ? 1 : j == lr->n ? -1 : item_cmp(&ps[i], &pr[j]);
+		if (k < 0) {
+			diff_add(&c, ps[i++], NULL);
+		} else if (k > 0) {
+			diff_add(&c, NULL, pr[j++]);
+		} else {
+			if (!norm_eq(ps[i]->v, ps[i]->vlen, pr[j]->v, pr[j]->vlen))
+				diff_add(&c, ps[i], pr[j]);
+			i++, j++;
+		}
+	}
+	/* in the sender's order (insertion sort: a few entries) */
+	for (size_t a = 1; a < m->n_diffs; a++)
+		for (size_t b = a; b > 0 && c.order[b] < c.order[b - 1]; b--) {
+			struct sw_pair_diff t = m->diffs[b];
+			m->diffs[b] = m->diffs[b - 1];
+			m->diffs[b - 1] = t;
+			uint64_t o = c.order[b];
+			c.order[b] = c.order[b - 1];
+			c.order[b - 1] = o;
+		}
+	free(c.order);
+	if (m->rewrites)
+		p->sum.changed++;
+	p->sum.rewrites += m->rewrites;
+}
