@@ -410,4 +410,5 @@ main() {
     [ ${#bad[@]} -eq 0 ]
 }
 
-main "$@"
+# Sourced by other tests (LAB_SOURCE_ONLY=1) for phone_reg and the scenarios.
+[ "${LAB_SOURCE_ONLY:-}" = 1 ] || main "$@"
