@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	const char *paths[1] = { path };
+	const char *paths[1] = {path};
 	struct sw_capture_opts co;
 	memset(&co, 0, sizeof co);
 	struct sw_capture *cap = NULL;
