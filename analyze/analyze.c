@@ -97,6 +97,8 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	sw_map_init(&a->tcp_conns, free);
 	a->st.first_ns = INT64_MAX;
 	a->st.last_ns = INT64_MIN;
+	if (a->opts.pair)
+		a->pair = sw_pair_new(a->opts.pair_sides_given, a->opts.pair_phone_file);
 	return a;
 }
 
@@ -117,6 +119,7 @@ void sw_analyze_free(struct sw_analyze *a)
 	sw_dlg_free_all(a);
 	sw_side_free_all(a);
 	sw_fnd_free_all(a);
+	sw_pair_free(a->pair);
 	for (size_t i = 0; i < a->nmsgs; i++)
 		free_msg(a->msgs[i]);
 	free(a->msgs);
@@ -273,10 +276,13 @@ static void sip_label(const struct sw_sip_msg *m, char *buf, size_t cap, size_t 
 static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_note *note)
 {
 	const struct sw_sip_msg *m = ev->u.sip;
-	char label[64];
-	size_t llen;
-	sip_label(m, label, sizeof label, &llen);
-	uint32_t msg_id = new_msg(a, ev, SW_MSG_SIP, label, llen);
+	uint32_t msg_id = UINT32_MAX;
+	if (a->opts.keep_messages) {
+		char label[64];
+		size_t llen;
+		sip_label(m, label, sizeof label, &llen);
+		msg_id = new_msg(a, ev, SW_MSG_SIP, label, llen);
+	}
 	struct sw_msg *rec = sw_an_msg_mut(a, msg_id);
 	if (rec) {
 		rec->is_request = m->is_request;
@@ -304,8 +310,10 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 	struct txn *t = sw_txn_on_sip(a, ev, msg_id, note, &is_new, &is_final);
 	if (rec)
 		rec->retrans = note->retrans;
-	if (!t)
+	if (!t) {
+		sw_pair_on_sip(a, ev, msg_id, UINT32_MAX);
 		return;
+	}
 	if (t->is_register) {
 		if (is_new && m->is_request)
 			sw_acct_on_request(a, t, ev, msg_id);
@@ -321,6 +329,7 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 		sw_dlg_on_sip(a, t, ev, msg_id, is_final);
 	}
 	sw_detect_on_sip(a, t, ev, msg_id, note->retrans);
+	sw_pair_on_sip(a, ev, msg_id, t->account);
 }
 
 static void on_bad(struct sw_analyze *a, const struct sw_ev *ev)
@@ -398,6 +407,7 @@ void sw_analyze_finish(struct sw_analyze *a, int64_t end_ns)
 		sw_analyze_tick(a, end_ns);
 	sw_txn_tick(a, a->now_ns, true);
 	sw_acct_tick(a, a->now_ns);
+	sw_pair_finish(a);
 	sw_detect_finish(a);
 	sw_acct_finish(a);
 	a->finished = true;

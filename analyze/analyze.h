@@ -22,6 +22,7 @@
 /* RFC 3261 section 17.1.1.1 / 17.1.2.1 */
 #define SW_T1_NS (500 * INT64_C(1000000))
 #define SW_T2_NS (4 * INT64_C(1000000000))
+#define SW_T4_NS (5 * INT64_C(1000000000))
 #define SW_TIMER_F_NS (64 * SW_T1_NS) /* also timer B: 32 s */
 #define SW_FINDING_MAX_EVIDENCE 24u   /* evidence frames kept per finding (first ones + last) */
 #define SW_FINDING_MAX_FACTS 12u
@@ -230,6 +231,12 @@ struct sw_analyze_opts {
 	bool keep_messages;   /* keep struct sw_msg records (TUI, evidence ids) */
 	bool keep_raw;        /* also keep each SIP message's text */
 	size_t max_messages;  /* 0 = unlimited; else oldest records are dropped */
+	/* Two captures of one path (analyze/pair.h): files 0 and 1 are matched
+	 * message by message at sw_analyze_finish(). pair_phone_file is the
+	 * phone side's file index when pair_sides_given, else it is detected. */
+	bool pair;
+	bool pair_sides_given;
+	uint32_t pair_phone_file;
 };
 
 struct sw_analyze;

@@ -8,8 +8,8 @@
 #include "common/vec.h"
 #include "po/i18n.h"
 
-#define SW_TXN_LINGER_NS SW_TIMER_F_NS /* keep a completed transaction this long
-                                        * to recognise retransmissions (timer J/K) */
+#define SW_TXN_LINGER_NS SW_TIMER_F_NS /* keep a transaction that timed out this long
+                                        * to match a late answer */
 #define SW_TXN_MAX_RESP 8u              /* distinct responses remembered per transaction */
 #define SW_TXN_MAX_VIEWS 4u             /* other views (NAT'd copies) of one request */
 #define SW_ACCT_RECENT 16u              /* recent REGISTER attempts kept per account */
@@ -274,6 +274,7 @@ struct sw_analyze {
 	uint64_t fragmented_udp_sip;  /* SIP messages that came in IP fragments */
 	uint64_t oversize_udp_sip;    /* UDP SIP over 1300 bytes (RFC 3261 section 18.1.1) */
 	struct sw_analyze_stats st;
+	struct sw_pair *pair;         /* two captures of one path, NULL when off */
 };
 
 /* analyze.c */
@@ -334,6 +335,15 @@ void sw_fnd_text(struct sw_analyze *a, char **dst, const char *fmt_msgid, ...);
 void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f);
 void sw_fnd_free_all(struct sw_analyze *a);
 const char *sw_an_tr(const struct sw_analyze *a, const char *msgid);
+
+/* pair.c: two captures of one path (pair.h) */
+struct sw_pair *sw_pair_new(bool sides_given, uint32_t phone_file);
+void sw_pair_free(struct sw_pair *p);
+/* Records one SIP message of file 0 or 1 (others are ignored). */
+void sw_pair_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id,
+		    uint32_t account);
+/* Matches the two files and makes the pair findings; before sw_detect_finish. */
+void sw_pair_finish(struct sw_analyze *a);
 
 /* detect.c: the failure-mode detectors */
 void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at,

@@ -13,6 +13,24 @@
 #define KEY_MAX (6 * SW_KEY_PART)
 #define ICMP_SCAN_MAX 256u /* open transactions searched for an ICMP by 5-tuple */
 
+/* Decimal digits of v without printf (hot path). Returns the length. */
+static size_t fmt_i64(char *out, int64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t k = 0;
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}
+
 static void key_part(char *buf, size_t *n, struct sw_str s)
 {
 	size_t l = s.len > SW_KEY_PART ? SW_KEY_PART : s.len;
@@ -31,7 +49,7 @@ static size_t make_key(char *buf, struct sw_str branch, struct sw_str method, in
 {
 	size_t n = 0;
 	char num[24];
-	int k = snprintf(num, sizeof num, "%lld", (long long)cseq);
+	size_t k = fmt_i64(num, cseq);
 	if (branch.len > 7 && memcmp(branch.p, "z9hG4bK", 7) == 0) {
 		buf[n++] = '1';
 		key_part(buf, &n, branch);
@@ -44,8 +62,17 @@ static size_t make_key(char *buf, struct sw_str branch, struct sw_str method, in
 			key_part(buf, &n, m->via[0].host);
 	}
 	key_part(buf, &n, method);
-	key_part(buf, &n, sw_str_make(num, (size_t)k));
+	key_part(buf, &n, sw_str_make(num, k));
 	return n;
+}
+
+/* "Call-ID|CSeq" of a REGISTER attempt, the key of a->attempts. */
+static size_t attempt_key(char *k, const struct txn *t)
+{
+	size_t n = strlen(t->call_id); /* bounded by SW_KEY_PART at copy time */
+	memcpy(k, t->call_id, n);
+	k[n++] = '|';
+	return n + fmt_i64(k + n, t->cseq);
 }
 
 static void queue_push(struct sw_analyze *a, struct txn *t)
@@ -66,9 +93,9 @@ static void txn_free(struct sw_analyze *a, struct txn *t)
 	sw_map_take(&a->txns, t->key, t->klen);
 	if (t->is_primary && t->call_id) {
 		char k[SW_KEY_PART + 32];
-		int n = snprintf(k, sizeof k, "%s|%lld", t->call_id, (long long)t->cseq);
-		if (n > 0 && sw_map_get(&a->attempts, k, (size_t)n) == t)
-			sw_map_take(&a->attempts, k, (size_t)n);
+		size_t n = attempt_key(k, t);
+		if (sw_map_get(&a->attempts, k, n) == t)
+			sw_map_take(&a->attempts, k, n);
 	}
 	free(t->key);
 	free(t->call_id);
@@ -173,13 +200,11 @@ static void link_attempt(struct sw_analyze *a, struct txn *t)
 	if (!t->call_id)
 		return;
 	char k[SW_KEY_PART + 32];
-	int n = snprintf(k, sizeof k, "%s|%lld", t->call_id, (long long)t->cseq);
-	if (n <= 0)
-		return;
-	struct txn *p = sw_map_get(&a->attempts, k, (size_t)n);
+	size_t n = attempt_key(k, t);
+	struct txn *p = sw_map_get(&a->attempts, k, n);
 	if (!p || p == t) {
 		t->is_primary = true;
-		sw_map_put(&a->attempts, k, (size_t)n, t);
+		sw_map_put(&a->attempts, k, n, t);
 	}
 }
 
@@ -188,8 +213,7 @@ struct txn *sw_txn_primary(struct sw_analyze *a, struct txn *t)
 	if (t->is_primary || !t->call_id)
 		return t;
 	char k[SW_KEY_PART + 32];
-	int n = snprintf(k, sizeof k, "%s|%lld", t->call_id, (long long)t->cseq);
-	struct txn *p = n > 0 ? sw_map_get(&a->attempts, k, (size_t)n) : NULL;
+	struct txn *p = sw_map_get(&a->attempts, k, attempt_key(k, t));
 	return p ? p : t;
 }
 
@@ -280,12 +304,12 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		a->st.retransmissions++;
 		return t;
 	}
-	char label[48];
-	snprintf(label, sizeof label, "%d %s", m->status, t->method);
 	if (m->status < 200) {
 		t->n_prov++;
 		return t;
 	}
+	char label[48];
+	snprintf(label, sizeof label, "%d %s", m->status, t->method);
 	if (t->state == TX_OPEN || t->state == TX_TIMEOUT) {
 		/* A final response after timer F still ends the transaction; the
 		 * timeout finding (if any) stays, with the late answer noted. */
@@ -295,9 +319,11 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		sw_an_evidence(a, &t->final, &ev->pkt, msg_id, label);
 		if (!t->response_only)
 			note->response_time_ns = sw_ns_sub(ev->pkt.ts_ns, t->first_ns);
-		t->free_ns = sw_ns_add(ev->pkt.ts_ns, SW_TXN_LINGER_NS);
-		if (t->free_ns < sw_ns_add(t->deadline_ns, SW_TXN_LINGER_NS))
-			t->free_ns = sw_ns_add(t->deadline_ns, SW_TXN_LINGER_NS);
+		/* Answered: copies of the request can still come until the client's
+		 * timer F (answers lost on the way), later only after T4. */
+		t->free_ns = sw_ns_add(ev->pkt.ts_ns, SW_T4_NS);
+		if (t->free_ns < t->deadline_ns)
+			t->free_ns = t->deadline_ns;
 		*is_final = true;
 	}
 	return t;

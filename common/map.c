@@ -16,21 +16,33 @@ struct sw_map_slot {
 static char tomb_marker;
 #define TOMB ((void *)&tomb_marker)
 
-/* FNV-1a 64 with a final avalanche (splitmix64 finaliser). */
+/* 8 bytes at a time, multiply-xorshift mixing (in the spirit of wyhash and
+ * splitmix64); not cryptographic: keys come from the wire, so the table also
+ * bounds its probe work by keeping the load factor under 3/4. */
+static inline uint64_t mix(uint64_t h)
+{
+	h ^= h >> 32;
+	h *= UINT64_C(0xd6e8feb86659fd93);
+	h ^= h >> 32;
+	return h;
+}
+
 uint64_t sw_hash(const void *p, size_t len)
 {
 	const unsigned char *s = p;
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	for (size_t i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= UINT64_C(0x100000001b3);
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ (len * UINT64_C(0xff51afd7ed558ccd));
+	while (len >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = mix(h ^ w) + UINT64_C(0x2545f4914f6cdd1d);
+		s += 8;
+		len -= 8;
 	}
-	h ^= h >> 30;
-	h *= UINT64_C(0xbf58476d1ce4e5b9);
-	h ^= h >> 27;
-	h *= UINT64_C(0x94d049bb133111eb);
-	h ^= h >> 31;
-	return h;
+	uint64_t w = 0;
+	for (size_t i = 0; i < len; i++)
+		w |= (uint64_t)s[i] << (8 * i);
+	h = mix(h ^ w ^ UINT64_C(0x165667b19e3779f9));
+	return mix(h);
 }
 
 void sw_map_init(struct sw_map *m, void (*free_value)(void *))
