@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analyze/internal.h"
+#include "common/buf.h"
 #include "common/mem.h"
 #include "common/timefmt.h"
 
@@ -23,7 +24,7 @@
 #define MIN_SHARE_DIV 50u            /* ... nor fewer than 1/50 of the smaller side */
 #define TOL_MIN_NS (250 * MS)        /* half the shortest retransmission interval (T1) */
 #define TOL_MAX_NS (2 * SEC)
-#define EDGE_NS (1 * SEC)            /* margin inside the other capture's span for losses */
+#define EDGE_MIN_NS (100 * INT64_C(1000)) /* least margin inside the other capture's span */
 #define LOSS_MIN 3u                  /* lost server messages that make a pattern */
 #define MAX_PHONE_IPS 16u            /* distinct REGISTER sources counted per file */
 #define KEY_PART_MAX 200u            /* bytes of a wire string in a key */
@@ -242,6 +243,11 @@ void sw_pair_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 	r->ts_ns = ev->pkt.ts_ns;
 	r->frame_no = ev->pkt.frame_no;
 	r->msg_id = msg_id;
+	if (account == UINT32_MAX) { /* a call or OPTIONS of a registered phone */
+		struct acct *ac = sw_acct_by_flow(a, &ev->pkt.src, &ev->pkt.dst);
+		if (ac)
+			account = ac->pub.id;
+	}
 	r->account = account;
 	r->src = ev->pkt.src;
 	r->dst = ev->pkt.dst;
@@ -559,7 +565,6 @@ static void copy_of(const struct sw_pair *p, uint32_t file, const struct prec *r
 
 static void link_final(struct sw_pair *p, struct prec *r0, struct prec *r1, void *u)
 {
-	(void)u;
 	struct sw_pair_match *m;
 	size_t *cap = u;
 	if (p->nm == *cap) {
@@ -604,46 +609,6 @@ static void finish_matches(struct sw_pair *p)
 	}
 	free(by[0]);
 	free(by[1]);
-}
-
-static int match_cmp(const void *x, const void *y)
-{
-	const struct sw_pair_match *a = x, *b = y;
-	const struct sw_pair_copy *ca = &a->copy[SW_SIDE_PHONE], *cb = &b->copy[SW_SIDE_PHONE];
-	if (ca->ts_ns != cb->ts_ns)
-		return ca->ts_ns < cb->ts_ns ? -1 : 1;
-	return ca->frame_no < cb->frame_no ? -1 : ca->frame_no > cb->frame_no;
-}
-
-/* Sorts matches in the phone side's capture order and renumbers them. */
-static void sort_matches(struct sw_pair *p)
-{
-	qsort(p->m, p->nm, sizeof *p->m, match_cmp);
-	for (int f = 0; f < 2; f++)
-		for (size_t i = 0; i < p->f[f].n; i++)
-			p->f[f].r[i].match = UINT32_MAX;
-	for (size_t i = 0; i < p->nm; i++) {
-		struct sw_pair_match *m = &p->m[i];
-		m->id = (uint32_t)i;
-		for (int s = 0; s < 2; s++) {
-			struct pfile *f = &p->f[m->copy[s].file_idx];
-			/* records are in capture order of their file: find by frame */
-			size_t lo = 0, hi = f->n;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (f->r[mid].frame_no < m->copy[s].frame_no)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			for (; lo < f->n && f->r[lo].frame_no == m->copy[s].frame_no; lo++)
-				if (f->r[lo].ts_ns == m->copy[s].ts_ns &&
-				    f->r[lo].text == m->copy[s].text && f->r[lo].match == UINT32_MAX) {
-					f->r[lo].match = (uint32_t)i;
-					break;
-				}
-		}
-	}
 }
 
 /* ---- NAT mappings ------------------------------------------------------------------- */
@@ -1248,4 +1213,661 @@ static void diff_match(struct sw_pair *p, struct sw_pair_match *m, struct items 
 	if (m->rewrites)
 		p->sum.changed++;
 	p->sum.rewrites += m->rewrites;
+}
+
+/* ---- losses ------------------------------------------------------------------------ */
+
+struct lossent {
+	int64_t ts_phone;             /* on the phone side's clock, for ordering */
+	uint32_t file, idx;
+};
+
+static int lossent_cmp(const void *x, const void *y)
+{
+	const struct lossent *a = x, *b = y;
+	if (a->ts_phone != b->ts_phone)
+		return a->ts_phone < b->ts_phone ? -1 : 1;
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Unmatched messages on the path: lost when they left the sender's side and
+ * would have reached the receiver's side within its capture's span; outside
+ * the span they prove nothing. The receiver's capture was running from its
+ * first message to its last, so the margin inside that span only covers the
+ * uncertainty of the expected time: the spread of the estimate and the
+ * one-way delay (twice: with one direction only it is not known). */
+static void find_losses(struct sw_pair *p)
+{
+	struct sw_pair_summary *s = &p->sum;
+	struct lossent *le = NULL;
+	size_t nle = 0, cap = 0;
+	int64_t off = s->offset.offset_ns;
+	int64_t delay = s->offset.delay_ns < 0 ? -s->offset.delay_ns : s->offset.delay_ns;
+	int64_t edge = sw_ns_add(sw_ns_add(delay, delay), s->offset.spread_ns > SEC ? 4 * SEC
+									   : 4 * s->offset.spread_ns);
+	if (edge < EDGE_MIN_NS)
+		edge = EDGE_MIN_NS;
+	for (uint32_t f = 0; f < 2; f++) {
+		const struct pfile *me = &p->f[f], *other = &p->f[1 - f];
+		for (size_t i = 0; i < me->n; i++) {
+			struct prec *r = &me->r[i];
+			if (r->match != UINT32_MAX || !on_path(p, f, r))
+				continue;
+			bool sender = (f == p->pf) == (r->dir == SW_DIR_TO_SERVER);
+			/* expected time on the other file's clock */
+			int64_t d = expected(p, r->dir);
+			int64_t exp = f == 0 ? sw_ns_add(r->ts_ns, d) : sw_ns_sub(r->ts_ns, d);
+			bool inside = exp >= sw_ns_add(other->first_ns, edge) &&
+				      exp <= sw_ns_sub(other->last_ns, edge);
+			if (!sender) {
+				if (inside)
+					s->unsent[r->dir]++;
+				continue;
+			}
+			if (!inside) {
+				s->outside_window[r->dir]++;
+				continue;
+			}
+			if (nle == cap) {
+				cap = cap ? cap * 2 : 64;
+				le = sw_realloc(le, cap * sizeof *le);
+			}
+			le[nle++] = (struct lossent){ f == p->pf ? r->ts_ns : sw_ns_sub(r->ts_ns, off), f,
+						      (uint32_t)i };
+		}
+	}
+	qsort(le, nle, sizeof *le, lossent_cmp);
+	p->l = nle ? sw_calloc(nle, sizeof *p->l) : NULL;
+	for (size_t k = 0; k < nle; k++) {
+		struct prec *r = &p->f[le[k].file].r[le[k].idx];
+		struct sw_pair_loss *l = &p->l[k];
+		l->id = (uint32_t)k;
+		l->dir = r->dir;
+		l->side = le[k].file == p->pf ? SW_SIDE_PHONE : SW_SIDE_SERVER;
+		l->label = r->label;
+		l->cseq = r->cseq;
+		l->account = r->account;
+		copy_of(p, le[k].file, r, &l->copy);
+		int64_t d = expected(p, r->dir);
+		l->expected_ns = le[k].file == 0 ? sw_ns_add(r->ts_ns, d) : sw_ns_sub(r->ts_ns, d);
+		r->loss = (uint32_t)k;
+		s->lost[r->dir]++;
+	}
+	p->nl = nle;
+	free(le);
+}
+
+/* ---- findings ---------------------------------------------------------------------- */
+
+static void publish(struct sw_analyze *a, struct sw_finding *f)
+{
+	if (!sw_fnd_is_kept(a, f))
+		return;
+	f->revision++;
+	sw_fnd_establish(a, f);
+	if (a->opts.on_finding && !a->finished && f->streamed_revision == 0) {
+		f->streamed_revision = f->revision;
+		a->opts.on_finding(a->opts.user, f);
+	}
+}
+
+static void evidence(struct sw_finding *f, uint32_t file, uint64_t frame, int64_t ts,
+		     uint32_t msg_id, const char *label)
+{
+	struct evref e;
+	memset(&e, 0, sizeof e);
+	e.file_idx = file;
+	e.frame_no = frame;
+	e.ts_ns = ts;
+	e.msg_id = msg_id;
+	e.label = label;
+	sw_fnd_evidence(f, &e);
+}
+
+static double secs(int64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+#define MAX_FINDING_ACCOUNTS 16u
+
+/* nat.return_path_blocked / path_loss: most of what the server sent to the
+ * phone (at least LOSS_MIN messages) left the server and never arrived,
+ * while the phone's messages reached the server. */
+static void loss_findings(struct sw_analyze *a, struct sw_pair *p)
+{
+	const struct sw_pair_summary *s = &p->sum;
+	uint32_t lost = s->lost[SW_DIR_TO_PHONE], ok = s->delivered[SW_DIR_TO_PHONE];
+	if (lost < LOSS_MIN || lost < ok)
+		return;
+	uint32_t accts[MAX_FINDING_ACCOUNTS];
+	size_t na = 0;
+	for (size_t i = 0; i < p->nl; i++) {
+		const struct sw_pair_loss *l = &p->l[i];
+		if (l->dir != SW_DIR_TO_PHONE)
+			continue;
+		size_t k;
+		for (k = 0; k < na && accts[k] != l->account; k++)
+			;
+		if (k == na && na < MAX_FINDING_ACCOUNTS)
+			accts[na++] = l->account;
+	}
+	/* the phone's requests that these responses answer, as the phone sent them */
+	struct sw_map reqs;
+	sw_map_init(&reqs, NULL);
+	const struct pfile *sf = &p->f[p->sf];
+	for (size_t i = 0; i < sf->n; i++) {
+		const struct prec *r = &sf->r[i];
+		if (r->loss != UINT32_MAX && p->l[r->loss].dir == SW_DIR_TO_PHONE && r->reqkey &&
+		    reqs.count < 4096)
+			sw_map_put(&reqs, r->reqkey, strlen(r->reqkey), (void *)r);
+	}
+	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN], s3[SW_ADDRSTRLEN];
+	for (size_t k = 0; k < na; k++) {
+		const struct sw_pair_loss *first = NULL;
+		uint32_t n = 0;
+		bool created;
+		struct sw_finding *f = sw_fnd_get(a, "nat.return_path_blocked", "path_loss", accts[k],
+						  UINT32_MAX, &created);
+		f->severity = SW_SEV_ERROR;
+		f->suspected = false;
+		for (size_t i = 0; i < p->nl; i++) {
+			const struct sw_pair_loss *l = &p->l[i];
+			if (l->dir != SW_DIR_TO_PHONE || l->account != accts[k])
+				continue;
+			if (!first)
+				first = l;
+			n++;
+			char lab[48];
+			snprintf(lab, sizeof lab, "%.36s (lost)", l->label);
+			evidence(f, l->copy.file_idx, l->copy.frame_no, l->copy.ts_ns, l->copy.msg_id,
+				 lab);
+		}
+		const struct pfile *pf = &p->f[p->pf];
+		for (size_t i = 0; i < pf->n; i++) {
+			const struct prec *r = &pf->r[i];
+			if (!r->is_request || r->account != accts[k] ||
+			    !sw_map_get(&reqs, r->keya, strlen(r->keya)))
+				continue;
+			char lab[48];
+			if (r->copy_no)
+				snprintf(lab, sizeof lab, "%.20s (retransmission %u)", r->label,
+					 r->copy_no);
+			else
+				snprintf(lab, sizeof lab, "%s", r->label);
+			evidence(f, p->pf, r->frame_no, r->ts_ns, r->msg_id, lab);
+		}
+		/* the phone's endpoint behind the public one the server answered */
+		struct sw_addr inside = first->copy.dst;
+		for (size_t i = 0; i < p->nmap; i++)
+			if (p->map[i].role == SW_SIDE_PHONE &&
+			    sw_addr_eq(&p->map[i].ep[p->sf], &first->copy.dst))
+				inside = p->map[i].ep[p->pf];
+		f->client = inside;
+		f->server = first->copy.src;
+		sw_fnd_fact(f, "direction", "server -> phone");
+		sw_fnd_fact(f, "lost_to_phone", "%u", n);
+		sw_fnd_fact(f, "delivered_to_phone", "%u", ok);
+		sw_fnd_fact(f, "lost_to_server", "%u", s->lost[SW_DIR_TO_SERVER]);
+		sw_fnd_fact(f, "delivered_to_server", "%u", s->delivered[SW_DIR_TO_SERVER]);
+		sw_fnd_fact(f, "phone", "%s", sw_addr_fmt(&inside, s1));
+		sw_fnd_fact(f, "public", "%s", sw_addr_fmt(&first->copy.dst, s2));
+		sw_fnd_fact(f, "server", "%s", sw_addr_fmt(&first->copy.src, s3));
+		sw_fnd_fact(f, "clock_offset", "%+.6f s", secs(s->offset.offset_ns));
+		sw_fnd_text(a, &f->summary,
+			    N_("%u messages the server sent to %s (the phone %s behind NAT) left the server and never reached the phone"),
+			    n, s2, s1);
+		sw_fnd_text(a, &f->explanation,
+			    N_("The capture at the server shows %u messages (answers to the phone's requests, or the server's own requests) leaving for %s, the router's public address for the phone %s. The capture at the phone covers the time they should have arrived (clock offset %+.3f s) and never shows them, while %u of the phone's messages did reach the server. The router or firewall between the two capture points drops what comes back: its NAT mapping for the phone expired or changed, or a firewall or SIP ALG rule discards the answers."),
+			    n, s2, s1, secs(s->offset.offset_ns), s->delivered[SW_DIR_TO_SERVER]);
+		sw_fnd_text(a, &f->advice,
+			    N_("Make sure the router does not block SIP on the way back: some routers need SIP ALG switched off, others on; check the router's firewall rules for UDP/TCP 5060; shorten NAT保活间隔 (NAT keepalive interval) so the mapping stays open, and enable 使用随机SIP端口 if the router keeps a stale mapping."));
+		publish(a, f);
+	}
+	sw_map_free(&reqs);
+}
+
+struct fieldfact {
+	const char *field, *key;
+};
+
+static const struct fieldfact field_facts[] = {
+	{ "Via", "via" },
+	{ "Contact", "contact" },
+	{ "SDP c=", "sdp_c" },
+	{ "SDP o=", "sdp_o" },
+	{ "SDP m=", "sdp_m" },
+	{ "Content-Length", "content_length" },
+	{ "User-Agent", "user_agent" },
+	{ "Request-Line", "request_line" },
+	{ "Status-Line", "status_line" },
+	{ "Record-Route", "record_route" },
+	{ NULL, "other" },
+};
+
+static const char *fact_key(const char *field)
+{
+	size_t i;
+	for (i = 0; field_facts[i].field; i++)
+		if (strcmp(field_facts[i].field, field) == 0)
+			break;
+	return field_facts[i].key;
+}
+
+/* alg.rewrite / path_diff: the path changed SIP beyond what NAT traversal
+ * does. One finding per account, with the first before/after of each field. */
+static void diff_findings(struct sw_analyze *a, struct sw_pair *p)
+{
+	uint32_t accts[MAX_FINDING_ACCOUNTS];
+	size_t na = 0;
+	for (size_t i = 0; i < p->nm; i++) {
+		const struct sw_pair_match *m = &p->m[i];
+		if (!m->rewrites)
+			continue;
+		size_t k;
+		for (k = 0; k < na && accts[k] != m->account; k++)
+			;
+		if (k == na && na < MAX_FINDING_ACCOUNTS)
+			accts[na++] = m->account;
+	}
+	for (size_t k = 0; k < na; k++) {
+		bool created, translated = false;
+		struct sw_finding *f = sw_fnd_get(a, "alg.rewrite", "path_diff", accts[k], UINT32_MAX,
+						  &created);
+		if (f->severity < SW_SEV_WARNING)
+			f->severity = SW_SEV_WARNING;
+		f->suspected = false;
+		struct sw_buf fields = SW_BUF_INIT;
+		uint32_t changed = 0, total = 0;
+		for (size_t i = 0; i < p->nm; i++) {
+			const struct sw_pair_match *m = &p->m[i];
+			if (m->account != accts[k])
+				continue;
+			total++;
+			if (!m->rewrites)
+				continue;
+			changed++;
+			int snd = m->dir == SW_DIR_TO_SERVER ? SW_SIDE_PHONE : SW_SIDE_SERVER;
+			for (int s = 0; s < 2; s++) {
+				const struct sw_pair_copy *c = &m->copy[s == 0 ? snd : 1 - snd];
+				char lab[48];
+				snprintf(lab, sizeof lab, "%.30s (%s)", m->label,
+					 s == 0 ? "as sent" : "as received");
+				evidence(f, c->file_idx, c->frame_no, c->ts_ns, c->msg_id, lab);
+			}
+			if (!f->client.family) {
+				f->client = m->copy[SW_SIDE_PHONE].src;
+				f->server = m->copy[SW_SIDE_PHONE].dst;
+				if (m->dir == SW_DIR_TO_PHONE) {
+					f->client = m->copy[SW_SIDE_PHONE].dst;
+					f->server = m->copy[SW_SIDE_PHONE].src;
+				}
+			}
+			for (size_t d = 0; d < m->n_diffs; d++) {
+				const struct sw_pair_diff *x = &m->diffs[d];
+				if (x->cls != SW_DIFF_REWRITE)
+					continue;
+				translated |= x->nat_translated;
+				const char *key = fact_key(x->field);
+				bool seen = false;
+				for (size_t q = 0; q < f->n_facts; q++)
+					seen |= strcmp(f->facts[q].key, key) == 0;
+				if (seen || f->n_facts + 2 >= SW_FINDING_MAX_FACTS)
+					continue;
+				bool other = strcmp(key, "other") == 0;
+				sw_fnd_fact(f, key, "%s%s%s => %s", other ? x->field : "",
+					    other ? ": " : "", x->before ? x->before : "(absent)",
+					    x->after ? x->after : "(absent)");
+				if (fields.len < 160)
+					sw_buf_printf(&fields, "%s%s", fields.len ? ", " : "", x->field);
+			}
+		}
+		sw_fnd_fact(f, "changed_messages", "%u of %u", changed, total);
+		const char *list = fields.p ? fields.p : "-";
+		sw_fnd_text(a, &f->summary,
+			    N_("The path between the two captures rewrote SIP in %u of %u messages (%s): a SIP ALG or another middlebox"),
+			    changed, total, list);
+		sw_fnd_text(a, &f->explanation,
+			    translated
+				    ? N_("Each message was compared as it left with the same message as it arrived. Plain NAT changes only the IP and UDP addresses; here the SIP text changed too (%s), and the changes swap the phone's private address for the router's public one or back: the router's SIP ALG rewrites SIP. A faulty ALG (wrong ports, a Content-Length left wrong, broken headers) makes registrations and calls fail in ways neither end can explain.")
+				    : N_("Each message was compared as it left with the same message as it arrived. Plain NAT changes only the IP and UDP addresses; here the SIP text changed too (%s): a SIP ALG, a session border controller or a proxy on the path rewrites SIP."),
+			    list);
+		sw_fnd_text(a, &f->advice,
+			    N_("Switch SIP ALG off on the router (or on, where the server relies on it), then re-test; the facts show each change as sent => as received."));
+		sw_buf_free(&fields);
+		publish(a, f);
+	}
+}
+
+/* ---- the end ------------------------------------------------------------------------- */
+
+struct mkey {
+	int64_t ts;
+	uint64_t frame;
+	uint32_t idx;
+};
+
+static int mkey_cmp(const void *x, const void *y)
+{
+	const struct mkey *a = x, *b = y;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	if (a->frame != b->frame)
+		return a->frame < b->frame ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Puts the matches in the phone side's capture order; ids follow. */
+static void order_matches(struct sw_pair *p)
+{
+	if (!p->nm)
+		return;
+	struct mkey *k = sw_malloc(p->nm * sizeof *k);
+	for (size_t i = 0; i < p->nm; i++)
+		k[i] = (struct mkey){ p->m[i].copy[SW_SIDE_PHONE].ts_ns,
+				      p->m[i].copy[SW_SIDE_PHONE].frame_no, (uint32_t)i };
+	qsort(k, p->nm, sizeof *k, mkey_cmp);
+	uint32_t *pos = sw_malloc(p->nm * sizeof *pos);
+	struct sw_pair_match *m = sw_malloc(p->nm * sizeof *m);
+	for (size_t i = 0; i < p->nm; i++) {
+		pos[k[i].idx] = (uint32_t)i;
+		m[i] = p->m[k[i].idx];
+		m[i].id = (uint32_t)i;
+	}
+	for (int f = 0; f < 2; f++)
+		for (size_t i = 0; i < p->f[f].n; i++)
+			if (p->f[f].r[i].match != UINT32_MAX)
+				p->f[f].r[i].match = pos[p->f[f].r[i].match];
+	free(p->m);
+	p->m = m;
+	free(pos);
+	free(k);
+}
+
+/* One matching pass over the records selected by `want`, keyed by keya or
+ * keyb: estimate (when asked) then align on time. */
+static size_t collect(struct sw_pair *p, bool keyb, bool (*want)(struct sw_pair *, uint32_t,
+								  const struct prec *),
+		      struct ent **out)
+{
+	size_t n = 0;
+	struct ent *e = sw_malloc((p->f[0].n + p->f[1].n + 1) * sizeof *e);
+	for (uint32_t f = 0; f < 2; f++)
+		for (size_t i = 0; i < p->f[f].n; i++) {
+			const struct prec *r = &p->f[f].r[i];
+			if (want && !want(p, f, r))
+				continue;
+			e[n++] = (struct ent){ keyb ? r->keyb : r->keya, f, (uint32_t)i, r->ts_ns };
+		}
+	*out = e;
+	return n;
+}
+
+static bool want_leftover(struct sw_pair *p, uint32_t f, const struct prec *r)
+{
+	return r->match == UINT32_MAX && on_path(p, f, r);
+}
+
+static void set_unrelated(struct sw_pair *p, enum sw_pair_status st, const char *why)
+{
+	for (size_t i = 0; i < p->nm; i++)
+		free_match(&p->m[i]);
+	p->nm = 0;
+	for (int f = 0; f < 2; f++)
+		for (size_t i = 0; i < p->f[f].n; i++)
+			p->f[f].r[i].match = UINT32_MAX;
+	p->sum.status = st;
+	p->sum.reason = why;
+	p->sum.matched = 0;
+}
+
+static void fill_summary_spans(struct sw_pair *p)
+{
+	struct sw_pair_summary *s = &p->sum;
+	for (int side = 0; side < 2; side++) {
+		const struct pfile *f = &p->f[side == SW_SIDE_PHONE ? p->pf : p->sf];
+		s->file[side] = side == SW_SIDE_PHONE ? p->pf : p->sf;
+		s->messages[side] = f->n;
+		s->not_recorded[side] = f->not_recorded;
+		s->first_ns[side] = f->n ? f->first_ns : 0;
+		s->last_ns[side] = f->n ? f->last_ns : 0;
+	}
+}
+
+void sw_pair_finish(struct sw_analyze *a)
+{
+	struct sw_pair *p = a->pair;
+	if (!p || p->done)
+		return;
+	p->done = true;
+	struct sw_pair_summary *s = &p->sum;
+	p->pf = p->sides_given ? p->given_phone_file : 0;
+	p->sf = 1 - p->pf;
+	for (int f = 0; f < 2; f++) {
+		find_phone_ip(&p->f[f]);
+		for (size_t i = 0; i < p->f[f].n; i++)
+			p->f[f].r[i].dir = dir_in_file(&p->f[f], &p->f[f].r[i]);
+	}
+	fill_summary_spans(p);
+	if (!p->f[0].n || !p->f[1].n) {
+		set_unrelated(p, SW_PAIR_UNRELATED, "one of the two files has no SIP message");
+		return;
+	}
+
+	/* Pass A: Call-ID, CSeq, method or status, top Via branch. */
+	struct ent *e;
+	size_t ne = collect(p, false, NULL, &e);
+	struct grp *g;
+	size_t ng = make_groups(e, ne, &g);
+	for (size_t i = 0; i < ng; i++) {
+		for (uint32_t k = 0; k < g[i].n0; k++)
+			rec(p, &g[i].e[k])->copy_no = k;
+		for (uint32_t k = 0; k < g[i].n1; k++)
+			rec(p, &g[i].e[g[i].n0 + k])->copy_no = k;
+	}
+	/* First estimate from groups with as many copies on each side (ranks
+	 * pair up whatever the offset), else from every group's ranks. */
+	struct samples smp = { { NULL, NULL }, { 0, 0 }, { 0, 0 } };
+	for (size_t i = 0; i < ng; i++)
+		if (g[i].n0 == g[i].n1)
+			align(p, &g[i], true, link_tmp, &smp);
+	if (!smp.n[0] && !smp.n[1])
+		for (size_t i = 0; i < ng; i++)
+			align(p, &g[i], true, link_tmp, &smp);
+	clear_tmp(p);
+	int64_t spread = 0;
+	bool one_dir = false;
+	if (!estimate(&smp, &p->off01, &p->half, &spread, &one_dir)) {
+		samples_free(&smp);
+		free(g);
+		free(e);
+		set_unrelated(p, SW_PAIR_UNRELATED, "no message appears in both files");
+		return;
+	}
+	/* Refine twice on time-aligned copies. */
+	for (int it = 0; it < 2; it++) {
+		p->tol_ns = tolerance(spread);
+		samples_free(&smp);
+		for (size_t i = 0; i < ng; i++)
+			align(p, &g[i], false, link_tmp, &smp);
+		clear_tmp(p);
+		if (!estimate(&smp, &p->off01, &p->half, &spread, &one_dir))
+			break;
+	}
+	p->tol_ns = tolerance(spread);
+	s->offset.samples[0] = (uint32_t)smp.n[0];
+	s->offset.samples[1] = (uint32_t)smp.n[1];
+	samples_free(&smp);
+	size_t mcap = 0;
+	for (size_t i = 0; i < ng; i++)
+		align(p, &g[i], false, link_final, &mcap);
+	free(g);
+	free(e);
+
+	size_t small = p->f[0].n < p->f[1].n ? p->f[0].n : p->f[1].n;
+	if (p->nm < MIN_MATCHES || p->nm < small / MIN_SHARE_DIV) {
+		set_unrelated(p, SW_PAIR_UNRELATED, "too few messages appear in both files");
+		return;
+	}
+	/* The same packets twice? */
+	bool same = p->f[0].n == p->f[1].n && p->nm == p->f[0].n;
+	for (size_t i = 0; same && i < p->f[0].n; i++) {
+		const struct prec *r0 = &p->f[0].r[i];
+		same = r0->match != UINT32_MAX;
+	}
+	if (same && p->off01 == 0 && p->half == 0 && spread == 0) {
+		bool addr_same = true;
+		for (size_t i = 0; addr_same && i < p->f[1].n; i++) {
+			const struct prec *r1 = &p->f[1].r[i];
+			addr_same = sw_addr_eq(&r1->src, &p->f[0].r[i].src) &&
+				    sw_addr_eq(&r1->dst, &p->f[0].r[i].dst);
+		}
+		if (addr_same) {
+			set_unrelated(p, SW_PAIR_IDENTICAL, "the two files hold the same packets");
+			return;
+		}
+	}
+
+	s->offset.known = true;
+	s->offset.one_direction = one_dir;
+	s->offset.spread_ns = spread;
+	decide_roles(p, spread);
+	s->offset.offset_ns = p->pf == 0 ? p->off01 : -p->off01;
+	s->offset.delay_ns = p->pf == 0 ? p->half : -p->half;
+	learn_mappings(p);
+
+	/* Pass B: what pass A left on the mapped flows, without the Via branch
+	 * and the Call-ID's host part (an ALG may rewrite them). */
+	ne = collect(p, true, want_leftover, &e);
+	ng = make_groups(e, ne, &g);
+	for (size_t i = 0; i < ng; i++)
+		align(p, &g[i], false, link_final, &mcap);
+	free(g);
+	free(e);
+	learn_mappings(p);
+
+	finish_matches(p);
+	order_matches(p);
+	s->status = SW_PAIR_PAIRED;
+	s->matched = (uint32_t)p->nm;
+	fill_summary_spans(p);
+	for (size_t i = 0; i < p->nm; i++)
+		s->delivered[p->m[i].dir]++;
+	find_losses(p);
+	struct items *ls = sw_malloc(sizeof *ls), *lr = sw_malloc(sizeof *lr);
+	for (size_t i = 0; i < p->nm; i++)
+		diff_match(p, &p->m[i], ls, lr);
+	free(ls);
+	free(lr);
+	/* Public mappings: the phone's always, the server's when translated. */
+	for (size_t i = 0; i < p->nmap; i++) {
+		const struct epmap *x = &p->map[i];
+		if (x->role == SW_SIDE_SERVER && sw_addr_eq(&x->ep[0], &x->ep[1]))
+			continue;
+		p->pubmap[p->npubmap++] = (struct sw_pair_mapping){
+			x->role, x->ep[p->pf], x->ep[p->sf], x->messages, x->first_ns, x->last_ns
+		};
+	}
+	loss_findings(a, p);
+	diff_findings(a, p);
+}
+
+/* ---- results --------------------------------------------------------------------------- */
+
+const struct sw_pair *sw_analyze_pair(const struct sw_analyze *a)
+{
+	return a ? a->pair : NULL;
+}
+
+const struct sw_pair_summary *sw_pair_summary(const struct sw_pair *p)
+{
+	return &p->sum;
+}
+
+size_t sw_pair_nmatches(const struct sw_pair *p)
+{
+	return p->nm;
+}
+
+const struct sw_pair_match *sw_pair_match(const struct sw_pair *p, size_t i)
+{
+	return i < p->nm ? &p->m[i] : NULL;
+}
+
+size_t sw_pair_nlosses(const struct sw_pair *p)
+{
+	return p->nl;
+}
+
+const struct sw_pair_loss *sw_pair_loss(const struct sw_pair *p, size_t i)
+{
+	return i < p->nl ? &p->l[i] : NULL;
+}
+
+size_t sw_pair_nmappings(const struct sw_pair *p)
+{
+	return p->npubmap;
+}
+
+const struct sw_pair_mapping *sw_pair_mapping(const struct sw_pair *p, size_t i)
+{
+	return i < p->npubmap ? &p->pubmap[i] : NULL;
+}
+
+/* Records are in their file's capture order: frame numbers and message ids
+ * never decrease, so both lookups are binary searches. */
+static const struct prec *by_frame(const struct pfile *f, uint64_t frame, bool want_match)
+{
+	size_t lo = 0, hi = f->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->r[mid].frame_no < frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < f->n && f->r[lo].frame_no == frame; lo++)
+		if (want_match ? f->r[lo].match != UINT32_MAX : f->r[lo].loss != UINT32_MAX)
+			return &f->r[lo];
+	return NULL;
+}
+
+const struct sw_pair_match *sw_pair_match_of_frame(const struct sw_pair *p, uint32_t file_idx,
+						   uint64_t frame_no)
+{
+	if (!p || file_idx > 1)
+		return NULL;
+	const struct prec *r = by_frame(&p->f[file_idx], frame_no, true);
+	return r ? &p->m[r->match] : NULL;
+}
+
+const struct sw_pair_loss *sw_pair_loss_of_frame(const struct sw_pair *p, uint32_t file_idx,
+						 uint64_t frame_no)
+{
+	if (!p || file_idx > 1)
+		return NULL;
+	const struct prec *r = by_frame(&p->f[file_idx], frame_no, false);
+	return r ? &p->l[r->loss] : NULL;
+}
+
+const struct sw_pair_match *sw_pair_match_of_msg(const struct sw_pair *p, uint32_t msg_id)
+{
+	if (!p || msg_id == UINT32_MAX)
+		return NULL;
+	for (int f = 0; f < 2; f++) {
+		const struct pfile *pf = &p->f[f];
+		size_t lo = 0, hi = pf->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (pf->r[mid].msg_id < msg_id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < pf->n && pf->r[lo].msg_id == msg_id)
+			return pf->r[lo].match != UINT32_MAX ? &p->m[pf->r[lo].match] : NULL;
+	}
+	return NULL;
 }
