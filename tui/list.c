@@ -361,9 +361,9 @@ size_t tui_list_chosen(struct tui *t, uint32_t **items)
 /* Column widths for the terminal width; 0 hides a column. */
 static void layout(int cols, int w[C_N])
 {
-	w[C_IDX] = 4;
+	w[C_IDX] = 5;
 	w[C_TYPE] = 9;
-	w[C_STATE] = 13;
+	w[C_STATE] = 14;
 	w[C_LAST] = 9;
 	w[C_MSGS] = 5;
 	w[C_BADGE] = 15;

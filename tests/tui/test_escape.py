@@ -1,0 +1,58 @@
+"""Bytes from the wire never reach the terminal as control sequences: a
+User-Agent carrying ESC[2J (clear screen) and an OSC title sequence shows as
+escaped text, the screen is not cleared, the pane title is not changed; the
+malformed messages' raw bytes show as \\xNN too."""
+import re
+import unittest
+
+import tuitest
+from tuitest import Pane, row
+
+MAL = tuitest.pcap("decode", "malformed.pcap")
+
+
+class Escaping(unittest.TestCase):
+    def test_user_agent_with_escape_sequences(self):
+        p = Pane(["-r", MAL, "--tui"])
+        self.addCleanup(p.close)
+        s = p.wait(lambda s: "10 packets, 6 SIP, 3 malformed" in s and "reading" not in s)
+        self.assertIn("OPTIONS", row(s, "192.168.77.10:5060"))
+        self.assertIn("3/3 answered", s)
+        self.assertIn("outside any dialog", s)
+        p.keys("Enter")
+        p.wait("Ladder: 6 messages")
+        p.keys("Down", "Down", "Enter")
+        s = p.wait("Message 3 of 6: OPTIONS")
+        self.assertIn(r"User-Agent: evil\x1B[2J\x1B]0;pwned\x07phone/1.0", s)
+        # Nothing was cleared: the title, the headers around and the bars
+        # are all still there.
+        lines = s.split("\n")
+        self.assertIn("Message 3 of 6", lines[0])
+        self.assertIn("Call-ID: mal-e-mal@sipwatch.test", s)
+        self.assertTrue(lines[23].startswith("Esc Back"), lines[23])
+        e = p.screen(escapes=True)
+        self.assertNotIn("\x1b[2J", e)
+        self.assertNotIn("\x1b]", e)
+        self.assertNotIn("\x07", e)
+        title = p.tmux("display-message", "-p", "-t", "0", "#{pane_title}").stdout
+        self.assertNotIn("pwned", title)
+        p.quit(self, keys=("q", "q", "q"))
+
+    def test_malformed_bytes_escaped(self):
+        p = Pane(["-r", MAL, "--tui"])
+        self.addCleanup(p.close)
+        p.wait(lambda s: "outside any dialog" in s and "reading" not in s)
+        p.keys("Down", "Enter")
+        s = p.wait("Ladder: 3 messages")
+        self.assertEqual(len(re.findall(r"=+>", s)), 3, s)  # malformed arrows
+        p.keys("Down", "Enter")
+        s = p.wait("Message 2 of 3: malformed REGISTER sip:x SIP/2.0\\x80\\x81")
+        self.assertIn(r"REGISTER sip:x SIP/2.0\x80\x81\x82\x83", s)
+        self.assertIn(r"\x00\x01garbage", s.replace("\n  ", ""))
+        e = p.screen(escapes=True)
+        self.assertNotIn("\x00", e)
+        p.quit(self, keys=("q", "q", "q"))
+
+
+if __name__ == "__main__":
+    tuitest.main()

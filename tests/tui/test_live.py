@@ -1,0 +1,91 @@
+"""Live mode: sipwatch -i on one end of a veth pair between two throwaway
+network namespaces, a registrar behind it and a phone on the other end.
+The list must fill and update while the capture runs. Root only (SKIP)."""
+import os
+import subprocess
+import sys
+import re
+import select
+import unittest
+
+import tuitest
+from tuitest import Pane, row
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIM = os.path.join(HERE, "sipsim.py")
+
+
+def sh(*args, check=True):
+    return subprocess.run(args, capture_output=True, text=True, check=check)
+
+
+class Live(unittest.TestCase):
+    def setUp(self):
+        pid = os.getpid()
+        self.ns_a, self.ns_b = "swtuiA%d" % pid, "swtuiB%d" % pid
+        self.if_a, self.if_b = "swta%d" % pid, "swtb%d" % pid
+        net = "10.%d.%d" % (200 + pid % 50, pid // 50 % 250)
+        self.ip_a, self.ip_b = net + ".1", net + ".2"
+        self.addCleanup(self.teardown_net)
+        sh("ip", "netns", "add", self.ns_a)
+        sh("ip", "netns", "add", self.ns_b)
+        sh("ip", "link", "add", self.if_a, "netns", self.ns_a, "type", "veth",
+           "peer", "name", self.if_b, "netns", self.ns_b)
+        for ns, ifc, ip in ((self.ns_a, self.if_a, self.ip_a), (self.ns_b, self.if_b, self.ip_b)):
+            sh("ip", "-n", ns, "addr", "add", ip + "/24", "dev", ifc)
+            sh("ip", "-n", ns, "link", "set", ifc, "up")
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+        self.server = subprocess.Popen(["ip", "netns", "exec", self.ns_a, sys.executable, SIM,
+                                        "server", self.ip_a, "5060", "60"],
+                                       stdout=subprocess.PIPE, text=True)
+        self.addCleanup(self.stop_server)
+        # Bounded wait for the registrar's socket.
+        ready, _, _ = select.select([self.server.stdout], [], [], 10)
+        self.assertTrue(ready and self.server.stdout.readline().strip() == "ready",
+                        "registrar did not start")
+
+    def stop_server(self):
+        self.server.kill()
+        self.server.wait()
+
+    def teardown_net(self):
+        sh("ip", "netns", "del", self.ns_a, check=False)
+        sh("ip", "netns", "del", self.ns_b, check=False)
+
+    def phone(self, n):
+        r = sh("ip", "netns", "exec", self.ns_b, sys.executable, SIM, "phone", self.ip_b, "5060",
+               self.ip_a, "5060", str(n), check=False)
+        self.assertEqual(r.returncode, 0, "phone got no 200 OK: " + r.stderr)
+
+    def test_list_updates_while_capturing(self):
+        p = Pane(["-i", self.if_a, "--tui", "udp port 5060"],
+                 prefix=["ip", "netns", "exec", self.ns_a])
+        self.addCleanup(p.close)
+        s = p.wait("Waiting for SIP traffic")
+        self.assertIn("Live", s)
+        self.assertIn("capturing", s)
+        # The capture is open before the screen is drawn: send right away.
+        self.phone(1)
+        s = p.wait(lambda s: "1001@swtui.test" in s and " registered " in row(s, "1001@swtui"))
+        self.assertRegex(row(s, "1001@swtui"), r"REGISTER\s+1001@swtui\.test.*registered\s+\S+\s+2\b")
+        self.assertIn("2 SIP", s)
+        self.phone(2)
+        s = p.wait(re.compile(r"REGISTER\s+1001@swtui\.test.*registered\s+\S+\s+6\b"))
+        self.assertIn("6 SIP", s)
+        self.assertIn("Live", s)
+        self.assertIn("capturing", s)
+        # The ladder is live too.
+        p.keys("Enter")
+        s = p.wait("Ladder: 6 messages")
+        self.assertEqual(s.count("200 OK"), 3, s)
+        p.quit(self, keys=("q", "q"))
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("SKIP: live capture in network namespaces needs root")
+        sys.exit(tuitest.SKIP)
+    if sh("ip", "netns", "list", check=False).returncode != 0:
+        print("SKIP: no network namespaces (ip netns)")
+        sys.exit(tuitest.SKIP)
+    tuitest.main()
