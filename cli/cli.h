@@ -43,6 +43,12 @@ struct sw_opts {
 	const char *lang;
 	size_t max_messages;
 	char *filter;             /* trailing arguments joined, owned */
+	/* Two captures of one path (analyze/pair.h): on with exactly two files;
+	 * --sides PHONE,SERVER names the roles (sides holds the owned copy). */
+	bool no_pair;
+	bool sides_given;
+	uint32_t phone_file;      /* file index of the phone side when sides_given */
+	char *sides;
 };
 
 /* Parses argv; on error prints a message and returns SW_EXIT_ERROR; on
@@ -89,5 +95,8 @@ void sw_out_summary_text(struct sw_app *app, FILE *fp);
 void sw_out_json_addr(struct sw_buf *b, const char *key, const struct sw_addr *a);
 const char *sw_out_file_name(const struct sw_app *app, uint32_t file_idx);
 void sw_out_flush_line(struct sw_app *app);
+/* The pair of captures (out_pair.c): JSON objects, the report's section. */
+void sw_out_pair_json(struct sw_app *app);
+void sw_out_pair_report(struct sw_app *app);
 
 #endif

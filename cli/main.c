@@ -218,6 +218,7 @@ int main(int argc, char **argv)
 	app.stream_findings = live;
 	sw_app_run(&app);
 	if (o.json) {
+		sw_out_pair_json(&app);
 		if (!live)
 			for (size_t i = 0; i < sw_analyze_nfindings(app.an); i++)
 				sw_out_finding_json(&app, sw_analyze_finding(app.an, i));

@@ -17,6 +17,8 @@ enum {
 	OPT_LANG,
 	OPT_MAX_MESSAGES,
 	OPT_VERSION,
+	OPT_SIDES,
+	OPT_NO_PAIR,
 };
 
 static void usage(FILE *fp)
@@ -28,6 +30,10 @@ static void usage(FILE *fp)
 	      "Input (as tcpdump):\n"
 	      "  -r FILE        read a capture: pcap or pcapng, gzip-compressed or not; \"-\" is\n"
 	      "                 stdin; repeat to merge several files in time order\n"
+	      "  --sides PHONE,SERVER  two captures of one path, taken next to the phone\n"
+	      "                 and at the server: match every message across them\n"
+	      "                 (two -r files are paired anyway, roles detected)\n"
+	      "  --no-pair      analyse two -r files as merged only, without pairing\n"
 	      "  -i INTERFACE   capture live on INTERFACE (e.g. eth2.1, any)\n"
 	      "  -w FILE        also save the captured packets to FILE (pcap)\n"
 	      "  -c COUNT       stop after COUNT packets\n"
@@ -71,6 +77,38 @@ static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out
 	return 0;
 }
 
+/* --sides PHONE,SERVER (split at the first comma): without -r they are the
+ * two inputs; with -r, the -r files must be exactly those two. */
+static int sides_files(struct sw_opts *o)
+{
+	char *comma = strchr(o->sides, ',');
+	if (!comma || comma == o->sides || !comma[1]) {
+		fprintf(stderr, "sipwatch: --sides takes PHONE,SERVER (two capture files), not '%s'\n",
+			o->sides);
+		return -1;
+	}
+	*comma = '\0';
+	const char *ph = o->sides, *sv = comma + 1;
+	if (strcmp(ph, sv) == 0) {
+		fputs("sipwatch: --sides names the same file twice\n", stderr);
+		return -1;
+	}
+	if (!o->nfiles) {
+		o->files[0] = ph;
+		o->files[1] = sv;
+		o->nfiles = 2;
+		o->phone_file = 0;
+		return 0;
+	}
+	if (o->nfiles != 2 || !((strcmp(o->files[0], ph) == 0 && strcmp(o->files[1], sv) == 0) ||
+				(strcmp(o->files[0], sv) == 0 && strcmp(o->files[1], ph) == 0))) {
+		fputs("sipwatch: with --sides, give no -r or exactly the same two files\n", stderr);
+		return -1;
+	}
+	o->phone_file = strcmp(o->files[0], ph) == 0 ? 0 : 1;
+	return 0;
+}
+
 int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -83,6 +121,8 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "max-messages", required_argument, NULL, OPT_MAX_MESSAGES },
+		{ "sides", required_argument, NULL, OPT_SIDES },
+		{ "no-pair", no_argument, NULL, OPT_NO_PAIR },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof *o);
@@ -172,6 +212,18 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 				return SW_EXIT_ERROR;
 			o->max_messages = (size_t)v;
 			break;
+		case OPT_SIDES:
+			if (o->sides_given) {
+				fputs("sipwatch: --sides given twice\n", stderr);
+				return SW_EXIT_ERROR;
+			}
+			o->sides_given = true;
+			free(o->sides);
+			o->sides = sw_strdup(optarg);
+			break;
+		case OPT_NO_PAIR:
+			o->no_pair = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -203,14 +255,20 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 	}
 	if (o->list_ifaces)
 		return 0;
-	if (o->iface && o->nfiles) {
+	if (o->iface && (o->nfiles || o->sides_given)) {
 		fputs("sipwatch: use either -i or -r, not both\n", stderr);
 		return SW_EXIT_ERROR;
 	}
-	if (!o->iface && !o->nfiles) {
+	if (!o->iface && !o->nfiles && !o->sides_given) {
 		fputs("sipwatch: nothing to read: give -r FILE or -i INTERFACE\n"
 		      "Try 'sipwatch --help'.\n",
 		      stderr);
+		return SW_EXIT_ERROR;
+	}
+	if (o->sides_given && sides_files(o) < 0)
+		return SW_EXIT_ERROR;
+	if (o->sides_given && o->no_pair) {
+		fputs("sipwatch: --sides and --no-pair exclude each other\n", stderr);
 		return SW_EXIT_ERROR;
 	}
 	size_t stdin_count = 0;
@@ -227,4 +285,6 @@ void sw_opts_free(struct sw_opts *o)
 {
 	free(o->filter);
 	o->filter = NULL;
+	free(o->sides);
+	o->sides = NULL;
 }

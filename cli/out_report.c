@@ -295,6 +295,8 @@ void sw_out_report(struct sw_app *app)
 				sw_out_finding_text(app, f, false);
 		}
 
+	sw_out_pair_report(app);
+
 	size_t nd = sw_analyze_ndialogs(app->an);
 	if (nd) {
 		sw_buf_printf(b, "%s (%zu)\n", _("Calls and other dialogs"), nd);

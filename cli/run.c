@@ -122,6 +122,9 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	ao.keep_messages = tui;
 	ao.keep_raw = tui;
 	ao.max_messages = o->max_messages ? o->max_messages : (o->iface ? LIVE_MAX_MESSAGES : 0);
+	ao.pair = !o->iface && o->nfiles == 2 && !o->no_pair;
+	ao.pair_sides_given = o->sides_given;
+	ao.pair_phone_file = o->phone_file;
 	app->an = sw_analyze_new(&ao);
 	app->sigfd = make_sigfd();
 	return 0;
