@@ -39,7 +39,11 @@ struct prec {
 	int64_t cseq;
 	bool is_request, is_register, via_is_src, text_cut;
 	uint8_t dir;                  /* enum sw_pair_dir, or DIR_OTHER (set at the end) */
-	char *keya, *keyb, *reqkey;   /* owned; reqkey: responses only */
+	/* Keys, hashed (64 bits: a collision only pairs two unrelated copies):
+	 * keya = Call-ID, CSeq, method or status, top Via branch; keyb = the
+	 * Call-ID's local part, From tag, CSeq, method or status; reqkey = keya
+	 * of the request a response answers (0 for requests). */
+	uint64_t keya, keyb, reqkey;
 	char *text;                   /* owned, NULL when over the budget */
 	uint32_t text_len;
 	uint32_t match, loss;         /* indexes, UINT32_MAX when none */
@@ -144,9 +148,6 @@ void sw_pair_free(struct sw_pair *p)
 	for (int i = 0; i < 2; i++) {
 		for (size_t k = 0; k < p->f[i].n; k++) {
 			struct prec *r = &p->f[i].r[k];
-			free(r->keya);
-			free(r->keyb);
-			free(r->reqkey);
 			free(r->text);
 		}
 		free(p->f[i].r);
@@ -158,14 +159,25 @@ void sw_pair_free(struct sw_pair *p)
 	free(p);
 }
 
-/* Appends "<len>:<bytes>" (bounded): length prefixes keep parts from running
- * into each other whatever bytes they hold. */
-static void key_put(struct sw_buf *b, struct sw_str s)
+#define KEY_BUF (5 * (KEY_PART_MAX + 8) + 8)
+
+/* Appends "<len>:<bytes>" (bounded, no printf: once per message): length
+ * prefixes keep the parts from running into each other whatever they hold. */
+static void key_put(char *buf, size_t *n, struct sw_str s)
 {
-	size_t n = s.len > KEY_PART_MAX ? KEY_PART_MAX : s.len;
-	sw_buf_printf(b, "%zu:", n);
-	if (n)
-		sw_buf_put(b, s.p, n);
+	size_t l = s.len > KEY_PART_MAX ? KEY_PART_MAX : s.len;
+	char digits[8];
+	size_t k = 0;
+	do {
+		digits[k++] = (char)('0' + l % 10);
+	} while ((l /= 10) && k < sizeof digits);
+	while (k)
+		buf[(*n)++] = digits[--k];
+	buf[(*n)++] = ':';
+	l = s.len > KEY_PART_MAX ? KEY_PART_MAX : s.len;
+	if (l)
+		memcpy(buf + *n, s.p, l);
+	*n += l;
 }
 
 /* The Call-ID's local part: an ALG may rewrite a host part holding the
@@ -178,22 +190,23 @@ static struct sw_str callid_local(struct sw_str c)
 	return c;
 }
 
-static char *make_key(char tag, struct sw_str callid, struct sw_str from_tag, int64_t cseq,
-		      struct sw_str cseq_method, struct sw_str what, struct sw_str branch)
+static uint64_t make_key(char tag, struct sw_str callid, struct sw_str from_tag, int64_t cseq,
+			 struct sw_str cseq_method, struct sw_str what, struct sw_str branch)
 {
-	struct sw_buf b = SW_BUF_INIT;
-	char num[24];
-	int k = snprintf(num, sizeof num, "%lld", (long long)cseq);
-	sw_buf_putc(&b, tag);
-	key_put(&b, callid);
+	char buf[KEY_BUF];
+	size_t n = 0;
+	buf[n++] = tag;
+	key_put(buf, &n, callid);
 	if (from_tag.p)
-		key_put(&b, from_tag);
-	key_put(&b, sw_str_make(num, (size_t)k));
-	key_put(&b, cseq_method);
-	key_put(&b, what);
+		key_put(buf, &n, from_tag);
+	uint64_t c = (uint64_t)cseq; /* -1 when absent: any fixed value will do */
+	memcpy(buf + n, &c, sizeof c);
+	n += sizeof c;
+	key_put(buf, &n, cseq_method);
+	key_put(buf, &n, what);
 	if (branch.p)
-		key_put(&b, branch);
-	return b.p;
+		key_put(buf, &n, branch);
+	return sw_hash(buf, n) | 1; /* never 0: 0 means "none" */
 }
 
 static void make_label(const struct sw_sip_msg *m, char *buf)
@@ -294,7 +307,7 @@ void sw_pair_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 /* ---- grouping by key ------------------------------------------------------------ */
 
 struct ent {
-	const char *key;
+	uint64_t key;
 	uint32_t file, idx;
 	int64_t ts;
 };
@@ -302,9 +315,8 @@ struct ent {
 static int ent_cmp(const void *x, const void *y)
 {
 	const struct ent *a = x, *b = y;
-	int c = strcmp(a->key, b->key);
-	if (c)
-		return c;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
 	if (a->file != b->file)
 		return a->file < b->file ? -1 : 1;
 	if (a->ts != b->ts)
@@ -328,7 +340,7 @@ static size_t make_groups(struct ent *e, size_t n, struct grp **out)
 	size_t ng = 0, cap = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
-		while (j < n && strcmp(e[j].key, e[i].key) == 0)
+		while (j < n && e[j].key == e[i].key)
 			j++;
 		if (ng == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -487,8 +499,18 @@ static int64_t expected(const struct sw_pair *p, uint8_t dir)
 	return sw_ns_add(p->off01, p->half);
 }
 
+/* The direction of two copies of one message: the NAT translates the phone's
+ * endpoint, so the endpoint that differs between the copies is the phone's
+ * (a server capture holds many phones; its REGISTER sources say little).
+ * Without NAT, the phone's address in either file decides. */
 static uint8_t pair_dir(struct sw_pair *p, const struct prec *r0, const struct prec *r1)
 {
+	(void)p;
+	bool ss = sw_addr_eq(&r0->src, &r1->src), dd = sw_addr_eq(&r0->dst, &r1->dst);
+	if (dd && !ss)
+		return SW_DIR_TO_SERVER;
+	if (ss && !dd)
+		return SW_DIR_TO_PHONE;
 	return r0->dir != DIR_OTHER ? r0->dir : r1->dir;
 }
 
@@ -669,6 +691,27 @@ static bool is_mapped(const struct sw_pair *p, uint8_t role, uint32_t file,
 	return false;
 }
 
+/* Directions again, from the mappings: a message from a phone endpoint goes
+ * to the server, one to it goes to the phone (matched ones keep theirs). */
+static void refine_dirs(struct sw_pair *p)
+{
+	for (uint32_t f = 0; f < 2; f++)
+		for (size_t i = 0; i < p->f[f].n; i++) {
+			struct prec *r = &p->f[f].r[i];
+			if (r->match != UINT32_MAX) {
+				r->dir = p->m[r->match].dir;
+				continue;
+			}
+			bool ip_only = f == p->pf;
+			if (is_mapped(p, SW_SIDE_PHONE, f, &r->src, ip_only))
+				r->dir = SW_DIR_TO_SERVER;
+			else if (is_mapped(p, SW_SIDE_PHONE, f, &r->dst, ip_only))
+				r->dir = SW_DIR_TO_PHONE;
+			else
+				r->dir = DIR_OTHER;
+		}
+}
+
 /* Is r (in file f) on a flow between the mapped phone and server endpoints?
  * On the phone side the phone may change its local port, so its address
  * alone counts; on the server side the public address is shared by other
@@ -689,23 +732,44 @@ static bool on_path(const struct sw_pair *p, uint32_t f, const struct prec *r)
 static void decide_roles(struct sw_pair *p, int64_t spread)
 {
 	int vote[3] = { 0, 0, 0 }; /* per cue: +1 file 0 is the phone side, -1 file 1, 0 none */
-	const struct sw_addr *ip0 = &p->f[0].phone_ip, *ip1 = &p->f[1].phone_ip;
-	if (ip0->family && ip1->family) {
-		bool a = sw_ip_is_private(ip0), b = sw_ip_is_private(ip1);
-		vote[0] = a && !b ? 1 : b && !a ? -1 : 0;
+	/* The phone's endpoint in the two copies of each match: private on
+	 * one side only (RFC 1918, RFC 6598) for most matches. */
+	const struct prec **by1 = sw_calloc(p->nm ? p->nm : 1, sizeof *by1);
+	for (size_t i = 0; i < p->f[1].n; i++)
+		if (p->f[1].r[i].match != UINT32_MAX)
+			by1[p->f[1].r[i].match] = &p->f[1].r[i];
+	uint32_t priv0 = 0, priv1 = 0, nm = 0;
+	for (size_t i = 0; i < p->f[0].n; i++) {
+		const struct prec *r0 = &p->f[0].r[i];
+		if (r0->match == UINT32_MAX || !by1[r0->match])
+			continue;
+		const struct prec *r1 = by1[r0->match];
+		bool up = p->m[r0->match].dir == SW_DIR_TO_SERVER;
+		bool a = sw_ip_is_private(up ? &r0->src : &r0->dst);
+		bool b = sw_ip_is_private(up ? &r1->src : &r1->dst);
+		nm++;
+		priv0 += a && !b;
+		priv1 += b && !a;
 	}
+	free(by1);
+	if (priv0 * 2 > nm && !priv1)
+		vote[0] = 1;
+	else if (priv1 * 2 > nm && !priv0)
+		vote[0] = -1;
 	/* Via sent-by = packet source holds before the NAT, not after it */
 	uint32_t n = 0, v0 = 0, v1 = 0;
 	for (size_t i = 0; i < p->f[0].n; i++) {
 		const struct prec *r0 = &p->f[0].r[i];
-		if (r0->match == UINT32_MAX || !r0->is_request || r0->dir != SW_DIR_TO_SERVER)
+		if (r0->match == UINT32_MAX || !r0->is_request ||
+		    p->m[r0->match].dir != SW_DIR_TO_SERVER)
 			continue;
 		n++;
 		v0 += r0->via_is_src;
 	}
 	for (size_t i = 0; i < p->f[1].n; i++) {
 		const struct prec *r1 = &p->f[1].r[i];
-		if (r1->match != UINT32_MAX && r1->is_request && r1->dir == SW_DIR_TO_SERVER)
+		if (r1->match != UINT32_MAX && r1->is_request &&
+		    p->m[r1->match].dir == SW_DIR_TO_SERVER)
 			v1 += r1->via_is_src;
 	}
 	if (n) {
@@ -861,10 +925,7 @@ static void item_add(struct items *L, const char *name, const char *v, size_t vl
 	}
 	struct item *x = &L->it[L->n];
 	snprintf(x->name, sizeof x->name, "%s", name);
-	uint16_t occ = 0;
-	for (size_t i = 0; i < L->n; i++)
-		occ += strcmp(L->it[i].name, x->name) == 0;
-	x->occ = occ;
+	x->occ = 0; /* numbered once sorted (number_items) */
 	x->v = v;
 	x->vlen = (uint32_t)vlen;
 	x->off = (uint32_t)off;
@@ -1114,6 +1175,25 @@ static int item_cmp(const void *x, const void *y)
 	int c = strcmp(a->name, b->name);
 	if (c)
 		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Sorts by name, then order of appearance, and numbers each name's
+ * occurrences: the k-th Via of one copy is compared with the k-th of the other. */
+static void number_items(struct items *L, struct item **ps)
+{
+	for (size_t i = 0; i < L->n; i++)
+		ps[i] = &L->it[i];
+	qsort(ps, L->n, sizeof *ps, item_cmp);
+	for (size_t i = 0; i < L->n; i++)
+		ps[i]->occ = i && strcmp(ps[i]->name, ps[i - 1]->name) == 0 ? ps[i - 1]->occ + 1 : 0;
+}
+
+static int item_key_cmp(const struct item *a, const struct item *b)
+{
+	int c = strcmp(a->name, b->name);
+	if (c)
+		return c;
 	return a->occ < b->occ ? -1 : a->occ > b->occ;
 }
 
@@ -1178,17 +1258,13 @@ static void diff_match(struct sw_pair *p, struct sw_pair_match *m, struct items 
 		return;
 	parse_items(cs->text, cs->text_len, ls);
 	parse_items(cr->text, cr->text_len, lr);
-	const struct item *ps[SW_PAIR_MAX_LINES], *pr[SW_PAIR_MAX_LINES];
-	for (size_t i = 0; i < ls->n; i++)
-		ps[i] = &ls->it[i];
-	for (size_t i = 0; i < lr->n; i++)
-		pr[i] = &lr->it[i];
-	qsort(ps, ls->n, sizeof *ps, item_cmp);
-	qsort(pr, lr->n, sizeof *pr, item_cmp);
+	struct item *ps[SW_PAIR_MAX_LINES], *pr[SW_PAIR_MAX_LINES];
+	number_items(ls, ps);
+	number_items(lr, pr);
 	struct diffctx c = { p, m, snd, rcv, 0, NULL };
 	size_t i = 0, j = 0;
 	while (i < ls->n || j < lr->n) {
-		int k = i == ls->n ? 1 : j == lr->n ? -1 : item_cmp(&ps[i], &pr[j]);
+		int k = i == ls->n ? 1 : j == lr->n ? -1 : item_key_cmp(ps[i], pr[j]);
 		if (k < 0) {
 			diff_add(&c, ps[i++], NULL);
 		} else if (k > 0) {
@@ -1362,7 +1438,7 @@ static void loss_findings(struct sw_analyze *a, struct sw_pair *p)
 		const struct prec *r = &sf->r[i];
 		if (r->loss != UINT32_MAX && p->l[r->loss].dir == SW_DIR_TO_PHONE && r->reqkey &&
 		    reqs.count < 4096)
-			sw_map_put(&reqs, r->reqkey, strlen(r->reqkey), (void *)r);
+			sw_map_put(&reqs, &r->reqkey, sizeof r->reqkey, (void *)r);
 	}
 	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN], s3[SW_ADDRSTRLEN];
 	for (size_t k = 0; k < na; k++) {
@@ -1389,7 +1465,7 @@ static void loss_findings(struct sw_analyze *a, struct sw_pair *p)
 		for (size_t i = 0; i < pf->n; i++) {
 			const struct prec *r = &pf->r[i];
 			if (!r->is_request || r->account != accts[k] ||
-			    !sw_map_get(&reqs, r->keya, strlen(r->keya)))
+			    !sw_map_get(&reqs, &r->keya, sizeof r->keya))
 				continue;
 			char lab[48];
 			if (r->copy_no)
@@ -1737,6 +1813,7 @@ void sw_pair_finish(struct sw_analyze *a)
 	s->offset.offset_ns = p->pf == 0 ? p->off01 : -p->off01;
 	s->offset.delay_ns = p->pf == 0 ? p->half : -p->half;
 	learn_mappings(p);
+	refine_dirs(p);
 
 	/* Pass B: what pass A left on the mapped flows, without the Via branch
 	 * and the Call-ID's host part (an ALG may rewrite them). */
@@ -1747,6 +1824,7 @@ void sw_pair_finish(struct sw_analyze *a)
 	free(g);
 	free(e);
 	learn_mappings(p);
+	refine_dirs(p);
 
 	finish_matches(p);
 	order_matches(p);
