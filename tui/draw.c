@@ -233,21 +233,8 @@ void tui_draw_status(struct tui *t, int y)
 	x += tui_text(t, y, x, cols - x, " ", a);
 	/* The input's base names: the path rarely fits. */
 	struct sw_buf b = SW_BUF_INIT;
-	const char *title = t->src->title ? t->src->title : "";
-	for (const char *p = title; *p;) {
-		const char *e = strstr(p, ", ");
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		const char *base = p;
-		for (const char *q = p; q < p + n; q++)
-			if (*q == '/')
-				base = q + 1;
-		if (p != title)
-			sw_buf_puts(&b, ",");
-		tui_wire(&b, base, (size_t)(p + n - base));
-		p += n;
-		if (*p)
-			p += 2;
-	}
+	for (size_t i = 0; i < t->nfiles; i++)
+		sw_buf_printf(&b, "%s%s", i ? "," : "", t->files[i]);
 	x += tui_text(t, y, x, cols / 3 > 12 ? cols / 3 : 12, b.p ? b.p : "", a);
 	sw_buf_reset(&b);
 	if (t->src->status) {

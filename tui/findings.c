@@ -141,6 +141,7 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 			sw_buf_printf(&b, tui_tr(t, "  frame %-6llu %s  "), (unsigned long long)e->frame_no,
 				      sw_time_hms(e->ts_ns, t1));
 			tui_wire_c(&b, e->label);
+			tui_put_file(t, &b, e->file_idx);
 			tui_lines_add(l, b.p, b.len, TR_NORMAL, false);
 		}
 	}

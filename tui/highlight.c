@@ -16,6 +16,7 @@ struct hl_rule {
 static const struct hl_rule rules[] = {
 	{ "alg.rewrite", "via_mismatch", "Via" },
 	{ "alg.rewrite", "content_length_mismatch", "Content-Length" },
+	{ "alg.rewrite", "contact_rewritten", "Contact" },
 	{ "alg.", NULL, "Via|Contact|Content-Length" },
 	{ "register.forbidden", NULL,
 	  "@start|User-Agent|Server|Warning|Authorization|WWW-Authenticate" },

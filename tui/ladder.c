@@ -20,6 +20,7 @@
 #define LADDER_MIN_COLW 14
 #define LADDER_GAP_NS (2 * SW_NS_PER_SEC) /* silence shown as a gap line */
 #define LADDER_PREVIEW_COLS 130   /* terminals this wide get the preview pane */
+#define LADDER_ANSWER_NS (2 * SW_TIMER_F_NS) /* answers later than this do not count */
 
 enum ep_role { EP_OTHER = 0, EP_PHONE, EP_NAT, EP_SERVER };
 
@@ -183,6 +184,8 @@ static bool unanswered(struct tui *t, struct ladder_view *l, size_t i)
 		return false;
 	for (size_t j = i + 1; j < l->nids; j++) {
 		const struct sw_msg *r = sw_analyze_msg(t->an, l->ids[j]);
+		if (r && r->ts_ns - m->ts_ns > LADDER_ANSWER_NS)
+			break; /* far past timer F: bounds the scan on long ladders */
 		if (!r || r->kind != SW_MSG_SIP || r->cseq != m->cseq)
 			continue;
 		if (r->is_request && sw_addr_eq(&r->src, &m->src) && sw_addr_eq(&r->dst, &m->dst) &&
@@ -573,8 +576,10 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 		if (m) {
 			char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 			struct sw_buf x = SW_BUF_INIT;
-			sw_buf_printf(&x, tui_tr(t, "%zu/%zu frame %llu  %s -> %s %s  "), l->cur + 1,
-				      l->nids, (unsigned long long)m->frame_no, sw_addr_fmt(&m->src, s1),
+			sw_buf_printf(&x, tui_tr(t, "%zu/%zu frame %llu"), l->cur + 1, l->nids,
+				      (unsigned long long)m->frame_no);
+			tui_put_file(t, &x, m->file_idx);
+			sw_buf_printf(&x, "  %s -> %s %s  ", sw_addr_fmt(&m->src, s1),
 				      sw_addr_fmt(&m->dst, s2),
 				      sw_transport_name((enum sw_transport)m->transport));
 			tui_wire_c(&x, m->label);

@@ -53,6 +53,9 @@ struct list_view {
 	bool desc;
 	int page;               /* rows visible at the last draw */
 	size_t total;           /* rows before filtering */
+	size_t orphans, orphans_scanned; /* messages outside every item */
+	uint64_t orphans_aged;
+	int64_t orphans_last;
 };
 
 static struct list_view *LV(struct tui_view *v)
@@ -296,16 +299,27 @@ static void rebuild(struct tui *t, struct list_view *l)
 	free(w);
 	/* Messages outside every item (malformed SIP, unmatched ICMP and
 	 * keepalives) get one row, so that nothing captured is invisible. */
-	size_t nm = sw_analyze_nmsgs(t->an), orphans = 0;
-	int64_t last = 0;
-	for (size_t id = 0; id < nm; id++) {
+	/* Counted incrementally: a message gets its item while it is analysed,
+	 * never later; only aging out (bounded mode) forces a recount. */
+	struct sw_analyze_stats st;
+	sw_analyze_get_stats(t->an, &st);
+	size_t nm = sw_analyze_nmsgs(t->an);
+	if (st.msgs_aged_out != l->orphans_aged) {
+		l->orphans_aged = st.msgs_aged_out;
+		l->orphans_scanned = 0;
+		l->orphans = 0;
+	}
+	for (size_t id = l->orphans_scanned; id < nm; id++) {
 		const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id);
 		if (m && m->item == UINT32_MAX) {
-			orphans++;
-			if (m->ts_ns > last)
-				last = m->ts_ns;
+			l->orphans++;
+			if (m->ts_ns > l->orphans_last)
+				l->orphans_last = m->ts_ns;
 		}
 	}
+	l->orphans_scanned = nm;
+	size_t orphans = l->orphans;
+	int64_t last = l->orphans_last;
 	l->total = ni + (orphans ? 1 : 0);
 	if (orphans && tui_filter_match(t, TUI_ITEM_UNASSIGNED)) {
 		struct row r = { .item = TUI_ITEM_UNASSIGNED, .last_ns = last,
@@ -359,9 +373,12 @@ size_t tui_list_chosen(struct tui *t, uint32_t **items)
 }
 
 /* Column widths for the terminal width; 0 hides a column. */
-static void layout(int cols, int w[C_N])
+static void layout(int cols, size_t nitems, int w[C_N])
 {
-	w[C_IDX] = 5;
+	int digits = 1;
+	for (size_t n = nitems; n >= 10; n /= 10)
+		digits++;
+	w[C_IDX] = digits + 2 > 5 ? digits + 2 : 5;
 	w[C_TYPE] = 9;
 	w[C_STATE] = 14;
 	w[C_LAST] = 9;
@@ -423,7 +440,7 @@ static void list_draw(struct tui *t, struct tui_view *v)
 	sw_buf_free(&b);
 	/* Row 2: column headers, the sort column marked as sngrep does. */
 	int w[C_N];
-	layout(cols, w);
+	layout(cols, l->total, w);
 	static const enum col order[] = { C_IDX, C_TYPE, C_NAME, C_ADDR, C_STATE, C_LAST, C_MSGS,
 					  C_BADGE };
 	attr_t ha = tui_a(t, TR_HEADER);

@@ -87,6 +87,7 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 			      sw_addr_fmt(&m->src, s1), sw_addr_fmt(&m->dst, s2),
 			      sw_transport_name((enum sw_transport)m->transport));
 		sw_buf_printf(&b, tui_tr(t, "frame %llu"), (unsigned long long)m->frame_no);
+		tui_put_file(t, &b, m->file_idx);
 		if (m->first_frame_no && m->first_frame_no != m->frame_no)
 			sw_buf_printf(&b, tui_tr(t, " (from frame %llu)"),
 				      (unsigned long long)m->first_frame_no);

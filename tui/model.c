@@ -143,3 +143,9 @@ void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint
 	*ids = out;
 	*nids = o;
 }
+
+void tui_put_file(const struct tui *t, struct sw_buf *b, uint32_t file_idx)
+{
+	if (t->nfiles > 1 && file_idx < t->nfiles)
+		sw_buf_printf(b, " (%s)", t->files[file_idx]);
+}

@@ -16,12 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/mem.h"
 #include "tui/tui_int.h"
 
 #define PUMP_FRAMES 256          /* frames per pump() call */
 #define PUMP_SLICE_MS 30         /* offline: pump this long between key checks */
 #define LIVE_PUMP_CALLS 64       /* live: at most this many pump() calls per wakeup */
 #define REFRESH_MS 150           /* rebuild screens from new data at most this often */
+#define REFRESH_SHARE 8          /* ... and spend at most 1/8 of the time rebuilding */
 #define LIVE_TICK_MS 500         /* live: redraw the status bar this often */
 #define NOTE_MS 5000             /* how long a note stays in the status bar */
 #define ERR_KEEP 65536u          /* bytes of stderr kept to replay after the screen */
@@ -213,6 +215,27 @@ static void restore_stderr(struct tui *t, int saved)
 		fwrite(t->err_text.p, 1, t->err_text.len, stderr);
 }
 
+/* Base names of the inputs from the title ("a.pcap, dir/b.pcap"). */
+static void split_title(struct tui *t)
+{
+	const char *title = t->src->title ? t->src->title : "";
+	for (const char *p = title; *p;) {
+		const char *e = strstr(p, ", ");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *base = p;
+		for (const char *q = p; q < p + n; q++)
+			if (*q == '/')
+				base = q + 1;
+		struct sw_buf b = SW_BUF_INIT;
+		tui_wire(&b, base, (size_t)(p + n - base));
+		t->files = sw_realloc(t->files, (t->nfiles + 1) * sizeof *t->files);
+		t->files[t->nfiles++] = b.p;
+		p += n;
+		if (*p)
+			p += 2;
+	}
+}
+
 static bool fd_ready(int fd)
 {
 	if (fd < 0)
@@ -326,7 +349,7 @@ static void read_keys(struct tui *t)
 static void loop(struct tui *t)
 {
 	const struct sw_tui_source *src = t->src;
-	int64_t last_refresh = 0, last_tick = tui_now_ms();
+	int64_t last_refresh = 0, last_tick = tui_now_ms(), interval = REFRESH_MS;
 	bool changed = true;
 	while (!t->quit) {
 		bool pumping = !t->ended && !src->live;
@@ -341,7 +364,7 @@ static void loop(struct tui *t)
 		if (pumping)
 			timeout = 0;
 		else if (changed)
-			timeout = (int)(REFRESH_MS - (now - last_refresh) > 0 ? REFRESH_MS - (now - last_refresh) : 0);
+			timeout = (int)(interval - (now - last_refresh) > 0 ? interval - (now - last_refresh) : 0);
 		else if (src->live && !t->ended)
 			timeout = LIVE_TICK_MS;
 		if (t->note[0] && !pumping) {
@@ -370,8 +393,12 @@ static void loop(struct tui *t)
 		drain_stderr(t);
 		read_keys(t); /* also after EINTR: a resize arrives as a key */
 		now = tui_now_ms();
-		if (changed && (now - last_refresh >= REFRESH_MS || t->ended)) {
+		if (changed && (now - last_refresh >= interval || t->ended)) {
 			refresh_views(t);
+			/* Big captures make rebuilding the screens slow: rebuild less
+			 * often then, so that reading the file keeps most of the time. */
+			int64_t spent = tui_now_ms() - now;
+			interval = spent * REFRESH_SHARE > REFRESH_MS ? spent * REFRESH_SHARE : REFRESH_MS;
 			last_refresh = now;
 			changed = false;
 		}
@@ -398,12 +425,16 @@ int sw_tui_run(const struct sw_tui_source *src)
 	t.cat = src->cat;
 	t.an = src->an;
 	t.err_fd = -1;
+	split_title(&t);
 	setup_locale(&t);
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		const char *term = getenv("TERM");
 		fprintf(stderr, "sipwatch: cannot initialise the terminal (TERM=%s); use --report\n",
 			term ? term : "unset");
+		for (size_t i = 0; i < t.nfiles; i++)
+			free(t.files[i]);
+		free(t.files);
 		return -1;
 	}
 	set_term(scr);
@@ -431,5 +462,8 @@ int sw_tui_run(const struct sw_tui_source *src)
 	restore_stderr(&t, saved_err);
 	sw_buf_free(&t.err_text);
 	sw_buf_free(&t.tmp);
+	for (size_t i = 0; i < t.nfiles; i++)
+		free(t.files[i]);
+	free(t.files);
 	return 0;
 }

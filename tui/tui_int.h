@@ -104,6 +104,8 @@ struct tui {
 	int err_fd;                  /* read end of the stderr pipe, or -1 */
 	struct tui_filter filter;
 	struct sw_buf tmp;           /* scratch for one line */
+	char **files;                /* base names of the inputs, escaped */
+	size_t nfiles;
 };
 
 static inline attr_t tui_a(const struct tui *t, enum tui_role r)
@@ -188,6 +190,8 @@ enum tui_role tui_sev_role(enum sw_severity s);
 #define TUI_ITEM_UNASSIGNED (UINT32_MAX - 1)
 void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint32_t **ids,
 		      size_t *nids);
+/* " (name)" of the input file a frame came from, when there are several. */
+void tui_put_file(const struct tui *t, struct sw_buf *b, uint32_t file_idx);
 /* Short kind for badges: "register.forbidden" -> "forbidden". */
 const char *tui_kind_short(const char *kind);
 
