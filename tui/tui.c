@@ -26,6 +26,7 @@
 #define REFRESH_SHARE 8          /* ... and spend at most 1/8 of the time rebuilding */
 #define LIVE_TICK_MS 500         /* live: redraw the status bar this often */
 #define NOTE_MS 5000             /* how long a note stays in the status bar */
+#define STDIN_EOF_TRIES 64       /* readable stdin without a key this often = EOF */
 #define ERR_KEEP 65536u          /* bytes of stderr kept to replay after the screen */
 
 const char *tui_tr(const struct tui *t, const char *msgid)
@@ -333,16 +334,19 @@ static void handle_key(struct tui *t, int k)
 	}
 }
 
-static void read_keys(struct tui *t)
+/* Returns the number of keys handled. */
+static int read_keys(struct tui *t)
 {
+	int n = 0;
 	for (;;) {
 		wint_t wc;
 		int rc = get_wch(&wc);
 		if (rc == ERR)
-			return;
+			return n;
+		n++;
 		handle_key(t, rc == KEY_CODE_YES ? TK((int)wc) : (int)wc);
 		if (t->quit)
-			return;
+			return n;
 	}
 }
 
@@ -350,6 +354,7 @@ static void loop(struct tui *t)
 {
 	const struct sw_tui_source *src = t->src;
 	int64_t last_refresh = 0, last_tick = tui_now_ms(), interval = REFRESH_MS;
+	int idle_input = 0;
 	bool changed = true;
 	while (!t->quit) {
 		bool pumping = !t->ended && !src->live;
@@ -391,7 +396,16 @@ static void loop(struct tui *t)
 					break;
 		}
 		drain_stderr(t);
-		read_keys(t); /* also after EINTR: a resize arrives as a key */
+		/* Also after EINTR: a resize arrives as a key. */
+		int nkeys = read_keys(t);
+		/* Input that is readable yet yields no key, again and again, has
+		 * ended (the terminal hung up, or --tui reading from a file): no
+		 * one can press q any more. */
+		if (rc > 0 && (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			t->quit = true;
+		idle_input = (rc > 0 && (p[0].revents & POLLIN) && nkeys == 0) ? idle_input + 1 : 0;
+		if (idle_input > STDIN_EOF_TRIES)
+			t->quit = true;
 		now = tui_now_ms();
 		if (changed && (now - last_refresh >= interval || t->ended)) {
 			refresh_views(t);

@@ -5,6 +5,7 @@ saving to a pcap, and a clean exit."""
 import json
 import os
 import re
+import signal
 import subprocess
 import unittest
 
@@ -52,6 +53,18 @@ class ListScreen(unittest.TestCase):
         self.assertNotIn("registration diagnosis", s)
         self.assertNotIn("Quit", s)
         self.assertTrue(s.lstrip().startswith("SWEXIT=0"), s)
+
+    def test_sigterm_restores_terminal(self):
+        p = self.open()
+        p.keys("Enter")
+        p.wait("Ladder: 9 messages")
+        sh = int(p.tmux("display-message", "-p", "-t", "0", "#{pane_pid}").stdout)
+        with open("/proc/%d/task/%d/children" % (sh, sh)) as f:
+            pid = int(f.read().split()[0])       # env has exec'd sipwatch
+        os.kill(pid, signal.SIGTERM)
+        s = p.wait(re.compile(r"SWEXIT=\d+"))
+        self.assertTrue(s.lstrip().startswith("SWEXIT=0"), s)
+        self.assertNotIn("Ladder", s)
 
     def test_ladder_arrows_in_order_with_evidence_marked(self):
         p = self.open()
