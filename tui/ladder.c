@@ -18,7 +18,9 @@
 #define LADDER_GUTTER 17          /* "HH:MM:SS.uuuuuu " */
 #define LADDER_MARK 4             /* "[E] " at the right */
 #define LADDER_MIN_COLW 14
-#define LADDER_GAP_NS (2 * SW_NS_PER_SEC) /* silence shown as a gap line */
+/* Silence shown as a gap line: longer than any retransmission interval
+ * (RFC 3261 timer E stops doubling at T2 = 4 s). */
+#define LADDER_GAP_NS (5 * SW_NS_PER_SEC)
 #define LADDER_PREVIEW_COLS 130   /* terminals this wide get the preview pane */
 #define LADDER_ANSWER_NS (2 * SW_TIMER_F_NS) /* answers later than this do not count */
 
@@ -219,12 +221,16 @@ static void build_entries(struct tui *t, struct ladder_view *l)
 		int64_t ts = m ? m->ts_ns : prev;
 		/* The "no response" line goes after the ICMP errors that answer
 		 * the request, before the next message of any other kind. */
+		bool silence = i && ts - prev >= LADDER_GAP_NS;
 		if (pending != SIZE_MAX && !(m && m->kind == SW_MSG_ICMP)) {
-			push_ent(l, (struct entry){ .idx = (uint32_t)pending, .gap = true, .timeout = true },
+			/* One line says both: no answer, then the silence. */
+			push_ent(l, (struct entry){ .idx = (uint32_t)pending, .gap = true, .timeout = true,
+						    .gap_ns = silence ? ts - prev : 0 },
 				 &cap);
 			pending = SIZE_MAX;
+			silence = false;
 		}
-		if (i && ts - prev >= LADDER_GAP_NS)
+		if (silence)
 			push_ent(l, (struct entry){ .idx = (uint32_t)i, .gap = true, .gap_ns = ts - prev },
 				 &cap);
 		push_ent(l, (struct entry){ .idx = (uint32_t)i }, &cap);
@@ -283,6 +289,9 @@ static void scroll_to_cursor(struct ladder_view *l, int h)
 	size_t ce = cur_entry(l);
 	if (ce < l->top)
 		l->top = ce;
+	/* The gap lines right after the cursor belong to it ("no response"). */
+	while (ce + 1 < l->nent && l->ent[ce + 1].gap)
+		ce++;
 	/* Move top down until the cursor's entry fits. */
 	for (;;) {
 		int used = 0;
@@ -293,7 +302,8 @@ static void scroll_to_cursor(struct ladder_view *l, int h)
 		l->top++;
 	}
 	/* A gap line just above the cursor is worth showing. */
-	if (l->top == ce && ce > 0 && l->ent[ce - 1].gap && h >= 3)
+	size_t cm = cur_entry(l);
+	if (l->top == cm && cm > 0 && l->ent[cm - 1].gap && h >= 3)
 		l->top--;
 }
 
@@ -431,9 +441,14 @@ static void draw_gap(struct tui *t, struct ladder_view *l, const struct entry *e
 		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[e->idx]);
 		struct sw_buf b = SW_BUF_INIT;
 		tui_wire_c(&b, m ? m->label : "?");
-		snprintf(buf, sizeof buf, tui_tr(t, "no response to %s (CSeq %lld)"), b.p,
-			 m ? (long long)m->cseq : -1LL);
+		int k = snprintf(buf, sizeof buf, tui_tr(t, "no response to %s (CSeq %lld)"), b.p,
+				 m ? (long long)m->cseq : -1LL);
 		sw_buf_free(&b);
+		if (e->gap_ns && k > 0 && (size_t)k < sizeof buf - 4) {
+			snprintf(buf + k, sizeof buf - (size_t)k, " - ");
+			snprintf(buf + k + 3, sizeof buf - (size_t)k - 3, tui_tr(t, "%.1f s of silence"),
+				 (double)e->gap_ns / (double)SW_NS_PER_SEC);
+		}
 	} else {
 		snprintf(buf, sizeof buf, tui_tr(t, "%.1f s of silence"),
 			 (double)e->gap_ns / (double)SW_NS_PER_SEC);
@@ -724,7 +739,7 @@ static const char *const ladder_help[] = {
 	N_("e, F4\tExplain the findings of this message or these items"),
 	N_("s, F2\tSave these messages' packets to a pcap file"),
 	N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
-	N_("Gap lines\tsilence of 2 s or more; x: a request never answered"),
+	N_("Gap lines\tsilence of 5 s or more; x: a request never answered"),
 	N_("[E] [W] [i]\tevidence of an error / warning / info finding"),
 	N_("Esc, q\tBack to the list"),
 	NULL,

@@ -116,6 +116,10 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 		sw_buf_free(&b);
 		return;
 	}
+	if (m->kind == SW_MSG_ICMP) {
+		const char *q = tui_tr(t, "The packet this ICMP error quotes:");
+		tui_lines_add(out, q, strlen(q), TR_ICMP, false);
+	}
 	/* Walk the lines: start line, headers (with folded continuations),
 	 * then the body, which is never highlighted. */
 	struct sw_buf e = SW_BUF_INIT;

@@ -3,6 +3,7 @@ register.no_response/icmp_port_unreachable badge, the ladder shows the ICMP
 errors, the unanswered request and the evidence marks, and the findings
 screen explains it, in Chinese with --lang zh."""
 import json
+import os
 import re
 import subprocess
 import unittest
@@ -11,6 +12,7 @@ import tuitest
 from tuitest import Pane, row
 
 ICMP = tuitest.pcap("decode", "icmp_port_unreachable.pcap")
+BLACKHOLE = tuitest.pcap("lab", "blackhole.pcap")
 
 
 class Icmp(unittest.TestCase):
@@ -44,6 +46,25 @@ class Icmp(unittest.TestCase):
         self.assertIn("What to do:", s)
         self.assertIn("Server Port", s)
         p.quit(self, keys=("q", "q", "q"))
+
+    @unittest.skipUnless(os.path.exists(BLACKHOLE), "lab captures not available")
+    def test_timeout_without_answer(self):
+        """Lab: the registrar drops everything; retransmissions until timer F."""
+        p = Pane(["-r", BLACKHOLE, "--tui"])
+        self.addCleanup(p.close)
+        s = p.wait(lambda s: "11 SIP" in s and "reading" not in s)
+        self.assertIn("[E] no_response", row(s, "1001@198.51.100.10"))
+        p.keys("Enter")
+        s = p.wait("Ladder: 11 messages")
+        self.assertIn("REGISTER (retransmission)", s)
+        self.assertIn(">>>", s)
+        self.assertNotIn("no response", s)   # not yet: the last copy decides
+        p.keys("End")
+        s = p.wait("11/11 frame 11")
+        lines = s.split("\n")
+        i = next(k for k, ln in enumerate(lines) if "no response to REGISTER (CSeq 1)" in ln)
+        self.assertIn("[E]", lines[i - 1])     # the last copy is evidence
+        p.quit(self, keys=("q", "q"))
 
     def test_chinese(self):
         r = subprocess.run([tuitest.SIPWATCH, "-r", ICMP, "--json", "--lang", "zh"],
