@@ -39,6 +39,9 @@ if [ ! -x "$SIPWATCH" ]; then
 	SIPWATCH=/tmp/build-bench/cli/sipwatch
 fi
 
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
+echo "   sipwatch $SIPWATCH (tree at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')), $(sngrep -V | head -1), $(tshark -v 2>/dev/null | head -1)"
+echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== generator"
 cc -O2 -std=c11 -Wall -Wextra -o "$out/gen_register" "$here/gen_register.c"
 
@@ -63,30 +66,33 @@ for c in $CAPTURES; do
 done
 
 # run LABEL CAPTURE OUTFILE CMD... : RUNS timed runs; appends to results.tsv
-# the median wall time and the median peak RSS. The last run's stdout is kept
-# in OUTFILE (/dev/null for sipwatch).
+# the median wall time, the median CPU time (user+sys) and the median peak RSS.
+# The last run's stdout is kept in OUTFILE (/dev/null for sipwatch).
 results=$out/results.tsv
 : >"$results"
 : >"$out/counts.tsv"
+med() { sort -g | sed -n "$(((RUNS + 1) / 2))p"; }
 run() {
 	local label=$1 cap=$2 keep=$3
 	shift 3
-	local ts=() rs=() i
+	local ts=() cs=() rs=() i t u s r
 	for ((i = 0; i < RUNS; i++)); do
-		if ! /usr/bin/time -f "%e %M" -o "$out/time.txt" timeout "$TIMEOUT" "$@" >"$keep" 2>"$out/stderr.txt"; then
+		if ! /usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" timeout "$TIMEOUT" "$@" >"$keep" 2>"$out/stderr.txt"; then
 			echo "   $label on $cap: failed or timed out ($(tail -1 "$out/stderr.txt"))" >&2
-			echo -e "$cap\t$label\tNA\tNA" >>"$results"
+			echo -e "$cap\t$label\tNA\tNA\tNA" >>"$results"
 			return
 		fi
-		read -r t r <"$out/time.txt"
+		read -r t u s r <"$out/time.txt"
 		ts+=("$t")
+		cs+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
 		rs+=("$r")
 	done
-	local tm rm
-	tm=$(printf '%s\n' "${ts[@]}" | sort -g | sed -n "$(((RUNS + 1) / 2))p")
-	rm=$(printf '%s\n' "${rs[@]}" | sort -g | sed -n "$(((RUNS + 1) / 2))p")
-	echo "   $label: ${ts[*]} s -> median $tm s, peak RSS $((rm / 1024)) MiB"
-	echo -e "$cap\t$label\t$tm\t$rm" >>"$results"
+	local tm cm rm
+	tm=$(printf '%s\n' "${ts[@]}" | med)
+	cm=$(printf '%s\n' "${cs[@]}" | med)
+	rm=$(printf '%s\n' "${rs[@]}" | med)
+	echo "   $label: wall ${ts[*]} s, cpu ${cs[*]} s -> median $tm s wall, $cm s cpu, peak RSS $((rm / 1024)) MiB"
+	echo -e "$cap\t$label\t$tm\t$cm\t$rm" >>"$results"
 }
 
 for c in $CAPTURES; do
@@ -114,25 +120,28 @@ for c in $CAPTURES; do
 done
 
 echo
-echo "== results (median of $RUNS; ratio = other tool's time / this row's time, >1 = this row faster)"
+echo "== results (median of $RUNS; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "   ratio = other tool's wall time / this row's wall time (>1: this row is faster); msgs/s from wall time"
 awk -F'\t' '
 	FNR == NR { n[$1] = $3; next }
-	{ cap[NR] = $1; lab[NR] = $2; t[NR] = $3; r[NR] = $4; if ($2 ~ /^sngrep/) sng[$1] = $3; if ($2 ~ /^tshark/) tsh[$1] = $3 }
+	{ cap[NR] = $1; lab[NR] = $2; t[NR] = $3; c[NR] = $4; r[NR] = $5
+	  if ($2 ~ /^sngrep/) sng[$1] = $3; if ($2 ~ /^tshark/) tsh[$1] = $3 }
 	END {
-		printf "%-8s %-18s %9s %12s %9s %9s %9s\n", "capture", "tool", "time s", "msgs/s", "RSS MiB", "vs sngrep", "vs tshark"
+		printf "%-8s %-18s %7s %7s %9s %8s %9s %9s\n", "capture", "tool", "wall s", "cpu s", "msgs/s", "RSS MiB", "vs sngrep", "vs tshark"
 		for (i = 1; i <= NR; i++) {
 			if (!(i in cap)) continue
-			c = cap[i]
-			if (t[i] == "NA") { printf "%-8s %-18s %9s\n", c, lab[i], "failed"; continue }
-			printf "%-8s %-18s %9.2f %12.0f %9.0f %9.2f %9.2f\n", c, lab[i], t[i], n[c] / (t[i] > 0 ? t[i] : 0.01), r[i] / 1024,
-				(sng[c] != "" && sng[c] != "NA") ? sng[c] / t[i] : 0, (tsh[c] != "" && tsh[c] != "NA") ? tsh[c] / t[i] : 0
+			k = cap[i]
+			if (t[i] == "NA") { printf "%-8s %-18s %7s\n", k, lab[i], "failed"; continue }
+			printf "%-8s %-18s %7.2f %7.2f %9.0f %8.0f %9.2f %9.2f\n", k, lab[i], t[i], c[i], n[k] / (t[i] > 0 ? t[i] : 0.01), r[i] / 1024,
+				(sng[k] != "" && sng[k] != "NA") ? sng[k] / t[i] : 0, (tsh[k] != "" && tsh[k] != "NA") ? tsh[k] / t[i] : 0
 		}
 	}' "$out/counts.tsv" "$results" | tee "$out/table.txt"
 
 if [[ " $CAPTURES " == *" one86k "* && " $CAPTURES " == *" one173k "* ]]; then
 	echo
-	echo "== one Call-ID scaling: time(172,800 msgs) / time(86,400 msgs); 2.0 = linear"
-	awk -F'\t' '$1 == "one86k" { a[$2] = $3 } $1 == "one173k" { b[$2] = $3 }
-		END { for (k in a) if (a[k] != "NA" && b[k] != "NA" && a[k] > 0) printf "   %-18s %7.2f s -> %7.2f s  x%.2f\n", k, a[k], b[k], b[k] / a[k] }' \
+	echo "== one Call-ID scaling: 86,400 -> 172,800 messages; x2.0 = linear (wall, cpu)"
+	awk -F'\t' '$1 == "one86k" { a[$2] = $3; ac[$2] = $4 } $1 == "one173k" { b[$2] = $3; bc[$2] = $4 }
+		END { for (k in a) if (a[k] != "NA" && b[k] != "NA" && a[k] > 0 && ac[k] > 0)
+			printf "   %-18s wall %6.2f -> %6.2f s x%.2f   cpu %6.2f -> %6.2f s x%.2f\n", k, a[k], b[k], b[k] / a[k], ac[k], bc[k], bc[k] / ac[k] }' \
 		"$results" | sort | tee "$out/scaling.txt"
 fi
