@@ -171,6 +171,11 @@ void sw_buf_put_json(struct sw_buf *b, struct sw_str s)
 		if (u) {
 			sw_buf_put(b, p + i, u);
 			i += u;
+		} else if (c == 0xC2 && i + 1 < s.len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+			/* A C1 control as valid UTF-8: its code point, escaped
+			 * (not the two bytes as two code points). */
+			sw_buf_printf(b, "\\u%04x", p[i + 1]);
+			i += 2;
 		} else {
 			/* Keep the byte visible but never emit invalid UTF-8. */
 			sw_buf_printf(b, "\\u00%02x", c);
