@@ -255,7 +255,8 @@ void tui_draw_status(struct tui *t, int y)
 	if (ne)
 		sw_buf_printf(&b, tui_tr(t, " (%zu errors)"), ne);
 	if (!t->ended)
-		sw_buf_printf(&b, " | %s", t->src->live ? tui_tr(t, "capturing") : tui_tr(t, "reading"));
+		sw_buf_printf(&b, " | %s",
+		              t->src->live ? tui_tr(t, "capturing") : tui_tr(t, "reading"));
 	tui_text(t, y, x, cols - x - 1, b.p, a);
 	sw_buf_free(&b);
 }
@@ -286,7 +287,7 @@ void tui_box(struct tui *t, int y, int x, int h, int w, const char *title)
 }
 
 void tui_wrap(const char *s, size_t len, int w, bool words,
-	      void (*emit)(void *u, const char *line, size_t len), void *u)
+              void (*emit)(void *u, const char *line, size_t len), void *u)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	if (w < 1)
@@ -337,8 +338,8 @@ void tui_lines_add(struct tui_lines *l, const char *s, size_t len, enum tui_role
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = sw_realloc(l->v, l->cap * sizeof *l->v);
 	}
-	l->v[l->n++] = (struct tui_line){ .text = sw_strndup(s ? s : "", s ? len : 0),
-					  .role = role, .mark = mark };
+	l->v[l->n++] = (struct tui_line){
+	    .text = sw_strndup(s ? s : "", s ? len : 0), .role = role, .mark = mark};
 }
 
 struct wrap_ctx {
@@ -362,10 +363,10 @@ static void wrap_emit(void *u, const char *line, size_t len)
 }
 
 void tui_lines_wrap(struct tui_lines *l, const char *s, size_t len, int w, bool words,
-		    enum tui_role role, bool mark, const char *indent)
+                    enum tui_role role, bool mark, const char *indent)
 {
-	struct wrap_ctx c = { .l = l, .role = role, .mark = mark, .indent = indent, .first = true,
-			      .b = SW_BUF_INIT };
+	struct wrap_ctx c = {
+	    .l = l, .role = role, .mark = mark, .indent = indent, .first = true, .b = SW_BUF_INIT};
 	int iw = indent ? tui_width(indent, strlen(indent)) : 0;
 	/* Every line gets the width of the continuation lines: simpler, and the
 	 * first line is only a few columns shorter. */

@@ -38,7 +38,7 @@ static bool callid_in_msgs(const struct tui *t, const struct sw_item *it, const 
 				break; /* end of headers */
 			size_t ll = (size_t)(eol - p);
 			bool cid = (ll > 8 && strncasecmp(p, "Call-ID:", 8) == 0) ||
-				   (ll > 2 && strncasecmp(p, "i:", 2) == 0);
+			           (ll > 2 && strncasecmp(p, "i:", 2) == 0);
 			if (cid) {
 				for (size_t k = 0; k + nl <= ll; k++)
 					if (strncasecmp(p + k, needle, nl) == 0)
@@ -75,7 +75,8 @@ static bool unassigned_match(const struct tui *t, const struct tui_filter *f)
 		if (f->addr[0])
 			ok = has_addr(&m->src, f->addr) || has_addr(&m->dst, f->addr);
 		if (ok && f->text[0])
-			ok = has(m->label, f->text) || has(m->raw, f->text) || has("OTHER", f->text);
+			ok =
+			    has(m->label, f->text) || has(m->raw, f->text) || has("OTHER", f->text);
 		if (ok)
 			return true;
 	}
@@ -99,7 +100,8 @@ bool tui_filter_match(struct tui *t, uint32_t item)
 	else
 		d = sw_analyze_dialog(t->an, it->ref);
 	if (f->aor[0]) {
-		bool ok = ac ? has(ac->aor, f->aor) : d && (has(d->from, f->aor) || has(d->to, f->aor));
+		bool ok =
+		    ac ? has(ac->aor, f->aor) : d && (has(d->from, f->aor) || has(d->to, f->aor));
 		if (!ok)
 			return false;
 	}
@@ -150,9 +152,8 @@ bool tui_filter_match(struct tui *t, uint32_t item)
 enum { FF_AOR, FF_CALLID, FF_ADDR, FF_METHOD, FF_TEXT, FF_N };
 
 static const char *const ff_labels[FF_N] = {
-	[FF_AOR] = N_("AOR (From/To):"), [FF_CALLID] = N_("Call-ID:"),
-	[FF_ADDR] = N_("Address:"),      [FF_METHOD] = N_("Method:"),
-	[FF_TEXT] = N_("Any text:"),
+    [FF_AOR] = N_("AOR (From/To):"), [FF_CALLID] = N_("Call-ID:"), [FF_ADDR] = N_("Address:"),
+    [FF_METHOD] = N_("Method:"),     [FF_TEXT] = N_("Any text:"),
 };
 
 struct form_view {
@@ -171,12 +172,12 @@ static void form_draw(struct tui *t, struct tui_view *v)
 	int lw = 16;
 	for (int i = 0; i < FF_N; i++) {
 		tui_text(t, y + 2 + i, x + 2, lw, tui_tr(t, ff_labels[i]),
-			 i == fv->cur ? A_BOLD : A_NORMAL);
+		         i == fv->cur ? A_BOLD : A_NORMAL);
 		tui_edit_draw(t, &fv->ed[i], y + 2 + i, x + 2 + lw, w - lw - 4,
-			      i == fv->cur ? tui_a(t, TR_CURSOR) : tui_a(t, TR_DIM) | A_UNDERLINE);
+		              i == fv->cur ? tui_a(t, TR_CURSOR) : tui_a(t, TR_DIM) | A_UNDERLINE);
 	}
 	tui_text(t, y + h - 2, x + 2, w - 4,
-		 tui_tr(t, "Up/Down/Tab: field   Enter: apply   Esc: cancel"), tui_a(t, TR_DIM));
+	         tui_tr(t, "Up/Down/Tab: field   Enter: apply   Esc: cancel"), tui_a(t, TR_DIM));
 }
 
 static bool form_key(struct tui *t, struct tui_view *v, int k)
@@ -215,11 +216,11 @@ static void form_destroy(struct tui_view *v)
 }
 
 static const struct tui_screen form_screen = {
-	.name = "filter",
-	.overlay = true,
-	.draw = form_draw,
-	.key = form_key,
-	.destroy = form_destroy,
+    .name = "filter",
+    .overlay = true,
+    .draw = form_draw,
+    .key = form_key,
+    .destroy = form_destroy,
 };
 
 struct tui_view *tui_filter_form_new(struct tui *t)

@@ -12,7 +12,7 @@
 
 struct findings_view {
 	struct tui_view base;
-	uint32_t *ids;            /* NULL: every established finding */
+	uint32_t *ids; /* NULL: every established finding */
 	size_t n, cur, top;
 	bool all;
 	struct tui_lines lines;
@@ -66,7 +66,7 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 	fv->built_gen = t->gen;
 	if (!fv->n) {
 		const char *s = t->ended ? tui_tr(t, "No findings: nothing wrong was found.")
-					 : tui_tr(t, "No findings yet.");
+		                         : tui_tr(t, "No findings yet.");
 		tui_lines_add(l, s, strlen(s), TR_NORMAL, false);
 		return;
 	}
@@ -74,10 +74,11 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 	if (!f)
 		return;
 	struct sw_buf b = SW_BUF_INIT;
-	sw_buf_printf(&b, "[%s] %s", tui_tr(t, f->severity == SW_SEV_ERROR     ? N_("ERROR")
-					     : f->severity == SW_SEV_WARNING ? N_("WARNING")
-									     : N_("INFO")),
-		      f->kind);
+	sw_buf_printf(&b, "[%s] %s",
+	              tui_tr(t, f->severity == SW_SEV_ERROR     ? N_("ERROR")
+	                        : f->severity == SW_SEV_WARNING ? N_("WARNING")
+	                                                        : N_("INFO")),
+	              f->kind);
 	if (f->cause[0])
 		sw_buf_printf(&b, " (%s)", f->cause);
 	if (f->suspected)
@@ -95,14 +96,14 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 	}
 	if (f->client.family || f->server.family) {
 		sw_buf_printf(&b, tui_tr(t, "Phone %s, server %s"),
-			      f->client.family ? sw_addr_fmt(&f->client, s1) : "-",
-			      f->server.family ? sw_addr_fmt(&f->server, s2) : "-");
+		              f->client.family ? sw_addr_fmt(&f->client, s1) : "-",
+		              f->server.family ? sw_addr_fmt(&f->server, s2) : "-");
 		tui_lines_add(l, b.p, b.len, TR_NORMAL, false);
 		sw_buf_reset(&b);
 	}
 	if (f->first_ns != INT64_MAX) {
 		sw_buf_printf(&b, tui_tr(t, "From %s to %s"), sw_time_iso(f->first_ns, t1),
-			      sw_time_iso(f->last_ns, t2));
+		              sw_time_iso(f->last_ns, t2));
 		tui_lines_add(l, b.p, b.len, TR_DIM, false);
 		sw_buf_reset(&b);
 	}
@@ -131,15 +132,16 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 	}
 	if (f->n_evidence) {
 		sw_buf_reset(&b);
-		sw_buf_printf(&b, tui_tr(t, "Evidence (%zu of %zu frames; Enter shows the ladder):"),
-			      f->n_evidence, f->evidence_total);
+		sw_buf_printf(&b,
+		              tui_tr(t, "Evidence (%zu of %zu frames; Enter shows the ladder):"),
+		              f->n_evidence, f->evidence_total);
 		tui_lines_add(l, "", 0, TR_NORMAL, false);
 		tui_lines_add(l, b.p, b.len, TR_HNAME, false);
 		for (size_t i = 0; i < f->n_evidence; i++) {
 			const struct sw_evidence *e = &f->evidence[i];
 			sw_buf_reset(&b);
-			sw_buf_printf(&b, tui_tr(t, "  frame %-6llu %s  "), (unsigned long long)e->frame_no,
-				      sw_time_hms(e->ts_ns, t1));
+			sw_buf_printf(&b, tui_tr(t, "  frame %-6llu %s  "),
+			              (unsigned long long)e->frame_no, sw_time_hms(e->ts_ns, t1));
 			tui_wire_c(&b, e->label);
 			tui_put_file(t, &b, e->file_idx);
 			tui_lines_add(l, b.p, b.len, TR_NORMAL, false);
@@ -234,26 +236,26 @@ static void findings_destroy(struct tui_view *v)
 }
 
 static const char *const findings_hints[] = {
-	N_("Esc\tBack"), N_("Left/Right\tPrev/Next"), N_("Enter\tLadder"), N_("F1\tHelp"), NULL,
+    N_("Esc\tBack"), N_("Left/Right\tPrev/Next"), N_("Enter\tLadder"), N_("F1\tHelp"), NULL,
 };
 
 static const char *const findings_help[] = {
-	N_("Up/Down, PgUp/PgDn\tScroll"),
-	N_("Left/Right, p/n\tPrevious / next finding"),
-	N_("Enter\tLadder of the finding's account, at its first evidence"),
-	N_("Esc, q\tBack"),
-	NULL,
+    N_("Up/Down, PgUp/PgDn\tScroll"),
+    N_("Left/Right, p/n\tPrevious / next finding"),
+    N_("Enter\tLadder of the finding's account, at its first evidence"),
+    N_("Esc, q\tBack"),
+    NULL,
 };
 
 static const struct tui_screen findings_screen = {
-	.name = "findings",
-	.draw = findings_draw,
-	.key = findings_key,
-	.update = findings_refresh,
-	.destroy = findings_destroy,
-	.help_title = N_("Findings: explanation and advice"),
-	.help = findings_help,
-	.hints = findings_hints,
+    .name = "findings",
+    .draw = findings_draw,
+    .key = findings_key,
+    .update = findings_refresh,
+    .destroy = findings_destroy,
+    .help_title = N_("Findings: explanation and advice"),
+    .help = findings_help,
+    .hints = findings_hints,
 };
 
 struct tui_view *tui_findings_new(struct tui *t, const uint32_t *ids, size_t n, size_t cur)

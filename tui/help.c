@@ -7,10 +7,10 @@
 #include "tui/tui_int.h"
 
 static const char *const global_help[] = {
-	N_("F1, ?, H\tThis help"),
-	N_("q, Esc\tBack to the previous screen; quit from the list"),
-	N_("Ctrl-C\tQuit"),
-	NULL,
+    N_("F1, ?, H\tThis help"),
+    N_("q, Esc\tBack to the previous screen; quit from the list"),
+    N_("Ctrl-C\tQuit"),
+    NULL,
 };
 
 struct help_view {
@@ -69,7 +69,7 @@ static void help_draw(struct tui *t, struct tui_view *v)
 	for (size_t i = 0; i < g && r <= last; i++, r++)
 		help_line(t, r, x + 2, w - 4, kw, global_help[i]);
 	tui_text_center(t, y + hh - 2, x + 1, w - 2, tui_tr(t, "Press any key to continue"),
-			tui_a(t, TR_DIM));
+	                tui_a(t, TR_DIM));
 }
 
 static bool help_key(struct tui *t, struct tui_view *v, int k)
@@ -86,11 +86,11 @@ static void help_destroy(struct tui_view *v)
 }
 
 static const struct tui_screen help_screen = {
-	.name = "help",
-	.overlay = true,
-	.draw = help_draw,
-	.key = help_key,
-	.destroy = help_destroy,
+    .name = "help",
+    .overlay = true,
+    .draw = help_draw,
+    .key = help_key,
+    .destroy = help_destroy,
 };
 
 struct tui_view *tui_help_new(struct tui *t, const struct tui_screen *of)

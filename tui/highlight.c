@@ -14,32 +14,29 @@ struct hl_rule {
 };
 
 static const struct hl_rule rules[] = {
-	{ "alg.rewrite", "via_mismatch", "Via" },
-	{ "alg.rewrite", "content_length_mismatch", "Content-Length" },
-	{ "alg.rewrite", "contact_rewritten", "Contact" },
-	{ "alg.", NULL, "Via|Contact|Content-Length" },
-	{ "register.forbidden", NULL,
-	  "@start|User-Agent|Server|Warning|Authorization|WWW-Authenticate" },
-	{ "auth.", NULL,
-	  "@start|Authorization|WWW-Authenticate|Proxy-Authorization|Proxy-Authenticate" },
-	{ "register.rejected", NULL, "@start|Retry-After|Min-Expires|Warning" },
-	{ "register.flood_ban", NULL, "@start|Retry-After|Warning|User-Agent" },
-	{ "register.no_response", NULL, "@start|Via" },
-	{ "register.expired", NULL, "Expires|Contact" },
-	{ "register.flapping", NULL, "Expires|Contact" },
-	{ "register.", NULL, "@start" },
-	{ "nat.", NULL, "Via|Contact" },
-	{ "transport.", NULL, "Via|Contact|Record-Route" },
-	{ "keepalive.", NULL, "@start" },
+    {"alg.rewrite", "via_mismatch", "Via"},
+    {"alg.rewrite", "content_length_mismatch", "Content-Length"},
+    {"alg.rewrite", "contact_rewritten", "Contact"},
+    {"alg.", NULL, "Via|Contact|Content-Length"},
+    {"register.forbidden", NULL, "@start|User-Agent|Server|Warning|Authorization|WWW-Authenticate"},
+    {"auth.", NULL, "@start|Authorization|WWW-Authenticate|Proxy-Authorization|Proxy-Authenticate"},
+    {"register.rejected", NULL, "@start|Retry-After|Min-Expires|Warning"},
+    {"register.flood_ban", NULL, "@start|Retry-After|Warning|User-Agent"},
+    {"register.no_response", NULL, "@start|Via"},
+    {"register.expired", NULL, "Expires|Contact"},
+    {"register.flapping", NULL, "Expires|Contact"},
+    {"register.", NULL, "@start"},
+    {"nat.", NULL, "Via|Contact"},
+    {"transport.", NULL, "Via|Contact|Record-Route"},
+    {"keepalive.", NULL, "@start"},
 };
 
 /* RFC 3261 section 7.3.3 and later compact forms. */
 static const char *const compact[][2] = {
-	{ "v", "Via" },          { "m", "Contact" },      { "l", "Content-Length" },
-	{ "f", "From" },         { "t", "To" },           { "i", "Call-ID" },
-	{ "c", "Content-Type" }, { "k", "Supported" },    { "s", "Subject" },
-	{ "e", "Content-Encoding" }, { "o", "Event" },    { "r", "Refer-To" },
-	{ "u", "Allow-Events" }, { "b", "Referred-By" },  { "x", "Session-Expires" },
+    {"v", "Via"},          {"m", "Contact"},          {"l", "Content-Length"},  {"f", "From"},
+    {"t", "To"},           {"i", "Call-ID"},          {"c", "Content-Type"},    {"k", "Supported"},
+    {"s", "Subject"},      {"e", "Content-Encoding"}, {"o", "Event"},           {"r", "Refer-To"},
+    {"u", "Allow-Events"}, {"b", "Referred-By"},      {"x", "Session-Expires"},
 };
 
 static const struct hl_rule *find_rule(const char *kind, const char *cause)
@@ -50,7 +47,7 @@ static const struct hl_rule *find_rule(const char *kind, const char *cause)
 		const struct hl_rule *r = &rules[i];
 		size_t kl = strlen(r->kind);
 		bool ok = r->kind[kl - 1] == '.' ? strncmp(kind, r->kind, kl) == 0
-						  : strcmp(kind, r->kind) == 0;
+		                                 : strcmp(kind, r->kind) == 0;
 		if (ok && (!r->cause || (cause && strcmp(cause, r->cause) == 0)))
 			return r;
 	}

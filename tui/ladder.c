@@ -14,14 +14,14 @@
 #include "common/timefmt.h"
 #include "tui/tui_int.h"
 
-#define LADDER_MAX_EPS 16u        /* endpoints tracked; more share the last column */
-#define LADDER_GUTTER 17          /* "HH:MM:SS.uuuuuu " */
-#define LADDER_MARK 4             /* "[E] " at the right */
+#define LADDER_MAX_EPS 16u /* endpoints tracked; more share the last column */
+#define LADDER_GUTTER 17   /* "HH:MM:SS.uuuuuu " */
+#define LADDER_MARK 4      /* "[E] " at the right */
 #define LADDER_MIN_COLW 14
 /* Silence shown as a gap line: longer than any retransmission interval
  * (RFC 3261 timer E stops doubling at T2 = 4 s). */
 #define LADDER_GAP_NS (5 * SW_NS_PER_SEC)
-#define LADDER_PREVIEW_COLS 130   /* terminals this wide get the preview pane */
+#define LADDER_PREVIEW_COLS 130              /* terminals this wide get the preview pane */
 #define LADDER_ANSWER_NS (2 * SW_TIMER_F_NS) /* answers later than this do not count */
 
 enum ep_role { EP_OTHER = 0, EP_PHONE, EP_NAT, EP_SERVER };
@@ -33,9 +33,9 @@ struct ep {
 
 /* A visual entry: a message (two lines) or a gap (one line). */
 struct entry {
-	uint32_t idx;             /* index into ids */
+	uint32_t idx; /* index into ids */
 	bool gap;
-	bool timeout;             /* the gap follows a request never answered */
+	bool timeout; /* the gap follows a request never answered */
 	int64_t gap_ns;
 };
 
@@ -43,20 +43,20 @@ struct ladder_view {
 	struct tui_view base;
 	uint32_t *items;
 	size_t nitems;
-	uint32_t *ids;            /* messages in capture order */
+	uint32_t *ids; /* messages in capture order */
 	size_t nids;
-	uint8_t *src, *dst;       /* endpoint index per message */
-	uint32_t *mark;           /* worst finding id per message, UINT32_MAX none */
+	uint8_t *src, *dst; /* endpoint index per message */
+	uint32_t *mark;     /* worst finding id per message, UINT32_MAX none */
 	struct ep eps[LADDER_MAX_EPS];
 	size_t neps;
 	struct entry *ent;
 	size_t nent;
-	size_t cur;               /* message index under the cursor */
-	size_t top;               /* first entry drawn */
+	size_t cur; /* message index under the cursor */
+	size_t top; /* first entry drawn */
 	int page;
-	bool follow;              /* live: keep the cursor on the newest message */
+	bool follow; /* live: keep the cursor on the newest message */
 	struct tui_lines preview;
-	size_t preview_for;       /* message index the preview was built for */
+	size_t preview_for; /* message index the preview was built for */
 	int preview_w;
 	uint64_t preview_gen;
 };
@@ -81,7 +81,7 @@ static int ep_find(struct ladder_view *l, const struct sw_addr *a, bool add, enu
 		return -1;
 	if (l->neps == LADDER_MAX_EPS)
 		return (int)LADDER_MAX_EPS - 1;
-	l->eps[l->neps] = (struct ep){ .a = *a, .role = role };
+	l->eps[l->neps] = (struct ep){.a = *a, .role = role};
 	return (int)l->neps++;
 }
 
@@ -153,14 +153,14 @@ static void build_marks(struct tui *t, struct ladder_view *l)
 		return;
 	struct id_pos *v = sw_malloc(l->nids * sizeof *v);
 	for (size_t i = 0; i < l->nids; i++)
-		v[i] = (struct id_pos){ l->ids[i], (uint32_t)i };
+		v[i] = (struct id_pos){l->ids[i], (uint32_t)i};
 	qsort(v, l->nids, sizeof *v, cmp_id_pos);
 	for (size_t i = 0; i < sw_analyze_nfindings(t->an); i++) {
 		const struct sw_finding *f = sw_analyze_finding(t->an, i);
 		if (!tui_finding_live(f))
 			continue;
 		for (size_t e = 0; e < f->n_evidence; e++) {
-			struct id_pos key = { f->evidence[e].msg_id, 0 };
+			struct id_pos key = {f->evidence[e].msg_id, 0};
 			if (key.id == UINT32_MAX)
 				continue;
 			struct id_pos *hit = bsearch(&key, v, l->nids, sizeof *v, cmp_id_pos);
@@ -168,7 +168,7 @@ static void build_marks(struct tui *t, struct ladder_view *l)
 				continue;
 			uint32_t *mk = &l->mark[hit->pos];
 			const struct sw_finding *old =
-				*mk == UINT32_MAX ? NULL : sw_analyze_finding(t->an, *mk);
+			    *mk == UINT32_MAX ? NULL : sw_analyze_finding(t->an, *mk);
 			if (!old || f->severity > old->severity)
 				*mk = f->id;
 		}
@@ -224,22 +224,27 @@ static void build_entries(struct tui *t, struct ladder_view *l)
 		bool silence = i && ts - prev >= LADDER_GAP_NS;
 		if (pending != SIZE_MAX && !(m && m->kind == SW_MSG_ICMP)) {
 			/* One line says both: no answer, then the silence. */
-			push_ent(l, (struct entry){ .idx = (uint32_t)pending, .gap = true, .timeout = true,
-						    .gap_ns = silence ? ts - prev : 0 },
-				 &cap);
+			push_ent(l,
+			         (struct entry){.idx = (uint32_t)pending,
+			                        .gap = true,
+			                        .timeout = true,
+			                        .gap_ns = silence ? ts - prev : 0},
+			         &cap);
 			pending = SIZE_MAX;
 			silence = false;
 		}
 		if (silence)
-			push_ent(l, (struct entry){ .idx = (uint32_t)i, .gap = true, .gap_ns = ts - prev },
-				 &cap);
-		push_ent(l, (struct entry){ .idx = (uint32_t)i }, &cap);
+			push_ent(
+			    l, (struct entry){.idx = (uint32_t)i, .gap = true, .gap_ns = ts - prev},
+			    &cap);
+		push_ent(l, (struct entry){.idx = (uint32_t)i}, &cap);
 		if (unanswered(t, l, i))
 			pending = i;
 		prev = ts;
 	}
 	if (pending != SIZE_MAX)
-		push_ent(l, (struct entry){ .idx = (uint32_t)pending, .gap = true, .timeout = true }, &cap);
+		push_ent(l, (struct entry){.idx = (uint32_t)pending, .gap = true, .timeout = true},
+		         &cap);
 }
 
 static void rebuild(struct tui *t, struct ladder_view *l, uint32_t keep_id)
@@ -310,10 +315,14 @@ static void scroll_to_cursor(struct ladder_view *l, int h)
 static const char *role_label(struct tui *t, enum ep_role r)
 {
 	switch (r) {
-	case EP_PHONE: return tui_tr(t, "phone");
-	case EP_NAT: return tui_tr(t, "NAT, as server saw it");
-	case EP_SERVER: return tui_tr(t, "server");
-	case EP_OTHER: break;
+	case EP_PHONE:
+		return tui_tr(t, "phone");
+	case EP_NAT:
+		return tui_tr(t, "NAT, as server saw it");
+	case EP_SERVER:
+		return tui_tr(t, "server");
+	case EP_OTHER:
+		break;
 	}
 	return "";
 }
@@ -335,11 +344,11 @@ static void fmt_delta(char *buf, size_t cap, int64_t ns)
 	if (ns < 0)
 		ns = 0;
 	snprintf(buf, cap, "+%lld.%06lld", (long long)(ns / SW_NS_PER_SEC),
-		 (long long)((ns % SW_NS_PER_SEC) / 1000));
+	         (long long)((ns % SW_NS_PER_SEC) / 1000));
 }
 
 static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, const int *xs,
-			 size_t nc, int right)
+                         size_t nc, int right)
 {
 	const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i]);
 	bool cur = i == l->cur;
@@ -355,7 +364,7 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 		char d[32];
 		fmt_delta(d, sizeof d, p ? m->ts_ns - p->ts_ns : 0);
 		tui_text(t, y + 1, LADDER_GUTTER - 1 - (int)strlen(d), (int)strlen(d) + 1, d,
-			 tui_a(t, TR_DIM));
+		         tui_a(t, TR_DIM));
 	}
 	size_t sc = l->src[i] < nc ? l->src[i] : nc - 1, dc = l->dst[i] < nc ? l->dst[i] : nc - 1;
 	int xa = xs[sc], xb = xs[dc];
@@ -427,13 +436,13 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 			char mk[8];
 			snprintf(mk, sizeof mk, "[%s]", tui_sev_letter(f->severity));
 			tui_text(t, y + 1, right + 1, LADDER_MARK - 1, mk,
-				 tui_a(t, tui_sev_role(f->severity)));
+			         tui_a(t, tui_sev_role(f->severity)));
 		}
 	}
 }
 
 static void draw_gap(struct tui *t, struct ladder_view *l, const struct entry *e, int y,
-		     const int *xs, size_t nc, int right)
+                     const int *xs, size_t nc, int right)
 {
 	draw_vlines(t, y, xs, nc, true);
 	char buf[160];
@@ -442,24 +451,26 @@ static void draw_gap(struct tui *t, struct ladder_view *l, const struct entry *e
 		struct sw_buf b = SW_BUF_INIT;
 		tui_wire_c(&b, m ? m->label : "?");
 		int k = snprintf(buf, sizeof buf, tui_tr(t, "no response to %s (CSeq %lld)"), b.p,
-				 m ? (long long)m->cseq : -1LL);
+		                 m ? (long long)m->cseq : -1LL);
 		sw_buf_free(&b);
 		if (e->gap_ns && k > 0 && (size_t)k < sizeof buf - 4) {
 			snprintf(buf + k, sizeof buf - (size_t)k, " - ");
-			snprintf(buf + k + 3, sizeof buf - (size_t)k - 3, tui_tr(t, "%.1f s of silence"),
-				 (double)e->gap_ns / (double)SW_NS_PER_SEC);
+			snprintf(buf + k + 3, sizeof buf - (size_t)k - 3,
+			         tui_tr(t, "%.1f s of silence"),
+			         (double)e->gap_ns / (double)SW_NS_PER_SEC);
 		}
 	} else {
 		snprintf(buf, sizeof buf, tui_tr(t, "%.1f s of silence"),
-			 (double)e->gap_ns / (double)SW_NS_PER_SEC);
+		         (double)e->gap_ns / (double)SW_NS_PER_SEC);
 	}
 	int x0 = xs[0] + 2, w = right - x0 - 1;
 	int tw = tui_width(buf, strlen(buf));
 	int off = tw < w ? (w - tw) / 2 : 0;
 	tui_fill(y, x0 + off - 1, tw + 2 < w ? tw + 2 : w, A_NORMAL);
-	tui_text(t, y, x0 + off, w - off, buf, e->timeout ? tui_a(t, TR_WARNING) : tui_a(t, TR_DIM));
+	tui_text(t, y, x0 + off, w - off, buf,
+	         e->timeout ? tui_a(t, TR_WARNING) : tui_a(t, TR_DIM));
 	tui_text(t, y, 1, LADDER_GUTTER - 2, e->timeout ? "  x" : "  :",
-		 e->timeout ? tui_a(t, TR_WARNING) : tui_a(t, TR_DIM));
+	         e->timeout ? tui_a(t, TR_WARNING) : tui_a(t, TR_DIM));
 }
 
 static void draw_preview(struct tui *t, struct ladder_view *l, int x, int y, int w, int h)
@@ -550,7 +561,7 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 			/* Too wide: the port goes up beside the role. */
 			sw_ip_fmt(&l->eps[c].a, ip);
 			snprintf(top, sizeof top, "%s%s:%u", role, role[0] ? " " : "",
-				 l->eps[c].a.port);
+			         l->eps[c].a.port);
 			snprintf(addr, sizeof addr, "%s", ip);
 		}
 		tui_text_center(t, 1, cx, cw, top, tui_a(t, TR_DIM));
@@ -565,7 +576,8 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 		h = 2;
 	l->page = h;
 	if (!l->nids) {
-		tui_text(t, y0 + 1, 2, lw - 4, tui_tr(t, "No messages kept for these items."), A_NORMAL);
+		tui_text(t, y0 + 1, 2, lw - 4, tui_tr(t, "No messages kept for these items."),
+		         A_NORMAL);
 	} else {
 		scroll_to_cursor(l, h);
 		int y = y0;
@@ -592,28 +604,34 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 			char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 			struct sw_buf x = SW_BUF_INIT;
 			sw_buf_printf(&x, tui_tr(t, "%zu/%zu frame %llu"), l->cur + 1, l->nids,
-				      (unsigned long long)m->frame_no);
+			              (unsigned long long)m->frame_no);
 			tui_put_file(t, &x, m->file_idx);
 			sw_buf_printf(&x, "  %s -> %s %s  ", sw_addr_fmt(&m->src, s1),
-				      sw_addr_fmt(&m->dst, s2),
-				      sw_transport_name((enum sw_transport)m->transport));
+			              sw_addr_fmt(&m->dst, s2),
+			              sw_transport_name((enum sw_transport)m->transport));
 			tui_wire_c(&x, m->label);
 			if (m->cseq >= 0)
 				sw_buf_printf(&x, " CSeq %lld", (long long)m->cseq);
 			tui_text(t, iy, 1, cols - 2, x.p, A_BOLD);
 			sw_buf_reset(&x);
 			if (l->mark[l->cur] != UINT32_MAX) {
-				const struct sw_finding *f = sw_analyze_finding(t->an, l->mark[l->cur]);
-				sw_buf_printf(&x, "[%s] %s: ", tui_sev_letter(f->severity), f->kind);
+				const struct sw_finding *f =
+				    sw_analyze_finding(t->an, l->mark[l->cur]);
+				sw_buf_printf(&x, "[%s] %s: ", tui_sev_letter(f->severity),
+				              f->kind);
 				tui_wire_c(&x, f->summary);
-				tui_text(t, iy + 1, 1, cols - 2, x.p, tui_a(t, tui_sev_role(f->severity)));
+				tui_text(t, iy + 1, 1, cols - 2, x.p,
+				         tui_a(t, tui_sev_role(f->severity)));
 			} else {
 				size_t nf = 0;
 				for (size_t i = 0; i < l->nitems; i++)
 					nf += tui_item_findings(t, l->items[i], NULL, 0);
 				if (nf) {
-					sw_buf_printf(&x, tui_tr(t, "findings: %zu; [E]/[W] mark their evidence: n/p to jump, e to explain"),
-						      nf);
+					sw_buf_printf(
+					    &x,
+					    tui_tr(t, "findings: %zu; [E]/[W] mark their evidence: "
+					              "n/p to jump, e to explain"),
+					    nf);
 					tui_text(t, iy + 1, 1, cols - 2, x.p, tui_a(t, TR_DIM));
 				}
 			}
@@ -728,32 +746,37 @@ static void ladder_destroy(struct tui_view *v)
 }
 
 static const char *const ladder_hints[] = {
-	N_("Esc\tList"),  N_("Enter\tMessage"), N_("n/p\tNext finding"), N_("e\tExplain"),
-	N_("F1\tHelp"),   N_("F2\tSave"),       NULL,
+    N_("Esc\tList"),
+    N_("Enter\tMessage"),
+    N_("n/p\tNext finding"),
+    N_("e\tExplain"),
+    N_("F1\tHelp"),
+    N_("F2\tSave"),
+    NULL,
 };
 
 static const char *const ladder_help[] = {
-	N_("Up/Down, j/k\tMove between messages; PgUp/PgDn, Home/End"),
-	N_("Enter, r, F6\tShow the message under the cursor"),
-	N_("n / p\tNext / previous message that is a finding's evidence"),
-	N_("e, F4\tExplain the findings of this message or these items"),
-	N_("s, F2\tSave these messages' packets to a pcap file"),
-	N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
-	N_("Gap lines\tsilence of 5 s or more; x: a request never answered"),
-	N_("[E] [W] [i]\tevidence of an error / warning / info finding"),
-	N_("Esc, q\tBack to the list"),
-	NULL,
+    N_("Up/Down, j/k\tMove between messages; PgUp/PgDn, Home/End"),
+    N_("Enter, r, F6\tShow the message under the cursor"),
+    N_("n / p\tNext / previous message that is a finding's evidence"),
+    N_("e, F4\tExplain the findings of this message or these items"),
+    N_("s, F2\tSave these messages' packets to a pcap file"),
+    N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
+    N_("Gap lines\tsilence of 5 s or more; x: a request never answered"),
+    N_("[E] [W] [i]\tevidence of an error / warning / info finding"),
+    N_("Esc, q\tBack to the list"),
+    NULL,
 };
 
 static const struct tui_screen ladder_screen = {
-	.name = "ladder",
-	.draw = ladder_draw,
-	.key = ladder_key,
-	.update = ladder_refresh,
-	.destroy = ladder_destroy,
-	.help_title = N_("Ladder (message flow)"),
-	.help = ladder_help,
-	.hints = ladder_hints,
+    .name = "ladder",
+    .draw = ladder_draw,
+    .key = ladder_key,
+    .update = ladder_refresh,
+    .destroy = ladder_destroy,
+    .help_title = N_("Ladder (message flow)"),
+    .help = ladder_help,
+    .hints = ladder_hints,
 };
 
 struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, uint32_t focus)

@@ -15,44 +15,44 @@ enum col { C_IDX, C_TYPE, C_NAME, C_ADDR, C_STATE, C_LAST, C_MSGS, C_BADGE, C_N 
 /* State names come from the analysis in English; these marks let
  * xgettext see them for the catalog. */
 static const char *const state_names[] __attribute__((unused)) = {
-	N_("unknown"),    N_("registering"), N_("registered"), N_("refreshing"), N_("failed"),
-	N_("expired"),    N_("unregistered"), N_("trying"),    N_("early"),      N_("confirmed"),
-	N_("terminated"), N_("cancelled"),
+    N_("unknown"), N_("registering"), N_("registered"),   N_("refreshing"),
+    N_("failed"),  N_("expired"),     N_("unregistered"), N_("trying"),
+    N_("early"),   N_("confirmed"),   N_("terminated"),   N_("cancelled"),
 };
 
 static const char *const col_names[C_N] = {
-	[C_IDX] = N_("Idx"),     [C_TYPE] = N_("Type"),   [C_NAME] = N_("Account / Dialog"),
-	[C_ADDR] = N_("Address"), [C_STATE] = N_("State"), [C_LAST] = N_("Last"),
-	[C_MSGS] = N_("Msgs"),   [C_BADGE] = N_("Finding"),
+    [C_IDX] = N_("Idx"),      [C_TYPE] = N_("Type"),     [C_NAME] = N_("Account / Dialog"),
+    [C_ADDR] = N_("Address"), [C_STATE] = N_("State"),   [C_LAST] = N_("Last"),
+    [C_MSGS] = N_("Msgs"),    [C_BADGE] = N_("Finding"),
 };
 
 struct row {
-	uint32_t item;          /* item id or TUI_ITEM_UNASSIGNED */
+	uint32_t item; /* item id or TUI_ITEM_UNASSIGNED */
 	char type[16];
-	char *name;             /* escaped for the terminal */
+	char *name; /* escaped for the terminal */
 	char *addr;
 	char state[48];
 	enum tui_role state_role;
 	int64_t last_ns;
 	uint32_t n_msgs;
-	int sev;                /* worst finding severity, -1 when none */
+	int sev; /* worst finding severity, -1 when none */
 	bool resolved;
 	char badge[48];
 };
 
 struct list_view {
 	struct tui_view base;
-	struct row *rows;       /* filtered and sorted */
+	struct row *rows; /* filtered and sorted */
 	size_t n, cap;
-	bool *sel;              /* selected, by item id */
+	bool *sel; /* selected, by item id */
 	size_t sel_cap;
 	bool sel_unassigned;
 	size_t cursor, top;
 	uint32_t cursor_item;
 	enum col sort;
 	bool desc;
-	int page;               /* rows visible at the last draw */
-	size_t total;           /* rows before filtering */
+	int page;                        /* rows visible at the last draw */
+	size_t total;                    /* rows before filtering */
 	size_t orphans, orphans_scanned; /* messages outside every item */
 	uint64_t orphans_aged;
 	int64_t orphans_last;
@@ -96,7 +96,7 @@ static char *addr_pair(const struct sw_addr *a, const struct sw_addr *b)
 	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 	struct sw_buf buf = SW_BUF_INIT;
 	sw_buf_printf(&buf, "%s -> %s", a->family ? sw_addr_fmt(a, s1) : "-",
-		      b->family ? sw_addr_fmt(b, s2) : "-");
+	              b->family ? sw_addr_fmt(b, s2) : "-");
 	return buf.p;
 }
 
@@ -142,10 +142,11 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 				snprintf(r->state, sizeof r->state, "%s", tui_tr(t, "flapping"));
 				r->state_role = TR_WARNING;
 			} else if (s == SW_REG_FAILED && status) {
-				snprintf(r->state, sizeof r->state, "%s %d", tui_tr(t, sw_reg_state_name(s)),
-					 status);
+				snprintf(r->state, sizeof r->state, "%s %d",
+				         tui_tr(t, sw_reg_state_name(s)), status);
 			} else {
-				snprintf(r->state, sizeof r->state, "%s", tui_tr(t, sw_reg_state_name(s)));
+				snprintf(r->state, sizeof r->state, "%s",
+				         tui_tr(t, sw_reg_state_name(s)));
 			}
 			if (!(w && w->flapping)) {
 				if (s == SW_REG_REGISTERED || s == SW_REG_REFRESHING)
@@ -162,8 +163,8 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 			snprintf(r->type, sizeof r->type, "OPTIONS");
 			r->name = addr_pair(&d->caller, &d->callee);
 			r->addr = addr_pair(&d->caller, &d->callee);
-			snprintf(r->state, sizeof r->state, tui_tr(t, "%u/%u answered"), d->n_answered,
-				 d->n_requests);
+			snprintf(r->state, sizeof r->state, tui_tr(t, "%u/%u answered"),
+			         d->n_answered, d->n_requests);
 			r->state_role = d->n_unanswered ? TR_WARNING : TR_OK;
 		} else if (d) {
 			struct sw_buf b = SW_BUF_INIT;
@@ -173,7 +174,8 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 			r->name = pair_text(d->from, d->to);
 			r->addr = addr_pair(&d->caller, &d->callee);
 			const char *sn = tui_tr(t, sw_dialog_state_name(d->state));
-			if (d->final_status && (d->state == SW_DLG_FAILED || d->state == SW_DLG_CANCELLED))
+			if (d->final_status &&
+			    (d->state == SW_DLG_FAILED || d->state == SW_DLG_CANCELLED))
 				snprintf(r->state, sizeof r->state, "%s %d", sn, d->final_status);
 			else
 				snprintf(r->state, sizeof r->state, "%s", sn);
@@ -191,7 +193,7 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 		r->sev = (int)w->f->severity;
 		r->resolved = w->f->resolved;
 		snprintf(r->badge, sizeof r->badge, "[%s] %s%s", tui_sev_letter(w->f->severity),
-			 tui_kind_short(w->f->kind), w->count > 1 ? " +" : "");
+		         tui_kind_short(w->f->kind), w->count > 1 ? " +" : "");
 	}
 }
 
@@ -245,7 +247,7 @@ static void sort_rows(struct list_view *l)
 		return;
 	struct sort_ent *e = sw_malloc(l->n * sizeof *e);
 	for (size_t i = 0; i < l->n; i++)
-		e[i] = (struct sort_ent){ l->rows[i], l->sort, l->desc };
+		e[i] = (struct sort_ent){l->rows[i], l->sort, l->desc};
 	qsort(e, l->n, sizeof *e, sort_cmp);
 	for (size_t i = 0; i < l->n; i++)
 		l->rows[i] = e[i].r;
@@ -322,8 +324,10 @@ static void rebuild(struct tui *t, struct list_view *l)
 	int64_t last = l->orphans_last;
 	l->total = ni + (orphans ? 1 : 0);
 	if (orphans && tui_filter_match(t, TUI_ITEM_UNASSIGNED)) {
-		struct row r = { .item = TUI_ITEM_UNASSIGNED, .last_ns = last,
-				 .n_msgs = (uint32_t)orphans, .sev = -1 };
+		struct row r = {.item = TUI_ITEM_UNASSIGNED,
+		                .last_ns = last,
+		                .n_msgs = (uint32_t)orphans,
+		                .sev = -1};
 		snprintf(r.type, sizeof r.type, "OTHER");
 		r.name = sw_strdup(tui_tr(t, "outside any dialog: malformed, ICMP, keepalives"));
 		r.addr = sw_strdup("");
@@ -418,8 +422,11 @@ static void list_draw(struct tui *t, struct tui_view *v)
 	const struct {
 		const char *label;
 		const char *val;
-	} fl[] = { { "", f->text },       { "aor:", f->aor },       { "callid:", f->callid },
-		   { "addr:", f->addr },  { "method:", f->method } };
+	} fl[] = {{"", f->text},
+	          {"aor:", f->aor},
+	          {"callid:", f->callid},
+	          {"addr:", f->addr},
+	          {"method:", f->method}};
 	for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
 		if (!fl[i].val[0])
 			continue;
@@ -441,8 +448,8 @@ static void list_draw(struct tui *t, struct tui_view *v)
 	/* Row 2: column headers, the sort column marked as sngrep does. */
 	int w[C_N];
 	layout(cols, l->total, w);
-	static const enum col order[] = { C_IDX, C_TYPE, C_NAME, C_ADDR, C_STATE, C_LAST, C_MSGS,
-					  C_BADGE };
+	static const enum col order[] = {C_IDX,   C_TYPE, C_NAME, C_ADDR,
+	                                 C_STATE, C_LAST, C_MSGS, C_BADGE};
 	attr_t ha = tui_a(t, TR_HEADER);
 	tui_fill(2, 0, cols, ha);
 	x = 4;
@@ -452,7 +459,7 @@ static void list_draw(struct tui *t, struct tui_view *v)
 			continue;
 		char h[64];
 		snprintf(h, sizeof h, "%s%s", c == l->sort ? (l->desc ? "v" : "^") : "",
-			 tui_tr(t, col_names[c]));
+		         tui_tr(t, col_names[c]));
 		draw_cell(t, 2, &x, w[c], h, ha | (c == l->sort ? A_BOLD : 0));
 	}
 	/* Rows. */
@@ -484,7 +491,8 @@ static void list_draw(struct tui *t, struct tui_view *v)
 		draw_cell(t, y, &x, w[C_NAME], rw->name, base);
 		if (w[C_ADDR])
 			draw_cell(t, y, &x, w[C_ADDR], rw->addr, base);
-		draw_cell(t, y, &x, w[C_STATE], rw->state, cur ? base : tui_a(t, rw->state_role) | base);
+		draw_cell(t, y, &x, w[C_STATE], rw->state,
+		          cur ? base : tui_a(t, rw->state_role) | base);
 		char ts[SW_TIMESTRLEN] = "-";
 		if (rw->last_ns) {
 			sw_time_hms(rw->last_ns, ts);
@@ -495,21 +503,22 @@ static void list_draw(struct tui *t, struct tui_view *v)
 		snprintf(nm, sizeof nm, "%u", rw->n_msgs);
 		draw_cell(t, y, &x, w[C_MSGS], nm, base);
 		if (rw->sev >= 0) {
-			attr_t ba = cur ? base : (rw->resolved ? tui_a(t, TR_DIM)
-							      : tui_a(t, tui_sev_role(rw->sev)));
+			attr_t ba = cur ? base
+			                : (rw->resolved ? tui_a(t, TR_DIM)
+			                                : tui_a(t, tui_sev_role(rw->sev)));
 			tui_text(t, y, x, cols - x, rw->badge, ba);
 		}
 	}
 	if (l->n == 0) {
 		const char *msg = t->ended ? tui_tr(t, "No SIP registrations or dialogs match.")
-					   : tui_tr(t, "Waiting for SIP traffic...");
+		                           : tui_tr(t, "Waiting for SIP traffic...");
 		tui_text(t, y0 + 1, 4, cols - 8, msg, A_NORMAL);
 	}
 	/* The finding of the row under the cursor, one line. */
 	if (l->n) {
 		const struct row *rw = &l->rows[l->cursor];
 		const struct sw_finding *wf =
-			rw->item == TUI_ITEM_UNASSIGNED ? NULL : tui_item_worst(t, rw->item);
+		    rw->item == TUI_ITEM_UNASSIGNED ? NULL : tui_item_worst(t, rw->item);
 		if (wf && h > 3) {
 			struct sw_buf s = SW_BUF_INIT;
 			sw_buf_printf(&s, "[%s] %s: ", tui_sev_letter(wf->severity), wf->kind);
@@ -578,11 +587,11 @@ static void filter_done(struct tui *t, const char *text, void *u)
 	static const struct {
 		const char *prefix;
 		size_t off;
-	} pf[] = { { "aor:", offsetof(struct tui_filter, aor) },
-		   { "callid:", offsetof(struct tui_filter, callid) },
-		   { "call-id:", offsetof(struct tui_filter, callid) },
-		   { "addr:", offsetof(struct tui_filter, addr) },
-		   { "method:", offsetof(struct tui_filter, method) } };
+	} pf[] = {{"aor:", offsetof(struct tui_filter, aor)},
+	          {"callid:", offsetof(struct tui_filter, callid)},
+	          {"call-id:", offsetof(struct tui_filter, callid)},
+	          {"addr:", offsetof(struct tui_filter, addr)},
+	          {"method:", offsetof(struct tui_filter, method)}};
 	for (size_t i = 0; i < sizeof pf / sizeof pf[0]; i++) {
 		size_t pl = strlen(pf[i].prefix);
 		if (strncasecmp(text, pf[i].prefix, pl) == 0) {
@@ -662,8 +671,9 @@ static bool list_key(struct tui *t, struct tui_view *v, int k)
 	case TK(KEY_F(3)):
 	case '/':
 	case '\t':
-		tui_push(t, tui_prompt_new(t, tui_tr(t, "Filter (text, aor:, callid:, addr:, method:):"),
-					   t->filter.text, filter_done, NULL, NULL));
+		tui_push(
+		    t, tui_prompt_new(t, tui_tr(t, "Filter (text, aor:, callid:, addr:, method:):"),
+		                      t->filter.text, filter_done, NULL, NULL));
 		return true;
 	case TK(KEY_F(7)):
 	case 'f':
@@ -711,36 +721,35 @@ static void list_destroy(struct tui_view *v)
 }
 
 static const char *const list_hints[] = {
-	N_("q\tQuit"),   N_("Enter\tLadder"), N_("Space\tSelect"), N_("e\tExplain"),
-	N_("F1\tHelp"),  N_("F2\tSave"),      N_("/\tFilter"),     N_("F7\tFilters"),
-	N_("<>\tSort"),  NULL,
+    N_("q\tQuit"),  N_("Enter\tLadder"), N_("Space\tSelect"), N_("e\tExplain"), N_("F1\tHelp"),
+    N_("F2\tSave"), N_("/\tFilter"),     N_("F7\tFilters"),   N_("<>\tSort"),   NULL,
 };
 
 static const char *const list_help[] = {
-	N_("Up/Down, j/k\tMove; PgUp/PgDn, Home/End to jump"),
-	N_("Enter\tLadder (message flow) of the selected items"),
-	N_("Space\tSelect or unselect the item (several make one ladder)"),
-	N_("e, F4\tExplain the item's findings, with advice"),
-	N_("r, F6\tRaw messages of the selected items"),
-	N_("/, F3, Tab\tFilter: text, or aor:, callid:, addr:, method:"),
-	N_("f, F7\tFilter form (AOR, Call-ID, address, method, text)"),
-	N_("Esc\tClear the filter; with no filter, quit"),
-	N_("s, F2\tSave the selected items' packets to a pcap file"),
-	N_("< >\tSort by the previous / next column; z reverses"),
-	N_("Ctrl-L\tRedraw the screen"),
-	N_("q\tQuit"),
-	NULL,
+    N_("Up/Down, j/k\tMove; PgUp/PgDn, Home/End to jump"),
+    N_("Enter\tLadder (message flow) of the selected items"),
+    N_("Space\tSelect or unselect the item (several make one ladder)"),
+    N_("e, F4\tExplain the item's findings, with advice"),
+    N_("r, F6\tRaw messages of the selected items"),
+    N_("/, F3, Tab\tFilter: text, or aor:, callid:, addr:, method:"),
+    N_("f, F7\tFilter form (AOR, Call-ID, address, method, text)"),
+    N_("Esc\tClear the filter; with no filter, quit"),
+    N_("s, F2\tSave the selected items' packets to a pcap file"),
+    N_("< >\tSort by the previous / next column; z reverses"),
+    N_("Ctrl-L\tRedraw the screen"),
+    N_("q\tQuit"),
+    NULL,
 };
 
 static const struct tui_screen list_screen = {
-	.name = "list",
-	.draw = list_draw,
-	.key = list_key,
-	.update = list_refresh,
-	.destroy = list_destroy,
-	.help_title = N_("List of accounts and dialogs"),
-	.help = list_help,
-	.hints = list_hints,
+    .name = "list",
+    .draw = list_draw,
+    .key = list_key,
+    .update = list_refresh,
+    .destroy = list_destroy,
+    .help_title = N_("List of accounts and dialogs"),
+    .help = list_help,
+    .hints = list_hints,
 };
 
 struct tui_view *tui_list_new(struct tui *t)

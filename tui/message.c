@@ -47,7 +47,7 @@ static void escape_line(struct sw_buf *b, const char *p, size_t len)
 }
 
 static void add_finding_lines(struct tui *t, const struct sw_finding *f, int w,
-			      struct tui_lines *out)
+                              struct tui_lines *out)
 {
 	struct sw_buf b = SW_BUF_INIT;
 	sw_buf_printf(&b, "[%s] %s", tui_sev_letter(f->severity), f->kind);
@@ -84,13 +84,13 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 	if (full) {
 		char ts[SW_TIMESTRLEN], s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 		sw_buf_printf(&b, "%s  %s -> %s  %s  ", sw_time_iso(m->ts_ns, ts),
-			      sw_addr_fmt(&m->src, s1), sw_addr_fmt(&m->dst, s2),
-			      sw_transport_name((enum sw_transport)m->transport));
+		              sw_addr_fmt(&m->src, s1), sw_addr_fmt(&m->dst, s2),
+		              sw_transport_name((enum sw_transport)m->transport));
 		sw_buf_printf(&b, tui_tr(t, "frame %llu"), (unsigned long long)m->frame_no);
 		tui_put_file(t, &b, m->file_idx);
 		if (m->first_frame_no && m->first_frame_no != m->frame_no)
 			sw_buf_printf(&b, tui_tr(t, " (from frame %llu)"),
-				      (unsigned long long)m->first_frame_no);
+			              (unsigned long long)m->first_frame_no);
 		if (m->retrans)
 			sw_buf_puts(&b, tui_tr(t, " (retransmission)"));
 		tui_lines_wrap(out, b.p, b.len, w, true, TR_HNAME, false, "  ");
@@ -142,9 +142,10 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 				in_body = true;
 			} else if (lineno == 0) {
 				for (size_t i = 0; i < nf; i++) {
-					const struct sw_finding *f = sw_analyze_finding(t->an, fids[i]);
+					const struct sw_finding *f =
+					    sw_analyze_finding(t->an, fids[i]);
 					mark |= tui_hl_match(f->kind, f->cause, TUI_HL_START,
-							     strlen(TUI_HL_START));
+					                     strlen(TUI_HL_START));
 				}
 				role = TR_HNAME;
 			} else if (p[0] == ' ' || p[0] == '\t') {
@@ -155,7 +156,8 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 				while (nl && (p[nl - 1] == ' ' || p[nl - 1] == '\t'))
 					nl--;
 				for (size_t i = 0; i < nf && nl; i++) {
-					const struct sw_finding *f = sw_analyze_finding(t->an, fids[i]);
+					const struct sw_finding *f =
+					    sw_analyze_finding(t->an, fids[i]);
 					mark |= tui_hl_match(f->kind, f->cause, p, nl);
 				}
 			}
@@ -259,29 +261,30 @@ static void message_destroy(struct tui_view *v)
 }
 
 static const char *const message_hints[] = {
-	N_("Esc\tBack"), N_("Left/Right\tPrev/Next"), N_("e\tExplain"), N_("F1\tHelp"),
-	N_("F2\tSave"),  NULL,
+    N_("Esc\tBack"),  N_("Left/Right\tPrev/Next"),
+    N_("e\tExplain"), N_("F1\tHelp"),
+    N_("F2\tSave"),   NULL,
 };
 
 static const char *const message_help[] = {
-	N_("Up/Down, PgUp/PgDn\tScroll the message"),
-	N_("Left/Right, h/l\tPrevious / next message of the ladder"),
-	N_(">  highlighted\tA header that a finding about this message points at"),
-	N_("\\xNN\tA byte from the wire that the terminal must not see (control, invalid UTF-8)"),
-	N_("e, F4\tExplain the findings of this message"),
-	N_("s, F2\tSave this message's packet to a pcap file"),
-	N_("Esc, q\tBack"),
-	NULL,
+    N_("Up/Down, PgUp/PgDn\tScroll the message"),
+    N_("Left/Right, h/l\tPrevious / next message of the ladder"),
+    N_(">  highlighted\tA header that a finding about this message points at"),
+    N_("\\xNN\tA byte from the wire that the terminal must not see (control, invalid UTF-8)"),
+    N_("e, F4\tExplain the findings of this message"),
+    N_("s, F2\tSave this message's packet to a pcap file"),
+    N_("Esc, q\tBack"),
+    NULL,
 };
 
 static const struct tui_screen message_screen = {
-	.name = "message",
-	.draw = message_draw,
-	.key = message_key,
-	.destroy = message_destroy,
-	.help_title = N_("Message"),
-	.help = message_help,
-	.hints = message_hints,
+    .name = "message",
+    .draw = message_draw,
+    .key = message_key,
+    .destroy = message_destroy,
+    .help_title = N_("Message"),
+    .help = message_help,
+    .hints = message_hints,
 };
 
 struct tui_view *tui_message_new(struct tui *t, const uint32_t *ids, size_t n, size_t cur)

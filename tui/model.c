@@ -56,8 +56,9 @@ bool tui_finding_has_msg(const struct sw_finding *f, const struct sw_msg *m)
 {
 	for (size_t i = 0; i < f->n_evidence; i++) {
 		const struct sw_evidence *e = &f->evidence[i];
-		if (e->msg_id != UINT32_MAX ? e->msg_id == m->id
-					    : (e->file_idx == m->file_idx && e->frame_no == m->frame_no))
+		if (e->msg_id != UINT32_MAX
+		        ? e->msg_id == m->id
+		        : (e->file_idx == m->file_idx && e->frame_no == m->frame_no))
 			return true;
 	}
 	return false;
@@ -66,9 +67,12 @@ bool tui_finding_has_msg(const struct sw_finding *f, const struct sw_msg *m)
 const char *tui_sev_letter(enum sw_severity s)
 {
 	switch (s) {
-	case SW_SEV_ERROR: return "E";
-	case SW_SEV_WARNING: return "W";
-	case SW_SEV_INFO: return "i";
+	case SW_SEV_ERROR:
+		return "E";
+	case SW_SEV_WARNING:
+		return "W";
+	case SW_SEV_INFO:
+		return "i";
 	}
 	return "i";
 }
@@ -76,9 +80,12 @@ const char *tui_sev_letter(enum sw_severity s)
 enum tui_role tui_sev_role(enum sw_severity s)
 {
 	switch (s) {
-	case SW_SEV_ERROR: return TR_ERROR;
-	case SW_SEV_WARNING: return TR_WARNING;
-	case SW_SEV_INFO: return TR_INFO;
+	case SW_SEV_ERROR:
+		return TR_ERROR;
+	case SW_SEV_WARNING:
+		return TR_WARNING;
+	case SW_SEV_INFO:
+		return TR_INFO;
 	}
 	return TR_INFO;
 }
@@ -103,7 +110,7 @@ static int cmp_msg_key(const void *a, const void *b)
 }
 
 void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint32_t **ids,
-		      size_t *nids)
+                      size_t *nids)
 {
 	size_t cap = 64, k = 0;
 	struct msg_key *v = sw_malloc(cap * sizeof *v);
@@ -116,7 +123,7 @@ void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint
 					continue;
 				if (k == cap)
 					v = sw_realloc(v, (cap *= 2) * sizeof *v);
-				v[k++] = (struct msg_key){ m->ts_ns, m->id };
+				v[k++] = (struct msg_key){m->ts_ns, m->id};
 			}
 			continue;
 		}
@@ -130,7 +137,7 @@ void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint
 				continue; /* aged out (bounded live mode) */
 			if (k == cap)
 				v = sw_realloc(v, (cap *= 2) * sizeof *v);
-			v[k++] = (struct msg_key){ m->ts_ns, m->id };
+			v[k++] = (struct msg_key){m->ts_ns, m->id};
 		}
 	}
 	qsort(v, k, sizeof *v, cmp_msg_key);

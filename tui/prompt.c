@@ -110,7 +110,7 @@ static void prompt_draw(struct tui *t, struct tui_view *v)
 	tui_text(t, y + 1, x + 2, w - 4, p->label, A_BOLD);
 	tui_edit_draw(t, &p->ed, y + 2, x + 2, w - 4, tui_a(t, TR_CURSOR));
 	tui_text(t, y + 3, x + 2, w - 4, tui_tr(t, "Enter: accept   Esc: cancel   Ctrl-U: clear"),
-		 tui_a(t, TR_DIM));
+	         tui_a(t, TR_DIM));
 }
 
 static bool prompt_key(struct tui *t, struct tui_view *v, int k)
@@ -146,16 +146,16 @@ static void prompt_destroy(struct tui_view *v)
 }
 
 static const struct tui_screen prompt_screen = {
-	.name = "prompt",
-	.overlay = true,
-	.draw = prompt_draw,
-	.key = prompt_key,
-	.destroy = prompt_destroy,
+    .name = "prompt",
+    .overlay = true,
+    .draw = prompt_draw,
+    .key = prompt_key,
+    .destroy = prompt_destroy,
 };
 
 struct tui_view *tui_prompt_new(struct tui *t, const char *label, const char *initial,
-				void (*done)(struct tui *t, const char *text, void *u), void *u,
-				void (*free_u)(void *u))
+                                void (*done)(struct tui *t, const char *text, void *u), void *u,
+                                void (*free_u)(void *u))
 {
 	(void)t;
 	struct prompt_view *p = sw_calloc(1, sizeof *p);

@@ -19,15 +19,15 @@
 #include "common/mem.h"
 #include "tui/tui_int.h"
 
-#define PUMP_FRAMES 256          /* frames per pump() call */
-#define PUMP_SLICE_MS 30         /* offline: pump this long between key checks */
-#define LIVE_PUMP_CALLS 64       /* live: at most this many pump() calls per wakeup */
-#define REFRESH_MS 150           /* rebuild screens from new data at most this often */
-#define REFRESH_SHARE 8          /* ... and spend at most 1/8 of the time rebuilding */
-#define LIVE_TICK_MS 500         /* live: redraw the status bar this often */
-#define NOTE_MS 5000             /* how long a note stays in the status bar */
-#define STDIN_EOF_TRIES 64       /* readable stdin without a key this often = EOF */
-#define ERR_KEEP 65536u          /* bytes of stderr kept to replay after the screen */
+#define PUMP_FRAMES 256    /* frames per pump() call */
+#define PUMP_SLICE_MS 30   /* offline: pump this long between key checks */
+#define LIVE_PUMP_CALLS 64 /* live: at most this many pump() calls per wakeup */
+#define REFRESH_MS 150     /* rebuild screens from new data at most this often */
+#define REFRESH_SHARE 8    /* ... and spend at most 1/8 of the time rebuilding */
+#define LIVE_TICK_MS 500   /* live: redraw the status bar this often */
+#define NOTE_MS 5000       /* how long a note stays in the status bar */
+#define STDIN_EOF_TRIES 64 /* readable stdin without a key this often = EOF */
+#define ERR_KEEP 65536u    /* bytes of stderr kept to replay after the screen */
 
 const char *tui_tr(const struct tui *t, const char *msgid)
 {
@@ -131,21 +131,21 @@ static void setup_attrs(struct tui *t)
 		short fg, bg; /* bg -2: the terminal's default background */
 		attr_t extra;
 	} pairs[] = {
-		{ TR_TITLE, COLOR_WHITE, COLOR_BLUE, A_BOLD },
-		{ TR_HEADER, COLOR_BLACK, COLOR_CYAN, 0 },
-		{ TR_STATUS, COLOR_BLACK, COLOR_WHITE, 0 },
-		{ TR_KEY, COLOR_WHITE, COLOR_CYAN, A_BOLD },
-		{ TR_CURSOR, COLOR_WHITE, COLOR_BLUE, A_BOLD },
-		{ TR_SELECTED, COLOR_GREEN, -2, A_BOLD },
-		{ TR_ERROR, COLOR_RED, -2, A_BOLD },
-		{ TR_WARNING, COLOR_YELLOW, -2, A_BOLD },
-		{ TR_INFO, COLOR_CYAN, -2, 0 },
-		{ TR_OK, COLOR_GREEN, -2, 0 },
-		{ TR_HIGHLIGHT, COLOR_BLACK, COLOR_YELLOW, A_BOLD },
-		{ TR_RESPONSE, COLOR_GREEN, -2, 0 },
-		{ TR_ICMP, COLOR_RED, -2, A_BOLD },
-		{ TR_KEEPALIVE, COLOR_BLUE, -2, A_BOLD },
-		{ TR_HNAME, COLOR_GREEN, -2, 0 },
+	    {TR_TITLE, COLOR_WHITE, COLOR_BLUE, A_BOLD},
+	    {TR_HEADER, COLOR_BLACK, COLOR_CYAN, 0},
+	    {TR_STATUS, COLOR_BLACK, COLOR_WHITE, 0},
+	    {TR_KEY, COLOR_WHITE, COLOR_CYAN, A_BOLD},
+	    {TR_CURSOR, COLOR_WHITE, COLOR_BLUE, A_BOLD},
+	    {TR_SELECTED, COLOR_GREEN, -2, A_BOLD},
+	    {TR_ERROR, COLOR_RED, -2, A_BOLD},
+	    {TR_WARNING, COLOR_YELLOW, -2, A_BOLD},
+	    {TR_INFO, COLOR_CYAN, -2, 0},
+	    {TR_OK, COLOR_GREEN, -2, 0},
+	    {TR_HIGHLIGHT, COLOR_BLACK, COLOR_YELLOW, A_BOLD},
+	    {TR_RESPONSE, COLOR_GREEN, -2, 0},
+	    {TR_ICMP, COLOR_RED, -2, A_BOLD},
+	    {TR_KEEPALIVE, COLOR_BLUE, -2, A_BOLD},
+	    {TR_HNAME, COLOR_GREEN, -2, 0},
 	};
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		short n = (short)(i + 1);
@@ -241,7 +241,7 @@ static bool fd_ready(int fd)
 {
 	if (fd < 0)
 		return false;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
@@ -278,8 +278,9 @@ static void draw(struct tui *t)
 {
 	erase();
 	if (LINES < TUI_MIN_ROWS || COLS < TUI_MIN_COLS) {
-		tui_printf(t, 0, 0, COLS, A_BOLD, tui_tr(t, "Terminal too small (%dx%d); need %dx%d."),
-			   COLS, LINES, TUI_MIN_COLS, TUI_MIN_ROWS);
+		tui_printf(t, 0, 0, COLS, A_BOLD,
+		           tui_tr(t, "Terminal too small (%dx%d); need %dx%d."), COLS, LINES,
+		           TUI_MIN_COLS, TUI_MIN_ROWS);
 		tui_text(t, 1, 0, COLS, tui_tr(t, "Enlarge it, or press q to quit."), A_NORMAL);
 		refresh();
 		return;
@@ -369,7 +370,9 @@ static void loop(struct tui *t)
 		if (pumping)
 			timeout = 0;
 		else if (changed)
-			timeout = (int)(interval - (now - last_refresh) > 0 ? interval - (now - last_refresh) : 0);
+			timeout = (int)(interval - (now - last_refresh) > 0
+			                    ? interval - (now - last_refresh)
+			                    : 0);
 		else if (src->live && !t->ended)
 			timeout = LIVE_TICK_MS;
 		if (t->note[0] && !pumping) {
@@ -379,10 +382,10 @@ static void loop(struct tui *t)
 		}
 		int capfd = (!t->ended && src->capture_fd) ? src->capture_fd(src->ctx) : -1;
 		struct pollfd p[4] = {
-			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = capfd, .events = POLLIN },
-			{ .fd = src->signal_fd, .events = POLLIN },
-			{ .fd = t->err_fd, .events = POLLIN },
+		    {.fd = STDIN_FILENO, .events = POLLIN},
+		    {.fd = capfd, .events = POLLIN},
+		    {.fd = src->signal_fd, .events = POLLIN},
+		    {.fd = t->err_fd, .events = POLLIN},
 		};
 		int rc = poll(p, 4, timeout);
 		if (rc < 0 && errno != EINTR)
@@ -412,7 +415,8 @@ static void loop(struct tui *t)
 			/* Big captures make rebuilding the screens slow: rebuild less
 			 * often then, so that reading the file keeps most of the time. */
 			int64_t spent = tui_now_ms() - now;
-			interval = spent * REFRESH_SHARE > REFRESH_MS ? spent * REFRESH_SHARE : REFRESH_MS;
+			interval =
+			    spent * REFRESH_SHARE > REFRESH_MS ? spent * REFRESH_SHARE : REFRESH_MS;
 			last_refresh = now;
 			changed = false;
 		}
@@ -444,8 +448,9 @@ int sw_tui_run(const struct sw_tui_source *src)
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		const char *term = getenv("TERM");
-		fprintf(stderr, "sipwatch: cannot initialise the terminal (TERM=%s); use --report\n",
-			term ? term : "unset");
+		fprintf(stderr,
+		        "sipwatch: cannot initialise the terminal (TERM=%s); use --report\n",
+		        term ? term : "unset");
 		for (size_t i = 0; i < t.nfiles; i++)
 			free(t.files[i]);
 		free(t.files);
@@ -475,7 +480,6 @@ int sw_tui_run(const struct sw_tui_source *src)
 	fflush(stdout);
 	restore_stderr(&t, saved_err);
 	sw_buf_free(&t.err_text);
-	sw_buf_free(&t.tmp);
 	for (size_t i = 0; i < t.nfiles; i++)
 		free(t.files[i]);
 	free(t.files);

@@ -16,9 +16,9 @@ struct sw_catalog;
 
 /* What the TUI needs from the pipeline that the CLI runs. */
 struct sw_tui_source {
-	struct sw_analyze *an;          /* results, updated by pump() */
-	const struct sw_catalog *cat;   /* UI language; NULL = English */
-	const char *title;              /* file names or interface */
+	struct sw_analyze *an;        /* results, updated by pump() */
+	const struct sw_catalog *cat; /* UI language; NULL = English */
+	const char *title;            /* file names or interface */
 	bool live;
 	/* Descriptors to poll for input: the capture (-1 when none or ended)
 	 * and a signalfd for SIGINT/SIGTERM (-1 when none). */
@@ -33,7 +33,7 @@ struct sw_tui_source {
 	int (*raw)(void *ctx, const struct sw_msg *m, struct sw_buf *out);
 	/* Save the frames of these messages to a pcap file; 0 or -1 with err. */
 	int (*save)(void *ctx, const uint32_t *msg_ids, size_t n, const char *path, char *err,
-		    size_t errlen);
+	            size_t errlen);
 	/* One-line input summary for the status bar (packets, SIP, drops). */
 	void (*status)(void *ctx, struct sw_buf *out);
 	void *ctx;

@@ -15,15 +15,15 @@
 #include "po/i18n.h"
 #include "tui/tui.h"
 
-#define TUI_MAX_DEPTH 8u      /* screens stacked at once (list, ladder, message, help...) */
+#define TUI_MAX_DEPTH 8u /* screens stacked at once (list, ladder, message, help...) */
 #define TUI_MIN_ROWS 10
 #define TUI_MIN_COLS 40
-#define TUI_FILTER_MAX 128u   /* bytes of one filter field */
+#define TUI_FILTER_MAX 128u /* bytes of one filter field */
 
 /* Keys: characters are their code point; curses function keys are offset
  * past the Unicode range so the two never collide. */
 #define TK(k) ((k) + 0x1000000)
-#define TK_CTRL(c) ((c) & 0x1f)
+#define TK_CTRL(c) ((c)&0x1f)
 #define TK_ESC 27
 bool tui_key_enter(int k);
 bool tui_key_back(int k); /* Esc, q, Q */
@@ -32,14 +32,14 @@ bool tui_key_help(int k); /* F1, ?, H */
 /* Attributes by role; filled for colour or monochrome terminals. */
 enum tui_role {
 	TR_NORMAL = 0,
-	TR_TITLE,     /* top line */
-	TR_HEADER,    /* column headers */
-	TR_STATUS,    /* status bar */
-	TR_KEY,       /* key names in the key bar */
+	TR_TITLE,  /* top line */
+	TR_HEADER, /* column headers */
+	TR_STATUS, /* status bar */
+	TR_KEY,    /* key names in the key bar */
 	TR_KEYTEXT,
-	TR_CURSOR,    /* line under the cursor */
-	TR_SELECTED,  /* selected with Space */
-	TR_ERROR,     /* severity badges */
+	TR_CURSOR,   /* line under the cursor */
+	TR_SELECTED, /* selected with Space */
+	TR_ERROR,    /* severity badges */
 	TR_WARNING,
 	TR_INFO,
 	TR_OK,        /* registered */
@@ -48,8 +48,8 @@ enum tui_role {
 	TR_RESPONSE,
 	TR_ICMP,
 	TR_KEEPALIVE,
-	TR_DIM,       /* gaps, retransmissions, secondary text */
-	TR_HNAME,     /* header names in the message screen */
+	TR_DIM,   /* gaps, retransmissions, secondary text */
+	TR_HNAME, /* header names in the message screen */
 	TR_COUNT
 };
 
@@ -59,16 +59,16 @@ struct tui_view;
 /* One screen: a vtable filled with designated initializers. */
 struct tui_screen {
 	const char *name;
-	bool overlay;                /* drawn over the screen below it */
+	bool overlay; /* drawn over the screen below it */
 	void (*draw)(struct tui *t, struct tui_view *v);
 	/* Returns true when the key was used. */
 	bool (*key)(struct tui *t, struct tui_view *v, int key);
 	/* The analysis has grown (live capture, offline pump). May be NULL. */
 	void (*update)(struct tui *t, struct tui_view *v);
 	void (*destroy)(struct tui_view *v);
-	const char *help_title;      /* msgid */
-	const char *const *help;     /* msgids "KEYS\tWHAT", NULL-terminated */
-	const char *const *hints;    /* key bar: "KEY\tWHAT" msgids, NULL-terminated */
+	const char *help_title;   /* msgid */
+	const char *const *help;  /* msgids "KEYS\tWHAT", NULL-terminated */
+	const char *const *hints; /* key bar: "KEY\tWHAT" msgids, NULL-terminated */
 };
 
 struct tui_view {
@@ -77,7 +77,7 @@ struct tui_view {
 
 /* List filter: every non-empty field must match (case-insensitive substring). */
 struct tui_filter {
-	char text[TUI_FILTER_MAX];   /* free text: any field of the item or its findings */
+	char text[TUI_FILTER_MAX]; /* free text: any field of the item or its findings */
 	char aor[TUI_FILTER_MAX];
 	char callid[TUI_FILTER_MAX];
 	char addr[TUI_FILTER_MAX];
@@ -90,21 +90,20 @@ struct tui {
 	struct sw_analyze *an;
 	struct tui_view *stack[TUI_MAX_DEPTH];
 	size_t depth;
-	struct tui_view *list;       /* bottom of the stack, lives as long as t */
+	struct tui_view *list; /* bottom of the stack, lives as long as t */
 	attr_t attr[TR_COUNT];
 	bool color, utf8;
 	bool quit;
-	bool ended;                  /* input ended: analysis finished */
-	bool redraw;                 /* something on screen changed */
-	uint64_t gen;                /* bumped whenever the analysis grew */
-	uint64_t frames;             /* frames pumped so far */
-	char note[256];              /* transient line for the status bar */
+	bool ended;      /* input ended: analysis finished */
+	bool redraw;     /* something on screen changed */
+	uint64_t gen;    /* bumped whenever the analysis grew */
+	uint64_t frames; /* frames pumped so far */
+	char note[256];  /* transient line for the status bar */
 	int64_t note_until_ms;
-	struct sw_buf err_text;      /* what went to stderr while the screen was up */
-	int err_fd;                  /* read end of the stderr pipe, or -1 */
+	struct sw_buf err_text; /* what went to stderr while the screen was up */
+	int err_fd;             /* read end of the stderr pipe, or -1 */
 	struct tui_filter filter;
-	struct sw_buf tmp;           /* scratch for one line */
-	char **files;                /* base names of the inputs, escaped */
+	char **files; /* base names of the inputs, escaped */
 	size_t nfiles;
 };
 
@@ -134,9 +133,9 @@ int tui_width(const char *s, size_t len);
 /* Byte length of the longest prefix of s that fits in w columns. */
 size_t tui_fit(const char *s, size_t len, int w);
 void tui_fill(int y, int x, int w, attr_t a);
-/* printf into t->tmp and draw it (our own text only: never wire bytes). */
+/* printf and draw (our own text only: never wire bytes). */
 int tui_printf(struct tui *t, int y, int x, int w, attr_t a, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 6, 7)));
 /* Append wire bytes to b escaped for the terminal (sw_buf_put_text). */
 void tui_wire(struct sw_buf *b, const char *p, size_t len);
 void tui_wire_c(struct sw_buf *b, const char *s);
@@ -151,13 +150,13 @@ void tui_box(struct tui *t, int y, int x, int h, int w, const char *title);
 /* Word wrap of UTF-8 text to width w: calls emit(line, len) per line. Breaks
  * at spaces when there is one on the line, else anywhere (CJK). */
 void tui_wrap(const char *s, size_t len, int w, bool words,
-	      void (*emit)(void *u, const char *line, size_t len), void *u);
+              void (*emit)(void *u, const char *line, size_t len), void *u);
 
 /* Lines of text for scrolling screens (message, findings, help). */
 struct tui_line {
-	char *text;      /* owned, UTF-8, already escaped */
+	char *text; /* owned, UTF-8, already escaped */
 	enum tui_role role;
-	bool mark;       /* gutter mark: a highlighted header */
+	bool mark; /* gutter mark: a highlighted header */
 };
 struct tui_lines {
 	struct tui_line *v;
@@ -166,7 +165,7 @@ struct tui_lines {
 void tui_lines_add(struct tui_lines *l, const char *s, size_t len, enum tui_role role, bool mark);
 /* Wraps s (already escaped) to w columns and adds each piece. */
 void tui_lines_wrap(struct tui_lines *l, const char *s, size_t len, int w, bool words,
-		    enum tui_role role, bool mark, const char *indent);
+                    enum tui_role role, bool mark, const char *indent);
 void tui_lines_clear(struct tui_lines *l);
 /* Draws lines [top, top + h) at rows y.. with a 2-column gutter for marks. */
 void tui_lines_draw(struct tui *t, const struct tui_lines *l, size_t top, int y, int h);
@@ -189,7 +188,7 @@ enum tui_role tui_sev_role(enum sw_severity s);
  * item UINT32_MAX - 1 collects the messages that belong to no item. */
 #define TUI_ITEM_UNASSIGNED (UINT32_MAX - 1)
 void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint32_t **ids,
-		      size_t *nids);
+                      size_t *nids);
 /* " (name)" of the input file a frame came from, when there are several. */
 void tui_put_file(const struct tui *t, struct sw_buf *b, uint32_t file_idx);
 /* Short kind for badges: "register.forbidden" -> "forbidden". */
@@ -215,8 +214,7 @@ struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, 
 /* The lines of message m for a screen w columns wide: with `full`, a line
  * about where it came from and the findings that point at it first; then the
  * text, escaped, with the headers those findings point at marked. */
-void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full,
-		   struct tui_lines *out);
+void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, struct tui_lines *out);
 /* Findings (established) whose evidence includes m: count, ids up to cap. */
 size_t tui_msg_findings(const struct tui *t, const struct sw_msg *m, uint32_t *ids, size_t cap);
 /* Message screen over a sequence of message ids, starting at index cur. */
@@ -227,8 +225,8 @@ struct tui_view *tui_help_new(struct tui *t, const struct tui_screen *of);
 /* Line prompt: calls done(t, text, u) on Enter (not on Esc); u is freed
  * with free_u (may be NULL) when the prompt closes either way. */
 struct tui_view *tui_prompt_new(struct tui *t, const char *label, const char *initial,
-				void (*done)(struct tui *t, const char *text, void *u), void *u,
-				void (*free_u)(void *u));
+                                void (*done)(struct tui *t, const char *text, void *u), void *u,
+                                void (*free_u)(void *u));
 /* One-line editor shared by the prompt and the filter form. */
 struct tui_edit {
 	char buf[TUI_FILTER_MAX];
