@@ -18,6 +18,14 @@
 #include "common/mem.h"
 #include "common/timefmt.h"
 
+/* qsort() with n < 2 (and its NULL base when empty) left out: C11 7.22.5
+ * requires a valid pointer even for zero elements. */
+static void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 #define MS SW_NS_PER_MS
 #define SEC SW_NS_PER_SEC
 #define MIN_MATCHES 2u               /* fewer matched messages: not two views of one path */
@@ -335,7 +343,7 @@ struct grp {
  * (the array is owned by the caller). */
 static size_t make_groups(struct ent *e, size_t n, struct grp **out)
 {
-	qsort(e, n, sizeof *e, ent_cmp);
+	sort_n(e, n, sizeof *e, ent_cmp);
 	struct grp *g = NULL;
 	size_t ng = 0, cap = 0;
 	for (size_t i = 0; i < n;) {
@@ -422,7 +430,7 @@ static int i64_cmp(const void *x, const void *y)
 
 static int64_t median(int64_t *v, size_t n)
 {
-	qsort(v, n, sizeof *v, i64_cmp);
+	sort_n(v, n, sizeof *v, i64_cmp);
 	if (n % 2)
 		return v[n / 2];
 	return v[n / 2 - 1] / 2 + v[n / 2] / 2;
@@ -1184,7 +1192,7 @@ static void number_items(struct items *L, struct item **ps)
 {
 	for (size_t i = 0; i < L->n; i++)
 		ps[i] = &L->it[i];
-	qsort(ps, L->n, sizeof *ps, item_cmp);
+	sort_n(ps, L->n, sizeof *ps, item_cmp);
 	for (size_t i = 0; i < L->n; i++)
 		ps[i]->occ = i && strcmp(ps[i]->name, ps[i - 1]->name) == 0 ? ps[i - 1]->occ + 1 : 0;
 }
@@ -1354,7 +1362,7 @@ static void find_losses(struct sw_pair *p)
 						      (uint32_t)i };
 		}
 	}
-	qsort(le, nle, sizeof *le, lossent_cmp);
+	sort_n(le, nle, sizeof *le, lossent_cmp);
 	p->l = nle ? sw_calloc(nle, sizeof *p->l) : NULL;
 	for (size_t k = 0; k < nle; k++) {
 		struct prec *r = &p->f[le[k].file].r[le[k].idx];
@@ -1644,7 +1652,7 @@ static void order_matches(struct sw_pair *p)
 	for (size_t i = 0; i < p->nm; i++)
 		k[i] = (struct mkey){ p->m[i].copy[SW_SIDE_PHONE].ts_ns,
 				      p->m[i].copy[SW_SIDE_PHONE].frame_no, (uint32_t)i };
-	qsort(k, p->nm, sizeof *k, mkey_cmp);
+	sort_n(k, p->nm, sizeof *k, mkey_cmp);
 	uint32_t *pos = sw_malloc(p->nm * sizeof *pos);
 	struct sw_pair_match *m = sw_malloc(p->nm * sizeof *m);
 	for (size_t i = 0; i < p->nm; i++) {
