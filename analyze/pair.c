@@ -34,7 +34,7 @@ static void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, c
 #define TOL_MAX_NS (2 * SEC)
 #define EDGE_MIN_NS (100 * INT64_C(1000)) /* least margin inside the other capture's span */
 #define LOSS_MIN 3u                  /* lost server messages that make a pattern */
-#define MAX_PHONE_IPS 16u            /* distinct REGISTER sources counted per file */
+#define MAX_ADDRS 16u                /* distinct REGISTER destinations counted per file */
 #define KEY_PART_MAX 200u            /* bytes of a wire string in a key */
 #define LABEL_LEN 48u
 
@@ -65,7 +65,8 @@ struct pfile {
 	size_t n, cap;
 	uint64_t not_recorded;
 	int64_t first_ns, last_ns;
-	struct sw_addr phone_ip;      /* the phone's address in this file (family 0: unknown) */
+	struct sw_addr server_ip;     /* the registrar's address in this file (family 0: unknown) */
+	struct sw_addr phone_ip;      /* without REGISTERs: the first requester's */
 };
 
 /* An endpoint as seen in each file (by file index, not by side). */
@@ -371,12 +372,13 @@ static struct prec *rec(struct sw_pair *p, const struct ent *e)
 
 /* ---- direction, offset and roles --------------------------------------------------- */
 
-/* The phone's address in a file: the most frequent REGISTER source, else the
- * source of the first request. */
-static void find_phone_ip(struct pfile *f)
+/* The registrar's address in a file: the most frequent REGISTER destination
+ * (among the first MAX_ADDRS distinct ones: one server, many phones). Without
+ * REGISTERs, the phone's address is the first request's source instead. */
+static void find_ends(struct pfile *f)
 {
-	struct sw_addr ips[MAX_PHONE_IPS];
-	uint32_t cnt[MAX_PHONE_IPS];
+	struct sw_addr ips[MAX_ADDRS];
+	uint32_t cnt[MAX_ADDRS];
 	size_t n = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct prec *r = &f->r[i];
@@ -384,12 +386,12 @@ static void find_phone_ip(struct pfile *f)
 			continue;
 		size_t k;
 		for (k = 0; k < n; k++)
-			if (sw_ip_eq(&ips[k], &r->src))
+			if (sw_ip_eq(&ips[k], &r->dst))
 				break;
 		if (k == n) {
-			if (n == MAX_PHONE_IPS)
+			if (n == MAX_ADDRS)
 				continue;
-			ips[n] = r->src;
+			ips[n] = r->dst;
 			ips[n].port = 0;
 			cnt[n++] = 0;
 		}
@@ -400,7 +402,7 @@ static void find_phone_ip(struct pfile *f)
 		if (cnt[k] > cnt[best])
 			best = k;
 	if (n) {
-		f->phone_ip = ips[best];
+		f->server_ip = ips[best];
 		return;
 	}
 	for (size_t i = 0; i < f->n; i++)
@@ -411,8 +413,16 @@ static void find_phone_ip(struct pfile *f)
 		}
 }
 
+/* A message's direction in its own file, before any matching. */
 static uint8_t dir_in_file(const struct pfile *f, const struct prec *r)
 {
+	if (f->server_ip.family) {
+		if (sw_ip_eq(&r->dst, &f->server_ip))
+			return SW_DIR_TO_SERVER;
+		if (sw_ip_eq(&r->src, &f->server_ip))
+			return SW_DIR_TO_PHONE;
+		return DIR_OTHER;
+	}
 	if (!f->phone_ip.family)
 		return DIR_OTHER;
 	if (sw_ip_eq(&r->src, &f->phone_ip))
@@ -510,7 +520,7 @@ static int64_t expected(const struct sw_pair *p, uint8_t dir)
 /* The direction of two copies of one message: the NAT translates the phone's
  * endpoint, so the endpoint that differs between the copies is the phone's
  * (a server capture holds many phones; its REGISTER sources say little).
- * Without NAT, the phone's address in either file decides. */
+ * Without NAT, the registrar's address in either file decides. */
 static uint8_t pair_dir(struct sw_pair *p, const struct prec *r0, const struct prec *r1)
 {
 	(void)p;
@@ -1730,7 +1740,7 @@ void sw_pair_finish(struct sw_analyze *a)
 	p->pf = p->sides_given ? p->given_phone_file : 0;
 	p->sf = 1 - p->pf;
 	for (int f = 0; f < 2; f++) {
-		find_phone_ip(&p->f[f]);
+		find_ends(&p->f[f]);
 		for (size_t i = 0; i < p->f[f].n; i++)
 			p->f[f].r[i].dir = dir_in_file(&p->f[f], &p->f[f].r[i]);
 	}

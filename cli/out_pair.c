@@ -11,6 +11,7 @@
 #define _(s) sw_tr(app->cat, s)
 #define REPORT_MAX_LOSSES 20u   /* lost messages listed in the report per direction */
 #define REPORT_MAX_CHANGED 10u  /* changed messages listed in the report */
+#define REPORT_MAX_MAPPINGS 8u  /* NAT mappings listed in the report */
 
 static double secs(int64_t ns)
 {
@@ -347,14 +348,27 @@ void sw_out_pair_report(struct sw_app *app)
 		      _("  clock offset: the server capture's clock reads %+.6f s against the phone's (spread %.6f s); one-way delay %.3f ms%s\n"),
 		      secs(o->offset_ns), secs(o->spread_ns), secs(o->delay_ns) * 1e3,
 		      o->one_direction ? _(" (messages in one direction only: delay not measurable)") : "");
+	/* Translated endpoints one by one (a few), the others counted. */
+	size_t shown = 0, same = 0, more = 0;
 	for (size_t i = 0; i < sw_pair_nmappings(p); i++) {
 		const struct sw_pair_mapping *m = sw_pair_mapping(p, i);
-		bool same = sw_addr_eq(&m->inside, &m->outside);
-		sw_buf_printf(b, _("  %s %s %s %s (%u messages)\n"),
+		if (sw_addr_eq(&m->inside, &m->outside)) {
+			same++;
+			continue;
+		}
+		if (shown++ == REPORT_MAX_MAPPINGS) {
+			more++;
+			continue;
+		}
+		sw_buf_printf(b, _("  %s %s <-> %s (%u messages)\n"),
 			      m->role == SW_SIDE_PHONE ? _("NAT: phone") : _("NAT: server"),
-			      sw_addr_fmt(&m->inside, a1), same ? "=" : "<->",
-			      sw_addr_fmt(&m->outside, a2), m->messages);
+			      sw_addr_fmt(&m->inside, a1), sw_addr_fmt(&m->outside, a2), m->messages);
 	}
+	if (more)
+		sw_buf_printf(b, _("  ... and %zu more NAT mappings (see --json)\n"), more);
+	if (same)
+		sw_buf_printf(b, _("  %zu endpoints seen with the same address on both sides (no NAT)\n"),
+			      same);
 	sw_buf_printf(b,
 		      _("  %u messages seen on both sides; lost on the way: %u phone -> server, %u server -> phone\n"),
 		      s->matched, s->lost[SW_DIR_TO_SERVER], s->lost[SW_DIR_TO_PHONE]);
