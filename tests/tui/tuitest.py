@@ -99,7 +99,7 @@ class Pane:
     def lines(self):
         return self.screen().split("\n")
 
-    def wait(self, what, timeout=10.0, escapes=False):
+    def wait(self, what, timeout=20.0, escapes=False):
         """Wait until `what` (a string, a compiled regex or a predicate on the
         screen text) holds; returns the screen, or fails with it."""
         end = time.monotonic() + timeout
@@ -122,7 +122,7 @@ class Pane:
                                      % (what, s, self.stderr()))
             time.sleep(0.03)
 
-    def wait_gone(self, what, timeout=10.0):
+    def wait_gone(self, what, timeout=20.0):
         return self.wait(lambda s: what not in s, timeout)
 
     def resize(self, width, height):
