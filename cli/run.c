@@ -211,5 +211,6 @@ void sw_app_close(struct sw_app *app)
 		sw_capture_close(app->cap);
 	if (app->sigfd >= 0)
 		close(app->sigfd);
+	sw_catalog_free(app->cat);
 	sw_buf_free(&app->line);
 }

@@ -79,6 +79,11 @@ const struct sw_catalog *sw_catalog_pick(const char *lang)
 	return c;
 }
 
+void sw_catalog_free(const struct sw_catalog *c)
+{
+	free((void *)c);
+}
+
 bool sw_catalog_is_zh(const struct sw_catalog *c)
 {
 	return c != NULL;

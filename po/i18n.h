@@ -13,8 +13,11 @@ struct sw_catalog;
 /* Pick the catalog for `lang` ("en", "zh", "zh_CN.UTF-8" ...), or from the
  * environment when lang is NULL (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: the
  * first that is set and non-empty decides; "zh*" selects Chinese). Returns
- * NULL for English. The catalog lives until the process exits. */
+ * NULL for English. The caller owns it (sw_catalog_free). */
 const struct sw_catalog *sw_catalog_pick(const char *lang);
+
+/* Frees a catalog from sw_catalog_pick (NULL is fine). */
+void sw_catalog_free(const struct sw_catalog *c);
 
 /* Translation of msgid, or msgid itself when there is none. */
 const char *sw_tr(const struct sw_catalog *c, const char *msgid) __attribute__((format_arg(2)));

@@ -41,10 +41,6 @@ class Pane:
         self.tmp = tempfile.TemporaryDirectory(prefix="swtui-")
         self.err = os.path.join(self.tmp.name, "stderr")
         envs = {"TERM": term, "LANG": "C.UTF-8", "LC_ALL": "", "LANGUAGE": ""}
-        supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan.supp")
-        lsan = os.environ.get("LSAN_OPTIONS", "")
-        envs["LSAN_OPTIONS"] = (lsan + ":" if lsan else "") + \
-            "suppressions=%s:print_suppressions=0" % supp
         envs.update(env or {})
         assign = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in envs.items())
         unset = "-u NO_COLOR " if "NO_COLOR" not in envs else ""
