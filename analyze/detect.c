@@ -1011,6 +1011,22 @@ void sw_detect_finish(struct sw_analyze *a)
 		}
 	}
 	resolve(a);
+	/* Two captures proved what one capture could only suspect: the proven
+	 * finding stands, the suspicion becomes a pointer to it. */
+	for (size_t i = 0; i < a->findings.n; i++) {
+		struct sw_finding *f = a->findings.p[i];
+		if (strcmp(f->kind, "nat.return_path_blocked") != 0 || f->cause[0] ||
+		    f->severity == SW_SEV_INFO)
+			continue;
+		struct sw_finding *proof = sw_fnd_find(a, f->kind, "path_loss", f->account);
+		if (!proof)
+			continue;
+		f->severity = SW_SEV_INFO;
+		sw_fnd_text(a, &f->summary,
+			    N_("%s: confirmed by the second capture (see nat.return_path_blocked/path_loss)"),
+			    f->aor ? f->aor : "-");
+		f->revision++;
+	}
 	/* Re-stream what changed since it was first handed out. */
 	for (size_t i = 0; i < a->findings.n; i++) {
 		struct sw_finding *f = a->findings.p[i];
