@@ -15,6 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 out=$here/out
 mkdir -p "$out"
+[ -n "${SIPWATCH:-}" ] && SIPWATCH_GIVEN=1
 SIPWATCH=${SIPWATCH:-/tmp/build-bench/cli/sipwatch}
 RUNS=${RUNS:-3}
 TIMEOUT=${TIMEOUT:-1200}
@@ -32,16 +33,17 @@ need tshark tshark
 need capinfos wireshark-common
 need cc gcc
 
-if [ ! -x "$SIPWATCH" ]; then
-	echo "== building sipwatch into /tmp/build-bench"
-	cmake -S "$root" -B /tmp/build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSW_TESTS=OFF >/dev/null
-	cmake --build /tmp/build-bench -j2 >/dev/null
-	SIPWATCH=/tmp/build-bench/cli/sipwatch
+# Unless SIPWATCH is given, (re)build the current tree so that the figures
+# belong to the commit printed below (an incremental build when up to date).
+if [ -z "${SIPWATCH_GIVEN:-}" ] && [ "$SIPWATCH" = /tmp/build-bench/cli/sipwatch ]; then
+	echo "== building sipwatch (RelWithDebInfo) into /tmp/build-bench"
+	if ! { cmake -S "$root" -B /tmp/build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSW_TESTS=OFF >/dev/null &&
+		cmake --build /tmp/build-bench -j2 >"$out/build.log" 2>&1; }; then
+		echo "run.sh: build failed (see $out/build.log); someone may be mid-edit, retry in a minute" >&2
+		exit 2
+	fi
 fi
-
-echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
-echo "   sipwatch $SIPWATCH (tree at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')), $(sngrep -V | head -1), $(tshark -v 2>/dev/null | head -1)"
-echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -x "$SIPWATCH" ] || { echo "run.sh: no sipwatch binary at $SIPWATCH" >&2; exit 2; }
 echo "== generator"
 cc -O2 -std=c11 -Wall -Wextra -o "$out/gen_register" "$here/gen_register.c"
 
@@ -144,4 +146,29 @@ if [[ " $CAPTURES " == *" one86k "* && " $CAPTURES " == *" one173k "* ]]; then
 		END { for (k in a) if (a[k] != "NA" && b[k] != "NA" && a[k] > 0 && ac[k] > 0)
 			printf "   %-18s wall %6.2f -> %6.2f s x%.2f   cpu %6.2f -> %6.2f s x%.2f\n", k, a[k], b[k], b[k] / a[k], ac[k], bc[k], bc[k] / ac[k] }' \
 		"$results" | sort | tee "$out/scaling.txt"
+fi
+
+if [ -n "${SERIES:-}" ]; then
+	echo
+	echo "== one Call-ID series: CPU seconds (user+sys), best of $RUNS"
+	printf '   %8s %12s %12s\n' messages "sipwatch" "sngrep"
+	for n in 43200 86400 172800 345600; do
+		f=$out/series$n.pcap
+		"$out/gen_register" -m onecall -n "$n" -o "$f" >/dev/null
+		line=$n
+		for tool in sw sng; do
+			best=
+			for ((i = 0; i < RUNS; i++)); do
+				if [ $tool = sw ]; then
+					/usr/bin/time -f "%U %S" -o "$out/time.txt" "$SIPWATCH" -r "$f" --report >/dev/null
+				else
+					/usr/bin/time -f "%U %S" -o "$out/time.txt" timeout "$TIMEOUT" sngrep -N -q -l 1000000 -I "$f" >/dev/null
+				fi
+				c=$(awk '{ printf "%.2f", $1 + $2 }' "$out/time.txt")
+				if [ -z "$best" ] || awk -v a="$c" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$c; fi
+			done
+			line="$line $best"
+		done
+		printf '   %8s %12s %12s\n' $line
+	done | tee "$out/series.txt"
 fi
