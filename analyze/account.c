@@ -34,26 +34,26 @@ static char lower(char c)
  * 19.1.4: host comparison is case-insensitive, user is not). */
 static size_t aor_of(const struct sw_sip_uri *u, char *buf, size_t cap)
 {
-	struct sw_buf b = SW_BUF_INIT;
+	/* cap >= AOR_MAX: scheme (8) + user (128) + host (128) + port fit */
+	size_t n = 0;
 	if (u->scheme.len)
 		for (size_t i = 0; i < u->scheme.len && i < 8; i++)
-			sw_buf_putc(&b, lower(u->scheme.p[i]));
+			buf[n++] = lower(u->scheme.p[i]);
 	else
-		sw_buf_puts(&b, "sip");
-	sw_buf_putc(&b, ':');
+		n = (size_t)(memcpy(buf, "sip", 3), 3);
+	buf[n++] = ':';
 	if (u->user.len) {
-		sw_buf_put(&b, u->user.p, u->user.len > 128 ? 128 : u->user.len);
-		sw_buf_putc(&b, '@');
+		size_t l = u->user.len > 128 ? 128 : u->user.len;
+		memcpy(buf + n, u->user.p, l);
+		n += l;
+		buf[n++] = '@';
 	}
 	for (size_t i = 0; i < u->host.len && i < 128; i++)
-		sw_buf_putc(&b, lower(u->host.p[i]));
+		buf[n++] = lower(u->host.p[i]);
 	if (u->port > 0 && u->port != 5060)
-		sw_buf_printf(&b, ":%d", u->port);
-	size_t n = b.len < cap ? b.len : cap - 1;
-	memcpy(buf, b.p, n);
-	buf[n] = '\0';
-	sw_buf_free(&b);
-	return n;
+		n += (size_t)snprintf(buf + n, cap - n, ":%d", u->port);
+	buf[n < cap ? n : cap - 1] = '\0';
+	return n < cap ? n : cap - 1;
 }
 
 static void contact_key(const struct sw_sip_msg *m, char *buf, size_t cap)
@@ -379,13 +379,14 @@ static void fill_result(struct reg_result *r, const struct sw_sip_msg *m, const 
 	r->granted_expires = -1;
 	r->min_expires = m->min_expires;
 	r->retry_after = m->retry_after;
-	r->server = sw_an_strdup_wire(m->server);
-	r->warning = sw_an_strdup_wire(m->warning);
-	r->reason_hdr = sw_an_strdup_wire(m->reason_hdr);
+	if (m->status >= 300) {
+		/* Only the failure detectors quote these. */
+		r->server = sw_an_strdup_wire(m->server);
+		r->warning = sw_an_strdup_wire(m->warning);
+		r->reason_hdr = sw_an_strdup_wire(m->reason_hdr);
+	}
 	r->stale_nonce = m->www_auth.stale || m->proxy_auth.stale;
 	r->have_public = public_of(m, &r->public_addr);
-	if (m->n_via)
-		r->via_sent_by = sw_an_strdup_wire(m->via[0].host);
 	for (size_t i = 0; i < m->n_contact && i < SW_SIP_MAX_CONTACTS; i++) {
 		const struct sw_sip_contact *c = &m->contact[i];
 		if (sw_str_ieq_c(c->uri.transport, "tcp"))
@@ -400,8 +401,6 @@ static void fill_result(struct reg_result *r, const struct sw_sip_msg *m, const 
 					 c->uri.raw.p ? c->uri.raw.p : "");
 		}
 	}
-	if (m->n_contact)
-		r->resp_contact = sw_an_strdup_wire(m->contact[0].uri.raw);
 	if (sw_memmem(m->record_route.p, m->record_route.len, "transport=tcp", 13) ||
 	    sw_memmem(m->record_route.p, m->record_route.len, "transport=TCP", 13))
 		r->contact_tcp = true;
@@ -422,8 +421,6 @@ static void free_result(struct reg_result *r)
 	free(r->server);
 	free(r->warning);
 	free(r->reason_hdr);
-	free(r->resp_contact);
-	free(r->via_sent_by);
 }
 
 static void leave_registered(struct acct *ac)

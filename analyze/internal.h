@@ -120,10 +120,8 @@ struct reg_result {
 	struct sw_addr public_addr;   /* from the response's Via received/rport */
 	bool stale_nonce;
 	int min_expires, retry_after;
-	char *server, *warning, *reason_hdr; /* owned copies, may be NULL */
+	char *server, *warning, *reason_hdr; /* owned copies for failures, else NULL */
 	bool contact_tcp;             /* transport=tcp in the response's Contact / Record-Route */
-	char *resp_contact;           /* first Contact of the 2xx (for ALG checks), owned */
-	char *via_sent_by;            /* response top Via sent-by (for ALG checks), owned */
 	/* stale NAT pattern, judged before the success updates the account */
 	bool stale_recovered;         /* timeouts from the old port, success from a new one */
 	struct sw_addr old_client, old_public;
