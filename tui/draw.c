@@ -184,6 +184,21 @@ void tui_wire(struct sw_buf *b, const char *p, size_t len)
 		sw_buf_puts(b, "");
 }
 
+void tui_wire_line(struct sw_buf *b, const char *p, size_t len)
+{
+	size_t s = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || p[i] == '\t') {
+			tui_wire(b, p + s, i - s);
+			if (i < len)
+				sw_buf_puts(b, "    ");
+			s = i + 1;
+		}
+	}
+	if (!b->p)
+		sw_buf_puts(b, "");
+}
+
 void tui_wire_c(struct sw_buf *b, const char *s)
 {
 	if (s)

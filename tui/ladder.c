@@ -47,6 +47,7 @@ struct ladder_view {
 	size_t nids;
 	uint8_t *src, *dst; /* endpoint index per message */
 	uint32_t *mark;     /* worst finding id per message, UINT32_MAX none */
+	uint8_t *pmark;     /* enum tui_pmark per message (two captures) */
 	struct ep eps[LADDER_MAX_EPS];
 	size_t neps;
 	struct entry *ent;
@@ -147,8 +148,10 @@ static int cmp_id_pos(const void *a, const void *b)
 /* Marks each message with the worst finding that names it as evidence. */
 static void build_marks(struct tui *t, struct ladder_view *l)
 {
-	for (size_t i = 0; i < l->nids; i++)
+	for (size_t i = 0; i < l->nids; i++) {
 		l->mark[i] = UINT32_MAX;
+		l->pmark[i] = (uint8_t)tui_pair_mark(t, sw_analyze_msg(t->an, l->ids[i]));
+	}
 	if (!l->nids)
 		return;
 	struct id_pos *v = sw_malloc(l->nids * sizeof *v);
@@ -255,6 +258,7 @@ static void rebuild(struct tui *t, struct ladder_view *l, uint32_t keep_id)
 	l->src = sw_realloc(l->src, n);
 	l->dst = sw_realloc(l->dst, n);
 	l->mark = sw_realloc(l->mark, n * sizeof *l->mark);
+	l->pmark = sw_realloc(l->pmark, n);
 	build_endpoints(t, l);
 	build_marks(t, l);
 	build_entries(t, l);
@@ -384,9 +388,14 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	}
 	attr_t a = cur ? tui_a(t, TR_CURSOR) : tui_a(t, role);
 	/* Label on the first line, centred over the arrow. */
+	bool lost = l->pmark[i] == TUI_PM_LOST;
+	if (lost && !cur)
+		a = tui_a(t, TR_ERROR);
 	struct sw_buf b = SW_BUF_INIT;
 	tui_wire_c(&b, m->label);
-	if (m->retrans)
+	if (lost)
+		sw_buf_puts(&b, tui_tr(t, " (lost)"));
+	else if (m->retrans)
 		sw_buf_puts(&b, tui_tr(t, " (retransmission)"));
 	int lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
 	if (lo == hi) { /* to itself */
@@ -395,7 +404,7 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	} else {
 		int w = hi - lo - 1;
 		int tw = tui_width(b.p, b.len);
-		if (tw > w && m->retrans) {
+		if (tw > w && m->retrans && !lost) {
 			sw_buf_reset(&b);
 			tui_wire_c(&b, m->label);
 			tw = tui_width(b.p, b.len);
@@ -419,17 +428,24 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 		int heads = m->retrans ? 3 : 1;
 		if (heads > w)
 			heads = w;
+		/* A message lost on the way (two captures) ends in an X. */
 		for (int k = 0; k < heads; k++) {
+			chtype head = lost && k == 0 ? 'X' : xb > xa ? '>' : '<';
 			if (xb > xa)
-				mvaddch(y + 1, xb - 1 - k, '>');
+				mvaddch(y + 1, xb - 1 - k, head);
 			else
-				mvaddch(y + 1, xb + 1 + k, '<');
+				mvaddch(y + 1, xb + 1 + k, head);
 		}
 		if (m->kind == SW_MSG_ICMP) /* the error bounces off the reporter */
 			mvaddch(y + 1, xa > xb ? xa - 1 : xa + 1, 'x');
 		attrset(A_NORMAL);
 	}
 	sw_buf_free(&b);
+	/* Two captures: [~] the path rewrote it, [X] it never arrived. */
+	if (l->pmark[i] == TUI_PM_CHANGED)
+		tui_text(t, y, right + 1, LADDER_MARK - 1, "[~]", tui_a(t, TR_WARNING));
+	else if (lost)
+		tui_text(t, y, right + 1, LADDER_MARK - 1, "[X]", tui_a(t, TR_ERROR));
 	if (l->mark[i] != UINT32_MAX) {
 		const struct sw_finding *f = sw_analyze_finding(t->an, l->mark[i]);
 		if (f) {
@@ -496,6 +512,12 @@ static void draw_preview(struct tui *t, struct ladder_view *l, int x, int y, int
 		tui_text(t, y + r, x + 2, w - 3, ln->text, a);
 	}
 }
+
+/* Key bar with two captures: d opens both sides. */
+static const char *const ladder_hints_pair[] = {
+    N_("Esc\tList"),  N_("Enter\tMessage"), N_("d\tBoth sides"), N_("n/p\tNext finding"),
+    N_("e\tExplain"), N_("F1\tHelp"),       N_("F2\tSave"),      NULL,
+};
 
 static void ladder_draw(struct tui *t, struct tui_view *v)
 {
@@ -570,7 +592,8 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 		mvhline(3, cx, ACS_HLINE, cw);
 		mvaddch(3, xs[c], ACS_TTEE);
 	}
-	int y0 = 4, info = 2;
+	bool paired = tui_pair(t) != NULL;
+	int y0 = 4, info = paired ? 3 : 2;
 	int h = rows - y0 - info - 2;
 	if (h < 2)
 		h = 2;
@@ -635,11 +658,15 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 					tui_text(t, iy + 1, 1, cols - 2, x.p, tui_a(t, TR_DIM));
 				}
 			}
+			sw_buf_reset(&x);
+			enum tui_role pr;
+			if (paired && tui_pair_describe(t, m, &x, &pr))
+				tui_text(t, iy + 2, 1, cols - 2, x.p, tui_a(t, pr));
 			sw_buf_free(&x);
 		}
 	}
 	tui_draw_status(t, rows - 2);
-	tui_draw_keybar(t, v->scr->hints);
+	tui_draw_keybar(t, paired ? ladder_hints_pair : v->scr->hints);
 }
 
 static void jump_mark(struct ladder_view *l, bool fwd)
@@ -705,6 +732,11 @@ static bool ladder_key(struct tui *t, struct tui_view *v, int k)
 	case 'n':
 		jump_mark(l, true);
 		return true;
+	case 'd':
+	case 'D':
+		if (l->nids)
+			tui_pair_open(t, l->ids, l->nids, l->cur);
+		return true;
 	case 'p':
 		jump_mark(l, false);
 		return true;
@@ -740,6 +772,7 @@ static void ladder_destroy(struct tui_view *v)
 	free(l->src);
 	free(l->dst);
 	free(l->mark);
+	free(l->pmark);
 	free(l->ent);
 	tui_lines_clear(&l->preview);
 	free(l);
@@ -764,6 +797,9 @@ static const char *const ladder_help[] = {
     N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
     N_("Gap lines\tsilence of 5 s or more; x: a request never answered"),
     N_("[E] [W] [i]\tevidence of an error / warning / info finding"),
+    N_("d\tBoth sides: as the phone side and the server side saw it"),
+    N_("[~]\tTwo captures: the path rewrote this message (ALG)"),
+    N_("[X], X<\tTwo captures: lost on the way, never arrived"),
     N_("Esc, q\tBack to the list"),
     NULL,
 };

@@ -406,6 +406,30 @@ static void draw_cell(struct tui *t, int y, int *x, int w, const char *s, attr_t
 	*x += w;
 }
 
+#define LIST_PAIR_ROWS 2 /* rows for the two captures' summary */
+
+struct pair_rows {
+	struct tui *t;
+	int y, n;
+	attr_t a;
+};
+
+static void pair_row(void *u, const char *s, size_t len)
+{
+	struct pair_rows *r = u;
+	if (r->n < LIST_PAIR_ROWS)
+		tui_textn(r->t, r->y + r->n, 1, COLS - 2, s, len, r->a);
+	r->n++;
+}
+
+/* Word-wrapped on at most LIST_PAIR_ROWS rows; returns the rows used. */
+static int draw_pair_summary(struct tui *t, int y, const char *s, size_t len, attr_t a)
+{
+	struct pair_rows r = {t, y, 0, a};
+	tui_wrap(s, len, COLS - 2, true, pair_row, &r);
+	return r.n < LIST_PAIR_ROWS ? r.n : LIST_PAIR_ROWS;
+}
+
 static void list_draw(struct tui *t, struct tui_view *v)
 {
 	struct list_view *l = LV(v);
@@ -444,14 +468,20 @@ static void list_draw(struct tui *t, struct tui_view *v)
 	if (nsel)
 		sw_buf_printf(&b, tui_tr(t, ", %zu selected"), nsel);
 	tui_text(t, 1, cols / 2 + 2, cols / 2 - 3, b.p, A_NORMAL);
+	/* Two captures: what the path between them did, on up to two rows. */
+	int hy = 2;
+	sw_buf_reset(&b);
+	enum tui_role pr;
+	if (tui_pair_summary(t, &b, &pr))
+		hy += draw_pair_summary(t, 2, b.p, b.len, tui_a(t, pr));
 	sw_buf_free(&b);
-	/* Row 2: column headers, the sort column marked as sngrep does. */
+	/* Column headers, the sort column marked as sngrep does. */
 	int w[C_N];
 	layout(cols, l->total, w);
 	static const enum col order[] = {C_IDX,   C_TYPE, C_NAME, C_ADDR,
 	                                 C_STATE, C_LAST, C_MSGS, C_BADGE};
 	attr_t ha = tui_a(t, TR_HEADER);
-	tui_fill(2, 0, cols, ha);
+	tui_fill(hy, 0, cols, ha);
 	x = 4;
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
 		enum col c = order[i];
@@ -460,10 +490,10 @@ static void list_draw(struct tui *t, struct tui_view *v)
 		char h[64];
 		snprintf(h, sizeof h, "%s%s", c == l->sort ? (l->desc ? "v" : "^") : "",
 		         tui_tr(t, col_names[c]));
-		draw_cell(t, 2, &x, w[c], h, ha | (c == l->sort ? A_BOLD : 0));
+		draw_cell(t, hy, &x, w[c], h, ha | (c == l->sort ? A_BOLD : 0));
 	}
 	/* Rows. */
-	int y0 = 3, h = rows - 2 - y0;
+	int y0 = hy + 1, h = rows - 2 - y0;
 	l->page = h > 0 ? h : 1;
 	if (l->cursor < l->top)
 		l->top = l->cursor;

@@ -29,23 +29,6 @@ static struct message_view *MV(struct tui_view *v)
 	return (struct message_view *)v;
 }
 
-/* Escapes one line of wire text: tabs become spaces, everything else goes
- * through sw_buf_put_text(). */
-static void escape_line(struct sw_buf *b, const char *p, size_t len)
-{
-	size_t s = 0;
-	for (size_t i = 0; i <= len; i++) {
-		if (i == len || p[i] == '\t') {
-			tui_wire(b, p + s, i - s);
-			if (i < len)
-				sw_buf_puts(b, "    ");
-			s = i + 1;
-		}
-	}
-	if (!b->p)
-		sw_buf_puts(b, "");
-}
-
 static void add_finding_lines(struct tui *t, const struct sw_finding *f, int w,
                               struct tui_lines *out)
 {
@@ -94,6 +77,11 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 		if (m->retrans)
 			sw_buf_puts(&b, tui_tr(t, " (retransmission)"));
 		tui_lines_wrap(out, b.p, b.len, w, true, TR_HNAME, false, "  ");
+		/* Two captures: where the other copy is, or that it never arrived. */
+		sw_buf_reset(&b);
+		enum tui_role pr;
+		if (tui_pair_describe(t, m, &b, &pr))
+			tui_lines_wrap(out, b.p, b.len, w, true, pr, false, "  ");
 		for (size_t i = 0; i < nf; i++)
 			add_finding_lines(t, sw_analyze_finding(t->an, fids[i]), w, out);
 		tui_lines_add(out, "", 0, TR_NORMAL, false);
@@ -164,7 +152,7 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 			prev_mark = mark;
 		}
 		sw_buf_reset(&e);
-		escape_line(&e, p, len);
+		tui_wire_line(&e, p, len);
 		tui_lines_wrap(out, e.p, e.len, w, false, role, mark, NULL);
 		lineno++;
 		p = next;
@@ -187,6 +175,16 @@ static void build(struct tui *t, struct message_view *mv, int w)
 	mv->built_cur = mv->cur;
 	mv->built_gen = t->gen;
 }
+
+static const char *const message_hints_pair[] = {
+    N_("Esc\tBack"),
+    N_("Left/Right\tPrev/Next"),
+    N_("d\tBoth sides"),
+    N_("e\tExplain"),
+    N_("F1\tHelp"),
+    N_("F2\tSave"),
+    NULL,
+};
 
 static void message_draw(struct tui *t, struct tui_view *v)
 {
@@ -214,7 +212,7 @@ static void message_draw(struct tui *t, struct tui_view *v)
 		mv->top = max;
 	tui_lines_draw(t, &mv->lines, mv->top, 1, h);
 	tui_draw_status(t, rows - 2);
-	tui_draw_keybar(t, v->scr->hints);
+	tui_draw_keybar(t, tui_pair(t) ? message_hints_pair : v->scr->hints);
 }
 
 static bool message_key(struct tui *t, struct tui_view *v, int k)
@@ -246,6 +244,10 @@ static bool message_key(struct tui *t, struct tui_view *v, int k)
 	case 'S':
 		tui_save_ask(t, &mv->ids[mv->cur], 1);
 		return true;
+	case 'd':
+	case 'D':
+		tui_pair_open(t, mv->ids, mv->n, mv->cur);
+		return true;
 	}
 	if (tui_scroll_key(k, &mv->top, mv->lines.n, mv->page))
 		return true;
@@ -272,6 +274,7 @@ static const char *const message_help[] = {
     N_(">  highlighted\tA header that a finding about this message points at"),
     N_("\\xNN\tA byte from the wire that the terminal must not see (control, invalid UTF-8)"),
     N_("e, F4\tExplain the findings of this message"),
+    N_("d\tBoth sides, side by side, the path's changes highlighted"),
     N_("s, F2\tSave this message's packet to a pcap file"),
     N_("Esc, q\tBack"),
     NULL,

@@ -139,6 +139,8 @@ int tui_printf(struct tui *t, int y, int x, int w, attr_t a, const char *fmt, ..
 /* Append wire bytes to b escaped for the terminal (sw_buf_put_text). */
 void tui_wire(struct sw_buf *b, const char *p, size_t len);
 void tui_wire_c(struct sw_buf *b, const char *s);
+/* One line of wire text: tabs become four spaces, the rest as tui_wire(). */
+void tui_wire_line(struct sw_buf *b, const char *p, size_t len);
 /* Title line (row 0) and key bar (last row) from the screen's hints. */
 void tui_draw_title(struct tui *t, const char *title);
 void tui_draw_keybar(struct tui *t, const char *const *hints);
@@ -201,6 +203,29 @@ const char *tui_kind_short(const char *kind);
 bool tui_hl_match(const char *kind, const char *cause, const char *name, size_t len);
 /* "Via, Contact" for display; NULL when the kind has no entry. */
 const char *tui_hl_headers(const char *kind, const char *cause);
+
+/* ---- pair.c: two captures of one path (analyze/pair.h). */
+struct sw_pair;
+/* The pair results when the two inputs are two views of one path, else NULL
+ * (one input, live, not compared yet, unrelated or identical files). */
+const struct sw_pair *tui_pair(const struct tui *t);
+enum tui_pmark {
+	TUI_PM_NONE = 0, /* no pair, not SIP, or not seen on the other side */
+	TUI_PM_SAME,     /* seen on both sides, nothing rewritten */
+	TUI_PM_CHANGED,  /* seen on both sides, the path rewrote it */
+	TUI_PM_LOST,     /* left one side, never reached the other */
+};
+enum tui_pmark tui_pair_mark(const struct tui *t, const struct sw_msg *m);
+/* The list's line about the pair (roles, offset, losses, changes); false
+ * when there are not two files. *role: the attribute it deserves. */
+bool tui_pair_summary(struct tui *t, struct sw_buf *b, enum tui_role *role);
+/* One line about m's copy on the other side (or its loss); false when there
+ * is no pair or m is not SIP. */
+bool tui_pair_describe(struct tui *t, const struct sw_msg *m, struct sw_buf *b,
+                       enum tui_role *role);
+/* The "both sides" screen on message ids[cur] (Left/Right step through the
+ * others of ids); when it has no other copy, a note says why instead. */
+void tui_pair_open(struct tui *t, const uint32_t *ids, size_t n, size_t cur);
 
 /* ---- Screens. */
 struct tui_view *tui_list_new(struct tui *t);
