@@ -618,6 +618,13 @@ void sw_tcp_decode(struct sw_decode *d, const uint8_t *p, size_t len, bool cut)
 	make_key(&d->pkt.src, &d->pkt.dst, key);
 	struct sw_tcp_stream *s = sw_map_get(&d->tcp.map, key, SW_TCP_KEYLEN);
 	expire_idle(d, s);
+	if (s && d->tcp.lru_tail != s) {
+		/* Most recent from now on: creating its reverse direction below
+		 * (classify) may evict the least recently used stream when the
+		 * table is full, and that must not be s. */
+		lru_unlink(&d->tcp, s);
+		lru_append(&d->tcp, s);
+	}
 	bool sip_port =
 	    sw_dec_is_sip_port(d, d->pkt.src.port) || sw_dec_is_sip_port(d, d->pkt.dst.port);
 	bool tls_port = d->pkt.src.port == 5061 || d->pkt.dst.port == 5061;
