@@ -148,6 +148,20 @@ class Broken(unittest.TestCase):
                 self.assertNotIn("damaged", s["inputs"][0])
                 self.assertTrue(s["inputs"][1]["damaged"])
 
+    # --- regression captures (pcaps/regress) -------------------------------
+    def test_regressions(self):
+        d = swtest.pcap("regress")
+        files = sorted(f for f in os.listdir(d) if f != "MANIFEST.md")
+        with open(os.path.join(d, "MANIFEST.md"), encoding="utf-8") as f:
+            listed = f.read()
+        for name in files:
+            with self.subTest(file=name):
+                self.assertIn("| " + name + " |", listed, "not in pcaps/regress/MANIFEST.md")
+                path = os.path.join(d, name)
+                for mode in ("--json", "--report", "--messages"):
+                    r = self.run_sw("-r", path, mode)
+                    self.assertEqual(r.rc, 0, f"{name} {mode}: {r.err[-2000:]}")
+
     # --- special files, made at run time ---------------------------------
     def test_directory(self):
         r = self.run_sw("-r", self.tmp, "--report")
