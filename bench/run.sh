@@ -44,6 +44,9 @@ if [ -z "${SIPWATCH_GIVEN:-}" ] && [ "$SIPWATCH" = /tmp/build-bench/cli/sipwatch
 	fi
 fi
 [ -x "$SIPWATCH" ] || { echo "run.sh: no sipwatch binary at $SIPWATCH" >&2; exit 2; }
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
+echo "   sipwatch $SIPWATCH (HEAD $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')), $(sngrep -V | head -1), $(tshark -v 2>/dev/null | head -1)"
+echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== generator"
 cc -O2 -std=c11 -Wall -Wextra -o "$out/gen_register" "$here/gen_register.c"
 
@@ -123,19 +126,23 @@ done
 
 echo
 echo "== results (median of $RUNS; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "   ratio = other tool's wall time / this row's wall time (>1: this row is faster); msgs/s from wall time"
+echo "   wall and CPU (user+sys) seconds; msgs/s and the ratios (other tool / this row, >1: this row"
+echo "   is faster) are given for both, as wall/cpu: on a loaded machine CPU time is the steadier one"
 awk -F'\t' '
 	FNR == NR { n[$1] = $3; next }
 	{ cap[NR] = $1; lab[NR] = $2; t[NR] = $3; c[NR] = $4; r[NR] = $5
-	  if ($2 ~ /^sngrep/) sng[$1] = $3; if ($2 ~ /^tshark/) tsh[$1] = $3 }
+	  if ($2 ~ /^sngrep/) { sng[$1] = $3; sngc[$1] = $4 } if ($2 ~ /^tshark/) { tsh[$1] = $3; tshc[$1] = $4 } }
+	function ratio(a, b) { return (a != "" && a != "NA" && b > 0) ? sprintf("%.2f", a / b) : "-" }
 	END {
-		printf "%-8s %-18s %7s %7s %9s %8s %9s %9s\n", "capture", "tool", "wall s", "cpu s", "msgs/s", "RSS MiB", "vs sngrep", "vs tshark"
+		printf "%-8s %-18s %7s %7s %15s %8s %11s %11s\n", "capture", "tool", "wall s", "cpu s", "msgs/s wall/cpu", "RSS MiB", "vs sngrep", "vs tshark"
 		for (i = 1; i <= NR; i++) {
 			if (!(i in cap)) continue
 			k = cap[i]
 			if (t[i] == "NA") { printf "%-8s %-18s %7s\n", k, lab[i], "failed"; continue }
-			printf "%-8s %-18s %7.2f %7.2f %9.0f %8.0f %9.2f %9.2f\n", k, lab[i], t[i], c[i], n[k] / (t[i] > 0 ? t[i] : 0.01), r[i] / 1024,
-				(sng[k] != "" && sng[k] != "NA") ? sng[k] / t[i] : 0, (tsh[k] != "" && tsh[k] != "NA") ? tsh[k] / t[i] : 0
+			tw = t[i] > 0 ? t[i] : 0.01; tc = c[i] > 0 ? c[i] : 0.01
+			printf "%-8s %-18s %7.2f %7.2f %15s %8.0f %11s %11s\n", k, lab[i], t[i], c[i],
+				sprintf("%.0fk/%.0fk", n[k] / tw / 1000, n[k] / tc / 1000), r[i] / 1024,
+				ratio(sng[k], tw) "/" ratio(sngc[k], tc), ratio(tsh[k], tw) "/" ratio(tshc[k], tc)
 		}
 	}' "$out/counts.tsv" "$results" | tee "$out/table.txt"
 
