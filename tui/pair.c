@@ -392,6 +392,7 @@ struct prow {
 	char *text[2];   /* escaped, one screen row each; NULL: nothing on that side */
 	uint8_t kind[2]; /* enum rk */
 	char side;       /* interleaved layout: 'P', 'S', or ' ' for both */
+	uint32_t src;    /* the aligned line pair it shows (keeps the place on resize) */
 };
 
 struct rows {
@@ -472,7 +473,7 @@ static struct cell cell_of(const struct side *sd, long k)
 
 /* Side by side: each cell wrapped to its half, the row as tall as the
  * taller of the two. */
-static void emit_side_by_side(struct rows *r, const struct cell c[2], int w)
+static void emit_side_by_side(struct rows *r, const struct cell c[2], int w, uint32_t src)
 {
 	struct pieces p[2] = {{0}, {0}};
 	for (int s = 0; s < 2; s++)
@@ -489,6 +490,7 @@ static void emit_side_by_side(struct rows *r, const struct cell c[2], int w)
 			x->kind[s] = i < p[s].n ? c[s].kind : RK_PLAIN;
 		}
 		x->side = ' ';
+		x->src = src;
 	}
 	for (int s = 0; s < 2; s++) {
 		for (size_t i = h; i < p[s].n; i++)
@@ -497,7 +499,7 @@ static void emit_side_by_side(struct rows *r, const struct cell c[2], int w)
 	}
 }
 
-static void emit_one(struct rows *r, const struct cell *c, char side, int w)
+static void emit_one(struct rows *r, const struct cell *c, char side, int w, uint32_t src)
 {
 	struct pieces p = {0};
 	cut(c->s, c->len, c->wire, w, &p);
@@ -506,23 +508,24 @@ static void emit_one(struct rows *r, const struct cell *c, char side, int w)
 		x->text[0] = p.v[i];
 		x->kind[0] = c->kind;
 		x->side = side;
+		x->src = src;
 	}
 	free(p.v);
 }
 
 /* Interleaved: a line both sides have alike once, a changed line as the
  * phone side's then the server side's. */
-static void emit_interleaved(struct rows *r, const struct cell c[2], int w)
+static void emit_interleaved(struct rows *r, const struct cell c[2], int w, uint32_t src)
 {
 	if (c[0].present && c[1].present && !changed(c[0].kind) && !changed(c[1].kind) &&
 	    c[0].wire == c[1].wire && c[0].len == c[1].len &&
 	    memcmp(c[0].s, c[1].s, c[0].len) == 0) {
-		emit_one(r, &c[0], ' ', w);
+		emit_one(r, &c[0], ' ', w, src);
 		return;
 	}
 	for (int s = 0; s < 2; s++)
 		if (c[s].present)
-			emit_one(r, &c[s], s == SW_SIDE_PHONE ? 'P' : 'S', w);
+			emit_one(r, &c[s], s == SW_SIDE_PHONE ? 'P' : 'S', w, src);
 }
 
 /* ---- the screen ------------------------------------------------------------------ */
@@ -617,7 +620,7 @@ static void build(struct tui *t, struct pair_view *pv, int cols)
 			                 .len = notes[s][used[s]].len,
 			                 .kind = e.l ? RK_LOST : RK_NOTE,
 			                 .present = true};
-			emit_one(&pv->rows, &c, s == SW_SIDE_PHONE ? 'P' : 'S', w);
+			emit_one(&pv->rows, &c, s == SW_SIDE_PHONE ? 'P' : 'S', w, 0);
 		}
 	for (size_t i = 0; i < a.n || used[0] < nn[0] || used[1] < nn[1]; i++) {
 		struct cell c[2] = {{0}, {0}};
@@ -636,9 +639,9 @@ static void build(struct tui *t, struct pair_view *pv, int cols)
 			                     .present = true};
 		}
 		if (pv->interleaved)
-			emit_interleaved(&pv->rows, c, w);
+			emit_interleaved(&pv->rows, c, w, (uint32_t)i);
 		else
-			emit_side_by_side(&pv->rows, c, w);
+			emit_side_by_side(&pv->rows, c, w, (uint32_t)i);
 	}
 	for (int s = 0; s < 2; s++)
 		for (int i = 0; i < 4; i++)
@@ -811,9 +814,18 @@ static void pair_draw(struct tui *t, struct tui_view *v)
 	}
 	if (pv->built_w != cols || pv->built_cur != pv->cur || pv->built_gen != t->gen ||
 	    pv->built_il != pv->interleaved) {
-		if (pv->built_cur != pv->cur || pv->built_il != pv->interleaved)
-			pv->top = 0;
+		bool same = pv->built_cur == pv->cur && pv->built_il == pv->interleaved;
+		/* Same message, other width: keep the line at the top (or the end). */
+		size_t h0 = pv->page > 0 ? (size_t)pv->page : 1;
+		bool at_end = pv->rows.n > h0 && pv->top + h0 >= pv->rows.n;
+		uint32_t anchor = pv->top < pv->rows.n ? pv->rows.v[pv->top].src : 0;
 		build(t, pv, cols);
+		pv->top = 0;
+		if (same && at_end)
+			pv->top = SIZE_MAX; /* clamped below */
+		else if (same)
+			while (pv->top + 1 < pv->rows.n && pv->rows.v[pv->top].src < anchor)
+				pv->top++;
 	}
 	int y = 1;
 	draw_header(t, pv, &e, &y);
