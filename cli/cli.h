@@ -94,6 +94,8 @@ void sw_out_end_json(struct sw_app *app);
 void sw_out_summary_text(struct sw_app *app, FILE *fp);
 void sw_out_json_addr(struct sw_buf *b, const char *key, const struct sw_addr *a);
 const char *sw_out_file_name(const struct sw_app *app, uint32_t file_idx);
+/* For text: the file's base name unless two inputs share it. */
+const char *sw_out_file_label(const struct sw_app *app, uint32_t file_idx);
 void sw_out_flush_line(struct sw_app *app);
 /* The pair of captures (out_pair.c): JSON objects, the report's section. */
 void sw_out_pair_json(struct sw_app *app);

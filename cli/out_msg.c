@@ -14,6 +14,23 @@ const char *sw_out_file_name(const struct sw_app *app, uint32_t file_idx)
 	return s ? s->name : "?";
 }
 
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '/');
+	return b && b[1] ? b + 1 : p;
+}
+
+const char *sw_out_file_label(const struct sw_app *app, uint32_t file_idx)
+{
+	const char *name = sw_out_file_name(app, file_idx);
+	const char *base = base_name(name);
+	/* The short name, unless another input has the same one. */
+	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++)
+		if (i != file_idx && strcmp(base_name(sw_out_file_name(app, (uint32_t)i)), base) == 0)
+			return name;
+	return base;
+}
+
 void sw_out_flush_line(struct sw_app *app)
 {
 	fwrite(app->line.p, 1, app->line.len, app->out);
@@ -25,7 +42,7 @@ void sw_out_flush_line(struct sw_app *app)
 static void put_frame_ref(struct sw_app *app, struct sw_buf *b, uint32_t file_idx, uint64_t frame)
 {
 	if (sw_capture_nsources(app->cap) > 1) {
-		sw_buf_put_text(b, sw_str_c(sw_out_file_name(app, file_idx)));
+		sw_buf_put_text(b, sw_str_c(sw_out_file_label(app, file_idx)));
 		sw_buf_printf(b, ":%llu", (unsigned long long)frame);
 	} else {
 		sw_buf_printf(b, "%llu", (unsigned long long)frame);

@@ -224,7 +224,7 @@ static void put_cues(struct sw_app *app, struct sw_buf *b, unsigned cues)
 
 static void put_frame(struct sw_app *app, struct sw_buf *b, const struct sw_pair_copy *c)
 {
-	put_text_c(b, sw_out_file_name(app, c->file_idx));
+	put_text_c(b, sw_out_file_label(app, c->file_idx));
 	sw_buf_printf(b, ":#%llu", (unsigned long long)c->frame_no);
 }
 

@@ -8,6 +8,7 @@
 #include "common/timefmt.h"
 
 #define _(s) sw_tr(app->cat, s)
+#define REPORT_EVIDENCE 8u /* evidence frames a report line names */
 
 static const char *sev_label(const struct sw_app *app, enum sw_severity s)
 {
@@ -79,12 +80,19 @@ static void put_evidence(struct sw_app *app, struct sw_buf *b, const struct sw_f
 {
 	bool multi = sw_capture_nsources(app->cap) > 1;
 	sw_buf_printf(b, "     %s", _("Evidence: "));
+	/* The first frames and the latest; JSON and the TUI list them all. */
+	size_t shown = 0;
 	for (size_t i = 0; i < f->n_evidence; i++) {
 		const struct sw_evidence *e = &f->evidence[i];
-		if (i)
+		if (i >= REPORT_EVIDENCE - 1 && i + 1 < f->n_evidence) {
+			if (i == REPORT_EVIDENCE - 1)
+				sw_buf_puts(b, ", ...");
+			continue;
+		}
+		if (shown++)
 			sw_buf_puts(b, ", ");
 		if (multi) {
-			put_text_c(b, sw_out_file_name(app, e->file_idx));
+			put_text_c(b, sw_out_file_label(app, e->file_idx));
 			sw_buf_putc(b, ':');
 		}
 		sw_buf_printf(b, "#%llu ", (unsigned long long)e->frame_no);
