@@ -289,8 +289,11 @@ ssize_t sw_src_pread(struct sw_src *s, uint64_t off, void *buf, size_t n)
 		return (ssize_t)got;
 	}
 	/* Gzip cannot seek: a second stream over the file is moved forward,
-	 * and started again from the beginning to go back. */
-	if (s->aux && (s->aux->offset > off || s->aux->state == SW_SRC_DAMAGED)) {
+	 * and started again from the beginning to go back. A stream that met
+	 * damage still holds what it inflated before it: reading on from it
+	 * serves the frames up to the damage (starting again each time made
+	 * every re-read near the damage inflate the whole file again). */
+	if (s->aux && s->aux->offset > off) {
 		sw_src_close(s->aux);
 		free(s->aux);
 		s->aux = NULL;
