@@ -4,8 +4,10 @@
  * the delta to the previous one, retransmissions drawn with a triple head,
  * ICMP errors and keepalives in their own line styles, long silences and
  * requests never answered as gap lines, and the frames that are a finding's
- * evidence marked with its severity. On wide terminals the message under the
- * cursor is previewed on the right, as sngrep does. */
+ * evidence marked with its severity; with two captures of one path, the
+ * messages the path rewrote ([~]) or lost ([X], the arrow ends in an X), and
+ * d shows a message as both sides captured it. On wide terminals the message
+ * under the cursor is previewed on the right, as sngrep does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -593,7 +595,8 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 		mvaddch(3, xs[c], ACS_TTEE);
 	}
 	bool paired = tui_pair(t) != NULL;
-	int y0 = 4, info = paired ? 3 : 2;
+	/* Two captures: a third info line about the other copy, where it fits. */
+	int y0 = 4, info = paired && rows >= TUI_MIN_ROWS + 4 ? 3 : 2;
 	int h = rows - y0 - info - 2;
 	if (h < 2)
 		h = 2;
@@ -660,7 +663,7 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 			}
 			sw_buf_reset(&x);
 			enum tui_role pr;
-			if (paired && tui_pair_describe(t, m, &x, &pr))
+			if (info == 3 && tui_pair_describe(t, m, &x, &pr))
 				tui_text(t, iy + 2, 1, cols - 2, x.p, tui_a(t, pr));
 			sw_buf_free(&x);
 		}

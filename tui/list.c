@@ -1,7 +1,8 @@
 /* List screen: one row per account (registration story), dialog and OPTIONS
  * group, with state, last event, message count and a badge for the worst
  * finding; sortable (< > z as in sngrep), filterable (/ and F7), selectable
- * (Space), updated while the capture is read. */
+ * (Space), updated while the capture is read; with two captures, a summary of
+ * the path between them (losses, changes, clock offset, roles) on top. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

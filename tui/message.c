@@ -1,7 +1,8 @@
 /* Message screen: the text of one message as it was on the wire, escaped
  * (control bytes appear as \xNN, never reach the terminal), with the headers
  * that a finding about this message points at highlighted and marked with
- * '>' in the gutter. Left/Right step through the ladder's messages. */
+ * '>' in the gutter. Left/Right step through the ladder's messages; with two
+ * captures, d shows the message as both sides captured it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -117,18 +117,18 @@ bool tui_pair_summary(struct tui *t, struct sw_buf *b, enum tui_role *role)
 	uint32_t lost = s->lost[SW_DIR_TO_PHONE] + s->lost[SW_DIR_TO_SERVER];
 	*role = lost ? TR_ERROR : s->changed ? TR_WARNING : TR_OK;
 	sw_buf_printf(b,
-	              tui_tr(t, "Path: lost %u on the way to the phone, %u to the server; %u "
-	                        "changed; %u on both sides; clock offset %+.6f s"),
+	              tui_tr(t, "Path: %u lost to the phone, %u lost to the server, %u changed, %u "
+	                        "on both sides; clock offset %+.6f s"),
 	              s->lost[SW_DIR_TO_PHONE], s->lost[SW_DIR_TO_SERVER], s->changed, s->matched,
 	              secs(s->offset.offset_ns));
 	sw_buf_puts(b, "; ");
-	sw_buf_printf(b, tui_tr(t, "phone side %s"),
+	sw_buf_printf(b, tui_tr(t, "phone: %s"),
 	              s->file[SW_SIDE_PHONE] < t->nfiles ? t->files[s->file[SW_SIDE_PHONE]] : "?");
 	sw_buf_puts(b, " (");
 	if (s->confidence == SW_CONF_GIVEN)
 		sw_buf_puts(b, tui_tr(t, "roles given with --sides"));
 	else if (s->confidence == SW_CONF_NONE)
-		sw_buf_puts(b, tui_tr(t, "roles assumed from the order of the files"));
+		sw_buf_puts(b, tui_tr(t, "roles assumed: use --sides"));
 	else
 		sw_buf_printf(b, tui_tr(t, "roles detected, %s confidence"),
 		              tui_tr(t, sw_pair_confidence_name(s->confidence)));

@@ -8,6 +8,9 @@ shown as lost, nothing marked on a clean pair, resizing, help, and d on a
 single capture."""
 import os
 import re
+import subprocess
+import sys
+import tempfile
 import unittest
 
 import tuitest
@@ -19,6 +22,8 @@ BLOCKED = ["-r", os.path.join(LAB, "nat_return_blocked.pcap"),
            "-r", os.path.join(LAB, "nat_return_blocked-server.pcap")]
 HEALTHY = ["-r", os.path.join(LAB, "healthy_pair.pcap"),
            "-r", os.path.join(LAB, "healthy_pair-server.pcap")]
+MKPAIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "mkpair.py")
+MAL = tuitest.pcap("decode", "malformed.pcap")
 COLOR_SGR = re.compile(r"\x1b\[[0-9;]*(?:3[0-7]|4[0-7]|38;5;\d+|48;5;\d+)m")
 
 
@@ -69,9 +74,9 @@ class PairScreens(unittest.TestCase):
         s = p.screen()
         # The summary: no loss, every message rewritten, the offset, the
         # roles (wrapped on a second row at 80 columns).
-        self.assertIn("Path: lost 0 on the way to the phone, 0 to the server; 14 changed", s)
+        self.assertIn("Path: 0 lost to the phone, 0 lost to the server, 14 changed, 14 on both sides", s)
         self.assertIn("clock offset +0.000004 s", s)
-        self.assertIn("phone side alg.pcap (roles detected, high", s)
+        self.assertIn("phone: alg.pcap (roles detected, high confidence)", s)
         self.assertIn("^Idx", p.lines()[4])
         # The phone behind the ALG: every message rewritten, and evidence
         # of alg.rewrite/path_diff.
@@ -204,7 +209,7 @@ class PairScreens(unittest.TestCase):
     def test_lost_answers(self):
         p = self.open(BLOCKED, "33 packets")
         s = p.screen()
-        self.assertIn("Path: lost 10 on the way to the phone, 0 to the server; 0 changed", s)
+        self.assertIn("Path: 10 lost to the phone, 0 lost to the server, 0 changed, 11 on both", s)
         p.keys("Enter")
         s = p.wait("Ladder: 33 messages")
         lines = s.split("\n")
@@ -248,7 +253,7 @@ class PairScreens(unittest.TestCase):
     def test_healthy_pair_no_marks(self):
         p = self.open(HEALTHY, "12 packets")
         s = p.screen()
-        self.assertIn("Path: lost 0 on the way to the phone, 0 to the server; 0 changed; 6 on both", s)
+        self.assertIn("Path: 0 lost to the phone, 0 lost to the server, 0 changed, 6 on both sides", s)
         p.keys("Enter")
         s = p.wait("Ladder: 12 messages")
         for mark in ("[~]", "[X]", "(lost)", "[E]", "[W]"):
@@ -268,6 +273,35 @@ class PairScreens(unittest.TestCase):
         for text, attrs in styled_lines(e)[5:-3]:
             self.assertFalse(any(a.get("bg") == 43 for a in attrs), text)
         p.quit(self, keys=("q", "q", "q"))
+
+    def test_wire_bytes_escaped_on_both_sides(self):
+        """malformed.pcap and a copy 0.5 ms later (synthetic: no NAT, roles
+        from the order of the files): the User-Agent's ESC[2J and OSC title
+        show as \\xNN on both sides, nothing reaches the terminal raw."""
+        tmp = tempfile.TemporaryDirectory(prefix="swtui-")
+        self.addCleanup(tmp.cleanup)
+        later = os.path.join(tmp.name, "malformed-later.pcap")
+        subprocess.run([sys.executable, MKPAIR, "shift", MAL, later, "0.0005"], check=True)
+        p = self.open(["-r", MAL, "-r", later], "20 packets")
+        s = p.screen()
+        self.assertIn("phone: malformed.pcap (roles assumed: use --sides)", s)
+        p.keys("Enter")
+        p.wait("Ladder: 12 messages")
+        p.keys("Down", "Down", "Down", "Down", "Enter")
+        s = p.wait("Message 5 of 12: OPTIONS")
+        self.assertIn(r"User-Agent: evil\x1B[2J", s)
+        p.keys("d")
+        s = p.wait("Both sides: OPTIONS")
+        side_row(s, r"User-Agent: evil\x1B[2J\x1B]0;pwned", r"User-Agent: evil\x1B[2J\x1B]0;pwned")
+        self.assertIn("unchanged by the path", s)
+        e = p.screen(escapes=True)
+        self.assertNotIn("\x1b[2J", e)
+        self.assertNotIn("\x1b]", e)
+        self.assertNotIn("\x07", e)
+        styled_lines(e)                  # fails on any escape other than SGR
+        title = p.tmux("display-message", "-p", "-t", "0", "#{pane_title}").stdout
+        self.assertNotIn("pwned", title)
+        p.quit(self, keys=("q", "q", "q", "q"))
 
     def test_single_capture(self):
         p = self.open(["-r", os.path.join(LAB, "healthy.pcap")], "packets")
