@@ -29,6 +29,8 @@
 #define SW_MAX_TCP_STREAMS 4096u      /* directions tracked at once */
 #define SW_MAX_TCP_BUF (2u * SW_MAX_SIP_MSG) /* bytes buffered per direction */
 #define SW_MAX_TCP_OOO 32u            /* out-of-order segments held per direction */
+#define SW_MAX_TCP_TOTAL (32u << 20)  /* bytes held over all directions; past it the
+                                       * longest idle directions are dropped */
 #define SW_TCP_IDLE_NS (300 * INT64_C(1000000000))
 #define SW_MAX_SIP_PEERS 4096u        /* endpoints remembered as speaking SIP */
 

@@ -117,6 +117,7 @@ struct sw_tcp_stream {
 struct sw_tcp_table {
 	struct sw_map map; /* key -> struct sw_tcp_stream */
 	struct sw_tcp_stream *lru_head, *lru_tail;
+	size_t bytes; /* buffers held by all streams (SW_MAX_TCP_TOTAL) */
 };
 
 void sw_tcp_init(struct sw_tcp_table *t);

@@ -99,8 +99,20 @@ static bool holds_partial(const struct sw_tcp_stream *s)
 	return sw_sip_crlf_run((const char *)s->buf, s->len) < s->len;
 }
 
+/* Heap bytes a direction holds: its buffer, frame marks, held segments and
+ * WebSocket message (SW_MAX_TCP_TOTAL counts these). */
+static size_t footprint(const struct sw_tcp_stream *s)
+{
+	size_t n = s->cap + s->ws_cap + s->cap_marks * sizeof s->marks[0];
+	for (size_t i = 0; i < s->n_ooo; i++)
+		n += s->ooo[i].len;
+	return n;
+}
+
 static void stream_remove(struct sw_decode *d, struct sw_tcp_stream *s)
 {
+	size_t fp = footprint(s);
+	d->tcp.bytes = d->tcp.bytes > fp ? d->tcp.bytes - fp : 0;
 	lru_unlink(&d->tcp, s);
 	sw_map_take(&d->tcp.map, s->key, SW_TCP_KEYLEN);
 	stream_free(s);
@@ -581,6 +593,20 @@ static void in_order(struct sw_decode *d, struct sw_tcp_stream *s, uint32_t seq,
 	process(d, s);
 }
 
+/* Over SW_MAX_TCP_TOTAL: drop the longest idle directions (never `keep`,
+ * the one just used), as when the table of streams is full. Without this
+ * every direction may hold its own limits at once: 4096 times several
+ * hundred kilobytes, from traffic anyone can send to port 5060. */
+static void enforce_total(struct sw_decode *d, const struct sw_tcp_stream *keep)
+{
+	while (d->tcp.bytes > SW_MAX_TCP_TOTAL && d->tcp.lru_head && d->tcp.lru_head != keep) {
+		d->st.limit_drops++;
+		if (holds_partial(d->tcp.lru_head))
+			d->st.incomplete++;
+		stream_remove(d, d->tcp.lru_head);
+	}
+}
+
 void sw_tcp_decode(struct sw_decode *d, const uint8_t *p, size_t len, bool cut)
 {
 	if (len < 20) {
@@ -618,6 +644,9 @@ void sw_tcp_decode(struct sw_decode *d, const uint8_t *p, size_t len, bool cut)
 	make_key(&d->pkt.src, &d->pkt.dst, key);
 	struct sw_tcp_stream *s = sw_map_get(&d->tcp.map, key, SW_TCP_KEYLEN);
 	expire_idle(d, s);
+	/* What s holds now; the change is added to the total below (a stream
+	 * created here starts empty). */
+	size_t held = s ? footprint(s) : 0;
 	if (s && d->tcp.lru_tail != s) {
 		/* Most recent from now on: creating its reverse direction below
 		 * (classify) may evict the least recently used stream when the
@@ -680,6 +709,12 @@ void sw_tcp_decode(struct sw_decode *d, const uint8_t *p, size_t len, bool cut)
 		} else {
 			in_order(d, s, seq, pl, plen, cut ? d->ip_missing : 0);
 		}
+	}
+
+	if (s) {
+		size_t now = footprint(s);
+		d->tcp.bytes = d->tcp.bytes >= held ? d->tcp.bytes - held + now : now;
+		enforce_total(d, s);
 	}
 
 	if (flags & TH_RST)
