@@ -26,6 +26,7 @@
 #define SW_TIMER_F_NS (64 * SW_T1_NS) /* also timer B: 32 s */
 #define SW_FINDING_MAX_EVIDENCE 24u   /* evidence frames kept per finding (first ones + last) */
 #define SW_FINDING_MAX_FACTS 12u
+#define SW_ACCOUNT_FINDINGS 16u       /* finding ids listed per account */
 #define SW_MAX_ACCOUNTS 100000u       /* accounts tracked; more are counted, not tracked */
 #define SW_MAX_TXNS 200000u           /* open transactions; oldest are aged out first */
 
@@ -131,6 +132,8 @@ struct sw_account {
 	struct sw_public_addr *public_addrs; /* distinct public addresses over time */
 	enum sw_severity worst;       /* worst finding severity, SW_SEV_INFO if none */
 	bool has_findings;
+	uint32_t n_findings;          /* ids of its findings (first SW_ACCOUNT_FINDINGS) */
+	uint32_t findings[SW_ACCOUNT_FINDINGS];
 };
 
 enum sw_dialog_state {

@@ -410,6 +410,11 @@ static void forbidden(struct sw_analyze *a, struct acct *ac, struct attempt *at,
  * one stays as information pointing to it. */
 static void upgrade_policy(struct sw_analyze *a, struct acct *ac, struct attempt *at)
 {
+	bool any403 = false;
+	for (size_t i = 0; i < ac->n_ua; i++)
+		any403 |= ac->ua[i].n_fail403 > 0;
+	if (!any403)
+		return; /* the common case: nothing to upgrade, no lookup */
 	struct sw_finding *pol = sw_fnd_find(a, "register.forbidden", "policy", ac->pub.id);
 	if (!pol || pol->severity == SW_SEV_INFO || at->ua_idx >= ac->n_ua)
 		return;
@@ -699,6 +704,23 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 
 /* ---- per message: ALG traces and OPTIONS answers --------------------------- */
 
+/* Does a Via's sent-by equal "host:port" as the request carried it? Without
+ * formatting: this runs for every response. */
+static bool via_same(const struct sw_sip_via *v, const char *sent)
+{
+	size_t hl = v->host.len > 80 ? 80 : v->host.len;
+	if (hl && strncasecmp(sent, v->host.p, hl) != 0)
+		return false;
+	if (sent[hl] != ':')
+		return false;
+	int port = v->port > 0 ? v->port : 5060;
+	const char *p = sent + hl + 1;
+	int got = 0;
+	for (; *p >= '0' && *p <= '9' && got < 100000; p++)
+		got = got * 10 + (*p - '0');
+	return *p == '\0' && got == port;
+}
+
 static bool only_padding(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -822,12 +844,12 @@ void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 	 * the request carried (beyond received/rport, RFC 3581). */
 	if (!m->is_request && m->n_via && t->via_sent_by && !t->response_only &&
 	    sw_addr_eq(&ev->pkt.dst, &t->src)) {
-		char got[96];
-		snprintf(got, sizeof got, "%.*s:%d",
-			 (int)(m->via[0].host.len > 80 ? 80 : m->via[0].host.len),
-			 m->via[0].host.p ? m->via[0].host.p : "",
-			 m->via[0].port > 0 ? m->via[0].port : 5060);
-		if (strcasecmp(got, t->via_sent_by) != 0) {
+		if (!via_same(&m->via[0], t->via_sent_by)) {
+			char got[96];
+			snprintf(got, sizeof got, "%.*s:%d",
+				 (int)(m->via[0].host.len > 80 ? 80 : m->via[0].host.len),
+				 m->via[0].host.p ? m->via[0].host.p : "",
+				 m->via[0].port > 0 ? m->via[0].port : 5060);
 			struct acct *ac = acct_of_txn(a, t, ev);
 			bool created;
 			struct sw_finding *f =

@@ -178,6 +178,11 @@ void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f)
 			ac->pub.has_findings = true;
 			if (f->severity > ac->pub.worst)
 				ac->pub.worst = f->severity;
+			bool listed = false;
+			for (uint32_t i = 0; i < ac->pub.n_findings && !listed; i++)
+				listed = ac->pub.findings[i] == f->id;
+			if (!listed && ac->pub.n_findings < SW_ACCOUNT_FINDINGS)
+				ac->pub.findings[ac->pub.n_findings++] = f->id;
 		}
 	}
 	if (f->dialog != UINT32_MAX && f->dialog < a->dialogs.n) {

@@ -10,6 +10,7 @@
 #include "analyze/analyze.h"
 #include "capture/capture.h"
 #include "common/buf.h"
+#include "common/timefmt.h"
 #include "decode/decode.h"
 #include "po/i18n.h"
 

@@ -9,27 +9,33 @@
 static void jtime(struct sw_buf *b, const char *key, int64_t ns)
 {
 	char t[SW_TIMESTRLEN];
+	sw_buf_put_key(b, key);
 	if (ns == INT64_MAX || ns == INT64_MIN || ns == 0) {
-		sw_buf_printf(b, ",\"%s\":null", key);
+		sw_buf_puts(b, "null");
 		return;
 	}
-	sw_buf_printf(b, ",\"%s\":\"%s\"", key, sw_time_iso(ns, t));
+	sw_buf_putc(b, '"');
+	sw_buf_puts(b, sw_time_iso(ns, t));
+	sw_buf_putc(b, '"');
 }
 
 static void jcstr(struct sw_buf *b, const char *key, const char *s)
 {
-	sw_buf_printf(b, ",\"%s\":", key);
+	sw_buf_put_key(b, key);
 	sw_buf_put_json_str(b, s ? sw_str_c(s) : SW_STR_NULL);
 }
 
 static void jendpoint(struct sw_buf *b, const char *key, const struct sw_addr *a)
 {
 	char s[SW_ADDRSTRLEN];
+	sw_buf_put_key(b, key);
 	if (!a->family) {
-		sw_buf_printf(b, ",\"%s\":null", key);
+		sw_buf_puts(b, "null");
 		return;
 	}
-	sw_buf_printf(b, ",\"%s\":\"%s\"", key, sw_addr_fmt(a, s));
+	sw_buf_putc(b, '"');
+	sw_buf_puts(b, sw_addr_fmt(a, s));
+	sw_buf_putc(b, '"');
 }
 
 void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
@@ -70,67 +76,110 @@ void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
 	sw_out_flush_line(app);
 }
 
+static void jlit(struct sw_buf *b, const char *key, const char *lit)
+{
+	sw_buf_put_key(b, key);
+	sw_buf_putc(b, '"');
+	sw_buf_puts(b, lit);
+	sw_buf_putc(b, '"');
+}
+
+static void juint(struct sw_buf *b, const char *key, uint64_t v)
+{
+	sw_buf_put_key(b, key);
+	sw_buf_put_u64(b, v);
+}
+
+/* Seconds with millisecond precision, from nanoseconds. */
+static void jsecs(struct sw_buf *b, const char *key, int64_t ns)
+{
+	sw_buf_put_key(b, key);
+	if (ns < 0) {
+		sw_buf_putc(b, '-');
+		ns = -ns;
+	}
+	int64_t ms = ns / 1000000;
+	sw_buf_put_u64(b, (uint64_t)(ms / 1000));
+	char frac[4] = { '.', (char)('0' + ms / 100 % 10), (char)('0' + ms / 10 % 10),
+			 (char)('0' + ms % 10) };
+	sw_buf_put(b, frac, 4);
+}
+
 static void registration_json(struct sw_app *app, const struct sw_account *ac)
 {
 	struct sw_buf *b = &app->line;
-	sw_buf_printf(b, "{\"type\":\"registration\",\"id\":%u", ac->id);
+	sw_buf_puts(b, "{\"type\":\"registration\"");
+	juint(b, "id", ac->id);
 	jcstr(b, "aor", ac->aor);
-	sw_buf_printf(b, ",\"state\":\"%s\"", sw_reg_state_name(ac->state));
+	jlit(b, "state", sw_reg_state_name(ac->state));
 	jendpoint(b, "client", &ac->client);
 	jendpoint(b, "registrar", &ac->registrar);
-	sw_buf_printf(b, ",\"transport\":\"%s\"", sw_transport_name(ac->transport));
+	jlit(b, "transport", sw_transport_name(ac->transport));
 	jcstr(b, "user_agent", ac->user_agent);
 	jcstr(b, "server", ac->server);
 	jcstr(b, "contact", ac->contact);
-	if (ac->has_mac)
-		sw_buf_printf(b, ",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\"", ac->mac[0],
-			      ac->mac[1], ac->mac[2], ac->mac[3], ac->mac[4], ac->mac[5]);
+	if (ac->has_mac) {
+		static const char hex[] = "0123456789abcdef";
+		char mac[18];
+		for (int i = 0; i < 6; i++) {
+			mac[i * 3] = hex[ac->mac[i] >> 4];
+			mac[i * 3 + 1] = hex[ac->mac[i] & 15];
+			mac[i * 3 + 2] = i < 5 ? ':' : '\0';
+		}
+		jlit(b, "mac", mac);
+	}
 	jtime(b, "registered_until", ac->registered_until_ns);
-	sw_buf_printf(b, ",\"registered_seconds\":%.3f", (double)ac->registered_total_ns / 1e9);
+	jsecs(b, "registered_seconds", ac->registered_total_ns);
 	if (ac->requested_expires >= 0)
-		sw_buf_printf(b, ",\"requested_expires\":%d", ac->requested_expires);
+		juint(b, "requested_expires", (uint64_t)ac->requested_expires);
 	if (ac->granted_expires >= 0)
-		sw_buf_printf(b, ",\"granted_expires\":%d", ac->granted_expires);
-	if (ac->refresh_count)
-		sw_buf_printf(b, ",\"refresh\":{\"count\":%u,\"min\":%.3f,\"avg\":%.3f,\"max\":%.3f}",
-			      ac->refresh_count, (double)ac->refresh_min_ns / 1e9,
-			      (double)ac->refresh_sum_ns / 1e9 / ac->refresh_count,
-			      (double)ac->refresh_max_ns / 1e9);
-	sw_buf_printf(b,
-		      ",\"register_attempts\":%u,\"register_messages\":%u,\"ok\":%u,"
-		      "\"challenges\":%u,\"failures\":%u,\"timeouts\":%u",
-		      ac->n_register, ac->n_register_msgs, ac->n_ok, ac->n_challenge, ac->n_fail,
-		      ac->n_timeout);
+		juint(b, "granted_expires", (uint64_t)ac->granted_expires);
+	if (ac->refresh_count) {
+		sw_buf_puts(b, ",\"refresh\":{\"count\":");
+		sw_buf_put_u64(b, ac->refresh_count);
+		jsecs(b, "min", ac->refresh_min_ns);
+		jsecs(b, "avg", ac->refresh_sum_ns / ac->refresh_count);
+		jsecs(b, "max", ac->refresh_max_ns);
+		sw_buf_putc(b, '}');
+	}
+	juint(b, "register_attempts", ac->n_register);
+	juint(b, "register_messages", ac->n_register_msgs);
+	juint(b, "ok", ac->n_ok);
+	juint(b, "challenges", ac->n_challenge);
+	juint(b, "failures", ac->n_fail);
+	juint(b, "timeouts", ac->n_timeout);
 	jtime(b, "first", ac->first_ns);
 	jtime(b, "last", ac->last_ns);
 	sw_buf_puts(b, ",\"public_addresses\":[");
 	for (size_t i = 0; i < ac->n_public; i++) {
 		const struct sw_public_addr *p = &ac->public_addrs[i];
 		char s[SW_ADDRSTRLEN];
-		sw_buf_printf(b, "%s{\"addr\":\"%s\"", i ? "," : "", sw_addr_fmt(&p->addr, s));
+		sw_buf_puts(b, i ? ",{\"addr\":\"" : "{\"addr\":\"");
+		sw_buf_puts(b, sw_addr_fmt(&p->addr, s));
+		sw_buf_putc(b, '"');
 		jtime(b, "first", p->first_ns);
 		jtime(b, "last", p->last_ns);
-		sw_buf_printf(b, ",\"first_frame\":%llu}", (unsigned long long)p->first_frame);
+		juint(b, "first_frame", p->first_frame);
+		sw_buf_putc(b, '}');
 	}
 	sw_buf_puts(b, "],\"history\":[");
 	for (size_t i = 0; i < ac->n_changes; i++) {
 		const struct sw_reg_change *c = &ac->changes[i];
 		char t[SW_TIMESTRLEN];
-		sw_buf_printf(b, "%s{\"time\":\"%s\",\"state\":\"%s\",\"frame\":%llu", i ? "," : "",
-			      sw_time_iso(c->ts_ns, t), sw_reg_state_name(c->state),
-			      (unsigned long long)c->frame_no);
+		sw_buf_puts(b, i ? ",{\"time\":\"" : "{\"time\":\"");
+		sw_buf_puts(b, sw_time_iso(c->ts_ns, t));
+		sw_buf_putc(b, '"');
+		jlit(b, "state", sw_reg_state_name(c->state));
+		juint(b, "frame", c->frame_no);
 		if (c->status)
-			sw_buf_printf(b, ",\"status\":%d", c->status);
+			juint(b, "status", (uint64_t)c->status);
 		sw_buf_putc(b, '}');
 	}
 	sw_buf_puts(b, "],\"findings\":[");
-	bool first = true;
-	for (size_t i = 0; i < sw_analyze_nfindings(app->an); i++) {
-		const struct sw_finding *f = sw_analyze_finding(app->an, i);
-		if (f->account == ac->id) {
-			sw_buf_printf(b, "%s%u", first ? "" : ",", f->id);
-			first = false;
-		}
+	for (uint32_t i = 0; i < ac->n_findings; i++) {
+		if (i)
+			sw_buf_putc(b, ',');
+		sw_buf_put_u64(b, ac->findings[i]);
 	}
 	sw_buf_puts(b, "]}\n");
 	sw_out_flush_line(app);

@@ -118,21 +118,32 @@ void sw_out_message_text(struct sw_app *app, const struct sw_ev *ev, const struc
 void sw_out_json_addr(struct sw_buf *b, const char *key, const struct sw_addr *a)
 {
 	char ip[SW_IPSTRLEN];
-	sw_buf_printf(b, ",\"%s\":\"%s\"", key, sw_ip_fmt(a, ip));
+	sw_buf_put_key(b, key);
+	sw_buf_putc(b, '"');
+	sw_buf_puts(b, sw_ip_fmt(a, ip));
+	sw_buf_putc(b, '"');
 }
 
 static void jstr(struct sw_buf *b, const char *key, struct sw_str s)
 {
 	if (!s.p)
 		return;
-	sw_buf_printf(b, ",\"%s\":", key);
+	sw_buf_put_key(b, key);
 	sw_buf_put_json_str(b, s);
 }
 
 static void jint(struct sw_buf *b, const char *key, long long v)
 {
-	if (v >= 0)
-		sw_buf_printf(b, ",\"%s\":%lld", key, v);
+	if (v >= 0) {
+		sw_buf_put_key(b, key);
+		sw_buf_put_i64(b, v);
+	}
+}
+
+static void jnum(struct sw_buf *b, const char *key, uint64_t v)
+{
+	sw_buf_put_key(b, key);
+	sw_buf_put_u64(b, v);
 }
 
 static void json_pkt(struct sw_app *app, struct sw_buf *b, const struct sw_pkt *p)
@@ -140,17 +151,34 @@ static void json_pkt(struct sw_app *app, struct sw_buf *b, const struct sw_pkt *
 	char t[SW_TIMESTRLEN];
 	sw_buf_puts(b, ",\"file\":");
 	sw_buf_put_json_str(b, sw_str_c(sw_out_file_name(app, p->file_idx)));
-	sw_buf_printf(b, ",\"frame\":%llu", (unsigned long long)p->frame_no);
+	jnum(b, "frame", p->frame_no);
 	if (p->first_frame_no != p->frame_no)
-		sw_buf_printf(b, ",\"first_frame\":%llu", (unsigned long long)p->first_frame_no);
-	sw_buf_printf(b, ",\"time\":\"%s\",\"ts\":%lld.%06lld", sw_time_iso(p->ts_ns, t),
-		      (long long)(p->ts_ns / SW_NS_PER_SEC),
-		      (long long)((p->ts_ns % SW_NS_PER_SEC + SW_NS_PER_SEC) % SW_NS_PER_SEC / 1000));
+		jnum(b, "first_frame", p->first_frame_no);
+	sw_buf_puts(b, ",\"time\":\"");
+	sw_buf_puts(b, sw_time_iso(p->ts_ns, t));
+	/* "ts": seconds.microseconds, the same instant */
+	int64_t sec = p->ts_ns / SW_NS_PER_SEC, rem = p->ts_ns % SW_NS_PER_SEC;
+	if (rem < 0) {
+		rem += SW_NS_PER_SEC;
+		sec--;
+	}
+	sw_buf_puts(b, "\",\"ts\":");
+	sw_buf_put_i64(b, sec);
+	char us[8];
+	int64_t u = rem / 1000;
+	us[0] = '.';
+	for (int i = 6; i >= 1; i--) {
+		us[i] = (char)('0' + u % 10);
+		u /= 10;
+	}
+	sw_buf_put(b, us, 7);
 	sw_out_json_addr(b, "src", &p->src);
-	sw_buf_printf(b, ",\"sport\":%u", p->src.port);
+	jnum(b, "sport", p->src.port);
 	sw_out_json_addr(b, "dst", &p->dst);
-	sw_buf_printf(b, ",\"dport\":%u,\"transport\":\"%s\"", p->dst.port,
-		      sw_transport_name(p->transport));
+	jnum(b, "dport", p->dst.port);
+	sw_buf_puts(b, ",\"transport\":\"");
+	sw_buf_puts(b, sw_transport_name(p->transport));
+	sw_buf_putc(b, '"');
 	if (p->n_vlan) {
 		sw_buf_printf(b, ",\"vlan\":[%u", p->vlan[0]);
 		if (p->n_vlan > 1)
@@ -192,12 +220,12 @@ static void json_auth(struct sw_buf *b, const char *name, const struct sw_sip_au
 
 static void json_sip(struct sw_buf *b, const struct sw_sip_msg *m)
 {
-	sw_buf_printf(b, ",\"request\":%s", m->is_request ? "true" : "false");
+	sw_buf_puts(b, m->is_request ? ",\"request\":true" : ",\"request\":false");
 	if (m->is_request) {
 		jstr(b, "method", m->method);
 		jstr(b, "ruri", m->ruri.raw);
 	} else {
-		sw_buf_printf(b, ",\"status\":%d", m->status);
+		jint(b, "status", m->status);
 		jstr(b, "reason", m->reason);
 	}
 	jint(b, "cseq", m->cseq);
@@ -216,7 +244,7 @@ static void json_sip(struct sw_buf *b, const struct sw_sip_msg *m)
 		jstr(b, "branch", v->branch);
 		jstr(b, "received", v->received);
 		if (v->has_rport)
-			sw_buf_printf(b, ",\"rport\":%d", v->rport > 0 ? v->rport : 0);
+			jint(b, "rport", v->rport > 0 ? v->rport : 0);
 		sw_buf_putc(b, '}');
 	}
 	sw_buf_putc(b, ']');
@@ -256,7 +284,8 @@ static void json_sip(struct sw_buf *b, const struct sw_sip_msg *m)
 		sw_buf_putc(b, ']');
 	}
 	jint(b, "content_length", m->content_length);
-	sw_buf_printf(b, ",\"body_length\":%zu,\"size\":%zu", m->body_len, m->raw.len);
+	jnum(b, "body_length", m->body_len);
+	jnum(b, "size", m->raw.len);
 	if (m->content_length_mismatch)
 		sw_buf_puts(b, ",\"content_length_mismatch\":true");
 	if (m->sdp.present) {
@@ -322,7 +351,7 @@ void sw_out_message_json(struct sw_app *app, const struct sw_ev *ev, const struc
 		sw_buf_printf(b, ",\"size\":%zu", ev->u.bad.raw.len);
 	} else {
 		json_sip(b, ev->u.sip);
-		sw_buf_printf(b, ",\"retrans\":%s", n && n->retrans ? "true" : "false");
+		sw_buf_puts(b, n && n->retrans ? ",\"retrans\":true" : ",\"retrans\":false");
 		if (n && n->response_time_ns >= 0)
 			sw_buf_printf(b, ",\"response_time\":%.6f",
 				      (double)n->response_time_ns / 1e9);

@@ -213,9 +213,9 @@ static void account_story(struct sw_app *app, const struct sw_account *ac)
 		sw_buf_putc(b, '\n');
 	}
 	bool any = false;
-	for (size_t i = 0; i < sw_analyze_nfindings(app->an); i++) {
-		const struct sw_finding *f = sw_analyze_finding(app->an, i);
-		if (f->account != ac->id)
+	for (uint32_t k = 0; k < ac->n_findings; k++) {
+		const struct sw_finding *f = sw_analyze_finding(app->an, ac->findings[k]);
+		if (!f)
 			continue;
 		sw_buf_printf(b, "%s #%u %s %s%s%s", any ? "," : _("    findings:"), f->id,
 			      sw_severity_name(f->severity), f->kind, f->cause[0] ? "/" : "",

@@ -7,9 +7,21 @@
 
 const char *sw_ip_fmt(const struct sw_addr *a, char *buf)
 {
-	if (a->family == 4)
-		inet_ntop(AF_INET, a->ip, buf, SW_IPSTRLEN);
-	else if (a->family == 6)
+	if (a->family == 4) {
+		/* by hand: this runs for every message printed */
+		char *p = buf;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a->ip[i];
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 3 ? '.' : '\0';
+		}
+		return buf;
+	}
+	if (a->family == 6)
 		inet_ntop(AF_INET6, a->ip, buf, SW_IPSTRLEN);
 	else
 		strcpy(buf, "-");
@@ -20,10 +32,25 @@ const char *sw_addr_fmt(const struct sw_addr *a, char *buf)
 {
 	char ip[SW_IPSTRLEN];
 	sw_ip_fmt(a, ip);
+	char *p = buf;
+	size_t n = strlen(ip);
 	if (a->family == 6)
-		snprintf(buf, SW_ADDRSTRLEN, "[%s]:%u", ip, a->port);
-	else
-		snprintf(buf, SW_ADDRSTRLEN, "%s:%u", ip, a->port);
+		*p++ = '[';
+	memcpy(p, ip, n);
+	p += n;
+	if (a->family == 6)
+		*p++ = ']';
+	*p++ = ':';
+	char d[6];
+	int k = 0;
+	unsigned v = a->port;
+	do {
+		d[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		*p++ = d[--k];
+	*p = '\0';
 	return buf;
 }
 

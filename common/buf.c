@@ -74,6 +74,42 @@ void sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
 	va_end(ap2);
 }
 
+void sw_buf_put_u64(struct sw_buf *b, uint64_t v)
+{
+	char tmp[24];
+	size_t n = sizeof tmp;
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sw_buf_put(b, tmp + n, sizeof tmp - n);
+}
+
+void sw_buf_put_i64(struct sw_buf *b, int64_t v)
+{
+	if (v < 0) {
+		sw_buf_putc(b, '-');
+		sw_buf_put_u64(b, (uint64_t)0 - (uint64_t)v);
+	} else {
+		sw_buf_put_u64(b, (uint64_t)v);
+	}
+}
+
+void sw_buf_put_key(struct sw_buf *b, const char *key)
+{
+	size_t n = strlen(key);
+	grow(b, n + 4);
+	char *p = b->p + b->len;
+	*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, n);
+	p += n;
+	*p++ = '"';
+	*p++ = ':';
+	b->len += n + 4;
+	b->p[b->len] = '\0';
+}
+
 /* Length of a valid UTF-8 sequence at p (RFC 3629 section 4), or 0. */
 static size_t utf8_len(const unsigned char *p, size_t n)
 {
@@ -140,17 +176,26 @@ void sw_buf_put_text(struct sw_buf *b, struct sw_str s)
 	}
 }
 
+/* Printable ASCII that JSON takes as is (not '"', '\\'). */
+static inline int plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 void sw_buf_put_json(struct sw_buf *b, struct sw_str s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
 	size_t i = 0;
+	grow(b, s.len);
 	while (i < s.len) {
 		unsigned char c = p[i];
-		if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-			size_t j = i;
-			while (j < s.len && p[j] >= 0x20 && p[j] < 0x7F && p[j] != '"' && p[j] != '\\')
+		if (plain(c)) {
+			size_t j = i + 1;
+			while (j < s.len && plain(p[j]))
 				j++;
-			sw_buf_put(b, p + i, j - i);
+			memcpy(b->p + b->len, p + i, j - i);
+			b->len += j - i;
+			b->p[b->len] = '\0';
 			i = j;
 			continue;
 		}

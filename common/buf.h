@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "common/str.h"
@@ -23,6 +24,12 @@ void sw_buf_puts(struct sw_buf *b, const char *s);
 void sw_buf_putc(struct sw_buf *b, char c);
 void sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Decimal integers without printf (hot output paths). */
+void sw_buf_put_u64(struct sw_buf *b, uint64_t v);
+void sw_buf_put_i64(struct sw_buf *b, int64_t v);
+/* ,"key": — key is a literal known to need no escaping. */
+void sw_buf_put_key(struct sw_buf *b, const char *key);
 
 /* Append wire bytes for a terminal: printable ASCII and valid UTF-8 pass,
  * every control byte (C0, DEL, C1, ESC) and every invalid UTF-8 byte becomes

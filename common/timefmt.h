@@ -2,6 +2,7 @@
 #ifndef SW_COMMON_TIMEFMT_H
 #define SW_COMMON_TIMEFMT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define SW_NS_PER_SEC INT64_C(1000000000)

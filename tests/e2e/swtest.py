@@ -55,6 +55,18 @@ def run(*args, timeout=60, env=None, stdin=None):
     return Run(args, p)
 
 
+def sanitized():
+    """True when the binary is built with AddressSanitizer (static: the
+    runtime's strings are in it; dynamic, as gcc links it: libasan)."""
+    if b"AddressSanitizer" in open(SIPWATCH, "rb").read():
+        return True
+    try:
+        out = subprocess.run(["ldd", SIPWATCH], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return "libasan" in out
+
+
 def pcap(*parts):
     return os.path.join(PCAPS, *parts)
 

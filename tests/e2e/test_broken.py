@@ -258,7 +258,7 @@ class Broken(unittest.TestCase):
         REGISTER with a 129000-byte body: every direction within its own
         limit, together 190 MB. Buffered TCP bytes are capped in total
         (SW_MAX_TCP_TOTAL, 32 MB), so the peak RSS stays far below that."""
-        if b"AddressSanitizer" in open(swtest.SIPWATCH, "rb").read():
+        if swtest.sanitized():
             self.skipTest("RSS under ASan measures its quarantine, not sipwatch")
         p = os.path.join(self.tmp, "tcp-flood.pcap")
         flood = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench",
