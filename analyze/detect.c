@@ -56,6 +56,22 @@ static const char *ua_of(const struct acct *ac)
 	return ac->pub.user_agent ? ac->pub.user_agent : "-";
 }
 
+/* ICMP error kinds in words, for texts (JSON keeps sw_icmp_kind_name's ids). */
+static const char *icmp_words(const struct sw_analyze *a, enum sw_icmp_kind k)
+{
+	switch (k) {
+	case SW_ICMP_PORT_UNREACH: return sw_an_tr(a, N_("port unreachable"));
+	case SW_ICMP_HOST_UNREACH: return sw_an_tr(a, N_("host unreachable"));
+	case SW_ICMP_NET_UNREACH: return sw_an_tr(a, N_("network unreachable"));
+	case SW_ICMP_ADMIN_PROHIB: return sw_an_tr(a, N_("administratively prohibited"));
+	case SW_ICMP_PROTO_UNREACH: return sw_an_tr(a, N_("protocol unreachable"));
+	case SW_ICMP_FRAG_NEEDED: return sw_an_tr(a, N_("fragmentation needed"));
+	case SW_ICMP_TIME_EXCEEDED: return sw_an_tr(a, N_("time exceeded"));
+	case SW_ICMP_OTHER: break;
+	}
+	return sw_an_tr(a, N_("error"));
+}
+
 /* ---- 1. REGISTER never answered ------------------------------------------ */
 
 static void no_response(struct sw_analyze *a, struct acct *ac, struct attempt *at,
@@ -100,10 +116,10 @@ static void no_response(struct sw_analyze *a, struct acct *ac, struct attempt *a
 		sw_fnd_fact(f, "icmp", "%s", sw_icmp_kind_name(at->icmp_kind));
 		sw_fnd_text(a, &f->summary,
 			    N_("REGISTER for %s to %s was answered by ICMP %s: the server cannot be reached"),
-			    ac->pub.aor, addr(&at->server, s1), sw_icmp_kind_name(at->icmp_kind));
+			    ac->pub.aor, addr(&at->server, s1), icmp_words(a, at->icmp_kind));
 		sw_fnd_text(a, &f->explanation,
 			    N_("The phone's REGISTER to %s was answered by an ICMP error (%s) quoting it: a router or firewall on the way says the server's host or network cannot be reached, or that traffic to it is forbidden. The request never reached a SIP server."),
-			    addr(&at->server, s1), sw_icmp_kind_name(at->icmp_kind));
+			    addr(&at->server, s1), icmp_words(a, at->icmp_kind));
 		sw_fnd_text(a, &f->advice,
 			    N_("Check the server address (服务器地址) and the network route: run 管理 > 诊断 > PING 测试 to the server; ask the network administrator whether a firewall blocks SIP (UDP/TCP 5060)."));
 	} else if (suspected) {
@@ -223,6 +239,7 @@ static void return_path_suspect(struct sw_analyze *a, struct acct *ac, const cha
 	}
 	sw_fnd_evidence(f, alive);
 	sw_fnd_fact(f, "phone", "%s", addr(&ac->pub.client, s1));
+	why = sw_an_tr(a, why);
 	sw_fnd_fact(f, "server_alive", "%s", why);
 	sw_fnd_text(a, &f->summary,
 		    N_("%s: the phone at private address %s gets no answer to REGISTER although the server %s is alive (%s)"),
@@ -543,6 +560,7 @@ static void tcp_required(struct sw_analyze *a, struct acct *ac, const char *caus
 	sw_fnd_evidence(f, e2);
 	if (!created)
 		return;
+	detail = sw_an_tr(a, detail);
 	sw_fnd_fact(f, "detail", "%s", detail);
 	if (!strcmp(cause, "udp_refused_tcp_ok")) {
 		sw_fnd_text(a, &f->summary,
@@ -668,8 +686,8 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 				if (x->transport == SW_TP_UDP && x->status == -1 &&
 				    sw_ip_eq(&x->server, &at->server)) {
 					tcp_required(a, ac, "udp_refused_tcp_ok", &x->first, &at->final,
-						     x->n_icmp ? "ICMP port unreachable over UDP, TCP REGISTER answered"
-							       : "no answer over UDP, TCP REGISTER answered");
+						     x->n_icmp ? N_("ICMP port unreachable over UDP, TCP REGISTER answered")
+							       : N_("no answer over UDP, TCP REGISTER answered"));
 					break;
 				}
 			}
@@ -682,15 +700,17 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 	}
 	if (r->contact_tcp && at->transport == SW_TP_UDP)
 		tcp_required(a, ac, "server_requests_tcp", &at->first, &at->final,
-			     "transport=tcp in the server's Contact or Record-Route");
+			     N_("transport=tcp in the server's Contact or Record-Route"));
 	if (flood_ban(a, ac, at, r))
 		return;
 	if (r->timeout) {
 		if (at->transport == SW_TP_UDP && (at->fragmented || at->req_size > UDP_SIZE_LIMIT) &&
 		    !r->end_of_capture) {
-			char d[64];
-			snprintf(d, sizeof d, "%u bytes%s", at->req_size,
-				 at->fragmented ? ", IP-fragmented" : "");
+			char d[96];
+			if (at->fragmented)
+				snprintf(d, sizeof d, sw_an_tr(a, N_("%u bytes, IP-fragmented")), at->req_size);
+			else
+				snprintf(d, sizeof d, sw_an_tr(a, N_("%u bytes")), at->req_size);
 			tcp_required(a, ac, "oversize_udp", &at->first, &at->last_req, d);
 		}
 		no_response(a, ac, at, r);
@@ -946,10 +966,10 @@ static void dns_findings(struct sw_analyze *a)
 		sw_fnd_fact(f, "name", "%s", dn->name);
 		sw_fnd_fact(f, "rcode", "%d", dn->last_rcode);
 		const char *what = dn->last_rcode == 3 ? "NXDOMAIN" : dn->last_rcode == 2 ? "SERVFAIL"
-				   : dn->last_rcode ? "error" : "no answer";
+				   : dn->last_rcode ? N_("error") : N_("no answer");
 		sw_fnd_text(a, &f->summary,
 			    N_("The DNS lookup of the server name %s failed (%s, %u times), so the phone could not send REGISTER"),
-			    dn->name, what, dn->failures);
+			    dn->name, sw_an_tr(a, what), dn->failures);
 		sw_fnd_text(a, &f->explanation,
 			    N_("Before registering the phone must resolve the server's name; every lookup of it failed, so no REGISTER could be sent. The name is misspelt, does not exist, or the DNS server configured on the phone cannot resolve it."));
 		sw_fnd_text(a, &f->advice,
@@ -966,20 +986,20 @@ static bool server_alive(struct sw_analyze *a, struct acct *ac, const char **why
 {
 	struct tcp_conn *c = sw_side_tcp_to(a, &ac->pub.registrar);
 	if (c && c->synack) {
-		*why = "it accepts TCP connections";
+		*why = N_("it accepts TCP connections");
 		*ev = c->first_synack;
 		return true;
 	}
 	for (size_t i = 0; i < a->accounts.n; i++) {
 		struct acct *x = a->accounts.p[i];
 		if (x != ac && x->ever_ok && sw_ip_eq(&x->pub.registrar, &ac->pub.registrar)) {
-			*why = "it answers other accounts";
+			*why = N_("it answers other accounts");
 			*ev = x->last_ok_ev;
 			return true;
 		}
 	}
 	if (ac->options_in) {
-		*why = "it sends OPTIONS to the phone";
+		*why = N_("it sends OPTIONS to the phone");
 		memset(ev, 0, sizeof *ev);
 		return true;
 	}
@@ -1029,7 +1049,7 @@ void sw_detect_finish(struct sw_analyze *a)
 			struct attempt *last = sw_acct_attempt(ac, ac->n_recent_total);
 			if (c && c->synack && last)
 				tcp_required(a, ac, "udp_refused_tcp_ok", &last->first, &c->first_synack,
-					     "no answer over UDP, TCP connection accepted");
+					     N_("no answer over UDP, TCP connection accepted"));
 		}
 	}
 	resolve(a);

@@ -332,7 +332,7 @@ void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)
 void sw_fnd_text(struct sw_analyze *a, char **dst, const char *fmt_msgid, ...);
 void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f);
 void sw_fnd_free_all(struct sw_analyze *a);
-const char *sw_an_tr(const struct sw_analyze *a, const char *msgid);
+const char *sw_an_tr(const struct sw_analyze *a, const char *msgid) __attribute__((format_arg(2)));
 
 /* pair.c: two captures of one path (pair.h) */
 struct sw_pair *sw_pair_new(bool sides_given, uint32_t phone_file);

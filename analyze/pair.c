@@ -110,16 +110,17 @@ const char *sw_pair_status_name(enum sw_pair_status s)
 	return "pending";
 }
 
+/* Stable ids for JSON; also msgids (N_), translated where they are shown. */
 const char *sw_pair_confidence_name(enum sw_pair_confidence c)
 {
 	switch (c) {
-	case SW_CONF_NONE: return "none";
-	case SW_CONF_LOW: return "low";
-	case SW_CONF_MEDIUM: return "medium";
-	case SW_CONF_HIGH: return "high";
-	case SW_CONF_GIVEN: return "given";
+	case SW_CONF_NONE: return N_("none");
+	case SW_CONF_LOW: return N_("low");
+	case SW_CONF_MEDIUM: return N_("medium");
+	case SW_CONF_HIGH: return N_("high");
+	case SW_CONF_GIVEN: return N_("given");
 	}
-	return "none";
+	return N_("none");
 }
 
 const char *sw_pair_dir_name(enum sw_pair_dir d)
@@ -1746,7 +1747,7 @@ void sw_pair_finish(struct sw_analyze *a)
 	}
 	fill_summary_spans(p);
 	if (!p->f[0].n || !p->f[1].n) {
-		set_unrelated(p, SW_PAIR_UNRELATED, "one of the two files has no SIP message");
+		set_unrelated(p, SW_PAIR_UNRELATED, N_("one of the two files has no SIP message"));
 		return;
 	}
 
@@ -1777,7 +1778,7 @@ void sw_pair_finish(struct sw_analyze *a)
 		samples_free(&smp);
 		free(g);
 		free(e);
-		set_unrelated(p, SW_PAIR_UNRELATED, "no message appears in both files");
+		set_unrelated(p, SW_PAIR_UNRELATED, N_("no message appears in both files"));
 		return;
 	}
 	/* Refine twice on time-aligned copies. */
@@ -1802,7 +1803,7 @@ void sw_pair_finish(struct sw_analyze *a)
 
 	size_t small = p->f[0].n < p->f[1].n ? p->f[0].n : p->f[1].n;
 	if (p->nm < MIN_MATCHES || p->nm < small / MIN_SHARE_DIV) {
-		set_unrelated(p, SW_PAIR_UNRELATED, "too few messages appear in both files");
+		set_unrelated(p, SW_PAIR_UNRELATED, N_("too few messages appear in both files"));
 		return;
 	}
 	/* The same packets twice? */
@@ -1819,7 +1820,7 @@ void sw_pair_finish(struct sw_analyze *a)
 				    sw_addr_eq(&r1->dst, &p->f[0].r[i].dst);
 		}
 		if (addr_same) {
-			set_unrelated(p, SW_PAIR_IDENTICAL, "the two files hold the same packets");
+			set_unrelated(p, SW_PAIR_IDENTICAL, N_("the two files hold the same packets"));
 			return;
 		}
 	}

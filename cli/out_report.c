@@ -39,38 +39,78 @@ static void put_text_c(struct sw_buf *b, const char *s)
 	sw_buf_put_text(b, sw_str_c(s ? s : "-"));
 }
 
-/* Wraps a paragraph at about 76 columns, indented (UTF-8 aware enough for
- * CJK: a line breaks at spaces, or anywhere when it has none). */
+/* Display columns of one UTF-8 character starting at p (CJK and full-width
+ * forms take 2), and its byte length in *n. */
+static size_t char_cols(const char *p, size_t *n)
+{
+	unsigned char c = (unsigned char)p[0];
+	if (c < 0x80) {
+		*n = 1;
+		return 1;
+	}
+	*n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	for (size_t i = 1; i < *n; i++)
+		if (!p[i]) {
+			*n = i;
+			return 1;
+		}
+	if (c >= 0xE0) {
+		unsigned cp = ((c & 0x0Fu) << 12) | (((unsigned char)p[1] & 0x3Fu) << 6) |
+			      ((unsigned char)p[2] & 0x3Fu);
+		if (c >= 0xF0 || (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+		    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+		    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+		    (cp >= 0xFFE0 && cp <= 0xFFE6))
+			return 2;
+	}
+	return 1;
+}
+
+static size_t str_cols(const char *s)
+{
+	size_t cols = 0, n;
+	for (; *s; s += n)
+		cols += char_cols(s, &n);
+	return cols;
+}
+
+/* Wraps a paragraph at 78 columns under its label. A line breaks at a space,
+ * or before any wide (CJK) character, so Chinese text wraps too. */
 static void put_para(struct sw_buf *b, const char *label, const char *text, int indent)
 {
 	if (!text)
 		return;
 	struct sw_buf t = SW_BUF_INIT;
 	sw_buf_put_text(&t, sw_str_c(text));
+	size_t lead = (size_t)indent + str_cols(label), width = 78, col = lead;
 	sw_buf_printf(b, "%*s%s", indent, "", label);
-	size_t col = (size_t)indent + strlen(label), width = 78;
 	const char *p = t.p;
 	while (*p) {
-		const char *sp = strchr(p, ' ');
-		size_t wl = sp ? (size_t)(sp - p) : strlen(p);
-		size_t cols = 0;
-		for (size_t i = 0; i < wl; i++)
-			if (((unsigned char)p[i] & 0xC0) != 0x80)
-				cols += ((unsigned char)p[i] >= 0xE0) ? 2 : 1;
-		if (col + cols > width && col > (size_t)indent + strlen(label)) {
-			if (b->len && b->p[b->len - 1] == ' ')
-				b->p[--b->len] = '\0';
-			sw_buf_printf(b, "\n%*s", indent + (int)strlen(label), "");
-			col = (size_t)indent + strlen(label);
+		/* the next unit: an ASCII word, or one wide character */
+		size_t n, cols = char_cols(p, &n), len = n;
+		if (cols == 1 && *p != ' ') {
+			size_t k;
+			while (p[len] && p[len] != ' ' && char_cols(p + len, &k) == 1) {
+				cols++;
+				len += k;
+			}
 		}
-		sw_buf_put(b, p, wl);
-		col += cols;
-		p += wl;
 		if (*p == ' ') {
-			sw_buf_putc(b, ' ');
-			col++;
+			if (col > lead)
+				sw_buf_putc(b, ' ');
+			col += col > lead;
 			p++;
+			continue;
 		}
+		if (col + cols > width && col > lead) {
+			while (b->len && b->p[b->len - 1] == ' ')
+				b->p[--b->len] = '\0';
+			sw_buf_printf(b, "\n%*s", (int)lead, "");
+			col = lead;
+		}
+		sw_buf_put(b, p, len);
+		col += cols;
+		p += len;
 	}
 	sw_buf_putc(b, '\n');
 	sw_buf_free(&t);
@@ -183,9 +223,10 @@ static void account_story(struct sw_app *app, const struct sw_account *ac)
 		      ac->n_timeout, (double)ac->registered_total_ns / 1e9, span);
 	if (ac->requested_expires >= 0)
 		sw_buf_printf(b, _("    expiry asked %d s"), ac->requested_expires);
-	if (ac->granted_expires >= 0)
-		sw_buf_printf(b, _("%sgranted %d s"), ac->requested_expires >= 0 ? ", " : "    ",
-			      ac->granted_expires);
+	if (ac->granted_expires >= 0 && ac->requested_expires >= 0)
+		sw_buf_printf(b, _(", granted %d s"), ac->granted_expires);
+	else if (ac->granted_expires >= 0)
+		sw_buf_printf(b, _("    granted %d s"), ac->granted_expires);
 	if (ac->refresh_count)
 		sw_buf_printf(b, _("; refreshed every %.0f s on average (%u refreshes)"),
 			      (double)ac->refresh_sum_ns / 1e9 / ac->refresh_count,
