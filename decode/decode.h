@@ -20,19 +20,33 @@
 #include "common/str.h"
 #include "decode/sip.h"
 
-/* Named limits. */
+/* Named limits. Those of tables private to decode/ may be set on the
+ * compiler's command line: tests/fuzz builds decode/ once more with tiny
+ * values, so that fuzzing reaches what happens when a table is full. */
 #define SW_MAX_LINK_DEPTH 8u          /* nested encapsulations (VLAN, GRE, IPIP, GTP...) */
 #define SW_MAX_IP_DATAGRAM 65535u     /* reassembled IP datagram */
+#ifndef SW_MAX_FRAG_DATAGRAMS
 #define SW_MAX_FRAG_DATAGRAMS 1024u   /* datagrams being reassembled at once */
+#endif
+#ifndef SW_MAX_FRAGS_PER_DATAGRAM
 #define SW_MAX_FRAGS_PER_DATAGRAM 64u
+#endif
 #define SW_FRAG_TIMEOUT_NS (30 * INT64_C(1000000000)) /* RFC 791/8200: 15-60 s */
+#ifndef SW_MAX_TCP_STREAMS
 #define SW_MAX_TCP_STREAMS 4096u      /* directions tracked at once */
+#endif
 #define SW_MAX_TCP_BUF (2u * SW_MAX_SIP_MSG) /* bytes buffered per direction */
+#ifndef SW_MAX_TCP_OOO
 #define SW_MAX_TCP_OOO 32u            /* out-of-order segments held per direction */
+#endif
+#ifndef SW_MAX_TCP_TOTAL
 #define SW_MAX_TCP_TOTAL (32u << 20)  /* bytes held over all directions; past it the
                                        * longest idle directions are dropped */
+#endif
 #define SW_TCP_IDLE_NS (300 * INT64_C(1000000000))
+#ifndef SW_MAX_SIP_PEERS
 #define SW_MAX_SIP_PEERS 4096u        /* endpoints remembered as speaking SIP */
+#endif
 
 enum sw_transport {
 	SW_TP_NONE = 0,

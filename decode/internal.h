@@ -15,8 +15,12 @@
 #define SW_MAX_SIP_PORTS 32u     /* default + configured SIP ports */
 #define SW_MAX_IPV6_EXT 8u       /* IPv6 extension headers walked */
 #define SW_MAX_SCTP_CHUNKS 64u   /* chunks walked per SCTP packet */
+#ifndef SW_MAX_SCTP_PENDING     /* (may be set small for fuzzing, as in decode.h) */
 #define SW_MAX_SCTP_PENDING 64u  /* fragmented SCTP user messages being reassembled */
+#endif
+#ifndef SW_MAX_WS_FRAGMENTS
 #define SW_MAX_WS_FRAGMENTS 64u  /* continuation frames per WebSocket message */
+#endif
 #define SW_MAX_GTP_EXT 8u        /* GTP-U extension headers walked */
 #define SW_MAX_HTTP_HDR 8192u    /* HTTP Upgrade request/response header block */
 #define SW_MAX_RESYNC_LINE 4096u /* partial line kept while looking for a start line */
