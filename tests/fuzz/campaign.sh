@@ -48,13 +48,13 @@ summary() {
 	local t=$1 dir=$out/$1 log=$out/$1/log
 	local execs rate done_line cov ft corp arts
 	execs=$(sed -n 's/^stat::number_of_executed_units: //p' "$log" | tail -1)
-	rate=$(sed -n 's/^stat::average_exec_per_sec: //p' "$log" | tail -1)
-	done_line=$(grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE)' "$log" | tail -1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+	done_line=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 || true)
 	cov=$(echo "$done_line" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$done_line" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
 	corp=$(echo "$done_line" | sed -n 's/.*corp: \([0-9]*\/[0-9]*[A-Za-z]*\).*/\1/p')
-	arts=$(find "$dir" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'leak-*' \
-		-o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'oom-*' | wc -l)
+	arts=$(find "$dir" -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
+		-o -name 'oom-*' -o -name 'slow-unit-*' \) | wc -l)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$secs" "${execs:-?}" "${rate:-?}" \
 		"${cov:-?}" "${ft:-?}" "${corp:-?}" "$arts"
 }
