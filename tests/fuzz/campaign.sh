@@ -18,7 +18,7 @@ mkdir -p "$out"
 
 seeds_for() {
 	case $1 in
-	capture | reader)
+	capture | reader | output)
 		for d in "$pcaps"/decode "$pcaps"/lab "$pcaps"/regress "$pcaps"/broken "$public"; do
 			[ -d "$d" ] && echo "$d"
 		done
@@ -33,6 +33,7 @@ run_one() {
 	local maxlen=1048576
 	case $t in
 	decode) maxlen=262144 ;;
+	decode_small | stream | stream_small) maxlen=65536 ;;
 	sip) maxlen=140000 ;;
 	sipscan) maxlen=70000 ;;
 	analyze) maxlen=65536 ;;
