@@ -186,13 +186,13 @@ void sw_buf_put_json(struct sw_buf *b, struct sw_str s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
 	size_t i = 0;
-	grow(b, s.len);
 	while (i < s.len) {
 		unsigned char c = p[i];
 		if (plain(c)) {
 			size_t j = i + 1;
 			while (j < s.len && plain(p[j]))
 				j++;
+			grow(b, j - i); /* escapes before may have used the room */
 			memcpy(b->p + b->len, p + i, j - i);
 			b->len += j - i;
 			b->p[b->len] = '\0';

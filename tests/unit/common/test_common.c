@@ -41,6 +41,24 @@ static void json_escapes(void **state)
 	sw_buf_free(&b);
 }
 
+/* Escapes grow the output past the input's length: plain runs after them
+ * must still fit (a heap overflow the fuzzers found). */
+static void json_escapes_then_plain_text(void **state)
+{
+	(void)state;
+	char in[512];
+	for (size_t i = 0; i < sizeof in; i++)
+		in[i] = (char)(i % 2 ? 'a' : 0x01);
+	for (int round = 0; round < 3; round++) {
+		struct sw_buf b = SW_BUF_INIT;
+		sw_buf_puts(&b, "x");
+		sw_buf_put_json(&b, sw_str_make(in, sizeof in));
+		assert_int_equal(b.len, 1 + 256 * 6 + 256);
+		assert_int_equal(strlen(b.p), b.len);
+		sw_buf_free(&b);
+	}
+}
+
 static void map_put_get_take(void **state)
 {
 	(void)state;
@@ -113,6 +131,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_escapes_controls), cmocka_unit_test(json_escapes),
+		cmocka_unit_test(json_escapes_then_plain_text),
 		cmocka_unit_test(map_put_get_take),      cmocka_unit_test(parse_u64_strict),
 		cmocka_unit_test(addr_private_and_format), cmocka_unit_test(time_format),
 	};
