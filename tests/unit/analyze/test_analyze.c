@@ -72,6 +72,8 @@ static struct sw_pkt pkt(struct fx *x, int64_t t, bool from_phone)
 
 /* Feeds one SIP message given as text; returns its annotation. */
 static struct sw_msg_note sip(struct fx *x, int64_t t, bool from_phone, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static struct sw_msg_note sip(struct fx *x, int64_t t, bool from_phone, const char *fmt, ...)
 {
 	char text[2048];
 	va_list ap;

@@ -92,6 +92,8 @@ static void queue(struct fx *x, uint32_t side, int64_t ts, bool up, const char *
  * the sender's side at once and on the other side after the delay, on that
  * side's clock; `seen` says which sides captured it (bit 0 phone, bit 1 server). */
 static void wire(struct fx *x, int64_t t, bool up, unsigned seen, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void wire(struct fx *x, int64_t t, bool up, unsigned seen, const char *fmt, ...)
 {
 	char text[TEXT_MAX];
 	va_list ap;
