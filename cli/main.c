@@ -236,9 +236,15 @@ int main(int argc, char **argv)
 	if (o.json || o.mode == SW_MODE_MESSAGES) {
 		for (size_t i = 0; i < sw_capture_nsources(app.cap); i++) {
 			const struct sw_capture_source *s = sw_capture_source(app.cap, i);
-			if (s->damaged && (o.quiet || o.json))
-				fprintf(stderr, "sipwatch: %s: %s (analysed up to byte %llu)\n", s->name,
-					s->error, (unsigned long long)s->damage_offset);
+			if (!s->damaged || !(o.quiet || o.json))
+				continue;
+			/* Named as in open errors ("stdin" for -), escaped like
+			 * everything else printed (an upload's name is anyone's). */
+			struct sw_buf nb = SW_BUF_INIT;
+			sw_buf_put_text(&nb, sw_str_c(strcmp(s->name, "-") ? s->name : "stdin"));
+			fprintf(stderr, "sipwatch: %s: %s (analysed up to byte %llu)\n", nb.p, s->error,
+				(unsigned long long)s->damage_offset);
+			sw_buf_free(&nb);
 		}
 	}
 	rc = sw_app_exit_status(&app);

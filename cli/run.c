@@ -93,7 +93,8 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
 		const struct sw_capture_source *s = sw_capture_source(app->cap, i);
 		if (strcmp(s->format, "pcap") == 0 && !sw_decode_link_supported(s->linktype)) {
-			snprintf(err, errlen, "%s: unsupported link type %d", s->name, s->linktype);
+			snprintf(err, errlen, "%s: unsupported link type %d",
+				 strcmp(s->name, "-") ? s->name : "stdin", s->linktype);
 			sw_capture_close(app->cap);
 			app->cap = NULL;
 			return -1;

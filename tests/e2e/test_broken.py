@@ -56,8 +56,7 @@ class Broken(unittest.TestCase):
         return r
 
     def names(self, r, shown):
-        """stdin is "stdin" in open errors but "-" in damage lines."""
-        return [shown, "-:"] if shown == "stdin" else [shown]
+        return [shown]
 
     def check_error(self, r, shown, needle):
         self.assertEqual(r.rc, 2, f"{r.args}: exit status {r.rc}, stderr {r.err!r}")

@@ -234,6 +234,12 @@ class TerminalSafety(unittest.TestCase):
         self.assertClean(p.stdout, "--messages stdout, two inputs")
         p = self.run_bytes("-r", name, "-r", CAPTURE, "--report")
         self.assertClean(p.stdout, "--report stdout, two inputs")
+        # Damaged: the name is on stderr too.
+        with open(name, "wb") as f:
+            f.write(self.committed[:-10])
+        p = self.run_bytes("-r", name, "--json")
+        self.assertIn(b"analysed up to byte", p.stderr)
+        self.assertClean(p.stderr, "--json stderr, damaged input with a hostile name")
 
 
 if __name__ == "__main__":
