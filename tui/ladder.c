@@ -31,6 +31,7 @@ enum ep_role { EP_OTHER = 0, EP_PHONE, EP_NAT, EP_SERVER };
 struct ep {
 	struct sw_addr a;
 	enum ep_role role;
+	bool ports;   /* the phone or the server seen on several ports: show the IP */
 };
 
 /* A visual entry: a message (two lines) or a gap (one line). */
@@ -80,6 +81,15 @@ static int ep_find(struct ladder_view *l, const struct sw_addr *a, bool add, enu
 		for (size_t i = 0; i < l->neps; i++)
 			if (sw_ip_eq(&l->eps[i].a, a))
 				return (int)i;
+	/* The phone (or the server) on another port is still the phone: one
+	 * column per host, so a phone that moves to a new local port (stale NAT
+	 * recovery) keeps its arrows in its own column. */
+	for (size_t i = 0; i < l->neps; i++)
+		if ((l->eps[i].role == EP_PHONE || l->eps[i].role == EP_SERVER) &&
+		    sw_ip_eq(&l->eps[i].a, a)) {
+			l->eps[i].ports = true;
+			return (int)i;
+		}
 	if (!add)
 		return -1;
 	if (l->neps == LADDER_MAX_EPS)
@@ -324,7 +334,7 @@ static const char *role_label(struct tui *t, enum ep_role r)
 	case EP_PHONE:
 		return tui_tr(t, "phone");
 	case EP_NAT:
-		return tui_tr(t, "NAT, as server saw it");
+		return tui_tr(t, "public (NAT)");
 	case EP_SERVER:
 		return tui_tr(t, "server");
 	case EP_OTHER:
@@ -571,7 +581,10 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 		char addr[SW_ADDRSTRLEN] = "";
 		const char *role = "";
 		if (c < l->neps) {
-			sw_addr_fmt(&l->eps[c].a, addr);
+			if (l->eps[c].ports)
+				sw_ip_fmt(&l->eps[c].a, addr);
+			else
+				sw_addr_fmt(&l->eps[c].a, addr);
 			role = role_label(t, l->eps[c].role);
 		}
 		if (merged && c == nc - 1) {
@@ -581,7 +594,8 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 		}
 		char top[96], ip[SW_IPSTRLEN] = "";
 		snprintf(top, sizeof top, "%s", role);
-		if (tui_width(addr, strlen(addr)) > cw && c < l->neps && !(merged && c == nc - 1)) {
+		if (tui_width(addr, strlen(addr)) > cw && c < l->neps && !l->eps[c].ports &&
+		    !(merged && c == nc - 1)) {
 			/* Too wide: the port goes up beside the role. */
 			sw_ip_fmt(&l->eps[c].a, ip);
 			snprintf(top, sizeof top, "%s%s:%u", role, role[0] ? " " : "",
