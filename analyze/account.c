@@ -184,7 +184,7 @@ static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 	void *v = sw_map_get(&a->acct_by_aor, aor, n);
 	if (v)
 		return sw_acct_get(a, (uint32_t)((uintptr_t)v - 1));
-	if (a->accounts.n >= SW_MAX_ACCOUNTS) {
+	if (a->accounts.n >= a->max_accounts) {
 		a->st.accounts_untracked++;
 		return NULL;
 	}

@@ -84,6 +84,9 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	if (opts)
 		a->opts = *opts;
 	a->cat = a->opts.catalog;
+	bool bounded = a->opts.max_messages > 0;
+	a->max_accounts = bounded ? SW_BOUNDED_ACCOUNTS : SW_MAX_ACCOUNTS;
+	a->max_txns = bounded ? SW_BOUNDED_TXNS : SW_MAX_TXNS;
 	sw_map_init(&a->labels, free);
 	sw_map_init(&a->txns, NULL);
 	sw_map_init(&a->attempts, NULL);

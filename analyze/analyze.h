@@ -29,6 +29,10 @@
 #define SW_ACCOUNT_FINDINGS 16u       /* finding ids listed per account */
 #define SW_MAX_ACCOUNTS 100000u       /* accounts tracked; more are counted, not tracked */
 #define SW_MAX_TXNS 200000u           /* open transactions; oldest are aged out first */
+/* Bounded mode (max_messages set, the default live): a phone's shell has
+ * little memory, and a flood arrives in seconds of capture time. */
+#define SW_BOUNDED_ACCOUNTS 20000u
+#define SW_BOUNDED_TXNS 50000u
 
 enum sw_severity {
 	SW_SEV_INFO = 0,
@@ -280,7 +284,7 @@ struct sw_analyze_stats {
 	uint64_t retransmissions;
 	uint64_t timeouts;            /* client transactions without a final response */
 	uint64_t icmp_matched;        /* ICMP errors tied to a request */
-	uint64_t accounts_untracked;  /* over SW_MAX_ACCOUNTS */
+	uint64_t accounts_untracked;  /* over SW_MAX_ACCOUNTS (SW_BOUNDED_ACCOUNTS) */
 	uint64_t msgs_aged_out;
 	uint64_t dialogs_retired;
 	uint64_t findings_dropped;    /* over the findings limit (a flood of failures) */     /* bounded mode: finished/idle dialogs let go */

@@ -232,6 +232,7 @@ struct tcp_conn {
 struct sw_analyze {
 	struct sw_analyze_opts opts;
 	const struct sw_catalog *cat;
+	size_t max_accounts, max_txns; /* SW_MAX_* or, bounded, SW_BOUNDED_* */
 	int64_t now_ns;
 	bool finished;
 	/* message records: ids are dense; msgs[i] has id msgs_base + i */

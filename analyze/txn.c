@@ -140,7 +140,7 @@ static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen,
 	a->st.transactions++;
 	/* Bounded: the oldest transaction goes first (not judged: no finding
 	 * comes from a transaction dropped for room). */
-	while (a->ntxns > SW_MAX_TXNS && a->q_head != t) {
+	while (a->ntxns > a->max_txns && a->q_head != t) {
 		struct txn *old = a->q_head;
 		a->q_head = old->next;
 		if (a->q_cursor == old)
