@@ -4,7 +4,8 @@
  * Writes a classic pcap (microsecond timestamps, Ethernet / IPv4 / UDP) with
  * no dependencies beyond libc.  Same arguments and seed -> same bytes.
  *
- *   gen_register [-m register|onecall|mix] [-n N] [-s SEED] -o FILE
+ *   gen_register [-m register|onecall|mix|day] [-n N] [-s SEED] -o FILE
+ *   (day: one phone for N hours, default 24)
  *
  * register  N phones (default 100000), each REGISTER -> 401 (Digest
  *           challenge) -> REGISTER with Authorization -> 200 OK: 4*N SIP
@@ -540,6 +541,28 @@ static void mode_mix(uint32_t n)
 	free(ph);
 }
 
+/* One phone for `hours` hours (default 24): registration refreshed every 60 s
+ * (Expires 120), the server's OPTIONS every 15 s, CRLF keepalives every 15 s,
+ * a call every 2 hours. For the flat-memory check of a long run. */
+static void mode_day(uint32_t hours)
+{
+	const uint64_t end = (uint64_t)hours * 3600000000u;
+	struct phone p;
+	struct reg r;
+	make_phone(&p, 0);
+	reg_init(&r, &p);
+	r.expires = 120;
+	reg_challenged(&r, 0, 200, 0);
+	for (uint64_t t = 60000000; t < end; t += 60000000)
+		reg_refresh(&r, t + rndr(0, 20000));
+	for (uint64_t t = 7000000; t < end; t += 15000000)
+		do_options(&p, t);
+	for (uint64_t t = 3000000; t < end; t += 15000000)
+		emit_raw(t, p.ip, p.port, REG_IP, REG_PORT, "\r\n\r\n", 4, 0);
+	for (uint64_t t = 1800000000; t < end; t += 7200000000u)
+		do_call(&p, 1, t);
+}
+
 /* ---- pcap writer --------------------------------------------------------- */
 static int cmp_msg(const void *a, const void *b)
 {
@@ -660,7 +683,7 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else {
 			fprintf(stderr,
-				"usage: gen_register [-m register|onecall|mix] [-n N] [-s SEED] -o FILE\n");
+				"usage: gen_register [-m register|onecall|mix|day] [-n N] [-s SEED] -o FILE\n");
 			return 2;
 		}
 	}
@@ -677,6 +700,8 @@ int main(int argc, char **argv)
 		mode_onecall((uint32_t)limit);
 	} else if (!strcmp(mode, "mix")) {
 		mode_mix(n > 0 ? (uint32_t)n : 12000);
+	} else if (!strcmp(mode, "day")) {
+		mode_day(n > 0 ? (uint32_t)n : 24);
 	} else {
 		fprintf(stderr, "gen_register: unknown mode %s\n", mode);
 		return 2;

@@ -21,9 +21,17 @@ W=${3:-/tmp/swrob-mem}
 PPS=${LIVE_PPS:-20000}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$W"
-cap=$W/flood-$N.pcap
-[ -s "$cap" ] || python3 "$here/flood.py" -n "$N" -o "$cap" >"$W/flood-$N.txt"
-echo "# $(cat "$W/flood-$N.txt"), $(du -h "$cap" | cut -f1), $SW"
+if [ -n "${CAPTURE:-}" ]; then
+	# another capture instead of the flood, e.g. one phone's week:
+	#   cc -O2 -o /tmp/gen bench/gen_register.c && /tmp/gen -m day -n 168 -o /tmp/week.pcap
+	#   CAPTURE=/tmp/week.pcap LIVE_PPS=5000 bench/mem/run.sh build/cli/sipwatch
+	cap=$(readlink -f "$CAPTURE")
+	echo "# $cap, $(du -h "$cap" | cut -f1), $SW"
+else
+	cap=$W/flood-$N.pcap
+	[ -s "$cap" ] || python3 "$here/flood.py" -n "$N" -o "$cap" >"$W/flood-$N.txt"
+	echo "# $(cat "$W/flood-$N.txt"), $(du -h "$cap" | cut -f1), $SW"
+fi
 printf 'mode\texit\tseconds\tpeak_kib\tp25_kib\tp50_kib\tp75_kib\tlast_kib\n'
 
 rss() { python3 "$here/rss.py" --label "$1" -- sh -c "exec $2"; }
