@@ -291,7 +291,9 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 		rec->is_request = m->is_request;
 		rec->status = (uint16_t)(m->is_request ? 0 : m->status);
 		rec->cseq = m->cseq;
-		if (a->opts.keep_raw && m->raw.len) {
+		bool rereadable = a->opts.raw_reread && ev->pkt.transport == SW_TP_UDP &&
+				  !ev->pkt.ip_reassembled && ev->pkt.first_frame_no == ev->pkt.frame_no;
+		if (a->opts.keep_raw && m->raw.len && !rereadable) {
 			size_t n = m->raw.len > SW_MAX_SIP_MSG ? SW_MAX_SIP_MSG : m->raw.len;
 			rec->raw = sw_strndup(m->raw.p, n);
 			rec->raw_len = (uint32_t)n;

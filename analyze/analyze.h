@@ -237,6 +237,9 @@ struct sw_analyze_opts {
 	void *user;
 	bool keep_messages;   /* keep struct sw_msg records (TUI, evidence ids) */
 	bool keep_raw;        /* also keep each SIP message's text */
+	bool raw_reread;      /* with keep_raw: skip the text of messages that came
+	                       * whole in one UDP frame (the caller re-reads them
+	                       * from the capture file by offset) */
 	size_t max_messages;  /* 0 = unlimited; else oldest records are dropped */
 	/* Two captures of one path (analyze/pair.h): files 0 and 1 are matched
 	 * message by message at sw_analyze_finish(). pair_phone_file is the

@@ -122,6 +122,15 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	bool tui = o->mode == SW_MODE_TUI;
 	ao.keep_messages = tui;
 	ao.keep_raw = tui;
+	/* Plain files are re-read by offset for the text of a whole-datagram
+	 * message (issue 7: memory per message); gzip and stdin are not. */
+	bool seekable = !o->iface;
+	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
+		const struct sw_capture_source *s = sw_capture_source(app->cap, i);
+		if (s->gzip || strcmp(s->name, "-") == 0 || strcmp(s->name, "stdin") == 0)
+			seekable = false;
+	}
+	ao.raw_reread = tui && seekable;
 	ao.max_messages = o->max_messages ? o->max_messages : (o->iface ? LIVE_MAX_MESSAGES : 0);
 	ao.pair = !o->iface && o->nfiles == 2 && !o->no_pair;
 	ao.pair_sides_given = o->sides_given;
