@@ -258,6 +258,8 @@ static void summary_json(struct sw_app *app)
 		sw_buf_printf(b, ",\"format\":\"%s\",\"gzip\":%s,\"link_type\":%d,\"packets\":%llu",
 			      src->format, src->gzip ? "true" : "false", src->linktype,
 			      (unsigned long long)src->frames);
+		if (src->skipped)
+			sw_buf_printf(b, ",\"skipped\":%llu", (unsigned long long)src->skipped);
 		if (src->damaged) {
 			complete = false;
 			sw_buf_printf(b, ",\"damaged\":true,\"stopped_at\":%llu,\"error\":",

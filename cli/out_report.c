@@ -287,8 +287,18 @@ void sw_out_summary_text(struct sw_app *app, FILE *fp)
 	if (cs.not_written)
 		fprintf(fp, _("%llu packets not saved to the -w file (another link type)\n"),
 			(unsigned long long)cs.not_written);
+	if (s->unsupported_link)
+		fprintf(fp, _("%llu packets of a link type sipwatch cannot decode were skipped\n"),
+			(unsigned long long)s->unsupported_link);
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
 		const struct sw_capture_source *src = sw_capture_source(app->cap, i);
+		if (src->skipped) {
+			struct sw_buf nb = SW_BUF_INIT;
+			sw_buf_put_text(&nb, sw_str_c(src->name));
+			fprintf(fp, _("%s: %llu packets on an interface the file never declared were skipped\n"),
+				nb.p, (unsigned long long)src->skipped);
+			sw_buf_free(&nb);
+		}
 		if (!src->damaged)
 			continue;
 		struct sw_buf b = SW_BUF_INIT;
