@@ -11,7 +11,7 @@ import unittest
 
 SIPWATCH = os.environ.get("SIPWATCH", "sipwatch")
 PCAPS = os.environ.get("SW_PCAPS", os.path.join(os.path.dirname(__file__), "..", "..", "pcaps"))
-PUBLIC = os.environ.get("SW_PUBLIC_PCAPS", os.path.join(PCAPS, "..", "..", "shared", "pcaps-public"))
+PUBLIC = os.environ.get("SW_PUBLIC_PCAPS", os.path.join(PCAPS, "public"))
 
 
 class Run:

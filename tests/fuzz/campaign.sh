@@ -13,7 +13,7 @@ build=$1 out=$2 secs=$3 jobs=$4
 shift 4
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 pcaps=$repo/pcaps
-public=${SW_PUBLIC_PCAPS:-$repo/../shared/pcaps-public}
+public=${SW_PUBLIC_PCAPS:-$repo/pcaps/public}
 mkdir -p "$out"
 
 seeds_for() {

@@ -18,7 +18,7 @@ import unittest
 SIPWATCH = os.environ.get("SIPWATCH", "sipwatch")
 PCAPS = os.environ.get("SW_PCAPS", os.path.join(os.path.dirname(__file__), "..", "..", "pcaps"))
 PUBLIC = os.environ.get("SW_PUBLIC_PCAPS",
-                        os.path.join(PCAPS, "..", "..", "shared", "pcaps-public"))
+                        os.path.join(PCAPS, "public"))
 SKIP = 77  # CTest SKIP_RETURN_CODE
 _count = 0
 
