@@ -94,6 +94,13 @@ void sw_out_report(struct sw_app *app);
 void sw_out_end_json(struct sw_app *app);
 void sw_out_summary_text(struct sw_app *app, FILE *fp);
 void sw_out_json_addr(struct sw_buf *b, const char *key, const struct sw_addr *a);
+/* json.c: ,"key":value appenders shared by the JSON writers. */
+void sw_json_time(struct sw_buf *b, const char *key, int64_t ns);      /* ISO or null */
+void sw_json_cstr(struct sw_buf *b, const char *key, const char *s);   /* string or null */
+void sw_json_endpoint(struct sw_buf *b, const char *key, const struct sw_addr *a);
+void sw_json_lit(struct sw_buf *b, const char *key, const char *lit);  /* needs no escaping */
+void sw_json_uint(struct sw_buf *b, const char *key, uint64_t v);
+void sw_json_secs(struct sw_buf *b, const char *key, int64_t ns);     /* seconds, 3 decimals */
 const char *sw_out_file_name(const struct sw_app *app, uint32_t file_idx);
 /* For text: the file's base name unless two inputs share it. */
 const char *sw_out_file_label(const struct sw_app *app, uint32_t file_idx);

@@ -6,51 +6,19 @@
 #include "cli/cli.h"
 #include "common/timefmt.h"
 
-static void jtime(struct sw_buf *b, const char *key, int64_t ns)
-{
-	char t[SW_TIMESTRLEN];
-	sw_buf_put_key(b, key);
-	if (ns == INT64_MAX || ns == INT64_MIN || ns == 0) {
-		sw_buf_puts(b, "null");
-		return;
-	}
-	sw_buf_putc(b, '"');
-	sw_buf_puts(b, sw_time_iso(ns, t));
-	sw_buf_putc(b, '"');
-}
-
-static void jcstr(struct sw_buf *b, const char *key, const char *s)
-{
-	sw_buf_put_key(b, key);
-	sw_buf_put_json_str(b, s ? sw_str_c(s) : SW_STR_NULL);
-}
-
-static void jendpoint(struct sw_buf *b, const char *key, const struct sw_addr *a)
-{
-	char s[SW_ADDRSTRLEN];
-	sw_buf_put_key(b, key);
-	if (!a->family) {
-		sw_buf_puts(b, "null");
-		return;
-	}
-	sw_buf_putc(b, '"');
-	sw_buf_puts(b, sw_addr_fmt(a, s));
-	sw_buf_putc(b, '"');
-}
-
 void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
 {
 	struct sw_buf *b = &app->line;
 	sw_buf_printf(b, "{\"type\":\"finding\",\"id\":%u,\"kind\":\"%s\"", f->id, f->kind);
-	jcstr(b, "cause", f->cause[0] ? f->cause : NULL);
+	sw_json_cstr(b, "cause", f->cause[0] ? f->cause : NULL);
 	sw_buf_printf(b, ",\"severity\":\"%s\",\"suspected\":%s,\"resolved\":%s",
 		      sw_severity_name(f->severity), f->suspected ? "true" : "false",
 		      f->resolved ? "true" : "false");
-	jcstr(b, "aor", f->aor);
-	jendpoint(b, "client", &f->client);
-	jendpoint(b, "server", &f->server);
-	jtime(b, "first", f->first_ns);
-	jtime(b, "last", f->last_ns);
+	sw_json_cstr(b, "aor", f->aor);
+	sw_json_endpoint(b, "client", &f->client);
+	sw_json_endpoint(b, "server", &f->server);
+	sw_json_time(b, "first", f->first_ns);
+	sw_json_time(b, "last", f->last_ns);
 	sw_buf_puts(b, ",\"evidence\":[");
 	for (size_t i = 0; i < f->n_evidence; i++) {
 		const struct sw_evidence *e = &f->evidence[i];
@@ -68,56 +36,27 @@ void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
 		sw_buf_put_json_str(b, sw_str_c(f->facts[i].value));
 	}
 	sw_buf_putc(b, '}');
-	jcstr(b, "summary", f->summary);
-	jcstr(b, "explanation", f->explanation);
-	jcstr(b, "advice", f->advice);
-	jcstr(b, "confirm", f->confirm);
+	sw_json_cstr(b, "summary", f->summary);
+	sw_json_cstr(b, "explanation", f->explanation);
+	sw_json_cstr(b, "advice", f->advice);
+	sw_json_cstr(b, "confirm", f->confirm);
 	sw_buf_puts(b, "}\n");
 	sw_out_flush_line(app);
-}
-
-static void jlit(struct sw_buf *b, const char *key, const char *lit)
-{
-	sw_buf_put_key(b, key);
-	sw_buf_putc(b, '"');
-	sw_buf_puts(b, lit);
-	sw_buf_putc(b, '"');
-}
-
-static void juint(struct sw_buf *b, const char *key, uint64_t v)
-{
-	sw_buf_put_key(b, key);
-	sw_buf_put_u64(b, v);
-}
-
-/* Seconds with millisecond precision, from nanoseconds. */
-static void jsecs(struct sw_buf *b, const char *key, int64_t ns)
-{
-	sw_buf_put_key(b, key);
-	if (ns < 0) {
-		sw_buf_putc(b, '-');
-		ns = -ns;
-	}
-	int64_t ms = ns / 1000000;
-	sw_buf_put_u64(b, (uint64_t)(ms / 1000));
-	char frac[4] = { '.', (char)('0' + ms / 100 % 10), (char)('0' + ms / 10 % 10),
-			 (char)('0' + ms % 10) };
-	sw_buf_put(b, frac, 4);
 }
 
 static void registration_json(struct sw_app *app, const struct sw_account *ac)
 {
 	struct sw_buf *b = &app->line;
 	sw_buf_puts(b, "{\"type\":\"registration\"");
-	juint(b, "id", ac->id);
-	jcstr(b, "aor", ac->aor);
-	jlit(b, "state", sw_reg_state_name(ac->state));
-	jendpoint(b, "client", &ac->client);
-	jendpoint(b, "registrar", &ac->registrar);
-	jlit(b, "transport", sw_transport_name(ac->transport));
-	jcstr(b, "user_agent", ac->user_agent);
-	jcstr(b, "server", ac->server);
-	jcstr(b, "contact", ac->contact);
+	sw_json_uint(b, "id", ac->id);
+	sw_json_cstr(b, "aor", ac->aor);
+	sw_json_lit(b, "state", sw_reg_state_name(ac->state));
+	sw_json_endpoint(b, "client", &ac->client);
+	sw_json_endpoint(b, "registrar", &ac->registrar);
+	sw_json_lit(b, "transport", sw_transport_name(ac->transport));
+	sw_json_cstr(b, "user_agent", ac->user_agent);
+	sw_json_cstr(b, "server", ac->server);
+	sw_json_cstr(b, "contact", ac->contact);
 	if (ac->has_mac) {
 		static const char hex[] = "0123456789abcdef";
 		char mac[18];
@@ -126,30 +65,30 @@ static void registration_json(struct sw_app *app, const struct sw_account *ac)
 			mac[i * 3 + 1] = hex[ac->mac[i] & 15];
 			mac[i * 3 + 2] = i < 5 ? ':' : '\0';
 		}
-		jlit(b, "mac", mac);
+		sw_json_lit(b, "mac", mac);
 	}
-	jtime(b, "registered_until", ac->registered_until_ns);
-	jsecs(b, "registered_seconds", ac->registered_total_ns);
+	sw_json_time(b, "registered_until", ac->registered_until_ns);
+	sw_json_secs(b, "registered_seconds", ac->registered_total_ns);
 	if (ac->requested_expires >= 0)
-		juint(b, "requested_expires", (uint64_t)ac->requested_expires);
+		sw_json_uint(b, "requested_expires", (uint64_t)ac->requested_expires);
 	if (ac->granted_expires >= 0)
-		juint(b, "granted_expires", (uint64_t)ac->granted_expires);
+		sw_json_uint(b, "granted_expires", (uint64_t)ac->granted_expires);
 	if (ac->refresh_count) {
 		sw_buf_puts(b, ",\"refresh\":{\"count\":");
 		sw_buf_put_u64(b, ac->refresh_count);
-		jsecs(b, "min", ac->refresh_min_ns);
-		jsecs(b, "avg", ac->refresh_sum_ns / ac->refresh_count);
-		jsecs(b, "max", ac->refresh_max_ns);
+		sw_json_secs(b, "min", ac->refresh_min_ns);
+		sw_json_secs(b, "avg", ac->refresh_sum_ns / ac->refresh_count);
+		sw_json_secs(b, "max", ac->refresh_max_ns);
 		sw_buf_putc(b, '}');
 	}
-	juint(b, "register_attempts", ac->n_register);
-	juint(b, "register_messages", ac->n_register_msgs);
-	juint(b, "ok", ac->n_ok);
-	juint(b, "challenges", ac->n_challenge);
-	juint(b, "failures", ac->n_fail);
-	juint(b, "timeouts", ac->n_timeout);
-	jtime(b, "first", ac->first_ns);
-	jtime(b, "last", ac->last_ns);
+	sw_json_uint(b, "register_attempts", ac->n_register);
+	sw_json_uint(b, "register_messages", ac->n_register_msgs);
+	sw_json_uint(b, "ok", ac->n_ok);
+	sw_json_uint(b, "challenges", ac->n_challenge);
+	sw_json_uint(b, "failures", ac->n_fail);
+	sw_json_uint(b, "timeouts", ac->n_timeout);
+	sw_json_time(b, "first", ac->first_ns);
+	sw_json_time(b, "last", ac->last_ns);
 	sw_buf_puts(b, ",\"public_addresses\":[");
 	for (size_t i = 0; i < ac->n_public; i++) {
 		const struct sw_public_addr *p = &ac->public_addrs[i];
@@ -157,9 +96,9 @@ static void registration_json(struct sw_app *app, const struct sw_account *ac)
 		sw_buf_puts(b, i ? ",{\"addr\":\"" : "{\"addr\":\"");
 		sw_buf_puts(b, sw_addr_fmt(&p->addr, s));
 		sw_buf_putc(b, '"');
-		jtime(b, "first", p->first_ns);
-		jtime(b, "last", p->last_ns);
-		juint(b, "first_frame", p->first_frame);
+		sw_json_time(b, "first", p->first_ns);
+		sw_json_time(b, "last", p->last_ns);
+		sw_json_uint(b, "first_frame", p->first_frame);
 		sw_buf_putc(b, '}');
 	}
 	sw_buf_puts(b, "],\"history\":[");
@@ -169,10 +108,10 @@ static void registration_json(struct sw_app *app, const struct sw_account *ac)
 		sw_buf_puts(b, i ? ",{\"time\":\"" : "{\"time\":\"");
 		sw_buf_puts(b, sw_time_iso(c->ts_ns, t));
 		sw_buf_putc(b, '"');
-		jlit(b, "state", sw_reg_state_name(c->state));
-		juint(b, "frame", c->frame_no);
+		sw_json_lit(b, "state", sw_reg_state_name(c->state));
+		sw_json_uint(b, "frame", c->frame_no);
 		if (c->status)
-			juint(b, "status", (uint64_t)c->status);
+			sw_json_uint(b, "status", (uint64_t)c->status);
 		sw_buf_putc(b, '}');
 	}
 	sw_buf_puts(b, "],\"findings\":[");
@@ -189,17 +128,17 @@ static void dialog_json(struct sw_app *app, const struct sw_dialog *d)
 {
 	struct sw_buf *b = &app->line;
 	sw_buf_printf(b, "{\"type\":\"dialog\",\"id\":%u", d->id);
-	jcstr(b, "method", d->method);
-	jcstr(b, "call_id", d->call_id);
-	jcstr(b, "from", d->from);
-	jcstr(b, "to", d->to);
-	jendpoint(b, "caller", &d->caller);
-	jendpoint(b, "callee", &d->callee);
+	sw_json_cstr(b, "method", d->method);
+	sw_json_cstr(b, "call_id", d->call_id);
+	sw_json_cstr(b, "from", d->from);
+	sw_json_cstr(b, "to", d->to);
+	sw_json_endpoint(b, "caller", &d->caller);
+	sw_json_endpoint(b, "callee", &d->callee);
 	sw_buf_printf(b, ",\"state\":\"%s\"", sw_dialog_state_name(d->state));
 	if (d->final_status)
 		sw_buf_printf(b, ",\"final_status\":%d", d->final_status);
-	jtime(b, "first", d->first_ns);
-	jtime(b, "last", d->last_ns);
+	sw_json_time(b, "first", d->first_ns);
+	sw_json_time(b, "last", d->last_ns);
 	sw_buf_printf(b, ",\"messages\":%u", d->n_msgs);
 	if (!d->call_id)
 		sw_buf_printf(b, ",\"requests\":%u,\"answered\":%u,\"unanswered\":%u", d->n_requests,
@@ -242,8 +181,8 @@ static void summary_json(struct sw_app *app)
 		sw_buf_printf(b, ",\"not_written\":%llu", (unsigned long long)cs.not_written);
 	if (cs.filtered_out)
 		sw_buf_printf(b, ",\"filtered_out\":%llu", (unsigned long long)cs.filtered_out);
-	jtime(b, "first", as.first_ns);
-	jtime(b, "last", as.last_ns);
+	sw_json_time(b, "first", as.first_ns);
+	sw_json_time(b, "last", as.last_ns);
 	size_t nf[3] = { 0, 0, 0 };
 	for (size_t i = 0; i < sw_analyze_nfindings(app->an); i++)
 		nf[sw_analyze_finding(app->an, i)->severity]++;

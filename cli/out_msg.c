@@ -140,20 +140,15 @@ static void jint(struct sw_buf *b, const char *key, long long v)
 	}
 }
 
-static void jnum(struct sw_buf *b, const char *key, uint64_t v)
-{
-	sw_buf_put_key(b, key);
-	sw_buf_put_u64(b, v);
-}
 
 static void json_pkt(struct sw_app *app, struct sw_buf *b, const struct sw_pkt *p)
 {
 	char t[SW_TIMESTRLEN];
 	sw_buf_puts(b, ",\"file\":");
 	sw_buf_put_json_str(b, sw_str_c(sw_out_file_name(app, p->file_idx)));
-	jnum(b, "frame", p->frame_no);
+	sw_json_uint(b, "frame", p->frame_no);
 	if (p->first_frame_no != p->frame_no)
-		jnum(b, "first_frame", p->first_frame_no);
+		sw_json_uint(b, "first_frame", p->first_frame_no);
 	sw_buf_puts(b, ",\"time\":\"");
 	sw_buf_puts(b, sw_time_iso(p->ts_ns, t));
 	/* "ts": seconds.microseconds, the same instant */
@@ -173,9 +168,9 @@ static void json_pkt(struct sw_app *app, struct sw_buf *b, const struct sw_pkt *
 	}
 	sw_buf_put(b, us, 7);
 	sw_out_json_addr(b, "src", &p->src);
-	jnum(b, "sport", p->src.port);
+	sw_json_uint(b, "sport", p->src.port);
 	sw_out_json_addr(b, "dst", &p->dst);
-	jnum(b, "dport", p->dst.port);
+	sw_json_uint(b, "dport", p->dst.port);
 	sw_buf_puts(b, ",\"transport\":\"");
 	sw_buf_puts(b, sw_transport_name(p->transport));
 	sw_buf_putc(b, '"');
@@ -284,8 +279,8 @@ static void json_sip(struct sw_buf *b, const struct sw_sip_msg *m)
 		sw_buf_putc(b, ']');
 	}
 	jint(b, "content_length", m->content_length);
-	jnum(b, "body_length", m->body_len);
-	jnum(b, "size", m->raw.len);
+	sw_json_uint(b, "body_length", m->body_len);
+	sw_json_uint(b, "size", m->raw.len);
 	if (m->content_length_mismatch)
 		sw_buf_puts(b, ",\"content_length_mismatch\":true");
 	if (m->sdp.present) {

@@ -18,24 +18,7 @@ static double secs(int64_t ns)
 	return (double)ns / 1e9;
 }
 
-static void jtime(struct sw_buf *b, const char *key, int64_t ns)
-{
-	char t[SW_TIMESTRLEN];
-	if (ns == INT64_MAX || ns == INT64_MIN || ns == 0) {
-		sw_buf_printf(b, ",\"%s\":null", key);
-		return;
-	}
-	sw_buf_printf(b, ",\"%s\":\"%s\"", key, sw_time_iso(ns, t));
-}
 
-static void jaddr(struct sw_buf *b, const char *key, const struct sw_addr *a)
-{
-	char s[SW_ADDRSTRLEN];
-	if (!a->family)
-		sw_buf_printf(b, ",\"%s\":null", key);
-	else
-		sw_buf_printf(b, ",\"%s\":\"%s\"", key, sw_addr_fmt(a, s));
-}
 
 static void jfile(struct sw_app *app, struct sw_buf *b, const char *key, uint32_t file_idx)
 {
@@ -75,8 +58,8 @@ static void side_json(struct sw_app *app, struct sw_buf *b, const struct sw_pair
 	sw_buf_printf(b, ",\"%s\":{\"file\":", side == SW_SIDE_PHONE ? "phone" : "server");
 	sw_buf_put_json_str(b, sw_str_c(sw_out_file_name(app, s->file[side])));
 	sw_buf_printf(b, ",\"messages\":%llu", (unsigned long long)s->messages[side]);
-	jtime(b, "first", s->first_ns[side]);
-	jtime(b, "last", s->last_ns[side]);
+	sw_json_time(b, "first", s->first_ns[side]);
+	sw_json_time(b, "last", s->last_ns[side]);
 	if (s->not_recorded[side])
 		sw_buf_printf(b, ",\"not_recorded\":%llu", (unsigned long long)s->not_recorded[side]);
 	sw_buf_putc(b, '}');
@@ -121,11 +104,11 @@ static void summary_json(struct sw_app *app, const struct sw_pair *p)
 		const struct sw_pair_mapping *m = sw_pair_mapping(p, i);
 		sw_buf_printf(b, "%s{\"role\":\"%s\"", i ? "," : "",
 			      m->role == SW_SIDE_PHONE ? "phone" : "server");
-		jaddr(b, "inside", &m->inside);
-		jaddr(b, "outside", &m->outside);
+		sw_json_endpoint(b, "inside", &m->inside);
+		sw_json_endpoint(b, "outside", &m->outside);
 		sw_buf_printf(b, ",\"messages\":%u", m->messages);
-		jtime(b, "first", m->first_ns);
-		jtime(b, "last", m->last_ns);
+		sw_json_time(b, "first", m->first_ns);
+		sw_json_time(b, "last", m->last_ns);
 		sw_buf_putc(b, '}');
 	}
 	sw_buf_puts(b, "]}\n");
@@ -138,9 +121,9 @@ static void copy_json(struct sw_app *app, struct sw_buf *b, const char *key,
 	sw_buf_printf(b, ",\"%s\":{\"file\":", key);
 	sw_buf_put_json_str(b, sw_str_c(sw_out_file_name(app, c->file_idx)));
 	sw_buf_printf(b, ",\"frame\":%llu", (unsigned long long)c->frame_no);
-	jtime(b, "time", c->ts_ns);
-	jaddr(b, "src", &c->src);
-	jaddr(b, "dst", &c->dst);
+	sw_json_time(b, "time", c->ts_ns);
+	sw_json_endpoint(b, "src", &c->src);
+	sw_json_endpoint(b, "dst", &c->dst);
 	sw_buf_putc(b, '}');
 }
 
@@ -183,10 +166,10 @@ static void loss_json(struct sw_app *app, const struct sw_pair_loss *l)
 		      l->side == SW_SIDE_PHONE ? "phone" : "server");
 	jfile(app, b, "file", l->copy.file_idx);
 	sw_buf_printf(b, ",\"frame\":%llu", (unsigned long long)l->copy.frame_no);
-	jtime(b, "time", l->copy.ts_ns);
-	jaddr(b, "src", &l->copy.src);
-	jaddr(b, "dst", &l->copy.dst);
-	jtime(b, "expected", l->expected_ns);
+	sw_json_time(b, "time", l->copy.ts_ns);
+	sw_json_endpoint(b, "src", &l->copy.src);
+	sw_json_endpoint(b, "dst", &l->copy.dst);
+	sw_json_time(b, "expected", l->expected_ns);
 	sw_buf_puts(b, "}\n");
 	sw_out_flush_line(app);
 }
