@@ -82,10 +82,11 @@ static void no_response(struct sw_analyze *a, struct acct *ac, struct attempt *a
 	if (r->end_of_capture && at->n_icmp == 0 && waited < END_WAIT_MIN_NS)
 		return; /* the capture simply stopped right after the request */
 	const char *cause = "silence";
-	if (at->n_icmp) {
+	if (at->n_icmp && at->icmp_kind == SW_ICMP_TIME_EXCEEDED && at->fragmented)
+		cause = "fragments_lost"; /* RFC 792: fragment reassembly time exceeded */
+	else if (at->n_icmp)
 		cause = at->icmp_kind == SW_ICMP_PORT_UNREACH ? "icmp_port_unreachable"
 							      : "icmp_host_unreachable";
-	}
 	bool suspected = r->end_of_capture && at->n_icmp == 0;
 	bool created;
 	struct sw_finding *f = open_f(a, "register.no_response", cause, ac,
@@ -112,6 +113,15 @@ static void no_response(struct sw_analyze *a, struct acct *ac, struct attempt *a
 			    addr(&at->client, s2), sw_transport_name(at->transport), addr(&at->server, s1));
 		sw_fnd_text(a, &f->advice,
 			    N_("Check the server port (VoIP > Account > Server Port, 服务器端口) against the provider's settings; if the provider requires TCP, set Transport (传输类型, VoIP > SIP Settings) to TCP."));
+	} else if (!strcmp(cause, "fragments_lost")) {
+		sw_fnd_fact(f, "size", "%u", at->req_size);
+		sw_fnd_text(a, &f->summary,
+			    N_("REGISTER for %s to %s (%u bytes, in IP fragments) arrived incomplete: the server gave up reassembling it"),
+			    ac->pub.aor, addr(&at->server, s1), at->req_size);
+		sw_fnd_text(a, &f->explanation,
+			    N_("The REGISTER was larger than the network's packet size, so it left in IP fragments. The server answered with ICMP time exceeded (fragment reassembly): it got part of the datagram and never the rest, because a router or firewall on the way drops fragments. The server never saw a whole REGISTER."));
+		sw_fnd_text(a, &f->advice,
+			    N_("Set 传输类型 (Transport) to TCP in VoIP > SIP 设置 so that large requests are not fragmented; or shorten the request (fewer or shorter headers)."));
 	} else if (!strcmp(cause, "icmp_host_unreachable")) {
 		sw_fnd_fact(f, "icmp", "%s", sw_icmp_kind_name(at->icmp_kind));
 		sw_fnd_text(a, &f->summary,
@@ -762,6 +772,12 @@ static struct acct *acct_of_txn(struct sw_analyze *a, struct txn *t, const struc
 static void answered_but_retransmitted(struct sw_analyze *a, struct txn *t,
 				       const struct sw_ev *ev, uint32_t msg_id)
 {
+	/* A private client talking to a public server: this capture was taken
+	 * on the phone's side of the NAT, where the answers are seen arriving;
+	 * the phone itself ignores them, the network did not lose them. */
+	struct sw_addr server = t->dst;
+	if (sw_ip_is_private(&t->src) && !sw_ip_is_private(&server))
+		return;
 	const struct sw_sip_msg *m = ev->u.sip;
 	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 	struct acct *ac = acct_of_txn(a, t, ev);

@@ -34,6 +34,12 @@ EXPECT = {
     "tcp_only.pcap": [("transport.tcp_required", "udp_refused_tcp_ok", "warning", [1, 31])],
     "nat_return_blocked.pcap": [("register.no_response", "silence", "error", [1, 11])],
     "nat_return_blocked-server.pcap": [("nat.return_path_blocked", None, "warning", [2])],
+    "expired.pcap": [("register.expired", None, "warning", [4]),
+                     ("register.flapping", None, "warning", [8])],
+    "redirect_tcp.pcap": [("transport.tcp_required", "server_requests_tcp", "warning", [2]),
+                          ("register.rejected", "302", "error", [1, 2])],
+    "oversize_udp.pcap": [("transport.tcp_required", "oversize_udp", "error", [2]),
+                          ("register.no_response", "fragments_lost", "error", [2, 21])],
 }
 # Findings that may accompany the expected ones (the same failure seen from
 # another angle), by file.
@@ -69,6 +75,28 @@ class LabFindings(unittest.TestCase):
                 continue
             self.assertIn(key, ALSO_OK.get(name, set()),
                           f"{name}: unexpected {f['severity']} {key}: {f['summary']}")
+
+    def test_forbidden_policy_before_the_user_agent_changes(self):
+        """The user_agent capture cut after the two 403s (-c 4): no challenge was
+        ever answered and nothing registered yet, so it is a server policy,
+        reported with the phone's User-Agent and MAC and the server's header."""
+        r = swtest.run("-r", swtest.pcap("lab", "user_agent.pcap"), "-c", "4", "--json")
+        f = [x for x in r.objects("finding") if x["kind"] == "register.forbidden"]
+        self.assertEqual([(x["cause"], x["severity"]) for x in f], [("policy", "error")])
+        self.assertTrue(f[0]["suspected"])
+        self.assertEqual(f[0]["facts"]["user_agent"], "FIP11W 1.0")
+        self.assertEqual(f[0]["facts"]["mac"], "0c:38:3e:1a:2b:3c")
+        self.assertIn("kamailio", f[0]["facts"]["server_header"])
+        self.assertTrue({2, 4} & {e["frame"] for e in f[0]["evidence"]})
+
+    def test_rejected_with_status_code(self):
+        """register.rejected names the status as its cause: 503 and 504 answers
+        to REGISTER (a public capture stitched from single packets; the
+        requests were not captured, the answers are still judged)."""
+        r = swtest.run("-r", swtest.public("seladb__PcapPlusPlus", "sip_resp.pcap"), "--json")
+        got = sorted((x["cause"], x["severity"], [e["frame"] for e in x["evidence"]])
+                     for x in r.objects("finding") if x["kind"] == "register.rejected")
+        self.assertEqual(got, [("503", "error", [7]), ("504", "error", [6])])
 
     def test_report_tells_the_story(self):
         r = swtest.run("-r", swtest.pcap("lab", "wrong_port.pcap"), "--report")

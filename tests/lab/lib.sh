@@ -226,7 +226,8 @@ lab_stop() {
 
 lab_capture_start() {
     local role=$1 file=$2 ifc=${3:-eth0}
-    local filter=${4:-"udp port 5060 or tcp port 5060 or icmp or port 53"}
+    # non-first IP fragments carry no UDP header: "udp port" alone would drop them
+    local filter=${4:-"udp port 5060 or tcp port 5060 or icmp or port 53 or (ip[6:2] & 0x1fff != 0)"}
     local log="$LAB_TMP/tcpdump-$role-$(basename "$file").log" pid i
     lab_bg "$role" "$log" tcpdump -i "$ifc" -n -U --immediate-mode -s 0 -w "$file" "$filter"
     pid=$LAB_LAST_PID

@@ -17,7 +17,7 @@ for t in kamailio sipp tcpdump python3; do
 done
 LAB_SOURCE_ONLY=1 . "$(dirname "$0")/run.sh"
 lab_init "live$$"
-FILTER="udp port 5060 or tcp port 5060 or icmp or port 53"
+FILTER="udp port 5060 or tcp port 5060 or icmp or port 53 or (ip[6:2] & 0x1fff != 0)"
 
 lab_topology_up || lab_die "topology"
 lab_kamailio_start kam udp:$LAB_SRV:5060 || lab_die "kamailio"

@@ -18,7 +18,7 @@ SCENARIOS=(
     healthy:90 healthy_pair:60 wrong_port:70 blackhole:70 host_unreachable:70
     admin_prohibited:70 dns_failure:40 wrong_password:70 wrong_password_403:50
     user_agent:60 flood_ban:100 flood_ban_two_phones:100 stale_nat:120 options_unanswered:120 tcp_only:80
-    call:70 alg:70 nat_return_blocked:70
+    call:70 alg:70 nat_return_blocked:70 expired:90 redirect_tcp:40 oversize_udp:70
 )
 
 UA_DEFAULT="FIP11W 1.0"
@@ -408,6 +408,40 @@ main() {
     summary "${files[@]}"
     lab_log "done in $((SECONDS - start)) s: ${#ok[@]} ok${bad:+, FAILED: ${bad[*]}}"
     [ ${#bad[@]} -eq 0 ]
+}
+
+# The registrar grants at most 10 s (the phone asks for 60) while the phone refreshes
+# every 20 s: each binding lapses before its refresh, so the registration comes and
+# goes (register.expired, register.flapping).
+sc_expired() {
+    lab_topology_up || return 1
+    lab_kamailio_start kam udp:$LAB_SRV:5060 -- MAX_EXPIRES=10 || return 1
+    lab_capture_start ph "$CAP" || return 1; local cp=$LAB_LAST_PID
+    EXPIRES=60 REFRESHES=3 REFRESH_MS=20000 phone_reg ph phone 80 1001 5060
+    lab_capture_stop "$cp"
+}
+
+# The server answers REGISTER over UDP with 302 Moved Temporarily and a Contact that
+# names TCP (transport.tcp_required / server_requests_tcp).
+sc_redirect_tcp() {
+    lab_topology_up || return 1
+    lab_kamailio_start kam udp:$LAB_SRV:5060 tcp:$LAB_SRV:5060 -- REDIRECT_TCP || return 1
+    lab_capture_start ph "$CAP" || return 1; local cp=$LAB_LAST_PID
+    RETRIES=1 RETRY_MS=5000 phone_reg ph phone 25 1001 5060
+    lab_capture_stop "$cp"
+}
+
+# A REGISTER of about 2 KB (a long Contact parameter) leaves the phone in two IP
+# fragments; a router on the way drops non-first fragments (as some do), so the registrar
+# never gets it: no answer for 32 s (transport.tcp_required / oversize_udp).
+sc_oversize_udp() {
+    lab_topology_up || return 1
+    lab_kamailio_start kam udp:$LAB_SRV:5060 || return 1
+    # on the ISP side: the home router (NAT, conntrack) reassembles and re-fragments
+    lab_x inet iptables -A FORWARD -f -j DROP || return 1
+    lab_capture_start ph "$CAP" || return 1; local cp=$LAB_LAST_PID
+    CTP=";x-pad=$(printf 'a%.0s' $(seq 1600))" phone_reg ph phone 50 1001 5060
+    lab_capture_stop "$cp"
 }
 
 # Sourced by other tests (LAB_SOURCE_ONLY=1) for phone_reg and the scenarios.
