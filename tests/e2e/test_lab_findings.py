@@ -98,6 +98,33 @@ class LabFindings(unittest.TestCase):
                      for x in r.objects("finding") if x["kind"] == "register.rejected")
         self.assertEqual(got, [("503", "error", [7]), ("504", "error", [6])])
 
+    def test_alg_traces_in_one_capture(self):
+        """What only a middlebox explains, from one capture: a response whose
+        Via is not the one the request carried (a real ERSPAN capture: the
+        NOTIFY's Via port 5260 comes back as 5860), a Content-Length that does
+        not match the body (a public flowsynth capture, synthetic), and, with
+        the kernel SIP ALG's REGISTER seen as the server got it, a Contact the
+        phone never sent."""
+        def find(args, kind, cause):
+            r = swtest.run(*args, "--json")
+            return [x for x in r.objects("finding") if x["kind"] == kind and x["cause"] == cause]
+        via = find(["-r", swtest.public("sipcapture__heplify", "erspan_sip_ipv4_udp.pcapng")],
+                   "alg.rewrite", "via_mismatch")
+        self.assertEqual(len(via), 1)
+        self.assertEqual((via[0]["facts"]["sent"], via[0]["facts"]["returned"]),
+                         ("101.231.48.19:5260", "101.231.48.19:5860"))
+        self.assertTrue(via[0]["suspected"])
+        self.assertTrue({6, 7} <= {e["frame"] for e in via[0]["evidence"]})
+        cl = find(["-r", swtest.public("OISF__suricata-verify",
+                                       "sip-compact-form__sip_compact_form.pcap")],
+                  "alg.rewrite", "content_length_mismatch")
+        self.assertEqual([(x["facts"]["declared"], x["facts"]["actual"]) for x in cl],
+                         [("272", "372")])
+        ct = find(["-r", swtest.pcap("lab", "alg.pcap"), "-r", swtest.pcap("lab", "alg-server.pcap")],
+                  "alg.rewrite", "contact_rewritten")
+        self.assertEqual(len(ct), 1)
+        self.assertEqual(ct[0]["facts"]["registered"], "sip:1001@203.0.113.2:5060")
+
     def test_report_tells_the_story(self):
         r = swtest.run("-r", swtest.pcap("lab", "wrong_port.pcap"), "--report")
         self.assertEqual(r.rc, 0)
