@@ -454,6 +454,24 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 	if (ev->pkt.ts_ns > p->last_ns)
 		p->last_ns = ev->pkt.ts_ns;
 	struct attempt *at = sw_acct_attempt(ac, t->attempt_seq);
+	if (!at && t->response_only && !t->attempt_seq) {
+		/* The REGISTER itself was not captured (the capture started late,
+		 * or only one direction was seen): the answer still tells what the
+		 * server decided, so it gets an attempt of its own. */
+		ring_take(a, ac, ev->pkt.ts_ns);
+		at = &ac->recent[ac->n_recent_total % SW_ACCT_RECENT];
+		memset(at, 0, sizeof *at);
+		at->seq = ++ac->n_recent_total;
+		t->attempt_seq = at->seq;
+		at->start_ns = ev->pkt.ts_ns;
+		at->client = ev->pkt.dst;
+		at->server = ev->pkt.src;
+		at->transport = ev->pkt.transport;
+		at->requested_expires = -1;
+		at->ua_idx = SW_ACCT_MAX_UA;
+		at->first = t->final;
+		ac->pub.n_register++;
+	}
 	struct reg_result r;
 	fill_result(&r, m, at);
 	replace(&p->server, m->server);
