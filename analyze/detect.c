@@ -29,18 +29,6 @@ static double secs(int64_t ns)
 	return (double)ns / 1e9;
 }
 
-static void publish(struct sw_analyze *a, struct sw_finding *f)
-{
-	if (!sw_fnd_is_kept(a, f))
-		return;
-	f->revision++;
-	sw_fnd_establish(a, f);
-	if (a->opts.on_finding && !a->finished && f->streamed_revision == 0) {
-		f->streamed_revision = f->revision;
-		a->opts.on_finding(a->opts.user, f);
-	}
-}
-
 static struct sw_finding *open_f(struct sw_analyze *a, const char *kind, const char *cause,
 				 struct acct *ac, enum sw_severity sev, bool *created)
 {
@@ -155,7 +143,7 @@ static void no_response(struct sw_analyze *a, struct acct *ac, struct attempt *a
 		sw_fnd_text(a, &f->advice,
 			    N_("Run 管理 > 诊断 > PING 测试 to the server; check the server address and port (服务器地址/端口); make sure the router does not block SIP (some routers need SIP ALG switched on, others off)."));
 	}
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 /* ---- 3. and 4. NAT -------------------------------------------------------- */
@@ -192,7 +180,7 @@ static void stale_binding(struct sw_analyze *a, struct acct *ac, struct attempt 
 	if (f->suspected)
 		sw_fnd_text(a, &f->confirm,
 			    N_("The server reporting a different public address (Via received/rport) for the new port."));
-	publish(a, f);
+	sw_fnd_publish(a, f);
 	struct sw_finding *rp = sw_fnd_find(a, "nat.return_path_blocked", "", ac->pub.id);
 	if (rp && rp->suspected && rp->severity > SW_SEV_INFO) {
 		rp->severity = SW_SEV_INFO;
@@ -226,7 +214,7 @@ static void stale_suspect(struct sw_analyze *a, struct acct *ac)
 		    N_("Enable 使用随机SIP端口 (random local SIP port, 50000-60000) in VoIP > 帐号 > SIP高级设置, so that a failed registration retries from a new port; update the firmware if the option is missing. Rebooting the phone or the router clears it for now."));
 	sw_fnd_text(a, &f->confirm,
 		    N_("Re-registering from another local port (or after rebooting the phone) succeeds and the server reports a different public address in Via received/rport."));
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 /* One capture can only suspect a blocked return path: the phone is behind NAT,
@@ -260,7 +248,7 @@ static void return_path_suspect(struct sw_analyze *a, struct acct *ac, const cha
 		    N_("Make sure the router does not block SIP; some routers need SIP ALG switched on, others off. Compare with a capture taken at the server side."));
 	sw_fnd_text(a, &f->confirm,
 		    N_("A capture at the server side (run sipwatch with both files) showing the server's responses leaving and never reaching the phone."));
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 /* ---- 2. Banned for registering too often ---------------------------------- */
@@ -349,7 +337,7 @@ static bool flood_ban(struct sw_analyze *a, struct acct *ac, struct attempt *at,
 	if (f->suspected)
 		sw_fnd_text(a, &f->confirm,
 			    N_("The server no longer answering this account's REGISTERs (or answering 403/503) while it still answers other requests."));
-	publish(a, f);
+	sw_fnd_publish(a, f);
 	return banned;
 }
 
@@ -385,7 +373,7 @@ static void forbidden(struct sw_analyze *a, struct acct *ac, struct attempt *at,
 			    N_("The server challenged the REGISTER, the phone answered with credentials, and the server refused them with 403 Forbidden: the username or password is wrong, or the account is disabled on the server."));
 		sw_fnd_text(a, &f->advice,
 			    N_("Re-enter the account's 用户名 (username), 认证用户名 (authentication username) and 密码 (password) in VoIP > 帐号, and ask the administrator whether the account is enabled."));
-		publish(a, f);
+		sw_fnd_publish(a, f);
 		return;
 	}
 	/* No credentials were offered: a policy. If another User-Agent of
@@ -429,7 +417,7 @@ static void forbidden(struct sw_analyze *a, struct acct *ac, struct attempt *at,
 			    N_("The same account registering with another User-Agent or from another device."));
 		f->suspected = true;
 	}
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 /* A later success under another User-Agent turns a 403 "policy" finding into
@@ -493,7 +481,7 @@ static void rejected_credentials(struct sw_analyze *a, struct acct *ac, struct a
 		    N_("Each time the phone answered the digest challenge, the server challenged it again instead of accepting it: the password, the authentication username or the realm does not match the account on the server."));
 	sw_fnd_text(a, &f->advice,
 		    N_("Re-enter 认证用户名 (authentication username) and 密码 (password) in VoIP > 帐号 exactly as the provider gave them; ask the administrator to check the account."));
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 static void rejected(struct sw_analyze *a, struct acct *ac, struct attempt *at,
@@ -553,7 +541,7 @@ static void rejected(struct sw_analyze *a, struct acct *ac, struct attempt *at,
 				    N_("Compare the account settings (VoIP > 帐号) with the provider's instructions; report the status code and the server's headers to the provider."));
 		}
 	}
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 /* ---- 6. Transport -------------------------------------------------------- */
@@ -592,7 +580,7 @@ static void tcp_required(struct sw_analyze *a, struct acct *ac, const char *caus
 	}
 	sw_fnd_text(a, &f->advice,
 		    N_("Set 传输类型 (Transport) to TCP in VoIP > SIP 设置, save and re-register."));
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 /* ---- 8. ALG, one capture: a registered Contact the phone never sent -------- */
@@ -623,7 +611,7 @@ static void contact_rewritten(struct sw_analyze *a, struct acct *ac, struct atte
 	sw_fnd_evidence(f, &at->first);
 	sw_fnd_evidence(f, &at->final);
 	if (!created) {
-		publish(a, f);
+		sw_fnd_publish(a, f);
 		return;
 	}
 	sw_fnd_fact(f, "sent", "%s", at->contact_key);
@@ -637,7 +625,7 @@ static void contact_rewritten(struct sw_analyze *a, struct acct *ac, struct atte
 		    N_("Switch SIP ALG off on the router (or on, where the server relies on it), then re-test."));
 	sw_fnd_text(a, &f->confirm,
 		    N_("A capture at the server side showing the REGISTER arriving with the rewritten Contact (give both files to sipwatch)."));
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 /* ---- dispatch per attempt ------------------------------------------------- */
@@ -662,7 +650,7 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 			    N_("The server granted the registration for a limited time and the phone sent no refresh before it ran out, so for a while the server could not reach the phone (incoming calls fail) until it registered again."));
 		sw_fnd_text(a, &f->advice,
 			    N_("Set 注册刷新时间 (registration refresh time, VoIP > 帐号 > SIP高级设置) below the expiry the server grants (it may grant less than asked)."));
-		publish(a, f);
+		sw_fnd_publish(a, f);
 		return;
 	}
 	if (r->status > 0 && r->status < 300) {
@@ -684,7 +672,7 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 				    N_("The registration keeps dropping and coming back. When the server checks the phone with SIP OPTIONS and the phone keeps the NAT binding with UDP/CRLF keepalives instead, the two do not match: the server declares the phone gone while the phone believes it is registered."));
 			sw_fnd_text(a, &f->advice,
 				    N_("Enable SIP OPTIONS使能 (VoIP > 帐号 > SIP高级设置) and set NAT保活间隔 (NAT keepalive interval) to what the server expects."));
-			publish(a, f);
+			sw_fnd_publish(a, f);
 		}
 		upgrade_policy(a, ac, at);
 		/* TCP after UDP failures to the same server */
@@ -791,7 +779,7 @@ static void answered_but_retransmitted(struct sw_analyze *a, struct txn *t,
 	sw_an_evidence(a, &e, &ev->pkt, msg_id, "retransmission after the answer");
 	sw_fnd_evidence(f, &e);
 	if (!created) {
-		publish(a, f);
+		sw_fnd_publish(a, f);
 		return;
 	}
 	f->client = t->src;
@@ -822,7 +810,7 @@ static void answered_but_retransmitted(struct sw_analyze *a, struct txn *t,
 		    N_("Make sure the router does not block SIP; some routers need SIP ALG switched on, others off. Compare with a capture taken at the server side."));
 	sw_fnd_text(a, &f->confirm,
 		    N_("A capture on the phone at the same time (give both files to sipwatch) showing the answers never arriving."));
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
@@ -873,7 +861,7 @@ void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 				sw_fnd_text(a, &f->confirm,
 					    N_("A capture on the other side of the router (both files given to sipwatch) showing the message as it was sent."));
 			}
-			publish(a, f);
+			sw_fnd_publish(a, f);
 		}
 	}
 	/* alg.rewrite / via_mismatch: the response's top Via is not the one
@@ -907,7 +895,7 @@ void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 				sw_fnd_text(a, &f->confirm,
 					    N_("A capture on the other side of the router (both files given to sipwatch) showing the message as it was sent."));
 			}
-			publish(a, f);
+			sw_fnd_publish(a, f);
 		}
 	}
 }
@@ -938,7 +926,7 @@ void sw_detect_on_options_timeout(struct sw_analyze *a, struct txn *t)
 		    addr(&t->src, s1));
 	sw_fnd_text(a, &f->advice,
 		    N_("Enable SIP OPTIONS使能 (VoIP > 帐号 > SIP高级设置) and set NAT保活间隔 (NAT keepalive interval) to what the server expects."));
-	publish(a, f);
+	sw_fnd_publish(a, f);
 }
 
 /* ---- at the end ------------------------------------------------------------ */
@@ -992,7 +980,7 @@ static void dns_findings(struct sw_analyze *a)
 			    N_("Check the server address (服务器地址) spelling in VoIP > 帐号, and the DNS servers in 网络 settings; try 管理 > 诊断 > PING 测试 with the name."));
 		if (!ac)
 			f->aor = NULL;
-		publish(a, f);
+		sw_fnd_publish(a, f);
 	}
 }
 

@@ -195,6 +195,18 @@ void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f)
 	}
 }
 
+void sw_fnd_publish(struct sw_analyze *a, struct sw_finding *f)
+{
+	if (!sw_fnd_is_kept(a, f))
+		return;
+	f->revision++;
+	sw_fnd_establish(a, f);
+	if (a->opts.on_finding && !a->finished && f->streamed_revision == 0) {
+		f->streamed_revision = f->revision;
+		a->opts.on_finding(a->opts.user, f);
+	}
+}
+
 void sw_fnd_free_all(struct sw_analyze *a)
 {
 	for (size_t i = 0; i < a->findings.n; i++) {

@@ -332,6 +332,9 @@ void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sw_fnd_text(struct sw_analyze *a, char **dst, const char *fmt_msgid, ...);
 void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f);
+/* A finding was made or changed: establish it, and stream it the first time
+ * (live; the end of the analysis re-streams what changed since). */
+void sw_fnd_publish(struct sw_analyze *a, struct sw_finding *f);
 void sw_fnd_free_all(struct sw_analyze *a);
 const char *sw_an_tr(const struct sw_analyze *a, const char *msgid) __attribute__((format_arg(2)));
 

@@ -1396,18 +1396,6 @@ static void find_losses(struct sw_pair *p)
 
 /* ---- findings ---------------------------------------------------------------------- */
 
-static void publish(struct sw_analyze *a, struct sw_finding *f)
-{
-	if (!sw_fnd_is_kept(a, f))
-		return;
-	f->revision++;
-	sw_fnd_establish(a, f);
-	if (a->opts.on_finding && !a->finished && f->streamed_revision == 0) {
-		f->streamed_revision = f->revision;
-		a->opts.on_finding(a->opts.user, f);
-	}
-}
-
 static void evidence(struct sw_finding *f, uint32_t file, uint64_t frame, int64_t ts,
 		     uint32_t msg_id, const char *label)
 {
@@ -1519,7 +1507,7 @@ static void loss_findings(struct sw_analyze *a, struct sw_pair *p)
 			    n, s2, s1, secs(s->offset.offset_ns), s->delivered[SW_DIR_TO_SERVER]);
 		sw_fnd_text(a, &f->advice,
 			    N_("Make sure the router does not block SIP on the way back: some routers need SIP ALG switched off, others on; check the router's firewall rules for UDP/TCP 5060; shorten NAT保活间隔 (NAT keepalive interval) so the mapping stays open, and enable 使用随机SIP端口 if the router keeps a stale mapping."));
-		publish(a, f);
+		sw_fnd_publish(a, f);
 	}
 	sw_map_free(&reqs);
 }
@@ -1632,7 +1620,7 @@ static void diff_findings(struct sw_analyze *a, struct sw_pair *p)
 		sw_fnd_text(a, &f->advice,
 			    N_("Switch SIP ALG off on the router (or on, where the server relies on it), then re-test; the facts show each change as sent => as received."));
 		sw_buf_free(&fields);
-		publish(a, f);
+		sw_fnd_publish(a, f);
 	}
 }
 
