@@ -1,0 +1,74 @@
+"""The variant matrix (matrix.py): every capture of matrix_*.py gives exactly the
+findings its Case states, with their causes, severities and evidence frames,
+and the near misses stay silent. A rule that only fits one capture fails here
+on the others."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import matrix  # noqa: E402
+import swtest  # noqa: E402
+
+
+def describe(found):
+    return [(f["kind"], f["cause"], f["severity"], [e["frame"] for e in f["evidence"]])
+            for f in found]
+
+
+class Matrix(unittest.TestCase):
+    def check(self, case):
+        args, paths = [], []
+        for f in case.files:
+            paths.append(swtest.pcap(*f.split("/")))
+            args += ["-r", paths[-1]]
+        r = swtest.run(*args, *case.args, "--json", timeout=300)
+        self.assertEqual(r.rc, 0, f"{case.name()}: exit {r.rc}: {r.err}")
+        found = r.objects("finding")
+        for want in case.expect:
+            match = [f for f in found if f["kind"] == want.kind and
+                     (want.cause is None or f["cause"] == want.cause)]
+            self.assertTrue(match, f"{case.name()} ({case.variant}): no {want.kind}/{want.cause}; "
+                                   f"got {describe(found)}")
+            f = match[0]
+            self.assertEqual(f["severity"], want.severity,
+                             f"{case.name()}: {want.kind}/{f['cause']} severity; {f['summary']}")
+            if want.suspected is not None:
+                self.assertEqual(bool(f.get("suspected")), want.suspected,
+                                 f"{case.name()}: {want.kind} suspected")
+            for n, frames in ((0, want.frames), (1, want.frames2)):
+                if not frames:
+                    continue
+                listed = {e["frame"] for e in f["evidence"] if e["file"] == paths[n]}
+                for fr in frames:
+                    self.assertIn(fr, listed, f"{case.name()}: {want.kind}/{f['cause']} evidence "
+                                              f"(file {n}) lacks frame {fr}: {sorted(listed)}")
+            for k, v in want.facts.items():
+                self.assertEqual(str(f["facts"].get(k)), str(v),
+                                 f"{case.name()}: {want.kind} fact {k}")
+            for key in ("summary", "explanation", "advice"):
+                self.assertTrue(f.get(key), f"{case.name()}: {want.kind} has no {key}")
+
+        def listed(pairs, f):
+            return any(k == f["kind"] and (c is None or c == f["cause"]) for k, c in pairs)
+
+        wanted = [(w.kind, w.cause) for w in case.expect]
+        for f in found:
+            self.assertFalse(listed(case.forbid, f),
+                             f"{case.name()} ({case.variant}): forbidden {f['severity']} "
+                             f"{f['kind']}/{f['cause']}: {f['summary']}")
+            if f["severity"] in ("warning", "error"):
+                self.assertTrue(listed(wanted, f) or listed(case.allow, f),
+                                f"{case.name()} ({case.variant}): unexpected {f['severity']} "
+                                f"{f['kind']}/{f['cause']}: {f['summary']}")
+
+    def test_cases(self):
+        cases = matrix.all_cases()
+        self.assertTrue(cases)
+        for case in cases:
+            with self.subTest(case=case.name()):
+                self.check(case)
+
+
+if __name__ == "__main__":
+    swtest.main()
