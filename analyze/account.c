@@ -238,6 +238,71 @@ static uint32_t ua_index(struct acct *ac, struct sw_str ua)
 	return SW_ACCT_MAX_UA - 1;
 }
 
+struct nat_flow *sw_acct_flow(struct acct *ac, const struct sw_addr *key)
+{
+	for (uint32_t i = 0; i < ac->n_flows; i++)
+		if (sw_addr_eq(&ac->flows[i].key, key))
+			return &ac->flows[i];
+	return NULL;
+}
+
+/* The flow of a local endpoint, made when new (the least recently used one
+ * goes when all are taken). */
+static struct nat_flow *flow_for(struct acct *ac, const struct sw_addr *key, int64_t now)
+{
+	struct nat_flow *fl = sw_acct_flow(ac, key);
+	if (fl)
+		return fl;
+	if (ac->n_flows < SW_ACCT_MAX_FLOWS) {
+		fl = &ac->flows[ac->n_flows++];
+	} else {
+		fl = &ac->flows[0];
+		for (uint32_t i = 1; i < ac->n_flows; i++)
+			if (ac->flows[i].used_ns < fl->used_ns)
+				fl = &ac->flows[i];
+	}
+	memset(fl, 0, sizeof *fl);
+	fl->key = *key;
+	fl->used_ns = now;
+	return fl;
+}
+
+/* The phone sent on the flow at ts: the silence before it may have let the
+ * NAT's mapping lapse (RFC 4787 section 4.3: at least 2 minutes, often less). */
+static void note_tx(struct nat_flow *fl, int64_t ts)
+{
+	if (fl->last_tx_ns && ts > fl->last_tx_ns) {
+		int64_t idle = sw_ns_sub(ts, fl->last_tx_ns);
+		if (idle > fl->max_idle_ns)
+			fl->max_idle_ns = idle;
+	}
+	if (ts > fl->last_tx_ns)
+		fl->last_tx_ns = ts;
+}
+
+static const struct sw_addr *flow_key_of(const struct attempt *at)
+{
+	return at->sent_by.family ? &at->sent_by : &at->client;
+}
+
+bool sw_acct_registered(const struct acct *ac)
+{
+	return ac->pub.state == SW_REG_REGISTERED || ac->pub.state == SW_REG_REFRESHING;
+}
+
+/* The state follows the newest attempt: the outcome of an attempt that
+ * started before the one that set the current state (an old transaction
+ * whose timer fires after a newer one succeeded) does not change it. */
+static void set_state_of(struct acct *ac, const struct attempt *at, enum sw_reg_state st,
+			 const struct evref *e, int status)
+{
+	int64_t from = at ? at->start_ns : e->ts_ns;
+	if (from < ac->state_from_ns)
+		return;
+	ac->state_from_ns = from;
+	set_state(ac, st, e, status);
+}
+
 void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
 			uint32_t msg_id)
 {
@@ -288,21 +353,27 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 	at->start_ns = ev->pkt.ts_ns;
 	at->client = ev->pkt.src;
 	at->server = ev->pkt.dst;
+	at->sent_by = t->sent_by;
+	at->after_nat = t->sent_by.family && !sw_ip_eq(&t->sent_by, &ev->pkt.src);
 	at->transport = ev->pkt.transport;
 	at->has_auth = t->has_auth;
 	at->requested_expires = t->requested_expires;
 	at->ua_idx = ua_index(ac, m->user_agent);
-	ac->cur_ua = at->ua_idx;
 	at->first = t->first_req;
+	at->last_req = t->first_req;
 	at->fragmented = t->fragmented;
 	at->req_size = t->req_size;
 	contact_key(m, at->contact_key, sizeof at->contact_key);
+	struct nat_flow *fl = flow_for(ac, flow_key_of(at), at->start_ns);
+	fl->source = at->client;
+	fl->used_ns = at->start_ns;
+	note_tx(fl, at->start_ns);
 
 	/* A refresh starts with the first attempt after a success (the 401
 	 * round trip that follows belongs to the same refresh). */
 	struct attempt *prev = sw_acct_attempt(ac, at->seq - 1);
-	if (prev && prev->status >= 200 && prev->status < 300 &&
-	    (prev->requested_expires != 0)) {
+	if (prev && prev->outcome == AT_ANSWERED && prev->status >= 200 && prev->status < 300 &&
+	    prev->requested_expires != 0) {
 		int64_t iv = sw_ns_sub(ev->pkt.ts_ns, prev->end_ns);
 		if (iv > 0) {
 			if (!p->refresh_count || iv < p->refresh_min_ns)
@@ -314,10 +385,10 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 		}
 	}
 	ac->pending = at;
-	if (p->state == SW_REG_REGISTERED)
-		set_state(ac, SW_REG_REFRESHING, &t->first_req, 0);
-	else if (p->state != SW_REG_REFRESHING)
-		set_state(ac, SW_REG_REGISTERING, &t->first_req, 0);
+	if (sw_acct_registered(ac))
+		set_state_of(ac, at, SW_REG_REFRESHING, &t->first_req, 0);
+	else
+		set_state_of(ac, at, SW_REG_REGISTERING, &t->first_req, 0);
 }
 
 /* The public address the registrar saw: Via received (or sent-by host) and
@@ -423,11 +494,91 @@ static void free_result(struct reg_result *r)
 	free(r->reason_hdr);
 }
 
-static void leave_registered(struct acct *ac)
+/* What the outcome of an attempt says about its flow: it worked (a 2xx got
+ * back), or it failed to get any answer back after the flow had worked. */
+static void flow_outcome(struct acct *ac, const struct attempt *at)
 {
-	if (ac->pub.state == SW_REG_REGISTERED || ac->pub.state == SW_REG_REFRESHING ||
-	    ac->ever_ok)
-		ac->was_lost = true;
+	struct nat_flow *fl = flow_for(ac, flow_key_of(at), at->start_ns);
+	fl->source = at->client;
+	if (at->after_nat || sw_ip_is_private(&at->client) ||
+	    (at->have_public && !sw_ip_eq(&at->public, &at->client)))
+		fl->nat = true;
+	if (at->have_public) {
+		fl->public = at->public;
+		fl->have_public = true;
+	}
+	bool ok = at->outcome == AT_ANSWERED && at->status >= 200 && at->status < 300 &&
+		  !at->undelivered;
+	bool lost = at->outcome == AT_TIMEOUT || at->undelivered;
+	if (ok) {
+		if (at->start_ns < fl->fail_start_ns && fl->fails)
+			return; /* an older attempt answered late: the failures stand */
+		fl->prev_ok_public = fl->ok_public;
+		fl->prev_ok_have_public = fl->ok_have_public;
+		fl->prev_ok_end_ns = fl->last_ok_ns;
+		fl->prev_ok = fl->last_ok;
+		fl->ok++;
+		fl->last_ok_ns = at->end_ns;
+		fl->last_ok_start_ns = at->start_ns;
+		fl->last_ok = at->final;
+		fl->ok_public = at->public;
+		fl->ok_have_public = at->have_public;
+		fl->gap_before_ok_ns = fl->max_idle_ns;
+		fl->max_idle_ns = 0;
+		fl->fails = 0;
+	} else if (lost && fl->ok && at->start_ns > fl->last_ok_start_ns) {
+		if (!fl->fails++) {
+			fl->fail_start_ns = at->start_ns;
+			fl->first_fail = at->first;
+		}
+		fl->last_fail = at->undelivered ? at->final : at->last_req;
+	}
+}
+
+/* A success: the binding holds until the granted expiry (RFC 3261 section
+ * 10.2.1, 3600 s when none is given); a binding lost before is recovered. */
+static void on_success(struct sw_analyze *a, struct acct *ac, struct attempt *at, struct txn *t,
+		       const struct reg_result *r, int64_t now)
+{
+	struct sw_account *p = &ac->pub;
+	p->n_ok++;
+	int req = at ? at->requested_expires : t->requested_expires;
+	int granted = r->granted_expires;
+	if (granted >= 0)
+		p->granted_expires = granted;
+	if (req == 0 || granted == 0) {
+		if (ac->cov_until_ns > now)
+			ac->cov_until_ns = now;
+		p->registered_until_ns = 0;
+		set_state_of(ac, at, SW_REG_UNREGISTERED, &t->final, r->status);
+	} else {
+		int64_t secs = granted > 0 ? granted : 3600;
+		int64_t until = sw_ns_add(now, secs * INT64_C(1000000000));
+		if (sw_ns_add(ac->cov_until_ns, SW_EXPIRY_GRACE_NS) < now || !ac->reg_since_ns) {
+			if (ac->reg_since_ns)
+				p->registered_total_ns = sw_ns_add(p->registered_total_ns, sw_ns_sub(ac->cov_until_ns, ac->reg_since_ns));
+			ac->reg_since_ns = now;
+		}
+		ac->cov_until_ns = until;
+		p->registered_until_ns = until;
+		heap_push(a, until, p->id);
+		if (ac->n_losses) {
+			struct loss *l = &ac->losses[(ac->n_losses - 1) % SW_ACCT_LOSSES];
+			if (!l->back_ns) {
+				l->back_ns = now;
+				l->back = t->final;
+			}
+		}
+		set_state_of(ac, at, SW_REG_REGISTERED, &t->final, r->status);
+	}
+	ac->ever_ok = true;
+	ac->last_ok_ns = now;
+	ac->last_ok_ev = t->final;
+	ac->answered_challenge_rejects = 0;
+	if (r->other_contacts > ac->other_contacts_max)
+		ac->other_contacts_max = (uint32_t)r->other_contacts;
+	if (at && at->ua_idx < ac->n_ua && !ac->ua[at->ua_idx].n_ok++)
+		ac->ua[at->ua_idx].first_ok = t->final;
 }
 
 void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev)
@@ -451,100 +602,57 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 	if (!ac || !t->is_primary)
 		return;
 	struct sw_account *p = &ac->pub;
-	if (ev->pkt.ts_ns > p->last_ns)
-		p->last_ns = ev->pkt.ts_ns;
+	int64_t now = ev->pkt.ts_ns;
+	if (now > p->last_ns)
+		p->last_ns = now;
 	struct attempt *at = sw_acct_attempt(ac, t->attempt_seq);
 	if (!at && t->response_only && !t->attempt_seq) {
 		/* The REGISTER itself was not captured (the capture started late,
 		 * or only one direction was seen): the answer still tells what the
 		 * server decided, so it gets an attempt of its own. */
-		ring_take(a, ac, ev->pkt.ts_ns);
+		ring_take(a, ac, now);
 		at = &ac->recent[ac->n_recent_total % SW_ACCT_RECENT];
 		memset(at, 0, sizeof *at);
 		at->seq = ++ac->n_recent_total;
 		t->attempt_seq = at->seq;
-		at->start_ns = ev->pkt.ts_ns;
+		at->start_ns = now;
 		at->client = ev->pkt.dst;
 		at->server = ev->pkt.src;
 		at->transport = ev->pkt.transport;
 		at->requested_expires = -1;
 		at->ua_idx = SW_ACCT_MAX_UA;
 		at->first = t->final;
+		at->last_req = t->final;
 		ac->pub.n_register++;
 	}
 	struct reg_result r;
 	fill_result(&r, m, at);
 	replace(&p->server, m->server);
 	if (at) {
-		at->status = m->status;
-		at->end_ns = ev->pkt.ts_ns;
+		at->outcome = AT_ANSWERED;
+		at->status = (uint16_t)m->status;
+		at->end_ns = now;
 		at->final = t->final;
 		at->n_msgs = t->n_req;
 		at->n_icmp = t->n_icmp;
 		at->icmp_kind = t->icmp_kind;
 		at->icmp_ev = t->icmp_ev;
+		at->last_req = t->last_req;
+		if (r.have_public) {
+			at->public = r.public_addr;
+			at->have_public = true;
+		} else if (at->after_nat) {
+			at->public = at->client; /* captured after the NAT: the source is it */
+			at->have_public = true;
+		}
 		if (ac->pending == at)
 			ac->pending = NULL;
 	}
 	if (r.have_public)
 		note_public(ac, &r.public_addr, &t->final);
 	int status = m->status;
-	if (status >= 200 && status < 300 && at && ac->ever_ok && ac->timeouts_same_port &&
-	    !sw_addr_eq(&at->client, &ac->last_ok_client)) {
-		r.stale_recovered = true;
-		r.old_client = ac->last_ok_client;
-		r.old_public = ac->last_ok_public;
-		r.old_ok_ev = ac->last_ok_ev;
-		r.first_stale_timeout = ac->stale_first_timeout;
-		r.stale_timeouts = ac->timeouts_same_port;
-		if (!ac->last_ok_has_public)
-			r.old_public.family = 0;
-	}
 	if (status >= 200 && status < 300) {
-		p->n_ok++;
-		int req = at ? at->requested_expires : t->requested_expires;
-		int granted = r.granted_expires;
-		if (granted >= 0)
-			p->granted_expires = granted;
-		if (req == 0 || granted == 0) {
-			if (ac->cov_until_ns > ev->pkt.ts_ns)
-				ac->cov_until_ns = ev->pkt.ts_ns;
-			p->registered_until_ns = 0;
-			set_state(ac, SW_REG_UNREGISTERED, &t->final, status);
-		} else {
-			int64_t secs = granted > 0 ? granted : 3600; /* RFC 3261 10.2.1.1 default */
-			int64_t until = sw_ns_add(ev->pkt.ts_ns, secs * INT64_C(1000000000));
-			if (ac->cov_until_ns < ev->pkt.ts_ns || !ac->reg_since_ns) {
-				if (ac->reg_since_ns)
-					p->registered_total_ns = sw_ns_add(p->registered_total_ns, sw_ns_sub(ac->cov_until_ns, ac->reg_since_ns));
-				ac->reg_since_ns = ev->pkt.ts_ns;
-			}
-			ac->cov_until_ns = until;
-			p->registered_until_ns = until;
-			heap_push(a, until, p->id);
-			if (ac->was_lost) {
-				ac->flaps++;
-				ac->was_lost = false;
-			}
-			set_state(ac, SW_REG_REGISTERED, &t->final, status);
-		}
-		ac->ever_ok = true;
-		ac->last_ok_ns = ev->pkt.ts_ns;
-		ac->last_ok_start_ns = at ? at->start_ns : t->first_ns;
-		ac->last_ok_client = at ? at->client : ev->pkt.dst;
-		ac->last_ok_has_public = r.have_public;
-		if (r.have_public)
-			ac->last_ok_public = r.public_addr;
-		ac->last_ok_ev = t->final;
-		ac->consec_fail = 0;
-		ac->answered_challenge_rejects = 0;
-		ac->timeouts_same_port = 0;
-		if (r.other_contacts > ac->n_other_contacts_max)
-			ac->n_other_contacts_max = (uint32_t)r.other_contacts;
-		if (at && at->ua_idx < ac->n_ua) {
-			if (!ac->ua[at->ua_idx].n_ok++)
-				ac->ua[at->ua_idx].first_ok = t->final;
-		}
+		on_success(a, ac, at, t, &r, now);
 	} else if (status == 401 || status == 407) {
 		p->n_challenge++;
 		if (at && at->has_auth && !r.stale_nonce) {
@@ -554,16 +662,15 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 		}
 	} else if (status >= 300) {
 		p->n_fail++;
-		ac->consec_fail++;
-		leave_registered(ac);
-		if (status == 403 && at && at->ua_idx < ac->n_ua) {
-			if (!ac->ua[at->ua_idx].n_fail403++)
-				ac->ua[at->ua_idx].first_403 = t->final;
-		}
-		set_state(ac, SW_REG_FAILED, &t->final, status);
+		if (status == 403 && at && at->ua_idx < ac->n_ua &&
+		    !ac->ua[at->ua_idx].n_fail403++)
+			ac->ua[at->ua_idx].first_403 = t->final;
+		set_state_of(ac, at, SW_REG_FAILED, &t->final, status);
 	}
-	if (at)
+	if (at) {
+		flow_outcome(ac, at);
 		sw_detect_on_attempt(a, ac, at, &r);
+	}
 	free_result(&r);
 }
 
@@ -573,38 +680,95 @@ void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t)
 	if (!ac || !t->is_primary || t->response_only)
 		return;
 	struct attempt *at = sw_acct_attempt(ac, t->attempt_seq);
-	struct reg_result r;
-	memset(&r, 0, sizeof r);
-	r.timeout = true;
-	r.end_of_capture = t->end_of_capture;
-	r.granted_expires = -1;
-	if (at) {
-		at->status = -1;
-		at->end_of_capture = t->end_of_capture;
-		at->end_ns = t->last_req_ns;
-		at->n_msgs = t->n_req;
-		at->n_icmp = t->n_icmp;
-		at->icmp_kind = t->icmp_kind;
-		at->icmp_ev = t->icmp_ev;
-		at->last_req = t->last_req;
-		if (ac->pending == at)
-			ac->pending = NULL;
-	}
+	if (!at)
+		return;
+	at->outcome = t->end_of_capture ? AT_CUT : AT_TIMEOUT;
+	at->end_ns = t->last_req_ns;
+	at->n_msgs = t->n_req;
+	at->n_icmp = t->n_icmp;
+	at->icmp_kind = t->icmp_kind;
+	at->icmp_mtu = t->icmp_mtu;
+	at->icmp_from = t->icmp_from;
+	at->icmp_ev = t->icmp_ev;
+	at->last_req = t->last_req;
+	if (ac->pending == at)
+		ac->pending = NULL;
 	/* Cut short by the end of the capture, the attempt is undecided unless
 	 * an ICMP error already answered it. */
-	if (!t->end_of_capture || t->n_icmp) {
+	if (at->outcome == AT_TIMEOUT || t->n_icmp) {
 		ac->pub.n_timeout++;
-		ac->consec_fail++;
-		ac->last_timeout_ns = t->first_ns;
-		if (ac->ever_ok && at && sw_addr_eq(&at->client, &ac->last_ok_client)) {
-			if (!ac->timeouts_same_port++)
-				ac->stale_first_timeout = t->first_req;
-		}
-		leave_registered(ac);
-		set_state(ac, SW_REG_FAILED, &t->last_req, 0);
+		set_state_of(ac, at, SW_REG_FAILED, &t->last_req, 0);
 	}
-	if (at)
-		sw_detect_on_attempt(a, ac, at, &r);
+	flow_outcome(ac, at);
+	sw_detect_on_attempt(a, ac, at, NULL);
+}
+
+void sw_acct_on_undelivered(struct sw_analyze *a, struct txn *t)
+{
+	struct acct *ac = sw_acct_get(a, t->account);
+	struct txn *pt = sw_txn_primary(a, t);
+	struct attempt *at = ac ? sw_acct_attempt(ac, pt->attempt_seq) : NULL;
+	if (!at || at->undelivered)
+		return;
+	at->undelivered = true;
+	at->last_req = t->last_req;
+	struct nat_flow *fl = sw_acct_flow(ac, flow_key_of(at));
+	if (fl && at->status >= 200 && at->status < 300 && fl->last_ok.frame_no == at->final.frame_no &&
+	    fl->last_ok.file_idx == at->final.file_idx) {
+		/* Counted as the flow's success when answered: it was not one. */
+		fl->ok--;
+		fl->last_ok = fl->prev_ok;
+		fl->last_ok_ns = fl->prev_ok_end_ns;
+		fl->ok_public = fl->prev_ok_public;
+		fl->ok_have_public = fl->prev_ok_have_public;
+		fl->last_ok_start_ns = 0;
+	}
+	flow_outcome(ac, at);
+	sw_detect_nat_undelivered(a, ac, t);
+	sw_detect_nat_attempt(a, ac, at);
+}
+
+void sw_acct_on_keepalive(struct sw_analyze *a, struct acct *ac, const struct sw_ev *ev)
+{
+	(void)a;
+	if (!sw_addr_eq(&ac->pub.client, &ev->pkt.src))
+		return;
+	ac->ka_from_phone++;
+	ac->ka_last_ns = ev->pkt.ts_ns;
+	for (uint32_t i = 0; i < ac->n_flows; i++)
+		if (sw_addr_eq(&ac->flows[i].source, &ev->pkt.src))
+			note_tx(&ac->flows[i], ev->pkt.ts_ns);
+}
+
+void sw_acct_on_options(struct sw_analyze *a, struct txn *t, enum sw_opt_event what)
+{
+	struct acct *ac = sw_acct_by_flow(a, &t->dst, &t->dst);
+	if (!ac || !sw_addr_eq(&ac->pub.client, &t->dst))
+		return; /* OPTIONS to something that is not a registered phone */
+	if (what == SW_OPT_SENT) {
+		ac->options_in++;
+		return;
+	}
+	int64_t since = ac->last_ok_ns && t->first_ns >= ac->last_ok_ns
+				? sw_ns_sub(t->first_ns, ac->last_ok_ns) : -1;
+	if (what == SW_OPT_ANSWERED) {
+		ac->options_in_answered++;
+		if (since >= 0 && since > ac->options_ok_max_ns)
+			ac->options_ok_max_ns = since;
+		return;
+	}
+	if (t->n_icmp && t->icmp_kind == SW_ICMP_PORT_UNREACH) {
+		if (!ac->options_in_refused++)
+			ac->options_first_refused = t->icmp_ev;
+	} else if (!t->end_of_capture) {
+		if (!ac->options_in_unanswered++)
+			ac->options_first_unanswered = t->first_req;
+		if (since >= 0 && (!ac->options_fail_min_ns || since < ac->options_fail_min_ns))
+			ac->options_fail_min_ns = since;
+	} else {
+		return;
+	}
+	sw_detect_on_options(a, ac, t);
 }
 
 /* Bindings lapse at their expiry on capture time (RFC 3261 section 10.2.1),
@@ -622,21 +786,16 @@ void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 		struct evref ev = ac->last_ok_ev;
 		ev.ts_ns = e.until_ns;
 		ac->pub.registered_until_ns = 0;
-		leave_registered(ac);
 		set_state(ac, SW_REG_EXPIRED, &ev, 0);
-		/* The phone did not even try to refresh before the binding
-		 * lapsed: its refresh timer is longer than the granted expiry. */
+		ac->state_from_ns = e.until_ns;
+		/* Did the phone even try to refresh before the binding lapsed? */
 		struct attempt *lt = sw_acct_attempt(ac, ac->n_recent_total);
 		bool tried = lt && lt->start_ns > ac->last_ok_ns;
-		if (!tried) {
-			struct reg_result r;
-			memset(&r, 0, sizeof r);
-			r.status = -2; /* expiry marker for the detectors */
-			r.granted_expires = ac->pub.granted_expires;
-			struct attempt *last = sw_acct_attempt(ac, ac->n_recent_total);
-			if (last)
-				sw_detect_on_attempt(a, ac, last, &r);
-		}
+		struct loss *l = &ac->losses[ac->n_losses++ % SW_ACCT_LOSSES];
+		memset(l, 0, sizeof *l);
+		l->lost_ns = e.until_ns;
+		l->how = tried ? LOSS_REFRESH_FAILED : LOSS_NO_REFRESH;
+		sw_detect_on_lapse(a, ac, l);
 	}
 }
 

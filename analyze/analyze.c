@@ -98,6 +98,8 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	sw_map_init(&a->ka_flows, free);
 	sw_map_init(&a->dns_names, NULL);
 	sw_map_init(&a->tcp_conns, free);
+	sw_map_init(&a->answered_flows, free);
+	sw_map_init(&a->dropped_keys, NULL);
 	a->st.first_ns = INT64_MAX;
 	a->st.last_ns = INT64_MIN;
 	if (a->opts.pair)
@@ -280,6 +282,7 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 {
 	const struct sw_sip_msg *m = ev->u.sip;
 	uint32_t msg_id = UINT32_MAX;
+	a->sip_msgs++;
 	if (a->opts.keep_messages) {
 		char label[64];
 		size_t llen;
@@ -298,12 +301,6 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 			rec->raw = sw_strndup(m->raw.p, n);
 			rec->raw_len = (uint32_t)n;
 		}
-	}
-	if (ev->pkt.transport == SW_TP_UDP) {
-		if (ev->pkt.ip_reassembled)
-			a->fragmented_udp_sip++;
-		if (m->raw.len > 1300)
-			a->oversize_udp_sip++;
 	}
 	bool is_new = false, is_final = false;
 	struct sw_msg_note local;
@@ -333,12 +330,26 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 	} else {
 		sw_dlg_on_sip(a, t, ev, msg_id, is_final);
 	}
-	sw_detect_on_sip(a, t, ev, msg_id, note->retrans);
+	if (t->is_options && !t->response_only) {
+		if (m->is_request && t->n_req == 1)
+			sw_acct_on_options(a, t, SW_OPT_SENT);
+		else if (is_final)
+			sw_acct_on_options(a, t, SW_OPT_ANSWERED);
+	}
+	/* Answered, yet copies keep coming: the answers do not get back. */
+	if (note->retrans && m->is_request && t->req_after_final == 3 && t->final_status >= 200) {
+		if (t->is_register)
+			sw_acct_on_undelivered(a, t);
+		else
+			sw_detect_nat_undelivered(a, sw_acct_by_flow(a, &t->src, &t->src), t);
+	}
+	sw_detect_on_sip(a, t, ev, msg_id);
 	sw_pair_on_sip(a, ev, msg_id, t->account);
 }
 
 static void on_bad(struct sw_analyze *a, const struct sw_ev *ev)
 {
+	a->sip_msgs++;
 	struct sw_str fl = ev->u.bad.first_line;
 	size_t n = fl.len > 40 ? 40 : fl.len;
 	char label[64];
@@ -385,6 +396,12 @@ void sw_analyze_event(struct sw_analyze *a, const struct sw_ev *ev, struct sw_ms
 		sw_side_on_tcp(a, ev);
 		break;
 	}
+}
+
+void sw_analyze_set_traffic(struct sw_analyze *a, const struct sw_traffic *t)
+{
+	if (t)
+		a->traffic = *t;
 }
 
 void sw_analyze_tick(struct sw_analyze *a, int64_t now_ns)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyze/kinds.h"
 #include "common/addr.h"
 #include "decode/decode.h"
 
@@ -25,7 +26,7 @@
 #define SW_T4_NS (5 * INT64_C(1000000000))
 #define SW_TIMER_F_NS (64 * SW_T1_NS) /* also timer B: 32 s */
 #define SW_FINDING_MAX_EVIDENCE 24u   /* evidence frames kept per finding (first ones + last) */
-#define SW_FINDING_MAX_FACTS 12u
+#define SW_FINDING_MAX_FACTS 16u
 #define SW_ACCOUNT_FINDINGS 16u       /* finding ids listed per account */
 #define SW_MAX_ACCOUNTS 100000u       /* accounts tracked; more are counted, not tracked */
 #define SW_MAX_TXNS 200000u           /* open transactions; oldest are aged out first */
@@ -180,16 +181,23 @@ struct sw_evidence {
 struct sw_fact {
 	const char *key;              /* static: "user_agent", "server", "public_before" ... */
 	char *value;                  /* owned, from the wire: escape when printing */
+	bool hidden;                  /* a word for the texts only (already translated),
+	                               * not written as a fact */
 };
 
 struct sw_finding {
 	uint32_t id;
-	const char *kind;             /* static, stable: "register.no_response" */
-	char cause[24];               /* stable cause id, "" when none */
+	enum sw_kind kind;            /* the registry (kinds.h): sw_kind_name() */
+	enum sw_cause cause;          /* sw_finding_cause() for the printable id */
+	uint16_t status;              /* SW_C_STATUS: the final status that is the cause */
+	char status_text[4];          /* the same as text, for sw_finding_cause() */
+	uint8_t variant;              /* which text of its kind/cause (analyze/texts.c) */
 	enum sw_severity severity;
 	bool suspected;               /* the evidence allows only a suspicion */
+	bool aggregate;               /* a summary of one kind/cause over many accounts */
 	uint32_t account;             /* account id, or UINT32_MAX */
 	uint32_t dialog;              /* dialog id, or UINT32_MAX */
+	uint32_t explained_by;        /* the finding that explains this one, or UINT32_MAX */
 	char *aor;                    /* owned, may be NULL */
 	struct sw_addr client, server;
 	int64_t first_ns, last_ns;
@@ -206,6 +214,12 @@ struct sw_finding {
 	uint32_t revision;            /* bumped on every change after creation */
 	uint32_t streamed_revision;   /* revision last handed to on_finding (0 = never) */
 };
+
+/* The printable cause: the registry's name, or the status code for
+ * SW_C_STATUS; "" when there is none. */
+const char *sw_finding_cause(const struct sw_finding *f);
+/* The value of fact `key` (hidden words included), or NULL. */
+const char *sw_finding_fact(const struct sw_finding *f, const char *key);
 
 /* List items for the TUI: accounts, dialogs, OPTIONS groups, other. */
 enum sw_item_kind {
@@ -262,6 +276,10 @@ void sw_analyze_event(struct sw_analyze *a, const struct sw_ev *ev, struct sw_ms
  * including frames that produced no event). */
 void sw_analyze_tick(struct sw_analyze *a, int64_t now_ns);
 
+/* What the capture held besides SIP (decode's counts), for a finding when it
+ * holds no SIP at all. Call before sw_analyze_finish(); a copy is kept. */
+void sw_analyze_set_traffic(struct sw_analyze *a, const struct sw_traffic *t);
+
 /* End of input at capture time end_ns (the last frame's time): transactions
  * still open are judged as unanswered before the capture ended, and the
  * remaining findings are established. Call once. */
@@ -289,8 +307,9 @@ struct sw_analyze_stats {
 	uint64_t icmp_matched;        /* ICMP errors tied to a request */
 	uint64_t accounts_untracked;  /* over SW_MAX_ACCOUNTS (SW_BOUNDED_ACCOUNTS) */
 	uint64_t msgs_aged_out;
-	uint64_t dialogs_retired;
-	uint64_t findings_dropped;    /* over the findings limit (a flood of failures) */     /* bounded mode: finished/idle dialogs let go */
+	uint64_t dialogs_retired;     /* bounded mode: finished/idle dialogs let go */
+	uint64_t findings_dropped;    /* over SW_MAX_FINDINGS (a flood of failures): counted
+	                               * in the summary findings of their kind, not kept */
 	int64_t first_ns, last_ns;
 };
 void sw_analyze_get_stats(const struct sw_analyze *a, struct sw_analyze_stats *st);

@@ -193,11 +193,12 @@ void sw_dlg_on_timeout(struct sw_analyze *a, struct txn *t)
 		if (!t->end_of_capture)
 			d->pub.n_unanswered++;
 		if (t->is_options)
-			sw_detect_on_options_timeout(a, t);
+			sw_acct_on_options(a, t, SW_OPT_FAILED);
 		return;
 	}
 	if (t->is_invite && d->pub.state == SW_DLG_TRYING && !t->end_of_capture)
 		d->pub.state = SW_DLG_FAILED;
+	sw_detect_on_request_timeout(a, t);
 }
 
 void sw_dlg_free_all(struct sw_analyze *a)

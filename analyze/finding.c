@@ -1,5 +1,6 @@
 /* Findings: one per (kind, cause, account or dialog), with bounded evidence,
- * facts copied from the wire, and texts in the selected language. */
+ * facts copied from the wire, a tally per kind and cause over all accounts
+ * (summary findings at scale), and texts rendered from analyze/texts.c. */
 #include "analyze/internal.h"
 
 #include <stdarg.h>
@@ -9,9 +10,28 @@
 
 #include "common/mem.h"
 
+struct fnd_key {
+	uint8_t kind, cause;
+	uint16_t status;
+	uint32_t account, dialog;
+};
+
 const char *sw_an_tr(const struct sw_analyze *a, const char *msgid)
 {
 	return sw_tr(a->cat, msgid);
+}
+
+const char *sw_finding_cause(const struct sw_finding *f)
+{
+	return f->cause == SW_C_STATUS ? f->status_text : sw_cause_name(f->cause);
+}
+
+const char *sw_finding_fact(const struct sw_finding *f, const char *key)
+{
+	for (size_t i = 0; i < f->n_facts; i++)
+		if (strcmp(f->facts[i].key, key) == 0)
+			return f->facts[i].value;
+	return NULL;
 }
 
 static void finding_strings_free(struct sw_finding *f)
@@ -25,13 +45,19 @@ static void finding_strings_free(struct sw_finding *f)
 	free(f->confirm);
 }
 
-static void scratch_reset(struct sw_analyze *a)
+static void init(struct sw_finding *f, enum sw_kind kind, enum sw_cause cause, uint16_t status,
+		 uint32_t account, uint32_t dialog)
 {
-	finding_strings_free(&a->scratch);
-	memset(&a->scratch, 0, sizeof a->scratch);
-	a->scratch.id = UINT32_MAX;
-	a->scratch.first_ns = INT64_MAX;
-	a->scratch.last_ns = INT64_MIN;
+	f->kind = kind;
+	f->cause = cause;
+	f->status = status;
+	if (cause == SW_C_STATUS && status)
+		snprintf(f->status_text, sizeof f->status_text, "%u", status % 1000u);
+	f->account = account;
+	f->dialog = dialog;
+	f->explained_by = UINT32_MAX;
+	f->first_ns = INT64_MAX;
+	f->last_ns = INT64_MIN;
 }
 
 bool sw_fnd_is_kept(const struct sw_analyze *a, const struct sw_finding *f)
@@ -39,33 +65,69 @@ bool sw_fnd_is_kept(const struct sw_analyze *a, const struct sw_finding *f)
 	return f != &a->scratch;
 }
 
-struct sw_finding *sw_fnd_get(struct sw_analyze *a, const char *kind, const char *cause,
-			      uint32_t account, uint32_t dialog, bool *created)
+static struct fnd_key key_of(enum sw_kind kind, enum sw_cause cause, uint16_t status,
+			     uint32_t account, uint32_t dialog)
 {
-	char key[128];
-	int n = snprintf(key, sizeof key, "%s|%s|%u|%u", kind, cause ? cause : "", account, dialog);
-	struct sw_finding *f = sw_map_get(&a->finding_keys, key, (size_t)n);
-	if (created)
-		*created = f == NULL;
-	if (f)
+	struct fnd_key k;
+	memset(&k, 0, sizeof k);
+	k.kind = (uint8_t)kind;
+	k.cause = (uint8_t)cause;
+	k.status = cause == SW_C_STATUS ? status : 0;
+	k.account = account;
+	k.dialog = dialog;
+	return k;
+}
+
+/* Counts the accounts of each kind and cause, kept findings or not, and
+ * remembers the first few as examples. */
+static void tally(struct sw_analyze *a, enum sw_kind kind, enum sw_cause cause,
+		  uint32_t account)
+{
+	if (account == UINT32_MAX || (unsigned)kind >= SW_K_COUNT || (unsigned)cause >= SW_C_COUNT)
+		return;
+	struct fnd_tally *t = &a->tally[kind][cause];
+	t->accounts++;
+	if (t->n_examples < SW_SUMMARY_EXAMPLES)
+		t->examples[t->n_examples++] = account;
+}
+
+struct sw_finding *sw_fnd_open(struct sw_analyze *a, enum sw_kind kind, enum sw_cause cause,
+			       uint16_t status, uint32_t account, uint32_t dialog,
+			       enum sw_severity sev, bool *created)
+{
+	struct fnd_key k = key_of(kind, cause, status, account, dialog);
+	struct sw_finding *f = sw_map_get(&a->finding_keys, &k, sizeof k);
+	*created = f == NULL;
+	if (f) {
+		/* Explained by another finding, it stays information. */
+		if (sev > f->severity && f->explained_by == UINT32_MAX)
+			f->severity = sev;
 		return f;
+	}
 	if (a->findings.n >= SW_MAX_FINDINGS) {
-		/* Bounded: detectors fill a scratch finding that is never kept. */
-		scratch_reset(a);
-		a->st.findings_dropped++;
-		a->scratch.kind = kind;
-		a->scratch.account = account;
-		a->scratch.dialog = dialog;
+		/* Bounded: the rule fills a scratch finding that is never kept;
+		 * the tally (and so the summary finding) still counts it. The
+		 * key is remembered so that it is counted once. */
+		if (!sw_map_get(&a->dropped_keys, &k, sizeof k)) {
+			if (a->dropped_keys.count < SW_MAX_FLOWS)
+				sw_map_put(&a->dropped_keys, &k, sizeof k, (void *)1);
+			a->st.findings_dropped++;
+			tally(a, kind, cause, account);
+			if (sev > a->tally[kind][cause].worst)
+				a->tally[kind][cause].worst = sev;
+		}
+		finding_strings_free(&a->scratch);
+		memset(&a->scratch, 0, sizeof a->scratch);
+		a->scratch.id = UINT32_MAX;
+		init(&a->scratch, kind, cause, status, account, dialog);
+		a->scratch.severity = sev;
+		*created = false; /* nothing to describe: it is not kept */
 		return &a->scratch;
 	}
 	f = sw_calloc(1, sizeof *f);
 	f->id = (uint32_t)a->findings.n;
-	f->kind = kind;
-	snprintf(f->cause, sizeof f->cause, "%s", cause ? cause : "");
-	f->account = account;
-	f->dialog = dialog;
-	f->first_ns = INT64_MAX;
-	f->last_ns = INT64_MIN;
+	init(f, kind, cause, status, account, dialog);
+	f->severity = sev;
 	if (account != UINT32_MAX) {
 		struct acct *ac = sw_acct_get(a, account);
 		if (ac) {
@@ -74,18 +136,17 @@ struct sw_finding *sw_fnd_get(struct sw_analyze *a, const char *kind, const char
 			f->server = ac->pub.registrar;
 		}
 	}
+	tally(a, kind, cause, account);
 	sw_vec_push(&a->findings, f);
-	sw_map_put(&a->finding_keys, key, (size_t)n, f);
+	sw_map_put(&a->finding_keys, &k, sizeof k, f);
 	return f;
 }
 
-struct sw_finding *sw_fnd_find(struct sw_analyze *a, const char *kind, const char *cause,
-			       uint32_t account)
+struct sw_finding *sw_fnd_find(struct sw_analyze *a, enum sw_kind kind, enum sw_cause cause,
+			       uint16_t status, uint32_t account)
 {
-	char key[128];
-	int n = snprintf(key, sizeof key, "%s|%s|%u|%u", kind, cause ? cause : "", account,
-			 UINT32_MAX);
-	return sw_map_get(&a->finding_keys, key, (size_t)n);
+	struct fnd_key k = key_of(kind, cause, status, account, UINT32_MAX);
+	return sw_map_get(&a->finding_keys, &k, sizeof k);
 }
 
 static bool ev_before(const struct sw_evidence *a, const struct sw_evidence *b)
@@ -103,23 +164,23 @@ void sw_fnd_evidence(struct sw_finding *f, const struct evref *ref)
 {
 	if (!ref || !ref->frame_no)
 		return;
-	struct sw_evidence ev, *e = &ev;
+	struct sw_evidence ev;
 	ev.file_idx = ref->file_idx;
 	ev.frame_no = ref->frame_no;
 	ev.ts_ns = ref->ts_ns;
 	ev.msg_id = ref->msg_id;
 	snprintf(ev.label, sizeof ev.label, "%s", ref->label ? ref->label : "");
 	for (size_t i = 0; i < f->n_evidence; i++)
-		if (f->evidence[i].frame_no == e->frame_no && f->evidence[i].file_idx == e->file_idx)
+		if (f->evidence[i].frame_no == ev.frame_no && f->evidence[i].file_idx == ev.file_idx)
 			return;
 	f->evidence_total++;
-	if (e->ts_ns < f->first_ns)
-		f->first_ns = e->ts_ns;
-	if (e->ts_ns > f->last_ns)
-		f->last_ns = e->ts_ns;
+	if (ev.ts_ns < f->first_ns)
+		f->first_ns = ev.ts_ns;
+	if (ev.ts_ns > f->last_ns)
+		f->last_ns = ev.ts_ns;
 	size_t i = f->n_evidence < SW_FINDING_MAX_EVIDENCE ? f->n_evidence++
 							    : SW_FINDING_MAX_EVIDENCE - 1;
-	f->evidence[i] = *e;
+	f->evidence[i] = ev;
 	/* Keep the list in capture order (time, then file and frame), so the
 	 * latest frame stays in the last slot. */
 	for (; i > 0 && ev_before(&f->evidence[i], &f->evidence[i - 1]); i--) {
@@ -129,7 +190,7 @@ void sw_fnd_evidence(struct sw_finding *f, const struct evref *ref)
 	}
 }
 
-void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)
+static void set_fact(struct sw_finding *f, const char *key, const char *value, bool hidden)
 {
 	size_t i;
 	for (i = 0; i < f->n_facts; i++)
@@ -137,40 +198,40 @@ void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)
 			break;
 	if (i == SW_FINDING_MAX_FACTS)
 		return;
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	if (i == f->n_facts) {
 		f->facts[i].key = key;
 		f->n_facts++;
 	} else {
 		free(f->facts[i].value);
 	}
-	f->facts[i].value = sw_strdup(buf);
+	f->facts[i].value = sw_strdup(value);
+	f->facts[i].hidden = hidden;
 }
 
-/* Formats a translated printf format (msgfmt -c keeps translations'
- * conversions in step with the msgid). */
-void sw_fnd_text(struct sw_analyze *a, char **dst, const char *fmt_msgid, ...)
+void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)
 {
-	const char *fmt = sw_an_tr(a, fmt_msgid);
-	char buf[2048];
+	char buf[512];
 	va_list ap;
-	va_start(ap, fmt_msgid);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
-#pragma GCC diagnostic pop
 	va_end(ap);
-	free(*dst);
-	*dst = sw_strdup(buf);
+	set_fact(f, key, buf, false);
+}
+
+void sw_fnd_word(struct sw_analyze *a, struct sw_finding *f, const char *key, const char *msgid)
+{
+	set_fact(f, key, sw_an_tr(a, msgid), true);
+}
+
+void sw_fnd_addr_fact(struct sw_finding *f, const char *key, const struct sw_addr *x)
+{
+	char s[SW_ADDRSTRLEN];
+	set_fact(f, key, x && x->family ? sw_addr_fmt(x, s) : "-", false);
 }
 
 void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f)
 {
-	if (f == &a->scratch)
+	if (!sw_fnd_is_kept(a, f))
 		return;
 	if (f->account != UINT32_MAX) {
 		struct acct *ac = sw_acct_get(a, f->account);
@@ -193,6 +254,9 @@ void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f)
 		if (f->severity > d->pub.worst)
 			d->pub.worst = f->severity;
 	}
+	struct fnd_tally *t = &a->tally[f->kind][f->cause];
+	if (f->account != UINT32_MAX && f->severity > t->worst)
+		t->worst = f->severity;
 }
 
 void sw_fnd_publish(struct sw_analyze *a, struct sw_finding *f)
@@ -200,10 +264,95 @@ void sw_fnd_publish(struct sw_analyze *a, struct sw_finding *f)
 	if (!sw_fnd_is_kept(a, f))
 		return;
 	f->revision++;
+	sw_texts_render(a, f);
 	sw_fnd_establish(a, f);
 	if (a->opts.on_finding && !a->finished && f->streamed_revision == 0) {
 		f->streamed_revision = f->revision;
 		a->opts.on_finding(a->opts.user, f);
+	}
+}
+
+void sw_fnd_explained(struct sw_analyze *a, struct sw_finding *f, const struct sw_finding *by)
+{
+	if (!sw_fnd_is_kept(a, f) || !sw_fnd_is_kept(a, by) || f == by ||
+	    f->explained_by == by->id)
+		return;
+	f->explained_by = by->id;
+	f->severity = SW_SEV_INFO;
+	f->suspected = false;
+	sw_fnd_publish(a, f);
+}
+
+void sw_fnd_explain(struct sw_analyze *a, uint32_t account, enum sw_kind kind,
+		    enum sw_cause cause, const struct sw_finding *by)
+{
+	struct sw_finding *f = sw_fnd_find(a, kind, cause, 0, account);
+	if (f)
+		sw_fnd_explained(a, f, by);
+}
+
+/* One summary finding per kind and cause that many accounts share: the
+ * report names the count and a few examples instead of listing thousands. */
+static void summaries(struct sw_analyze *a)
+{
+	for (int k = 1; k < SW_K_COUNT; k++) {
+		for (int c = 0; c < SW_C_COUNT; c++) {
+			struct fnd_tally *t = &a->tally[k][c];
+			if (t->accounts < SW_SUMMARY_MIN || t->worst < SW_SEV_WARNING)
+				continue;
+			bool created;
+			struct sw_finding *f = sw_fnd_open(a, (enum sw_kind)k, (enum sw_cause)c, 0,
+							   UINT32_MAX, UINT32_MAX - 1, t->worst,
+							   &created);
+			if (!sw_fnd_is_kept(a, f))
+				continue;
+			f->aggregate = true;
+			char ex[512];
+			size_t n = 0;
+			ex[0] = '\0';
+			for (uint32_t i = 0; i < t->n_examples; i++) {
+				struct acct *ac = sw_acct_get(a, t->examples[i]);
+				if (!ac)
+					continue;
+				int w = snprintf(ex + n, sizeof ex - n, "%s%s", n ? ", " : "", ac->pub.aor);
+				if (w < 0 || (size_t)w >= sizeof ex - n)
+					break;
+				n += (size_t)w;
+				struct sw_finding *one = sw_fnd_find(a, (enum sw_kind)k, (enum sw_cause)c,
+								     0, t->examples[i]);
+				if (one && one->n_evidence)
+					for (size_t e = 0; e < one->n_evidence && e < 2; e++) {
+						struct evref r = { one->evidence[e].file_idx,
+								   one->evidence[e].msg_id,
+								   one->evidence[e].frame_no,
+								   one->evidence[e].ts_ns,
+								   one->evidence[e].label };
+						sw_fnd_evidence(f, &r);
+					}
+			}
+			sw_fnd_fact(f, "accounts", "%u", t->accounts);
+			sw_fnd_fact(f, "of_accounts", "%zu",
+				    a->accounts.n + (size_t)a->st.accounts_untracked);
+			sw_fnd_fact(f, "examples", "%s", ex);
+			if (c == SW_C_STATUS)
+				sw_fnd_fact(f, "note", "%s", "several status codes");
+			sw_fnd_publish(a, f);
+		}
+	}
+}
+
+void sw_fnd_finish(struct sw_analyze *a)
+{
+	summaries(a);
+	/* Re-stream what changed since it was first handed out. */
+	for (size_t i = 0; i < a->findings.n; i++) {
+		struct sw_finding *f = a->findings.p[i];
+		sw_texts_render(a, f);
+		sw_fnd_establish(a, f);
+		if (a->opts.on_finding && f->summary && f->streamed_revision != f->revision) {
+			f->streamed_revision = f->revision;
+			a->opts.on_finding(a->opts.user, f);
+		}
 	}
 }
 
@@ -215,4 +364,5 @@ void sw_fnd_free_all(struct sw_analyze *a)
 	}
 	finding_strings_free(&a->scratch);
 	sw_vec_free(&a->findings);
+	sw_map_free(&a->dropped_keys);
 }

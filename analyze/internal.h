@@ -18,12 +18,17 @@
 #define SW_ACCT_MAX_CHANGES 256u        /* state timeline entries per account */
 #define SW_ACCT_MAX_PUBLIC 16u          /* distinct public addresses per account */
 #define SW_ACCT_MAX_UA 4u               /* distinct User-Agents remembered per account */
+#define SW_ACCT_MAX_FLOWS 4u            /* local endpoints (NAT flows) remembered per account */
+#define SW_ACCT_LOSSES 8u               /* recent losses of the binding remembered per account */
 #define SW_END_GRACE_NS (2 * INT64_C(1000000000)) /* timer F judged this close to its end */
 #define SW_EXPIRY_GRACE_NS (5 * INT64_C(1000000000))
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
-#define SW_MAX_FLOWS 65536u
+#define SW_MAX_FLOWS 65536u            /* keepalive flows, TCP connections, DNS names,
+                                        * answered flows tracked */
 #define SW_MAX_LABELS 4096u            /* distinct interned labels */
-#define SW_MAX_FINDINGS 10000u         /* findings kept; more are counted */             /* keepalive flows / TCP connections tracked */
+#define SW_MAX_FINDINGS 10000u         /* findings kept; more are counted in the summaries */
+#define SW_SUMMARY_MIN 10u             /* accounts with one kind/cause that get a summary finding */
+#define SW_SUMMARY_EXAMPLES 5u         /* example accounts named in a summary finding */
 
 /* Capture timestamps come from files: arithmetic on them saturates. */
 static inline int64_t sw_ns_add(int64_t a, int64_t b)
@@ -92,7 +97,10 @@ struct txn {
 	/* ICMP errors that quote this transaction's request */
 	uint32_t n_icmp;
 	enum sw_icmp_kind icmp_kind;
+	uint32_t icmp_mtu;            /* fragmentation needed / packet too big */
+	struct sw_addr icmp_from;     /* who sent the ICMP error */
 	struct evref icmp_ev;
+	bool icmp_on_answer;          /* an ICMP error quoted this transaction's answer */
 	/* Links */
 	uint32_t account;             /* UINT32_MAX when none */
 	uint32_t dialog;
@@ -106,13 +114,12 @@ struct txn {
 	bool fragmented;              /* the request came in IP fragments */
 	uint32_t req_size;
 	char *via_sent_by;            /* the request's top Via sent-by, "host:port" (owned) */
+	struct sw_addr sent_by;       /* the same as an address, family 0 when not an IP literal */
 };
 
 /* Per-attempt result handed from transactions to the account layer. */
 struct reg_result {
-	int status;                   /* final status, 0 for a timeout */
-	bool timeout;
-	bool end_of_capture;
+	int status;                   /* final status */
 	int granted_expires;          /* from the 2xx, -1 when unknown */
 	bool our_contact_listed;      /* the 2xx lists the phone's Contact */
 	size_t other_contacts;        /* bindings of other devices in the 2xx */
@@ -122,12 +129,15 @@ struct reg_result {
 	int min_expires, retry_after;
 	char *server, *warning, *reason_hdr; /* owned copies for failures, else NULL */
 	bool contact_tcp;             /* transport=tcp in the response's Contact / Record-Route */
-	/* stale NAT pattern, judged before the success updates the account */
-	bool stale_recovered;         /* timeouts from the old port, success from a new one */
-	struct sw_addr old_client, old_public;
-	struct evref old_ok_ev, first_stale_timeout;
-	uint32_t stale_timeouts;
 	char other_contact[160];      /* a listed Contact that is not the phone's */
+};
+
+/* How a REGISTER attempt ended. */
+enum at_outcome {
+	AT_PENDING = 0,   /* no final answer yet */
+	AT_ANSWERED,      /* a final response (status) */
+	AT_TIMEOUT,       /* timer F fired: no final response */
+	AT_CUT,           /* the capture ended before timer F */
 };
 
 /* One REGISTER attempt: a new CSeq (not a retransmission, not another hop). */
@@ -135,20 +145,65 @@ struct attempt {
 	uint64_t seq;                 /* attempt number within the account */
 	int64_t start_ns, end_ns;
 	struct sw_addr client, server;
+	struct sw_addr sent_by;       /* the phone's own top Via sent-by (family 0: not an IP) */
+	struct sw_addr public;        /* what the server saw: the answer's Via received/rport */
+	bool have_public;
+	bool after_nat;               /* captured behind the NAT as the server sees it:
+	                               * the source differs from the Via sent-by */
 	enum sw_transport transport;
 	bool has_auth;
 	int requested_expires;
-	int status;                   /* 0 pending, or final status, or -1 timeout */
-	bool end_of_capture;
+	enum at_outcome outcome;
+	uint16_t status;              /* AT_ANSWERED: the final status */
+	bool undelivered;             /* answered, yet the client kept retransmitting */
 	uint32_t n_msgs;
 	uint32_t ua_idx;
 	struct evref first, last_req, final;
 	enum sw_icmp_kind icmp_kind;
-	uint32_t n_icmp;
+	uint32_t n_icmp, icmp_mtu;
+	struct sw_addr icmp_from;
 	struct evref icmp_ev;
 	bool fragmented;
 	uint32_t req_size;
 	char contact_key[128];        /* user@host:port of the phone's first Contact */
+};
+
+/* One local endpoint of a phone (its Via sent-by, else its source address)
+ * and what the server saw of it: the unit of a NAT mapping (RFC 3581). */
+struct nat_flow {
+	struct sw_addr key;           /* sent-by, or the source when sent-by is a name */
+	struct sw_addr source;        /* the source address the capture saw, last */
+	struct sw_addr public;        /* the public endpoint the server reported, last */
+	bool have_public;
+	bool nat;                     /* evidence of NAT on this flow */
+	int64_t used_ns;
+	int64_t last_tx_ns;           /* the phone last sent on it (request or keepalive) */
+	int64_t max_idle_ns;          /* longest silence from the phone since its last success */
+	/* successes: the last one and the one before */
+	uint32_t ok;
+	int64_t last_ok_ns, last_ok_start_ns; /* 0 = never */
+	struct evref last_ok, prev_ok;
+	struct sw_addr ok_public, prev_ok_public; /* what the server saw then */
+	bool ok_have_public, prev_ok_have_public;
+	int64_t prev_ok_end_ns;
+	int64_t gap_before_ok_ns;     /* longest silence before the last success */
+	/* failures since the last success (no answer got back) */
+	uint32_t fails;
+	int64_t fail_start_ns;        /* start of the first of them */
+	struct evref first_fail, last_fail;
+};
+
+/* A binding of the account lost (its granted time ran out without a
+ * successful refresh) and, once registered again, recovered. */
+enum loss_how {
+	LOSS_NO_REFRESH = 1,          /* the phone had not tried to refresh */
+	LOSS_REFRESH_FAILED,          /* refreshes were sent and failed */
+};
+
+struct loss {
+	int64_t lost_ns, back_ns;     /* back_ns 0 while not recovered */
+	enum loss_how how;
+	struct evref back;
 };
 
 struct ua_rec {
@@ -164,39 +219,34 @@ struct acct {
 	size_t changes_cap, public_cap;
 	size_t n_recent_total;        /* attempts ever; ring index = total % RECENT */
 	struct attempt *pending;      /* last attempt while it has no result */
+	int64_t state_from_ns;        /* start of the attempt that set the current state */
 	/* last success */
 	bool ever_ok;
 	int64_t last_ok_ns;
-	struct sw_addr last_ok_client; /* phone address:port of the last success */
-	struct sw_addr last_ok_public; /* public address the server reported then */
-	bool last_ok_has_public;
 	struct evref last_ok_ev;
-	int64_t last_ok_start_ns;     /* start of the attempt that succeeded */
 	int64_t reg_since_ns;         /* start of the current registered stretch */
 	int64_t cov_until_ns;         /* end of the current registered stretch */
 	char *auth_user, *auth_realm; /* from the phone's last credentials */
-	/* counters for detectors */
-	uint32_t consec_fail;
-	uint32_t answered_challenge_rejects; /* consecutive 401/407 to requests with credentials */
+	/* local endpoints and what the server saw of them */
+	struct nat_flow flows[SW_ACCT_MAX_FLOWS];
+	uint32_t n_flows;
+	/* the binding lost and recovered */
+	struct loss losses[SW_ACCT_LOSSES];
+	uint32_t n_losses;            /* ever; ring index = n % SW_ACCT_LOSSES */
+	/* challenges answered and rejected again (RFC 3261 section 22.2) */
+	uint32_t answered_challenge_rejects; /* in a row, to requests with credentials */
 	struct evref first_reject, last_reject;
-	uint32_t n_403_auth, n_403_noauth;
-	struct evref ev_403;
-	uint32_t flaps;               /* registered -> failed/expired -> registered cycles */
-	bool was_lost;                /* registered before, then failed/expired */
-	uint32_t cur_ua;
 	size_t n_ua;
 	struct ua_rec ua[SW_ACCT_MAX_UA];
-	uint32_t n_other_contacts_max;
-	/* keepalive view */
+	uint32_t other_contacts_max;  /* other devices' bindings listed in a 2xx */
+	/* keepalives the phone sends (RFC 5626), last one */
 	uint64_t ka_from_phone;
-	int64_t ka_first_ns, ka_last_ns;
+	int64_t ka_last_ns;
 	/* OPTIONS the server sent to this phone */
-	uint32_t options_in, options_in_answered, options_in_unanswered;
-	struct evref options_first_unanswered;
-	/* stale NAT tracking */
-	uint32_t timeouts_same_port;  /* timeouts from the port of the last success */
-	struct evref stale_first_timeout;
-	int64_t last_timeout_ns;
+	uint32_t options_in, options_in_answered, options_in_unanswered, options_in_refused;
+	struct evref options_first_unanswered, options_first_refused;
+	int64_t options_ok_max_ns;    /* longest time after a refresh an OPTIONS was answered */
+	int64_t options_fail_min_ns;  /* shortest time after a refresh one went unanswered */
 };
 
 struct dlg {
@@ -213,20 +263,24 @@ struct ka_flow {
 	struct evref first;
 };
 
+/* Lookups of one name and query type (RFC 1035), judged per domain at the
+ * end (RFC 3263: NAPTR, SRV, then A/AAAA of the same domain). */
 struct dns_name {
-	char *name;
-	uint32_t queries, failures, answers;
-	int last_rcode;
-	bool last_ok;
-	struct evref first_query, last_fail;
-	int64_t last_fail_ns;
+	char *name;                   /* lower case, as queried */
+	uint16_t qtype;
+	uint32_t queries, responses;
+	uint32_t usable;              /* NOERROR with an answer record */
+	uint32_t nxdomain, servfail, empty, other_err;
+	int64_t first_query_ns, last_query_ns;
+	struct sw_addr server;        /* the DNS server asked, last */
+	struct evref first_query, last_query, last_fail;
 };
 
 struct tcp_conn {
 	struct sw_addr client, server;
 	uint32_t syn, synack, rst;
+	int64_t last_syn_ns;
 	struct evref first_syn, first_synack, first_rst;
-	bool sip_answered;            /* a SIP response came back over this connection */
 };
 
 struct sw_analyze {
@@ -264,14 +318,23 @@ struct sw_analyze {
 	struct sw_map opt_groups;
 	struct sw_vec items;          /* struct sw_item * */
 	struct sw_vec findings;       /* struct sw_finding * */
-	struct sw_map finding_keys;   /* "kind|cause|account" -> finding */
+	struct sw_map finding_keys;   /* struct fnd_key -> finding */
 	struct sw_finding scratch;    /* handed out past SW_MAX_FINDINGS, never kept */
+	struct fnd_tally {            /* per kind and cause: accounts with such a finding */
+		uint32_t accounts;
+		uint32_t examples[SW_SUMMARY_EXAMPLES];
+		uint32_t n_examples;
+		enum sw_severity worst;
+	} tally[SW_K_COUNT][SW_C_COUNT];
+	struct sw_map dropped_keys;   /* keys of findings not kept (counted once each) */
 	/* side channels */
 	struct sw_map ka_flows;
 	struct sw_map dns_names;
 	struct sw_map tcp_conns;
-	uint64_t fragmented_udp_sip;  /* SIP messages that came in IP fragments */
-	uint64_t oversize_udp_sip;    /* UDP SIP over 1300 bytes (RFC 3261 section 18.1.1) */
+	struct sw_map answered_flows; /* client -> server endpoints: last time an
+	                               * unfragmented request between them was answered */
+	uint64_t sip_msgs;            /* SIP messages seen, well-formed or not */
+	struct sw_traffic traffic;    /* what the capture held (sw_analyze_set_traffic) */
 	struct sw_analyze_stats st;
 	struct sw_pair *pair;         /* two captures of one path, NULL when off */
 };
@@ -301,10 +364,21 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 			uint32_t msg_id);
 void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev);
 void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t);
+/* A REGISTER answered, yet copies keep arriving (a capture at the server side:
+ * the answers do not reach the phone). */
+void sw_acct_on_undelivered(struct sw_analyze *a, struct txn *t);
+/* OPTIONS the server sent to a phone: sent, its final answer, or its timeout
+ * (perhaps refused by an ICMP error). */
+enum sw_opt_event { SW_OPT_SENT = 1, SW_OPT_ANSWERED, SW_OPT_FAILED };
+void sw_acct_on_options(struct sw_analyze *a, struct txn *t, enum sw_opt_event what);
+void sw_acct_on_keepalive(struct sw_analyze *a, struct acct *ac, const struct sw_ev *ev);
 void sw_acct_tick(struct sw_analyze *a, int64_t now_ns);
 struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id);
 struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
 			     const struct sw_addr *y);
+/* The account's flow for a local endpoint (NULL when it has none). */
+struct nat_flow *sw_acct_flow(struct acct *ac, const struct sw_addr *key);
+bool sw_acct_registered(const struct acct *ac); /* registered or refreshing now */
 void sw_acct_finish(struct sw_analyze *a); /* close the registered-time accounts */
 void sw_acct_free_all(struct sw_analyze *a);
 
@@ -314,29 +388,86 @@ void sw_dlg_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev, 
 void sw_dlg_on_timeout(struct sw_analyze *a, struct txn *t);
 void sw_dlg_free_all(struct sw_analyze *a);
 
-/* side.c: keepalives, DNS, TCP connections */
+/* side.c: keepalives, DNS, TCP connections, answered flows */
 void sw_side_on_keepalive(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id);
 void sw_side_on_dns(struct sw_analyze *a, const struct sw_ev *ev);
 void sw_side_on_tcp(struct sw_analyze *a, const struct sw_ev *ev);
-struct tcp_conn *sw_side_tcp_to(struct sw_analyze *a, const struct sw_addr *server);
+/* The TCP connection record to the server's host on a SIP port (5060, 5061
+ * or the server's own port), or NULL: a handshake on another port (HTTPS
+ * provisioning ...) says nothing about SIP over TCP. */
+struct tcp_conn *sw_side_tcp_sip(struct sw_analyze *a, const struct sw_addr *server);
+/* An unfragmented request from client to server was answered at ts. */
+void sw_side_answered(struct sw_analyze *a, const struct sw_addr *client,
+		      const struct sw_addr *server, int64_t ts);
+/* Last time such a request was answered, or INT64_MIN. */
+int64_t sw_side_last_answered(struct sw_analyze *a, const struct sw_addr *client,
+			      const struct sw_addr *server);
 void sw_side_free_all(struct sw_analyze *a);
 
-/* finding.c */
-struct sw_finding *sw_fnd_get(struct sw_analyze *a, const char *kind, const char *cause,
-			      uint32_t account, uint32_t dialog, bool *created);
+/* finding.c: the store of findings (one per kind, cause, account, dialog) */
+/* The finding for this key, made when absent (*created); its severity is
+ * raised to sev. Past SW_MAX_FINDINGS a scratch finding that is never kept
+ * (the tally still counts it). */
+struct sw_finding *sw_fnd_open(struct sw_analyze *a, enum sw_kind kind, enum sw_cause cause,
+			       uint16_t status, uint32_t account, uint32_t dialog,
+			       enum sw_severity sev, bool *created);
+struct sw_finding *sw_fnd_find(struct sw_analyze *a, enum sw_kind kind, enum sw_cause cause,
+			       uint16_t status, uint32_t account);
 bool sw_fnd_is_kept(const struct sw_analyze *a, const struct sw_finding *f);
-struct sw_finding *sw_fnd_find(struct sw_analyze *a, const char *kind, const char *cause,
-			       uint32_t account);
 void sw_fnd_evidence(struct sw_finding *f, const struct evref *e);
 void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void sw_fnd_text(struct sw_analyze *a, char **dst, const char *fmt_msgid, ...);
+/* A word for the texts only (translated msgid), not written as a fact. */
+void sw_fnd_word(struct sw_analyze *a, struct sw_finding *f, const char *key, const char *msgid);
+void sw_fnd_addr_fact(struct sw_finding *f, const char *key, const struct sw_addr *x);
+/* f is explained by `by`: lowered to info, pointing to it. */
+void sw_fnd_explained(struct sw_analyze *a, struct sw_finding *f, const struct sw_finding *by);
+/* The account's finding of kind/cause, if any, is explained by `by`. */
+void sw_fnd_explain(struct sw_analyze *a, uint32_t account, enum sw_kind kind,
+		    enum sw_cause cause, const struct sw_finding *by);
 void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f);
-/* A finding was made or changed: establish it, and stream it the first time
- * (live; the end of the analysis re-streams what changed since). */
+/* A finding was made or changed: its texts are rendered (texts.c), it is
+ * established, and streamed the first time (live; the end of the analysis
+ * re-streams what changed since). */
 void sw_fnd_publish(struct sw_analyze *a, struct sw_finding *f);
+/* Summary findings for kinds/causes over many accounts; re-stream changes. */
+void sw_fnd_finish(struct sw_analyze *a);
 void sw_fnd_free_all(struct sw_analyze *a);
 const char *sw_an_tr(const struct sw_analyze *a, const char *msgid) __attribute__((format_arg(2)));
+
+/* texts.c: the texts of each kind/cause, apart from the rules. A rule picks
+ * one of its kind's texts with f->variant; the texts name facts in braces. */
+enum text_variant {
+	TV_DEFAULT = 0,
+	TV_SUSPECTED,       /* no_response: the capture ended before timer F */
+	TV_PRIVATE,         /* no_response/silence: the phone is behind NAT */
+	TV_FRAG_ANSWERED,   /* fragments_lost: smaller requests were answered */
+	TV_FRAG_NEEDED,     /* fragments_lost / oversize_udp: ICMP fragmentation needed */
+	TV_NO_ANSWER,       /* dns_failure: queries never answered */
+	TV_BANNED,          /* flood_ban: the server stopped accepting it */
+	TV_SWITCHES,        /* flood_ban: several devices alternating */
+	TV_SWITCHES_BANNED,
+	TV_OTHER_DEVICE,    /* flood_ban: another device's binding, fast refreshes */
+	TV_OTHER_DEVICE_BANNED,
+	TV_UNDELIVERED,     /* return_path: answered, the client kept retransmitting */
+	TV_UNDELIVERED_NAT, /* the same, the client's Via names a private address */
+	TV_NO_RECOVERY,     /* stale_binding: no recovery in the capture */
+	TV_ICMP,            /* binding_expired: requests to the phone refused by ICMP */
+	TV_TIMING,          /* binding_expired: requests lost only late after a refresh */
+	TV_404,             /* rejected */
+	TV_423,
+	TV_423_CORRECTED,
+	TV_TEMPORARY,
+	TV_TRANSIENT,       /* a temporary failure retried while the binding held */
+	TV_GOOD_UA,         /* forbidden/user_agent */
+	TV_SIZE,            /* oversize_udp: smaller requests answered, no fragments seen */
+	TV_OPTIONS,         /* flapping: the server's OPTIONS went unanswered */
+	TV_LATE,            /* flapping: refreshes after the binding lapsed */
+	TV_FAILURES,        /* flapping: refreshes failed */
+	TV_TRANSLATED,      /* path_diff: private <-> public swaps */
+	TV_CONTACT_PARAM,   /* received_private: in the Contact's received parameter */
+};
+void sw_texts_render(struct sw_analyze *a, struct sw_finding *f);
 
 /* pair.c: two captures of one path (pair.h) */
 struct sw_pair *sw_pair_new(bool sides_given, uint32_t phone_file);
@@ -347,12 +478,27 @@ void sw_pair_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 /* Matches the two files and makes the pair findings; before sw_detect_finish. */
 void sw_pair_finish(struct sw_analyze *a);
 
-/* detect.c: the failure-mode detectors */
+/* The rules (docs/findings.md), one file per group:
+ * detect_reg.c: registration outcomes, rejections, flood, expiry, flapping,
+ *               unanswered requests (REGISTER and INVITE);
+ * detect_nat.c: stale bindings, NAT mappings that lapse, the return path,
+ *               OPTIONS keepalives;
+ * detect_wire.c: what one message shows (ALG traces);
+ * detect_end.c: what only the whole capture shows (DNS, TCP refused, no SIP),
+ *               and the final pass. */
 void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at,
 			  const struct reg_result *r);
-void sw_detect_on_options_timeout(struct sw_analyze *a, struct txn *t);
+/* The account's binding lapsed (granted expiry and grace passed). */
+void sw_detect_on_lapse(struct sw_analyze *a, struct acct *ac, const struct loss *l);
+/* A non-REGISTER client transaction timed out (INVITE: call.no_response). */
+void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t);
+void sw_detect_nat_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at);
+void sw_detect_nat_undelivered(struct sw_analyze *a, struct acct *ac, struct txn *t);
+void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t);
 void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
-		      uint32_t msg_id, bool retrans);
+		      uint32_t msg_id);
 void sw_detect_finish(struct sw_analyze *a);
+/* detect_nat.c, for the final pass */
+void sw_detect_nat_finish(struct sw_analyze *a, struct acct *ac);
 
 #endif

@@ -1452,9 +1452,8 @@ static void loss_findings(struct sw_analyze *a, struct sw_pair *p)
 		const struct sw_pair_loss *first = NULL;
 		uint32_t n = 0;
 		bool created;
-		struct sw_finding *f = sw_fnd_get(a, "nat.return_path_blocked", "path_loss", accts[k],
-						  UINT32_MAX, &created);
-		f->severity = SW_SEV_ERROR;
+		struct sw_finding *f = sw_fnd_open(a, SW_K_NAT_RETURN_PATH_BLOCKED, SW_C_PATH_LOSS, 0,
+						   accts[k], UINT32_MAX, SW_SEV_ERROR, &created);
 		f->suspected = false;
 		for (size_t i = 0; i < p->nl; i++) {
 			const struct sw_pair_loss *l = &p->l[i];
@@ -1499,14 +1498,6 @@ static void loss_findings(struct sw_analyze *a, struct sw_pair *p)
 		sw_fnd_fact(f, "public", "%s", sw_addr_fmt(&first->copy.dst, s2));
 		sw_fnd_fact(f, "server", "%s", sw_addr_fmt(&first->copy.src, s3));
 		sw_fnd_fact(f, "clock_offset", "%+.6f s", secs(s->offset.offset_ns));
-		sw_fnd_text(a, &f->summary,
-			    N_("%u messages the server sent to %s (the phone %s behind NAT) left the server and never reached the phone"),
-			    n, s2, s1);
-		sw_fnd_text(a, &f->explanation,
-			    N_("The capture at the server shows %u messages (answers to the phone's requests, or the server's own requests) leaving for %s, the router's public address for the phone %s. The capture at the phone covers the time they should have arrived (clock offset %+.3f s) and never shows them, while %u of the phone's messages did reach the server. The router or firewall between the two capture points drops what comes back: its NAT mapping for the phone expired or changed, or a firewall or SIP ALG rule discards the answers."),
-			    n, s2, s1, secs(s->offset.offset_ns), s->delivered[SW_DIR_TO_SERVER]);
-		sw_fnd_text(a, &f->advice,
-			    N_("Make sure the router does not block SIP on the way back: some routers need SIP ALG switched off, others on; check the router's firewall rules for UDP/TCP 5060; shorten NAT保活间隔 (NAT keepalive interval) so the mapping stays open, and enable 使用随机SIP端口 if the router keeps a stale mapping."));
 		sw_fnd_publish(a, f);
 	}
 	sw_map_free(&reqs);
@@ -1557,10 +1548,8 @@ static void diff_findings(struct sw_analyze *a, struct sw_pair *p)
 	}
 	for (size_t k = 0; k < na; k++) {
 		bool created, translated = false;
-		struct sw_finding *f = sw_fnd_get(a, "alg.rewrite", "path_diff", accts[k], UINT32_MAX,
-						  &created);
-		if (f->severity < SW_SEV_WARNING)
-			f->severity = SW_SEV_WARNING;
+		struct sw_finding *f = sw_fnd_open(a, SW_K_ALG_REWRITE, SW_C_PATH_DIFF, 0, accts[k],
+						   UINT32_MAX, SW_SEV_WARNING, &created);
 		f->suspected = false;
 		struct sw_buf fields = SW_BUF_INIT;
 		uint32_t changed = 0, total = 0;
@@ -1608,17 +1597,8 @@ static void diff_findings(struct sw_analyze *a, struct sw_pair *p)
 			}
 		}
 		sw_fnd_fact(f, "changed_messages", "%u of %u", changed, total);
-		const char *list = fields.p ? fields.p : "-";
-		sw_fnd_text(a, &f->summary,
-			    N_("The path between the two captures rewrote SIP in %u of %u messages (%s): a SIP ALG or another middlebox"),
-			    changed, total, list);
-		sw_fnd_text(a, &f->explanation,
-			    translated
-				    ? N_("Each message was compared as it left with the same message as it arrived. Plain NAT changes only the IP and UDP addresses; here the SIP text changed too (%s), and the changes swap the phone's private address for the router's public one or back: the router's SIP ALG rewrites SIP. A faulty ALG (wrong ports, a Content-Length left wrong, broken headers) makes registrations and calls fail in ways neither end can explain.")
-				    : N_("Each message was compared as it left with the same message as it arrived. Plain NAT changes only the IP and UDP addresses; here the SIP text changed too (%s): a SIP ALG, a session border controller or a proxy on the path rewrites SIP."),
-			    list);
-		sw_fnd_text(a, &f->advice,
-			    N_("Switch SIP ALG off on the router (or on, where the server relies on it), then re-test; the facts show each change as sent => as received."));
+		sw_fnd_fact(f, "fields", "%s", fields.p ? fields.p : "-");
+		f->variant = translated ? TV_TRANSLATED : TV_DEFAULT;
 		sw_buf_free(&fields);
 		sw_fnd_publish(a, f);
 	}

@@ -1,8 +1,10 @@
 /* Side channels that explain registrations: keepalives per flow (RFC 5626
- * section 3.5.1 CRLF, RFC 5389 STUN, vendor pings), DNS lookups of the
- * registrar's name (RFC 1035, RFC 3263), and TCP connection attempts. */
+ * section 3.5.1 CRLF, RFC 5389 STUN, vendor pings), DNS lookups per name and
+ * type (RFC 1035, RFC 3263), TCP connection attempts, and the flows whose
+ * requests were answered (to tell a size problem from a dead path). */
 #include "analyze/internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,21 +44,14 @@ void sw_side_on_keepalive(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 	struct acct *ac = sw_acct_by_flow(a, &ev->pkt.src, &ev->pkt.dst);
 	if (!ac)
 		return;
-	if (sw_addr_eq(&ac->pub.client, &ev->pkt.src)) {
-		if (!ac->ka_from_phone++)
-			ac->ka_first_ns = ev->pkt.ts_ns;
-		ac->ka_last_ns = ev->pkt.ts_ns;
-	}
+	sw_acct_on_keepalive(a, ac, ev);
 	sw_an_item_add_msg(a, ac->pub.item, msg_id, ev->pkt.ts_ns);
 }
 
-static bool is_failure(const struct sw_dns *d)
-{
-	if (d->rcode != 0)
-		return true;
-	/* NOERROR without an answer for an address or SRV query: nothing to use. */
-	return d->n_answers == 0;
-}
+struct dns_key {
+	uint16_t qtype;
+	char name[256];
+};
 
 void sw_side_on_dns(struct sw_analyze *a, const struct sw_ev *ev)
 {
@@ -64,40 +59,53 @@ void sw_side_on_dns(struct sw_analyze *a, const struct sw_ev *ev)
 	size_t n = strnlen(d->qname, sizeof d->qname);
 	if (!n)
 		return;
-	struct dns_name *dn = sw_map_get(&a->dns_names, d->qname, n);
+	struct dns_key k;
+	memset(&k, 0, sizeof k);
+	k.qtype = d->qtype;
+	memcpy(k.name, d->qname, n);
+	size_t klen = offsetof(struct dns_key, name) + n;
+	struct dns_name *dn = sw_map_get(&a->dns_names, &k, klen);
 	if (!dn) {
 		if (a->dns_names.count >= SW_MAX_FLOWS)
 			return;
 		dn = sw_calloc(1, sizeof *dn);
 		dn->name = sw_strndup(d->qname, n);
-		sw_map_put(&a->dns_names, d->qname, n, dn);
+		dn->qtype = d->qtype;
+		sw_map_put(&a->dns_names, &k, klen, dn);
 	}
 	if (!d->is_response) {
-		if (!dn->queries++)
+		if (!dn->queries++) {
+			dn->first_query_ns = ev->pkt.ts_ns;
 			sw_an_evidence(a, &dn->first_query, &ev->pkt, UINT32_MAX, "DNS query");
+		}
+		dn->last_query_ns = ev->pkt.ts_ns;
+		dn->server = ev->pkt.dst;
+		sw_an_evidence(a, &dn->last_query, &ev->pkt, UINT32_MAX, "DNS query");
 		return;
 	}
-	dn->last_rcode = d->rcode;
-	if (is_failure(d)) {
-		dn->failures++;
-		dn->last_ok = false;
-		char label[48];
-		snprintf(label, sizeof label, "DNS %s",
-			 d->rcode == 3 ? "NXDOMAIN" : d->rcode == 2 ? "SERVFAIL"
-			 : d->rcode ? "error" : "no answer");
-		sw_an_evidence(a, &dn->last_fail, &ev->pkt, UINT32_MAX, label);
-		dn->last_fail_ns = ev->pkt.ts_ns;
-	} else {
-		dn->answers++;
-		dn->last_ok = true;
-	}
+	dn->responses++;
+	const char *what = NULL;
+	if (d->rcode == 0 && d->n_answers)
+		dn->usable++;
+	else if (d->rcode == 3)
+		dn->nxdomain++, what = "DNS NXDOMAIN";
+	else if (d->rcode == 2)
+		dn->servfail++, what = "DNS SERVFAIL";
+	else if (d->rcode == 0)
+		dn->empty++, what = "DNS no records";
+	else
+		dn->other_err++, what = "DNS error";
+	if (what)
+		sw_an_evidence(a, &dn->last_fail, &ev->pkt, UINT32_MAX, what);
 }
 
 void sw_side_on_tcp(struct sw_analyze *a, const struct sw_ev *ev)
 {
 	enum sw_tcp_flag_event w = ev->u.tcp.what;
-	const struct sw_addr *client = w == SW_TCP_SYNACK ? &ev->pkt.dst : &ev->pkt.src;
-	const struct sw_addr *server = w == SW_TCP_SYNACK ? &ev->pkt.src : &ev->pkt.dst;
+	const struct sw_addr *client = w == SW_TCP_SYNACK || w == SW_TCP_RST ? &ev->pkt.dst
+									    : &ev->pkt.src;
+	const struct sw_addr *server = w == SW_TCP_SYNACK || w == SW_TCP_RST ? &ev->pkt.src
+									    : &ev->pkt.dst;
 	struct flow_key k = flow_of(client, server);
 	k.a.port = 0; /* one record per client host and server port */
 	struct tcp_conn *c = sw_map_get(&a->tcp_conns, &k, sizeof k);
@@ -113,13 +121,14 @@ void sw_side_on_tcp(struct sw_analyze *a, const struct sw_ev *ev)
 	case SW_TCP_SYN:
 		if (!c->syn++)
 			sw_an_evidence(a, &c->first_syn, &ev->pkt, UINT32_MAX, "TCP SYN");
+		c->last_syn_ns = ev->pkt.ts_ns;
 		break;
 	case SW_TCP_SYNACK:
 		if (!c->synack++)
 			sw_an_evidence(a, &c->first_synack, &ev->pkt, UINT32_MAX, "TCP SYN-ACK");
 		break;
 	case SW_TCP_RST:
-		if (sw_addr_eq(&ev->pkt.src, server) && !c->rst++)
+		if (!c->rst++)
 			sw_an_evidence(a, &c->first_rst, &ev->pkt, UINT32_MAX, "TCP RST");
 		break;
 	case SW_TCP_FIN:
@@ -127,19 +136,45 @@ void sw_side_on_tcp(struct sw_analyze *a, const struct sw_ev *ev)
 	}
 }
 
-/* The TCP connection record from any client host to this server address
- * (IP and port), or NULL. */
-struct tcp_conn *sw_side_tcp_to(struct sw_analyze *a, const struct sw_addr *server)
+static bool sip_port(uint16_t port, uint16_t own)
+{
+	return port == 5060 || port == 5061 || (own && port == own);
+}
+
+struct tcp_conn *sw_side_tcp_sip(struct sw_analyze *a, const struct sw_addr *server)
 {
 	size_t pos = 0;
 	void *v;
 	struct tcp_conn *best = NULL;
 	while (sw_map_next(&a->tcp_conns, &pos, NULL, NULL, &v)) {
 		struct tcp_conn *c = v;
-		if (sw_ip_eq(&c->server, server) && (!best || c->synack > best->synack))
+		if (sw_ip_eq(&c->server, server) && sip_port(c->server.port, server->port) &&
+		    (!best || c->synack > best->synack))
 			best = c;
 	}
 	return best;
+}
+
+void sw_side_answered(struct sw_analyze *a, const struct sw_addr *client,
+		      const struct sw_addr *server, int64_t ts)
+{
+	struct flow_key k = flow_of(client, server);
+	int64_t *v = sw_map_get(&a->answered_flows, &k, sizeof k);
+	if (!v) {
+		if (a->answered_flows.count >= SW_MAX_FLOWS)
+			return;
+		v = sw_malloc(sizeof *v);
+		sw_map_put(&a->answered_flows, &k, sizeof k, v);
+	}
+	*v = ts;
+}
+
+int64_t sw_side_last_answered(struct sw_analyze *a, const struct sw_addr *client,
+			      const struct sw_addr *server)
+{
+	struct flow_key k = flow_of(client, server);
+	int64_t *v = sw_map_get(&a->answered_flows, &k, sizeof k);
+	return v ? *v : INT64_MIN;
 }
 
 void sw_side_free_all(struct sw_analyze *a)
@@ -152,4 +187,5 @@ void sw_side_free_all(struct sw_analyze *a)
 		free(dn);
 	}
 	sw_map_free(&a->dns_names);
+	sw_map_free(&a->answered_flows);
 }

@@ -267,6 +267,9 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 				 m->via[0].host.p ? m->via[0].host.p : "",
 				 m->via[0].port > 0 ? m->via[0].port : 5060);
 			t->via_sent_by = sw_strdup(vb);
+			if (sw_ip_parse(m->via[0].host.p, m->via[0].host.len, &t->sent_by) == 0)
+				t->sent_by.port = (uint16_t)(m->via[0].port > 0 &&
+							     m->via[0].port < 65536 ? m->via[0].port : 5060);
 		}
 		sw_an_evidence(a, &t->first_req, &ev->pkt, msg_id, t->method);
 		t->last_req = t->first_req;
@@ -319,6 +322,8 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		sw_an_evidence(a, &t->final, &ev->pkt, msg_id, label);
 		if (!t->response_only)
 			note->response_time_ns = sw_ns_sub(ev->pkt.ts_ns, t->first_ns);
+		if (!t->response_only && !t->fragmented)
+			sw_side_answered(a, &t->src, &t->dst, ev->pkt.ts_ns);
 		/* Answered: copies of the request can still come until the client's
 		 * timer F (answers lost on the way), later only after T4. */
 		t->free_ns = sw_ns_add(ev->pkt.ts_ns, SW_T4_NS);
@@ -341,37 +346,63 @@ void sw_txn_on_icmp(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 {
 	const struct sw_icmp *ic = &ev->u.icmp;
 	struct txn *t = NULL;
-	if (ic->quoted_sip && ic->quoted_is_request && ic->quoted_branch.len) {
+	if (ic->quoted_sip && ic->quoted_branch.len) {
 		char key[KEY_MAX + 64];
 		struct sw_sip_msg fake;
 		memset(&fake, 0, sizeof fake);
 		fake.call_id = ic->quoted_call_id;
+		/* A quoted response names its method in CSeq (decode puts it in
+		 * quoted_method either way). */
 		size_t klen = make_key(key, ic->quoted_branch, ic->quoted_method, ic->quoted_cseq,
 				       &fake);
 		/* No flow check here: a NAT may have rewritten the quoted source. */
 		t = sw_map_get(&a->txns, key, klen);
 	}
+	bool on_answer = false;
+	if (t && ic->quoted_sip && !ic->quoted_is_request)
+		on_answer = true;
 	if (!t) {
-		/* Youngest first: walk the queue once, remembering the last match. */
+		/* Youngest first: walk the queue once, remembering the last match.
+		 * A quoted answer travels the other way: the server's answer to
+		 * the request's source. */
 		size_t seen = 0;
 		struct txn *best = NULL;
+		bool best_answer = false;
 		size_t skip = a->ntxns > ICMP_SCAN_MAX ? a->ntxns - ICMP_SCAN_MAX : 0;
 		for (struct txn *x = a->q_head; x; x = x->next, seen++) {
-			if (seen < skip)
+			if (seen < skip || x->is_ack || x->first_ns > ev->pkt.ts_ns)
 				continue;
-			if (!x->response_only && !x->is_ack && icmp_matches_flow(x, ic) &&
-			    x->first_ns <= ev->pkt.ts_ns)
+			if (!x->response_only && icmp_matches_flow(x, ic) &&
+			    !(ic->quoted_sip && !ic->quoted_is_request)) {
 				best = x;
+				best_answer = false;
+			} else if (x->state == TX_DONE && sw_addr_eq(&x->dst, &ic->quoted_src) &&
+				   sw_addr_eq(&x->src, &ic->quoted_dst)) {
+				best = x;
+				best_answer = true;
+			}
 		}
 		t = best;
+		on_answer = best_answer;
 	}
 	if (!t)
 		return;
 	a->st.icmp_matched++;
+	if (on_answer) {
+		/* The error quotes the answer: it could not be delivered. */
+		if (!t->icmp_on_answer) {
+			t->icmp_on_answer = true;
+			t->icmp_from = ev->pkt.src;
+			sw_an_evidence(a, &t->icmp_ev, &ev->pkt, msg_id, "ICMP (answer)");
+		}
+		return;
+	}
 	t->n_icmp++;
 	if (t->n_icmp == 1 ||
 	    (ic->kind == SW_ICMP_PORT_UNREACH && t->icmp_kind != SW_ICMP_PORT_UNREACH)) {
 		t->icmp_kind = ic->kind;
+		t->icmp_mtu = ic->mtu;
+		t->icmp_from = ev->pkt.src;
 		char label[48];
 		snprintf(label, sizeof label, "ICMP %s", sw_icmp_kind_name(ic->kind));
 		sw_an_evidence(a, &t->icmp_ev, &ev->pkt, msg_id, label);

@@ -9,11 +9,17 @@
 void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
 {
 	struct sw_buf *b = &app->line;
-	sw_buf_printf(b, "{\"type\":\"finding\",\"id\":%u,\"kind\":\"%s\"", f->id, f->kind);
-	sw_json_cstr(b, "cause", f->cause[0] ? f->cause : NULL);
+	sw_buf_printf(b, "{\"type\":\"finding\",\"id\":%u,\"kind\":\"%s\"", f->id,
+		      sw_kind_name(f->kind));
+	const char *cause = sw_finding_cause(f);
+	sw_json_cstr(b, "cause", cause[0] ? cause : NULL);
 	sw_buf_printf(b, ",\"severity\":\"%s\",\"suspected\":%s,\"resolved\":%s",
 		      sw_severity_name(f->severity), f->suspected ? "true" : "false",
 		      f->resolved ? "true" : "false");
+	if (f->explained_by != UINT32_MAX)
+		sw_buf_printf(b, ",\"explained_by\":%u", f->explained_by);
+	if (f->aggregate)
+		sw_buf_puts(b, ",\"aggregate\":true");
 	sw_json_cstr(b, "aor", f->aor);
 	sw_json_endpoint(b, "client", &f->client);
 	sw_json_endpoint(b, "server", &f->server);
@@ -31,8 +37,10 @@ void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
 		sw_buf_putc(b, '}');
 	}
 	sw_buf_printf(b, "],\"evidence_total\":%zu,\"facts\":{", f->evidence_total);
-	for (size_t i = 0; i < f->n_facts; i++) {
-		sw_buf_printf(b, "%s\"%s\":", i ? "," : "", f->facts[i].key);
+	for (size_t i = 0, n = 0; i < f->n_facts; i++) {
+		if (f->facts[i].hidden)
+			continue;
+		sw_buf_printf(b, "%s\"%s\":", n++ ? "," : "", f->facts[i].key);
 		sw_buf_put_json_str(b, sw_str_c(f->facts[i].value));
 	}
 	sw_buf_putc(b, '}');

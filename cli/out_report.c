@@ -150,8 +150,8 @@ void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool br
 	if (brief) {
 		/* Live streaming: one line per finding. */
 		sw_buf_printf(b, "%s %s %s%s%s ", sw_time_iso(f->first_ns, t),
-			      sw_severity_name(f->severity), f->kind, f->cause[0] ? "/" : "",
-			      f->cause);
+			      sw_severity_name(f->severity), sw_kind_name(f->kind),
+			      sw_finding_cause(f)[0] ? "/" : "", sw_finding_cause(f));
 		put_text_c(b, f->summary);
 		sw_buf_puts(b, " [");
 		for (size_t i = 0; i < f->n_evidence && i < 6; i++)
@@ -161,8 +161,9 @@ void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool br
 		sw_out_flush_line(app);
 		return;
 	}
-	sw_buf_printf(b, "  #%u %s %s%s%s%s\n", f->id, sev_label(app, f->severity), f->kind,
-		      f->cause[0] ? " (" : "", f->cause, f->cause[0] ? ")" : "");
+	const char *cause = sw_finding_cause(f);
+	sw_buf_printf(b, "  #%u %s %s%s%s%s\n", f->id, sev_label(app, f->severity),
+		      sw_kind_name(f->kind), cause[0] ? " (" : "", cause, cause[0] ? ")" : "");
 	if (f->suspected)
 		sw_buf_printf(b, "     %s\n", _("(suspected: the evidence allows only a suspicion)"));
 	sw_buf_puts(b, "     ");
@@ -172,6 +173,8 @@ void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool br
 		sw_buf_printf(b, "     %s%s\n", _("When: "), sw_time_iso(f->first_ns, t));
 	put_evidence(app, b, f);
 	for (size_t i = 0; i < f->n_facts; i++) {
+		if (f->facts[i].hidden)
+			continue;
 		sw_buf_printf(b, "     %s: ", f->facts[i].key);
 		put_text_c(b, f->facts[i].value);
 		sw_buf_putc(b, '\n');
@@ -259,8 +262,8 @@ static void account_story(struct sw_app *app, const struct sw_account *ac)
 		if (!f)
 			continue;
 		sw_buf_printf(b, "%s #%u %s %s%s%s", any ? "," : _("    findings:"), f->id,
-			      sw_severity_name(f->severity), f->kind, f->cause[0] ? "/" : "",
-			      f->cause);
+			      sw_severity_name(f->severity), sw_kind_name(f->kind),
+			      sw_finding_cause(f)[0] ? "/" : "", sw_finding_cause(f));
 		any = true;
 	}
 	if (any)

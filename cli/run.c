@@ -146,6 +146,7 @@ static void finish(struct sw_app *app)
 		return;
 	app->ended = true;
 	sw_decode_finish(app->dec, on_event, app);
+	sw_analyze_set_traffic(app->an, &sw_decode_get_stats(app->dec)->traffic);
 	sw_analyze_finish(app->an, app->last_ts);
 }
 

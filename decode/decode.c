@@ -78,9 +78,13 @@ void sw_decode_frame(struct sw_decode *d, const struct sw_frame *f, sw_decode_si
 	d->pkt.frame_no = f->frame_no;
 	d->pkt.first_frame_no = f->frame_no;
 	d->pkt.offset = f->offset;
-	d->fl_used = d->fl_trunc = d->fl_bad = d->fl_unsupported = false;
+	d->fl_used = d->fl_trunc = d->fl_bad = d->fl_unsupported = d->fl_ip = false;
 
 	sw_link_decode(d, f->linktype, f->data, f->data ? f->caplen : 0);
+
+	d->st.traffic.frames++;
+	if (!d->fl_ip)
+		d->st.traffic.non_ip++;
 
 	if (d->fl_trunc)
 		d->st.truncated++;

@@ -176,6 +176,21 @@ struct sw_ev {
 
 typedef void (*sw_decode_sink)(void *user, const struct sw_ev *ev);
 
+/* What a capture held, for a capture without SIP (capture.no_sip): frames by
+ * protocol of their outer IP packet, and the busiest ports (the lower port of
+ * each UDP/TCP packet, usually the service's), counted approximately past
+ * SW_TRAFFIC_PORTS (the least counted entry is replaced). */
+#define SW_TRAFFIC_PORTS 8u
+struct sw_traffic {
+	uint64_t frames, udp, tcp, icmp, other_ip, non_ip;
+	uint32_t n_ports;
+	struct sw_traffic_port {
+		uint8_t proto;          /* 6 TCP, 17 UDP */
+		uint16_t port;
+		uint64_t count;
+	} ports[SW_TRAFFIC_PORTS];
+};
+
 struct sw_decode_stats {
 	uint64_t frames;            /* frames given to the decoder */
 	uint64_t sip;               /* SW_EV_SIP delivered */
@@ -201,6 +216,7 @@ struct sw_decode_stats {
 	uint64_t sctp_fragments;    /* SCTP DATA chunks of a fragmented user message, skipped */
 	uint64_t incomplete;        /* TCP messages and IP datagrams never completed (end of
 	                             * input, stream idle or reset) */
+	struct sw_traffic traffic;
 };
 
 struct sw_decode_opts {

@@ -177,6 +177,7 @@ struct sw_decode {
 	bool fl_trunc; /* cut short by the snaplen */
 	bool fl_bad;   /* an invalid header */
 	bool fl_unsupported;
+	bool fl_ip;    /* the frame's outer IP packet was counted (st.traffic) */
 	size_t ip_missing; /* bytes the innermost IP header declared beyond caplen */
 };
 

@@ -27,6 +27,43 @@ static bool too_deep(struct sw_decode *d, unsigned depth)
 	return true;
 }
 
+/* Counts the frame's outer IP packet in st.traffic (once a frame). */
+static void count_traffic(struct sw_decode *d, uint8_t proto, const uint8_t *p, size_t len)
+{
+	struct sw_traffic *t = &d->st.traffic;
+	d->fl_ip = true;
+	if (proto == 17)
+		t->udp++;
+	else if (proto == 6)
+		t->tcp++;
+	else if (proto == 1 || proto == 58)
+		t->icmp++;
+	else
+		t->other_ip++;
+	if ((proto != 17 && proto != 6) || len < 4)
+		return;
+	uint16_t a = sw_rd16(p), b = sw_rd16(p + 2);
+	uint16_t port = a < b ? a : b;
+	uint32_t i, min = 0;
+	for (i = 0; i < t->n_ports; i++) {
+		if (t->ports[i].port == port && t->ports[i].proto == proto)
+			break;
+		if (t->ports[i].count < t->ports[min].count)
+			min = i;
+	}
+	if (i == t->n_ports) {
+		if (t->n_ports < SW_TRAFFIC_PORTS) {
+			t->n_ports++;
+			t->ports[i].count = 0;
+		} else {
+			i = min; /* space-saving: the new port inherits the least count */
+		}
+		t->ports[i].proto = proto;
+		t->ports[i].port = port;
+	}
+	t->ports[i].count++;
+}
+
 void sw_ip_decode(struct sw_decode *d, const uint8_t *p, size_t len, unsigned depth)
 {
 	if (len < 1) {
@@ -83,6 +120,8 @@ void sw_ipv4_decode(struct sw_decode *d, const uint8_t *p, size_t len, unsigned 
 	bool more = (fo & 0x2000) != 0;
 	uint32_t off = (uint32_t)(fo & 0x1FFF) * 8;
 	if (more || off) {
+		if (!d->fl_ip)
+			count_traffic(d, p[9], off ? NULL : p + ihl, off ? 0 : tot - ihl);
 		struct sw_frag_in fr = {
 		    .version = 4,
 		    .src = p + 12,
@@ -209,6 +248,8 @@ void sw_ip_payload(struct sw_decode *d, uint8_t version, uint8_t proto, const ui
 			return;
 		}
 	}
+	if (!d->fl_ip)
+		count_traffic(d, proto, p, len);
 	switch (proto) {
 	case 17:
 		sw_udp_decode(d, p, len, cut, depth);

@@ -56,7 +56,7 @@ static bool findings_text(const struct tui *t, uint32_t item, const char *needle
 		const struct sw_finding *f = sw_analyze_finding(t->an, i);
 		if (!tui_finding_live(f) || tui_finding_item(t, f) != item)
 			continue;
-		if (has(f->kind, needle) || has(f->cause, needle) || has(f->summary, needle))
+		if (has(sw_kind_name(f->kind), needle) || has(sw_finding_cause(f), needle) || has(f->summary, needle))
 			return true;
 	}
 	return false;

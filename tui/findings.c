@@ -78,9 +78,9 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 	              tui_tr(t, f->severity == SW_SEV_ERROR     ? N_("ERROR")
 	                        : f->severity == SW_SEV_WARNING ? N_("WARNING")
 	                                                        : N_("INFO")),
-	              f->kind);
-	if (f->cause[0])
-		sw_buf_printf(&b, " (%s)", f->cause);
+	              sw_kind_name(f->kind));
+	if (sw_finding_cause(f)[0])
+		sw_buf_printf(&b, " (%s)", sw_finding_cause(f));
 	if (f->suspected)
 		sw_buf_printf(&b, "  %s", tui_tr(t, "[suspected]"));
 	if (f->resolved)

@@ -1,5 +1,5 @@
 /* Which headers of a message a finding points at, by the finding's kind and
- * cause: one table, first matching rule wins. Header names are compared
+ * cause (the registry, analyze/kinds.h): one table, first matching rule wins. Header names are compared
  * case-insensitively, and the compact forms of RFC 3261 section 7.3.3 (and
  * its successors) count as their full names. */
 #include <string.h>
@@ -8,27 +8,31 @@
 #include "tui/tui_int.h"
 
 struct hl_rule {
-	const char *kind;    /* exact kind, or a prefix ending in '.' */
-	const char *cause;   /* NULL = any cause */
+	enum sw_kind kind;
+	enum sw_cause cause; /* SW_C_COUNT = any cause */
 	const char *headers; /* '|'-separated; "@start" is the start line */
 };
 
+#define ANY SW_C_COUNT
 static const struct hl_rule rules[] = {
-    {"alg.rewrite", "via_mismatch", "Via"},
-    {"alg.rewrite", "content_length_mismatch", "Content-Length"},
-    {"alg.rewrite", "contact_rewritten", "Contact"},
-    {"alg.", NULL, "Via|Contact|Content-Length"},
-    {"register.forbidden", NULL, "@start|User-Agent|Server|Warning|Authorization|WWW-Authenticate"},
-    {"auth.", NULL, "@start|Authorization|WWW-Authenticate|Proxy-Authorization|Proxy-Authenticate"},
-    {"register.rejected", NULL, "@start|Retry-After|Min-Expires|Warning"},
-    {"register.flood_ban", NULL, "@start|Retry-After|Warning|User-Agent"},
-    {"register.no_response", NULL, "@start|Via"},
-    {"register.expired", NULL, "Expires|Contact"},
-    {"register.flapping", NULL, "Expires|Contact"},
-    {"register.", NULL, "@start"},
-    {"nat.", NULL, "Via|Contact"},
-    {"transport.", NULL, "Via|Contact|Record-Route"},
-    {"keepalive.", NULL, "@start"},
+    {SW_K_ALG_REWRITE, SW_C_VIA_MISMATCH, "Via"},
+    {SW_K_ALG_REWRITE, SW_C_CONTENT_LENGTH_MISMATCH, "Content-Length"},
+    {SW_K_ALG_REWRITE, SW_C_CONTACT_REWRITTEN, "Contact"},
+    {SW_K_ALG_REWRITE, SW_C_RECEIVED_PRIVATE, "Via|Contact"},
+    {SW_K_ALG_REWRITE, ANY, "Via|Contact|Content-Length"},
+    {SW_K_REGISTER_FORBIDDEN, ANY, "@start|User-Agent|Server|Warning|Authorization|WWW-Authenticate"},
+    {SW_K_AUTH_REJECTED_CREDENTIALS, ANY, "@start|Authorization|WWW-Authenticate|Proxy-Authorization|Proxy-Authenticate"},
+    {SW_K_REGISTER_REJECTED, ANY, "@start|Retry-After|Min-Expires|Warning"},
+    {SW_K_REGISTER_FLOOD_BAN, ANY, "@start|Retry-After|Warning|User-Agent"},
+    {SW_K_REGISTER_NO_RESPONSE, ANY, "@start|Via"},
+    {SW_K_CALL_NO_RESPONSE, ANY, "@start|Via|Content-Length"},
+    {SW_K_REGISTER_EXPIRED, ANY, "Expires|Contact"},
+    {SW_K_REGISTER_FLAPPING, ANY, "Expires|Contact"},
+    {SW_K_NAT_RETURN_PATH_BLOCKED, ANY, "Via|Contact"},
+    {SW_K_NAT_STALE_BINDING, ANY, "Via|Contact"},
+    {SW_K_NAT_BINDING_EXPIRED, ANY, "Via|Contact"},
+    {SW_K_TRANSPORT_TCP_REQUIRED, ANY, "Via|Contact|Record-Route"},
+    {SW_K_KEEPALIVE_OPTIONS_UNANSWERED, ANY, "@start"},
 };
 
 /* RFC 3261 section 7.3.3 and later compact forms. */
@@ -39,28 +43,23 @@ static const char *const compact[][2] = {
     {"u", "Allow-Events"}, {"b", "Referred-By"},      {"x", "Session-Expires"},
 };
 
-static const struct hl_rule *find_rule(const char *kind, const char *cause)
+static const struct hl_rule *find_rule(enum sw_kind kind, enum sw_cause cause)
 {
-	if (!kind)
-		return NULL;
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
 		const struct hl_rule *r = &rules[i];
-		size_t kl = strlen(r->kind);
-		bool ok = r->kind[kl - 1] == '.' ? strncmp(kind, r->kind, kl) == 0
-		                                 : strcmp(kind, r->kind) == 0;
-		if (ok && (!r->cause || (cause && strcmp(cause, r->cause) == 0)))
+		if (r->kind == kind && (r->cause == ANY || r->cause == cause))
 			return r;
 	}
 	return NULL;
 }
 
-const char *tui_hl_headers(const char *kind, const char *cause)
+const char *tui_hl_headers(enum sw_kind kind, enum sw_cause cause)
 {
 	const struct hl_rule *r = find_rule(kind, cause);
 	return r ? r->headers : NULL;
 }
 
-bool tui_hl_match(const char *kind, const char *cause, const char *name, size_t len)
+bool tui_hl_match(enum sw_kind kind, enum sw_cause cause, const char *name, size_t len)
 {
 	const struct hl_rule *r = find_rule(kind, cause);
 	if (!r || !len)

@@ -658,7 +658,7 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 				const struct sw_finding *f =
 				    sw_analyze_finding(t->an, l->mark[l->cur]);
 				sw_buf_printf(&x, "[%s] %s: ", tui_sev_letter(f->severity),
-				              f->kind);
+				              sw_kind_name(f->kind));
 				tui_wire_c(&x, f->summary);
 				tui_text(t, iy + 1, 1, cols - 2, x.p,
 				         tui_a(t, tui_sev_role(f->severity)));

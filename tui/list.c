@@ -194,7 +194,7 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 		r->sev = (int)w->f->severity;
 		r->resolved = w->f->resolved;
 		snprintf(r->badge, sizeof r->badge, "[%s] %s%s", tui_sev_letter(w->f->severity),
-		         tui_kind_short(w->f->kind), w->count > 1 ? " +" : "");
+		         tui_kind_short(sw_kind_name(w->f->kind)), w->count > 1 ? " +" : "");
 	}
 }
 
@@ -284,7 +284,7 @@ static void rebuild(struct tui *t, struct list_view *l)
 			continue;
 		struct worst *x = &w[it];
 		x->count++;
-		if (!strcmp(f->kind, "register.flapping") && !f->resolved)
+		if (f->kind == SW_K_REGISTER_FLAPPING && !f->resolved)
 			x->flapping = true;
 		/* Unresolved first, then the most severe. */
 		if (!x->f || (x->f->resolved && !f->resolved) ||
@@ -552,7 +552,8 @@ static void list_draw(struct tui *t, struct tui_view *v)
 		    rw->item == TUI_ITEM_UNASSIGNED ? NULL : tui_item_worst(t, rw->item);
 		if (wf && h > 3) {
 			struct sw_buf s = SW_BUF_INIT;
-			sw_buf_printf(&s, "[%s] %s: ", tui_sev_letter(wf->severity), wf->kind);
+			sw_buf_printf(&s, "[%s] %s: ", tui_sev_letter(wf->severity),
+			              sw_kind_name(wf->kind));
 			tui_wire_c(&s, wf->summary);
 			int y = rows - 3;
 			tui_fill(y, 0, cols, A_NORMAL);

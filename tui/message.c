@@ -34,9 +34,9 @@ static void add_finding_lines(struct tui *t, const struct sw_finding *f, int w,
                               struct tui_lines *out)
 {
 	struct sw_buf b = SW_BUF_INIT;
-	sw_buf_printf(&b, "[%s] %s", tui_sev_letter(f->severity), f->kind);
-	if (f->cause[0])
-		sw_buf_printf(&b, " (%s)", f->cause);
+	sw_buf_printf(&b, "[%s] %s", tui_sev_letter(f->severity), sw_kind_name(f->kind));
+	if (sw_finding_cause(f)[0])
+		sw_buf_printf(&b, " (%s)", sw_finding_cause(f));
 	sw_buf_puts(&b, ": ");
 	tui_wire_c(&b, f->summary);
 	tui_lines_wrap(out, b.p, b.len, w, true, tui_sev_role(f->severity), false, "    ");

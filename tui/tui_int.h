@@ -200,9 +200,9 @@ const char *tui_kind_short(const char *kind);
 #define TUI_HL_START "@start" /* pseudo header: the start line */
 /* Does the finding (kind, cause) point at header `name` (full or compact
  * form, case-insensitive)? name "@start" asks about the start line. */
-bool tui_hl_match(const char *kind, const char *cause, const char *name, size_t len);
+bool tui_hl_match(enum sw_kind kind, enum sw_cause cause, const char *name, size_t len);
 /* "Via, Contact" for display; NULL when the kind has no entry. */
-const char *tui_hl_headers(const char *kind, const char *cause);
+const char *tui_hl_headers(enum sw_kind kind, enum sw_cause cause);
 
 /* ---- pair.c: two captures of one path (analyze/pair.h). */
 struct sw_pair;

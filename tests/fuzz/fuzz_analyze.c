@@ -110,7 +110,8 @@ static void on_finding(void *user, const struct sw_finding *f)
 {
 	struct run *r = user;
 	r->findings_seen++;
-	fz_touch_cstr(f->kind);
+	fz_touch_cstr(sw_kind_name(f->kind));
+	fz_touch_cstr(sw_finding_cause(f));
 	fz_touch_cstr(f->summary);
 	fz_touch_cstr(f->explanation);
 	fz_touch_cstr(f->advice);

@@ -133,7 +133,7 @@ static const struct sw_finding *find(struct fx *x, const char *kind, const char 
 {
 	for (size_t i = 0; i < sw_analyze_nfindings(x->an); i++) {
 		const struct sw_finding *f = sw_analyze_finding(x->an, i);
-		if (!strcmp(f->kind, kind) && (!cause || !strcmp(f->cause, cause)))
+		if (!strcmp(sw_kind_name(f->kind), kind) && (!cause || !strcmp(sw_finding_cause(f), cause)))
 			return f;
 	}
 	return NULL;

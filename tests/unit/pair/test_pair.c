@@ -191,7 +191,7 @@ static const struct sw_finding *finding(struct fx *x, const char *kind, const ch
 {
 	for (size_t i = 0; i < sw_analyze_nfindings(x->an); i++) {
 		const struct sw_finding *f = sw_analyze_finding(x->an, i);
-		if (!strcmp(f->kind, kind) && !strcmp(f->cause, cause))
+		if (!strcmp(sw_kind_name(f->kind), kind) && !strcmp(sw_finding_cause(f), cause))
 			return f;
 	}
 	return NULL;

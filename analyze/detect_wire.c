@@ -1,0 +1,147 @@
+/* Rules on what one message shows (docs/findings.md, alg.rewrite): traces
+ * only a middlebox on the path leaves. A server copies the request's Via
+ * into its response adding only received/rport (RFC 3261 section 8.2.6.2,
+ * RFC 3581), writes into received= the source it saw, and a message's
+ * Content-Length counts its body (section 20.14). */
+#include "analyze/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct acct *acct_of_txn(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev)
+{
+	if (t && t->account != UINT32_MAX)
+		return sw_acct_get(a, t->account);
+	return sw_acct_by_flow(a, &ev->pkt.src, &ev->pkt.dst);
+}
+
+static struct sw_finding *open_alg(struct sw_analyze *a, enum sw_cause cause, struct acct *ac,
+				   bool *created)
+{
+	struct sw_finding *f = sw_fnd_open(a, SW_K_ALG_REWRITE, cause, 0,
+					   ac ? ac->pub.id : UINT32_MAX, UINT32_MAX, SW_SEV_WARNING,
+					   created);
+	f->suspected = true;
+	return f;
+}
+
+static bool only_padding(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != '\r' && p[i] != '\n' && p[i] != '\0' && p[i] != ' ')
+			return false;
+	return true;
+}
+
+/* A declared length that does not match the body (UDP only: on streams the
+ * length frames the message). Trailing padding alone is not a mismatch. */
+static void content_length(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
+			   uint32_t msg_id)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	if (!m->content_length_mismatch || ev->pkt.transport != SW_TP_UDP || m->content_length < 0)
+		return;
+	size_t declared = (size_t)m->content_length;
+	const char *body = m->raw.p + m->header_len;
+	if (declared < m->body_len && only_padding(body + declared, m->body_len - declared))
+		return;
+	bool created;
+	struct sw_finding *f = open_alg(a, SW_C_CONTENT_LENGTH_MISMATCH, acct_of_txn(a, t, ev),
+					&created);
+	struct evref e;
+	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Content-Length");
+	sw_fnd_evidence(f, &e);
+	if (created) {
+		sw_fnd_fact(f, "declared", "%lld", (long long)m->content_length);
+		sw_fnd_fact(f, "actual", "%zu", m->body_len);
+		sw_fnd_addr_fact(f, "from", &ev->pkt.src);
+	}
+	sw_fnd_publish(a, f);
+}
+
+/* Does a Via's sent-by equal "host:port" as the request carried it? Without
+ * formatting: this runs for every response. */
+static bool via_same(const struct sw_sip_via *v, const char *sent)
+{
+	size_t hl = v->host.len > 80 ? 80 : v->host.len;
+	if (hl && strncasecmp(sent, v->host.p, hl) != 0)
+		return false;
+	if (sent[hl] != ':')
+		return false;
+	int port = v->port > 0 ? v->port : 5060;
+	const char *p = sent + hl + 1;
+	int got = 0;
+	for (; *p >= '0' && *p <= '9' && got < 100000; p++)
+		got = got * 10 + (*p - '0');
+	return *p == '\0' && got == port;
+}
+
+/* The response's top Via is not the one the request carried (beyond
+ * received/rport). Only where the capture saw the request leave and its
+ * answer come back to the same endpoint. */
+static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
+			 uint32_t msg_id)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	if (m->is_request || !m->n_via || !t->via_sent_by || t->response_only ||
+	    !sw_addr_eq(&ev->pkt.dst, &t->src) || via_same(&m->via[0], t->via_sent_by))
+		return;
+	char got[96];
+	snprintf(got, sizeof got, "%.*s:%d", (int)(m->via[0].host.len > 80 ? 80 : m->via[0].host.len),
+		 m->via[0].host.p ? m->via[0].host.p : "", m->via[0].port > 0 ? m->via[0].port : 5060);
+	bool created;
+	struct sw_finding *f = open_alg(a, SW_C_VIA_MISMATCH, acct_of_txn(a, t, ev), &created);
+	struct evref e;
+	sw_fnd_evidence(f, &t->first_req);
+	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Via");
+	sw_fnd_evidence(f, &e);
+	if (created) {
+		sw_fnd_fact(f, "sent", "%s", t->via_sent_by);
+		sw_fnd_fact(f, "returned", "%s", got);
+		sw_fnd_fact(f, "method", "%s", t->method);
+		sw_fnd_addr_fact(f, "client", &t->src);
+	}
+	sw_fnd_publish(a, f);
+}
+
+/* A server on a public address writes into received= the source it saw: a
+ * public address. A private one in a response that comes from a public
+ * server was put there on the way back (an ALG mapping the router's public
+ * address back to the phone's). */
+static void received_private(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
+			     uint32_t msg_id)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	if (m->is_request || !m->n_via || !m->via[0].received.len ||
+	    sw_ip_is_private(&ev->pkt.src))
+		return;
+	struct sw_addr rcv;
+	if (sw_ip_parse(m->via[0].received.p, m->via[0].received.len, &rcv) != 0 ||
+	    !sw_ip_is_private(&rcv))
+		return;
+	bool created;
+	struct sw_finding *f = open_alg(a, SW_C_RECEIVED_PRIVATE, acct_of_txn(a, t, ev), &created);
+	struct evref e;
+	if (!t->response_only)
+		sw_fnd_evidence(f, &t->first_req);
+	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Via received");
+	sw_fnd_evidence(f, &e);
+	if (created) {
+		char ip[SW_IPSTRLEN];
+		sw_fnd_fact(f, "received", "%s", sw_ip_fmt(&rcv, ip));
+		sw_fnd_addr_fact(f, "server", &ev->pkt.src);
+		sw_fnd_fact(f, "method", "%s", t->method);
+		f->client = ev->pkt.dst;
+		f->server = ev->pkt.src;
+	}
+	sw_fnd_publish(a, f);
+}
+
+void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
+		      uint32_t msg_id)
+{
+	content_length(a, t, ev, msg_id);
+	via_mismatch(a, t, ev, msg_id);
+	received_private(a, t, ev, msg_id);
+}
