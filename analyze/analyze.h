@@ -28,6 +28,8 @@
 #define SW_FINDING_MAX_EVIDENCE 24u   /* evidence frames kept per finding (first ones + last) */
 #define SW_FINDING_MAX_FACTS 16u
 #define SW_ACCOUNT_FINDINGS 16u       /* finding ids listed per account */
+#define SW_MAX_FINDINGS 10000u        /* findings kept; more are counted (findings_dropped)
+                                       * and in the summary finding of their kind */
 #define SW_MAX_ACCOUNTS 100000u       /* accounts tracked; more are counted, not tracked */
 #define SW_MAX_TXNS 200000u           /* open transactions; oldest are aged out first */
 /* Bounded mode (max_messages set, the default live): a phone's shell has

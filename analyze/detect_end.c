@@ -238,6 +238,7 @@ static void no_sip(struct sw_analyze *a)
 	PART(t->icmp, "%sICMP %llu", n ? ", " : "", (unsigned long long)t->icmp);
 	PART(t->other_ip, "%sother IP %llu", n ? ", " : "", (unsigned long long)t->other_ip);
 	PART(t->non_ip, "%snon-IP %llu", n ? ", " : "", (unsigned long long)t->non_ip);
+	PART(t->cut, "%scut short %llu", n ? ", " : "", (unsigned long long)t->cut);
 	sw_fnd_fact(f, "protocols", "%s", n ? buf : "-");
 	n = 0;
 	buf[0] = '\0';

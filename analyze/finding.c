@@ -104,7 +104,7 @@ struct sw_finding *sw_fnd_open(struct sw_analyze *a, enum sw_kind kind, enum sw_
 			f->severity = sev;
 		return f;
 	}
-	if (a->findings.n >= SW_MAX_FINDINGS) {
+	if (a->findings.n >= SW_MAX_FINDINGS && dialog != SW_DIALOG_SUMMARY) {
 		/* Bounded: the rule fills a scratch finding that is never kept;
 		 * the tally (and so the summary finding) still counts it. The
 		 * key is remembered so that it is counted once. */
@@ -302,7 +302,7 @@ static void summaries(struct sw_analyze *a)
 				continue;
 			bool created;
 			struct sw_finding *f = sw_fnd_open(a, (enum sw_kind)k, (enum sw_cause)c, 0,
-							   UINT32_MAX, UINT32_MAX - 1, t->worst,
+							   UINT32_MAX, SW_DIALOG_SUMMARY, t->worst,
 							   &created);
 			if (!sw_fnd_is_kept(a, f))
 				continue;

@@ -26,9 +26,9 @@
 #define SW_MAX_FLOWS 65536u            /* keepalive flows, TCP connections, DNS names,
                                         * answered flows tracked */
 #define SW_MAX_LABELS 4096u            /* distinct interned labels */
-#define SW_MAX_FINDINGS 10000u         /* findings kept; more are counted in the summaries */
 #define SW_SUMMARY_MIN 10u             /* accounts with one kind/cause that get a summary finding */
 #define SW_SUMMARY_EXAMPLES 5u         /* example accounts named in a summary finding */
+#define SW_DIALOG_SUMMARY (UINT32_MAX - 1) /* the dialog id of summary findings' keys */
 
 /* Capture timestamps come from files: arithmetic on them saturates. */
 static inline int64_t sw_ns_add(int64_t a, int64_t b)

@@ -196,6 +196,7 @@ static void summary_json(struct sw_app *app)
 		nf[sw_analyze_finding(app->an, i)->severity]++;
 	sw_buf_printf(b, ",\"findings\":{\"error\":%zu,\"warning\":%zu,\"info\":%zu}", nf[2], nf[1],
 		      nf[0]);
+	sw_buf_printf(b, ",\"findings_dropped\":%llu", (unsigned long long)as.findings_dropped);
 	bool complete = true;
 	sw_buf_puts(b, ",\"inputs\":[");
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {

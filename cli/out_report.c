@@ -9,6 +9,7 @@
 
 #define _(s) sw_tr(app->cat, s)
 #define REPORT_EVIDENCE 8u /* evidence frames a report line names */
+#define REPORT_EXAMPLES 3u /* accounts' own findings shown beside a summary finding */
 
 static const char *sev_label(const struct sw_app *app, enum sw_severity s)
 {
@@ -349,13 +350,42 @@ void sw_out_report(struct sw_app *app)
 		sw_buf_printf(b, "  %s\n\n", _("none: nothing wrong was found"));
 		sw_out_flush_line(app);
 	}
-	/* Errors first, then warnings, then information. */
+	/* Errors first, then warnings, then information. A kind and cause
+	 * that many accounts share is told once by its summary finding, with
+	 * a few of the accounts' own findings as examples. */
+	uint32_t shown[SW_K_COUNT][SW_C_COUNT];
+	memset(shown, 0, sizeof shown);
+	bool summarised[SW_K_COUNT][SW_C_COUNT];
+	memset(summarised, 0, sizeof summarised);
+	for (size_t i = 0; i < nf; i++) {
+		const struct sw_finding *f = sw_analyze_finding(app->an, i);
+		if (f->aggregate)
+			summarised[f->kind][f->cause] = true;
+	}
 	for (int sev = SW_SEV_ERROR; sev >= SW_SEV_INFO; sev--)
 		for (size_t i = 0; i < nf; i++) {
 			const struct sw_finding *f = sw_analyze_finding(app->an, i);
-			if ((int)f->severity == sev)
-				sw_out_finding_text(app, f, false);
+			if ((int)f->severity != sev)
+				continue;
+			if (summarised[f->kind][f->cause] && !f->aggregate &&
+			    shown[f->kind][f->cause]++ >= REPORT_EXAMPLES)
+				continue;
+			sw_out_finding_text(app, f, false);
 		}
+	for (int k = 0; k < SW_K_COUNT; k++)
+		for (int c = 0; c < SW_C_COUNT; c++)
+			if (shown[k][c] > REPORT_EXAMPLES) {
+				const char *cn = sw_cause_name((enum sw_cause)c);
+				sw_buf_printf(b, _("  ... %u more %s%s%s findings, one per account (all in --json)\n\n"),
+					      shown[k][c] - REPORT_EXAMPLES, sw_kind_name((enum sw_kind)k),
+					      cn[0] ? "/" : "", cn);
+				sw_out_flush_line(app);
+			}
+	if (as.findings_dropped) {
+		sw_buf_printf(b, _("  %llu more findings were not kept (over the limit of %u): the summaries above count them\n\n"),
+			      (unsigned long long)as.findings_dropped, (unsigned)SW_MAX_FINDINGS);
+		sw_out_flush_line(app);
+	}
 
 	sw_out_pair_report(app);
 

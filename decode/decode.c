@@ -83,7 +83,9 @@ void sw_decode_frame(struct sw_decode *d, const struct sw_frame *f, sw_decode_si
 	sw_link_decode(d, f->linktype, f->data, f->data ? f->caplen : 0);
 
 	d->st.traffic.frames++;
-	if (!d->fl_ip)
+	if (!d->fl_ip && d->fl_trunc)
+		d->st.traffic.cut++;
+	else if (!d->fl_ip)
 		d->st.traffic.non_ip++;
 
 	if (d->fl_trunc)

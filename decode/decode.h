@@ -182,7 +182,7 @@ typedef void (*sw_decode_sink)(void *user, const struct sw_ev *ev);
  * SW_TRAFFIC_PORTS (the least counted entry is replaced). */
 #define SW_TRAFFIC_PORTS 8u
 struct sw_traffic {
-	uint64_t frames, udp, tcp, icmp, other_ip, non_ip;
+	uint64_t frames, udp, tcp, icmp, other_ip, non_ip, cut; /* cut: too short to tell */
 	uint32_t n_ports;
 	struct sw_traffic_port {
 		uint8_t proto;          /* 6 TCP, 17 UDP */
