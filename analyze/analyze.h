@@ -213,6 +213,7 @@ struct sw_finding {
 	char *advice;                 /* the fix in the phone's own settings */
 	char *confirm;                /* what would confirm a suspicion, or NULL */
 	bool resolved;                /* the account registered fine afterwards */
+	bool cost_binding;            /* the account's registration lapsed while it stood */
 	uint32_t revision;            /* bumped on every change after creation */
 	uint32_t streamed_revision;   /* revision last handed to on_finding (0 = never) */
 };

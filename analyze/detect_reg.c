@@ -560,14 +560,16 @@ static void contact_rewritten(struct sw_analyze *a, struct acct *ac, const struc
 
 /* ---- 7. The registration over time ---------------------------------------- */
 
-/* Failures of this account within the current registered stretch (since
- * `since`, the success that started it) never cost the binding: it was still
- * valid, and this success came before it lapsed. They are information. */
+/* A failure of this account within the current registered stretch (since
+ * `since`, the success that started it) that never saw the binding lapse
+ * (cost_binding) was information: the binding held, and this success came
+ * before it ran out. */
 static void absorbed(struct sw_analyze *a, struct acct *ac, int64_t since)
 {
 	for (uint32_t i = 0; i < ac->pub.n_findings; i++) {
 		struct sw_finding *f = a->findings.p[ac->pub.findings[i]];
-		if (f->first_ns < since || f->severity == SW_SEV_INFO || f->resolved)
+		if (f->last_ns < since || f->cost_binding || f->severity == SW_SEV_INFO ||
+		    f->resolved)
 			continue;
 		if (f->kind == SW_K_REGISTER_REJECTED && f->variant == TV_TEMPORARY)
 			f->variant = TV_TRANSIENT;
@@ -643,6 +645,12 @@ static void flapping(struct sw_analyze *a, struct acct *ac)
 
 void sw_detect_on_lapse(struct sw_analyze *a, struct acct *ac, const struct loss *l)
 {
+	/* The failures standing now cost the binding. */
+	for (uint32_t i = 0; i < ac->pub.n_findings; i++) {
+		struct sw_finding *f = a->findings.p[ac->pub.findings[i]];
+		if (f->severity > SW_SEV_INFO && !f->resolved)
+			f->cost_binding = true;
+	}
 	if (l->how != LOSS_NO_REFRESH)
 		return;
 	/* The binding lapsed and the phone did not try to refresh. */
@@ -676,6 +684,7 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 			contact_rewritten(a, ac, at, r);
 		upgrade_policy(a, ac, at);
 		tcp_after_udp(a, ac, at);
+		flood_ban(a, ac, at);
 		corrected_423(a, ac, at);
 		absorbed(a, ac, ac->reg_since_ns);
 		flapping(a, ac);
