@@ -91,8 +91,8 @@ bool sw_catalog_is_zh(const struct sw_catalog *c)
 
 const char *sw_tr(const struct sw_catalog *c, const char *msgid)
 {
-	if (!c || !msgid)
-		return msgid;
+	if (!c || !msgid || !msgid[0])
+		return msgid; /* "" is the catalog's header, not a text */
 	uint32_t lo = 0, hi = c->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
