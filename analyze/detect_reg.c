@@ -102,10 +102,8 @@ static void oversize(struct sw_analyze *a, const struct unanswered *u, bool smal
 		sw_fnd_fact(f, "mtu", "%u", u->icmp_mtu);
 	sw_fnd_fact(f, "fragmented", "%s", u->fragmented ? "yes" : "no");
 	sw_fnd_word(a, f, "method", u->method);
-	if (u->ac)
-		sw_fnd_fact(f, "who", "%s", u->ac->pub.aor);
-	else
-		sw_fnd_addr_fact(f, "who", &u->client);
+	char who[SW_ADDRSTRLEN];
+	sw_fnd_hidden(f, "who", u->ac ? u->ac->pub.aor : sw_addr_fmt(&u->client, who));
 	if (!u->ac) {
 		f->client = u->client;
 		f->server = u->server;
@@ -161,10 +159,8 @@ static void unanswered(struct sw_analyze *a, const struct unanswered *u)
 	f->client = u->client;
 	f->server = u->server;
 	sw_fnd_word(a, f, "method", u->method);
-	if (u->ac)
-		sw_fnd_fact(f, "who", "%s", u->ac->pub.aor);
-	else
-		sw_fnd_addr_fact(f, "who", &u->client);
+	char who[SW_ADDRSTRLEN];
+	sw_fnd_hidden(f, "who", u->ac ? u->ac->pub.aor : sw_addr_fmt(&u->client, who));
 	sw_fnd_addr_fact(f, "server", &u->server);
 	sw_fnd_fact(f, "transport", "%s", sw_transport_name(u->transport));
 	sw_fnd_fact(f, "requests_sent", "%u", u->n_msgs);

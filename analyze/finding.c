@@ -223,6 +223,11 @@ void sw_fnd_word(struct sw_analyze *a, struct sw_finding *f, const char *key, co
 	set_fact(f, key, sw_an_tr(a, msgid), true);
 }
 
+void sw_fnd_hidden(struct sw_finding *f, const char *key, const char *value)
+{
+	set_fact(f, key, value, true);
+}
+
 void sw_fnd_addr_fact(struct sw_finding *f, const char *key, const struct sw_addr *x)
 {
 	char s[SW_ADDRSTRLEN];

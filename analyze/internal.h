@@ -420,6 +420,8 @@ void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)
 /* A word for the texts only (translated msgid), not written as a fact. */
 void sw_fnd_word(struct sw_analyze *a, struct sw_finding *f, const char *key, const char *msgid);
 void sw_fnd_addr_fact(struct sw_finding *f, const char *key, const struct sw_addr *x);
+/* A value for the texts only (from the wire: printed escaped), not a fact. */
+void sw_fnd_hidden(struct sw_finding *f, const char *key, const char *value);
 /* f is explained by `by`: lowered to info, pointing to it. */
 void sw_fnd_explained(struct sw_analyze *a, struct sw_finding *f, const struct sw_finding *by);
 /* The account's finding of kind/cause, if any, is explained by `by`. */
