@@ -5,11 +5,13 @@
  * How the work is split, and why:
  *  - The message is copied once into the parser (sp->text); every raw slice
  *    (start line, header values, body) points there. A bounded line scanner
- *    of our own finds the header block, rejects NULs in it, validates the
- *    start line and indexes the headers by name (long and compact forms, any
- *    case). Header values that are only text or numbers (Call-ID, CSeq,
- *    Expires, Warning, Supported, Content-Length ...) are taken from that
- *    scan, with strict overflow-checked integer parsing.
+ *    of our own (decode/hdrname.c, shared with the rest of sipwatch) finds
+ *    the header block and names the header lines (long and compact forms,
+ *    any case); here NULs in the block are rejected, the start line is
+ *    validated and the headers are indexed. Header values that are only
+ *    text or numbers (Call-ID, CSeq, Expires, Warning, Supported,
+ *    Content-Length ...) are taken from that scan, with strict
+ *    overflow-checked integer parsing.
  *  - libosip2 parses what needs a real URI grammar: the Request-URI, From,
  *    To (from '<' on; display names are ours), every Via and every Contact.
  *    It is handed a filtered header block with only those headers (first
@@ -48,6 +50,7 @@
 
 #include "common/mem.h"
 #include "common/str.h"
+#include "decode/hdrname.h"
 
 _Static_assert(SW_MAX_SIP_MSG == 131072u, "update the rejection reason text");
 
@@ -193,134 +196,7 @@ static struct sw_str unquote(struct sw_sip_parser *sp, struct sw_str s)
 	return sw_str_make(d, n);
 }
 
-/* ---- line and header scanning over sp->text -------------------------- */
-
-/* Offset of the first CR or LF at or after pos (end if none). p must be
- * NUL-terminated at or after end (sp->text is, at len): strcspn then stays
- * inside the buffer, and an embedded NUL only restarts the scan. */
-static size_t find_eol(const char *p, size_t pos, size_t end)
-{
-	while (pos < end) {
-		pos += strcspn(p + pos, "\r\n");
-		if (pos >= end)
-			return end;
-		if (p[pos] != '\0')
-			return pos;
-		pos++; /* embedded NUL (a body, or a header about to be rejected) */
-	}
-	return end;
-}
-
-/* Skip one line terminator: CRLF, LF, or a bare CR (libosip2 accepts all three). */
-static size_t skip_eol(const char *p, size_t pos, size_t end)
-{
-	if (pos < end && p[pos] == '\r') {
-		pos++;
-		if (pos < end && p[pos] == '\n')
-			pos++;
-	} else if (pos < end && p[pos] == '\n') {
-		pos++;
-	}
-	return pos;
-}
-
-enum hdr_id {
-	H_OTHER = 0,
-	H_CALL_ID, H_CSEQ, H_FROM, H_TO, H_VIA, H_CONTACT,
-	H_EXPIRES, H_MIN_EXPIRES, H_RETRY_AFTER, H_MAX_FORWARDS,
-	H_USER_AGENT, H_SERVER, H_WARNING, H_REASON, H_SUPPORTED, H_REQUIRE,
-	H_CONTENT_TYPE, H_CONTENT_LENGTH, H_RECORD_ROUTE, H_ROUTE,
-	H_WWW_AUTH, H_PROXY_AUTH, H_AUTHZ, H_PROXY_AUTHZ,
-	H_COUNT
-};
-
-/* Long names and RFC 3261 section 7.3.3 compact forms (plus "k" from
- * section 20.37, which libosip2 does not map). */
-static const struct {
-	const char *name;
-	unsigned char len;
-	unsigned char id;
-} hdr_names[] = {
-#define N(s, id) { s, sizeof(s) - 1, id }
-	N("via", H_VIA), N("v", H_VIA),
-	N("from", H_FROM), N("f", H_FROM),
-	N("to", H_TO), N("t", H_TO),
-	N("call-id", H_CALL_ID), N("i", H_CALL_ID),
-	N("cseq", H_CSEQ),
-	N("contact", H_CONTACT), N("m", H_CONTACT),
-	N("content-length", H_CONTENT_LENGTH), N("l", H_CONTENT_LENGTH),
-	N("content-type", H_CONTENT_TYPE), N("c", H_CONTENT_TYPE),
-	N("expires", H_EXPIRES), N("min-expires", H_MIN_EXPIRES),
-	N("retry-after", H_RETRY_AFTER), N("max-forwards", H_MAX_FORWARDS),
-	N("user-agent", H_USER_AGENT), N("server", H_SERVER),
-	N("warning", H_WARNING), N("reason", H_REASON),
-	N("supported", H_SUPPORTED), N("k", H_SUPPORTED),
-	N("require", H_REQUIRE),
-	N("record-route", H_RECORD_ROUTE), N("route", H_ROUTE),
-	N("www-authenticate", H_WWW_AUTH), N("proxy-authenticate", H_PROXY_AUTH),
-	N("authorization", H_AUTHZ), N("proxy-authorization", H_PROXY_AUTHZ),
-#undef N
-};
-
-static enum hdr_id hdr_lookup(struct sw_str name)
-{
-	if (name.len == 0 || name.len > 19)
-		return H_OTHER;
-	for (size_t i = 0; i < sizeof(hdr_names) / sizeof(hdr_names[0]); i++)
-		if (hdr_names[i].len == name.len &&
-		    sw_str_ieq(name, sw_str_make(hdr_names[i].name, name.len)))
-			return (enum hdr_id)hdr_names[i].id;
-	return H_OTHER;
-}
-
-/* One logical header line (continuation lines included). */
-struct hdr {
-	enum hdr_id id;       /* H_OTHER also for lines without a colon */
-	bool has_colon;
-	bool folded;          /* value spans continuation lines */
-	size_t start, end;    /* [start, end) in text, terminators excluded */
-	struct sw_str value;  /* trimmed, still folded; p set even when empty */
-};
-
-struct hdr_iter {
-	const char *p;
-	size_t pos, end;      /* end: offset of the empty line (or len) */
-};
-
-static bool hdr_next(struct hdr_iter *it, struct hdr *h)
-{
-	const char *p = it->p;
-	if (it->pos >= it->end)
-		return false;
-	size_t ls = it->pos;
-	size_t e = find_eol(p, ls, it->end);
-	size_t first_end = e;
-	size_t nxt = skip_eol(p, e, it->end);
-	h->folded = false;
-	while (nxt < it->end && (p[nxt] == ' ' || p[nxt] == '\t')) {
-		e = find_eol(p, nxt, it->end);
-		nxt = skip_eol(p, e, it->end);
-		h->folded = true;
-	}
-	/* A terminator-less byte run cannot loop: nxt > ls always here. */
-	it->pos = nxt > ls ? nxt : it->end;
-	h->start = ls;
-	h->end = e;
-	const char *colon = memchr(p + ls, ':', first_end - ls);
-	h->has_colon = colon != NULL;
-	if (!colon) {
-		h->id = H_OTHER;
-		h->value = SW_STR_NULL;
-		return true;
-	}
-	struct sw_str name = sw_str_trim(sw_str_make(p + ls, (size_t)(colon - (p + ls))));
-	h->id = hdr_lookup(name);
-	struct sw_str v = sw_str_make(colon + 1, (size_t)(p + e - (colon + 1)));
-	struct sw_str t = trim_lws(v);
-	/* keep a non-NULL pointer for a present but empty value */
-	h->value = t.len ? t : sw_str_make(colon + 1, 0);
-	return true;
-}
+/* ---- header values (the lines themselves: decode/hdrname.h) ---------- */
 
 /* Copy v to d with each LWS run that contains CR/LF replaced by one SP;
  * returns the length written (never more than v.len). */
@@ -342,7 +218,7 @@ static size_t unfold_to(char *d, struct sw_str v)
 }
 
 /* The header's value, unfolded into the arena when it spans lines. */
-static struct sw_str unfold(struct sw_sip_parser *sp, const struct hdr *h)
+static struct sw_str unfold(struct sw_sip_parser *sp, const struct sw_hdr_line *h)
 {
 	if (!h->folded)
 		return h->value;
@@ -520,7 +396,7 @@ static bool is_mask_keep(char c)
 /* Overwrite the value of every response parameter of an Authorization /
  * Proxy-Authorization header with '*' in our copy (quotes, '=' and blanks
  * kept), before anything else reads it. */
-static void mask_digest_response(char *text, const struct hdr *h)
+static void mask_digest_response(char *text, const struct sw_hdr_line *h)
 {
 	struct auth_iter it;
 	struct sw_str name, val, rest;
@@ -861,7 +737,8 @@ static void parse_multipart(struct sw_str body, struct sw_str ct, struct sw_sdp 
 		size_t after = d + 2 + b.len;
 		if (after + 2 <= body.len && body.p[after] == '-' && body.p[after + 1] == '-')
 			return; /* close-delimiter */
-		size_t ps = skip_eol(body.p, find_eol(body.p, after, body.len), body.len);
+		size_t ps = sw_sip_eol(body.p, after, body.len);
+		ps = sw_sip_skip_eol(body.p, ps, body.len);
 		size_t next = mp_next_delim(body, b, ps);
 		/* the CRLF before the next delimiter belongs to it */
 		size_t pe = next;
@@ -873,17 +750,17 @@ static void parse_multipart(struct sw_str body, struct sw_str ct, struct sw_sdp 
 		struct sw_str pct = SW_STR_NULL;
 		size_t pos = ps;
 		while (pos < pe && body.p[pos] != '\r' && body.p[pos] != '\n') {
-			size_t e = find_eol(body.p, pos, pe);
+			size_t e = sw_sip_eol(body.p, pos, pe);
 			struct sw_str line = sw_str_make(body.p + pos, e - pos);
 			const char *colon = memchr(line.p, ':', line.len);
 			if (colon) {
 				struct sw_str n = sw_str_trim(sw_str_make(line.p, (size_t)(colon - line.p)));
-				if (sw_str_ieq_c(n, "content-type") || sw_str_ieq_c(n, "c"))
+				if (sw_hdr_is(n.p, n.len, SW_HDR_CONTENT_TYPE))
 					pct = trim_lws(sw_str_make(colon + 1, line.len - (size_t)(colon + 1 - line.p)));
 			}
-			pos = skip_eol(body.p, e, pe);
+			pos = sw_sip_skip_eol(body.p, e, pe);
 		}
-		pos = skip_eol(body.p, pos, pe);
+		pos = sw_sip_skip_eol(body.p, pos, pe);
 		if (pct.p && sw_str_ieq_c(media_type(pct), "application/sdp")) {
 			parse_sdp(sw_str_make(body.p + pos, pe - pos), sdp);
 			return;
@@ -920,21 +797,22 @@ static void feed_put(struct sw_sip_parser *sp, const char *p, size_t n)
 
 /* All non-empty values of one header joined with ", " (Supported, Require
  * repeated over several lines), in one arena block. */
-static struct sw_str join_values(struct sw_sip_parser *sp, size_t hs, size_t he,
-				 enum hdr_id id, struct sw_str first)
+static struct sw_str join_values(struct sw_sip_parser *sp, const struct sw_sip_layout *l,
+				 enum sw_hdr id, struct sw_str first)
 {
-	struct hdr_iter it = { sp->text, hs, he };
-	struct hdr h;
+	struct sw_hdr_iter it;
+	sw_hdr_begin(&it, sp->text, l);
+	struct sw_hdr_line h;
 	size_t need = 0;
-	while (hdr_next(&it, &h))
+	while (sw_hdr_next(&it, &h))
 		if (h.id == id && h.value.len)
 			need += h.value.len + 2;
 	char *d = arena_alloc(sp, need);
 	if (!d)
 		return first;
 	size_t n = 0;
-	it = (struct hdr_iter){ sp->text, hs, he };
-	while (hdr_next(&it, &h)) {
+	sw_hdr_begin(&it, sp->text, l);
+	while (sw_hdr_next(&it, &h)) {
 		if (h.id != id || !h.value.len)
 			continue;
 		if (n) {
@@ -946,38 +824,10 @@ static struct sw_str join_values(struct sw_sip_parser *sp, size_t hs, size_t he,
 	return sw_str_make(d, n);
 }
 
-/* Where the parts of the message are in sp->text. */
-struct layout {
-	size_t s0, sl_end;    /* start line [s0, sl_end) */
-	size_t hs, he;        /* header lines [hs, he) */
-	size_t body_off;      /* after the empty line (len when there is none) */
-};
-
-static void find_layout(const char *t, size_t len, struct layout *l)
-{
-	/* Leading CRLFs (keepalives before a message) are skipped, as libosip2 does. */
-	l->s0 = 0;
-	while (l->s0 < len && (t[l->s0] == '\r' || t[l->s0] == '\n'))
-		l->s0++;
-	l->sl_end = find_eol(t, l->s0, len);
-	l->hs = skip_eol(t, l->sl_end, len);
-	/* Header block: up to the first empty line. A message without one
-	 * (cut short) is all header block, with no body. */
-	l->he = l->body_off = len;
-	for (size_t pos = l->hs; pos < len;) {
-		if (t[pos] == '\r' || t[pos] == '\n') {
-			l->he = pos;
-			l->body_off = skip_eol(t, pos, len);
-			break;
-		}
-		pos = skip_eol(t, find_eol(t, pos, len), len);
-	}
-}
-
-/* First value and count of each header we use, raw Contact URIs. */
+/* First value and count of each named header, raw Contact URIs. */
 struct hdr_index {
-	struct sw_str first[H_COUNT];
-	unsigned count[H_COUNT];
+	struct sw_str first[SW_HDR_COUNT];
+	unsigned count[SW_HDR_COUNT];
 	struct sw_str craw[SW_SIP_MAX_CONTACTS];
 	size_t n_craw, craw_total;
 };
@@ -986,15 +836,16 @@ struct hdr_index {
  * and write the ones libosip2 parses for us into the feed, under canonical
  * names (so it sees exactly what we classified), values trimmed (folds
  * inside are fine, libosip2 unfolds them). */
-static void index_headers(struct sw_sip_parser *sp, const struct layout *l,
+static void index_headers(struct sw_sip_parser *sp, const struct sw_sip_layout *l,
 			  struct hdr_index *ix)
 {
-	struct hdr_iter it = { sp->text, l->hs, l->he };
-	struct hdr h;
-	while (hdr_next(&it, &h)) {
-		if (h.id == H_OTHER)
+	struct sw_hdr_iter it;
+	sw_hdr_begin(&it, sp->text, l);
+	struct sw_hdr_line h;
+	while (sw_hdr_next(&it, &h)) {
+		if (h.id == SW_HDR_OTHER)
 			continue;
-		if (h.id == H_AUTHZ || h.id == H_PROXY_AUTHZ)
+		if (h.id == SW_HDR_AUTHORIZATION || h.id == SW_HDR_PROXY_AUTHORIZATION)
 			mask_digest_response(sp->text, &h);
 		bool is_first = ix->count[h.id]++ == 0;
 		if (is_first)
@@ -1003,14 +854,14 @@ static void index_headers(struct sw_sip_parser *sp, const struct layout *l,
 		const char *canon = NULL;
 		struct sw_str v = h.value;
 		switch (h.id) {
-		case H_VIA:
+		case SW_HDR_VIA:
 			canon = "Via: ";
 			break;
-		case H_FROM:
-		case H_TO:
+		case SW_HDR_FROM:
+		case SW_HDR_TO:
 			if (!is_first)
 				break; /* libosip2 rejects a message with two */
-			canon = h.id == H_FROM ? "From: " : "To: ";
+			canon = h.id == SW_HDR_FROM ? "From: " : "To: ";
 			/* The display name is ours to read (fill_nameaddr):
 			 * libosip2 rejects a whole message for one it dislikes,
 			 * e.g. a stray backslash outside quotes as in the
@@ -1020,7 +871,7 @@ static void index_headers(struct sw_sip_parser *sp, const struct layout *l,
 			if (lt < v.len)
 				v = sw_str_make(v.p + lt, v.len - lt);
 			break;
-		case H_CONTACT: {
+		case SW_HDR_CONTACT: {
 			canon = "Contact: ";
 			struct sw_str u = is_first ? ix->first[h.id] : unfold(sp, &h);
 			ix->n_craw += split_commas(u, ix->craw + ix->n_craw,
@@ -1043,12 +894,12 @@ static void index_headers(struct sw_sip_parser *sp, const struct layout *l,
  * Returns the rejection reason, or NULL. */
 static const char *check_mandatory(const struct hdr_index *ix)
 {
-	static const struct { enum hdr_id id; const char *none, *empty; } mand[] = {
-		{ H_CALL_ID, "no Call-ID header", "empty Call-ID header" },
-		{ H_CSEQ, "no CSeq header", "invalid CSeq" },
-		{ H_FROM, "no From header", "empty From header" },
-		{ H_TO, "no To header", "empty To header" },
-		{ H_VIA, "no Via header", NULL }, /* entries counted after libosip2 */
+	static const struct { enum sw_hdr id; const char *none, *empty; } mand[] = {
+		{ SW_HDR_CALL_ID, "no Call-ID header", "empty Call-ID header" },
+		{ SW_HDR_CSEQ, "no CSeq header", "invalid CSeq" },
+		{ SW_HDR_FROM, "no From header", "empty From header" },
+		{ SW_HDR_TO, "no To header", "empty To header" },
+		{ SW_HDR_VIA, "no Via header", NULL }, /* entries counted after libosip2 */
 	};
 	for (size_t i = 0; i < sizeof(mand) / sizeof(mand[0]); i++) {
 		if (!ix->count[mand[i].id])
@@ -1075,51 +926,53 @@ static const char *parse_cseq(struct sw_str v, struct sw_sip_msg *msg)
 }
 
 /* Everything that comes from our own scan rather than from libosip2. */
-static void fill_own(struct sw_sip_parser *sp, const struct layout *l,
+static void fill_own(struct sw_sip_parser *sp, const struct sw_sip_layout *l,
 		     const struct hdr_index *ix, struct sw_sip_msg *msg)
 {
 	const struct sw_str *first = ix->first;
-	msg->call_id = first[H_CALL_ID];
-	msg->expires = int_or_neg(first[H_EXPIRES]);
-	msg->min_expires = int_or_neg(first[H_MIN_EXPIRES]);
-	msg->max_forwards = int_or_neg(first[H_MAX_FORWARDS]);
-	if (first[H_RETRY_AFTER].p) {
+	msg->call_id = first[SW_HDR_CALL_ID];
+	msg->expires = int_or_neg(first[SW_HDR_EXPIRES]);
+	msg->min_expires = int_or_neg(first[SW_HDR_MIN_EXPIRES]);
+	msg->max_forwards = int_or_neg(first[SW_HDR_MAX_FORWARDS]);
+	if (first[SW_HDR_RETRY_AFTER].p) {
 		/* delta-seconds [ comment ] *( ";" retry-param ), section 20.33 */
-		struct sw_str v = first[H_RETRY_AFTER];
+		struct sw_str v = first[SW_HDR_RETRY_AFTER];
 		size_t k = 0;
 		while (k < v.len && v.p[k] >= '0' && v.p[k] <= '9')
 			k++;
 		if (k == v.len || is_lws(v.p[k]) || v.p[k] == '(' || v.p[k] == ';')
 			msg->retry_after = int_or_neg(sw_str_make(v.p, k));
 	}
-	msg->user_agent = first[H_USER_AGENT];
-	msg->server = first[H_SERVER];
-	msg->warning = first[H_WARNING];
-	msg->reason_hdr = first[H_REASON];
-	msg->supported = ix->count[H_SUPPORTED] > 1 ?
-		join_values(sp, l->hs, l->he, H_SUPPORTED, first[H_SUPPORTED]) : first[H_SUPPORTED];
-	msg->require = ix->count[H_REQUIRE] > 1 ?
-		join_values(sp, l->hs, l->he, H_REQUIRE, first[H_REQUIRE]) : first[H_REQUIRE];
-	msg->content_type = first[H_CONTENT_TYPE];
-	msg->record_route = first[H_RECORD_ROUTE];
-	msg->route = first[H_ROUTE];
+	msg->user_agent = first[SW_HDR_USER_AGENT];
+	msg->server = first[SW_HDR_SERVER];
+	msg->warning = first[SW_HDR_WARNING];
+	msg->reason_hdr = first[SW_HDR_REASON];
+	msg->supported = first[SW_HDR_SUPPORTED];
+	if (ix->count[SW_HDR_SUPPORTED] > 1)
+		msg->supported = join_values(sp, l, SW_HDR_SUPPORTED, msg->supported);
+	msg->require = first[SW_HDR_REQUIRE];
+	if (ix->count[SW_HDR_REQUIRE] > 1)
+		msg->require = join_values(sp, l, SW_HDR_REQUIRE, msg->require);
+	msg->content_type = first[SW_HDR_CONTENT_TYPE];
+	msg->record_route = first[SW_HDR_RECORD_ROUTE];
+	msg->route = first[SW_HDR_ROUTE];
 
 	/* Content-Length (section 20.14): 32-bit; a value that is present but
 	 * unusable counts as a mismatch. */
-	if (ix->count[H_CONTENT_LENGTH]) {
-		msg->content_length = num_or_neg(first[H_CONTENT_LENGTH], UINT32_MAX);
+	if (ix->count[SW_HDR_CONTENT_LENGTH]) {
+		msg->content_length = num_or_neg(first[SW_HDR_CONTENT_LENGTH], UINT32_MAX);
 		msg->content_length_mismatch = msg->content_length < 0 ||
 			(uint64_t)msg->content_length != msg->body_len;
 	}
 
-	fill_auth(sp, &msg->www_auth, first[H_WWW_AUTH], false);
-	fill_auth(sp, &msg->proxy_auth, first[H_PROXY_AUTH], false);
-	fill_auth(sp, &msg->authorization, first[H_AUTHZ], true);
-	fill_auth(sp, &msg->proxy_authz, first[H_PROXY_AUTHZ], true);
+	fill_auth(sp, &msg->www_auth, first[SW_HDR_WWW_AUTHENTICATE], false);
+	fill_auth(sp, &msg->proxy_auth, first[SW_HDR_PROXY_AUTHENTICATE], false);
+	fill_auth(sp, &msg->authorization, first[SW_HDR_AUTHORIZATION], true);
+	fill_auth(sp, &msg->proxy_authz, first[SW_HDR_PROXY_AUTHORIZATION], true);
 
 	/* Body: SDP directly or inside multipart. */
 	if (msg->body_len && msg->content_type.p) {
-		struct sw_str body = sw_str_make(sp->text + l->body_off, msg->body_len);
+		struct sw_str body = sw_str_make(sp->text + l->body, msg->body_len);
 		struct sw_str mt = media_type(msg->content_type);
 		if (sw_str_ieq_c(mt, "application/sdp"))
 			parse_sdp(body, &msg->sdp);
@@ -1140,8 +993,8 @@ static const char *fill_from_osip(struct sw_sip_parser *sp, const struct hdr_ind
 		return "invalid From header";
 	if (!om->to)
 		return "invalid To header";
-	fill_nameaddr(sp, &msg->from, om->from, ix->first[H_FROM]);
-	fill_nameaddr(sp, &msg->to, om->to, ix->first[H_TO]);
+	fill_nameaddr(sp, &msg->from, om->from, ix->first[SW_HDR_FROM]);
+	fill_nameaddr(sp, &msg->to, om->to, ix->first[SW_HDR_TO]);
 
 	msg->n_via = (size_t)osip_list_size(&om->vias);
 	if (msg->n_via == 0)
@@ -1208,8 +1061,8 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 		return -1;
 	}
 
-	/* One copy: slices, masking and the filtered feed all work on it. It
-	 * is NUL-terminated at len, which find_eol relies on. Every derived
+	/* One copy: slices, masking and the filtered feed all work on it (the
+	 * NUL at len is a guard: no scan relies on it). Every derived
 	 * string is at most as long as the bytes it comes from, and no byte
 	 * feeds two derived strings of the same kind (unfolded values,
 	 * unescaped strings, joined values): 3 * len bounds the arena. The feed
@@ -1222,24 +1075,24 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 	const char *t = sp->text;
 	msg->raw = sw_str_make(t, len);
 
-	struct layout l;
-	find_layout(t, len, &l);
-	if (l.s0 == len) {
+	struct sw_sip_layout l;
+	sw_sip_layout(t, len, &l);
+	if (l.start == len) {
 		*why = "empty message";
 		return -1;
 	}
-	msg->header_len = l.body_off;
-	msg->body_len = len - l.body_off;
+	msg->header_len = l.body;
+	msg->body_len = len - l.body;
 
 	/* libosip2 works on NUL-terminated strings: a NUL would silently cut
 	 * the header block short. Bodies may be binary. */
-	if (memchr(t, '\0', l.body_off)) {
+	if (memchr(t, '\0', l.body)) {
 		*why = "NUL byte in headers";
 		return -1;
 	}
 
 	struct sw_str uri_raw = SW_STR_NULL;
-	*why = parse_start_line(sw_str_make(t + l.s0, l.sl_end - l.s0), msg, &uri_raw);
+	*why = parse_start_line(sw_str_make(t + l.start, l.start_end - l.start), msg, &uri_raw);
 	if (*why)
 		return -1;
 
@@ -1253,7 +1106,7 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 		feed_put(sp, " SIP/2.0\r\n", 10);
 	} else {
 		feed_put(sp, "SIP/2.0", 7);
-		feed_put(sp, t + l.s0 + 7, l.sl_end - l.s0 - 7);
+		feed_put(sp, t + l.start + 7, l.start_end - l.start - 7);
 		feed_put(sp, "\r\n", 2);
 	}
 
@@ -1261,7 +1114,7 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 	memset(&ix, 0, sizeof(ix));
 	index_headers(sp, &l, &ix);
 	if ((*why = check_mandatory(&ix)) != NULL ||
-	    (*why = parse_cseq(ix.first[H_CSEQ], msg)) != NULL)
+	    (*why = parse_cseq(ix.first[SW_HDR_CSEQ], msg)) != NULL)
 		return -1;
 	fill_own(sp, &l, &ix, msg);
 

@@ -1,12 +1,14 @@
 /* Light SIP recognition without libosip2: start lines (RFC 3261 sections
  * 7.1/7.2, token of section 25.1), stream framing by Content-Length (section
- * 18.3, 20.14, compact forms of 7.3.3), CRLF keepalives (RFC 5626 section 3.5.1)
+ * 18.3, 20.14; header names, compact forms of 7.3.3 included, by
+ * decode/hdrname.c), CRLF keepalives (RFC 5626 section 3.5.1)
  * and STUN Binding (RFC 5389 section 6, RFC 3489 section 11.1).
  * Everything is bounded by (p, len); nothing allocates or needs a NUL. */
 #include "decode/sipscan.h"
 
 #include <string.h>
 
+#include "decode/hdrname.h"
 #include "decode/internal.h"
 
 static inline bool is_digit(char c)
@@ -173,25 +175,21 @@ bool sw_sip_looks_like(const char *p, size_t len)
 	return request_line(p, n, complete, &mlen);
 }
 
-/* Header name of line [p, p+n): true when it is `name` or the compact form
- * `compact` (0 for none), followed by optional whitespace and ':'; *val is
- * set to the offset after the colon. */
-static bool header_is(const char *p, size_t n, const char *name, char compact, size_t *val)
+/* A header line [p, p+n) starts with its name (a token), optional SP/HTAB
+ * and ':'. Returns the name's length, 0 when the line does not start so;
+ * *val is set to the offset after the colon. */
+static size_t line_name(const char *p, size_t n, size_t *val)
 {
-	size_t nl = strlen(name);
-	size_t i;
-	if (n >= nl && prefix_ieq(p, n, name, nl) && (n == nl || !is_token(p[nl])))
-		i = nl;
-	else if (compact && n >= 1 && lower(p[0]) == compact && (n == 1 || !is_token(p[1])))
-		i = 1;
-	else
-		return false;
+	size_t k = 0;
+	while (k < n && is_token(p[k]))
+		k++;
+	size_t i = k;
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
-	if (i >= n || p[i] != ':')
-		return false;
+	if (k == 0 || i >= n || p[i] != ':')
+		return 0;
 	*val = i + 1;
-	return true;
+	return k;
 }
 
 static struct sw_str trim(const char *p, size_t n)
@@ -221,8 +219,10 @@ long sw_sip_frame_scan(const char *p, size_t len, size_t *hdr_len, int64_t *clen
 			pos = end;
 			break;
 		}
-		size_t v;
-		if (!first && header_is(p + pos, n, "content-length", 'l', &v)) {
+		size_t v = 0;
+		size_t k = first ? 0 : line_name(p + pos, n, &v);
+		/* every line of every message is framed: one name compared, no search */
+		if (k && sw_hdr_is(p + pos, k, SW_HDR_CONTENT_LENGTH)) {
 			uint64_t x;
 			if (have_cl || sw_parse_u64(trim(p + pos + v, n - v), UINT32_MAX, &x) != 0)
 				return -1;
@@ -292,10 +292,12 @@ int sw_sip_scan_light(const char *p, size_t len, struct sw_sip_light *out)
 			ln--;
 		if (ln == 0)
 			break; /* end of headers */
-		size_t v;
-		if (!out->call_id.p && header_is(l, ln, "call-id", 'i', &v)) {
+		size_t v = 0;
+		size_t nlen = line_name(l, ln, &v);
+		enum sw_hdr id = nlen ? sw_hdr_lookup(l, nlen) : SW_HDR_OTHER;
+		if (!out->call_id.p && id == SW_HDR_CALL_ID) {
 			out->call_id = trim(l + v, ln - v);
-		} else if (out->cseq < 0 && header_is(l, ln, "cseq", 0, &v)) {
+		} else if (out->cseq < 0 && id == SW_HDR_CSEQ) {
 			struct sw_str s = trim(l + v, ln - v);
 			size_t k = 0;
 			while (k < s.len && is_digit(s.p[k]))
@@ -307,7 +309,7 @@ int sw_sip_scan_light(const char *p, size_t len, struct sw_sip_light *out)
 				if (!out->is_request)
 					out->method = m;
 			}
-		} else if (!via_done && header_is(l, ln, "via", 'v', &v)) {
+		} else if (!via_done && id == SW_HDR_VIA) {
 			via_done = true;
 			/* First via-parm only: up to the first comma. */
 			size_t e = v;
