@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decode/hdrname.h"
 #include "tui/tui_int.h"
 
 struct hl_rule {
@@ -35,14 +36,6 @@ static const struct hl_rule rules[] = {
     {SW_K_KEEPALIVE_OPTIONS_UNANSWERED, ANY, "@start"},
 };
 
-/* RFC 3261 section 7.3.3 and later compact forms. */
-static const char *const compact[][2] = {
-    {"v", "Via"},          {"m", "Contact"},          {"l", "Content-Length"},  {"f", "From"},
-    {"t", "To"},           {"i", "Call-ID"},          {"c", "Content-Type"},    {"k", "Supported"},
-    {"s", "Subject"},      {"e", "Content-Encoding"}, {"o", "Event"},           {"r", "Refer-To"},
-    {"u", "Allow-Events"}, {"b", "Referred-By"},      {"x", "Session-Expires"},
-};
-
 static const struct hl_rule *find_rule(enum sw_kind kind, enum sw_cause cause)
 {
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
@@ -64,14 +57,11 @@ bool tui_hl_match(enum sw_kind kind, enum sw_cause cause, const char *name, size
 	const struct hl_rule *r = find_rule(kind, cause);
 	if (!r || !len)
 		return false;
-	if (len == 1) {
-		for (size_t i = 0; i < sizeof compact / sizeof compact[0]; i++) {
-			if (strncasecmp(name, compact[i][0], 1) == 0) {
-				name = compact[i][1];
-				len = strlen(name);
-				break;
-			}
-		}
+	/* a compact form counts as its full name (decode/hdrname.h) */
+	const char *full = sw_hdr_name(sw_hdr_lookup(name, len));
+	if (full) {
+		name = full;
+		len = strlen(full);
 	}
 	for (const char *p = r->headers; *p;) {
 		const char *e = strchr(p, '|');
