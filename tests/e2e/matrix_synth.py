@@ -59,8 +59,9 @@ def _scale_capture(phones, lapsed):
             import scenarios_def
             tmp = scenarios_def.write_scale(d, phones, lapsed)
             assert tmp == path, (tmp, path)
-        # test_matrix joins the name under SW_PCAPS: give it a relative path
-        return os.path.relpath(path, os.path.abspath(swtest.PCAPS))
+        # test_matrix joins the name under SW_PCAPS: give it a path relative to that
+        # directory as the kernel resolves ".." (physically: realpath)
+        return os.path.relpath(os.path.realpath(path), os.path.realpath(swtest.PCAPS))
     return make
 
 
