@@ -17,6 +17,7 @@
 #include "common/buf.h"
 #include "common/mem.h"
 #include "common/timefmt.h"
+#include "decode/hdrname.h"
 
 /* qsort() with n < 2 (and its NULL base when empty) left out: C11 7.22.5
  * requires a valid pointer even for zero elements. */
@@ -842,56 +843,19 @@ static void decide_roles(struct sw_pair *p, int64_t spread)
 
 /* ---- header diffs --------------------------------------------------------------------- */
 
-/* RFC 3261 section 7.3.3 and the extensions' compact forms. */
-static const char *compact_name(char c)
+/* Canonical header name: decode's spelling for the headers it knows (compact
+ * forms expanded), else each '-'-separated word capitalised. */
+static void canon_name(struct sw_str name, enum sw_hdr id, char *out, size_t cap)
 {
-	switch (c | 0x20) {
-	case 'a': return "Accept-Contact";
-	case 'b': return "Referred-By";
-	case 'c': return "Content-Type";
-	case 'd': return "Request-Disposition";
-	case 'e': return "Content-Encoding";
-	case 'f': return "From";
-	case 'i': return "Call-ID";
-	case 'j': return "Reject-Contact";
-	case 'k': return "Supported";
-	case 'l': return "Content-Length";
-	case 'm': return "Contact";
-	case 'n': return "Identity-Info";
-	case 'o': return "Event";
-	case 'r': return "Refer-To";
-	case 's': return "Subject";
-	case 't': return "To";
-	case 'u': return "Allow-Events";
-	case 'v': return "Via";
-	case 'x': return "Session-Expires";
-	case 'y': return "Identity";
-	}
-	return NULL;
-}
-
-static const char *const known_names[] = {
-	"Call-ID", "CSeq", "WWW-Authenticate", "MIME-Version", "SIP-ETag", "SIP-If-Match",
-	"P-Asserted-Identity", "P-Preferred-Identity", "Min-SE", "RAck", "RSeq",
-};
-
-/* Canonical header name: compact forms expanded, else each '-'-separated word
- * capitalised (a few names keep their RFC spelling). */
-static void canon_name(const char *s, size_t n, char *out, size_t cap)
-{
-	if (n == 1 && compact_name(s[0])) {
-		snprintf(out, cap, "%s", compact_name(s[0]));
+	const char *known = sw_hdr_name(id);
+	if (known) {
+		snprintf(out, cap, "%s", known);
 		return;
 	}
-	for (size_t i = 0; i < sizeof known_names / sizeof *known_names; i++)
-		if (strlen(known_names[i]) == n && strncasecmp(known_names[i], s, n) == 0) {
-			snprintf(out, cap, "%s", known_names[i]);
-			return;
-		}
 	size_t k = 0;
 	bool start = true;
-	for (size_t i = 0; i < n && k + 1 < cap; i++) {
-		char c = s[i];
+	for (size_t i = 0; i < name.len && k + 1 < cap; i++) {
+		char c = name.p[i];
 		if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e)
 			c = '?';
 		if (c >= 'a' && c <= 'z' && start)
@@ -907,21 +871,23 @@ static void canon_name(const char *s, size_t n, char *out, size_t cap)
 /* Header values that are comma-separated lists (RFC 3261 section 7.3.1): each
  * element is compared on its own, so one header line with two Vias and two
  * Via lines are the same thing. */
-static bool is_list_header(const char *name)
+static bool is_list_header(enum sw_hdr id)
 {
-	static const char *const lists[] = {
-		"Via", "Contact", "Route", "Record-Route", "Path", "Service-Route", "Allow",
-		"Supported", "Require", "Proxy-Require", "Unsupported", "Accept",
-		"Accept-Encoding", "Accept-Language", "Allow-Events",
-	};
-	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
-		if (strcmp(lists[i], name) == 0)
-			return true;
-	return false;
+	switch (id) {
+	case SW_HDR_VIA: case SW_HDR_CONTACT: case SW_HDR_ROUTE: case SW_HDR_RECORD_ROUTE:
+	case SW_HDR_PATH: case SW_HDR_SERVICE_ROUTE: case SW_HDR_ALLOW: case SW_HDR_SUPPORTED:
+	case SW_HDR_REQUIRE: case SW_HDR_PROXY_REQUIRE: case SW_HDR_UNSUPPORTED:
+	case SW_HDR_ACCEPT: case SW_HDR_ACCEPT_ENCODING: case SW_HDR_ACCEPT_LANGUAGE:
+	case SW_HDR_ALLOW_EVENTS:
+		return true;
+	default:
+		return false;
+	}
 }
 
 struct item {
 	char name[40];
+	enum sw_hdr id;               /* SW_HDR_OTHER for the start line, SDP and the body */
 	uint16_t occ;
 	const char *v;                /* raw value (within the text) */
 	uint32_t vlen;
@@ -935,8 +901,8 @@ struct items {
 	bool full;
 };
 
-static void item_add(struct items *L, const char *name, const char *v, size_t vlen, size_t off,
-		     size_t len)
+static void item_add(struct items *L, const char *name, enum sw_hdr id, const char *v,
+		     size_t vlen, size_t off, size_t len)
 {
 	if (L->n == SW_PAIR_MAX_LINES) {
 		L->full = true;
@@ -944,6 +910,7 @@ static void item_add(struct items *L, const char *name, const char *v, size_t vl
 	}
 	struct item *x = &L->it[L->n];
 	snprintf(x->name, sizeof x->name, "%s", name);
+	x->id = id;
 	x->occ = 0; /* numbered once sorted (number_items) */
 	x->v = v;
 	x->vlen = (uint32_t)vlen;
@@ -953,8 +920,8 @@ static void item_add(struct items *L, const char *name, const char *v, size_t vl
 }
 
 /* Splits a list header's value at commas outside quotes and <> brackets. */
-static void add_list(struct items *L, const char *name, const char *v, size_t vlen, size_t off,
-		     size_t len)
+static void add_list(struct items *L, const char *name, enum sw_hdr id, const char *v,
+		     size_t vlen, size_t off, size_t len)
 {
 	size_t start = 0;
 	bool q = false;
@@ -975,7 +942,7 @@ static void add_list(struct items *L, const char *name, const char *v, size_t vl
 		else if (c == '>' && angle)
 			angle--;
 		else if (c == ',' && !angle) {
-			item_add(L, name, v + start, i - start, off, len);
+			item_add(L, name, id, v + start, i - start, off, len);
 			start = i + 1;
 		}
 	}
@@ -992,47 +959,37 @@ static size_t line_end(const char *t, size_t n, size_t i, size_t *next)
 	return e;
 }
 
-/* Cuts a message into its start line, headers (unfolded, canonical names)
- * and SDP lines (or one "body" item for any other body). */
+/* Cuts a message into its start line, headers (decode's header lines:
+ * unfolded, canonical names) and SDP lines (or one "body" item for any other
+ * body). */
 static void parse_items(const char *t, size_t n, struct items *L)
 {
 	L->n = 0;
 	L->full = false;
-	size_t i = 0, next;
-	size_t e = line_end(t, n, 0, &next);
-	bool resp = e >= 8 && memcmp(t, "SIP/2.0 ", 8) == 0;
-	item_add(L, resp ? "Status-Line" : "Request-Line", t, e, 0, e);
-	i = next;
-	size_t body = n;
-	while (i < n) {
-		size_t ls = i;
-		e = line_end(t, n, i, &next);
-		if (e == ls) { /* the empty line */
-			body = next;
-			break;
-		}
-		/* RFC 3261 section 7.3.1: a line starting with SP/HTAB continues the header */
-		while (next < n && (t[next] == ' ' || t[next] == '\t'))
-			e = line_end(t, n, next, &next);
-		size_t colon = ls;
-		while (colon < e && t[colon] != ':')
-			colon++;
-		size_t ne = colon;
-		while (ne > ls && (t[ne - 1] == ' ' || t[ne - 1] == '\t'))
-			ne--;
+	struct sw_sip_layout lay;
+	sw_sip_layout(t, n, &lay);
+	const char *sl = t + lay.start;
+	size_t sl_len = lay.start_end - lay.start;
+	bool resp = sl_len >= 8 && memcmp(sl, "SIP/2.0 ", 8) == 0;
+	item_add(L, resp ? "Status-Line" : "Request-Line", SW_HDR_OTHER, sl, sl_len, lay.start,
+		 sl_len);
+	struct sw_hdr_iter it;
+	struct sw_hdr_line h;
+	sw_hdr_begin(&it, t, &lay);
+	while (sw_hdr_next(&it, &h)) {
 		char name[40];
-		if (colon == e || ne == ls)
+		if (!h.has_colon || !h.name.len)
 			snprintf(name, sizeof name, "?");
 		else
-			canon_name(t + ls, ne - ls, name, sizeof name);
-		const char *v = colon < e ? t + colon + 1 : t + e;
-		size_t vlen = colon < e ? e - colon - 1 : 0;
-		if (is_list_header(name))
-			add_list(L, name, v, vlen, ls, e - ls);
+			canon_name(h.name, h.id, name, sizeof name);
+		const char *v = h.has_colon ? h.value.p : t + h.end;
+		size_t vlen = h.has_colon ? h.value.len : 0;
+		if (is_list_header(h.id))
+			add_list(L, name, h.id, v, vlen, h.start, h.end - h.start);
 		else
-			item_add(L, name, v, vlen, ls, e - ls);
-		i = next;
+			item_add(L, name, h.id, v, vlen, h.start, h.end - h.start);
 	}
+	size_t body = lay.body, i, e, next;
 	if (body >= n)
 		return;
 	if (n - body >= 2 && t[body] == 'v' && t[body + 1] == '=') {
@@ -1043,14 +1000,14 @@ static void parse_items(const char *t, size_t n, struct items *L)
 				char name[8] = "SDP ?=";
 				name[4] = (unsigned char)t[ls] >= 0x21 && (unsigned char)t[ls] <= 0x7e
 						  ? t[ls] : '?';
-				item_add(L, name, t + ls + 2, e - ls - 2, ls, e - ls);
+				item_add(L, name, SW_HDR_OTHER, t + ls + 2, e - ls - 2, ls, e - ls);
 			} else if (e > ls) {
-				item_add(L, "SDP", t + ls, e - ls, ls, e - ls);
+				item_add(L, "SDP", SW_HDR_OTHER, t + ls, e - ls, ls, e - ls);
 			}
 			i = next;
 		}
 	} else {
-		item_add(L, "body", t + body, n - body, body, n - body);
+		item_add(L, "body", SW_HDR_OTHER, t + body, n - body, body, n - body);
 	}
 }
 
@@ -1230,7 +1187,7 @@ static void diff_add(struct diffctx *c, const struct item *s, const struct item 
 	m->diffs_total++;
 	const char *name = s ? s->name : r->name;
 	uint8_t cls = SW_DIFF_REWRITE;
-	if (s && r && strcmp(name, "Via") == 0 && via_nat_only(s, r))
+	if (s && r && s->id == SW_HDR_VIA && via_nat_only(s, r))
 		cls = SW_DIFF_NAT;
 	if (cls == SW_DIFF_REWRITE)
 		m->rewrites++;
