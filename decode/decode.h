@@ -124,6 +124,7 @@ struct sw_keepalive {
 };
 
 #define SW_DNS_MAX_ANSWERS 8u
+#define SW_DNS_MAX_TARGETS 4u    /* SRV targets kept from one answer */
 /* RFC 1035 section 4.1: a query or response, A/AAAA/SRV/NAPTR answers. */
 struct sw_dns {
 	uint16_t id;
@@ -134,6 +135,8 @@ struct sw_dns {
 	size_t n_answers;        /* answer records of any type */
 	size_t n_addrs;
 	struct sw_addr addrs[SW_DNS_MAX_ANSWERS]; /* A / AAAA answers */
+	size_t n_targets;
+	char targets[SW_DNS_MAX_TARGETS][256]; /* SRV answers' target names (RFC 2782), as qname */
 };
 
 enum sw_tcp_flag_event {

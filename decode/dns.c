@@ -1,7 +1,8 @@
 /* DNS messages on UDP port 53 (RFC 1035 section 4.1): header, first
  * question (names with compression pointers, section 4.1.4, followed with a
  * bounded number of jumps), answer records counted, A (RFC 1035) and AAAA
- * (RFC 3596) addresses kept. Names are escaped to printable lower case. */
+ * (RFC 3596) addresses and SRV targets (RFC 2782) kept. Names are escaped to
+ * printable lower case. */
 #include <stdio.h>
 #include <string.h>
 
@@ -113,6 +114,17 @@ int sw_dns_parse(const uint8_t *p, size_t len, struct sw_dns *out)
 		if (rdlen > len - pos)
 			break;
 		out->n_answers++;
+		/* SRV (RFC 2782): priority, weight, port, then the target name,
+		 * which may point back into the message. */
+		if (type == 33 && rdlen > 6 && out->n_targets < SW_DNS_MAX_TARGETS) {
+			size_t t = pos + 6;
+			char *name = out->targets[out->n_targets];
+			if (read_name(p, pos + rdlen, &t, name, sizeof out->targets[0]) == 0 &&
+			    strcmp(name, ".") != 0)
+				out->n_targets++;
+			else
+				name[0] = '\0';
+		}
 		if (out->n_addrs < SW_DNS_MAX_ANSWERS &&
 		    ((type == 1 && rdlen == 4) || (type == 28 && rdlen == 16))) {
 			struct sw_addr *a = &out->addrs[out->n_addrs++];

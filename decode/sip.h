@@ -115,6 +115,8 @@ struct sw_sip_msg {
 	struct sw_str require;
 	struct sw_str content_type;
 	struct sw_str record_route;  /* first Record-Route, raw */
+	struct sw_str record_route_last; /* the last Record-Route entry (the hop next to
+				      * the UAC in a response, RFC 3261 section 12.1.2) */
 	struct sw_str route;         /* first Route, raw */
 
 	struct sw_sip_auth www_auth;      /* WWW-Authenticate (401) */

@@ -797,6 +797,27 @@ static void feed_put(struct sw_sip_parser *sp, const char *p, size_t n)
 
 /* All non-empty values of one header joined with ", " (Supported, Require
  * repeated over several lines), in one arena block. */
+/* The last entry of a comma-separated name-addr list (a comma inside <> or
+ * quotes does not separate). */
+static struct sw_str last_entry(struct sw_str v)
+{
+	size_t start = 0;
+	bool quoted = false;
+	int angle = 0;
+	for (size_t i = 0; i < v.len; i++) {
+		char c = v.p[i];
+		if (c == '"' && (i == 0 || v.p[i - 1] != '\\'))
+			quoted = !quoted;
+		else if (!quoted && c == '<')
+			angle++;
+		else if (!quoted && c == '>' && angle)
+			angle--;
+		else if (!quoted && !angle && c == ',')
+			start = i + 1;
+	}
+	return sw_str_trim(sw_str_make(v.p ? v.p + start : NULL, v.len - start));
+}
+
 static struct sw_str join_values(struct sw_sip_parser *sp, const struct sw_sip_layout *l,
 				 enum sw_hdr id, struct sw_str first)
 {
@@ -830,6 +851,7 @@ struct hdr_index {
 	unsigned count[SW_HDR_COUNT];
 	struct sw_str craw[SW_SIP_MAX_CONTACTS];
 	size_t n_craw, craw_total;
+	struct sw_str last_rr;        /* the last Record-Route header line's value */
 };
 
 /* One pass over the header lines: mask digest responses, index the headers,
@@ -850,6 +872,8 @@ static void index_headers(struct sw_sip_parser *sp, const struct sw_sip_layout *
 		bool is_first = ix->count[h.id]++ == 0;
 		if (is_first)
 			ix->first[h.id] = unfold(sp, &h);
+		if (h.id == SW_HDR_RECORD_ROUTE)
+			ix->last_rr = h.value;
 
 		const char *canon = NULL;
 		struct sw_str v = h.value;
@@ -955,6 +979,7 @@ static void fill_own(struct sw_sip_parser *sp, const struct sw_sip_layout *l,
 		msg->require = join_values(sp, l, SW_HDR_REQUIRE, msg->require);
 	msg->content_type = first[SW_HDR_CONTENT_TYPE];
 	msg->record_route = first[SW_HDR_RECORD_ROUTE];
+	msg->record_route_last = last_entry(ix->last_rr);
 	msg->route = first[SW_HDR_ROUTE];
 
 	/* Content-Length (section 20.14): 32-bit; a value that is present but
