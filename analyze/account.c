@@ -472,8 +472,10 @@ static void fill_result(struct reg_result *r, const struct sw_sip_msg *m, const 
 					 c->uri.raw.p ? c->uri.raw.p : "");
 		}
 	}
-	if (sw_memmem(m->record_route.p, m->record_route.len, "transport=tcp", 13) ||
-	    sw_memmem(m->record_route.p, m->record_route.len, "transport=TCP", 13))
+	/* The Record-Route entry next to the phone decides how it must send
+	 * (RFC 3261 section 12.1.2); a proxy bridging UDP and TCP puts
+	 * transport=tcp on the entry facing the other side. */
+	if (sw_rr_wants_tcp(m))
 		r->contact_tcp = true;
 	if (r->granted_expires < 0 && m->status >= 200 && m->status < 300) {
 		/* One binding listed: it is ours (a registrar may rewrite the
@@ -507,6 +509,7 @@ static void flow_outcome(struct acct *ac, const struct attempt *at)
 		fl->public = at->public;
 		fl->have_public = true;
 	}
+	fl->udp = at->transport == SW_TP_UDP;
 	bool ok = at->outcome == AT_ANSWERED && at->status >= 200 && at->status < 300 &&
 		  !at->undelivered;
 	bool lost = at->outcome == AT_TIMEOUT || at->undelivered;
@@ -533,6 +536,25 @@ static void flow_outcome(struct acct *ac, const struct attempt *at)
 		}
 		fl->last_fail = at->undelivered ? at->final : at->last_req;
 	}
+}
+
+/* The flood rule counts registrations: every attempt that ended, except
+ * the 401/407 half of a challenged one. */
+static void flood_note(struct acct *ac, const struct attempt *at)
+{
+	if (at->outcome == AT_ANSWERED && (at->status == 401 || at->status == 407))
+		return;
+	/* A registration starts with the REGISTER that got the challenge. */
+	const struct attempt *start = at;
+	const struct attempt *prev = sw_acct_attempt(ac, at->seq - 1);
+	if (prev && prev->outcome == AT_ANSWERED && (prev->status == 401 || prev->status == 407) &&
+	    sw_ns_sub(at->start_ns, prev->end_ns) < SW_TIMER_F_NS)
+		start = prev;
+	struct flood_ent *e = &ac->flood[ac->n_flood++ % SW_ACCT_FLOOD];
+	e->start_ns = start->start_ns;
+	e->frame_no = start->first.frame_no;
+	e->file_idx = start->first.file_idx;
+	e->src = (uint32_t)sw_hash(&at->client, sizeof at->client);
 }
 
 /* A success: the binding holds until the granted expiry (RFC 3261 section
@@ -669,6 +691,7 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 	}
 	if (at) {
 		flow_outcome(ac, at);
+		flood_note(ac, at);
 		sw_detect_on_attempt(a, ac, at, &r);
 	}
 	free_result(&r);
@@ -700,7 +723,23 @@ void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t)
 		set_state_of(ac, at, SW_REG_FAILED, &t->last_req, 0);
 	}
 	flow_outcome(ac, at);
+	if (at->outcome == AT_TIMEOUT)
+		flood_note(ac, at);
 	sw_detect_on_attempt(a, ac, at, NULL);
+}
+
+void sw_acct_on_late_icmp(struct sw_analyze *a, struct txn *t)
+{
+	struct acct *ac = sw_acct_get(a, t->account);
+	struct attempt *at = ac && t->is_primary ? sw_acct_attempt(ac, t->attempt_seq) : NULL;
+	if (!at || at->outcome != AT_TIMEOUT)
+		return;
+	at->n_icmp = t->n_icmp;
+	at->icmp_kind = t->icmp_kind;
+	at->icmp_mtu = t->icmp_mtu;
+	at->icmp_from = t->icmp_from;
+	at->icmp_ev = t->icmp_ev;
+	sw_detect_on_late_icmp(a, ac, at);
 }
 
 void sw_acct_on_undelivered(struct sw_analyze *a, struct txn *t)
@@ -730,11 +769,10 @@ void sw_acct_on_undelivered(struct sw_analyze *a, struct txn *t)
 
 void sw_acct_on_keepalive(struct sw_analyze *a, struct acct *ac, const struct sw_ev *ev)
 {
-	(void)a;
 	if (!sw_addr_eq(&ac->pub.client, &ev->pkt.src))
 		return;
-	ac->ka_from_phone++;
-	ac->ka_last_ns = ev->pkt.ts_ns;
+	if (!ac->ka_from_phone++)
+		sw_an_evidence(a, &ac->ka_first, &ev->pkt, UINT32_MAX, "keepalive");
 	for (uint32_t i = 0; i < ac->n_flows; i++)
 		if (sw_addr_eq(&ac->flows[i].source, &ev->pkt.src))
 			note_tx(&ac->flows[i], ev->pkt.ts_ns);
@@ -758,8 +796,7 @@ void sw_acct_on_options(struct sw_analyze *a, struct txn *t, enum sw_opt_event w
 		return;
 	}
 	if (t->n_icmp && t->icmp_kind == SW_ICMP_PORT_UNREACH) {
-		if (!ac->options_in_refused++)
-			ac->options_first_refused = t->icmp_ev;
+		ac->options_in_refused++;
 	} else if (!t->end_of_capture) {
 		if (!ac->options_in_unanswered++)
 			ac->options_first_unanswered = t->first_req;
@@ -791,10 +828,14 @@ void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 		/* Did the phone even try to refresh before the binding lapsed? */
 		struct attempt *lt = sw_acct_attempt(ac, ac->n_recent_total);
 		bool tried = lt && lt->start_ns > ac->last_ok_ns;
+		/* A phone seen refreshing in time before: not its timer. */
+		bool in_time_before = ac->pub.refresh_count && ac->pub.granted_expires > 0 &&
+				      ac->pub.refresh_min_ns <
+					      (int64_t)ac->pub.granted_expires * INT64_C(1000000000);
 		struct loss *l = &ac->losses[ac->n_losses++ % SW_ACCT_LOSSES];
 		memset(l, 0, sizeof *l);
 		l->lost_ns = e.until_ns;
-		l->how = tried ? LOSS_REFRESH_FAILED : LOSS_NO_REFRESH;
+		l->how = tried ? LOSS_REFRESH_FAILED : in_time_before ? LOSS_SILENT : LOSS_NO_REFRESH;
 		sw_detect_on_lapse(a, ac, l);
 	}
 }

@@ -34,6 +34,8 @@ static bool has_word(const char *s, const char *w)
  * an account, or a name that says it is a SIP server. */
 static bool sip_name(struct sw_analyze *a, const char *name, const char *domain)
 {
+	if (sw_map_get(&a->srv_targets, name, strlen(name)))
+		return true; /* an SRV answer for a SIP service named it */
 	if (!strncmp(name, "_sip", 4) || has_word(domain, "sip") || has_word(domain, "voip") ||
 	    has_word(domain, "ims") || has_word(domain, "pbx") || has_word(domain, "proxy") ||
 	    has_word(domain, "registrar"))
@@ -53,7 +55,8 @@ struct domain {
 	const char *name;
 	uint32_t queries, responses, usable, nxdomain, servfail, empty;
 	int64_t first_query_ns, last_query_ns;
-	struct evref first_query, last_fail, last_query;
+	int64_t failed_for_ns;        /* a lookup that failed this long before it worked */
+	struct evref first_query, first_fail, last_fail, last_query;
 	struct sw_addr server;
 	bool sip;
 };
@@ -111,12 +114,15 @@ static void dns_finding(struct sw_analyze *a, const struct domain *d)
 	const char *result = d->nxdomain ? "NXDOMAIN" : d->servfail ? "SERVFAIL"
 			     : d->empty ? N_("no records") : N_("no answer");
 	struct acct *ac = account_of_domain(a, d->name);
+	bool recovered = d->usable > 0;
 	bool created;
 	struct sw_finding *f = sw_fnd_open(a, SW_K_REGISTER_NO_RESPONSE, SW_C_DNS_FAILURE, 0,
-					   ac ? ac->pub.id : UINT32_MAX, UINT32_MAX, SW_SEV_ERROR,
-					   &created);
+					   ac ? ac->pub.id : UINT32_MAX, UINT32_MAX,
+					   recovered ? SW_SEV_WARNING : SW_SEV_ERROR, &created);
 	f->variant = no_answer ? TV_NO_ANSWER : TV_DEFAULT;
+	f->resolved = recovered;
 	sw_fnd_evidence(f, &d->first_query);
+	sw_fnd_evidence(f, &d->first_fail);
 	sw_fnd_evidence(f, no_answer ? &d->last_query : &d->last_fail);
 	sw_fnd_fact(f, "name", "%s", d->name);
 	sw_fnd_fact(f, "result", "%s", no_answer || d->empty ? sw_an_tr(a, result) : result);
@@ -171,10 +177,26 @@ static void dns_findings(struct sw_analyze *a)
 		}
 		if (dn->last_fail.frame_no && dn->last_fail.ts_ns >= d->last_fail.ts_ns)
 			d->last_fail = dn->last_fail;
+		if (dn->first_fail.frame_no &&
+		    (!d->first_fail.frame_no || dn->first_fail.ts_ns < d->first_fail.ts_ns))
+			d->first_fail = dn->first_fail;
+		if (dn->ok_after_fail_ns &&
+		    sw_ns_sub(dn->ok_after_fail_ns, dn->first_fail_ns) > d->failed_for_ns)
+			d->failed_for_ns = sw_ns_sub(dn->ok_after_fail_ns, dn->first_fail_ns);
 	}
 	for (size_t i = 0; i < nd; i++) {
 		const struct domain *d = &doms[i];
-		if (!d->sip || d->usable || !d->queries || domain_answered(a, d->name))
+		if (!d->sip || !d->queries)
+			continue;
+		/* Answered in the end: a failure only when the same lookup
+		 * failed for longer than a resolver's retry before it worked
+		 * (not the RFC 3263 fallback from SRV to A). */
+		if (d->usable) {
+			if (d->failed_for_ns > DNS_TIMEOUT_NS)
+				dns_finding(a, d);
+			continue;
+		}
+		if (domain_answered(a, d->name))
 			continue;
 		bool failed = d->nxdomain + d->servfail + d->empty > 0;
 		bool timed_out = !d->responses &&
@@ -271,6 +293,13 @@ static void udp_refused_tcp_ok(struct sw_analyze *a, struct acct *ac)
 	sw_fnd_explain(a, ac->pub.id, SW_K_REGISTER_NO_RESPONSE, SW_C_SILENCE, f);
 }
 
+/* A call's failure is not undone by a registration. */
+static bool about_calls(const struct sw_finding *f)
+{
+	const char *m = sw_finding_fact(f, "method");
+	return f->kind == SW_K_CALL_NO_RESPONSE || (m && strcmp(m, "REGISTER") != 0);
+}
+
 /* Registered at the end, after the failure: it happened, but it is not what
  * keeps the phone from working now. A stale mapping stays an error: the
  * phone recovered only by changing its port, the setting still needs fixing. */
@@ -279,7 +308,8 @@ static void resolve(struct sw_analyze *a)
 	for (size_t i = 0; i < a->findings.n; i++) {
 		struct sw_finding *f = a->findings.p[i];
 		struct acct *ac = sw_acct_get(a, f->account);
-		if (!ac || f->severity != SW_SEV_ERROR || f->kind == SW_K_NAT_STALE_BINDING)
+		if (!ac || f->severity != SW_SEV_ERROR || f->kind == SW_K_NAT_STALE_BINDING ||
+		    about_calls(f))
 			continue;
 		if (!sw_acct_registered(ac) || ac->last_ok_ns < f->last_ns)
 			continue;
@@ -289,11 +319,19 @@ static void resolve(struct sw_analyze *a)
 	}
 }
 
-/* Two captures proved what one capture could only suspect. */
+/* Two captures proved what one capture could only suspect; and the answers
+ * a stale mapping lost, seen from both sides, are that stale mapping. */
 static void proven(struct sw_analyze *a)
 {
 	for (size_t i = 0; i < a->findings.n; i++) {
 		struct sw_finding *f = a->findings.p[i];
+		if (f->kind == SW_K_NAT_RETURN_PATH_BLOCKED && f->cause == SW_C_PATH_LOSS) {
+			struct sw_finding *stale =
+				sw_fnd_find(a, SW_K_NAT_STALE_BINDING, SW_C_NONE, 0, f->account);
+			if (stale && stale->severity == SW_SEV_ERROR)
+				sw_fnd_explained(a, f, stale);
+			continue;
+		}
 		if (f->kind != SW_K_NAT_RETURN_PATH_BLOCKED || f->cause != SW_C_NONE ||
 		    f->explained_by != UINT32_MAX)
 			continue;

@@ -40,7 +40,8 @@ static void explain_failures(struct sw_analyze *a, struct acct *ac, const struct
  * success), nor whether the registration lapsed in between. */
 static bool stale_pair(const struct nat_flow *o, const struct nat_flow *n)
 {
-	return o != n && o->nat && o->ok && o->fails && n->ok && n->last_ok_ns >= o->fail_start_ns &&
+	return o != n && o->nat && o->udp && o->ok && o->fails && n->ok &&
+	       n->last_ok_ns >= o->fail_start_ns &&
 	       o->ok_have_public && n->ok_have_public && !sw_ip_eq(&o->ok_public, &n->ok_public);
 }
 
@@ -122,13 +123,16 @@ void sw_detect_nat_undelivered(struct sw_analyze *a, struct acct *ac, struct txn
 	f->suspected = true;
 	sw_fnd_evidence(f, &t->first_req);
 	sw_fnd_evidence(f, &t->final);
-	sw_fnd_evidence(f, &t->last_req);
+	sw_fnd_evidence(f, t->icmp_on_answer ? &t->icmp_ev : &t->last_req);
 	if (created) {
 		f->client = t->src;
 		f->server = t->dst;
 		bool behind_nat = t->sent_by.family && sw_ip_is_private(&t->sent_by) &&
 				  !sw_ip_eq(&t->sent_by, &t->src);
-		f->variant = behind_nat ? TV_UNDELIVERED_NAT : TV_UNDELIVERED;
+		f->variant = t->icmp_on_answer ? TV_ICMP
+			     : behind_nat ? TV_UNDELIVERED_NAT : TV_UNDELIVERED;
+		if (t->icmp_on_answer)
+			sw_fnd_addr_fact(f, "icmp_from", &t->icmp_from);
 		if (behind_nat)
 			sw_fnd_addr_fact(f, "via_sent_by", &t->sent_by);
 		sw_fnd_addr_fact(f, "client", &t->src);
@@ -258,6 +262,7 @@ void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t)
 	sw_fnd_evidence(f, &ac->options_first_unanswered);
 	sw_fnd_evidence(f, &t->first_req);
 	sw_fnd_evidence(f, &t->last_req);
+	sw_fnd_evidence(f, &ac->ka_first); /* the phone's own keepalives */
 	sw_fnd_fact(f, "options_unanswered", "%u", ac->options_in_unanswered);
 	sw_fnd_fact(f, "phone_keepalives", "%llu", (unsigned long long)ac->ka_from_phone);
 	sw_fnd_addr_fact(f, "pinger", &t->src);
@@ -274,11 +279,15 @@ void sw_detect_nat_finish(struct sw_analyze *a, struct acct *ac)
 		return_path_suspect(a, ac);
 	if (!failing || sw_fnd_find(a, SW_K_NAT_STALE_BINDING, SW_C_NONE, 0, ac->pub.id))
 		return;
+	struct sw_finding *ban = sw_fnd_find(a, SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, 0, ac->pub.id);
+	if (ban && ban->severity == SW_SEV_ERROR)
+		return; /* the server stopped answering: the ban, not the NAT */
 	/* Worked through NAT from a flow, then its refreshes got no answer, and
 	 * nothing worked since: the stale mapping, suspected. */
 	for (uint32_t i = 0; i < ac->n_flows; i++) {
 		const struct nat_flow *o = &ac->flows[i];
-		if (!o->nat || !o->ok || o->fails < STALE_SUSPECT_MIN || o->last_ok_ns < ac->last_ok_ns)
+		if (!o->nat || !o->udp || !o->ok || o->fails < STALE_SUSPECT_MIN ||
+		    o->last_ok_ns < ac->last_ok_ns)
 			continue;
 		bool created;
 		struct sw_finding *f = open_acct(a, SW_K_NAT_STALE_BINDING, ac, SW_SEV_WARNING,

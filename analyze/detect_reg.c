@@ -22,6 +22,7 @@
 #define END_WAIT_MIN_NS (4 * INT64_C(1000000000)) /* shorter waits at the end prove nothing */
 #define SMALLER_ANSWERED_NS (1800 * INT64_C(1000000000)) /* "on the same path at the time" */
 #define CORRECTED_NS SW_TIMER_F_NS /* a 423 corrected "at once": next attempt within 32 s */
+#define BAN_NS (600 * INT64_C(1000000000)) /* "a ban typically lasts about 10 minutes" (vendor note) */
 
 static struct sw_finding *open_acct(struct sw_analyze *a, enum sw_kind kind,
 				    enum sw_cause cause, uint16_t status, struct acct *ac,
@@ -74,11 +75,12 @@ static bool smaller_answered(struct sw_analyze *a, const struct unanswered *u)
 	return t != INT64_MIN && t >= sw_ns_sub(u->start_ns, SMALLER_ANSWERED_NS);
 }
 
-static void oversize(struct sw_analyze *a, const struct unanswered *u, bool smaller_ok)
+static struct sw_finding *oversize(struct sw_analyze *a, const struct unanswered *u,
+				   bool smaller_ok)
 {
 	bool frag_needed = u->n_icmp && u->icmp_kind == SW_ICMP_FRAG_NEEDED;
 	if (u->transport != SW_TP_UDP || u->cut)
-		return;
+		return NULL;
 	enum text_variant v;
 	if (u->fragmented)
 		v = TV_DEFAULT;
@@ -87,7 +89,7 @@ static void oversize(struct sw_analyze *a, const struct unanswered *u, bool smal
 	else if (u->req_size > UDP_SIZE_LIMIT && smaller_ok)
 		v = TV_SIZE;
 	else
-		return; /* nothing shows that the size is the problem */
+		return NULL; /* nothing shows that the size is the problem */
 	bool created;
 	struct sw_finding *f = sw_fnd_open(a, SW_K_TRANSPORT_TCP_REQUIRED, SW_C_OVERSIZE_UDP, 0,
 					   u->ac ? u->ac->pub.id : UINT32_MAX,
@@ -109,6 +111,7 @@ static void oversize(struct sw_analyze *a, const struct unanswered *u, bool smal
 		f->server = u->server;
 	}
 	sw_fnd_publish(a, f);
+	return f;
 }
 
 static void unanswered(struct sw_analyze *a, const struct unanswered *u)
@@ -176,8 +179,19 @@ static void unanswered(struct sw_analyze *a, const struct unanswered *u)
 	if (v == TV_FRAG_NEEDED && u->icmp_mtu)
 		sw_fnd_fact(f, "mtu", "%u", u->icmp_mtu);
 	sw_fnd_publish(a, f);
-	oversize(a, u, smaller_ok);
+	struct sw_finding *over = oversize(a, u, smaller_ok);
+	/* Refused for its size: the size is the cause, nothing was lost. */
+	if (over && v == TV_FRAG_NEEDED)
+		sw_fnd_explained(a, f, over);
+	/* A later ICMP error told what this attempt's silence was. */
+	if (cause != SW_C_SILENCE) {
+		struct sw_finding *s = sw_fnd_find(a, u->kind, SW_C_SILENCE, 0,
+						   u->ac ? u->ac->pub.id : UINT32_MAX);
+		if (s && s->first_ns >= u->start_ns && s->last_ns <= u->end_ns)
+			sw_fnd_explained(a, s, f);
+	}
 }
+
 
 void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t)
 {
@@ -235,38 +249,52 @@ static void register_unanswered(struct sw_analyze *a, struct acct *ac, const str
 	unanswered(a, &u);
 }
 
+void sw_detect_on_late_icmp(struct sw_analyze *a, struct acct *ac, struct attempt *at)
+{
+	register_unanswered(a, ac, at);
+}
+
 /* ---- 2. Banned for registering too often ---------------------------------- */
 
-/* The flood pattern in the recent attempts ending with `at`: a burst, or
- * several devices registering one account alternately. A 401/407 answer is
- * the first half of one registration, not an attempt of its own. Returns the
- * number of attempts in the window (0 when there is no pattern). */
-static uint32_t flood_pattern(struct acct *ac, const struct attempt *at, uint32_t *switches,
-			      const struct attempt **first)
+static int flood_cmp(const void *x, const void *y)
 {
+	const struct flood_ent *p = x, *q = y;
+	return p->start_ns < q->start_ns ? -1 : p->start_ns > q->start_ns;
+}
+
+/* The flood pattern in the account's recent registrations up to `at`: a
+ * burst, or several devices registering one account alternately, or
+ * another device's binding with refreshes far faster than the expiry needs.
+ * Returns the number of registrations in the window (0 when there is no
+ * pattern); *first is the earliest of them. */
+static uint32_t flood_pattern(struct acct *ac, const struct attempt *at, uint32_t *switches,
+			      struct evref *first)
+{
+	struct flood_ent w[SW_ACCT_FLOOD];
 	uint32_t n = 0;
+	uint32_t have = ac->n_flood < SW_ACCT_FLOOD ? ac->n_flood : SW_ACCT_FLOOD;
+	for (uint32_t i = 0; i < have; i++) {
+		const struct flood_ent *e = &ac->flood[i];
+		if (e->start_ns <= at->start_ns &&
+		    sw_ns_sub(at->start_ns, e->start_ns) <= FLOOD_WINDOW_NS)
+			w[n++] = *e;
+	}
+	qsort(w, n, sizeof w[0], flood_cmp);
 	*switches = 0;
-	*first = at;
-	const struct attempt *prev = NULL;
-	for (uint64_t s = at->seq; s > 0; s--) {
-		const struct attempt *x = sw_acct_attempt(ac, s);
-		if (!x || sw_ns_sub(at->start_ns, x->start_ns) > FLOOD_WINDOW_NS)
-			break;
-		*first = x;
-		if (x->outcome == AT_ANSWERED && (x->status == 401 || x->status == 407))
-			continue;
-		n++;
-		if (prev && !sw_addr_eq(&prev->client, &x->client))
-			(*switches)++;
-		prev = x;
+	for (uint32_t i = 1; i < n; i++)
+		*switches += w[i].src != w[i - 1].src;
+	memset(first, 0, sizeof *first);
+	if (n) {
+		first->file_idx = w[0].file_idx;
+		first->frame_no = w[0].frame_no;
+		first->ts_ns = w[0].start_ns;
+		first->msg_id = UINT32_MAX;
+		first->label = "REGISTER";
 	}
 	if (n >= FLOOD_MIN_ATTEMPTS)
 		return n;
 	if (*switches >= FLOOD_MIN_SWITCHES && n >= 4)
 		return n;
-	/* Another device holds a binding for the same account (the 2xx listed
-	 * it) and this phone refreshes far faster than the expiry needs: the
-	 * two keep re-registering over each other. */
 	if (ac->other_contacts_max && n >= 4 && ac->pub.granted_expires > 0 &&
 	    ac->pub.refresh_count >= 2 &&
 	    ac->pub.refresh_sum_ns / ac->pub.refresh_count <
@@ -279,7 +307,7 @@ static uint32_t flood_pattern(struct acct *ac, const struct attempt *at, uint32_
 static bool flood_ban(struct sw_analyze *a, struct acct *ac, struct attempt *at)
 {
 	uint32_t switches;
-	const struct attempt *first;
+	struct evref first;
 	uint32_t n = flood_pattern(ac, at, &switches, &first);
 	if (!n)
 		return false;
@@ -289,10 +317,12 @@ static bool flood_ban(struct sw_analyze *a, struct acct *ac, struct attempt *at)
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, 0, ac,
 					 banned ? SW_SEV_ERROR : SW_SEV_WARNING, &created);
 	f->suspected = f->severity < SW_SEV_ERROR;
-	sw_fnd_evidence(f, &first->first);
+	sw_fnd_evidence(f, &first);
 	sw_fnd_evidence(f, &at->first);
 	if (banned)
 		sw_fnd_evidence(f, at->outcome == AT_TIMEOUT ? &at->last_req : &at->final);
+	if (banned) /* the silence after it is the ban */
+		sw_fnd_explain(a, ac->pub.id, SW_K_REGISTER_NO_RESPONSE, SW_C_SILENCE, f);
 	sw_fnd_fact(f, "attempts_in_60s", "%u", n);
 	if (switches)
 		sw_fnd_fact(f, "device_switches", "%u", switches);
@@ -472,17 +502,22 @@ static void tcp_required(struct sw_analyze *a, struct acct *ac, enum sw_cause ca
 					 &created);
 	sw_fnd_evidence(f, e1);
 	sw_fnd_evidence(f, e2);
-	if (!created) {
-		sw_fnd_publish(a, f);
-		return;
-	}
-	sw_fnd_fact(f, "detail", "%s", sw_an_tr(a, detail));
+	if (!sw_finding_fact(f, "detail"))
+		sw_fnd_fact(f, "detail", "%s", sw_an_tr(a, detail));
 	sw_fnd_publish(a, f);
 	if (cause == SW_C_UDP_REFUSED_TCP_OK) {
 		/* The UDP failures were the server refusing UDP. */
 		sw_fnd_explain(a, ac->pub.id, SW_K_REGISTER_NO_RESPONSE, SW_C_ICMP_PORT_UNREACHABLE, f);
 		sw_fnd_explain(a, ac->pub.id, SW_K_REGISTER_NO_RESPONSE, SW_C_SILENCE, f);
 	}
+}
+
+static void tcp_required_evidence(struct sw_analyze *a, struct acct *ac, const struct evref *e)
+{
+	bool created;
+	struct sw_finding *f = open_acct(a, SW_K_TRANSPORT_TCP_REQUIRED, SW_C_UDP_REFUSED_TCP_OK, 0,
+					 ac, SW_SEV_ERROR, &created);
+	sw_fnd_evidence(f, e);
 }
 
 /* REGISTER over TCP answered after UDP attempts to the same server failed. */
@@ -496,6 +531,8 @@ static void tcp_after_udp(struct sw_analyze *a, struct acct *ac, const struct at
 			break;
 		if (x->transport == SW_TP_UDP && x->outcome == AT_TIMEOUT &&
 		    sw_ip_eq(&x->server, &at->server)) {
+			if (x->n_icmp)
+				tcp_required_evidence(a, ac, &x->icmp_ev);
 			tcp_required(a, ac, SW_C_UDP_REFUSED_TCP_OK, &x->first, &at->final,
 				     x->n_icmp ? N_("ICMP port unreachable over UDP, TCP REGISTER answered")
 					       : N_("no answer over UDP, TCP REGISTER answered"));
@@ -601,27 +638,26 @@ static void flapping(struct sw_analyze *a, struct acct *ac)
 	if (window < FLAP_WINDOW_MIN_NS)
 		window = FLAP_WINDOW_MIN_NS;
 	uint32_t n = 0, late = 0, failed = 0;
-	const struct loss *last = NULL;
+	const struct loss *counted[SW_ACCT_LOSSES];
 	for (uint32_t k = 0; k < ac->n_losses && k < SW_ACCT_LOSSES; k++) {
 		const struct loss *l = &ac->losses[(ac->n_losses - 1 - k) % SW_ACCT_LOSSES];
 		if (!l->back_ns)
 			continue;
-		if (!last)
-			last = l;
-		if (sw_ns_sub(last->back_ns, l->back_ns) > window)
+		if (n && sw_ns_sub(counted[0]->back_ns, l->back_ns) > window)
 			break;
-		n++;
+		counted[n++] = l;
 		if (l->how == LOSS_NO_REFRESH)
 			late++;
-		else
+		else if (l->how == LOSS_REFRESH_FAILED)
 			failed++;
 	}
-	if (n < FLAP_MIN || !last)
+	if (n < FLAP_MIN)
 		return;
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_FLAPPING, SW_C_NONE, 0, ac,
 					 SW_SEV_WARNING, &created);
-	sw_fnd_evidence(f, &last->back);
+	for (uint32_t k = 0; k < n; k++) /* each recovery counted */
+		sw_fnd_evidence(f, &counted[k]->back);
 	sw_fnd_fact(f, "cycles", "%u", n);
 	sw_fnd_fact(f, "window_min", "%lld", (long long)(window / (60 * INT64_C(1000000000))));
 	if (ac->options_in_unanswered + ac->options_in_refused)
@@ -660,6 +696,23 @@ void sw_detect_on_lapse(struct sw_analyze *a, struct acct *ac, const struct loss
 	sw_fnd_publish(a, f);
 }
 
+/* Failures of an account that the server banned for flooding, within the
+ * ban's time, are the ban (the vendor note's failure mode 2). */
+static void explained_by_ban(struct sw_analyze *a, struct acct *ac, const struct attempt *at)
+{
+	struct sw_finding *ban = sw_fnd_find(a, SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, 0, ac->pub.id);
+	if (!ban || ban->severity < SW_SEV_ERROR || sw_ns_sub(at->start_ns, ban->last_ns) > BAN_NS)
+		return;
+	sw_fnd_explain(a, ac->pub.id, SW_K_REGISTER_NO_RESPONSE, SW_C_SILENCE, ban);
+	sw_fnd_explain(a, ac->pub.id, SW_K_REGISTER_FORBIDDEN, SW_C_POLICY, ban);
+	if (at->outcome == AT_ANSWERED && at->status >= 300) {
+		struct sw_finding *r = sw_fnd_find(a, SW_K_REGISTER_REJECTED, SW_C_STATUS, at->status,
+						   ac->pub.id);
+		if (r)
+			sw_fnd_explained(a, r, ban);
+	}
+}
+
 /* ---- dispatch per attempt ------------------------------------------------- */
 
 void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at,
@@ -670,6 +723,7 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 		if (at->outcome == AT_TIMEOUT && flood_ban(a, ac, at))
 			return;
 		register_unanswered(a, ac, at);
+		explained_by_ban(a, ac, at);
 		return;
 	}
 	if (at->outcome != AT_ANSWERED || !r)
@@ -699,4 +753,5 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 		forbidden(a, ac, at, r);
 	else if (at->status >= 300)
 		rejected(a, ac, at, r);
+	explained_by_ban(a, ac, at);
 }

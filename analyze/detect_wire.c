@@ -105,6 +105,13 @@ static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev
 	sw_fnd_publish(a, f);
 }
 
+/* RFC 6598 shared address space (100.64/10): a carrier's own servers (an
+ * IMS P-CSCF) see phones behind carrier-grade NAT at these addresses. */
+static bool shared_space(const struct sw_addr *x)
+{
+	return x->family == 4 && x->ip[0] == 100 && (x->ip[1] & 0xC0) == 64;
+}
+
 /* A server on a public address writes into received= the source it saw: a
  * public address. A private one in a response that comes from a public
  * server was put there on the way back (an ALG mapping the router's public
@@ -118,7 +125,7 @@ static void received_private(struct sw_analyze *a, struct txn *t, const struct s
 		return;
 	struct sw_addr rcv;
 	if (sw_ip_parse(m->via[0].received.p, m->via[0].received.len, &rcv) != 0 ||
-	    !sw_ip_is_private(&rcv))
+	    !sw_ip_is_private(&rcv) || shared_space(&rcv))
 		return;
 	bool created;
 	struct sw_finding *f = open_alg(a, SW_C_RECEIVED_PRIVATE, acct_of_txn(a, t, ev), &created);
@@ -138,9 +145,45 @@ static void received_private(struct sw_analyze *a, struct txn *t, const struct s
 	sw_fnd_publish(a, f);
 }
 
+bool sw_rr_wants_tcp(const struct sw_sip_msg *m)
+{
+	struct sw_str rr = m->record_route_last;
+	return sw_memmem(rr.p, rr.len, "transport=tcp", 13) ||
+	       sw_memmem(rr.p, rr.len, "transport=TCP", 13);
+}
+
+/* The answer to a call over UDP routes the rest of the dialog over TCP: the
+ * Record-Route entry next to the phone says transport=tcp. (REGISTER
+ * answers are judged with the registration, detect_reg.c.) */
+static void dialog_wants_tcp(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
+			     uint32_t msg_id)
+{
+	const struct sw_sip_msg *m = ev->u.sip;
+	if (m->is_request || t->is_register || ev->pkt.transport != SW_TP_UDP || m->status < 200 ||
+	    m->status >= 300 || !sw_rr_wants_tcp(m) || !sw_addr_eq(&ev->pkt.dst, &t->src))
+		return;
+	struct acct *ac = sw_acct_by_flow(a, &t->src, &t->src);
+	bool created;
+	struct sw_finding *f = sw_fnd_open(a, SW_K_TRANSPORT_TCP_REQUIRED, SW_C_SERVER_REQUESTS_TCP,
+					   0, ac ? ac->pub.id : UINT32_MAX,
+					   ac ? UINT32_MAX : t->dialog, SW_SEV_WARNING, &created);
+	struct evref e;
+	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Record-Route");
+	sw_fnd_evidence(f, &t->first_req);
+	sw_fnd_evidence(f, &e);
+	if (created) {
+		sw_fnd_fact(f, "detail", "%s",
+			    sw_an_tr(a, N_("transport=tcp in the server's Contact or Record-Route")));
+		f->client = t->src;
+		f->server = t->dst;
+	}
+	sw_fnd_publish(a, f);
+}
+
 void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
 		      uint32_t msg_id)
 {
+	dialog_wants_tcp(a, t, ev, msg_id);
 	content_length(a, t, ev, msg_id);
 	via_mismatch(a, t, ev, msg_id);
 	received_private(a, t, ev, msg_id);

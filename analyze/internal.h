@@ -20,6 +20,7 @@
 #define SW_ACCT_MAX_UA 4u               /* distinct User-Agents remembered per account */
 #define SW_ACCT_MAX_FLOWS 4u            /* local endpoints (NAT flows) remembered per account */
 #define SW_ACCT_LOSSES 8u               /* recent losses of the binding remembered per account */
+#define SW_ACCT_FLOOD 12u               /* recent registrations remembered for the flood rule */
 #define SW_END_GRACE_NS (2 * INT64_C(1000000000)) /* timer F judged this close to its end */
 #define SW_EXPIRY_GRACE_NS (5 * INT64_C(1000000000))
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
@@ -191,12 +192,25 @@ struct nat_flow {
 	uint32_t fails;
 	int64_t fail_start_ns;        /* start of the first of them */
 	struct evref first_fail, last_fail;
+	bool udp;                     /* its REGISTERs go over UDP */
+};
+
+/* A registration attempt as the flood rule counts it (a 401/407 answer is
+ * half of one and not counted). */
+struct flood_ent {
+	int64_t start_ns;
+	uint64_t frame_no;
+	uint32_t file_idx;
+	uint32_t src;                 /* hash of the phone's address */
 };
 
 /* A binding of the account lost (its granted time ran out without a
  * successful refresh) and, once registered again, recovered. */
 enum loss_how {
-	LOSS_NO_REFRESH = 1,          /* the phone had not tried to refresh */
+	LOSS_NO_REFRESH = 1,          /* the phone had not tried to refresh, and it never
+	                               * refreshed within the granted time: its timer */
+	LOSS_SILENT,                  /* the phone that refreshed in time before went
+	                               * silent (off the network, or its packets lost) */
 	LOSS_REFRESH_FAILED,          /* refreshes were sent and failed */
 };
 
@@ -239,12 +253,13 @@ struct acct {
 	size_t n_ua;
 	struct ua_rec ua[SW_ACCT_MAX_UA];
 	uint32_t other_contacts_max;  /* other devices' bindings listed in a 2xx */
-	/* keepalives the phone sends (RFC 5626), last one */
-	uint64_t ka_from_phone;
-	int64_t ka_last_ns;
+	struct flood_ent flood[SW_ACCT_FLOOD];
+	uint32_t n_flood;             /* ever; ring index = n % SW_ACCT_FLOOD */
+	uint64_t ka_from_phone;       /* keepalives the phone sent (RFC 5626) */
+	struct evref ka_first;
 	/* OPTIONS the server sent to this phone */
 	uint32_t options_in, options_in_answered, options_in_unanswered, options_in_refused;
-	struct evref options_first_unanswered, options_first_refused;
+	struct evref options_first_unanswered;
 	int64_t options_ok_max_ns;    /* longest time after a refresh an OPTIONS was answered */
 	int64_t options_fail_min_ns;  /* shortest time after a refresh one went unanswered */
 };
@@ -273,13 +288,13 @@ struct dns_name {
 	uint32_t nxdomain, servfail, empty, other_err;
 	int64_t first_query_ns, last_query_ns;
 	struct sw_addr server;        /* the DNS server asked, last */
-	struct evref first_query, last_query, last_fail;
+	int64_t first_fail_ns, ok_after_fail_ns; /* a failure, then a usable answer */
+	struct evref first_query, last_query, first_fail, last_fail;
 };
 
 struct tcp_conn {
 	struct sw_addr client, server;
 	uint32_t syn, synack, rst;
-	int64_t last_syn_ns;
 	struct evref first_syn, first_synack, first_rst;
 };
 
@@ -331,6 +346,7 @@ struct sw_analyze {
 	struct sw_map ka_flows;
 	struct sw_map dns_names;
 	struct sw_map tcp_conns;
+	struct sw_map srv_targets;    /* names an SRV answer named: SIP servers */
 	struct sw_map answered_flows; /* client -> server endpoints: last time an
 	                               * unfragmented request between them was answered */
 	uint64_t sip_msgs;            /* SIP messages seen, well-formed or not */
@@ -372,6 +388,7 @@ void sw_acct_on_undelivered(struct sw_analyze *a, struct txn *t);
 enum sw_opt_event { SW_OPT_SENT = 1, SW_OPT_ANSWERED, SW_OPT_FAILED };
 void sw_acct_on_options(struct sw_analyze *a, struct txn *t, enum sw_opt_event what);
 void sw_acct_on_keepalive(struct sw_analyze *a, struct acct *ac, const struct sw_ev *ev);
+void sw_acct_on_late_icmp(struct sw_analyze *a, struct txn *t);
 void sw_acct_tick(struct sw_analyze *a, int64_t now_ns);
 struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id);
 struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
@@ -492,6 +509,9 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 			  const struct reg_result *r);
 /* The account's binding lapsed (granted expiry and grace passed). */
 void sw_detect_on_lapse(struct sw_analyze *a, struct acct *ac, const struct loss *l);
+/* An ICMP error came for a REGISTER attempt already judged (an IPv6
+ * reassembly timeout arrives after 60 s, RFC 8200 section 4.5). */
+void sw_detect_on_late_icmp(struct sw_analyze *a, struct acct *ac, struct attempt *at);
 /* A non-REGISTER client transaction timed out (INVITE: call.no_response). */
 void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t);
 void sw_detect_nat_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at);
@@ -499,6 +519,8 @@ void sw_detect_nat_undelivered(struct sw_analyze *a, struct acct *ac, struct txn
 void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t);
 void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
 		      uint32_t msg_id);
+/* The Record-Route entry next to the UAC asks for TCP (detect_wire.c). */
+bool sw_rr_wants_tcp(const struct sw_sip_msg *m);
 void sw_detect_finish(struct sw_analyze *a);
 /* detect_nat.c, for the final pass */
 void sw_detect_nat_finish(struct sw_analyze *a, struct acct *ac);

@@ -85,8 +85,17 @@ void sw_side_on_dns(struct sw_analyze *a, const struct sw_ev *ev)
 	}
 	dn->responses++;
 	const char *what = NULL;
-	if (d->rcode == 0 && d->n_answers)
+	for (size_t i = 0; i < d->n_targets; i++) {
+		size_t tl = strnlen(d->targets[i], sizeof d->targets[i]);
+		if (tl && !sw_map_get(&a->srv_targets, d->targets[i], tl) &&
+		    a->srv_targets.count < SW_MAX_FLOWS)
+			sw_map_put(&a->srv_targets, d->targets[i], tl, (void *)1);
+	}
+	if (d->rcode == 0 && d->n_answers) {
+		if (dn->first_fail_ns && !dn->ok_after_fail_ns)
+			dn->ok_after_fail_ns = ev->pkt.ts_ns;
 		dn->usable++;
+	}
 	else if (d->rcode == 3)
 		dn->nxdomain++, what = "DNS NXDOMAIN";
 	else if (d->rcode == 2)
@@ -95,8 +104,13 @@ void sw_side_on_dns(struct sw_analyze *a, const struct sw_ev *ev)
 		dn->empty++, what = "DNS no records";
 	else
 		dn->other_err++, what = "DNS error";
-	if (what)
+	if (what) {
 		sw_an_evidence(a, &dn->last_fail, &ev->pkt, UINT32_MAX, what);
+		if (!dn->first_fail_ns) {
+			dn->first_fail_ns = ev->pkt.ts_ns;
+			dn->first_fail = dn->last_fail;
+		}
+	}
 }
 
 void sw_side_on_tcp(struct sw_analyze *a, const struct sw_ev *ev)
@@ -121,7 +135,6 @@ void sw_side_on_tcp(struct sw_analyze *a, const struct sw_ev *ev)
 	case SW_TCP_SYN:
 		if (!c->syn++)
 			sw_an_evidence(a, &c->first_syn, &ev->pkt, UINT32_MAX, "TCP SYN");
-		c->last_syn_ns = ev->pkt.ts_ns;
 		break;
 	case SW_TCP_SYNACK:
 		if (!c->synack++)
@@ -188,4 +201,5 @@ void sw_side_free_all(struct sw_analyze *a)
 	}
 	sw_map_free(&a->dns_names);
 	sw_map_free(&a->answered_flows);
+	sw_map_free(&a->srv_targets);
 }

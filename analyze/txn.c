@@ -394,6 +394,10 @@ void sw_txn_on_icmp(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 			t->icmp_on_answer = true;
 			t->icmp_from = ev->pkt.src;
 			sw_an_evidence(a, &t->icmp_ev, &ev->pkt, msg_id, "ICMP (answer)");
+			if (t->is_register)
+				sw_acct_on_undelivered(a, t);
+			else
+				sw_detect_nat_undelivered(a, sw_acct_by_flow(a, &t->src, &t->src), t);
 		}
 		return;
 	}
@@ -407,6 +411,8 @@ void sw_txn_on_icmp(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 		snprintf(label, sizeof label, "ICMP %s", sw_icmp_kind_name(ic->kind));
 		sw_an_evidence(a, &t->icmp_ev, &ev->pkt, msg_id, label);
 	}
+	if (t->state == TX_TIMEOUT && t->n_icmp == 1 && t->is_register)
+		sw_acct_on_late_icmp(a, t);
 	uint32_t item = t->item;
 	if (item == UINT32_MAX && t->account != UINT32_MAX)
 		item = sw_acct_get(a, t->account)->pub.item;
