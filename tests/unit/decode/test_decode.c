@@ -1456,6 +1456,27 @@ static void dns(void **state)
 	assert_string_equal(c->rs->r[0].dns.qname, "sip.example.com");
 	assert_int_equal(ST->dns, 1);
 
+	/* SRV answer (RFC 2782): the target, written with a pointer back to
+	 * the question's domain, is kept; a "." target (no service) is not. */
+	uint8_t srv[] = {0, 2, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+	                 4, '_', 's', 'i', 'p', 4, '_', 'u', 'd', 'p', 2, 'e', 'x', 0, 0, 33, 0, 1,
+	                 /* answer 1: name -> question, SRV, target "sbc1" + pointer to "ex" */
+	                 0xC0, 12, 0, 33, 0, 1, 0, 0, 0, 60, 0, 13, 0, 10, 0, 5, 0x13, 0xC4,
+	                 4, 's', 'b', 'c', '1', 0xC0, 22,
+	                 /* answer 2: target "." */
+	                 0xC0, 12, 0, 33, 0, 1, 0, 0, 0, 60, 0, 7, 0, 10, 0, 5, 0x13, 0xC4, 0};
+	assert_int_equal(sw_dns_parse(srv, sizeof srv, &out), 0);
+	assert_string_equal(out.qname, "_sip._udp.ex");
+	assert_int_equal(out.n_answers, 2);
+	assert_int_equal(out.n_targets, 1);
+	assert_string_equal(out.targets[0], "sbc1.ex");
+	/* a target cut short by its record's length is not kept */
+	uint8_t cut[sizeof srv];
+	memcpy(cut, srv, sizeof srv);
+	cut[41] = 10; /* RDLENGTH 10: the target's label runs past it */
+	assert_int_equal(sw_dns_parse(cut, sizeof cut, &out), 0);
+	assert_int_equal(out.n_targets, 0);
+
 	/* NXDOMAIN, odd characters escaped */
 	uint8_t nx[] = {0, 1, 0x81, 0x83, 0,    1,   0, 0, 0,  0, 0,
 	                0, 4, 'a',  '.',  0x07, 'B', 0, 0, 33, 0, 1};

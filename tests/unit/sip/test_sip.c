@@ -471,6 +471,22 @@ static const char INVITE_SDP_BODY[] =
 	"c=IN IP4 233.252.0.1/127\r\n"
 	"a=rtpmap:31 H261/90000\r\n";
 
+/* The last Record-Route entry is the hop next to the UAC (RFC 3261 section
+ * 12.1.2): across headers and within one, commas inside <> not splitting. */
+static void t_record_route_last(void **state)
+{
+	struct fx *f = *state;
+	const struct sw_sip_msg *m = ok(f,
+		"SIP/2.0 200 OK\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.5:5060;branch=z9hG4bK-rr\r\n"
+		"Record-Route: <sip:198.51.100.1;transport=tcp;lr>\r\n"
+		"Record-Route: <sip:p2.example.com;lr;x=\"a,b\">, <sip:192.0.2.1;lr;r2=on>\r\n"
+		"From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\n"
+		"Call-ID: rr@x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
+	assert_str(m->record_route, "<sip:198.51.100.1;transport=tcp;lr>");
+	assert_str(m->record_route_last, "<sip:192.0.2.1;lr;r2=on>");
+}
+
 static void t_invite_sdp(void **state)
 {
 	struct fx *f = *state;
@@ -482,6 +498,7 @@ static void t_invite_sdp(void **state)
 	assert_str(m->to.display, "Bob");
 	assert_str(m->from.display, "Alice");
 	assert_str(m->record_route, "<sip:p1.example.com;lr>");
+	assert_str(m->record_route_last, "<sip:p2.example.com;lr>");
 	assert_str(m->content_type, "application/sdp");
 	assert_int_equal(m->content_length, (int64_t)strlen(INVITE_SDP_BODY));
 	assert_int_equal(m->body_len, strlen(INVITE_SDP_BODY));
@@ -1291,6 +1308,7 @@ int main(void)
 		T(t_200_register_contacts),
 		T(t_contacts_over_limit),
 		T(t_invite_sdp),
+		T(t_record_route_last),
 		T(t_sdp_limits),
 		T(t_multipart_sdp),
 		T(t_compact_form),
