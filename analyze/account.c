@@ -200,6 +200,39 @@ static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 	return ac;
 }
 
+struct acct *sw_acct_by_uri(struct sw_analyze *a, const char *uri)
+{
+	/* "sip:user@host[:port][;params]": the form aor_of() makes */
+	char aor[AOR_MAX];
+	size_t n = 0;
+	const char *p = uri ? uri : "";
+	const char *colon = strchr(p, ':');
+	if (!colon || colon - p > 8)
+		return NULL;
+	for (; p < colon; p++)
+		aor[n++] = lower(*p);
+	aor[n++] = ':';
+	p++;
+	const char *at = strchr(p, '@');
+	if (at) {
+		size_t l = (size_t)(at - p) > 128 ? 128 : (size_t)(at - p);
+		memcpy(aor + n, p, l);
+		n += l;
+		aor[n++] = '@';
+		p = at + 1;
+	}
+	size_t h = strcspn(p, ":;?>");
+	for (size_t i = 0; i < h && i < 128; i++)
+		aor[n++] = lower(p[i]);
+	if (p[h] == ':') {
+		int port = atoi(p + h + 1);
+		if (port > 0 && port != 5060 && port < 65536)
+			n += (size_t)snprintf(aor + n, sizeof aor - n, ":%d", port);
+	}
+	void *v = sw_map_get(&a->acct_by_aor, aor, n);
+	return v ? sw_acct_get(a, (uint32_t)((uintptr_t)v - 1)) : NULL;
+}
+
 static void remember_client(struct sw_analyze *a, struct acct *ac, const struct sw_addr *c)
 {
 	sw_map_put(&a->acct_by_client, c, sizeof *c, (void *)(uintptr_t)(ac->pub.id + 1));

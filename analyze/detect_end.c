@@ -345,6 +345,7 @@ void sw_detect_finish(struct sw_analyze *a)
 {
 	dns_findings(a);
 	tcp_refused(a);
+	sw_detect_wire_finish(a);
 	for (size_t i = 0; i < a->accounts.n; i++) {
 		struct acct *ac = a->accounts.p[i];
 		sw_detect_nat_finish(a, ac);

@@ -201,7 +201,10 @@ void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t)
 	memset(&u, 0, sizeof u);
 	u.kind = SW_K_CALL_NO_RESPONSE;
 	u.method = "INVITE";
-	u.ac = sw_acct_by_flow(a, &t->src, &t->src);
+	/* The caller's account: its From, not whoever registered from the
+	 * same address (a scanner's INVITEs are not the phone's). */
+	const struct sw_dialog *d = sw_analyze_dialog(a, t->dialog);
+	u.ac = d ? sw_acct_by_uri(a, d->from) : NULL;
 	u.dialog = t->dialog;
 	u.client = t->src;
 	u.server = t->dst;

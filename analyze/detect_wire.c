@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mem.h"
+
 static struct acct *acct_of_txn(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev)
 {
 	if (t && t->account != UINT32_MAX)
@@ -78,31 +80,75 @@ static bool via_same(const struct sw_sip_via *v, const char *sent)
 }
 
 /* The response's top Via is not the one the request carried (beyond
- * received/rport). Only where the capture saw the request leave and its
- * answer come back to the same endpoint. */
+ * received/rport), where the capture saw the request leave and its answer
+ * come back to the same endpoint. Judged per flow at the end: an ALG
+ * rewrites every message of a flow alike, so a flow whose other answers keep
+ * their Via shows a user agent's own quirk, not a device on the path. */
+struct via_flow {
+	uint32_t intact, changed;
+	uint32_t account;
+	struct evref req, resp;
+	char sent[96], returned[96], method[16];
+	struct sw_addr client, server;
+};
+
 static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
 			 uint32_t msg_id)
 {
 	const struct sw_sip_msg *m = ev->u.sip;
 	if (m->is_request || !m->n_via || !t->via_sent_by || t->response_only ||
-	    !sw_addr_eq(&ev->pkt.dst, &t->src) || via_same(&m->via[0], t->via_sent_by))
+	    !sw_addr_eq(&ev->pkt.dst, &t->src))
 		return;
-	char got[96];
-	snprintf(got, sizeof got, "%.*s:%d", (int)(m->via[0].host.len > 80 ? 80 : m->via[0].host.len),
-		 m->via[0].host.p ? m->via[0].host.p : "", m->via[0].port > 0 ? m->via[0].port : 5060);
-	bool created;
-	struct sw_finding *f = open_alg(a, SW_C_VIA_MISMATCH, acct_of_txn(a, t, ev), &created);
-	struct evref e;
-	sw_fnd_evidence(f, &t->first_req);
-	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Via");
-	sw_fnd_evidence(f, &e);
-	if (created) {
-		sw_fnd_fact(f, "sent", "%s", t->via_sent_by);
-		sw_fnd_fact(f, "returned", "%s", got);
-		sw_fnd_fact(f, "method", "%s", t->method);
-		sw_fnd_addr_fact(f, "client", &t->src);
+	struct sw_addr k[2] = { t->src, t->dst };
+	struct via_flow *vf = sw_map_get(&a->via_flows, k, sizeof k);
+	if (!vf) {
+		if (a->via_flows.count >= SW_MAX_FLOWS)
+			return;
+		vf = sw_calloc(1, sizeof *vf);
+		vf->client = t->src;
+		vf->server = t->dst;
+		sw_map_put(&a->via_flows, k, sizeof k, vf);
 	}
-	sw_fnd_publish(a, f);
+	if (via_same(&m->via[0], t->via_sent_by)) {
+		vf->intact++;
+		return;
+	}
+	if (vf->changed++)
+		return;
+	struct acct *ac = acct_of_txn(a, t, ev);
+	vf->account = ac ? ac->pub.id : UINT32_MAX;
+	vf->req = t->first_req;
+	sw_an_evidence(a, &vf->resp, &ev->pkt, msg_id, "Via");
+	snprintf(vf->sent, sizeof vf->sent, "%s", t->via_sent_by);
+	snprintf(vf->returned, sizeof vf->returned, "%.*s:%d",
+		 (int)(m->via[0].host.len > 80 ? 80 : m->via[0].host.len),
+		 m->via[0].host.p ? m->via[0].host.p : "", m->via[0].port > 0 ? m->via[0].port : 5060);
+	snprintf(vf->method, sizeof vf->method, "%s", t->method);
+}
+
+void sw_detect_wire_finish(struct sw_analyze *a)
+{
+	size_t pos = 0;
+	void *v;
+	while (sw_map_next(&a->via_flows, &pos, NULL, NULL, &v)) {
+		const struct via_flow *vf = v;
+		if (!vf->changed || vf->intact)
+			continue;
+		bool created;
+		struct sw_finding *f = sw_fnd_open(a, SW_K_ALG_REWRITE, SW_C_VIA_MISMATCH, 0,
+						   vf->account, UINT32_MAX, SW_SEV_WARNING, &created);
+		f->suspected = true;
+		sw_fnd_evidence(f, &vf->req);
+		sw_fnd_evidence(f, &vf->resp);
+		if (created) {
+			sw_fnd_fact(f, "sent", "%s", vf->sent);
+			sw_fnd_fact(f, "returned", "%s", vf->returned);
+			sw_fnd_fact(f, "method", "%s", vf->method);
+			sw_fnd_addr_fact(f, "client", &vf->client);
+			sw_fnd_fact(f, "answers_changed", "%u", vf->changed);
+		}
+		sw_fnd_publish(a, f);
+	}
 }
 
 /* RFC 6598 shared address space (100.64/10): a carrier's own servers (an

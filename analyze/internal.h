@@ -347,6 +347,7 @@ struct sw_analyze {
 	struct sw_map dns_names;
 	struct sw_map tcp_conns;
 	struct sw_map srv_targets;    /* names an SRV answer named: SIP servers */
+	struct sw_map via_flows;      /* client -> server: answers' Via kept or changed */
 	struct sw_map answered_flows; /* client -> server endpoints: last time an
 	                               * unfragmented request between them was answered */
 	uint64_t sip_msgs;            /* SIP messages seen, well-formed or not */
@@ -393,6 +394,8 @@ void sw_acct_tick(struct sw_analyze *a, int64_t now_ns);
 struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id);
 struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
 			     const struct sw_addr *y);
+/* The account whose AOR is this URI (a caller's From), or NULL. */
+struct acct *sw_acct_by_uri(struct sw_analyze *a, const char *uri);
 /* The account's flow for a local endpoint (NULL when it has none). */
 struct nat_flow *sw_acct_flow(struct acct *ac, const struct sw_addr *key);
 bool sw_acct_registered(const struct acct *ac); /* registered or refreshing now */
@@ -519,6 +522,8 @@ void sw_detect_nat_undelivered(struct sw_analyze *a, struct acct *ac, struct txn
 void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t);
 void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
 		      uint32_t msg_id);
+/* The flows whose answers all changed the Via (detect_wire.c). */
+void sw_detect_wire_finish(struct sw_analyze *a);
 /* The Record-Route entry next to the UAC asks for TCP (detect_wire.c). */
 bool sw_rr_wants_tcp(const struct sw_sip_msg *m);
 void sw_detect_finish(struct sw_analyze *a);
