@@ -22,7 +22,7 @@ SCENARIOS=(
     # variant matrix (tests/e2e/matrix_lab.py)
     healthy_baresip:60 wrong_password_baresip:60 stale_nat_late:160 stale_nat_early:90
     stale_nat_baresip:130 nat_udp_timeout:120 nat_udp_timeout_preserving:120
-    nat_udp_timeout_ok:120 dns_no_answer:60 dns_servfail:60 dns_srv_fallback:50 dns_srv_ok:50
+    nat_udp_timeout_ok:120 nat_udp_timeout_preserving_clash:120 dns_no_answer:60 dns_servfail:60 dns_srv_fallback:50 dns_srv_ok:50
     https_lookalike:70 tcp_only_silent:80 transient_503:90 min_expires_423:70
     min_expires_423_baresip:70 registrar_restart:80 public_phone_outage:140 outbound_proxy:70
     outbound_proxy_wrong_password:70 alg_port5080:60 registrar_fixes_contact:50
@@ -587,8 +587,16 @@ _nat_udp_timeout() {
 }
 # mapping lapses after 10 s; SNAT picks a random public port for each new mapping
 sc_nat_udp_timeout() { _nat_udp_timeout 10 --to-source "$LAB_WAN:20000-60000" --random; }
-# mapping lapses after 10 s; port-preserving SNAT (the new mapping gets 5060 again)
-sc_nat_udp_timeout_preserving() { _nat_udp_timeout 10 --to-source "$LAB_WAN:1024-65535"; }
+# mapping lapses after 3 s; port-preserving SNAT: each new mapping gets 5060 again, so the
+# phone sees nothing; only the server sees its OPTIONS refused (ICMP) between refreshes.
+# (3 s, not 10: an OPTIONS refused by the router leaves an unreplied conntrack entry on the
+# tuple 203.0.113.2:5060 <-> 198.51.100.10:5060 for the UDP timeout; a refresh within that
+# time clashes with it and SNAT picks another port -- see nat_udp_timeout_preserving_clash.)
+sc_nat_udp_timeout_preserving() { _nat_udp_timeout 3 --to-source "$LAB_WAN:1024-65535"; }
+# port-preserving SNAT, mapping lapses after 10 s: the OPTIONS refused at ~15.7 s leaves its
+# conntrack entry until ~25.7 s, the refresh at 25 s clashes with it, so SNAT moves that
+# mapping to another port once (5060 -> 3963 in the capture) and back to 5060 at 50 s.
+sc_nat_udp_timeout_preserving_clash() { _nat_udp_timeout 10 --to-source "$LAB_WAN:1024-65535"; }
 # near miss: mapping kept 60 s, longer than any gap (refresh 25 s, OPTIONS 15 s)
 sc_nat_udp_timeout_ok() { _nat_udp_timeout 60 --to-source "$LAB_WAN:20000-60000" --random; }
 
@@ -607,14 +615,21 @@ sc_dns_no_answer() {
     lab_capture_stop "$cp"; lab_stop "$pb"
 }
 
-# The DNS server answers SERVFAIL: dnsmasq forwards example.net to an upstream that does not
-# answer (198.51.100.54: ICMP port unreachable from 198.51.100.10's host? no: an address on
-# the server's host where nothing listens on 53), so it has nothing to give.
+# The DNS server answers SERVFAIL: the phone's resolver (dnsmasq on 198.51.100.53) validates
+# DNSSEC (root trust anchor) and forwards to the provider's internal DNS (a second dnsmasq on
+# 198.51.100.54, authoritative for example.net, unsigned, knows nothing about "net"): the
+# chain of trust cannot be built ("validation of net failed"), so every answer is SERVFAIL.
 sc_dns_servfail() {
     lab_topology_up || return 1
     lab_kamailio_start kam udp:$LAB_SRV:5060 || return 1
     lab_x srv ip addr add 198.51.100.54/24 dev eth0 || return 1
-    lab_dnsmasq --server=/example.net/198.51.100.54 || return 1
+    lab_bg srv "$LAB_TMP/dnsmasq-up.log" dnsmasq -k --user=root --no-resolv --no-hosts --no-poll \
+        --listen-address=198.51.100.54 --bind-interfaces --pid-file="$LAB_TMP/dnsmasq-up.pid" \
+        --local=/example.net/ --host-record=pbx.example.net,"$LAB_SRV" --log-queries \
+        --log-facility=- || return 1
+    lab_dnsmasq --server=198.51.100.54 --dnssec \
+        --trust-anchor=.,20326,8,2,E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D \
+        || return 1
     lab_capture_start ph "$CAP" eth0 all || return 1; local cp=$LAB_LAST_PID
     lab_baresip ph phone "$LAB_PHONE:5060" "$(BS_DOMAIN=pbx.example.net bs_acct 1001)" || return 1
     local pb=$LAB_LAST_PID
@@ -832,14 +847,15 @@ sc_no_sip() {
     lab_x ph curl -s --max-time 5 -o /dev/null -w 'http %{http_code}\n' http://www.example.org/ >&2
     sleep 8
     lab_x ph ping -c 2 -i 1 "$LAB_LAN_GW" >&2
-    sleep 2
+    sleep 7
     lab_capture_stop "$cp"
 }
 
 # A call whose INVITE (large SDP: audio+video, many codecs, SRTP keys; ~1.8 KB) leaves in
 # two IP fragments; the ISP router drops non-first fragments (as in oversize_udp). The
-# phone's small REGISTERs on the same socket are answered before and after; the INVITE gets
-# nothing until timer B (32 s); the registrar answers ICMP time exceeded (reassembly).
+# phone's small REGISTERs on the same socket (local port 5060) are answered before and
+# after; the INVITE gets nothing until timer B (32 s); the registrar answers ICMP time
+# exceeded (reassembly) for each first fragment it could not complete.
 sc_oversize_invite() {
     lab_topology_up || return 1
     lab_kamailio_start kam udp:$LAB_SRV:5060 -- WITH_CALLS || return 1
@@ -850,6 +866,9 @@ sc_oversize_invite() {
         -p 5060 -s 1001 -au 1001 -ap 1001secret -key ua "$UA_DEFAULT" -key domain "$LAB_SRV" \
         -key callee 1002 -key expires 60 -mp 40000 -max_invite_retrans 7 \
         -max_non_invite_retrans 11 "$LAB_SRV:5060"
+    # the phone refreshes its registration from the same socket: small REGISTERs, answered
+    EXPIRES=60 phone_reg ph phone-refresh 20 1001 5060
+    sleep 3
     lab_capture_stop "$cp"; lab_capture_stop "$cs"
 }
 
