@@ -829,7 +829,7 @@ sc_registrar_alias_contact() {
     lab_capture_stop "$cp"
 }
 
-# No SIP at all: ~20 s of the phone's other traffic: ping to the router, a DNS lookup of
+# No SIP at all: ~20 s of the phone's other traffic: pings to the router, DNS lookups of
 # an unrelated name (answered), an HTTP fetch from the server host's web server (port 80).
 sc_no_sip() {
     lab_topology_up || return 1
@@ -845,9 +845,11 @@ sc_no_sip() {
     sleep 2
     lab_x ph getent ahostsv4 www.example.org >&2
     lab_x ph curl -s --max-time 5 -o /dev/null -w 'http %{http_code}\n' http://www.example.org/ >&2
-    sleep 8
+    sleep 6
     lab_x ph ping -c 2 -i 1 "$LAB_LAN_GW" >&2
-    sleep 7
+    sleep 6
+    lab_x ph getent ahostsv4 www.example.org >&2
+    lab_x ph ping -c 2 -i 1 "$LAB_LAN_GW" >&2
     lab_capture_stop "$cp"
 }
 
