@@ -118,6 +118,10 @@ CASES = [
          "answered",
          near_miss_of=("transport.tcp_required", "oversize_udp"),
          forbid=[("transport.tcp_required", None)]),
+    Case(["lab/icmp_frag_needed.pcap", "lab/icmp_frag_needed-server.pcap"],
+         "both sides: fragments reach the registrar and are reassembled",
+         near_miss_of=("transport.tcp_required", "oversize_udp"),
+         forbid=[("transport.tcp_required", None)]),
     Case("lab/icmp_frag_needed_dropped.pcap",
          "ICMP fragmentation needed (MTU 1200), then the fragmented REGISTER with credentials "
          "loses its second fragments",
