@@ -15,7 +15,7 @@ CASES = [
          "both sides: the stale refreshes reach the server from the old address and are answered",
          expect=[F("nat.stale_binding", None, "error", frames=[4, 9, 38],
                    frames2=[5, 10, 36, 64, 67])],
-         # the answers to the old address are lost on the way back: the same failure seen as a path loss
+         # answers to the old address lost on the way back: a second view of it
          allow=[("nat.return_path_blocked", "path_loss")]),
     Case("lab/stale_nat_early.pcap",
          "phone side, new port 9 s after the first unanswered refresh, old transaction's timer F "
@@ -25,7 +25,7 @@ CASES = [
          "both sides, early rebinding",
          expect=[F("nat.stale_binding", None, "error", frames=[4, 9, 17],
                    frames2=[4, 9, 21, 24])],
-         # the answers to the old address are lost on the way back: the same failure seen as a path loss
+         # answers to the old address lost on the way back: a second view of it
          allow=[("nat.return_path_blocked", "path_loss")]),
     Case("lab/stale_nat_baresip.pcap",
          "phone side, baresip (new nonce every refresh), reboot onto port 5070",
@@ -34,7 +34,7 @@ CASES = [
          "both sides, baresip: the server answers the stale refresh with 401 each time",
          expect=[F("nat.stale_binding", None, "error", frames=[4, 11, 27],
                    frames2=[4, 11, 39, 42])],
-         # the answers to the old address are lost on the way back: the same failure seen as a path loss
+         # answers to the old address lost on the way back: a second view of it
          allow=[("nat.return_path_blocked", "path_loss")]),
     Case("lab/public_phone_outage.pcap",
          "public phone (no NAT), server outage of ~73 s, re-registration from another port",
