@@ -142,7 +142,8 @@ CASES = [
                    frames2=[4, 16])]),
 
     # ---------------------------------------------------------------- transport
-    Case("lab/https_lookalike.pcap", "UDP 5060 dropped, TCP 443 (TLS) accepted on the registrar's host",
+    Case("lab/https_lookalike.pcap",
+         "UDP 5060 dropped, TCP 443 (TLS) accepted on the registrar's host",
          near_miss_of=("transport.tcp_required", "udp_refused_tcp_ok"),
          expect=[F("register.no_response", "silence", "error", frames=[1, 49])],
          forbid=[("transport.tcp_required", None), ("nat.return_path_blocked", None)]),
