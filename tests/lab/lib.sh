@@ -101,7 +101,8 @@ lab_install_deps() {
     local need=() c
     for c in kamailio:kamailio sipp:sip-tester tcpdump:tcpdump tshark:tshark \
              iptables:iptables ip:iproute2 dnsmasq:dnsmasq-base timeout:coreutils \
-             ss:iproute2 ping:iputils-ping conntrack:conntrack; do
+             ss:iproute2 ping:iputils-ping conntrack:conntrack baresip:baresip-core \
+             openssl:openssl curl:curl; do
         command -v "${c%%:*}" >/dev/null 2>&1 || need+=("${c#*:}")
     done
     [ -x "$LAB_SYS_PY" ] || need+=(python3)
