@@ -18,6 +18,7 @@
 #   lab_ns ROLE                   print the namespace name of ROLE (ph ph2 rt inet srv pub)
 #   lab_x ROLE CMD...             run CMD inside ROLE's namespace (foreground)
 #   lab_install_deps              apt-get install what is missing (Debian 12)
+#   lab_need CMD:PACKAGE...       the same for tools only some scenarios use (baresip, curl ...)
 #   lab_topology_up [ph2] [pub]   build namespaces, links, addresses, routes, NAT (SNAT)
 #   lab_nat_snat ADDR             (re)point the router's SNAT rule to ADDR (no conntrack flush)
 #   lab_wan_renumber OLD NEW      move the router's WAN address OLD -> NEW, keep conntrack;
@@ -97,12 +98,24 @@ lab_x() {
     ip netns exec "$(lab_ns "$role")" "$@"
 }
 
+# lab_need CMD:PACKAGE...: apt-get install the packages whose command is missing (for tools
+# only some scenarios use: baresip, openssl, curl), so lab_install_deps stays the common set.
+lab_need() {
+    local need=() c
+    for c in "$@"; do command -v "${c%%:*}" >/dev/null 2>&1 || need+=("${c#*:}"); done
+    [ ${#need[@]} -eq 0 ] && return 0
+    lab_log "installing: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 600 apt-get update -q >/dev/null || { lab_log "apt-get update failed"; return 1; }
+    timeout 900 apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null \
+        || { lab_log "apt-get install ${need[*]} failed"; return 1; }
+}
+
 lab_install_deps() {
     local need=() c
     for c in kamailio:kamailio sipp:sip-tester tcpdump:tcpdump tshark:tshark \
              iptables:iptables ip:iproute2 dnsmasq:dnsmasq-base timeout:coreutils \
-             ss:iproute2 ping:iputils-ping conntrack:conntrack baresip:baresip-core \
-             openssl:openssl curl:curl; do
+             ss:iproute2 ping:iputils-ping conntrack:conntrack; do
         command -v "${c%%:*}" >/dev/null 2>&1 || need+=("${c#*:}")
     done
     [ -x "$LAB_SYS_PY" ] || need+=(python3)
@@ -298,6 +311,7 @@ lab_kamailio_start() {
 lab_baresip() {
     local role=$1 name=$2 listen=$3 acct=$4; shift 4
     local d="$LAB_TMP/$name" l
+    lab_need baresip:baresip-core || return 1
     mkdir -p "$d"
     {
         printf '%s\n' "poll_method epoll" "sip_listen $listen" "dns_server $LAB_DNS:53" \

@@ -671,6 +671,7 @@ sc_dns_srv_ok() {
 # configuration over HTTPS while its UDP REGISTER goes unanswered. TCP 443 says nothing
 # about SIP over TCP.
 sc_https_lookalike() {
+    lab_need openssl:openssl curl:curl || return 1
     lab_topology_up || return 1
     lab_kamailio_start kam udp:$LAB_SRV:5060 || return 1
     openssl req -x509 -newkey rsa:2048 -nodes -keyout "$LAB_TMP/key.pem" -out "$LAB_TMP/crt.pem" \
@@ -832,6 +833,7 @@ sc_registrar_alias_contact() {
 # No SIP at all: ~20 s of the phone's other traffic: pings to the router, DNS lookups of
 # an unrelated name (answered), an HTTP fetch from the server host's web server (port 80).
 sc_no_sip() {
+    lab_need curl:curl || return 1
     lab_topology_up || return 1
     lab_dnsmasq --local=/example.org/ --host-record=www.example.org,"$LAB_SRV" || return 1
     mkdir -p "$LAB_TMP/www" && echo hello >"$LAB_TMP/www/index.html"
