@@ -18,6 +18,7 @@
 #   lab_ns ROLE                   print the namespace name of ROLE (ph ph2 rt inet srv pub)
 #   lab_x ROLE CMD...             run CMD inside ROLE's namespace (foreground)
 #   lab_install_deps              apt-get install what is missing (Debian 12)
+#   lab_need CMD:PACKAGE...       the same for tools only some scenarios use (baresip, curl ...)
 #   lab_topology_up [ph2] [pub]   build namespaces, links, addresses, routes, NAT (SNAT)
 #   lab_nat_snat ADDR             (re)point the router's SNAT rule to ADDR (no conntrack flush)
 #   lab_wan_renumber OLD NEW      move the router's WAN address OLD -> NEW, keep conntrack;
@@ -28,7 +29,16 @@
 #                                 LAB_LAST_PID (not stdout: a $(...) subshell would lose it).
 #   lab_stop PID...               SIGTERM, bounded wait, SIGKILL; only PIDs this run started
 #   lab_capture_start ROLE FILE [IFACE] [FILTER]   tcpdump -U -w FILE, waits until listening;
-#                                 sets LAB_LAST_PID. Default filter: SIP (5060 udp/tcp), ICMP, DNS.
+#                                 sets LAB_LAST_PID. Default filter: SIP (5060 udp/tcp), ICMP, DNS;
+#                                 FILTER "all": no filter (everything on the interface, the way the
+#                                 phone's own 报文追踪 captures its WAN traffic)
+#   lab_baresip ROLE NAME ADDR:PORT ACCOUNT [CONFIG-LINE...]   start baresip (a second, real SIP
+#                                 client) headless in ROLE with its own config dir $LAB_TMP/NAME,
+#                                 listening on ADDR:PORT, DNS server $LAB_DNS, ACCOUNT = one line of
+#                                 its accounts file; log (SIP trace) in $LAB_TMP/NAME.log; sets LAB_LAST_PID
+#   lab_dnsmasq ARGS...           dnsmasq in srv on $LAB_DNS:53 (no upstream, no hosts file) with
+#                                 extra ARGS (records); waits until it listens; sets LAB_LAST_PID
+#   lab_resolv ROLE               point ROLE's glibc resolver at $LAB_DNS (/etc/netns/<ns>/resolv.conf)
 #   lab_capture_stop PID          stop tcpdump cleanly (SIGINT) so the pcap is flushed
 #   lab_kamailio_start NAME LISTEN... [-- DEFINES...]   start Kamailio in srv with tests/lab/
 #                                 kamailio.cfg, -l for each LISTEN, -A for each define; waits
@@ -86,6 +96,19 @@ lab_ns() { printf 'swlab-%s-%s' "$LAB_ID" "$1"; }
 lab_x() {
     local role=$1; shift
     ip netns exec "$(lab_ns "$role")" "$@"
+}
+
+# lab_need CMD:PACKAGE...: apt-get install the packages whose command is missing (for tools
+# only some scenarios use: baresip, openssl, curl), so lab_install_deps stays the common set.
+lab_need() {
+    local need=() c
+    for c in "$@"; do command -v "${c%%:*}" >/dev/null 2>&1 || need+=("${c#*:}"); done
+    [ ${#need[@]} -eq 0 ] && return 0
+    lab_log "installing: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 600 apt-get update -q >/dev/null || { lab_log "apt-get update failed"; return 1; }
+    timeout 900 apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null \
+        || { lab_log "apt-get install ${need[*]} failed"; return 1; }
 }
 
 lab_install_deps() {
@@ -229,7 +252,9 @@ lab_capture_start() {
     # non-first IP fragments carry no UDP header: "udp port" alone would drop them
     local filter=${4:-"udp port 5060 or tcp port 5060 or icmp or port 53 or (ip[6:2] & 0x1fff != 0)"}
     local log="$LAB_TMP/tcpdump-$role-$(basename "$file").log" pid i
-    lab_bg "$role" "$log" tcpdump -i "$ifc" -n -U --immediate-mode -s 0 -w "$file" "$filter"
+    local fargs=("$filter")
+    [ "$filter" = all ] && fargs=()
+    lab_bg "$role" "$log" tcpdump -i "$ifc" -n -U --immediate-mode -s 0 -w "$file" "${fargs[@]}"
     pid=$LAB_LAST_PID
     for i in $(seq 1 50); do
         grep -q 'listening on' "$log" 2>/dev/null && return 0
@@ -281,6 +306,36 @@ lab_kamailio_start() {
         fi
     done
     LAB_LAST_PID=$pid
+}
+
+lab_baresip() {
+    local role=$1 name=$2 listen=$3 acct=$4; shift 4
+    local d="$LAB_TMP/$name" l
+    lab_need baresip:baresip-core || return 1
+    mkdir -p "$d"
+    {
+        printf '%s\n' "poll_method epoll" "sip_listen $listen" "dns_server $LAB_DNS:53" \
+            "module_path /usr/lib/baresip/modules" "module g711.so" "module account.so"
+        for l in "$@"; do printf '%s\n' "$l"; done
+    } >"$d/config"
+    printf '%s\n' "$acct" >"$d/accounts"
+    : >"$d/contacts"
+    lab_bg "$role" "$LAB_TMP/$name.log" baresip -f "$d" -s
+}
+
+lab_dnsmasq() {
+    lab_bg srv "$LAB_TMP/dnsmasq.log" dnsmasq -k --user=root --no-resolv --no-hosts \
+        --no-poll --listen-address="$LAB_DNS" --bind-interfaces \
+        --pid-file="$LAB_TMP/dnsmasq.pid" --log-queries --log-facility=- "$@" || return 1
+    local pid=$LAB_LAST_PID
+    lab_wait_port srv udp 53 10 || { lab_log "dnsmasq did not start: $(cat "$LAB_TMP/dnsmasq.log")"; return 1; }
+    LAB_LAST_PID=$pid
+}
+
+lab_resolv() {
+    mkdir -p "/etc/netns/$(lab_ns "$1")"
+    printf 'nameserver %s\noptions timeout:2 attempts:1\n' "$LAB_DNS" \
+        >"/etc/netns/$(lab_ns "$1")/resolv.conf"
 }
 
 lab_sipp() {
