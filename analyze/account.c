@@ -394,6 +394,7 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 	at->ua_idx = ua_index(ac, m->user_agent);
 	at->first = t->first_req;
 	at->last_req = t->first_req;
+	at->first_frag = t->first_frag;
 	at->fragmented = t->fragmented;
 	at->req_size = t->req_size;
 	contact_key(m, at->contact_key, sizeof at->contact_key);
@@ -553,10 +554,14 @@ static void flow_outcome(struct acct *ac, const struct attempt *at)
 		fl->prev_ok_have_public = fl->ok_have_public;
 		fl->prev_ok_end_ns = fl->last_ok_ns;
 		fl->prev_ok = fl->last_ok;
-		fl->ok++;
+		if (!fl->ok++) {
+			fl->first_ok = at->final;
+			fl->first_ok_req = at->first;
+		}
 		fl->last_ok_ns = at->end_ns;
 		fl->last_ok_start_ns = at->start_ns;
 		fl->last_ok = at->final;
+		fl->last_ok_req = at->first;
 		fl->ok_public = at->public;
 		fl->ok_have_public = at->have_public;
 		fl->gap_before_ok_ns = fl->max_idle_ns;
@@ -568,6 +573,7 @@ static void flow_outcome(struct acct *ac, const struct attempt *at)
 			fl->first_fail = at->first;
 		}
 		fl->last_fail = at->undelivered ? at->final : at->last_req;
+		fl->last_fail_req = at->first;
 	}
 }
 
@@ -703,16 +709,21 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 		if (ac->pending == at)
 			ac->pending = NULL;
 	}
-	if (r.have_public)
+	if (r.have_public) {
 		note_public(ac, &r.public_addr, &t->final);
+		/* the server will send to the phone there (OPTIONS, calls) */
+		remember_client(a, ac, &r.public_addr);
+	}
 	int status = m->status;
 	if (status >= 200 && status < 300) {
 		on_success(a, ac, at, t, &r, now);
 	} else if (status == 401 || status == 407) {
 		p->n_challenge++;
 		if (at && at->has_auth && !r.stale_nonce) {
-			if (!ac->answered_challenge_rejects++)
+			if (!ac->answered_challenge_rejects++) {
 				ac->first_reject = t->final;
+				ac->first_reject_req = at->first;
+			}
 			ac->last_reject = t->final;
 		}
 	} else if (status >= 300) {
@@ -813,8 +824,10 @@ void sw_acct_on_keepalive(struct sw_analyze *a, struct acct *ac, const struct sw
 
 void sw_acct_on_options(struct sw_analyze *a, struct txn *t, enum sw_opt_event what)
 {
+	/* To an address a phone registered from (an older one too: the
+	 * server pings the mapping it learned). */
 	struct acct *ac = sw_acct_by_flow(a, &t->dst, &t->dst);
-	if (!ac || !sw_addr_eq(&ac->pub.client, &t->dst))
+	if (!ac)
 		return; /* OPTIONS to something that is not a registered phone */
 	if (what == SW_OPT_SENT) {
 		ac->options_in++;

@@ -99,6 +99,7 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	sw_map_init(&a->dns_names, NULL);
 	sw_map_init(&a->tcp_conns, free);
 	sw_map_init(&a->answered_flows, free);
+	sw_map_init(&a->path_mtus, free);
 	sw_map_init(&a->srv_targets, NULL);
 	sw_map_init(&a->via_flows, free);
 	sw_map_init(&a->dropped_keys, NULL);

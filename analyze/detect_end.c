@@ -123,6 +123,7 @@ static void dns_finding(struct sw_analyze *a, const struct domain *d)
 	f->resolved = recovered;
 	sw_fnd_evidence(f, &d->first_query);
 	sw_fnd_evidence(f, &d->first_fail);
+	sw_fnd_evidence(f, &d->last_query);
 	sw_fnd_evidence(f, no_answer ? &d->last_query : &d->last_fail);
 	sw_fnd_fact(f, "name", "%s", d->name);
 	sw_fnd_fact(f, "result", "%s", no_answer || d->empty ? sw_an_tr(a, result) : result);
@@ -293,6 +294,21 @@ static void udp_refused_tcp_ok(struct sw_analyze *a, struct acct *ac)
 	sw_fnd_explain(a, ac->pub.id, SW_K_REGISTER_NO_RESPONSE, SW_C_SILENCE, f);
 }
 
+/* The first registration after the failure: its proof of recovery (the
+ * account's history keeps the frames). */
+static void recovery_evidence(struct sw_finding *f, const struct acct *ac)
+{
+	for (size_t i = 0; i < ac->pub.n_changes; i++) {
+		const struct sw_reg_change *c = &ac->pub.changes[i];
+		if (c->state == SW_REG_REGISTERED && c->ts_ns > f->last_ns) {
+			struct evref e = { c->file_idx, UINT32_MAX, c->frame_no, c->ts_ns,
+					   "200 REGISTER" };
+			sw_fnd_evidence(f, &e);
+			return;
+		}
+	}
+}
+
 /* A call's failure is not undone by a registration. */
 static bool about_calls(const struct sw_finding *f)
 {
@@ -315,6 +331,7 @@ static void resolve(struct sw_analyze *a)
 			continue;
 		f->severity = SW_SEV_WARNING;
 		f->resolved = true;
+		recovery_evidence(f, ac);
 		f->revision++;
 	}
 }

@@ -52,10 +52,13 @@ static void stale_binding(struct sw_analyze *a, struct acct *ac, const struct na
 	struct sw_finding *f = open_acct(a, SW_K_NAT_STALE_BINDING, ac, SW_SEV_ERROR, &created);
 	f->suspected = false;
 	f->variant = TV_DEFAULT;
+	sw_fnd_evidence(f, &o->first_ok);
 	sw_fnd_evidence(f, &o->last_ok);
 	sw_fnd_evidence(f, &o->first_fail);
+	sw_fnd_evidence(f, &o->last_fail_req);
 	sw_fnd_evidence(f, &o->last_fail);
-	sw_fnd_evidence(f, &n->last_ok);
+	sw_fnd_evidence(f, &n->first_ok_req); /* the new flow's first success */
+	sw_fnd_evidence(f, &n->first_ok);
 	sw_fnd_addr_fact(f, "old_local", &o->key);
 	sw_fnd_addr_fact(f, "new_local", &n->key);
 	sw_fnd_addr_fact(f, "old_public", &o->ok_public);

@@ -64,7 +64,7 @@ struct unanswered {
 	enum sw_icmp_kind icmp_kind;
 	uint32_t n_icmp, icmp_mtu;
 	struct sw_addr icmp_from;
-	struct evref first, last, icmp_ev;
+	struct evref first, last, icmp_ev, first_frag;
 };
 
 /* Were unfragmented requests between the same endpoints answered around the
@@ -95,13 +95,21 @@ static struct sw_finding *oversize(struct sw_analyze *a, const struct unanswered
 					   u->ac ? u->ac->pub.id : UINT32_MAX,
 					   u->ac ? UINT32_MAX : u->dialog, SW_SEV_ERROR, &created);
 	f->variant = v;
+	sw_fnd_evidence(f, &u->first_frag);
 	sw_fnd_evidence(f, &u->first);
 	sw_fnd_evidence(f, &u->last);
 	if (frag_needed)
 		sw_fnd_evidence(f, &u->icmp_ev);
 	sw_fnd_fact(f, "size", "%u", u->req_size);
-	if (frag_needed && u->icmp_mtu)
-		sw_fnd_fact(f, "mtu", "%u", u->icmp_mtu);
+	/* The path's MTU, from this request's ICMP error or an earlier one on
+	 * the same path (the phone's kernel then fragments the next ones). */
+	struct evref mtu_ev;
+	uint32_t mtu = frag_needed && u->icmp_mtu ? u->icmp_mtu
+						    : sw_side_path_mtu(a, &u->client, &u->server, &mtu_ev);
+	if (!frag_needed && mtu)
+		sw_fnd_evidence(f, &mtu_ev);
+	if (mtu)
+		sw_fnd_fact(f, "mtu", "%u", mtu);
 	sw_fnd_fact(f, "fragmented", "%s", u->fragmented ? "yes" : "no");
 	sw_fnd_word(a, f, "method", u->method);
 	char who[SW_ADDRSTRLEN];
@@ -155,6 +163,7 @@ static void unanswered(struct sw_analyze *a, const struct unanswered *u)
 		f->suspected = true;
 		f->variant = v;
 	}
+	sw_fnd_evidence(f, &u->first_frag);
 	sw_fnd_evidence(f, &u->first);
 	sw_fnd_evidence(f, &u->last);
 	if (u->n_icmp)
@@ -222,6 +231,7 @@ void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t)
 	u.first = t->first_req;
 	u.last = t->last_req;
 	u.icmp_ev = t->icmp_ev;
+	u.first_frag = t->first_frag;
 	unanswered(a, &u);
 }
 
@@ -249,6 +259,7 @@ static void register_unanswered(struct sw_analyze *a, struct acct *ac, const str
 	u.first = at->first;
 	u.last = at->last_req;
 	u.icmp_ev = at->icmp_ev;
+	u.first_frag = at->first_frag;
 	unanswered(a, &u);
 }
 
@@ -452,6 +463,7 @@ static void rejected_credentials(struct sw_analyze *a, struct acct *ac, const st
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_AUTH_REJECTED_CREDENTIALS, SW_C_NONE, 0, ac,
 					 SW_SEV_ERROR, &created);
+	sw_fnd_evidence(f, &ac->first_reject_req);
 	sw_fnd_evidence(f, &ac->first_reject);
 	sw_fnd_evidence(f, &at->first);
 	sw_fnd_evidence(f, &ac->last_reject);
@@ -536,6 +548,10 @@ static void tcp_after_udp(struct sw_analyze *a, struct acct *ac, const struct at
 		    sw_ip_eq(&x->server, &at->server)) {
 			if (x->n_icmp)
 				tcp_required_evidence(a, ac, &x->icmp_ev);
+			struct tcp_conn *c = sw_side_tcp_sip(a, &at->server);
+			if (c)
+				tcp_required_evidence(a, ac, &c->first_syn);
+			tcp_required_evidence(a, ac, &at->first);
 			tcp_required(a, ac, SW_C_UDP_REFUSED_TCP_OK, &x->first, &at->final,
 				     x->n_icmp ? N_("ICMP port unreachable over UDP, TCP REGISTER answered")
 					       : N_("no answer over UDP, TCP REGISTER answered"));
@@ -614,6 +630,7 @@ static void absorbed(struct sw_analyze *a, struct acct *ac, int64_t since)
 		f->severity = SW_SEV_INFO;
 		f->suspected = false;
 		f->resolved = true;
+		sw_fnd_evidence(f, &ac->last_ok_ev); /* the success that followed */
 		sw_fnd_publish(a, f);
 	}
 }
@@ -632,6 +649,8 @@ static void corrected_423(struct sw_analyze *a, struct acct *ac, const struct at
 	f->variant = TV_423_CORRECTED;
 	f->severity = SW_SEV_INFO;
 	f->resolved = true;
+	sw_fnd_evidence(f, &at->first); /* the corrected REGISTER and its answer */
+	sw_fnd_evidence(f, &at->final);
 	sw_fnd_publish(a, f);
 }
 
@@ -718,10 +737,9 @@ static void explained_by_ban(struct sw_analyze *a, struct acct *ac, const struct
 
 /* ---- dispatch per attempt ------------------------------------------------- */
 
-void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at,
-			  const struct reg_result *r)
+static void on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at,
+		       const struct reg_result *r)
 {
-	sw_detect_nat_attempt(a, ac, at);
 	if (at->outcome == AT_TIMEOUT || at->outcome == AT_CUT) {
 		if (at->outcome == AT_TIMEOUT && flood_ban(a, ac, at))
 			return;
@@ -757,4 +775,12 @@ void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt 
 	else if (at->status >= 300)
 		rejected(a, ac, at, r);
 	explained_by_ban(a, ac, at);
+}
+
+void sw_detect_on_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at,
+			  const struct reg_result *r)
+{
+	on_attempt(a, ac, at, r);
+	/* After the attempt's own findings: a stale mapping explains them. */
+	sw_detect_nat_attempt(a, ac, at);
 }

@@ -89,6 +89,7 @@ struct txn {
 	uint8_t n_views;
 	uint32_t view_src[SW_TXN_MAX_VIEWS]; /* hashes of other views' sources */
 	struct evref first_req, last_req, final;
+	struct evref first_frag;      /* the request's first IP fragment, when fragmented */
 	int final_status;
 	uint8_t n_resp;
 	struct resp_seen resp[SW_TXN_MAX_RESP];
@@ -160,6 +161,7 @@ struct attempt {
 	uint32_t n_msgs;
 	uint32_t ua_idx;
 	struct evref first, last_req, final;
+	struct evref first_frag;
 	enum sw_icmp_kind icmp_kind;
 	uint32_t n_icmp, icmp_mtu;
 	struct sw_addr icmp_from;
@@ -180,8 +182,10 @@ struct nat_flow {
 	int64_t used_ns;
 	int64_t last_tx_ns;           /* the phone last sent on it (request or keepalive) */
 	int64_t max_idle_ns;          /* longest silence from the phone since its last success */
-	/* successes: the last one and the one before */
+	/* successes: the first, the last one and the one before */
 	uint32_t ok;
+	struct evref first_ok, first_ok_req; /* the first success and its REGISTER */
+	struct evref last_ok_req;     /* the REGISTER of the last success */
 	int64_t last_ok_ns, last_ok_start_ns; /* 0 = never */
 	struct evref last_ok, prev_ok;
 	struct sw_addr ok_public, prev_ok_public; /* what the server saw then */
@@ -191,7 +195,7 @@ struct nat_flow {
 	/* failures since the last success (no answer got back) */
 	uint32_t fails;
 	int64_t fail_start_ns;        /* start of the first of them */
-	struct evref first_fail, last_fail;
+	struct evref first_fail, last_fail, last_fail_req;
 	bool udp;                     /* its REGISTERs go over UDP */
 };
 
@@ -250,6 +254,7 @@ struct acct {
 	/* challenges answered and rejected again (RFC 3261 section 22.2) */
 	uint32_t answered_challenge_rejects; /* in a row, to requests with credentials */
 	struct evref first_reject, last_reject;
+	struct evref first_reject_req; /* the request whose credentials were refused first */
 	size_t n_ua;
 	struct ua_rec ua[SW_ACCT_MAX_UA];
 	uint32_t other_contacts_max;  /* other devices' bindings listed in a 2xx */
@@ -348,6 +353,7 @@ struct sw_analyze {
 	struct sw_map tcp_conns;
 	struct sw_map srv_targets;    /* names an SRV answer named: SIP servers */
 	struct sw_map via_flows;      /* client -> server: answers' Via kept or changed */
+	struct sw_map path_mtus;      /* client -> server endpoints: an ICMP's MTU */
 	struct sw_map answered_flows; /* client -> server endpoints: last time an
 	                               * unfragmented request between them was answered */
 	uint64_t sip_msgs;            /* SIP messages seen, well-formed or not */
@@ -416,6 +422,13 @@ void sw_side_on_tcp(struct sw_analyze *a, const struct sw_ev *ev);
  * or the server's own port), or NULL: a handshake on another port (HTTPS
  * provisioning ...) says nothing about SIP over TCP. */
 struct tcp_conn *sw_side_tcp_sip(struct sw_analyze *a, const struct sw_addr *server);
+/* An ICMP fragmentation needed / packet too big for a request from client to
+ * server (RFC 1191, RFC 8201): the path's MTU, for later requests on it. */
+void sw_side_frag_needed(struct sw_analyze *a, const struct sw_addr *client,
+			 const struct sw_addr *server, uint32_t mtu, const struct evref *e);
+/* The last such MTU (0 when none) and its ICMP frame. */
+uint32_t sw_side_path_mtu(struct sw_analyze *a, const struct sw_addr *client,
+			  const struct sw_addr *server, struct evref *e);
 /* An unfragmented request from client to server was answered at ts. */
 void sw_side_answered(struct sw_analyze *a, const struct sw_addr *client,
 		      const struct sw_addr *server, int64_t ts);

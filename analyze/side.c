@@ -182,6 +182,37 @@ void sw_side_answered(struct sw_analyze *a, const struct sw_addr *client,
 	*v = ts;
 }
 
+struct path_mtu {
+	uint32_t mtu;
+	struct evref icmp;
+};
+
+void sw_side_frag_needed(struct sw_analyze *a, const struct sw_addr *client,
+			 const struct sw_addr *server, uint32_t mtu, const struct evref *e)
+{
+	struct flow_key k = flow_of(client, server);
+	struct path_mtu *v = sw_map_get(&a->path_mtus, &k, sizeof k);
+	if (!v) {
+		if (a->path_mtus.count >= SW_MAX_FLOWS)
+			return;
+		v = sw_malloc(sizeof *v);
+		sw_map_put(&a->path_mtus, &k, sizeof k, v);
+	}
+	v->mtu = mtu;
+	v->icmp = *e;
+}
+
+uint32_t sw_side_path_mtu(struct sw_analyze *a, const struct sw_addr *client,
+			  const struct sw_addr *server, struct evref *e)
+{
+	struct flow_key k = flow_of(client, server);
+	const struct path_mtu *v = sw_map_get(&a->path_mtus, &k, sizeof k);
+	if (!v)
+		return 0;
+	*e = v->icmp;
+	return v->mtu;
+}
+
 int64_t sw_side_last_answered(struct sw_analyze *a, const struct sw_addr *client,
 			      const struct sw_addr *server)
 {
@@ -201,5 +232,6 @@ void sw_side_free_all(struct sw_analyze *a)
 	}
 	sw_map_free(&a->dns_names);
 	sw_map_free(&a->answered_flows);
+	sw_map_free(&a->path_mtus);
 	sw_map_free(&a->srv_targets);
 }

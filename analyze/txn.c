@@ -273,6 +273,12 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		}
 		sw_an_evidence(a, &t->first_req, &ev->pkt, msg_id, t->method);
 		t->last_req = t->first_req;
+		if (ev->pkt.ip_reassembled && ev->pkt.first_frame_no != ev->pkt.frame_no) {
+			char fl[40];
+			snprintf(fl, sizeof fl, "%.16s (first fragment)", t->method);
+			sw_an_evidence(a, &t->first_frag, &ev->pkt, UINT32_MAX, fl);
+			t->first_frag.frame_no = ev->pkt.first_frame_no;
+		}
 		if (t->is_ack) {
 			t->state = TX_DONE; /* no response expected */
 			t->timer_fired = true;
@@ -407,6 +413,11 @@ void sw_txn_on_icmp(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 		t->icmp_kind = ic->kind;
 		t->icmp_mtu = ic->mtu;
 		t->icmp_from = ev->pkt.src;
+		if (ic->kind == SW_ICMP_FRAG_NEEDED && ic->mtu) {
+			struct evref e;
+			sw_an_evidence(a, &e, &ev->pkt, msg_id, "ICMP fragmentation needed");
+			sw_side_frag_needed(a, &t->src, &t->dst, ic->mtu, &e);
+		}
 		char label[48];
 		snprintf(label, sizeof label, "ICMP %s", sw_icmp_kind_name(ic->kind));
 		sw_an_evidence(a, &t->icmp_ev, &ev->pkt, msg_id, label);

@@ -29,22 +29,27 @@ class LabFindings(unittest.TestCase):
         self.assertEqual(got, [("503", "error", [7]), ("504", "error", [6])])
 
     def test_alg_traces_in_one_capture(self):
-        """What only a middlebox explains, from one capture: a response whose
-        Via is not the one the request carried (a real ERSPAN capture: the
-        NOTIFY's Via port 5260 comes back as 5860), a Content-Length that does
-        not match the body (a public flowsynth capture, synthetic), and, with
-        the kernel SIP ALG's REGISTER seen as the server got it, a Contact the
-        phone never sent."""
+        """What only a middlebox explains, from one capture: answers whose Via
+        is not the one the requests carried, on every answer of the flow (a
+        synthetic IPv6 capture: port 5060 comes back as 65100), while a user
+        agent that changes the Via of one kind of answer only is not a
+        middlebox (a real ERSPAN capture: the Alcatel phone's answers to NOTIFY
+        say 5860 for 5260, its answers to INVITE and BYE on the same flow keep
+        the Via); a Content-Length that does not match the body (a public
+        flowsynth capture, synthetic); the kernel SIP ALG's received= naming
+        the phone's private address."""
         def find(args, kind, cause):
             r = swtest.run(*args, "--json")
             return [x for x in r.objects("finding") if x["kind"] == kind and x["cause"] == cause]
-        via = find(["-r", swtest.public("sipcapture__heplify", "erspan_sip_ipv4_udp.pcapng")],
+        via = find(["-r", swtest.pcap("synth", "via_mismatch_ipv6-phone-synthetic.pcap")],
                    "alg.rewrite", "via_mismatch")
         self.assertEqual(len(via), 1)
-        self.assertEqual((via[0]["facts"]["sent"], via[0]["facts"]["returned"]),
-                         ("101.231.48.19:5260", "101.231.48.19:5860"))
+        self.assertEqual(via[0]["facts"]["returned"].rsplit(":", 1)[1], "65100")
+        self.assertEqual(via[0]["facts"]["sent"].rsplit(":", 1)[1], "5060")
         self.assertTrue(via[0]["suspected"])
-        self.assertTrue({6, 7} <= {e["frame"] for e in via[0]["evidence"]})
+        self.assertEqual(find(["-r", swtest.public("sipcapture__heplify",
+                                                   "erspan_sip_ipv4_udp.pcapng")],
+                              "alg.rewrite", "via_mismatch"), [])
         cl = find(["-r", swtest.public("OISF__suricata-verify",
                                        "sip-compact-form__sip_compact_form.pcap")],
                   "alg.rewrite", "content_length_mismatch")
