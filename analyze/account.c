@@ -87,7 +87,12 @@ static void set_state(struct acct *ac, enum sw_reg_state st, const struct evref 
 			(SW_ACCT_MAX_CHANGES - 1 - drop) * sizeof *ac->pub.changes);
 		ac->pub.n_changes -= drop;
 	}
-	struct sw_reg_change *c = &ac->pub.changes[ac->pub.n_changes++];
+	/* The timeline stays in time order: a change judged late (a lapse at
+	 * its expiry, found after the grace) goes before later entries. */
+	size_t i = ac->pub.n_changes++;
+	for (; i > 0 && ac->pub.changes[i - 1].ts_ns > e->ts_ns; i--)
+		ac->pub.changes[i] = ac->pub.changes[i - 1];
+	struct sw_reg_change *c = &ac->pub.changes[i];
 	c->ts_ns = e->ts_ns;
 	c->state = st;
 	c->file_idx = e->file_idx;

@@ -52,6 +52,10 @@ class Matrix(unittest.TestCase):
         def listed(pairs, f):
             return any(k == f["kind"] and (c is None or c == f["cause"]) for k, c in pairs)
 
+        # Every account's history is told in time order.
+        for reg in r.objects("registration"):
+            times = [h["time"] for h in reg.get("history", [])]
+            self.assertEqual(times, sorted(times), f"{case.name()}: {reg['aor']} history out of order")
         wanted = [(w.kind, w.cause) for w in case.expect]
         for f in found:
             self.assertFalse(listed(case.forbid, f),
