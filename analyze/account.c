@@ -694,6 +694,7 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 	struct reg_result r;
 	fill_result(&r, m, at);
 	replace(&p->server, m->server);
+	bool late = at && at->outcome == AT_TIMEOUT;
 	if (at) {
 		at->outcome = AT_ANSWERED;
 		at->status = (uint16_t)m->status;
@@ -741,6 +742,8 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 	if (at) {
 		flow_outcome(ac, at);
 		flood_note(ac, at);
+		if (late)
+			sw_detect_on_late_answer(a, ac, at);
 		sw_detect_on_attempt(a, ac, at, &r);
 	}
 	free_result(&r);

@@ -152,7 +152,7 @@ static bool server_alive(struct sw_analyze *a, struct acct *ac, const char **why
 			 struct evref *ev)
 {
 	struct tcp_conn *c = sw_side_tcp_sip(a, &ac->pub.registrar);
-	if (c && c->synack) {
+	if (c && c->synack && ac->pub.transport == SW_TP_UDP) { /* not the REGISTERs' own */
 		*why = N_("it accepts TCP connections on its SIP port");
 		*ev = c->first_synack;
 		return true;

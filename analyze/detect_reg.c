@@ -204,12 +204,12 @@ static void unanswered(struct sw_analyze *a, const struct unanswered *u)
 
 void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t)
 {
-	if (!t->is_invite || t->response_only || t->n_prov)
-		return; /* only an INVITE that got nothing back, not even 100 Trying */
+	if (t->response_only || t->n_prov)
+		return; /* only a request that got nothing back, not even 100 Trying */
 	struct unanswered u;
 	memset(&u, 0, sizeof u);
 	u.kind = SW_K_CALL_NO_RESPONSE;
-	u.method = "INVITE";
+	u.method = t->is_invite ? "INVITE" : t->method;
 	/* The caller's account: its From, not whoever registered from the
 	 * same address (a scanner's INVITEs are not the phone's). */
 	const struct sw_dialog *d = sw_analyze_dialog(a, t->dialog);
@@ -232,7 +232,27 @@ void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t)
 	u.last = t->last_req;
 	u.icmp_ev = t->icmp_ev;
 	u.first_frag = t->first_frag;
-	unanswered(a, &u);
+	if (t->is_invite) {
+		unanswered(a, &u);
+		return;
+	}
+	/* Any other method (SUBSCRIBE, MESSAGE, NOTIFY ...): only its size
+	 * (RFC 3261 section 18.1.1 is for every request). */
+	if (u.n_msgs >= 2 || u.n_icmp)
+		oversize(a, &u, !u.cut && smaller_answered(a, &u));
+}
+
+/* A REGISTER answered after timer F (a phone with a longer T1 keeps
+ * retransmitting up to 64 x its T1): the timeout judged at 32 s was not one. */
+void sw_detect_on_late_answer(struct sw_analyze *a, struct acct *ac, const struct attempt *at)
+{
+	struct sw_finding *f = sw_fnd_find(a, SW_K_REGISTER_NO_RESPONSE, SW_C_SILENCE, 0, ac->pub.id);
+	if (!f || f->first_ns < at->start_ns || f->severity == SW_SEV_INFO)
+		return; /* only when this attempt is all it holds */
+	f->severity = SW_SEV_INFO;
+	f->resolved = true;
+	sw_fnd_evidence(f, &at->final);
+	sw_fnd_publish(a, f);
 }
 
 static void register_unanswered(struct sw_analyze *a, struct acct *ac, const struct attempt *at)

@@ -528,6 +528,8 @@ void sw_detect_on_lapse(struct sw_analyze *a, struct acct *ac, const struct loss
 /* An ICMP error came for a REGISTER attempt already judged (an IPv6
  * reassembly timeout arrives after 60 s, RFC 8200 section 4.5). */
 void sw_detect_on_late_icmp(struct sw_analyze *a, struct acct *ac, struct attempt *at);
+/* A REGISTER attempt judged timed out got its final answer after all. */
+void sw_detect_on_late_answer(struct sw_analyze *a, struct acct *ac, const struct attempt *at);
 /* A non-REGISTER client transaction timed out (INVITE: call.no_response). */
 void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t);
 void sw_detect_nat_attempt(struct sw_analyze *a, struct acct *ac, struct attempt *at);
