@@ -102,6 +102,7 @@ CASES = [
          "old address lost", synthetic=True,
          # server side: the 401 that answered the stale REGISTER and was lost
          expect=[F("nat.stale_binding", None, "error", frames=[10, 11, 25], frames2=[10])],
+         near_miss_of=("alg.rewrite", "path_diff"), forbid=[("alg.rewrite", "path_diff")],
          note="The lost 401s (path_loss) are the stale binding seen from two captures: "
               "explained, info."),
     Case(S("public_phone_outage_new_port"),
