@@ -101,6 +101,19 @@ static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev
 		return;
 	struct sw_addr k[2] = { t->src, t->dst };
 	struct via_flow *vf = sw_map_get(&a->via_flows, k, sizeof k);
+	if (via_same(&m->via[0], t->via_sent_by)) {
+		/* The common case: a flow's answers keep their Via. Only a
+		 * 64-bit hash of the flow is kept for it. */
+		if (vf) {
+			vf->intact++;
+		} else {
+			uint64_t h = sw_hash(k, sizeof k);
+			if (!sw_map_get(&a->via_intact, &h, sizeof h) &&
+			    a->via_intact.count < SW_MAX_FLOWS)
+				sw_map_put(&a->via_intact, &h, sizeof h, (void *)1);
+		}
+		return;
+	}
 	if (!vf) {
 		if (a->via_flows.count >= SW_MAX_FLOWS)
 			return;
@@ -108,10 +121,6 @@ static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev
 		vf->client = t->src;
 		vf->server = t->dst;
 		sw_map_put(&a->via_flows, k, sizeof k, vf);
-	}
-	if (via_same(&m->via[0], t->via_sent_by)) {
-		vf->intact++;
-		return;
 	}
 	if (vf->changed++)
 		return;
@@ -132,7 +141,9 @@ void sw_detect_wire_finish(struct sw_analyze *a)
 	void *v;
 	while (sw_map_next(&a->via_flows, &pos, NULL, NULL, &v)) {
 		const struct via_flow *vf = v;
-		if (!vf->changed || vf->intact)
+		struct sw_addr k[2] = { vf->client, vf->server };
+		uint64_t h = sw_hash(k, sizeof k);
+		if (!vf->changed || vf->intact || sw_map_get(&a->via_intact, &h, sizeof h))
 			continue;
 		bool created;
 		struct sw_finding *f = sw_fnd_open(a, SW_K_ALG_REWRITE, SW_C_VIA_MISMATCH, 0,
