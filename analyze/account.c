@@ -588,6 +588,16 @@ static void flow_outcome(struct acct *ac, const struct attempt *at)
 	}
 }
 
+/* The ICMP error that answered the attempt's transaction, if any. */
+static void take_icmp(struct attempt *at, const struct txn *t)
+{
+	at->n_icmp = t->n_icmp;
+	at->icmp_kind = t->icmp_kind;
+	at->icmp_mtu = t->icmp_mtu;
+	at->icmp_from = t->icmp_from;
+	at->icmp_ev = t->icmp_ev;
+}
+
 /* The flood rule counts registrations: every attempt that ended, except
  * the 401/407 half of a challenged one. */
 static void flood_note(struct acct *ac, const struct attempt *at)
@@ -709,9 +719,7 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 		at->end_ns = now;
 		at->final = t->final;
 		at->n_msgs = t->n_req;
-		at->n_icmp = t->n_icmp;
-		at->icmp_kind = t->icmp_kind;
-		at->icmp_ev = t->icmp_ev;
+		take_icmp(at, t);
 		at->last_req = t->last_req;
 		if (r.have_public) {
 			at->public = r.public_addr;
@@ -768,11 +776,7 @@ void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t)
 	at->outcome = t->end_of_capture ? AT_CUT : AT_TIMEOUT;
 	at->end_ns = t->last_req_ns;
 	at->n_msgs = t->n_req;
-	at->n_icmp = t->n_icmp;
-	at->icmp_kind = t->icmp_kind;
-	at->icmp_mtu = t->icmp_mtu;
-	at->icmp_from = t->icmp_from;
-	at->icmp_ev = t->icmp_ev;
+	take_icmp(at, t);
 	at->last_req = t->last_req;
 	if (ac->pending == at)
 		ac->pending = NULL;
@@ -794,11 +798,7 @@ void sw_acct_on_late_icmp(struct sw_analyze *a, struct txn *t)
 	struct attempt *at = ac && t->is_primary ? sw_acct_attempt(ac, t->attempt_seq) : NULL;
 	if (!at || at->outcome != AT_TIMEOUT)
 		return;
-	at->n_icmp = t->n_icmp;
-	at->icmp_kind = t->icmp_kind;
-	at->icmp_mtu = t->icmp_mtu;
-	at->icmp_from = t->icmp_from;
-	at->icmp_ev = t->icmp_ev;
+	take_icmp(at, t);
 	sw_detect_on_late_icmp(a, ac, at);
 }
 
