@@ -1,0 +1,604 @@
+"""More scenarios of pcaps/synth (see scenarios.py; the first ones are in
+scenarios_def.py): the variants that give every kind and cause of the variant matrix
+(tests/e2e/matrix_synth.py) at least three positives that differ in what a rule could
+overfit to (timing, transport, side captured, one capture or two, IPv4/IPv6, server
+software) and at least two near misses (look-alikes that must stay silent).
+
+Same conventions as scenarios_def.py: documentation and private address ranges, one
+function per capture (or pair), its docstring is what the manifest says it shows, marks
+name the key frames.
+"""
+import synthnet as net
+import synthsip as sip
+from scenarios import scenario
+from scenarios_def import (ARISTA, FRITZ, HUAWEI_CPE, JUNIPER, KVM, KVM2, MIKROTIK, SLL,
+                           SLL2, TPLINK, BIG_HEADERS, V6_PHONE, V6_ROUTER, V6_SERVER, T,
+                           a_rec, pmac)
+
+
+# ------------------------------------------------------------------ helpers
+
+def invite(c, ph, ruri, cseq=1, port=11780, extra=(), cid=None, ftag=None, body=None):
+    """A phone's INVITE with an SDP offer: (message, Call-ID, From tag)."""
+    cid = cid or ph.new_call_id()
+    ftag = ftag or ph.new_tag()
+    if body is None:
+        body = sip.sdp(c.rng, ph.local[0], port)
+    return ph.request("INVITE", ruri, ruri, cid, ftag, cseq, body=body, extra=extra), cid, ftag
+
+
+def answered_call(c, ph, fl, srv, t, ruri, mark, talk=20.0, media=None, callee="2002",
+                  inv=None):
+    """INVITE -> 100 -> 180 -> 200 (SDP) -> ACK, BYE from the phone after `talk` s -> 200.
+    Marks mark, .100, .180, .200, .ack, .bye.req/.resp. Returns (time of the ACK, time
+    of the BYE, the remote media (ip, port))."""
+    if inv is None:
+        inv, cid, ftag = invite(c, ph, ruri)
+    else:
+        inv, cid, ftag = inv
+    fl.up(t, inv, mark=mark)
+    ts = t + c.d() + 0.001
+    fl.down(ts, srv.respond(inv, 100, "Trying", fl.public), mark=mark + ".100")
+    tag = srv.to_tag()
+    curi = "sip:%s@%s:%d" % (callee, sip.hosturi(srv.addr[0]), srv.addr[1])
+    fl.down(ts + 0.8, srv.respond(inv, 180, "Ringing", fl.public, to_tag=tag,
+                                  contact="<%s>" % curi), mark=mark + ".180")
+    media = media or (srv.addr[0], 30000 + 2 * c.rng.randrange(0, 5000))
+    t200 = ts + 3.1
+    fl.down(t200, srv.respond(inv, 200, "OK", fl.public, to_tag=tag, contact="<%s>" % curi,
+                              extra=[("Content-Type", "application/sdp")],
+                              body=sip.sdp(c.rng, media[0], media[1])), mark=mark + ".200")
+    ta = t200 + c.d() + 0.01
+    fl.up(ta, ph.request("ACK", curi, ruri, cid, ftag, 1, to_tag=tag), mark=mark + ".ack")
+    tb = ta + talk
+    bye = ph.request("BYE", curi, ruri, cid, ftag, 2, to_tag=tag)
+    c.exchange(fl, bye, tb, lambda ts: srv.respond(bye, 200, "OK", fl.public, to_tag=tag),
+               mark=mark + ".bye")
+    return ta, tb, media
+
+
+def rtp_stream(c, fl, t0, t1, mark=None, reach=True, icmp=None, every=0.02, pt=8):
+    """The phone's RTP on flow fl from t0 to t1 (one packet every 20 ms); icmp(t, sent, i)
+    answers packet i."""
+    ssrc, seq, ts = c.rng.getrandbits(32), c.rng.randrange(0, 30000), c.rng.getrandbits(31)
+    i, t = 0, t0
+    while t < t1:
+        s = fl.up(t + c.w.jitter(1), net.rtp(seq + i, ts + 160 * i, ssrc, pt=pt, fill=0xD5),
+                  reach=reach, mark=mark if i == 0 else None)
+        if icmp:
+            icmp(t + c.d() + 0.0005, s, i)
+        i += 1
+        t = t0 + every * i
+
+
+# ====================================================================== call.no_response
+
+@scenario("invite_icmp_host_unreachable", "call.no_response", t0=T(2024, 10, 1, 9, 0, 0))
+def invite_icmp_host(c):
+    """Yealink T54W (192.168.1.54 behind a MikroTik, public 203.0.113.54) registered at
+    Kamailio 198.51.100.10. At 20 s the user calls a branch office by IP,
+    sip:2002@192.0.2.250 (its PBX was taken off the network): the INVITE goes straight to
+    192.0.2.250:5060 and the branch's edge router 192.0.2.1 answers each of the 7 copies
+    (timer A) with ICMP host unreachable (3/1). The registration refresh at 300 s is
+    answered."""
+    PH, RT, A = "192.168.1.54", "192.168.1.1", "203.0.113.54"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink_t54"), RT, MIKROTIK)
+    ph = c.phone("yealink_t54", "1054", "voip.example.net", (PH, 5060), reg_port=5060)
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    peer = c.flow((PH, 5060), (A, 5060), ("192.0.2.250", 5060))
+    inv, _, _ = invite(c, ph, "sip:2002@192.0.2.250")
+    c.unanswered(peer, inv, 20.0, mark="inv", invite=True, reach=False,
+                 icmp=lambda t, s, i: peer.icmp_from_router(
+                     t + c.d() * 0.8, "192.0.2.1", s, 3, 1, hops_from_phone=7,
+                     mark="inv.icmp" if i == 0 else None))
+    c.register(ph, fl, srv, 300.2, 600, mark="r1", stale=True)
+
+
+@scenario("invite_icmp6_time_exceeded", "call.no_response", t0=T(2024, 10, 2, 14, 30, 0))
+def invite_icmp6_ttl(c):
+    """IPv6, no NAT, no registration in the capture. snom D785 (2001:db8:3c4d:15::1a2b)
+    calls another site's phone directly by address, sip:4100@[2001:db8:aa::10]: two
+    routers on the way loop the packet (a static route pointing back), and
+    2001:db8:ff::1 answers each of the 7 INVITE copies with ICMPv6 time exceeded, hop
+    limit exceeded in transit (3/0)."""
+    c.phone_side(V6_PHONE, pmac("snom"), V6_ROUTER, FRITZ)
+    ph = c.phone("snom", "4006", "sip6.example.com", (V6_PHONE, 5060))
+    peer = c.flow((V6_PHONE, 5060), server=("2001:db8:aa::10", 5060), nat=False)
+    inv, _, _ = invite(c, ph, "sip:4100@[2001:db8:aa::10]")
+    c.unanswered(peer, inv, 3.0, mark="inv", invite=True, reach=False,
+                 icmp=lambda t, s, i: peer.icmp_from_router(
+                     t + 0.041, "2001:db8:ff::1", s, 3, 0, hops_from_phone=5,
+                     mark="inv.icmp" if i == 0 else None))
+
+
+@scenario("invite_icmp_first_copy_answered", "call.no_response", t0=T(2024, 10, 3, 11, 0, 0))
+def invite_icmp_first(c):
+    """Near miss. Fanvil X4U registered at FreeSWITCH 203.0.113.50 calls 2010 while the
+    ISP's routing reconverges: the first INVITE copy is answered by ICMP network
+    unreachable (3/0) from the ISP router 100.64.0.1; the retransmission 0.5 s later gets
+    through: 100 Trying, 180, 200, ACK; the phone hangs up after 30 s."""
+    PH, RT, A = "192.168.1.66", "192.168.1.1", "100.64.9.66"
+    S = ("203.0.113.50", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, TPLINK)
+    ph = c.phone("fanvil", "3066", "pbx.example.org", (PH, 5060))
+    srv = c.server("freeswitch", S, "pbx.example.org")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    inv = invite(c, ph, "sip:2010@pbx.example.org")
+    s = fl.up(30.0, inv[0], reach=False, mark="inv1")
+    fl.icmp_from_router(30.0 + 0.009, "100.64.0.1", s, 3, 0, hops_from_phone=2,
+                        mark="inv1.icmp")
+    answered_call(c, ph, fl, srv, 30.5, "sip:2010@pbx.example.org", "inv", talk=30.0,
+                  callee="2010", inv=inv)
+
+
+@scenario("rtp_icmp_host_unreachable", "call.no_response", t0=T(2024, 10, 4, 16, 0, 0))
+def rtp_icmp_host(c):
+    """Near miss. Grandstream GXP2170 calls 2020 at Asterisk 198.51.100.40 with direct
+    media: the 200's SDP names a gateway, 192.0.2.180:16400, that no longer exists, and
+    the RTP the phone sends there is answered by ICMP host unreachable (3/1) from the
+    router 192.0.2.1 (every fifth packet: the router rate-limits its ICMP). The call's SIP
+    is all answered (100, 180, 200, ACK; BYE 200 after 4 s)."""
+    PH, RT, A = "192.168.0.120", "192.168.0.1", "203.0.113.120"
+    S = ("198.51.100.40", 5060)
+    c.phone_side(PH, pmac("grandstream"), RT, HUAWEI_CPE)
+    ph = c.phone("grandstream", "2120", "198.51.100.40", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    ta, tb, media = answered_call(c, ph, fl, srv, 10.0, "sip:2020@198.51.100.40", "inv",
+                                  talk=4.0, media=("192.0.2.180", 16400), callee="2020")
+    rtp = c.flow((PH, 11780), (A, 11780), media)
+    rtp_stream(c, rtp, ta + 0.02, tb, mark="rtp", reach=False,
+               icmp=lambda t, s, i: rtp.icmp_from_router(
+                   t + 0.01, "192.0.2.1", s, 3, 1, hops_from_phone=6,
+                   mark="rtp.icmp" if i == 0 else None) if i % 5 == 0 else None)
+
+
+@scenario("invite_icmp_port_unreachable", "call.no_response", t0=T(2024, 10, 7, 10, 0, 0))
+def invite_icmp_port(c):
+    """Grandstream GXP2170 registered at FreeSWITCH 203.0.113.50:5060 (401, 200). A speed
+    dial still points at the old PBX port, sip:3001@203.0.113.50:5062, where nothing
+    listens: each of the 7 INVITE copies is answered by ICMP port unreachable (3/3) from
+    203.0.113.50."""
+    PH, RT, A = "192.168.0.171", "192.168.0.1", "198.51.100.171"
+    S = ("203.0.113.50", 5060)
+    c.phone_side(PH, pmac("grandstream"), RT, TPLINK)
+    ph = c.phone("grandstream", "2171", "pbx.example.org", (PH, 5060))
+    srv = c.server("freeswitch", S, "pbx.example.org")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    old = c.flow((PH, 5060), (A, 5060), ("203.0.113.50", 5062))
+    inv, _, _ = invite(c, ph, "sip:3001@203.0.113.50:5062")
+    c.unanswered(old, inv, 15.0, mark="inv", invite=True,
+                 icmp=lambda t, s, i: old.icmp_from_server(t, s, mark="inv.icmp" if i == 0
+                                                           else None))
+
+
+@scenario("invite_icmp6_port_unreachable_p2p", "call.no_response", t0=T(2024, 10, 8, 9, 0, 0))
+def invite_icmp6_port(c):
+    """IPv6, no NAT, no registration: Linphone (2001:db8:3c4d:15::1a2b) calls a colleague's
+    softphone directly, sip:frank@[2001:db8:3c4d:16::77]; the softphone is closed and
+    its host answers each of the 7 INVITE copies with ICMPv6 port unreachable (1/4)."""
+    c.phone_side(V6_PHONE, pmac("linphone"), V6_ROUTER, FRITZ)
+    ph = c.phone("linphone", "erin", "sip6.example.org", (V6_PHONE, 5060))
+    peer = c.flow((V6_PHONE, 5060), server=("2001:db8:3c4d:16::77", 5060), nat=False)
+    inv, _, _ = invite(c, ph, "sip:frank@[2001:db8:3c4d:16::77]")
+    c.unanswered(peer, inv, 1.0, mark="inv", invite=True,
+                 icmp=lambda t, s, i: peer.icmp_from_server(t, s, mark="inv.icmp" if i == 0
+                                                            else None))
+
+
+@scenario("invite_to_phone_icmp_port_server", "call.no_response", views=("server",),
+          t0=T(2024, 10, 9, 13, 0, 0))
+def invite_to_phone_icmp(c):
+    """Server side (Asterisk 20 on 192.0.2.10, SLL2). A Yealink T46U with a public address
+    (198.51.100.177, no NAT) registers 1077 (401, 200). At 95 s extension 1001 calls it:
+    Asterisk sends the INVITE to the registered contact 198.51.100.177:5060, but the
+    phone's SIP stack has crashed and its host answers each of the 7 copies with ICMP
+    port unreachable (3/3)."""
+    S = ("192.0.2.10", 5060)
+    PH = "198.51.100.177"
+    c.server_side(S[0], KVM2, ARISTA, linktype=SLL2)
+    ph = c.phone("yealink", "1077", "192.0.2.10", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), server=S, nat=False)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    inv = srv.request("INVITE", "sip:1077@%s:5060" % PH, "<sip:1077@192.0.2.10>",
+                      sip.hexs(c.rng, 8) + "-" + sip.hexs(c.rng, 4) + "-" + sip.hexs(c.rng, 12),
+                      17022, from_uri="sip:1001@192.0.2.10",
+                      extra=[("Allow", "OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, PUBLISH, "
+                                       "INVITE, ACK, BYE, CANCEL, UPDATE, PRACK, MESSAGE, "
+                                       "REFER")])
+    for k, dt in enumerate(c.timer_a(0.0)):
+        s = fl.down(95.0 + dt, inv, reach=False, mark="inv" if k == 0 else
+                    ("inv.last" if k == 6 else None))
+        fl.icmp_to_server(95.0 + dt + 2 * c.d() + 0.0003, PH, s, 3, 3,
+                          mark="inv.icmp" if k == 0 else None)
+
+
+@scenario("rtp_icmp_port_unreachable_relay", "call.no_response", t0=T(2024, 10, 10, 8, 0, 0))
+def rtp_icmp_port(c):
+    """Near miss. Yealink T46U calls 1030 through Kamailio 198.51.100.10 with an rtpengine
+    relay 198.51.100.12:24680 in the SDP. The call is set up (100, 180, 200, ACK), but the
+    relay dropped the session at once: every second RTP packet the phone sends to it is
+    answered by ICMP port unreachable (3/3) from 198.51.100.12 (the kernel rate-limits
+    them). The phone hangs up after 5 s: BYE, 200. No SIP request goes unanswered."""
+    PH, RT, A = "192.168.1.23", "192.168.1.1", "203.0.113.45"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1023", "voip.example.net", (PH, 5060), reg_port=5060)
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    ta, tb, media = answered_call(c, ph, fl, srv, 8.0, "sip:1030@voip.example.net", "inv",
+                                  talk=5.0, media=("198.51.100.12", 24680), callee="1030")
+    rtp = c.flow((PH, 11780), (A, 11780), media)
+    rtp_stream(c, rtp, ta + 0.02, tb, mark="rtp",
+               icmp=lambda t, s, i: rtp.icmp_from_server(
+                   t, s, mark="rtp.icmp" if i == 0 else None) if i % 2 == 0 else None)
+
+
+@scenario("invite_unanswered_server_side", "call.no_response", views=("server",),
+          t0=T(2024, 10, 11, 17, 0, 0))
+def invite_unanswered_server(c):
+    """Server side (Kamailio 198.51.100.10, SLL2). A Grandstream GXP2170 behind NAT
+    (198.51.100.140:5060) registers (401, 200). At 40 s its INVITE to 2099 arrives 7
+    times (timer A) and nothing leaves the server, not even 100 Trying (the proxy's
+    worker processes are blocked on a database lock); the refresh at 120 s is answered
+    again."""
+    S = ("198.51.100.10", 5060)
+    PH, A = "192.168.0.140", "198.51.100.140"
+    c.server_side(S[0], KVM, JUNIPER, linktype=SLL2)
+    ph = c.phone("grandstream", "2140", "voip.example.net", (PH, 5060))
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 180, mark="r0")
+    inv, _, _ = invite(c, ph, "sip:2099@voip.example.net")
+    c.unanswered(fl, inv, 40.0, mark="inv", invite=True)
+    c.register(ph, fl, srv, 120.0, 180, mark="r1", stale=True)
+
+
+@scenario("invite_fragments_old_answers", "call.no_response", t0=T(2024, 10, 14, 7, 0, 0))
+def invite_frags_old(c):
+    """Near miss of fragments_lost. Fanvil X4U registers at OpenSIPS 198.51.100.25 at 0 s
+    (Expires 3600, no keepalives, nothing else on that path for 40 minutes). At 2400 s it
+    calls 1099 with a 1,612-byte INVITE (SDP with SRTP keys and ICE candidates) that
+    leaves in two IPv4 fragments, 7 copies on timer A, none answered and no ICMP. The
+    last answered unfragmented request between these endpoints is 40 minutes old (more
+    than the rule's 30), so nothing shows that the fragments were lost."""
+    PH, RT, A = "192.168.1.99", "192.168.1.1", "203.0.113.99"
+    S = ("198.51.100.25", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, TPLINK)
+    ph = c.phone("fanvil", "3099", "sip.example.net", (PH, 5060))
+    srv = c.server("opensips", S, "sip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    body = sip.sdp(c.rng, PH, 11800, pad_candidates=6).decode().replace("RTP/AVP", "RTP/SAVP")
+    body = body.rstrip("\r\n").split("\r\n")
+    body += ["a=crypto:%d AES_CM_128_HMAC_SHA1_%d inline:%s" % (n, b, sip.alnum(c.rng, 40))
+             for n, b in ((1, 80), (2, 32))]
+    body = ("\r\n".join(body) + "\r\n").encode()
+    inv, _, _ = invite(c, ph, "sip:1099@sip.example.net", body=body,
+                       extra=[("Supported", "100rel, replaces, timer"),
+                              ("Session-Expires", "1800"), ("Min-SE", "90")])
+    c.unanswered(fl, inv, 2400.0, mark="inv", invite=True, reach=False)
+
+
+# ====================================================================== register.no_response
+
+def big_register(c, ph, size, extra=()):
+    """A REGISTER of about `size` bytes (long headers, as a provisioned phone sends)."""
+    extra = list(BIG_HEADERS) + list(extra)
+    probe = ph.register(3600, extra=extra)
+    ph.cseq["REGISTER"] -= 1
+    return ph.register(3600, extra=extra + [("X-Prov-Profile",
+                                              "p" * max(1, size - len(probe) - 18))])
+
+
+@scenario("register_fragments_ttl_exceeded", "register.no_response", t0=T(2024, 10, 15, 9, 0, 0))
+def reg_frag_ttl(c):
+    """Near miss of fragments_lost. Yealink T46U with a long provisioned header set sends a
+    1,620-byte REGISTER that leaves in two IPv4 fragments. Two ISP routers loop it (a
+    wrong static route): 100.64.0.9 answers the first fragment of each of the 11 copies
+    with ICMP time exceeded in transit (11/0, TTL), not fragment reassembly time exceeded
+    (11/1). No request to this server was ever answered."""
+    PH, RT, A = "192.168.1.23", "192.168.1.1", "100.64.20.23"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1001", "voip.example.net", (PH, 5060), reg_port=5060)
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    req = big_register(c, ph, 1620)
+    c.unanswered(fl, req, 0.0, mark="reg", reach=False,
+                 icmp=lambda t, s, i: fl.icmp_from_router(
+                     t - c.d() + 0.012, "100.64.0.9", s, 11, 0, hops_from_phone=3,
+                     mark="reg.icmp" if i == 0 else None))
+
+
+@scenario("register_fragments_no_evidence", "register.no_response", t0=T(2024, 10, 16, 9, 0, 0))
+def reg_frag_silent(c):
+    """Near miss of fragments_lost. snom D785 sends a 1,560-byte REGISTER to OpenSIPS
+    198.51.100.25 in two IPv4 fragments; nothing comes back, no ICMP (the server never
+    got the second fragments and does not report the reassembly timeout), and no request
+    to this server was ever answered: nothing shows the fragments were what got lost.
+    Two attempts (11 copies each, the second 20 s after timer F)."""
+    PH, RT, A = "192.168.178.46", "192.168.178.1", "198.51.100.46"
+    S = ("198.51.100.25", 5060)
+    c.phone_side(PH, pmac("snom"), RT, FRITZ)
+    ph = c.phone("snom", "4046", "sip.example.net", (PH, 5060))
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    _, last = c.unanswered(fl, big_register(c, ph, 1560), 0.0, mark="reg", reach=False)
+    c.unanswered(fl, big_register(c, ph, 1560), last + 20.5, mark="reg2", reach=False)
+
+
+@scenario("register_icmp_host_first_copy", "register.no_response", t0=T(2024, 10, 17, 6, 0, 0))
+def reg_icmp_host_first(c):
+    """Near miss. A Grandstream GXP2170 boots while the router's WAN link is still coming
+    up: the first copy of its REGISTER is answered by ICMP host unreachable (3/1) from the
+    router 192.168.0.1; the retransmission 0.5 s later reaches Kamailio: 401, then 200."""
+    PH, RT, A = "192.168.0.130", "192.168.0.1", "203.0.113.130"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("grandstream"), RT, TPLINK)
+    ph = c.phone("grandstream", "2130", "voip.example.net", (PH, 5060))
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    r1 = ph.register(3600)
+    s = fl.up(0.0, r1, reach=False, mark="reg")
+    fl.icmp_from_router(0.0011, RT, s, 3, 1, hops_from_phone=0, mark="reg.icmp")
+    fl.up(0.5, r1, mark="reg.2")
+    ts = 0.5 + c.d() + 0.0008
+    a = srv.reg_challenge(r1, fl.public, ts)
+    fl.down(ts, a, mark="reg.401")
+    ph.learn(a)
+    r2 = ph.register(3600, auth=True)
+    t = ts + c.d() + 0.007
+    fl.up(t, r2, mark="auth")
+    fl.down(t + c.d() + 0.001, srv.reg_ok(r2, fl.public, t + c.d()), mark="auth.200")
+
+
+@scenario("icmp_host_unreachable_syslog", "register.no_response", t0=T(2024, 10, 18, 6, 0, 0))
+def icmp_host_syslog(c):
+    """Near miss. Fanvil X4U sends its syslog (UDP 514) to the office's log server
+    10.20.0.5 over a VPN that is down: the router 192.168.1.1 answers each syslog
+    datagram with ICMP host unreachable (3/1). Its REGISTERs to FreeSWITCH 203.0.113.50
+    are answered (401, 200; refresh at 300 s)."""
+    PH, RT, A = "192.168.1.67", "192.168.1.1", "198.51.100.67"
+    S = ("203.0.113.50", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, TPLINK)
+    ph = c.phone("fanvil", "3067", "pbx.example.org", (PH, 5060))
+    srv = c.server("freeswitch", S, "pbx.example.org")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    log = c.flow((PH, 514), (A, 514), ("10.20.0.5", 514))
+    c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    for i in range(8):
+        t = 1.0 + 40.0 * i
+        msg = ("<14>Oct 18 06:%02d:%02d X4U sip: line 1 registered to %s" % (
+            int(t // 60), int(t % 60), S[0])).encode()
+        s = log.up(t, msg, reach=False, mark="syslog" if i == 0 else None)
+        log.icmp_from_router(t + 0.0012, RT, s, 3, 1, hops_from_phone=0,
+                             mark="syslog.icmp" if i == 0 else None)
+    c.register(ph, fl, srv, 300.1, 600, mark="r1", stale=True)
+
+
+@scenario("register_icmp_port_server_side", "register.no_response", views=("server",),
+          t0=T(2024, 10, 21, 3, 0, 0))
+def reg_icmp_port_server(c):
+    """Server side (SLL), the registrar host 203.0.113.60 during an Asterisk upgrade: its
+    SIP service is stopped, so each of the 11 copies of the REGISTER arriving from a
+    Yealink behind NAT (198.51.100.90:5060, Via sent-by 192.168.1.41:5060) is answered by
+    the host's ICMP port unreachable (3/3); the phone tries again 20 s after timer F,
+    with the same result."""
+    S = ("203.0.113.60", 5060)
+    PH, A = "192.168.1.41", "198.51.100.90"
+    c.server_side(S[0], KVM2, ARISTA, linktype=SLL)
+    ph = c.phone("yealink", "1201", "203.0.113.60", (PH, 5060))
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    _, last = c.unanswered(fl, ph.register(600), 0.0, mark="reg",
+                           icmp=lambda t, s, i: fl.icmp_from_server(
+                               t, s, mark="reg.icmp" if i == 0 else None))
+    c.unanswered(fl, ph.register(600), last + 20.0, mark="reg2",
+                 icmp=lambda t, s, i: fl.icmp_from_server(t, s))
+
+
+@scenario("register_icmp_port_then_answered", "register.no_response", t0=T(2024, 10, 22, 3, 0, 0))
+def reg_icmp_port_then_ok(c):
+    """Near miss. Kamailio 198.51.100.10 is restarting: the first three copies of a
+    Yealink's REGISTER (0, 0.5, 1.5 s) are answered by ICMP port unreachable (3/3), the
+    fourth (3.5 s) by 401; the REGISTER with credentials gets 200."""
+    PH, RT, A = "192.168.1.23", "192.168.1.1", "203.0.113.45"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1001", "voip.example.net", (PH, 5060), reg_port=5060)
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    r1 = ph.register(3600)
+    times = c.timer_e(0.0)[:4]
+    c.unanswered(fl, r1, 0.0, mark="reg", times=times[:3],
+                 icmp=lambda t, s, i: fl.icmp_from_server(t, s, mark="reg.icmp" if i == 0
+                                                          else None))
+    fl.up(times[3], r1, mark="reg.4")
+    ts = times[3] + c.d() + 0.0009
+    a = srv.reg_challenge(r1, fl.public, ts)
+    fl.down(ts, a, mark="reg.401")
+    ph.learn(a)
+    r2 = ph.register(3600, auth=True)
+    t = ts + c.d() + 0.006
+    fl.up(t, r2, mark="auth")
+    fl.down(t + c.d() + 0.001, srv.reg_ok(r2, fl.public, t + c.d()), mark="auth.200")
+
+
+@scenario("icmp_port_unreachable_syslog_ipv6", "register.no_response", t0=T(2024, 10, 23, 3, 0, 0))
+def icmp_port_syslog_v6(c):
+    """Near miss. IPv6, no NAT. snom D785 registers at Asterisk
+    [2001:db8:85a3::8a2e:370:7334]:5060 (401, 200, refresh at 300 s) and sends its
+    syslog (UDP 514) to the same host, where no syslog daemon listens: each syslog
+    datagram is answered by ICMPv6 port unreachable (1/4) from the registrar host."""
+    c.phone_side(V6_PHONE, pmac("snom"), V6_ROUTER, FRITZ)
+    S = (V6_SERVER, 5060)
+    ph = c.phone("snom", "4007", "sip6.example.com", (V6_PHONE, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((V6_PHONE, 5060), server=S, nat=False)
+    log = c.flow((V6_PHONE, 514), server=(V6_SERVER, 514), nat=False)
+    c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    for i in range(6):
+        t = 2.0 + 50.0 * i
+        s = log.up(t, b"<30>snom D785: SIP registration of 4007 ok", mark="syslog" if i == 0
+                   else None)
+        log.icmp_from_server(t + c.d() + 0.0002, s, mark="syslog.icmp" if i == 0 else None)
+    c.register(ph, fl, srv, 300.2, 600, mark="r1", stale=True)
+
+
+@scenario("register_seen_once_export", "register.no_response", views=("server",),
+          t0=T(2024, 10, 24, 12, 0, 0))
+def reg_seen_once(c):
+    """Near miss. An export from a SIP capture server in front of Kamailio 198.51.100.10
+    (SLL2) that keeps one copy of each message and drops the retransmissions: the REGISTER
+    of 2155 (from 198.51.100.155:5060) appears once and never again, unanswered; the
+    next 70 s show three other phones registering and refreshing (401, 200). What became
+    of 2155's transaction the export does not show."""
+    S = ("198.51.100.10", 5060)
+    c.server_side(S[0], KVM, JUNIPER, linktype=SLL2)
+    srv = c.server("kamailio", S, "voip.example.net")
+    ph = c.phone("grandstream", "2155", "voip.example.net", ("192.168.0.155", 5060))
+    fl = c.flow(("192.168.0.155", 5060), ("198.51.100.155", 5060), S)
+    fl.up(0.0, ph.register(3600), mark="once")
+    for k, (model, user, priv, pub) in enumerate([
+            ("yealink", "1156", "192.168.1.56", "203.0.113.56"),
+            ("fanvil", "3157", "192.168.1.57", "203.0.113.57"),
+            ("snom", "4158", "192.168.178.58", "198.51.100.58")]):
+        o = c.phone(model, user, "voip.example.net", (priv, 5060))
+        of = c.flow((priv, 5060), (pub, 5060), S)
+        t = c.register(o, of, srv, 3.0 + 7.0 * k, 60, mark="o%d" % k)
+        c.register(o, of, srv, t + 30.0, 60, stale=True)
+        c.register(o, of, srv, t + 60.0, 60, stale=True)
+
+
+@scenario("tcp_refused_ipv6", "register.no_response", t0=T(2024, 10, 25, 8, 0, 0))
+def tcp_refused_v6(c):
+    """IPv6, no NAT. Linphone set to TCP looks up sip6.example.net (AAAA answered) and
+    connects to [2001:db8:85a3::8a2e:370:7334]:5060: the host answers each SYN with
+    RST/ACK (Kamailio listens on UDP only). Three attempts 30 s apart from new ephemeral
+    ports; no SIP is ever sent."""
+    c.phone_side(V6_PHONE, pmac("linphone"), V6_ROUTER, FRITZ)
+    S = (V6_SERVER, 5060)
+    d = c.flow((V6_PHONE, 40812), server=(V6_ROUTER, 53), nat=False, views=("phone",))
+    c.dns(d, 0.0, "sip6.example.net", "AAAA", [a_rec("sip6.example.net", V6_SERVER)],
+          mark="dns")
+    t = 0.05
+    for i, port in enumerate((45102, 45118, 45133)):
+        fl = c.flow((V6_PHONE, port), server=S, proto="tcp", nat=False)
+        con = net.TcpConn(fl, c.rng)
+        con.syn(t, mark="syn%d" % i)
+        con.rst_to_syn(t + c.d() + 0.0002, mark="rst%d" % i)
+        t += 30.0 + c.w.jitter(30)
+
+
+@scenario("tcp_refused_tls_server_side", "register.no_response", views=("server",),
+          t0=T(2024, 10, 28, 8, 0, 0))
+def tcp_refused_tls_server(c):
+    """Server side (Kamailio host 198.51.100.10, SLL2) while its TLS listener is down after
+    a certificate error: a snom D785 behind NAT (203.0.113.71) set to TLS connects to port
+    5061 every 20 s from a new port; every SYN is answered RST/ACK by the host (4
+    attempts). Nothing else."""
+    S = ("198.51.100.10", 5061)
+    c.server_side(S[0], KVM, JUNIPER, linktype=SLL2)
+    t = 0.0
+    for i, (lp, pp) in enumerate(((39001, 61201), (39013, 61217), (39020, 61240),
+                                  (39034, 61262))):
+        fl = c.flow(("192.168.178.71", lp), ("203.0.113.71", pp), S, proto="tcp")
+        con = net.TcpConn(fl, c.rng)
+        con.syn(t, mark="syn%d" % i)
+        con.rst_to_syn(t + c.d() + 0.0002, mark="rst%d" % i)
+        t += 20.0 + c.w.jitter(40)
+
+
+@scenario("tcp_rst_then_accepted", "register.no_response", t0=T(2024, 10, 29, 8, 0, 0))
+def tcp_rst_then_ok(c):
+    """Near miss. Yealink T46U over TCP to Kamailio 198.51.100.10:5060 while Kamailio
+    restarts: the first SYN is answered RST/ACK; 10 s later the next SYN is accepted and
+    the REGISTER over that connection gets 401, then 200."""
+    PH, RT, A = "192.168.1.23", "192.168.1.1", "203.0.113.45"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1001", "voip.example.net", (PH, 5060), transport="TCP",
+                 reg_port=5060)
+    srv = c.server("kamailio", S, "voip.example.net", transport="TCP")
+    f1 = c.flow((PH, 40101), (A, 40101), S, proto="tcp")
+    con = net.TcpConn(f1, c.rng)
+    con.syn(0.0, mark="syn0")
+    con.rst_to_syn(c.d() + 0.0002, mark="rst0")
+    f2 = c.flow((PH, 40117), (A, 40117), S, proto="tcp")
+    con = net.TcpConn(f2, c.rng)
+    t = con.handshake(10.0, mark="syn1")
+    tcp_reg(c, con, ph, srv, t + 0.001, 3600, mark="r0")
+
+
+def tcp_reg(c, con, ph, srv, t, expires, mark=None, challenge=True, stale=False):
+    """REGISTER (-> 401 -> REGISTER) -> 200 over a TCP connection."""
+    fl = con.f
+    r1 = ph.register(expires, auth=ph.challenge is not None)
+    con.send_c(t, r1, mark=mark and mark + ".reg")
+    ts = t + c.d() + 0.001
+    if challenge:
+        a = srv.reg_challenge(r1, fl.public, ts, stale=stale)
+        con.send_s(ts, a, mark=mark and mark + ".401")
+        ph.learn(a)
+        t = ts + c.d() + 0.006
+        r1 = ph.register(expires, auth=True)
+        con.send_c(t, r1, mark=mark and mark + ".auth")
+        ts = t + c.d() + 0.002
+    con.send_s(ts, srv.reg_ok(r1, fl.public, ts), mark=mark and mark + ".200")
+    con.ack_c(ts + c.d() + 0.04)
+    return ts + c.d()
+
+
+@scenario("tcp_reset_after_registered", "register.no_response", t0=T(2024, 10, 30, 8, 0, 0))
+def tcp_reset_registered(c):
+    """Near miss. Grandstream GXP2170 over TCP to FreeSWITCH 203.0.113.50:5060: the
+    connection is accepted and the REGISTER answered (401, 200). At 600 s FreeSWITCH is
+    restarted and resets the idle connection (RST); the phone reconnects at once (SYN
+    accepted) and registers again (401, 200)."""
+    PH, RT, A = "192.168.0.150", "192.168.0.1", "198.51.100.150"
+    S = ("203.0.113.50", 5060)
+    c.phone_side(PH, pmac("grandstream"), RT, TPLINK)
+    ph = c.phone("grandstream", "2150", "pbx.example.org", (PH, 5060), transport="TCP")
+    srv = c.server("freeswitch", S, "pbx.example.org", transport="TCP")
+    f1 = c.flow((PH, 41500), (A, 41500), S, proto="tcp")
+    con = net.TcpConn(f1, c.rng)
+    t = con.handshake(0.0, mark="syn0")
+    tcp_reg(c, con, ph, srv, t + 0.001, 3600, mark="r0")
+    f1.down(600.0, b"", mark="rst", tcpf=(con.s, con.c, net.TCP_RST | net.TCP_ACK, 0, b""))
+    f2 = c.flow((PH, 41532), (A, 41532), S, proto="tcp")
+    con = net.TcpConn(f2, c.rng)
+    t = con.handshake(600.5, mark="syn1")
+    ph.challenge = None
+    tcp_reg(c, con, ph, srv, t + 0.001, 3600, mark="r1")
+
+
+@scenario("register_fragments_port_unreachable", "register.no_response",
+          t0=T(2024, 10, 31, 8, 0, 0))
+def reg_frag_port(c):
+    """Near miss of fragments_lost. snom D785 sends a 1,580-byte REGISTER in two IPv4
+    fragments to 192.0.2.10:5070, where nothing listens (the provider moved to 5060): both
+    fragments arrive, the host reassembles the datagram and answers each of the 11 copies
+    with ICMP port unreachable (3/3) quoting the reassembled datagram. The fragments were
+    not lost; the port is closed."""
+    PH, RT, A = "192.168.178.47", "192.168.178.1", "198.51.100.47"
+    S = ("192.0.2.10", 5070)
+    c.phone_side(PH, pmac("snom"), RT, FRITZ)
+    ph = c.phone("snom", "4047", "192.0.2.10", (PH, 5060))
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    req = big_register(c, ph, 1580)
+
+    def refuse(t, s, i):
+        whole = fl.build_up(req, 0, df=False)[0]
+        ip = s.phone_pkts[0]
+        whole = whole[:4] + ip[4:6] + whole[6:]            # the datagram's own IP id
+        whole = net._retll(whole, fl.at_server_ttl())
+        p = net.icmp4(S[0], PH, 3, 3, whole, c.w.next_ident(S[0]),
+                      ttl=64 - fl.nat_hops - c.w.hops)
+        c.w.emit("phone", t + c.d(), p, mark="reg.icmp" if i == 0 else None)
+    c.unanswered(fl, req, 0.0, mark="reg", icmp=refuse)
