@@ -509,6 +509,67 @@ CASES = [
          "near miss: registered connection reset by the server, the phone reconnects and "
          "registers", synthetic=True,
          near_miss_of=(NR, "tcp_refused"), forbid=[(NR, None)]),
+
+    # register.rejected
+    Case(S("rejected_404_unknown_user"), "404 Not Found to every REGISTER (mistyped user)",
+         synthetic=True,
+         expect=[F("register.rejected", "404", "error", frames=[3, 4])]),
+    Case(S("rejected_423_not_corrected", "server"),
+         "server side (SLL2): 423 Min-Expires 600, the phone asks 60 again each time",
+         synthetic=True,
+         expect=[F("register.rejected", "423", "error", frames=[3, 4],
+                   facts={"min_expires": "600"})]),
+    Case(S("rejected_480_ipv6_tcp"), "IPv6 over TCP: 401, then 480 to the credentials, 3 times",
+         synthetic=True,
+         expect=[F("register.rejected", "480", "error", frames=[6, 7])]),
+    Case(S("invite_100_then_486"), "near miss: INVITE -> 100 -> 486 Busy Here -> ACK",
+         synthetic=True, near_miss_of=("register.rejected", None),
+         forbid=[("register.rejected", None), (CN, None)]),
+
+    # register.forbidden
+    Case(S("forbidden_wrong_password_server", "server"),
+         "server side (SLL2), FreeSWITCH: 403 to the REGISTER that answered the challenge, twice",
+         synthetic=True,
+         expect=[F("register.forbidden", "bad_credentials", "error", frames=[3, 4])]),
+    Case(S("invite_403_after_proxy_auth"),
+         "near miss: INVITE with Proxy-Authorization refused 403 (calls abroad barred)",
+         synthetic=True, near_miss_of=("register.forbidden", "bad_credentials"),
+         forbid=[("register.forbidden", None)]),
+    Case(S("subscribe_403_with_credentials"),
+         "near miss: SUBSCRIBE with credentials refused 403, the registration fine",
+         synthetic=True, near_miss_of=("register.forbidden", "bad_credentials"),
+         forbid=[("register.forbidden", None)]),
+    Case(S("forbidden_ua_then_upgraded"),
+         "403 with Warning 'User-Agent not allowed', registered after a firmware upgrade "
+         "(new User-Agent)", synthetic=True,
+         expect=[F("register.forbidden", "user_agent", "warning", frames=[4, 10],
+                   facts={"accepted_user_agent": "Yealink SIP-T46U 108.87.0.10"})]),
+    Case(S("forbidden_ua_softphone_server", "server"),
+         "server side (SLL2): MicroSIP gets 403, the same account registers from a desk phone",
+         synthetic=True,
+         expect=[F("register.forbidden", "user_agent", "warning", frames=[2, 8])]),
+    Case(S("forbidden_ip_acl_then_same_ua"),
+         "near miss of user_agent: 403 (address rule), then the same phone and User-Agent "
+         "registers", synthetic=True,
+         near_miss_of=("register.forbidden", "user_agent"),
+         expect=[F("register.forbidden", "policy", "warning", frames=[3, 4], suspected=True)],
+         forbid=[("register.forbidden", "user_agent")],
+         note="Resolved (it registered in the end): warning."),
+    Case(S("forbidden_other_account_other_ua"),
+         "near miss of user_agent: 403 to one account, another account (another User-Agent) "
+         "registers", synthetic=True,
+         near_miss_of=("register.forbidden", "user_agent"),
+         expect=[F("register.forbidden", "policy", "error", frames=[3, 4], suspected=True)],
+         forbid=[("register.forbidden", "user_agent")]),
+    Case(S("forbidden_mac_ipv6"), "IPv6: 403 'Terminal MAC not bound', never registered",
+         synthetic=True,
+         expect=[F("register.forbidden", "policy", "error", frames=[1, 2], suspected=True)]),
+
+    # auth.rejected_credentials
+    Case(S("auth_stale_twice_then_ok"),
+         "near miss: two 401 stale=true in a row to answered credentials, then 200",
+         synthetic=True, near_miss_of=("auth.rejected_credentials", None),
+         forbid=[("auth.rejected_credentials", None)]),
 ]
 
 # Captures whose expectation under docs/findings.md the binary does not meet yet: kept out of

@@ -602,3 +602,335 @@ def reg_frag_port(c):
                       ttl=64 - fl.nat_hops - c.w.hops)
         c.w.emit("phone", t + c.d(), p, mark="reg.icmp" if i == 0 else None)
     c.unanswered(fl, req, 0.0, mark="reg", icmp=refuse)
+
+
+# ====================================================================== register.rejected
+
+@scenario("rejected_404_unknown_user", "register.rejected", t0=T(2024, 11, 4, 9, 0, 0))
+def rejected_404(c):
+    """Fanvil X4U with a mistyped account (3l08 instead of 3108) at OpenSIPS 198.51.100.25:
+    every REGISTER is answered 404 Not Found at once (the registrar checks the user before
+    challenging); the phone tries again every 60 s (3 attempts)."""
+    PH, RT, A = "192.168.1.108", "192.168.1.1", "203.0.113.108"
+    S = ("198.51.100.25", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, TPLINK)
+    ph = c.phone("fanvil", "3l08", "sip.example.net", (PH, 5060))
+    srv = c.server("opensips", S, "sip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    for i in range(3):
+        req = ph.register(3600)
+        c.exchange(fl, req, 60.0 * i, lambda ts: srv.respond(req, 404, "Not Found", fl.public),
+                   mark="r%d" % i)
+
+
+@scenario("rejected_423_not_corrected", "register.rejected", views=("server",),
+          t0=T(2024, 11, 5, 9, 0, 0))
+def rejected_423(c):
+    """Server side (Kamailio 198.51.100.10, SLL2, min_expires 600). A Grandstream GXP2170
+    behind NAT (198.51.100.141:5060) asks Expires 60: 401, then 423 Interval Too Brief
+    with Min-Expires: 600 to the REGISTER with credentials. The phone ignores Min-Expires
+    and tries again 60 s later asking 60 again, three times: never registered."""
+    S = ("198.51.100.10", 5060)
+    PH, A = "192.168.0.141", "198.51.100.141"
+    c.server_side(S[0], KVM, JUNIPER, linktype=SLL2)
+    ph = c.phone("grandstream", "2141", "voip.example.net", (PH, 5060))
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    for i in range(3):
+        ph.challenge = None
+        r1 = ph.register(60)
+        t, a = c.exchange(fl, r1, 60.0 * i, lambda ts: srv.reg_challenge(r1, fl.public, ts),
+                          mark="c%d" % i)
+        ph.learn(a)
+        r2 = ph.register(60, auth=True)
+        c.exchange(fl, r2, t + 0.006, lambda ts: srv.respond(
+            r2, 423, "Interval Too Brief", fl.public, extra=[("Min-Expires", "600")]),
+            mark="r%d" % i)
+
+
+@scenario("rejected_480_ipv6_tcp", "register.rejected", t0=T(2024, 11, 6, 9, 0, 0))
+def rejected_480(c):
+    """IPv6 over TCP. Linphone registers to an IMS core's Kamailio S-CSCF at
+    [2001:db8:85a3::8a2e:370:7334]:5060 whose HSS is unreachable: 401, then 480
+    Temporarily Unavailable to the REGISTER with credentials; the same every 30 s on the
+    same connection (3 attempts)."""
+    c.phone_side(V6_PHONE, pmac("linphone"), V6_ROUTER, FRITZ)
+    S = (V6_SERVER, 5060)
+    ph = c.phone("linphone", "grace", "ims6.example.net", (V6_PHONE, 45300), transport="TCP")
+    srv = c.server("kamailio", S, "ims6.example.net", transport="TCP")
+    fl = c.flow((V6_PHONE, 45300), server=S, proto="tcp", nat=False)
+    con = net.TcpConn(fl, c.rng)
+    t = con.handshake(0.0, mark="syn")
+    for i in range(3):
+        ph.challenge = None
+        r1 = ph.register(600)
+        con.send_c(t + 0.001, r1, mark="r%d.reg" % i)
+        ts = t + 0.001 + c.d() + 0.001
+        a = srv.reg_challenge(r1, fl.public, ts)
+        con.send_s(ts, a, mark="r%d.401" % i)
+        ph.learn(a)
+        r2 = ph.register(600, auth=True)
+        t2 = ts + c.d() + 0.006
+        con.send_c(t2, r2, mark="r%d.auth" % i)
+        ts = t2 + c.d() + 0.35
+        con.send_s(ts, srv.respond(r2, 480, "Temporarily Unavailable", fl.public,
+                                   extra=[("Retry-After", "30")]), mark="r%d.480" % i)
+        con.ack_c(ts + c.d() + 0.04)
+        t += 30.0
+
+
+@scenario("invite_100_then_486", "register.rejected", t0=T(2024, 11, 7, 9, 0, 0))
+def invite_486(c):
+    """Near miss. Yealink T46U registered at Kamailio calls 1040, who is busy: INVITE ->
+    100 Trying -> 486 Busy Here -> ACK. A call refused with a final error, not a
+    registration."""
+    PH, RT, A = "192.168.1.23", "192.168.1.1", "203.0.113.45"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1001", "voip.example.net", (PH, 5060), reg_port=5060)
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    inv, cid, ftag = invite(c, ph, "sip:1040@voip.example.net")
+    fl.up(12.0, inv, mark="inv")
+    ts = 12.0 + c.d() + 0.001
+    fl.down(ts, srv.respond(inv, 100, "Trying", fl.public), mark="inv.100")
+    tag = srv.to_tag()
+    fl.down(ts + 0.7, srv.respond(inv, 486, "Busy Here", fl.public, to_tag=tag),
+            mark="inv.486")
+    fl.up(ts + 0.7 + c.d() + 0.003, ph.request("ACK", "sip:1040@voip.example.net",
+                                                "sip:1040@voip.example.net", cid, ftag, 1,
+                                                branch=sip.param(sip.header(inv, "Via"),
+                                                                 "branch"), to_tag=tag),
+          mark="ack")
+
+
+# ====================================================================== register.forbidden
+
+@scenario("forbidden_wrong_password_server", "register.forbidden", views=("server",),
+          t0=T(2024, 11, 11, 9, 0, 0))
+def forbidden_pw_server(c):
+    """Server side (FreeSWITCH 203.0.113.50, SLL2). A Grandstream GXP2170 behind NAT
+    (198.51.100.142:5060) with a wrong password: REGISTER -> 401, REGISTER with
+    credentials -> 403 Forbidden (sofia's answer to a failed digest). The phone starts
+    over 60 s later: the same 401 and 403."""
+    S = ("203.0.113.50", 5060)
+    PH, A = "192.168.0.142", "198.51.100.142"
+    c.server_side(S[0], KVM2, ARISTA, linktype=SLL2)
+    ph = c.phone("grandstream", "2142", "pbx.example.org", (PH, 5060), password="wrong")
+    srv = c.server("freeswitch", S, "pbx.example.org")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    for i in range(2):
+        ph.challenge = None
+        r1 = ph.register(3600)
+        t, a = c.exchange(fl, r1, 60.0 * i, lambda ts: srv.reg_challenge(r1, fl.public, ts),
+                          mark="c%d" % i)
+        ph.learn(a)
+        r2 = ph.register(3600, auth=True)
+        c.exchange(fl, r2, t + 0.007, lambda ts: srv.respond(r2, 403, "Forbidden", fl.public),
+                   mark="r%d" % i)
+
+
+@scenario("invite_403_after_proxy_auth", "register.forbidden", t0=T(2024, 11, 12, 9, 0, 0))
+def invite_403_auth(c):
+    """Near miss. Yealink T46U registered at FreeSWITCH calls an international number:
+    INVITE -> 407, INVITE with Proxy-Authorization -> 403 Forbidden (the account may not
+    call abroad) -> ACK. Credentials offered and refused with 403, but on a call."""
+    PH, RT, A = "192.168.1.24", "192.168.1.1", "203.0.113.46"
+    S = ("203.0.113.50", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1024", "pbx.example.org", (PH, 5060))
+    srv = c.server("freeswitch", S, "pbx.example.org")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    ruri = "sip:00861087654321@pbx.example.org"
+    cid, ftag = ph.new_call_id(), ph.new_tag()
+    body = sip.sdp(c.rng, PH, 11780)
+    br = ph.new_branch()
+    inv = ph.request("INVITE", ruri, ruri, cid, ftag, 1, branch=br, body=body)
+    t, a407 = c.exchange(fl, inv, 9.0, lambda ts: srv.respond(
+        inv, 407, "Proxy Authentication Required", fl.public,
+        extra=[srv.challenge_value(srv.nonce(ts), header_name="Proxy-Authenticate")]),
+        mark="inv1")
+    tag = sip.param(sip.header(a407, "To"), "tag")
+    fl.up(t + 0.002, ph.request("ACK", ruri, ruri, cid, ftag, 1, branch=br, to_tag=tag))
+    ph.learn(a407)
+    br = ph.new_branch()
+    inv2 = ph.request("INVITE", ruri, ruri, cid, ftag, 2, branch=br, body=body,
+                      extra=[ph.authorization("INVITE", ruri, "Proxy-Authorization")])
+    t, a403 = c.exchange(fl, inv2, t + 0.01, lambda ts: srv.respond(
+        inv2, 403, "Forbidden", fl.public), mark="inv2")
+    tag = sip.param(sip.header(a403, "To"), "tag")
+    fl.up(t + 0.002, ph.request("ACK", ruri, ruri, cid, ftag, 2, branch=br, to_tag=tag),
+          mark="ack2")
+
+
+@scenario("subscribe_403_with_credentials", "register.forbidden", t0=T(2024, 11, 13, 9, 0, 0))
+def subscribe_403(c):
+    """Near miss. snom D785 registered at Asterisk 192.0.2.10 subscribes to the dialog
+    state of 4999 for a busy lamp: SUBSCRIBE -> 401, SUBSCRIBE with credentials -> 403
+    Forbidden (4999 may not be watched). The registration itself is fine (refresh at 300
+    s)."""
+    PH, RT, A = "192.168.178.48", "192.168.178.1", "198.51.100.48"
+    S = ("192.0.2.10", 5060)
+    c.phone_side(PH, pmac("snom"), RT, FRITZ)
+    ph = c.phone("snom", "4048", "192.0.2.10", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    ruri = "sip:4999@192.0.2.10"
+    cid, ftag = ph.new_call_id(), ph.new_tag()
+    ev = [("Event", "dialog"), ("Accept", "application/dialog-info+xml"), ("Expires", "3600")]
+    sub = ph.request("SUBSCRIBE", ruri, ruri, cid, ftag, 1, extra=ev)
+    t, a = c.exchange(fl, sub, 2.0, lambda ts: srv.reg_challenge(sub, fl.public, ts),
+                      mark="sub1")
+    ph.learn(a)
+    sub2 = ph.request("SUBSCRIBE", ruri, ruri, cid, ftag, 2,
+                      extra=ev + [ph.authorization("SUBSCRIBE", ruri)])
+    c.exchange(fl, sub2, t + 0.008, lambda ts: srv.respond(sub2, 403, "Forbidden", fl.public),
+               mark="sub2")
+    c.register(ph, fl, srv, 300.1, 600, mark="r1", stale=True)
+
+
+@scenario("forbidden_ua_then_upgraded", "register.forbidden", t0=T(2024, 11, 14, 9, 0, 0))
+def forbidden_ua_upgrade(c):
+    """Yealink T46U on old firmware at a provider's Kamailio that only admits current
+    firmware: REGISTER (no credentials) -> 403 Forbidden with Warning: 399
+    voip.example.net "User-Agent not allowed", twice, 60 s apart. The phone then upgrades
+    (User-Agent "Yealink SIP-T46U 108.87.0.10") and registers: 401, 200."""
+    PH, RT, A = "192.168.1.25", "192.168.1.1", "203.0.113.47"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1025", "voip.example.net", (PH, 5060), reg_port=5060)
+    ph.ua = "Yealink SIP-T46U 66.85.0.5"
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    for i in range(2):
+        req = ph.register(3600)
+        c.exchange(fl, req, 60.0 * i, lambda ts: srv.respond(
+            req, 403, "Forbidden", fl.public,
+            extra=[("Warning", '399 voip.example.net "User-Agent not allowed"')]),
+            mark="f%d" % i)
+    ph.ua = "Yealink SIP-T46U 108.87.0.10"
+    ph.new_registration()
+    c.register(ph, fl, srv, 300.0, 3600, mark="r0")
+
+
+@scenario("forbidden_ua_softphone_server", "register.forbidden", views=("server",),
+          t0=T(2024, 11, 15, 9, 0, 0))
+def forbidden_ua_server(c):
+    """Server side (FreeSWITCH 203.0.113.50, SLL2, an ACL on the User-Agent). The user of
+    account 2033 tries the MicroSIP softphone from 198.51.100.33 (home NAT): REGISTER ->
+    403 Forbidden at once, twice. Five minutes later the same account registers from the
+    office Grandstream GXP2170 (198.51.100.34): 401, 200."""
+    S = ("203.0.113.50", 5060)
+    c.server_side(S[0], KVM2, ARISTA, linktype=SLL2)
+    srv = c.server("freeswitch", S, "pbx.example.org")
+    soft = c.phone("asterisk_trunk", "2033", "pbx.example.org", ("192.168.2.33", 5060))
+    soft.ua = "MicroSIP/3.21.3"
+    f1 = c.flow(("192.168.2.33", 5060), ("198.51.100.33", 5060), S)
+    for i in range(2):
+        req = soft.register(300)
+        c.exchange(f1, req, 40.0 * i, lambda ts: srv.respond(req, 403, "Forbidden", f1.public),
+                   mark="f%d" % i)
+    desk = c.phone("grandstream", "2033", "pbx.example.org", ("192.168.0.33", 5060))
+    f2 = c.flow(("192.168.0.33", 5060), ("198.51.100.34", 5060), S)
+    c.register(desk, f2, srv, 340.0, 3600, mark="r0")
+
+
+@scenario("forbidden_ip_acl_then_same_ua", "register.forbidden", t0=T(2024, 11, 18, 9, 0, 0))
+def forbidden_acl(c):
+    """Fanvil X4U at a Huawei IMS core that admits registrations from listed addresses
+    only: REGISTER from the new office line (203.0.113.180) -> 403 Forbidden with
+    Warning: 399 ims.example.cn "Source address not allowed", no challenge; the phone
+    retries every 60 s (3 times). The operator adds the address; the next REGISTER, same
+    phone and User-Agent, gets 401, then 200."""
+    PH, RT, A = "192.168.1.180", "192.168.1.1", "203.0.113.180"
+    S = ("192.0.2.100", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, HUAWEI_CPE)
+    ph = c.phone("fanvil", "+861011112222", "ims.example.cn", (PH, 5060),
+                 auth_user="861011112222@ims.example.cn")
+    srv = c.server("huawei", S, "ims.example.cn")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    for i in range(3):
+        req = ph.register(3600)
+        c.exchange(fl, req, 60.0 * i, lambda ts: srv.respond(
+            req, 403, "Forbidden", fl.public,
+            extra=[("Warning", '399 ims.example.cn "Source address not allowed"')]),
+            mark="f%d" % i)
+    c.register(ph, fl, srv, 240.0, 3600, mark="r0")
+
+
+@scenario("forbidden_other_account_other_ua", "register.forbidden",
+          t0=T(2024, 11, 19, 9, 0, 0))
+def forbidden_other(c):
+    """A capture at the office switch's mirror port, two phones at one Kamailio. The new
+    snom D785 (account 4050) is not yet bound to its MAC address on the provider's side:
+    each REGISTER gets 403 Forbidden with Warning: 399 voip.example.net "Device not
+    provisioned", no challenge (3 attempts, 60 s apart). Meanwhile the Yealink T46U of
+    another account (1051) registers fine (401, 200). Account 4050 never registers."""
+    P1, P2, RT, A = "192.168.1.50", "192.168.1.51", "192.168.1.1", "203.0.113.150"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(P1, pmac("snom"), RT, TPLINK, extra_macs={P2: pmac("yealink")})
+    c.w.taps["phone"].local.add(P2)
+    srv = c.server("kamailio", S, "voip.example.net")
+    snom = c.phone("snom", "4050", "voip.example.net", (P1, 5060))
+    yl = c.phone("yealink", "1051", "voip.example.net", (P2, 5060), reg_port=5060)
+    f1 = c.flow((P1, 5060), (A, 5060), S)
+    f2 = c.flow((P2, 5060), (A, 1029), S)
+    for i in range(3):
+        req = snom.register(3600)
+        c.exchange(f1, req, 60.0 * i, lambda ts: srv.respond(
+            req, 403, "Forbidden", f1.public,
+            extra=[("Warning", '399 voip.example.net "Device not provisioned"')]),
+            mark="f%d" % i)
+    c.register(yl, f2, srv, 20.0, 3600, mark="r0")
+
+
+@scenario("forbidden_mac_ipv6", "register.forbidden", t0=T(2024, 11, 20, 9, 0, 0))
+def forbidden_mac_v6(c):
+    """IPv6, no NAT. Grandstream GXP2170 (2001:db8:3c4d:15::2b) at a Huawei IMS core
+    [2001:db8:85a3::8a2e:370:7334]:5060 that binds terminals to their MAC address: each
+    REGISTER (no credentials) is answered 403 Forbidden with Warning: 399 ims.example.cn
+    "Terminal MAC not bound" (3 attempts, 30 s apart). Never registered."""
+    PH = "2001:db8:3c4d:15::2b"
+    c.phone_side(PH, pmac("grandstream"), V6_ROUTER, FRITZ)
+    S = (V6_SERVER, 5060)
+    ph = c.phone("grandstream", "+861033334444", "ims.example.cn", (PH, 5060),
+                 auth_user="861033334444@ims.example.cn")
+    srv = c.server("huawei", S, "ims.example.cn")
+    fl = c.flow((PH, 5060), server=S, nat=False)
+    for i in range(3):
+        req = ph.register(3600)
+        c.exchange(fl, req, 30.0 * i, lambda ts: srv.respond(
+            req, 403, "Forbidden", fl.public,
+            extra=[("Warning", '399 ims.example.cn "Terminal MAC not bound"')]),
+            mark="f%d" % i)
+
+
+# ====================================================================== auth.rejected_credentials
+
+@scenario("auth_stale_twice_then_ok", "auth.rejected_credentials", t0=T(2024, 11, 21, 9, 0, 0))
+def auth_stale_twice(c):
+    """Near miss. Yealink T46U at a Kamailio pair behind a load balancer whose clocks differ:
+    the refresh with the cached nonce gets 401 stale=true; the REGISTER answering that
+    challenge reaches the other node, which finds the nonce expired too: 401 stale=true
+    again; the third REGISTER gets 200. Two 401s in a row to answered credentials, both
+    stale: the password is right."""
+    PH, RT, A = "192.168.1.26", "192.168.1.1", "203.0.113.48"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1026", "voip.example.net", (PH, 5060), reg_port=5060)
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    t = 1800.1
+    for k in range(2):
+        req = ph.register(3600, auth=True)
+        t, a = c.exchange(fl, req, t, lambda ts: srv.reg_challenge(req, fl.public, ts,
+                                                                    stale=True),
+                          mark="s%d" % k)
+        ph.learn(a)
+        t += 0.007
+    req = ph.register(3600, auth=True)
+    c.exchange(fl, req, t, lambda ts: srv.reg_ok(req, fl.public, ts), mark="ok")
