@@ -570,6 +570,55 @@ CASES = [
          "near miss: two 401 stale=true in a row to answered credentials, then 200",
          synthetic=True, near_miss_of=("auth.rejected_credentials", None),
          forbid=[("auth.rejected_credentials", None)]),
+
+    # nat.return_path_blocked (one capture)
+    Case(S("return_path_alg_drops_answers"),
+         "phone side: REGISTERs never answered while the server's OPTIONS arrive",
+         synthetic=True,
+         expect=[F(NR, "silence", "error", frames=[3, 15]),
+                 F("nat.return_path_blocked", None, "warning", frames=[16], suspected=True,
+                   facts={"server_alive": "it sends OPTIONS to the phone"})]),
+    Case(S("return_path_server_asterisk", "server"),
+         "server side (SLL), Asterisk: every copy answered 401, the phone keeps retransmitting",
+         synthetic=True,
+         expect=[F("nat.return_path_blocked", None, "warning", frames=[1, 2], suspected=True)]),
+    Case(S("return_path_public_phone_options"),
+         "near miss: the same with a public phone (no NAT evidence)", synthetic=True,
+         near_miss_of=("nat.return_path_blocked", None),
+         expect=[F(NR, "silence", "error", frames=[3, 15])],
+         forbid=[("nat.return_path_blocked", None)]),
+    Case(S("register_100_slow_401_server", "server"),
+         "near miss: server side, 100 Trying at once and the 401 after 13 s; copies continue "
+         "after the 100 only", synthetic=True,
+         near_miss_of=("nat.return_path_blocked", None),
+         forbid=[("nat.return_path_blocked", None)]),
+
+    # nat.return_path_blocked/path_loss (two captures)
+    Case([S("path_loss_pair_asterisk"), S("path_loss_pair_asterisk", "server")],
+         "both sides, Asterisk (SLL, clock +5.1 s): every 401 lost on the way back",
+         synthetic=True,
+         expect=[F("nat.return_path_blocked", "path_loss", "error", frames=[3],
+                   frames2=[2])]),
+    Case([S("path_loss_pair_ipv6"), S("path_loss_pair_ipv6", "server")],
+         "both sides, IPv6 (clock -3.2 s): registered, then every answer to the refresh lost",
+         synthetic=True,
+         expect=[F("nat.return_path_blocked", "path_loss", "error", frames=[5],
+                   frames2=[6])]),
+    Case([S("path_loss_pair_partial"), S("path_loss_pair_partial", "server")],
+         "both sides, lossy return path: 5 answers lost, 4 delivered, registered in the end",
+         synthetic=True,
+         expect=[F("nat.return_path_blocked", "path_loss", "warning", frames=[3],
+                   frames2=[2], facts={"lost_to_phone": "5", "delivered_to_phone": "4"})],
+         note="Resolved (registered afterwards): warning."),
+    Case([S("path_loss_pair_upstream_only"), S("path_loss_pair_upstream_only", "server")],
+         "near miss: requests lost toward the server, answered on retransmission",
+         synthetic=True, near_miss_of=("nat.return_path_blocked", "path_loss"),
+         forbid=[("nat.return_path_blocked", None)]),
+    Case([S("path_loss_pair_phone_capture_shorter"),
+          S("path_loss_pair_phone_capture_shorter", "server")],
+         "near miss: the phone's capture ends first; the server's later messages are outside "
+         "it, not lost", synthetic=True, near_miss_of=("nat.return_path_blocked", "path_loss"),
+         forbid=[("nat.return_path_blocked", None)]),
 ]
 
 # Captures whose expectation under docs/findings.md the binary does not meet yet: kept out of
@@ -584,4 +633,10 @@ PENDING = [
          forbid=[(NR, "fragments_lost")],
          note="The binary reports fragments_lost (icmp time_exceeded): the rule takes only "
               "ICMP 11/1 as proof of lost fragments; 11/0 is icmp_host_unreachable."),
+    Case([S("path_loss_pair_few_lost"), S("path_loss_pair_few_lost", "server")],
+         "near miss: 3 answers lost, 6 delivered", synthetic=True,
+         near_miss_of=("nat.return_path_blocked", "path_loss"),
+         forbid=[("nat.return_path_blocked", None)],
+         note="The binary raises the one-capture nat.return_path_blocked suspicion on the "
+              "merged pair (each side alone is silent)."),
 ]

@@ -934,3 +934,288 @@ def auth_stale_twice(c):
         t += 0.007
     req = ph.register(3600, auth=True)
     c.exchange(fl, req, t, lambda ts: srv.reg_ok(req, fl.public, ts), mark="ok")
+
+
+# ====================================================================== nat.return_path_blocked
+
+def qualify(c, srv, fl, ph, t, user, cseq, answer=True, mark=None):
+    """Asterisk's qualify OPTIONS to the phone's registered contact; the phone answers 200."""
+    opt = srv.request("OPTIONS", "sip:%s@%s:%d" % (user, fl.public[0], fl.public[1]),
+                      "<sip:%s@%s>" % (user, fl.public[0]), sip.hexs(c.rng, 32), cseq,
+                      from_uri="sip:%s@%s" % (user, srv.addr[0]))
+    fl.down(t, opt, mark=mark)
+    if answer:
+        fl.up(t + c.d() + 0.004, ph.answer(opt, 200, "OK", to_tag=ph.new_tag()),
+              mark=mark and mark + ".200")
+
+
+@scenario("return_path_alg_drops_answers", "nat.return_path_blocked",
+          t0=T(2024, 11, 25, 9, 0, 0))
+def return_alg_drops(c):
+    """Fanvil X4U (192.168.1.80) behind a router whose SIP ALG drops the registrar's
+    responses on their way in (a firmware bug); requests from the server still pass.
+    Asterisk 198.51.100.40 still has the phone's contact from before and qualifies it with
+    OPTIONS every 60 s: they arrive and the phone answers 200. The phone's REGISTERs (11
+    copies each, a new attempt 20 s after timer F) are never answered."""
+    PH, RT, A = "192.168.1.80", "192.168.1.1", "203.0.113.80"
+    S = ("198.51.100.40", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, TPLINK)
+    ph = c.phone("fanvil", "3180", "198.51.100.40", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    _, last = c.unanswered(fl, ph.register(600), 0.0, mark="reg")
+    c.unanswered(fl, ph.register(600), last + 20.5, mark="reg2")
+    for i in range(2):
+        qualify(c, srv, fl, ph, 25.0 + 60.0 * i, "3180", 5101 + i, mark="opt%d" % i)
+
+
+@scenario("return_path_server_asterisk", "nat.return_path_blocked", views=("server",),
+          t0=T(2024, 11, 26, 9, 0, 0))
+def return_server_ast(c):
+    """Server side (Asterisk 192.0.2.10, SLL). A Grandstream GXP2170 behind NAT
+    (198.51.100.143:5060, Via sent-by 192.168.0.143:5060) whose router drops the answers:
+    every copy of its REGISTER gets the same 401 from Asterisk (the transaction's cached
+    response) and the phone keeps retransmitting (11 copies); 20 s after timer F it starts
+    a new attempt, with the same result."""
+    S = ("192.0.2.10", 5060)
+    PH, A = "192.168.0.143", "198.51.100.143"
+    c.server_side(S[0], KVM2, ARISTA, linktype=SLL)
+    ph = c.phone("grandstream", "2143", "192.0.2.10", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    t = 0.0
+    for k in range(2):
+        req = ph.register(3600)
+        a401 = srv.reg_challenge(req, fl.public, t + c.d())
+
+        def answer(ts, sent, i, a401=a401, k=k):
+            fl.down(ts, a401, reach=False, mark=("a%d.401" % k) if i == 0 else None)
+        _, last = c.unanswered(fl, req, t, mark="a%d" % k, answer_srv=answer)
+        t = last + 20.5
+
+
+@scenario("return_path_public_phone_options", "nat.return_path_blocked",
+          t0=T(2024, 11, 27, 9, 0, 0))
+def return_public(c):
+    """Near miss. Fanvil X4U with a public address (192.0.2.78, no NAT: Via sent-by is the
+    source) registers at Asterisk 203.0.113.60: its REGISTERs are never answered (a
+    firewall in front of the registrar drops them), while Asterisk's qualify OPTIONS to
+    the statically configured contact arrive and are answered."""
+    PH, RT = "192.0.2.78", "192.0.2.65"
+    S = ("203.0.113.60", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, JUNIPER)
+    ph = c.phone("fanvil", "3078", "203.0.113.60", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (PH, 5060), S, nat=False)
+    _, last = c.unanswered(fl, ph.register(600), 0.0, mark="reg")
+    c.unanswered(fl, ph.register(600), last + 20.5, mark="reg2")
+    for i in range(2):
+        qualify(c, srv, fl, ph, 25.0 + 60.0 * i, "3078", 7301 + i, mark="opt%d" % i)
+
+
+@scenario("register_100_slow_401_server", "nat.return_path_blocked", views=("server",),
+          t0=T(2024, 11, 28, 9, 0, 0))
+def reg_100_slow(c):
+    """Near miss, server side (a Huawei IMS P-CSCF, Ethernet). A Yealink T46U behind NAT
+    (203.0.113.181:5060, Via sent-by 192.168.1.81) registers; the core answers 100 Trying at
+    once and the 401 only after 13.2 s (the HSS is slow). A client keeps retransmitting a
+    non-INVITE request after a provisional response (every T2 = 4 s, RFC 3261 17.1.2.2), so
+    three copies arrive after the 100 and none after the 401; the REGISTER with
+    credentials gets 200 at once."""
+    S = ("192.0.2.100", 5060)
+    PH, A = "192.168.1.81", "203.0.113.181"
+    c.server_side(S[0], KVM, ARISTA)
+    ph = c.phone("yealink", "+861081818181", "ims.example.cn", (PH, 5060),
+                 auth_user="861081818181@ims.example.cn")
+    srv = c.server("huawei", S, "ims.example.cn")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    req = ph.register(3600)
+    fl.up(0.0, req, mark="reg")
+    fl.down(c.d() + 0.002, srv.respond(req, 100, "Trying", fl.public), mark="reg.100")
+    for k, t in enumerate((4.0, 8.0, 12.0)):
+        fl.up(t + c.w.jitter(2), req, mark="reg.after%d" % (k + 1))
+    ts = 13.2
+    a = srv.reg_challenge(req, fl.public, ts)
+    fl.down(ts, a, mark="reg.401")
+    ph.learn(a)
+    r2 = ph.register(3600, auth=True)
+    t = ts + 2 * c.d() + 0.006
+    fl.up(t, r2, mark="auth")
+    fl.down(t + c.d() + 0.003, srv.reg_ok(r2, fl.public, t + c.d()), mark="auth.200")
+
+
+# ====================================================================== path_loss (two captures)
+
+@scenario("path_loss_pair_asterisk", "nat.return_path_blocked", views=("phone", "server"),
+          t0=T(2024, 12, 2, 9, 0, 0))
+def path_loss_ast(c):
+    """Both ends of one path: the phone's capture (Grandstream GXP2170 at 192.168.0.66
+    behind a TP-Link, Ethernet) and Asterisk's (192.0.2.10, SLL, clock 5.1 s ahead). After a
+    firewall rule change the router drops everything coming back from the server: all 11
+    copies of the REGISTER reach Asterisk, which answers each with its 401; none arrives.
+    The phone starts again 20 s after timer F: the same."""
+    PH, RT, A = "192.168.0.66", "192.168.0.1", "198.51.100.166"
+    S = ("192.0.2.10", 5060)
+    c.phone_side(PH, pmac("grandstream"), RT, TPLINK)
+    c.server_side(S[0], KVM2, ARISTA, clock=5.1, linktype=SLL)
+    ph = c.phone("grandstream", "2166", "192.0.2.10", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    t = 0.0
+    for k in range(2):
+        req = ph.register(3600)
+        a401 = srv.reg_challenge(req, fl.public, t + c.d())
+
+        def answer(ts, sent, i, a401=a401, k=k):
+            fl.down(ts, a401, reach=False, mark=("a%d.401" % k) if i == 0 else None)
+        _, last = c.unanswered(fl, req, t, mark="a%d" % k, answer_srv=answer)
+        t = last + 20.5
+
+
+@scenario("path_loss_pair_ipv6", "nat.return_path_blocked", views=("phone", "server"),
+          t0=T(2024, 12, 3, 9, 0, 0))
+def path_loss_v6(c):
+    """IPv6, both ends, no NAT: Linphone (2001:db8:3c4d:15::1a2b) and Kamailio
+    [2001:db8:85a3::8a2e:370:7334]:5060 (server clock 3.2 s behind). It registers at 0 s
+    (401, 200, Expires 600). At 300 s the home router's IPv6 firewall loses its state
+    table and drops everything inbound from then on: the refresh's 11 copies reach
+    Kamailio, each answered 401 (stale nonce), none arrives; the next attempt at 352 s
+    too."""
+    c.phone_side(V6_PHONE, pmac("linphone"), V6_ROUTER, FRITZ)
+    S = (V6_SERVER, 5060)
+    c.server_side(V6_SERVER, KVM, JUNIPER, clock=-3.2)
+    ph = c.phone("linphone", "heidi", "sip6.example.net", (V6_PHONE, 5060))
+    srv = c.server("kamailio", S, "sip6.example.net")
+    fl = c.flow((V6_PHONE, 5060), server=S, nat=False)
+    c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    t = 300.0
+    for k in range(2):
+        req = ph.register(600, auth=True)
+
+        def answer(ts, sent, i, req=req, k=k):
+            fl.down(ts, srv.reg_challenge(req, fl.public, ts, stale=True), reach=False,
+                    mark=("a%d.401" % k) if i == 0 else None)
+        _, last = c.unanswered(fl, req, t, mark="a%d" % k, answer_srv=answer)
+        t = last + 20.5
+
+
+@scenario("path_loss_pair_partial", "nat.return_path_blocked", views=("phone", "server"),
+          t0=T(2024, 12, 4, 9, 0, 0))
+def path_loss_partial(c):
+    """Both ends (Fanvil X4U behind NAT 203.0.113.184; OpenSIPS 198.51.100.25, server clock
+    0.8 s ahead) of a lossy return path: the first six copies of the REGISTER reach the
+    server and each is answered 401, but only the sixth answer gets back (5 lost); then
+    REGISTER with credentials, 200 (delivered); the refresh at 600 s gets 401 and 200
+    (both delivered). 5 answers lost, 4 delivered; registered in the end."""
+    PH, RT, A = "192.168.1.84", "192.168.1.1", "203.0.113.184"
+    S = ("198.51.100.25", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, TPLINK)
+    c.server_side(S[0], KVM, JUNIPER, clock=0.8)
+    ph = c.phone("fanvil", "3184", "sip.example.net", (PH, 5060))
+    srv = c.server("opensips", S, "sip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    req = ph.register(1200)
+    times = c.timer_e(0.0)[:6]
+    got = []
+
+    def answer(ts, sent, i):
+        a = srv.reg_challenge(req, fl.public, ts)
+        fl.down(ts, a, reach=i == 5, mark="reg.401" if i == 0 else
+                ("reg.401.got" if i == 5 else None))
+        got.append((ts, a))
+    c.unanswered(fl, req, 0.0, mark="reg", times=times, answer_srv=answer)
+    ts, a = got[-1]
+    ph.learn(a)
+    r2 = ph.register(1200, auth=True)
+    t = ts + c.d() + 0.006
+    fl.up(t, r2, mark="auth")
+    fl.down(t + c.d() + 0.002, srv.reg_ok(r2, fl.public, t + c.d()), mark="auth.200")
+    c.register(ph, fl, srv, 600.0, 1200, mark="r1", stale=True)
+
+
+@scenario("path_loss_pair_upstream_only", "nat.return_path_blocked",
+          views=("phone", "server"), t0=T(2024, 12, 5, 9, 0, 0))
+def path_loss_up(c):
+    """Near miss, both ends (snom D785 behind NAT 198.51.100.49; Kamailio 198.51.100.10,
+    server clock 1.4 s ahead). The upstream link drops a burst: the first two copies of
+    the REGISTER never reach the server, the third does and is answered 401; REGISTER with
+    credentials, 200; the refresh at 300 s and 600 s lose their first copy on the way up
+    and are answered on the retransmission. Nothing the server sent is lost."""
+    PH, RT, A = "192.168.178.49", "192.168.178.1", "198.51.100.49"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("snom"), RT, FRITZ)
+    c.server_side(S[0], KVM, JUNIPER, clock=1.4)
+    ph = c.phone("snom", "4049", "voip.example.net", (PH, 5060))
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    for k, (t0, lost) in enumerate(((0.0, 2), (300.0, 1), (600.0, 1))):
+        req = ph.register(600, auth=k > 0)
+        times = c.timer_e(t0)[:lost + 1]
+        c.unanswered(fl, req, t0, mark="r%d" % k, times=times, reach=lambda i, n=lost: i >= n)
+        ts = times[-1] + c.d() + 0.004                  # after the (jittered) copy arrived
+        a = srv.reg_challenge(req, fl.public, ts, stale=k > 0)
+        fl.down(ts, a, mark="r%d.401" % k)
+        ph.learn(a)
+        r2 = ph.register(600, auth=True)
+        t = ts + c.d() + 0.006
+        fl.up(t, r2, mark="r%d.auth" % k)
+        fl.down(t + c.d() + 0.002, srv.reg_ok(r2, fl.public, t + c.d()), mark="r%d.200" % k)
+
+
+@scenario("path_loss_pair_few_lost", "nat.return_path_blocked", views=("phone", "server"),
+          t0=T(2024, 12, 6, 9, 0, 0))
+def path_loss_few(c):
+    """Near miss, both ends (Yealink T46U behind NAT 203.0.113.185; FreeSWITCH 203.0.113.50,
+    server clock 0.3 s behind). Three registrations 300 s apart each lose the first 401 on
+    the way back; the phone's retransmission gets the 401 again, then 200. 3 answers lost,
+    6 delivered: fewer lost than delivered."""
+    PH, RT, A = "192.168.1.85", "192.168.1.1", "203.0.113.185"
+    S = ("203.0.113.50", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    c.server_side(S[0], KVM2, ARISTA, clock=-0.3)
+    ph = c.phone("yealink", "1085", "pbx.example.org", (PH, 5060))
+    srv = c.server("freeswitch", S, "pbx.example.org")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    for k in range(3):
+        ph.challenge = None
+        req = ph.register(600)
+        times = c.timer_e(300.0 * k)[:2]
+        got = []
+
+        def answer(ts, sent, i, req=req, k=k, got=got):
+            a = srv.reg_challenge(req, fl.public, ts)
+            fl.down(ts, a, reach=i == 1, mark=("r%d.401lost" % k) if i == 0 else
+                    ("r%d.401" % k))
+            got.append((ts, a))
+        c.unanswered(fl, req, 300.0 * k, mark="r%d" % k, times=times, answer_srv=answer)
+        ts, a = got[-1]
+        ph.learn(a)
+        r2 = ph.register(600, auth=True)
+        t = ts + c.d() + 0.006
+        fl.up(t, r2, mark="r%d.auth" % k)
+        fl.down(t + c.d() + 0.002, srv.reg_ok(r2, fl.public, t + c.d()), mark="r%d.200" % k)
+
+
+@scenario("path_loss_pair_phone_capture_shorter", "nat.return_path_blocked",
+          views=("phone", "server"), t0=T(2024, 12, 9, 9, 0, 0))
+def path_loss_short(c):
+    """Near miss, both ends (Grandstream GXP2170 behind NAT 198.51.100.186; Asterisk
+    192.0.2.10, server clock 2.2 s ahead). The phone's capture covers only the first
+    100 s (registration 401/200 at 0 s, a qualify OPTIONS answered at 60 s); the server's
+    runs on for 20 minutes: refreshes at 300, 600 and 900 s (401, 200) and qualify OPTIONS
+    every 60 s, all answered. What the server sent after the phone's capture ended is
+    outside it, not lost."""
+    PH, RT, A = "192.168.0.86", "192.168.0.1", "198.51.100.186"
+    S = ("192.0.2.10", 5060)
+    c.phone_side(PH, pmac("grandstream"), RT, TPLINK)
+    c.server_side(S[0], KVM2, ARISTA, clock=2.2, linktype=SLL)
+    ph = c.phone("grandstream", "2186", "192.0.2.10", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    both = c.flow((PH, 5060), (A, 5060), S)
+    late = c.flow((PH, 5060), (A, 5060), S, views=("server",))
+    c.register(ph, both, srv, 0.0, 600, mark="r0")
+    qualify(c, srv, both, ph, 60.0, "2186", 901, mark="opt0")
+    for k in range(1, 4):
+        c.register(ph, late, srv, 300.0 * k, 600, mark="r%d" % k, stale=True)
+    for k in range(2, 20):
+        qualify(c, srv, late, ph, 60.0 * k + 0.4, "2186", 900 + k)
