@@ -619,6 +619,70 @@ CASES = [
          "near miss: the phone's capture ends first; the server's later messages are outside "
          "it, not lost", synthetic=True, near_miss_of=("nat.return_path_blocked", "path_loss"),
          forbid=[("nat.return_path_blocked", None)]),
+
+    # alg.rewrite
+    Case(S("alg_contact_lan_address"),
+         "the ALG writes the gateway's LAN address into the Contact; Asterisk lists it",
+         synthetic=True,
+         expect=[F("alg.rewrite", "contact_rewritten", "warning", frames=[6], suspected=True)]),
+    Case(S("alg_contact_cgnat"),
+         "home ALG behind CGNAT: the 200 lists the 100.64/10 address it wrote", synthetic=True,
+         expect=[F("alg.rewrite", "contact_rewritten", "warning", frames=[6], suspected=True)]),
+    Case(S("alg_contact_multiwan_tcp"),
+         "TCP, dual-WAN router: Contact names the first WAN, the connection leaves by the "
+         "second", synthetic=True,
+         expect=[F("alg.rewrite", "contact_rewritten", "warning", frames=[9], suspected=True)]),
+    Case([S("alg_nat_contact_sdp_pair"), S("alg_nat_contact_sdp_pair", "server")],
+         "both sides: an ALG rewrites Contact and SDP to the mapped public address",
+         synthetic=True, near_miss_of=("alg.rewrite", "contact_rewritten"),
+         expect=[F("alg.rewrite", "path_diff", "warning", frames=[3, 7], frames2=[1, 5])],
+         forbid=[("alg.rewrite", "contact_rewritten")],
+         note="The 200 lists the public address the server saw: not contact_rewritten."),
+    Case(S("alg_sdp_content_length_server", "server"),
+         "server side (SLL2): INVITE whose SDP an ALG lengthened, Content-Length 10 short",
+         synthetic=True,
+         expect=[F("alg.rewrite", "content_length_mismatch", "warning", frames=[5],
+                   suspected=True)]),
+    Case(S("alg_hairpin_sdp_phone"),
+         "phone side: incoming INVITE's SDP mapped back to a LAN address, Content-Length 6 "
+         "short", synthetic=True,
+         expect=[F("alg.rewrite", "content_length_mismatch", "warning", frames=[7],
+                   suspected=True)]),
+    Case(S("alg_sdp_cl_answer_compact_server", "server"),
+         "server side: the phone's 200 (compact l:) lengthened by an ALG, 8 bytes over",
+         synthetic=True,
+         expect=[F("alg.rewrite", "content_length_mismatch", "warning", frames=[8],
+                   suspected=True)]),
+    Case(S("content_length_crlf_padding"),
+         "near miss: correct Content-Length followed by CR/LF padding (UDP)", synthetic=True,
+         near_miss_of=("alg.rewrite", "content_length_mismatch"),
+         forbid=[("alg.rewrite", None)]),
+    Case(S("content_length_tcp_coalesced"),
+         "near miss: TCP, a 200 and an OPTIONS in one segment", synthetic=True,
+         near_miss_of=("alg.rewrite", "content_length_mismatch"),
+         forbid=[("alg.rewrite", None)]),
+    Case(S("via_mismatch_udp_asterisk"),
+         "UDP, Asterisk: every answer's top Via sent-by rewritten to the public address",
+         synthetic=True,
+         expect=[F("alg.rewrite", "via_mismatch", "warning", frames=[3, 4], suspected=True)]),
+
+    # transport.tcp_required
+    Case(S("record_route_tcp_far_side"),
+         "near miss: double Record-Route, transport=tcp only on the far entry", synthetic=True,
+         near_miss_of=("transport.tcp_required", "server_requests_tcp"),
+         forbid=[("transport.tcp_required", None)]),
+    Case(S("tcp_phone_record_route_tcp"),
+         "near miss: the phone already uses TCP; Record-Route and Contact say transport=tcp",
+         synthetic=True, near_miss_of=("transport.tcp_required", "server_requests_tcp"),
+         forbid=[("transport.tcp_required", None)]),
+
+    # register.flapping
+    Case(S("flapping_icmp6", gz=True),
+         "IPv6: refreshes refused by ICMPv6 admin prohibited twice within 45 min, the binding "
+         "lapses and comes back", synthetic=True,
+         expect=[F("register.flapping", None, "warning", frames=[122, 284], facts={"cycles": 2}),
+                 F(NR, "icmp_host_unreachable", "warning", frames=[9, 10])],
+         note="The ICMP failures resolved by the later registrations: warning."),
 ]
 
 # Captures whose expectation under docs/findings.md the binary does not meet yet: kept out of
@@ -633,6 +697,20 @@ PENDING = [
          forbid=[(NR, "fragments_lost")],
          note="The binary reports fragments_lost (icmp time_exceeded): the rule takes only "
               "ICMP 11/1 as proof of lost fragments; 11/0 is icmp_host_unreachable."),
+    Case(S("alg_sdp_cl_short_body_dropped", "server"),
+         "server side: INVITE whose SDP an ALG shortened, Content-Length 6 over the body, "
+         "never answered", synthetic=True,
+         expect=[F("alg.rewrite", "content_length_mismatch", "warning", frames=[5],
+                   suspected=True),
+                 F(CN, "silence", "error", frames=[5, 11])],
+         note="The binary marks the INVITE malformed (Content-Length larger than the body) "
+              "and reports nothing."),
+    Case(S("alg_contact_port"),
+         "the ALG writes the public address with a port of its own (1025) into the Contact; "
+         "the packets come from port 5060", synthetic=True,
+         expect=[F("alg.rewrite", "contact_rewritten", "warning", frames=[6], suspected=True)],
+         note="The binary is silent: it seems to exempt a contact on the public IP whatever "
+              "the port; the rule exempts 'the public address it saw'."),
     Case([S("path_loss_pair_few_lost"), S("path_loss_pair_few_lost", "server")],
          "near miss: 3 answers lost, 6 delivered", synthetic=True,
          near_miss_of=("nat.return_path_blocked", "path_loss"),

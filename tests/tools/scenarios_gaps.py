@@ -1219,3 +1219,541 @@ def path_loss_short(c):
         c.register(ph, late, srv, 300.0 * k, 600, mark="r%d" % k, stale=True)
     for k in range(2, 20):
         qualify(c, srv, late, ph, 60.0 * k + 0.4, "2186", 900 + k)
+
+
+# ====================================================================== alg.rewrite
+
+def contact_to(host_port):
+    """A router SIP ALG that rewrites the Contact host:port of what passes (and nothing
+    else: Via, SDP and Content-Length stay)."""
+    def f(m):
+        head, sep, body = m.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        for i, l in enumerate(lines):
+            if l.lower().startswith(b"contact:") and b"@" in l:
+                pre, rest = l.split(b"@", 1)
+                hp_end = min([x for x in (rest.find(b";"), rest.find(b">")) if x >= 0])
+                lines[i] = pre + b"@" + host_port.encode() + rest[hp_end:]
+        return b"\r\n".join(lines) + sep + body
+    return f
+
+
+@scenario("alg_contact_port", "alg.rewrite", t0=T(2024, 12, 10, 9, 0, 0))
+def alg_contact_port(c):
+    """A Yealink T46U (192.168.1.27) behind a router whose SIP ALG rewrites the REGISTER's
+    Contact to its WAN address with a port of its own, 203.0.113.49:1025, while the
+    packets leave port-preserved from 203.0.113.49:5060 (Via untouched: the answers say
+    received=203.0.113.49;rport=5060). Asterisk 198.51.100.40 stores what it got: its 200
+    lists <sip:1027@203.0.113.49:1025>, neither the phone's own contact nor the address
+    and port it saw. Refreshed at 300 s."""
+    PH, RT, A = "192.168.1.27", "192.168.1.1", "203.0.113.49"
+    S = ("198.51.100.40", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1027", "198.51.100.40", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    alg = contact_to("203.0.113.49:1025")
+    t = c.register(ph, fl, srv, 0.0, 600, mark="r0", alg_up=alg)
+    c.register(ph, fl, srv, t + 300.0, 600, mark="r1", stale=True, alg_up=alg)
+
+
+@scenario("alg_contact_lan_address", "alg.rewrite", t0=T(2024, 12, 10, 15, 0, 0))
+def alg_contact_lan(c):
+    """snom D785 (192.168.178.60) behind a home gateway whose SIP ALG writes the gateway's
+    own LAN address into the Contact of the REGISTER: <sip:4060@192.168.178.1:5060>. Asterisk
+    192.0.2.10 stores it as sent: its 200 lists a contact at 192.168.178.1:5060, neither
+    the phone's address nor the public one it saw (198.51.100.60:5060). Refreshed at 300 s
+    (401 stale, 200) with the same result."""
+    PH, RT, A = "192.168.178.60", "192.168.178.1", "198.51.100.60"
+    S = ("192.0.2.10", 5060)
+    c.phone_side(PH, pmac("snom"), RT, FRITZ)
+    ph = c.phone("snom", "4060", "192.0.2.10", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    alg = contact_to("192.168.178.1:5060")
+    t = c.register(ph, fl, srv, 0.0, 600, mark="r0", alg_up=alg)
+    c.register(ph, fl, srv, t + 300.0, 600, mark="r1", stale=True, alg_up=alg)
+
+
+@scenario("alg_nat_contact_sdp_pair", "alg.rewrite", views=("phone", "server"),
+          t0=T(2024, 12, 10, 18, 0, 0))
+def alg_nat_pair(c):
+    """Both ends: a Fanvil X4U (192.168.1.92) behind a router whose SIP ALG rewrites the
+    Contact of every request to the mapped public address 203.0.113.92:5060 and, in the
+    INVITE, the SDP o=/c= to 203.0.113.92, correcting Content-Length (Via untouched).
+    Asterisk 198.51.100.40's capture (clock 1.7 s behind) shows what arrived. The 200 to
+    REGISTER lists the contact as it arrived, the public address the server saw; the call
+    is answered (100, 180, 200, ACK, BYE after 6 s)."""
+    PH, RT, A = "192.168.1.92", "192.168.1.1", "203.0.113.92"
+    S = ("198.51.100.40", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, TPLINK)
+    c.server_side(S[0], KVM2, ARISTA, clock=-1.7)
+    ph = c.phone("fanvil", "3192", "198.51.100.40", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    calg = contact_to("%s:5060" % A)
+
+    def alg(m):
+        head, sep, body = calg(m).partition(b"\r\n\r\n")
+        if not body:
+            return head + sep
+        body = body.replace(PH.encode(), A.encode())
+        head = b"\r\n".join(b"Content-Length: %d" % len(body)
+                             if l.lower().startswith(b"content-length:") else l
+                             for l in head.split(b"\r\n"))
+        return head + sep + body
+    t = c.register(ph, fl, srv, 0.0, 600, mark="r0", alg_up=alg)
+    ruri = "sip:1010@198.51.100.40"
+    inv, cid, ftag = invite(c, ph, ruri)
+    fl.up(t + 10.0, inv, mark="inv", payload_server=alg(inv))
+    ts = t + 10.0 + c.d() + 0.001
+    fl.down(ts, srv.respond(alg(inv), 100, "Trying", fl.public), mark="inv.100")
+    tag = srv.to_tag()
+    curi = "sip:1010@192.0.2.77:5060"
+    fl.down(ts + 0.9, srv.respond(alg(inv), 180, "Ringing", fl.public, to_tag=tag,
+                                  contact="<%s>" % curi), mark="inv.180")
+    fl.down(ts + 3.3, srv.respond(alg(inv), 200, "OK", fl.public, to_tag=tag,
+                                  contact="<%s>" % curi,
+                                  extra=[("Content-Type", "application/sdp")],
+                                  body=sip.sdp(c.rng, "192.0.2.77", 26000)), mark="inv.200")
+    ta = ts + 3.3 + c.d() + 0.01
+    ack = ph.request("ACK", curi, ruri, cid, ftag, 1, to_tag=tag)
+    fl.up(ta, ack, mark="ack", payload_server=alg(ack))
+    bye = ph.request("BYE", curi, ruri, cid, ftag, 2, to_tag=tag)
+    fl.up(ta + 6.0, bye, mark="bye", payload_server=alg(bye))
+    fl.down(ta + 6.0 + c.d() + 0.001, srv.respond(alg(bye), 200, "OK", fl.public, to_tag=tag),
+            mark="bye.200")
+
+
+@scenario("alg_contact_cgnat", "alg.rewrite", t0=T(2024, 12, 11, 9, 0, 0))
+def alg_contact_cgnat(c):
+    """Fanvil X4U (192.168.1.90) behind a home router with a SIP ALG, behind the ISP's
+    carrier-grade NAT: the home ALG writes its own WAN address into the Contact,
+    <sip:3190@100.64.23.7:5060>; the CGNAT then maps the packets to 198.51.100.201:40211.
+    FreeSWITCH 203.0.113.50 lists the binding as sent: a contact at 100.64.23.7:5060,
+    neither the phone's address nor the one the server saw."""
+    PH, RT = "192.168.1.90", "192.168.1.1"
+    A = ("198.51.100.201", 40211)
+    S = ("203.0.113.50", 5060)
+    c.phone_side(PH, pmac("fanvil"), RT, HUAWEI_CPE)
+    ph = c.phone("fanvil", "3190", "pbx.example.org", (PH, 5060))
+    srv = c.server("freeswitch", S, "pbx.example.org")
+    fl = c.flow((PH, 5060), A, S)
+    c.register(ph, fl, srv, 0.0, 1800, mark="r0", alg_up=contact_to("100.64.23.7:5060"))
+
+
+@scenario("alg_contact_multiwan_tcp", "alg.rewrite", t0=T(2024, 12, 12, 9, 0, 0))
+def alg_contact_multiwan(c):
+    """TCP. Yealink T54W (192.168.1.55) behind a dual-WAN router with a SIP ALG that writes
+    its first WAN address into the Contact, <sip:1055@203.0.113.55:5060;transport=tcp>,
+    while the connection leaves through the second WAN, 198.51.100.55:40123. The Huawei
+    IMS core's 200 lists the Contact as written: neither the phone's own address nor the
+    one the server saw."""
+    PH, RT = "192.168.1.55", "192.168.1.1"
+    S = ("192.0.2.100", 5060)
+    c.phone_side(PH, pmac("yealink_t54"), RT, MIKROTIK)
+    ph = c.phone("yealink_t54", "+861055555555", "ims.example.cn", (PH, 5060),
+                 transport="TCP", auth_user="861055555555@ims.example.cn")
+    srv = c.server("huawei", S, "ims.example.cn", transport="TCP")
+    fl = c.flow((PH, 40123), ("198.51.100.55", 40123), S, proto="tcp")
+    con = net.TcpConn(fl, c.rng)
+    t = con.handshake(0.0, mark="syn")
+    alg = contact_to("203.0.113.55:5060")
+    r1 = ph.register(3600)
+    con.send_c(t + 0.001, r1, mark="r0.reg")
+    ts = t + 0.001 + c.d() + 0.001
+    a = srv.reg_challenge(alg(r1), fl.public, ts)
+    con.send_s(ts, a, mark="r0.401")
+    ph.learn(a)
+    r2 = ph.register(3600, auth=True)
+    t = ts + c.d() + 0.006
+    con.send_c(t, r2, mark="r0.auth")
+    ts = t + c.d() + 0.002
+    con.send_s(ts, srv.reg_ok(alg(r2), fl.public, ts), mark="r0.200")
+    con.ack_c(ts + c.d() + 0.04)
+
+
+def sdp_alg(old, new):
+    """An ALG that rewrites an address in the SDP body and leaves Content-Length as it was."""
+    def f(m):
+        head, sep, body = m.partition(b"\r\n\r\n")
+        return head + sep + body.replace(old.encode(), new.encode())
+    return f
+
+
+@scenario("alg_sdp_content_length_server", "alg.rewrite", views=("server",),
+          t0=T(2024, 12, 13, 9, 0, 0))
+def alg_cl_server(c):
+    """Server side (Asterisk 192.0.2.10, SLL2). A Grandstream GXP2170 (10.0.0.5) behind a
+    router whose SIP ALG rewrites the SDP's o= and c= addresses to the WAN address
+    203.0.113.145 (5 characters longer each) without correcting Content-Length: the INVITE
+    arrives with Content-Length 10 bytes short of its body. Asterisk answers 100, 180,
+    200; the phone ACKs and hangs up after 10 s."""
+    S = ("192.0.2.10", 5060)
+    PH, A = "10.0.0.5", "203.0.113.145"
+    c.server_side(S[0], KVM2, ARISTA, linktype=SLL2)
+    ph = c.phone("grandstream", "2145", "192.0.2.10", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    ruri = "sip:2010@192.0.2.10"
+    inv, cid, ftag = invite(c, ph, ruri)
+    fl.up(20.0, inv, mark="inv", payload_server=sdp_alg(PH, A)(inv))
+    ts = 20.0 + c.d() + 0.001
+    fl.down(ts, srv.respond(inv, 100, "Trying", fl.public), mark="inv.100")
+    tag = srv.to_tag()
+    curi = "sip:2010@192.0.2.10:5060"
+    fl.down(ts + 0.6, srv.respond(inv, 180, "Ringing", fl.public, to_tag=tag,
+                                  contact="<%s>" % curi), mark="inv.180")
+    fl.down(ts + 2.9, srv.respond(inv, 200, "OK", fl.public, to_tag=tag, contact="<%s>" % curi,
+                                  extra=[("Content-Type", "application/sdp")],
+                                  body=sip.sdp(c.rng, S[0], 14600, name="-")), mark="inv.200")
+    ta = ts + 2.9 + 2 * c.d() + 0.01
+    fl.up(ta, ph.request("ACK", curi, ruri, cid, ftag, 1, to_tag=tag), mark="ack")
+    bye = ph.request("BYE", curi, ruri, cid, ftag, 2, to_tag=tag)
+    c.exchange(fl, bye, ta + 10.0, lambda t: srv.respond(bye, 200, "OK", fl.public, to_tag=tag),
+               mark="bye")
+
+
+@scenario("alg_hairpin_sdp_phone", "alg.rewrite", t0=T(2024, 12, 16, 9, 0, 0))
+def alg_hairpin(c):
+    """Phone side. Two phones behind the same router call each other through Kamailio
+    198.51.100.10 with direct media. The caller's SDP reaches the server with the router's
+    WAN address (c=192.0.2.45, an ALG on the way up); on the way back down to the callee,
+    a Yealink T46U at 192.168.1.23, the ALG maps it back to the caller's private
+    192.168.1.131 (three characters longer, in o= and c=) without correcting Content-Length:
+    the INVITE arrives with Content-Length 6 bytes short of its body. The Yealink rings,
+    answers and hangs up after 8 s."""
+    PH, RT, A = "192.168.1.23", "192.168.1.1", "192.0.2.45"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1001", "voip.example.net", (PH, 5060), reg_port=5060)
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    cid = sip.hexs(c.rng, 16) + "@192.168.1.131"
+    ftag = sip.hexs(c.rng, 10)
+    body = sip.sdp(c.rng, A, 12000)
+    via = [("Via", "SIP/2.0/UDP 198.51.100.10:5060;branch=z9hG4bK%s.0" % sip.hexs(c.rng, 8)),
+           ("Via", "SIP/2.0/UDP 192.168.1.131:5060;received=203.0.113.45;rport=5062;"
+                   "branch=z9hG4bK%s" % sip.digits(c.rng, 10))]
+    hs = via + [("Record-Route", "<sip:198.51.100.10;lr>"),
+                ("From", '"Front desk" <sip:1131@voip.example.net>;tag=%s' % ftag),
+                ("To", "<sip:1001@voip.example.net>"), ("Call-ID", cid),
+                ("CSeq", "1 INVITE"), ("Max-Forwards", "69"),
+                ("Contact", "<sip:1131@192.0.2.45:5062>"),
+                ("User-Agent", sip.PHONES["fanvil"]["ua"]),
+                ("Content-Type", "application/sdp")]
+    inv = sip.build("INVITE sip:1001@%s:5060 SIP/2.0" % A, hs, body)
+    fl.down(15.0, inv, mark="inv", payload_phone=sdp_alg(A, "192.168.1.131")(inv))
+    t = 15.0 + c.d() + 0.002
+    tag = ph.new_tag()
+    fl.up(t, ph.answer(inv, 180, "Ringing", to_tag=tag), mark="inv.180")
+    ok = ph.answer(inv, 200, "OK", to_tag=tag, body=sip.sdp(c.rng, PH, 11780))
+    fl.up(t + 3.0, ok, mark="inv.200")
+    ack = sip.build("ACK sip:1001@192.168.1.23:5060 SIP/2.0", [
+        ("Via", "SIP/2.0/UDP 198.51.100.10:5060;branch=z9hG4bK%s.0" % sip.hexs(c.rng, 8)),
+        ("From", '"Front desk" <sip:1131@voip.example.net>;tag=%s' % ftag),
+        ("To", "<sip:1001@voip.example.net>;tag=%s" % tag), ("Call-ID", cid),
+        ("CSeq", "1 ACK"), ("Max-Forwards", "69")])
+    fl.down(t + 3.0 + 2 * c.d(), ack, mark="ack")
+    bye = ph.request("BYE", "sip:1131@192.0.2.45:5062", "sip:1131@voip.example.net", cid,
+                     tag, 1, to_tag=ftag, extra=[("Route", "<sip:198.51.100.10;lr>")])
+    c.exchange(fl, bye, t + 11.0, lambda ts: srv.respond(bye, 200, "OK", fl.public,
+                                                         to_tag=ftag), mark="bye")
+
+
+@scenario("alg_sdp_cl_short_body_dropped", "alg.rewrite", views=("server",),
+          t0=T(2024, 12, 17, 9, 0, 0))
+def alg_cl_short(c):
+    """Server side (OpenSIPS 198.51.100.25, Ethernet). A snom D785 (192.168.100.200) behind
+    a router whose SIP ALG rewrites its SDP address to the WAN address 198.51.100.9 (3
+    characters shorter, in o= and c=) without correcting Content-Length: each INVITE
+    arrives with a body 6 bytes shorter than its Content-Length, and OpenSIPS discards it
+    (RFC 3261 18.3) without answering: 7 copies, no answer. Its REGISTERs (no body) are
+    answered."""
+    S = ("198.51.100.25", 5060)
+    PH, A = "192.168.100.200", "198.51.100.9"
+    c.server_side(S[0], KVM, JUNIPER)
+    ph = c.phone("snom", "4200", "sip.example.net", (PH, 5060))
+    srv = c.server("opensips", S, "sip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    inv, _, _ = invite(c, ph, "sip:2200@sip.example.net")
+    alg = sdp_alg(PH, A)
+    for k, dt in enumerate(c.timer_a(0.0)):
+        fl.up(30.0 + dt + (c.w.jitter(2) if k else 0), inv, payload_server=alg(inv),
+              mark="inv" if k == 0 else ("inv.last" if k == 6 else None))
+
+
+@scenario("content_length_crlf_padding", "alg.rewrite", t0=T(2024, 12, 18, 9, 0, 0))
+def cl_padding(c):
+    """Near miss. Grandstream GXP2170 at an Asterisk behind an SBC that pads every UDP
+    message with two extra CRLF after the body: the 401 and 200 to REGISTER (Content-Length
+    0), the qualify OPTIONS and the 200 with SDP to the phone's INVITE all carry a correct
+    Content-Length followed by 4 bytes of CR/LF padding."""
+    PH, RT, A = "192.168.0.91", "192.168.0.1", "198.51.100.191"
+    S = ("198.51.100.40", 5060)
+    c.phone_side(PH, pmac("grandstream"), RT, TPLINK)
+    ph = c.phone("grandstream", "2191", "198.51.100.40", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+
+    def pad(m):
+        return m + b"\r\n\r\n"
+    r1 = ph.register(600)
+    t, a = c.exchange(fl, r1, 0.0, lambda ts: pad(srv.reg_challenge(r1, fl.public, ts)),
+                      mark="r0")
+    ph.learn(a)
+    r2 = ph.register(600, auth=True)
+    c.exchange(fl, r2, t + 0.007, lambda ts: pad(srv.reg_ok(r2, fl.public, ts)), mark="r0b")
+    opt = srv.request("OPTIONS", "sip:2191@%s:5060" % A, "<sip:2191@%s>" % A,
+                      sip.hexs(c.rng, 32), 4401, from_uri="sip:2191@198.51.100.40")
+    fl.down(20.0, pad(opt), mark="opt")
+    fl.up(20.0 + c.d() + 0.004, ph.answer(opt, 200, "OK", to_tag=ph.new_tag()),
+          mark="opt.200")
+    ruri = "sip:2010@198.51.100.40"
+    inv, cid, ftag = invite(c, ph, ruri)
+    fl.up(30.0, inv, mark="inv")
+    ts = 30.0 + c.d() + 0.001
+    fl.down(ts, pad(srv.respond(inv, 100, "Trying", fl.public)), mark="inv.100")
+    tag = srv.to_tag()
+    curi = "sip:2010@198.51.100.40:5060"
+    fl.down(ts + 2.0, pad(srv.respond(inv, 200, "OK", fl.public, to_tag=tag,
+                                      contact="<%s>" % curi,
+                                      extra=[("Content-Type", "application/sdp")],
+                                      body=sip.sdp(c.rng, S[0], 14800))), mark="inv.200")
+    ta = ts + 2.0 + c.d() + 0.01
+    fl.up(ta, ph.request("ACK", curi, ruri, cid, ftag, 1, to_tag=tag), mark="ack")
+    bye = ph.request("BYE", curi, ruri, cid, ftag, 2, to_tag=tag)
+    c.exchange(fl, bye, ta + 6.0, lambda t: pad(srv.respond(bye, 200, "OK", fl.public,
+                                                            to_tag=tag)), mark="bye")
+
+
+@scenario("content_length_tcp_coalesced", "alg.rewrite", t0=T(2024, 12, 19, 9, 0, 0))
+def cl_tcp_coalesced(c):
+    """Near miss. Yealink T46U over TCP to Kamailio 198.51.100.10: the 200 to REGISTER and
+    the first nathelper OPTIONS leave the server in one TCP segment (written back to back),
+    so the segment holds more bytes than the 200's Content-Length (0); each message's
+    Content-Length is right. The phone answers the OPTIONS."""
+    PH, RT, A = "192.168.1.23", "192.168.1.1", "203.0.113.45"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1001", "voip.example.net", (PH, 5060), transport="TCP",
+                 reg_port=5060)
+    srv = c.server("kamailio", S, "voip.example.net", transport="TCP")
+    fl = c.flow((PH, 39900), (A, 39900), S, proto="tcp")
+    con = net.TcpConn(fl, c.rng)
+    t = con.handshake(0.0, mark="syn")
+    r1 = ph.register(3600)
+    con.send_c(t + 0.001, r1, mark="reg")
+    ts = t + 0.001 + c.d() + 0.001
+    a = srv.reg_challenge(r1, fl.public, ts)
+    con.send_s(ts, a, mark="401")
+    ph.learn(a)
+    r2 = ph.register(3600, auth=True)
+    t = ts + c.d() + 0.006
+    con.send_c(t, r2, mark="auth")
+    ts = t + c.d() + 0.002
+    opt = srv.request("OPTIONS", "sip:1001@%s:39900;transport=tcp" % A,
+                      "<sip:1001@%s:39900;transport=tcp>" % A,
+                      "%s-1@198.51.100.10" % sip.hexs(c.rng, 8), 1,
+                      from_uri="sip:pinger@voip.example.net")
+    con.send_s(ts, srv.reg_ok(r2, fl.public, ts) + opt, mark="200+opt")
+    con.send_c(ts + c.d() + 0.004, ph.answer(opt, 200, "OK", to_tag=ph.new_tag()),
+               mark="opt.200")
+    con.ack_s(ts + 2 * c.d() + 0.04)
+
+
+@scenario("via_mismatch_udp_asterisk", "alg.rewrite", t0=T(2024, 12, 20, 9, 0, 0))
+def via_udp_ast(c):
+    """IPv4 over UDP. Grandstream GXP2170 (192.168.0.107) behind a router whose SIP ALG
+    rewrites the top Via sent-by of outgoing requests to the public address
+    192.0.2.137:5060 and does not restore it in the answers: Asterisk 203.0.113.60's 401
+    and 200, and its 200 to the phone's OPTIONS keepalive, all come back with top Via
+    "SIP/2.0/UDP 192.0.2.137:5060;rport=5060;received=192.0.2.137;branch=...", not the
+    Via the phone sent. Refreshed at 300 s, the same."""
+    PH, RT, A = "192.168.0.107", "192.168.0.1", "192.0.2.137"
+    S = ("203.0.113.60", 5060)
+    c.phone_side(PH, pmac("grandstream"), RT, HUAWEI_CPE)
+    ph = c.phone("grandstream", "2107", "203.0.113.60", (PH, 5060))
+    srv = c.server("asterisk", S, "asterisk")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+
+    def alg(m):
+        head, sep, body = m.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        for i, l in enumerate(lines):
+            if l.lower().startswith(b"via:"):
+                lines[i] = l.replace(("%s:5060" % PH).encode(), ("%s:5060" % A).encode(), 1)
+                break
+        return b"\r\n".join(lines) + sep + body
+    t = c.register(ph, fl, srv, 0.0, 600, mark="r0", alg_up=alg)
+    opt = ph.request("OPTIONS", "sip:203.0.113.60", "sip:2107@203.0.113.60",
+                     ph.new_call_id(), ph.new_tag(), 1)
+    fl.up(t + 30.0, opt, mark="ka", payload_server=alg(opt))
+    fl.down(t + 30.0 + c.d() + 0.001, srv.respond(alg(opt), 200, "OK", fl.public),
+            mark="ka.200")
+    c.register(ph, fl, srv, t + 300.0, 600, mark="r1", stale=True, alg_up=alg)
+
+
+@scenario("alg_sdp_cl_answer_compact_server", "alg.rewrite", views=("server",),
+          t0=T(2025, 1, 9, 9, 0, 0))
+def alg_cl_answer(c):
+    """Server side (Kamailio 198.51.100.10, Ethernet). An incoming call for 3193, a Fanvil
+    X4U (10.1.1.93) behind a router with a SIP ALG (public 203.0.113.193:5060). The phone
+    writes compact headers in its answers (l: for Content-Length); the ALG rewrites the
+    200's SDP o= and c= to 203.0.113.193 (4 characters longer each) and leaves l: as it
+    was: the 200 arrives 8 bytes longer than it declares. The call goes on (ACK; the
+    caller hangs up after 15 s, BYE 200)."""
+    S = ("198.51.100.10", 5060)
+    PH, A = "10.1.1.93", "203.0.113.193"
+    c.server_side(S[0], KVM, JUNIPER)
+    ph = c.phone("fanvil", "3193", "voip.example.net", (PH, 5060))
+    srv = c.server("kamailio", S, "voip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    cid = "%s-%d@198.51.100.10" % (sip.hexs(c.rng, 12), 3193)
+    inv = srv.request("INVITE", "sip:3193@%s:5060" % A, "<sip:3193@voip.example.net>", cid, 1,
+                      from_uri="sip:+861012345678@voip.example.net")
+    inv = inv.replace(b"Content-Length: 0\r\n\r\n", b"")
+    inv = sip.build(inv.split(b"\r\n")[0].decode(), [
+        tuple(x.split(": ", 1)) for x in inv.decode().split("\r\n")[1:] if x] +
+        [("Content-Type", "application/sdp")], sip.sdp(c.rng, "198.51.100.12", 24000))
+    fl.down(40.0, inv, mark="inv")
+
+    def compact(m):
+        return m.replace(b"\r\nContent-Length: ", b"\r\nl: ")
+    t = 40.0 + 2 * c.d() + 0.003
+    tag = ph.new_tag()
+    fl.up(t, compact(ph.answer(inv, 100, "Trying")), mark="inv.100")
+    fl.up(t + 0.2, compact(ph.answer(inv, 180, "Ringing", to_tag=tag)), mark="inv.180")
+    ok = compact(ph.answer(inv, 200, "OK", to_tag=tag, body=sip.sdp(c.rng, PH, 11780)))
+    fl.up(t + 2.6, ok, mark="inv.200", payload_server=sdp_alg(PH, A)(ok))
+    ftag = sip.param(sip.header(inv, "From"), "tag")
+    ack = srv.request("ACK", "sip:3193@%s:5060" % A, "<sip:3193@voip.example.net>;tag=%s" % tag,
+                      cid, 1, from_tag=ftag, from_uri="sip:+861012345678@voip.example.net")
+    fl.down(t + 2.6 + 2 * c.d() + 0.002, ack, mark="ack")
+    bye = srv.request("BYE", "sip:3193@%s:5060" % A, "<sip:3193@voip.example.net>;tag=%s" % tag,
+                      cid, 2, from_tag=ftag, from_uri="sip:+861012345678@voip.example.net")
+    fl.down(t + 17.6, bye, mark="bye")
+    fl.up(t + 17.6 + 2 * c.d() + 0.002, compact(ph.answer(bye, 200, "OK")), mark="bye.200")
+
+
+# ====================================================================== transport.tcp_required
+
+@scenario("record_route_tcp_far_side", "transport.tcp_required", t0=T(2025, 1, 6, 9, 0, 0))
+def rr_far_tcp(c):
+    """Near miss. Grandstream GXP2170 over UDP calls 2099 through its outbound proxy
+    (OpenSIPS 198.51.100.26), which forwards over TCP to the core proxy 192.0.2.99. The
+    200's Record-Route is <sip:192.0.2.99;transport=tcp;lr>, <sip:198.51.100.26;lr>: the
+    entry next to the phone (the last) is the outbound proxy over UDP; TCP is only
+    between the proxies. ACK and BYE go over UDP to the outbound proxy (200)."""
+    PH, RT, A = "192.168.0.198", "192.168.0.1", "203.0.113.198"
+    S = ("198.51.100.26", 5060)
+    c.phone_side(PH, pmac("grandstream"), RT, TPLINK)
+    ph = c.phone("grandstream", "2198", "sip.example.net", (PH, 5060))
+    srv = c.server("opensips", S, "sip.example.net")
+    fl = c.flow((PH, 5060), (A, 5060), S)
+    c.register(ph, fl, srv, 0.0, 3600, mark="r0")
+    cid, ftag = ph.new_call_id(), ph.new_tag()
+    ruri = "sip:2099@sip.example.net"
+    inv = ph.request("INVITE", ruri, ruri, cid, ftag, 1, body=sip.sdp(c.rng, PH, 5004))
+    fl.up(5.0, inv, mark="inv")
+    ts = 5.0 + c.d() + 0.001
+    fl.down(ts, srv.respond(inv, 100, "Trying", fl.public), mark="inv.100")
+    tag = sip.hexs(c.rng, 8)
+    rr = [("Record-Route", "<sip:192.0.2.99;transport=tcp;lr>, <sip:198.51.100.26;lr>")]
+    ct = "<sip:2099@192.0.2.150:5060>"
+    fl.down(ts + 1.1, srv.respond(inv, 180, "Ringing", fl.public, to_tag=tag, contact=ct,
+                                  extra=rr), mark="inv.180")
+    fl.down(ts + 3.8, srv.respond(inv, 200, "OK", fl.public, to_tag=tag, contact=ct,
+                                  extra=rr + [("Content-Type", "application/sdp")],
+                                  body=sip.sdp(c.rng, "192.0.2.150", 30000)), mark="inv.200")
+    rt = [("Route", "<sip:198.51.100.26;lr>, <sip:192.0.2.99;transport=tcp;lr>")]
+    fl.up(ts + 3.8 + c.d() + 0.01, ph.request("ACK", "sip:2099@192.0.2.150:5060", ruri, cid,
+                                             ftag, 1, to_tag=tag, extra=rt), mark="ack")
+    bye = ph.request("BYE", "sip:2099@192.0.2.150:5060", ruri, cid, ftag, 2, to_tag=tag,
+                     extra=rt)
+    c.exchange(fl, bye, 25.0, lambda ts: srv.respond(bye, 200, "OK", fl.public, to_tag=tag),
+               mark="bye")
+
+
+@scenario("tcp_phone_record_route_tcp", "transport.tcp_required", t0=T(2025, 1, 7, 9, 0, 0))
+def rr_tcp_phone(c):
+    """Near miss. Yealink T46U registered over TCP at Kamailio 198.51.100.10 calls 1099 on
+    the same connection: the 200's Contact and Record-Route say transport=tcp, which is
+    what the phone already uses. ACK and BYE over TCP (200)."""
+    PH, RT, A = "192.168.1.23", "192.168.1.1", "203.0.113.45"
+    S = ("198.51.100.10", 5060)
+    c.phone_side(PH, pmac("yealink"), RT, TPLINK)
+    ph = c.phone("yealink", "1001", "voip.example.net", (PH, 5060), transport="TCP",
+                 reg_port=5060)
+    srv = c.server("kamailio", S, "voip.example.net", transport="TCP")
+    fl = c.flow((PH, 40777), (A, 40777), S, proto="tcp")
+    con = net.TcpConn(fl, c.rng)
+    t = con.handshake(0.0, mark="syn")
+    t = tcp_reg(c, con, ph, srv, t + 0.001, 3600, mark="r0")
+    cid, ftag = ph.new_call_id(), ph.new_tag()
+    ruri = "sip:1099@voip.example.net"
+    inv = ph.request("INVITE", ruri, ruri, cid, ftag, 1, body=sip.sdp(c.rng, PH, 11780))
+    con.send_c(6.0, inv, mark="inv")
+    ts = 6.0 + c.d() + 0.001
+    con.send_s(ts, srv.respond(inv, 100, "Trying", fl.public), mark="inv.100")
+    tag = srv.to_tag()
+    rr = [("Record-Route", "<sip:198.51.100.10;transport=tcp;lr>")]
+    ct = "<sip:1099@192.0.2.199:5060;transport=tcp>"
+    con.send_s(ts + 1.0, srv.respond(inv, 180, "Ringing", fl.public, to_tag=tag, contact=ct,
+                                     extra=rr), mark="inv.180")
+    con.send_s(ts + 4.0, srv.respond(inv, 200, "OK", fl.public, to_tag=tag, contact=ct,
+                                     extra=rr + [("Content-Type", "application/sdp")],
+                                     body=sip.sdp(c.rng, "192.0.2.199", 31000)), mark="inv.200")
+    rt = [("Route", "<sip:198.51.100.10;transport=tcp;lr>")]
+    con.send_c(ts + 4.0 + c.d() + 0.01, ph.request(
+        "ACK", "sip:1099@192.0.2.199:5060;transport=tcp", ruri, cid, ftag, 1, to_tag=tag,
+        extra=rt), mark="ack")
+    bye = ph.request("BYE", "sip:1099@192.0.2.199:5060;transport=tcp", ruri, cid, ftag, 2,
+                     to_tag=tag, extra=rt)
+    con.send_c(30.0, bye, mark="bye")
+    con.send_s(30.0 + c.d() + 0.002, srv.respond(bye, 200, "OK", fl.public, to_tag=tag),
+               mark="bye.200")
+    con.ack_c(30.0 + 2 * c.d() + 0.04)
+
+
+# ====================================================================== register.flapping
+
+@scenario("flapping_icmp6", "register.flapping", t0=T(2025, 1, 8, 9, 0, 0))
+def flapping_v6(c):
+    """IPv6, no NAT. Linphone registers at FreeSWITCH [2001:db8:85a3::8a2e:370:7334]:5060
+    with Expires 600 and refreshes at 300 s. Twice within 45 minutes the home router's
+    IPv6 firewall is reloaded with a rule that rejects outgoing SIP: every REGISTER (the
+    refresh and the retries every 60 s, each 11 copies) is answered by ICMPv6
+    administratively prohibited (1/1) from the router, the binding lapses, and when the
+    rule is gone the next attempt registers again."""
+    c.phone_side(V6_PHONE, pmac("linphone"), V6_ROUTER, FRITZ)
+    S = (V6_SERVER, 5060)
+    ph = c.phone("linphone", "ivan", "sip6.example.org", (V6_PHONE, 5060))
+    srv = c.server("freeswitch", S, "sip6.example.org")
+    fl = c.flow((V6_PHONE, 5060), server=S, nat=False)
+    t = c.register(ph, fl, srv, 0.0, 600, mark="r0")
+    t = c.register(ph, fl, srv, 300.0, 600, mark="r1", stale=True)
+    t = 600.0
+    cyc = 0
+    for end in (1000.0, 2300.0):
+        cyc += 1
+        n = 0
+        while t < end:
+            n += 1
+            _, last = c.unanswered(fl, ph.register(600, auth=True), t,
+                                   mark="down%d" % cyc if n == 1 else None,
+                                   icmp=lambda ti, s, i, n=n, cyc=cyc: fl.icmp_from_router(
+                                       ti - c.d() + 0.0003, V6_ROUTER, s, 1, 1,
+                                       hops_from_phone=0,
+                                       mark="down%d.icmp" % cyc if n == 1 and i == 0 else None))
+            t = last + 0.5 + 60.0
+        t = c.register(ph, fl, srv, t, 600, mark="back%d" % cyc, stale=True)
+        if cyc == 1:
+            t = c.register(ph, fl, srv, t + 300.0, 600, mark="r2", stale=True)
+            t += 300.0
+    c.register(ph, fl, srv, t + 300.0, 600, mark="r3", stale=True)
+
