@@ -374,7 +374,10 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 	p->registrar = ev->pkt.dst;
 	p->transport = ev->pkt.transport;
 	remember_client(a, ac, &ev->pkt.src);
-	if (ev->pkt.has_mac && m->n_via <= 1) {
+	/* The link layer's source is the phone only where nothing routed the
+	 * packet: no proxy (one Via) and no NAT (the source is its sent-by). */
+	if (ev->pkt.has_mac && m->n_via <= 1 &&
+	    (!t->sent_by.family || sw_ip_eq(&t->sent_by, &ev->pkt.src))) {
 		p->has_mac = true;
 		memcpy(p->mac, ev->pkt.src_mac, 6);
 	}

@@ -62,6 +62,25 @@ static void content_length(struct sw_analyze *a, struct txn *t, const struct sw_
 	sw_fnd_publish(a, f);
 }
 
+void sw_detect_on_short_body(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id)
+{
+	if (ev->pkt.transport != SW_TP_UDP)
+		return;
+	struct acct *ac = sw_acct_by_flow(a, &ev->pkt.src, &ev->pkt.dst);
+	bool created;
+	struct sw_finding *f = open_alg(a, SW_C_CONTENT_LENGTH_MISMATCH, ac, &created);
+	struct evref e;
+	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Content-Length");
+	sw_fnd_evidence(f, &e);
+	if (created) {
+		f->variant = TV_DISCARDED;
+		sw_fnd_fact(f, "declared", "%lld", (long long)ev->u.bad.declared_length);
+		sw_fnd_fact(f, "actual", "%zu", ev->u.bad.body_length);
+		sw_fnd_addr_fact(f, "from", &ev->pkt.src);
+	}
+	sw_fnd_publish(a, f);
+}
+
 /* Does a Via's sent-by equal "host:port" as the request carried it? Without
  * formatting: this runs for every response. */
 static bool via_same(const struct sw_sip_via *v, const char *sent)

