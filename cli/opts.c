@@ -128,7 +128,7 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof *o);
 	o->fail_on = -1;
 	o->user = "nobody";
-	uint64_t v;
+	uint64_t v = 0;
 	int c;
 	opterr = 0;
 	optind = 1;
