@@ -55,7 +55,7 @@ static void usage(FILE *fp)
 	      "  --fail-on LEVEL  exit 1 when a finding of LEVEL (info, warning, error)\n"
 	      "                 or worse exists\n"
 	      "  --lang en|zh   language of findings and advice (default: from the locale)\n"
-	      "  --max-messages N  keep at most N messages in memory (live: default 100000)\n"
+	      "  --max-messages N  keep at most N messages in memory (live: default " SW_STR(SW_LIVE_MAX_MESSAGES) ")\n"
 	      "  -q             no summary on stderr\n"
 	      "  -h, --help     this help\n"
 	      "  --version      version\n"

@@ -13,7 +13,7 @@
 #include "common/mem.h"
 
 #define PUMP_BATCH 4096
-#define LIVE_MAX_MESSAGES 100000u /* default bound on kept records when live */
+#define LIVE_MAX_MESSAGES ((size_t)SW_LIVE_MAX_MESSAGES) /* default bound when live (cli.h) */
 
 struct sink_ctx {
 	struct sw_app *app;

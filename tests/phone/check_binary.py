@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The phone build's size budget: sipwatch stripped, static, within budget.
 
-    tests/cross/check_binary.py --strip STRIP --budget BYTES --arch NAME SIPWATCH
+    tests/phone/check_binary.py --strip STRIP --budget BYTES --arch NAME SIPWATCH
 
 Strips a copy of SIPWATCH with the target's strip, then checks that it is a
 static executable (an ELF with no PT_INTERP: it needs no loader and no

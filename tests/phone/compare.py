@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Byte-for-byte comparison of a cross-built sipwatch with a native one.
 
-    tests/cross/compare.py --target BIN --reference BIN [--emulator 'qemu-arm'] [PCAPS_DIR]
+    tests/phone/compare.py --target BIN --reference BIN [--emulator 'qemu-arm'] [PCAPS_DIR]
 
 Runs both binaries on every capture under PCAPS_DIR (default: the
 repository's pcaps/, the e2e suite's captures: decode/, lab/, broken/,
