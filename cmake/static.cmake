@@ -49,3 +49,22 @@ sw_static_module(ZLIB zlib ARCHIVES z)
 # linker drops the ones nothing reaches.
 add_compile_options(-ffunction-sections -fdata-sections)
 add_link_options(-Wl,--gc-sections)
+
+# cmake --build BUILD --target relink_kit: BUILD/sipwatch-relink.tar.gz, the
+# objects and archives that relink sipwatch with another glibc or libosip2
+# (README, "On the phone": what a distributor ships). Defined once the
+# targets exist (top CMakeLists.txt calls sw_relink_kit()).
+function(sw_relink_kit)
+  set(ours sw_tui sw_analyze sw_decode sw_capture sw_i18n sw_common)
+  set(archives)
+  foreach(t ${ours})
+    list(APPEND archives $<TARGET_FILE:${t}>)
+  endforeach()
+  add_custom_target(relink_kit
+    COMMAND ${CMAKE_COMMAND} -DOUT=${CMAKE_BINARY_DIR}/sipwatch-relink.tar.gz
+            -DWORK=${CMAKE_BINARY_DIR}/relink-kit
+            "-DOBJS=$<TARGET_OBJECTS:sipwatch>" "-DARCHIVES=${archives}"
+            "-DTHIRD=${SW_ARCHIVE_pcap};${SW_ARCHIVE_ncursesw};${SW_ARCHIVE_tinfo};${SW_ARCHIVE_z}"
+            -DCC=${CMAKE_C_COMPILER} -P ${PROJECT_SOURCE_DIR}/cmake/relink_kit.cmake
+    DEPENDS sipwatch VERBATIM)
+endfunction()

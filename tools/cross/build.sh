@@ -81,6 +81,12 @@ make_sysroot() {
 		t=$(readlink "$l")
 		ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$root.tmp$t")" "$l"
 	done
+	# What a static binary contains, for its licence notes (README): each
+	# linked library's source package and version, from its changelog.
+	for p in libc6 libosip2-15 libpcap0.8 libncursesw6 zlib1g; do
+		c="$root.tmp/usr/share/doc/$p/changelog.Debian.gz"
+		[ -f "$c" ] && echo "$p: $(gzip -dc "$c" | head -1 | cut -d' ' -f1-2)"
+	done >"$root.tmp/SOURCES"
 	echo "$stamp" >"$root.tmp/.sipwatch-sysroot"
 	mv "$root.tmp" "$root"
 }

@@ -53,16 +53,14 @@ ARCHS = {
         "qemu": ["qemu-system-arm", "-M", "virt", "-cpu", "cortex-a15"],
         "console": "ttyAMA0",
         "nic": "virtio-net-device",
-        "modules": ["virtio_mmio", "failover", "net_failover", "virtio_net",
-                    "llc", "stp", "garp", "mrp", "8021q"],
+        "modules": ["virtio_mmio", "virtio_net", "8021q"],
     },
     "mipsel": {
         "kernel_pkg": "linux-image-4kc-malta",
-        "qemu": ["qemu-system-mipsel", "-M", "malta"],
+        "qemu": ["qemu-system-mipsel", "-M", "malta", "-vga", "none"],
         "console": "ttyS0",
-        "nic": "virtio-net-pci",
-        "modules": ["virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio_pci",
-                    "failover", "net_failover", "virtio_net", "llc", "stp", "garp", "mrp", "8021q"],
+        "nic": "virtio-net-pci,romfile=",
+        "modules": ["virtio", "virtio_ring", "virtio_pci", "virtio_net", "8021q"],
     },
 }
 
@@ -123,11 +121,27 @@ def make_initrd(arch, work, kroot, sipwatch, day):
     entries = [(d, 0o40755, None) for d in
                ("bin", "dev", "proc", "sys", "tmp", "modules", "usr", "usr/share",
                 "usr/share/terminfo", "usr/share/terminfo/v")]
-    order = ARCHS[arch]["modules"]
-    for m in order:
-        if m not in mods:
+    # The modules asked for and what they depend on (.modinfo "depends="),
+    # dependencies first: no depmod was run in the unpacked root.
+    order = []
+
+    def need(m, seen=()):
+        m = m.replace("-", "_")
+        if m in order:
+            return
+        name = next((k for k in mods if k.replace("-", "_") == m), None)
+        if name is None:
             raise Fail("kernel %s has no module %s" % (kver, m))
-        entries.append(("modules/%s.ko" % m, 0o100644, open(mods[m], "rb").read()))
+        data = open(mods[name], "rb").read()
+        dep = re.search(rb"\0depends=([^\0]*)\0", data)
+        for d in (dep.group(1).decode().split(",") if dep and dep.group(1) else []):
+            if d not in seen:
+                need(d, seen + (m,))
+        if m not in order:
+            order.append(m)
+            entries.append(("modules/%s.ko" % m, 0o100644, data))
+    for m in ARCHS[arch]["modules"]:
+        need(m)
     entries.append(("modules/order", 0o100644, ("\n".join(order) + "\n").encode()))
     entries.append(("bin/busybox", 0o100755, open(os.path.join(kroot, "bin", "busybox"), "rb").read()))
     entries.append(("bin/sipwatch", 0o100755, open(sipwatch, "rb").read()))
