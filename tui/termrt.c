@@ -113,6 +113,54 @@ static bool term_name_ok(const char *term)
 	return true;
 }
 
+static bool entry_in(const char *dir, size_t dirlen, const char *term)
+{
+	char p[1024];
+	struct stat st;
+	/* letter directories, and the hexadecimal ones of case-folding systems */
+	snprintf(p, sizeof p, "%.*s/%c/%s", (int)dirlen, dir, term[0], term);
+	if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+		return true;
+	snprintf(p, sizeof p, "%.*s/%02x/%s", (int)dirlen, dir, (unsigned char)term[0], term);
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool entry_in_list(const char *list, const char *term)
+{
+	while (list && *list) {
+		const char *end = strchr(list, ':');
+		size_t n = end ? (size_t)(end - list) : strlen(list);
+		if (n == 0) {
+			/* an empty element stands for the system's directories */
+			if (entry_in("/etc/terminfo", 13, term) || entry_in("/lib/terminfo", 13, term) ||
+			    entry_in("/usr/share/terminfo", 19, term))
+				return true;
+		} else if (entry_in(list, n, term)) {
+			return true;
+		}
+		list = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+bool tui_rt_system_has_terminfo(const char *term)
+{
+	if (!term_name_ok(term))
+		return false;
+	const char *ti = getenv("TERMINFO");
+	if (ti && *ti && entry_in(ti, strlen(ti), term))
+		return true;
+	const char *home = getenv("HOME");
+	char hp[512];
+	if (home && *home) {
+		snprintf(hp, sizeof hp, "%s/.terminfo", home);
+		if (entry_in(hp, strlen(hp), term))
+			return true;
+	}
+	return entry_in_list(getenv("TERMINFO_DIRS"), term) ||
+	       entry_in_list("/etc/terminfo:/lib/terminfo:/usr/share/terminfo", term);
+}
+
 bool tui_rt_has_terminfo(struct tui_rt *rt, const char *term)
 {
 	if (!term_name_ok(term) || inflate_bundle(rt) < 0)

@@ -23,6 +23,12 @@ struct tui_rt {
 	bool set_terminfo, set_locpath;
 };
 
+/* Whether the machine's terminfo database has `term`, looked up where
+ * ncurses looks (TERMINFO, ~/.terminfo, TERMINFO_DIRS, /etc/terminfo,
+ * /lib/terminfo, /usr/share/terminfo). Asked before newterm(), whose
+ * failure leaks ncurses' pre-screen. */
+bool tui_rt_system_has_terminfo(const char *term);
+
 /* Whether a terminfo entry for `term` is built in. */
 bool tui_rt_has_terminfo(struct tui_rt *rt, const char *term);
 

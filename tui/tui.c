@@ -121,10 +121,11 @@ bool sw_tui_init_locale(char *notice, size_t noticelen)
  * ignore the vt100's shift-out to its line-drawing set. */
 static SCREEN *open_screen(struct tui_rt *rt, bool utf8, char *notice, size_t noticelen)
 {
-	SCREEN *scr = newterm(NULL, stdout, stdin);
-	if (scr)
-		return scr;
 	const char *term = getenv("TERM");
+	SCREEN *scr;
+	/* Only a newterm() that can succeed: a failed one leaks (ncurses). */
+	if (tui_rt_system_has_terminfo(term) && (scr = newterm(NULL, stdout, stdin)) != NULL)
+		return scr;
 	char err[256] = "";
 	if (tui_rt_has_terminfo(rt, term) && tui_rt_terminfo(rt, term, err, sizeof err) == 0 &&
 	    (scr = newterm(NULL, stdout, stdin)) != NULL)
