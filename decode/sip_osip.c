@@ -972,7 +972,7 @@ static void index_headers(struct sw_sip_parser *sp, const struct sw_sip_layout *
 		}
 		if (canon) {
 			feed_put(sp, canon, strlen(canon));
-			if (h.id == H_VIA)
+			if (h.id == SW_HDR_VIA)
 				feed_put_via(sp, v);
 			else
 				feed_put(sp, v.p, v.len);
