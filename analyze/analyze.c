@@ -70,6 +70,17 @@ char *sw_an_strdup_wire(struct sw_str s)
 	return sw_strndup(s.p, s.len > SW_WIRE_COPY_MAX ? SW_WIRE_COPY_MAX : s.len);
 }
 
+void sw_an_share_wire(struct sw_analyze *a, const char **dst, struct sw_str s)
+{
+	if (!s.p)
+		return;
+	size_t n = s.len > SW_WIRE_COPY_MAX ? SW_WIRE_COPY_MAX : s.len;
+	if (*dst && strlen(*dst) == n && memcmp(*dst, s.p, n) == 0)
+		return;
+	sw_intern_drop(&a->strings, *dst);
+	*dst = sw_intern_take(&a->strings, s.p, n);
+}
+
 static void labels_init(struct sw_analyze *a);
 static void labels_free(struct sw_analyze *a);
 
@@ -93,6 +104,7 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	a->max_accounts = bounded ? SW_BOUNDED_ACCOUNTS : SW_MAX_ACCOUNTS;
 	a->max_txns = bounded ? SW_BOUNDED_TXNS : SW_MAX_TXNS;
 	labels_init(a);
+	sw_intern_init(&a->strings);
 	sw_map_init(&a->txns, NULL);
 	if (getrandom(a->tombs.salt, sizeof a->tombs.salt, GRND_NONBLOCK) !=
 	    (ssize_t)sizeof a->tombs.salt) {
@@ -151,6 +163,7 @@ void sw_analyze_free(struct sw_analyze *a)
 	}
 	sw_vec_free(&a->items);
 	labels_free(a);
+	sw_intern_free(&a->strings);
 	sw_map_free(&a->txns);
 	sw_map_free(&a->attempts);
 	sw_map_free(&a->acct_by_aor);
