@@ -503,6 +503,22 @@ static bool contact_matches(const struct sw_sip_contact *c, const char *key)
 	return strcmp(k, key) == 0;
 }
 
+/* The phone's own binding from another port (an older NAT mapping, a
+ * restart): the same user at the same host. Two phones behind one NAT whose
+ * contacts a registrar rewrote look the same: counted as one, the cautious
+ * side for the flood rule. */
+static bool same_device(const struct sw_sip_contact *c, const char *key)
+{
+	char k[128];
+	snprintf(k, sizeof k, "%.*s@%.*s:", (int)(c->uri.user.len > 40 ? 40 : c->uri.user.len),
+		 c->uri.user.p ? c->uri.user.p : "",
+		 (int)(c->uri.host.len > 60 ? 60 : c->uri.host.len),
+		 c->uri.host.p ? c->uri.host.p : "");
+	for (char *p = k; *p; p++)
+		*p = lower(*p);
+	return strncmp(k, key, strlen(k)) == 0;
+}
+
 static void fill_result(struct reg_result *r, const struct sw_sip_msg *m, const struct attempt *at)
 {
 	memset(r, 0, sizeof *r);
@@ -526,6 +542,8 @@ static void fill_result(struct reg_result *r, const struct sw_sip_msg *m, const 
 			r->our_contact_listed = true;
 			r->granted_expires = c->expires;
 		} else {
+			if (!at || !at->contact_key[0] || !same_device(c, at->contact_key))
+				r->other_devices++;
 			if (!r->other_contacts++)
 				snprintf(r->other_contact, sizeof r->other_contact, "%.*s",
 					 (int)(c->uri.raw.len > 150 ? 150 : c->uri.raw.len),
@@ -677,8 +695,8 @@ static void on_success(struct sw_analyze *a, struct acct *ac, struct attempt *at
 	ac->last_ok_ev = t->final;
 	if (ac->x)
 		ac->x->answered_challenge_rejects = 0;
-	if (r->other_contacts > sw_acct_xr(ac)->other_contacts_max)
-		sw_acct_xw(ac)->other_contacts_max = (uint32_t)r->other_contacts;
+	if (r->other_devices > sw_acct_xr(ac)->other_contacts_max)
+		sw_acct_xw(ac)->other_contacts_max = (uint32_t)r->other_devices;
 	if (at && at->ua_idx < ac->n_ua && !ac->ua[at->ua_idx].n_ok++)
 		ac->ua[at->ua_idx].first_ok = t->final;
 }

@@ -166,7 +166,9 @@ struct reg_result {
 	int status;                   /* final status */
 	int granted_expires;          /* from the 2xx, -1 when unknown */
 	bool our_contact_listed;      /* the 2xx lists the phone's Contact */
-	size_t other_contacts;        /* bindings of other devices in the 2xx */
+	size_t other_contacts;        /* bindings in the 2xx other than the phone's Contact */
+	size_t other_devices;         /* of those, on another host or user: not this
+	                               * phone's own older binding (another port) */
 	bool have_public;
 	struct sw_addr public_addr;   /* from the response's Via received/rport */
 	bool stale_nonce;
@@ -282,7 +284,7 @@ struct acct_extra {
 	uint32_t answered_challenge_rejects; /* in a row, to requests with credentials */
 	struct evref first_reject, last_reject;
 	struct evref first_reject_req; /* the request whose credentials were refused first */
-	uint32_t other_contacts_max;  /* other devices' bindings listed in a 2xx */
+	uint32_t other_contacts_max;  /* other devices' bindings listed in a 2xx (other_devices) */
 	uint64_t ka_from_phone;       /* keepalives the phone sent (RFC 5626) */
 	struct evref ka_first;
 	/* OPTIONS the server sent to this phone */
