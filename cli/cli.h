@@ -59,12 +59,17 @@ struct sw_opts {
 	bool sides_given;
 	uint32_t phone_file;      /* file index of the phone side when sides_given */
 	char *sides;
+	unsigned threads;         /* --threads: 1 or 2; 0 = not given (main: sw_opts_threads) */
 };
 
 /* Parses argv; on error prints a message and returns SW_EXIT_ERROR; on
  * --help/--version prints and returns -1 (exit 0); else 0. */
 int sw_opts_parse(struct sw_opts *o, int argc, char **argv);
 void sw_opts_free(struct sw_opts *o);
+/* Threads the pipeline uses: --threads N (above 2 counts as 2: there are two
+ * stages), else 2 where there are two or more CPUs, 1 otherwise and in static
+ * (phone) builds. The interactive view always uses 1. */
+unsigned sw_opts_threads(const struct sw_opts *o);
 
 /* The pipeline. */
 struct sw_app {
@@ -81,6 +86,11 @@ struct sw_app {
 	int sigfd;
 	int64_t last_ts;
 	uint64_t frames;
+	/* Two threads (run.c): reading, decoding and SIP parsing on a second
+	 * thread, handing self-contained records (decode/evrec.h) over a
+	 * bounded queue to this one, which analyses and writes, in capture
+	 * order. NULL when single-threaded. */
+	struct sw_queue *queue;
 	uint64_t unsupported_link_frames;
 };
 

@@ -199,6 +199,7 @@ int main(int argc, char **argv)
 	char notice[320] = "";
 	if (o.mode == SW_MODE_TUI && !sw_tui_init_locale(notice, sizeof notice))
 		o.lang = "en";
+	o.threads = sw_opts_threads(&o);
 	struct sw_app app;
 	char err[512];
 	if (sw_app_open(&app, &o, err, sizeof err) < 0) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "common/mem.h"
@@ -19,6 +20,7 @@ enum {
 	OPT_VERSION,
 	OPT_SIDES,
 	OPT_NO_PAIR,
+	OPT_THREADS,
 };
 
 static void usage(FILE *fp)
@@ -57,6 +59,10 @@ static void usage(FILE *fp)
 	      "                 or worse exists\n"
 	      "  --lang en|zh   language of findings and advice (default: from the locale)\n"
 	      "  --max-messages N  keep at most N messages in memory (live: default " SW_STR(SW_LIVE_MAX_MESSAGES) ")\n"
+	      "  --threads N    1: read, decode, analyse and write on one thread; 2: read,\n"
+	      "                 decode and parse SIP on a second one (default: 2 where there\n"
+	      "                 are two or more CPUs, 1 otherwise and in the phone build;\n"
+	      "                 the interactive view uses 1); the output is the same\n"
 	      "  -q             no summary on stderr\n"
 	      "  -h, --help     this help\n"
 	      "  --version      version\n"
@@ -124,6 +130,7 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		{ "max-messages", required_argument, NULL, OPT_MAX_MESSAGES },
 		{ "sides", required_argument, NULL, OPT_SIDES },
 		{ "no-pair", no_argument, NULL, OPT_NO_PAIR },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof *o);
@@ -225,6 +232,15 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		case OPT_NO_PAIR:
 			o->no_pair = true;
 			break;
+		case OPT_THREADS:
+			if (parse_num("--threads", optarg, 1024, &v))
+				return SW_EXIT_ERROR;
+			if (v == 0) {
+				fputs("sipwatch: --threads takes 1 or more\n", stderr);
+				return SW_EXIT_ERROR;
+			}
+			o->threads = v > 2 ? 2 : (unsigned)v;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -288,4 +304,20 @@ void sw_opts_free(struct sw_opts *o)
 	o->filter = NULL;
 	free(o->sides);
 	o->sides = NULL;
+}
+
+#ifndef SW_THREADS_DEFAULT
+#define SW_THREADS_DEFAULT 2 /* cli/CMakeLists.txt: 1 in static (phone) builds */
+#endif
+
+unsigned sw_opts_threads(const struct sw_opts *o)
+{
+	if (o->mode == SW_MODE_TUI)
+		return 1; /* the view pumps the pipeline from its own loop */
+	if (o->threads)
+		return o->threads;
+	if (SW_THREADS_DEFAULT < 2)
+		return 1;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n >= 2 ? 2 : 1;
 }

@@ -2,6 +2,7 @@
  * that polls the capture and a signalfd (no signal handler, no globals). */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,9 +12,15 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/queue.h"
 #include "common/mem.h"
+#include "decode/evrec.h"
 
 #define PUMP_BATCH 4096
+/* The two-thread queue: 16 blocks of 256 KiB (4 MiB at most, allocated as
+ * needed), about 400 reg400k messages a block. */
+#define QUEUE_BLOCK (256u << 10)
+#define QUEUE_BLOCKS 16u
 #define LIVE_MAX_MESSAGES ((size_t)SW_LIVE_MAX_MESSAGES) /* default bound when live (cli.h) */
 
 struct sink_ctx {
@@ -150,14 +157,28 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	return 0;
 }
 
+static void finish_analysis(struct sw_app *app)
+{
+	sw_analyze_set_traffic(app->an, &sw_decode_get_stats(app->dec)->traffic);
+	sw_analyze_finish(app->an, app->last_ts);
+}
+
 static void finish(struct sw_app *app)
 {
 	if (app->ended)
 		return;
 	app->ended = true;
 	sw_decode_finish(app->dec, on_event, app);
-	sw_analyze_set_traffic(app->an, &sw_decode_get_stats(app->dec)->traffic);
-	sw_analyze_finish(app->an, app->last_ts);
+	finish_analysis(app);
+}
+
+/* One frame read: what the analysis does before the frame's events. */
+static void frame_seen(struct sw_app *app, int64_t ts_ns)
+{
+	app->frames++;
+	if (ts_ns > app->last_ts)
+		app->last_ts = ts_ns;
+	sw_analyze_tick(app->an, ts_ns);
 }
 
 int sw_app_pump(struct sw_app *app, int max)
@@ -170,10 +191,7 @@ int sw_app_pump(struct sw_app *app, int max)
 		int rc = sw_capture_next(app->cap, &f);
 		if (rc == SW_CAP_FRAME) {
 			n++;
-			app->frames++;
-			if (f.ts_ns > app->last_ts)
-				app->last_ts = f.ts_ns;
-			sw_analyze_tick(app->an, f.ts_ns);
+			frame_seen(app, f.ts_ns);
 			sw_decode_frame(app->dec, &f, on_event, app);
 			continue;
 		}
@@ -191,8 +209,121 @@ int sw_app_pump(struct sw_app *app, int max)
 	return n;
 }
 
+/* ---- two threads --------------------------------------------------------
+ * The reading thread (producer) owns the capture and the decoder: it reads
+ * frames, decodes them, parses SIP and writes, for each frame, a FRAME record
+ * (its time) and one EVENT record per event (decode/evrec.h: the event with
+ * every byte it points to). This thread (consumer) owns the analysis and the
+ * output: it replays the records in the order they were written, doing
+ * exactly what the single thread does between and with them, so the output
+ * is the same byte for byte. The decoder's statistics and the capture's
+ * sources are read here only after the reading thread has ended (joined). */
+
+enum rec_tag { REC_FRAME = 1, REC_EVENT };
+
+static void produce_event(void *user, const struct sw_ev *ev)
+{
+	struct sw_queue *q = user;
+	size_t n = sw_evrec_size(ev);
+	void *rec = sw_queue_reserve(q, n);
+	sw_evrec_pack(ev, rec, n);
+	sw_queue_commit(q, REC_EVENT, n);
+}
+
+static void produce_frame(struct sw_queue *q, int64_t ts_ns)
+{
+	int64_t *rec = sw_queue_reserve(q, sizeof *rec);
+	*rec = ts_ns;
+	sw_queue_commit(q, REC_FRAME, sizeof *rec);
+}
+
+/* The reading thread: as sw_app_pump() and the live loop of sw_app_run(),
+ * with records instead of analysis. Signals (SIGINT/SIGTERM, blocked in
+ * every thread, read from the signalfd) are seen here: the capture stops,
+ * the decoder finishes, the queue closes, the consumer drains it. */
+static void *producer_main(void *arg)
+{
+	struct sw_app *app = arg;
+	struct sw_queue *q = app->queue;
+	bool live = sw_capture_is_live(app->cap);
+	bool end = false;
+	while (!end) {
+		if (live) {
+			struct pollfd p[2] = {
+				{ .fd = sw_capture_fd(app->cap), .events = POLLIN },
+				{ .fd = app->sigfd, .events = POLLIN },
+			};
+			if (poll(p, 2, 1000) < 0 && errno != EINTR)
+				break;
+		}
+		struct sw_frame f;
+		for (int n = 0; n < PUMP_BATCH; n++) {
+			int rc = sw_capture_next(app->cap, &f);
+			if (rc == SW_CAP_FRAME) {
+				produce_frame(q, f.ts_ns);
+				sw_decode_frame(app->dec, &f, produce_event, q);
+				continue;
+			}
+			if (rc == SW_CAP_AGAIN)
+				break;
+			if (rc == SW_CAP_ERROR)
+				fprintf(stderr, "sipwatch: %s\n", sw_capture_error(app->cap));
+			end = true;
+			break;
+		}
+		if (!end && signalled(app)) {
+			sw_capture_stop(app->cap);
+			end = true;
+		}
+		if (live)
+			sw_queue_flush(q); /* a quiet line is not held back */
+	}
+	sw_decode_finish(app->dec, produce_event, q);
+	sw_queue_close(q);
+	return NULL;
+}
+
+/* Runs the pipeline on two threads; false when the second thread could not
+ * be started (nothing done yet: the caller runs on one). */
+static bool run_two_threads(struct sw_app *app)
+{
+	app->queue = sw_queue_new(QUEUE_BLOCK, QUEUE_BLOCKS);
+	pthread_t th;
+	if (pthread_create(&th, NULL, producer_main, app) != 0) {
+		sw_queue_free(app->queue);
+		app->queue = NULL;
+		return false;
+	}
+	bool live = sw_capture_is_live(app->cap);
+	bool flush = live && (app->stream_findings || app->print_messages);
+	for (;;) {
+		uint32_t tag;
+		size_t n;
+		bool end;
+		const void *rec = sw_queue_next(app->queue, !flush, &tag, &n, &end);
+		if (!rec && !end) {
+			fflush(app->out); /* live: nothing more ready, show what is out */
+			rec = sw_queue_next(app->queue, true, &tag, &n, &end);
+		}
+		if (!rec)
+			break;
+		if (tag == REC_FRAME)
+			frame_seen(app, *(const int64_t *)rec);
+		else
+			on_event(app, sw_evrec_event(rec));
+	}
+	pthread_join(th, NULL);
+	app->ended = true;
+	finish_analysis(app);
+	sw_queue_free(app->queue);
+	app->queue = NULL;
+	return true;
+}
+
 void sw_app_run(struct sw_app *app)
 {
+	if (app->opts->threads >= 2 && run_two_threads(app))
+		return;
 	if (!sw_capture_is_live(app->cap)) {
 		while (sw_app_pump(app, PUMP_BATCH) >= 0 && !app->ended)
 			;
