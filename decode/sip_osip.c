@@ -33,15 +33,28 @@
  *    anything else reads it: the response never reaches the struct, not even
  *    through msg->raw. Only has_response says one was there.
  *
+ *  - libosip2 allocates on an arena of the parser's (issue 15): its
+ *    allocation hooks (osip_set_allocators, exported by Debian 12's
+ *    libosipparser2 5.3.0) bump-allocate in chunks while a parse runs on
+ *    this thread, and free nothing piecewise; the next parse resets the
+ *    arena instead of calling osip_message_free(). About 60 malloc/free
+ *    pairs a message, and the walk that frees them, are gone.
+ *
  * Process-wide state: libosip2's own header tables, filled once by
- * parser_init(), and its trace sink, set once to a function that drops
- * everything (libosip2 would print parse errors to stdout). Both happen under
- * pthread_once; nothing else here is global or mutable. */
+ * parser_init(), its trace sink, set once to a function that drops
+ * everything (libosip2 would print parse errors to stdout), and its
+ * allocation hooks, set once to osip_arena_*. All three happen under
+ * pthread_once. The hooks take no context, so the arena of the parse that is
+ * running is found through one thread-local pointer (cur_arena), set only
+ * for the duration of osip_message_init() and osip_message_parse() on that
+ * thread; outside it (any other libosip2 use) the hooks are malloc, realloc
+ * and free. Nothing else here is global or mutable. */
 #include "decode/sip_osip.h"
 
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,8 +67,33 @@
 
 _Static_assert(SW_MAX_SIP_MSG == 131072u, "update the rejection reason text");
 
+/* libosip2's arena: chunks of at least OSIP_CHUNK bytes; the first is kept
+ * from parse to parse, larger needs add chunks that the next reset frees.
+ * Sizes come from what libosip2 asks for while parsing one message of at
+ * most SW_MAX_SIP_MSG bytes. */
+#define OSIP_CHUNK (64u << 10)
+#define OSIP_ALIGN 16u
+
+struct osip_chunk {
+	struct osip_chunk *next;  /* older chunk */
+	size_t cap, used;
+	_Alignas(16) unsigned char data[];
+};
+
+/* Each allocation is preceded by its size (for realloc). */
+struct osip_hdr {
+	size_t size;
+	size_t pad;
+};
+_Static_assert(sizeof(struct osip_hdr) == OSIP_ALIGN, "allocation header is one unit");
+
+struct osip_arena {
+	struct osip_chunk *head;  /* newest chunk, allocations come from it */
+};
+
 struct sw_sip_parser {
-	osip_message_t *om;   /* last message libosip2 parsed, NULL if none */
+	osip_message_t *om;   /* last message libosip2 parsed (in arena), NULL if none */
+	struct osip_arena arena_osip;
 	char *text;           /* our copy of the message; slices point here */
 	size_t text_cap;
 	char *feed;           /* filtered header block handed to libosip2 */
@@ -67,6 +105,80 @@ struct sw_sip_parser {
 /* ---- one-time libosip2 setup ---------------------------------------- */
 
 static pthread_once_t osip_once = PTHREAD_ONCE_INIT;
+
+/* The arena of the parse running on this thread, NULL outside a parse. */
+static _Thread_local struct osip_arena *cur_arena;
+
+static bool arena_owns(const struct osip_arena *a, const void *p)
+{
+	for (const struct osip_chunk *c = a->head; c; c = c->next)
+		if ((const unsigned char *)p >= c->data && (const unsigned char *)p < c->data + c->used)
+			return true;
+	return false;
+}
+
+static void *arena_get(struct osip_arena *a, size_t n)
+{
+	if (n > SIZE_MAX / 2)
+		return NULL;
+	size_t need = sizeof(struct osip_hdr) + ((n + OSIP_ALIGN - 1) & ~(size_t)(OSIP_ALIGN - 1));
+	struct osip_chunk *c = a->head;
+	if (!c || c->cap - c->used < need) {
+		size_t cap = need > OSIP_CHUNK ? need : OSIP_CHUNK;
+		c = sw_malloc(sizeof *c + cap);
+		c->cap = cap;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	struct osip_hdr *h = (struct osip_hdr *)(c->data + c->used);
+	h->size = n;
+	c->used += need;
+	return h + 1;
+}
+
+static void *osip_arena_malloc(size_t n)
+{
+	struct osip_arena *a = cur_arena;
+	return a ? arena_get(a, n) : malloc(n);
+}
+
+static void *osip_arena_realloc(void *p, size_t n)
+{
+	struct osip_arena *a = cur_arena;
+	if (!a)
+		return realloc(p, n);
+	if (!p)
+		return arena_get(a, n);
+	if (!arena_owns(a, p))
+		return realloc(p, n); /* allocated before this parse: not ours */
+	size_t old = ((struct osip_hdr *)p - 1)->size;
+	void *q = arena_get(a, n);
+	if (q)
+		memcpy(q, p, old < n ? old : n);
+	return q;
+}
+
+static void osip_arena_free(void *p)
+{
+	struct osip_arena *a = cur_arena;
+	if (p && !(a && arena_owns(a, p)))
+		free(p);
+}
+
+/* Keep the oldest chunk (the usual size), empty; free the others. */
+static void arena_reset(struct osip_arena *a)
+{
+	struct osip_chunk *c = a->head;
+	while (c && c->next) {
+		struct osip_chunk *n = c->next;
+		free(c);
+		c = n;
+	}
+	a->head = c;
+	if (c)
+		c->used = 0;
+}
 
 static void osip_trace_drop(const char *fi, int li, osip_trace_level_t level,
 			    const char *chfr, va_list ap)
@@ -83,6 +195,7 @@ static void osip_setup(void)
 	/* TRACE_LEVEL0: no level enabled, so osip_trace() returns before
 	 * formatting; the sink is a second guard. */
 	osip_trace_initialize_func(TRACE_LEVEL0, osip_trace_drop);
+	osip_set_allocators(osip_arena_malloc, osip_arena_realloc, osip_arena_free);
 }
 
 struct sw_sip_parser *sw_sip_parser_new(void)
@@ -95,8 +208,8 @@ void sw_sip_parser_free(struct sw_sip_parser *sp)
 {
 	if (!sp)
 		return;
-	if (sp->om)
-		osip_message_free(sp->om);
+	arena_reset(&sp->arena_osip); /* sp->om lives there: never freed piecewise */
+	free(sp->arena_osip.head);
 	free(sp->text);
 	free(sp->feed);
 	free(sp->arena);
@@ -1138,10 +1251,8 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 		why = &dummy;
 	*why = NULL;
 	msg_init(msg);
-	if (sp->om) {
-		osip_message_free(sp->om);
-		sp->om = NULL;
-	}
+	sp->om = NULL;                /* in the osip arena: gone with the reset */
+	arena_reset(&sp->arena_osip);
 	sp->arena_len = 0;
 	sp->feed_len = 0;
 
@@ -1211,14 +1322,13 @@ int sw_sip_parser_parse(struct sw_sip_parser *sp, const char *buf, size_t len,
 		return -1;
 	fill_own(sp, &l, &ix, msg);
 
-	if (osip_message_init(&sp->om) != 0) {
-		sp->om = NULL;
-		*why = "libosip2 could not parse the message";
-		return -1;
-	}
-	if (osip_message_parse(sp->om, sp->feed, sp->feed_len) != 0) {
-		osip_message_free(sp->om);
-		sp->om = NULL;
+	cur_arena = &sp->arena_osip;
+	int orc = osip_message_init(&sp->om);
+	if (orc == 0)
+		orc = osip_message_parse(sp->om, sp->feed, sp->feed_len);
+	cur_arena = NULL;
+	if (orc != 0) {
+		sp->om = NULL; /* what it allocated goes with the next reset */
 		*why = "libosip2 could not parse the message";
 		return -1;
 	}
