@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# sipwatch benchmark: sipwatch (--json, --report) vs sngrep 1.6 vs tshark 4.0 on
-# synthetic captures made by gen_register.c. See bench/README.md.
+# sipwatch benchmark: sipwatch (--json, --report, 1 and 2 threads) vs sngrep 1.6
+# vs tshark 4.0 vs the parse floor (parse_floor.c: libpcap + libosip2, nothing
+# else) on synthetic captures made by gen_register.c. See bench/README.md.
+# Run on demand, never in CI.
 #
-#   bench/run.sh                 # everything (about 15 minutes on 2 cores)
+#   bench/run.sh                 # everything (about 25 minutes on 2 idle cores)
 #   RUNS=1 bench/run.sh          # one run per command instead of three
 #   CAPTURES="reg400k" bench/run.sh
 #
@@ -32,6 +34,7 @@ need sngrep sngrep
 need tshark tshark
 need capinfos wireshark-common
 need cc gcc
+need pkg-config pkg-config
 
 # Unless SIPWATCH is given, (re)build the current tree so that the figures
 # belong to the commit printed below (an incremental build when up to date).
@@ -44,11 +47,16 @@ if [ -z "${SIPWATCH_GIVEN:-}" ] && [ "$SIPWATCH" = /tmp/build-bench/cli/sipwatch
 	fi
 fi
 [ -x "$SIPWATCH" ] || { echo "run.sh: no sipwatch binary at $SIPWATCH" >&2; exit 2; }
-echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
-echo "   sipwatch $SIPWATCH (HEAD $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')), $(sngrep -V | head -1), $(tshark -v 2>/dev/null | head -1)"
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/^Mem:/ { print $2 }') GiB"
+echo "   sipwatch $SIPWATCH (HEAD $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ', modified'))"
+echo "   $(cc --version | head -1); libosip2 $(pkg-config --modversion libosip2); libpcap $(pkg-config --modversion libpcap)"
+echo "   $(sngrep -V | head -1); $(tshark -v 2>/dev/null | head -1)"
 echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== generator"
+echo "== generator and parse floor"
 cc -O2 -std=c11 -Wall -Wextra -o "$out/gen_register" "$here/gen_register.c"
+# shellcheck disable=SC2046
+cc -O2 -g -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -o "$out/parse_floor" "$here/parse_floor.c" \
+	$(pkg-config --cflags --libs libosip2 libpcap)
 
 # name -> generator arguments
 gen_args() {
@@ -113,10 +121,15 @@ for c in $CAPTURES; do
 	[ "$sng" = "$n" ] || echo "   WARNING: sngrep kept $sng of $n SIP messages" >&2
 
 	echo "== $c: $RUNS runs each"
-	run "sipwatch --json" "$c" /dev/null "$SIPWATCH" -r "$f" --json
-	run "sipwatch --report" "$c" /dev/null "$SIPWATCH" -r "$f" --report
+	run "sipwatch --report -T1" "$c" /dev/null "$SIPWATCH" -r "$f" --report --threads 1
+	run "sipwatch --report -T2" "$c" /dev/null "$SIPWATCH" -r "$f" --report --threads 2
+	run "sipwatch --json -T1" "$c" /dev/null "$SIPWATCH" -r "$f" --json --threads 1
+	run "sipwatch --json -T2" "$c" /dev/null "$SIPWATCH" -r "$f" --json --threads 2
+	run "parse floor" "$c" "$out/floor-$c.txt" "$out/parse_floor" "$f"
 	run "sngrep -N -q" "$c" /dev/null sngrep -N -q -l 1000000 -I "$f"
 	run "tshark sip,stat" "$c" "$out/tshark-$c.txt" tshark -q -z sip,stat -r "$f"
+	fl=$(sed -n 's/.*parsed=\([0-9]*\).*/\1/p' "$out/floor-$c.txt")
+	[ "$fl" = "$n" ] || echo "   WARNING: the parse floor parsed $fl of $n SIP messages" >&2
 	ts=$(sed -n 's/.*Number of SIP messages: *//p' "$out/tshark-$c.txt")
 	rt=$(sed -n 's/.*Number of resent SIP messages: *//p' "$out/tshark-$c.txt")
 	echo "   tshark sip,stat: $ts SIP messages ($rt resent)"
@@ -126,23 +139,37 @@ done
 
 echo
 echo "== results (median of $RUNS; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "   wall and CPU (user+sys) seconds; msgs/s and the ratios (other tool / this row, >1: this row"
-echo "   is faster) are given for both, as wall/cpu: on a loaded machine CPU time is the steadier one"
+echo "   wall and CPU (user+sys) seconds, msgs/s as wall/cpu; floor = this row's CPU / the parse"
+echo "   floor's CPU (1.00: no cost above parsing); tshark, sngrep = their wall time / this row's"
+echo "   (>1: this row is faster). On a loaded machine CPU time is the steadier one."
 awk -F'\t' '
 	FNR == NR { n[$1] = $3; next }
 	{ cap[NR] = $1; lab[NR] = $2; t[NR] = $3; c[NR] = $4; r[NR] = $5
-	  if ($2 ~ /^sngrep/) { sng[$1] = $3; sngc[$1] = $4 } if ($2 ~ /^tshark/) { tsh[$1] = $3; tshc[$1] = $4 } }
-	function ratio(a, b) { return (a != "" && a != "NA" && b > 0) ? sprintf("%.2f", a / b) : "-" }
+	  if ($2 ~ /^sngrep/) sng[$1] = $3
+	  if ($2 ~ /^tshark/) tsh[$1] = $3
+	  if ($2 ~ /^parse floor/) flc[$1] = $4
+	  if ($2 == "sipwatch --report -T1") rep1[$1] = $4
+	  if ($2 == "sipwatch --json -T1") js1[$1] = $4
+	  if ($2 == "sipwatch --report -T2") rep2[$1] = $3 }
+	function ratio(a, b) { return (a != "" && a != "NA" && b != "NA" && b > 0) ? sprintf("%.2f", a / b) : "-" }
 	END {
-		printf "%-8s %-18s %7s %7s %15s %8s %11s %11s\n", "capture", "tool", "wall s", "cpu s", "msgs/s wall/cpu", "RSS MiB", "vs sngrep", "vs tshark"
+		printf "%-8s %-21s %7s %7s %15s %8s %6s %7s %7s\n", "capture", "tool", "wall s", "cpu s", "msgs/s wall/cpu", "RSS MiB", "floor", "tshark", "sngrep"
 		for (i = 1; i <= NR; i++) {
 			if (!(i in cap)) continue
 			k = cap[i]
-			if (t[i] == "NA") { printf "%-8s %-18s %7s\n", k, lab[i], "failed"; continue }
+			if (t[i] == "NA") { printf "%-8s %-21s %7s\n", k, lab[i], "failed"; continue }
 			tw = t[i] > 0 ? t[i] : 0.01; tc = c[i] > 0 ? c[i] : 0.01
-			printf "%-8s %-18s %7.2f %7.2f %15s %8.0f %11s %11s\n", k, lab[i], t[i], c[i],
+			printf "%-8s %-21s %7.2f %7.2f %15s %8.0f %6s %7s %7s\n", k, lab[i], t[i], c[i],
 				sprintf("%.0fk/%.0fk", n[k] / tw / 1000, n[k] / tc / 1000), r[i] / 1024,
-				ratio(sng[k], tw) "/" ratio(sngc[k], tc), ratio(tsh[k], tw) "/" ratio(tshc[k], tc)
+				ratio(tc, flc[k]), ratio(tsh[k], tw), ratio(sng[k], tw)
+		}
+		print ""
+		print "issue 15 ratios (goal):"
+		for (k in rep1) {
+			printf "   %-8s --report 1 thread / parse floor, CPU   %6s  (<= 1.3)\n", k, ratio(rep1[k], flc[k])
+			printf "   %-8s --json 1 thread / parse floor, CPU     %6s  (<= 1.6)\n", k, ratio(js1[k], flc[k])
+			printf "   %-8s tshark wall / --report 2 threads wall  %6s  (>= 1.5)\n", k, ratio(tsh[k], rep2[k])
+			printf "   %-8s sngrep wall / --report 2 threads wall  %6s  (>= 4)\n", k, ratio(sng[k], rep2[k])
 		}
 	}' "$out/counts.tsv" "$results" | tee "$out/table.txt"
 
@@ -167,7 +194,7 @@ if [ -n "${SERIES:-}" ]; then
 			best=
 			for ((i = 0; i < RUNS; i++)); do
 				if [ $tool = sw ]; then
-					/usr/bin/time -f "%U %S" -o "$out/time.txt" "$SIPWATCH" -r "$f" --report >/dev/null
+					/usr/bin/time -f "%U %S" -o "$out/time.txt" "$SIPWATCH" -r "$f" --report --threads 1 >/dev/null
 				else
 					/usr/bin/time -f "%U %S" -o "$out/time.txt" timeout "$TIMEOUT" sngrep -N -q -l 1000000 -I "$f" >/dev/null
 				fi
