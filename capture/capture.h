@@ -16,6 +16,7 @@
 #define SW_MAX_INPUT_FILES 64u      /* -r given more often than this is a usage error */
 #define SW_MAX_PCAPNG_BLOCK 16777216u /* a pcapng block larger than this is damage */
 #define SW_MAX_PCAPNG_IFACES 256u   /* interfaces per pcapng section */
+#define SW_LIVE_TIMEOUT_MS 50       /* live: longest a captured packet waits in the kernel ring */
 
 /* Link types (LINKTYPE_* values as stored in capture files). */
 enum {

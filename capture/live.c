@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef SW_LIVE_BUFFER_KIB
+#define SW_LIVE_BUFFER_KIB 0 /* libpcap's default */
+#endif
+
 /* tcpdump's wording: "eth0: <status> (<libpcap detail>)". */
 static void status_msg(char *out, size_t outlen, const char *iface, pcap_t *p, int status,
                        const char *prefix)
@@ -44,12 +48,19 @@ int sw_capture_open_live(struct sw_capture **out, const char *iface,
 	int snap = opts && opts->snaplen > 0 ? opts->snaplen : (int)SW_MAX_FRAME;
 	(void)pcap_set_snaplen(p, snap);
 	(void)pcap_set_promisc(p, opts ? opts->promisc : 1);
-	/* Immediate mode: a REGISTER is shown when it arrives, not when the
-	 * kernel buffer fills. */
-	(void)pcap_set_immediate_mode(p, 1);
-	if (opts && opts->buffer_kib > 0)
-		(void)pcap_set_buffer_size(
-		    p, opts->buffer_kib > INT_MAX / 1024 ? INT_MAX : opts->buffer_kib * 1024);
+	/* Batches (issue 15): without immediate mode Linux libpcap uses
+	 * TPACKET_V3, whose ring holds packets back to back in blocks that the
+	 * kernel hands over when full or after the timeout: one wake-up per
+	 * block instead of one per packet, and a ring that holds thousands of
+	 * SIP packets whatever the snapshot length. SW_LIVE_TIMEOUT_MS bounds
+	 * how late a REGISTER is shown on a quiet line. */
+	(void)pcap_set_immediate_mode(p, 0);
+	(void)pcap_set_timeout(p, SW_LIVE_TIMEOUT_MS);
+	/* -B, else the build's default (CMakeLists.txt: 32 MiB; 0 in static
+	 * phone builds: libpcap's 2 MiB). */
+	int buffer_kib = opts && opts->buffer_kib > 0 ? opts->buffer_kib : SW_LIVE_BUFFER_KIB;
+	if (buffer_kib > 0)
+		(void)pcap_set_buffer_size(p, buffer_kib > INT_MAX / 1024 ? INT_MAX : buffer_kib * 1024);
 	(void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 	char warning[256] = "";
 	int rc = pcap_activate(p);
