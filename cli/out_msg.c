@@ -184,14 +184,13 @@ static void json_pkt(struct sw_app *app, struct sw_buf *b, const struct sw_pkt *
 		sw_buf_printf(b, ",\"ip_fragments\":%u", p->ip_frags);
 }
 
-static void json_uri(struct sw_buf *b, const char *key, const struct sw_sip_nameaddr *na)
+static void json_uri(struct sw_buf *b, const char *key, const char *tag_key,
+		     const struct sw_sip_nameaddr *na)
 {
 	if (!na->uri.raw.p)
 		return;
 	jstr(b, key, na->uri.raw);
-	char k[32];
-	snprintf(k, sizeof k, "%s_tag", key);
-	jstr(b, k, na->tag);
+	jstr(b, tag_key, na->tag);
 }
 
 static void json_auth(struct sw_buf *b, const char *name, const struct sw_sip_auth *a, bool *first)
@@ -200,7 +199,9 @@ static void json_auth(struct sw_buf *b, const char *name, const struct sw_sip_au
 		return;
 	sw_buf_puts(b, *first ? "{" : ",{");
 	*first = false;
-	sw_buf_printf(b, "\"header\":\"%s\"", name);
+	sw_buf_puts(b, "\"header\":\"");
+	sw_buf_puts(b, name);
+	sw_buf_putc(b, '"');
 	jstr(b, "scheme", a->scheme);
 	jstr(b, "realm", a->realm);
 	jstr(b, "username", a->username);
@@ -226,8 +227,8 @@ static void json_sip(struct sw_buf *b, const struct sw_sip_msg *m)
 	jint(b, "cseq", m->cseq);
 	jstr(b, "cseq_method", m->cseq_method);
 	jstr(b, "call_id", m->call_id);
-	json_uri(b, "from", &m->from);
-	json_uri(b, "to", &m->to);
+	json_uri(b, "from", "from_tag", &m->from);
+	json_uri(b, "to", "to_tag", &m->to);
 	sw_buf_puts(b, ",\"via\":[");
 	for (size_t i = 0; i < m->n_via && i < SW_SIP_MAX_VIAS; i++) {
 		const struct sw_sip_via *v = &m->via[i];
@@ -303,6 +304,28 @@ static void json_sip(struct sw_buf *b, const struct sw_sip_msg *m)
 	}
 }
 
+/* ,"response_time":S.UUUUUU as printf("%.6f", ns / 1e9) writes it: by
+ * integers unless the nanoseconds are a tie (xxx500) or so large that the
+ * double's error could reach a rounding boundary (then printf itself). */
+static void json_response_time(struct sw_buf *b, int64_t ns)
+{
+	if (ns % 1000 == 500 || ns >= INT64_C(1000000000000000)) {
+		sw_buf_printf(b, ",\"response_time\":%.6f", (double)ns / 1e9);
+		return;
+	}
+	int64_t us = (ns + 500) / 1000;
+	sw_buf_puts(b, ",\"response_time\":");
+	sw_buf_put_i64(b, us / 1000000);
+	char frac[7];
+	int64_t f = us % 1000000;
+	frac[0] = '.';
+	for (int i = 6; i >= 1; i--) {
+		frac[i] = (char)('0' + f % 10);
+		f /= 10;
+	}
+	sw_buf_put(b, frac, 7);
+}
+
 void sw_out_message_json(struct sw_app *app, const struct sw_ev *ev, const struct sw_msg_note *n)
 {
 	struct sw_buf *b = &app->line;
@@ -348,8 +371,7 @@ void sw_out_message_json(struct sw_app *app, const struct sw_ev *ev, const struc
 		json_sip(b, ev->u.sip);
 		sw_buf_puts(b, n && n->retrans ? ",\"retrans\":true" : ",\"retrans\":false");
 		if (n && n->response_time_ns >= 0)
-			sw_buf_printf(b, ",\"response_time\":%.6f",
-				      (double)n->response_time_ns / 1e9);
+			json_response_time(b, n->response_time_ns);
 	}
 	sw_buf_puts(b, "}\n");
 	sw_out_flush_line(app);

@@ -104,6 +104,31 @@ static const unsigned char compact[26] = {
 	['y' - 'a'] = SW_HDR_IDENTITY,            /* RFC 4474 */
 };
 
+/* The names above by length (SW_HDR_OTHER ends each list): a lookup compares
+ * the name only with those of its length whose first letter matches.
+ * tests/unit/decode/test_hdrname.c checks that every name is found. */
+#define SW_HDR_PER_LEN 8u
+static const unsigned char by_len[SW_HDR_MAX_NAME + 1][SW_HDR_PER_LEN] = {
+	[2] = { SW_HDR_TO, SW_HDR_OTHER },
+	[3] = { SW_HDR_VIA, SW_HDR_OTHER },
+	[4] = { SW_HDR_CSEQ, SW_HDR_DATE, SW_HDR_FROM, SW_HDR_PATH, SW_HDR_RACK, SW_HDR_RSEQ, SW_HDR_OTHER },
+	[5] = { SW_HDR_ALLOW, SW_HDR_EVENT, SW_HDR_ROUTE, SW_HDR_OTHER },
+	[6] = { SW_HDR_ACCEPT, SW_HDR_MIN_SE, SW_HDR_REASON, SW_HDR_SERVER, SW_HDR_OTHER },
+	[7] = { SW_HDR_CALL_ID, SW_HDR_CONTACT, SW_HDR_EXPIRES, SW_HDR_REQUIRE, SW_HDR_SUBJECT, SW_HDR_WARNING, SW_HDR_OTHER },
+	[8] = { SW_HDR_IDENTITY, SW_HDR_PRIORITY, SW_HDR_REFER_TO, SW_HDR_REPLY_TO, SW_HDR_SIP_ETAG, SW_HDR_OTHER },
+	[9] = { SW_HDR_CALL_INFO, SW_HDR_SUPPORTED, SW_HDR_TIMESTAMP, SW_HDR_OTHER },
+	[10] = { SW_HDR_ALERT_INFO, SW_HDR_ERROR_INFO, SW_HDR_USER_AGENT, SW_HDR_OTHER },
+	[11] = { SW_HDR_IN_REPLY_TO, SW_HDR_MIN_EXPIRES, SW_HDR_REFERRED_BY, SW_HDR_RETRY_AFTER, SW_HDR_UNSUPPORTED, SW_HDR_OTHER },
+	[12] = { SW_HDR_ALLOW_EVENTS, SW_HDR_CONTENT_TYPE, SW_HDR_MAX_FORWARDS, SW_HDR_MIME_VERSION, SW_HDR_ORGANIZATION, SW_HDR_RECORD_ROUTE, SW_HDR_SIP_IF_MATCH, SW_HDR_OTHER },
+	[13] = { SW_HDR_AUTHORIZATION, SW_HDR_IDENTITY_INFO, SW_HDR_PROXY_REQUIRE, SW_HDR_SERVICE_ROUTE, SW_HDR_OTHER },
+	[14] = { SW_HDR_ACCEPT_CONTACT, SW_HDR_CONTENT_LENGTH, SW_HDR_REJECT_CONTACT, SW_HDR_OTHER },
+	[15] = { SW_HDR_ACCEPT_ENCODING, SW_HDR_ACCEPT_LANGUAGE, SW_HDR_SESSION_EXPIRES, SW_HDR_OTHER },
+	[16] = { SW_HDR_CONTENT_ENCODING, SW_HDR_CONTENT_LANGUAGE, SW_HDR_WWW_AUTHENTICATE, SW_HDR_OTHER },
+	[18] = { SW_HDR_PROXY_AUTHENTICATE, SW_HDR_OTHER },
+	[19] = { SW_HDR_AUTHENTICATION_INFO, SW_HDR_CONTENT_DISPOSITION, SW_HDR_P_ASSERTED_IDENTITY, SW_HDR_PROXY_AUTHORIZATION, SW_HDR_REQUEST_DISPOSITION, SW_HDR_OTHER },
+	[20] = { SW_HDR_P_PREFERRED_IDENTITY, SW_HDR_OTHER },
+};
+
 static inline unsigned char lower(char c)
 {
 	return (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
@@ -115,16 +140,13 @@ static enum sw_hdr compact_of(char c)
 	return l >= 'a' && l <= 'z' ? (enum sw_hdr)compact[l - 'a'] : SW_HDR_OTHER;
 }
 
-/* Case-insensitive order of p[0..len) against a table name. */
-static int name_cmp(const char *p, size_t len, const char *s, size_t slen)
+/* p[0..len) equals the table name s (len bytes), ignoring ASCII case. */
+static bool name_ieq(const char *p, const char *s, size_t len)
 {
-	size_t n = len < slen ? len : slen;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char a = lower(p[i]), b = lower(s[i]);
-		if (a != b)
-			return a < b ? -1 : 1;
-	}
-	return len < slen ? -1 : len > slen;
+	for (size_t i = 0; i < len; i++)
+		if (lower(p[i]) != lower(s[i]))
+			return false;
+	return true;
 }
 
 enum sw_hdr sw_hdr_lookup(const char *p, size_t len)
@@ -133,17 +155,10 @@ enum sw_hdr sw_hdr_lookup(const char *p, size_t len)
 		return SW_HDR_OTHER;
 	if (len == 1)
 		return compact_of(p[0]);
-	size_t lo = SW_HDR_OTHER + 1, hi = SW_HDR_COUNT;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = name_cmp(p, len, names[mid].s, names[mid].len);
-		if (c == 0)
-			return (enum sw_hdr)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	unsigned char first = lower(p[0]);
+	for (const unsigned char *id = by_len[len]; *id != SW_HDR_OTHER; id++)
+		if (lower(names[*id].s[0]) == first && name_ieq(p, names[*id].s, len))
+			return (enum sw_hdr)*id;
 	return SW_HDR_OTHER;
 }
 
@@ -153,7 +168,7 @@ bool sw_hdr_is(const char *p, size_t len, enum sw_hdr h)
 		return false;
 	if (len == 1)
 		return compact_of(p[0]) == h;
-	return len == names[h].len && name_cmp(p, len, names[h].s, len) == 0;
+	return len == names[h].len && name_ieq(p, names[h].s, len);
 }
 
 const char *sw_hdr_name(enum sw_hdr h)

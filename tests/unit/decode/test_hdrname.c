@@ -107,8 +107,9 @@ static int lower_cmp(const char *a, const char *b)
 	}
 }
 
-/* Every name is found again in any case, the table is in the order the
- * lookup's binary search needs, and no name is over SW_HDR_MAX_NAME. */
+/* Every name is found again in any case (through decode/hdrname.c's table
+ * by length: a name missing there fails here), the table stays sorted, and
+ * no name is over SW_HDR_MAX_NAME. */
 static void table(void **state)
 {
 	(void)state;
