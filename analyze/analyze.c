@@ -112,8 +112,8 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 		memcpy(a->tombs.salt, &x, sizeof x);
 	}
 	sw_map_init(&a->attempts, NULL);
-	sw_map_init(&a->acct_by_aor, NULL);
-	sw_map_init(&a->acct_by_client, NULL);
+	sw_idtab_init(&a->acct_by_aor);
+	sw_addrtab_init(&a->acct_by_client);
 	sw_map_init(&a->dlg_by_callid, NULL);
 	sw_map_init(&a->opt_groups, NULL);
 	sw_map_init(&a->finding_keys, NULL);
@@ -166,8 +166,8 @@ void sw_analyze_free(struct sw_analyze *a)
 	sw_intern_free(&a->strings);
 	sw_map_free(&a->txns);
 	sw_map_free(&a->attempts);
-	sw_map_free(&a->acct_by_aor);
-	sw_map_free(&a->acct_by_client);
+	sw_idtab_free(&a->acct_by_aor);
+	sw_addrtab_free(&a->acct_by_client);
 	free(a->expiries.p);
 	sw_map_free(&a->dlg_by_callid);
 	sw_map_free(&a->opt_groups);

@@ -4,6 +4,7 @@
 #define SW_ANALYZE_INTERNAL_H
 
 #include "analyze/analyze.h"
+#include "common/idtab.h"
 #include "common/intern.h"
 #include "common/map.h"
 #include "common/vec.h"
@@ -398,8 +399,8 @@ struct sw_analyze {
 	struct sw_map attempts;       /* "Call-ID|CSeq" -> primary REGISTER txn */
 	/* accounts, dialogs, items, findings */
 	struct sw_vec accounts;       /* struct acct * */
-	struct sw_map acct_by_aor;
-	struct sw_map acct_by_client; /* phone address:port -> account id + 1 */
+	struct sw_idtab acct_by_aor;  /* AOR -> account id (the key is the account's aor) */
+	struct sw_addrtab acct_by_client; /* phone address:port -> account id */
 	struct ring_queue {           /* accounts holding a ring, oldest first */
 		uint32_t *p;
 		size_t head, len, cap;
