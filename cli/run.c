@@ -24,6 +24,8 @@ static void on_event(void *user, const struct sw_ev *ev)
 	struct sw_app *app = user;
 	struct sw_msg_note note;
 	sw_analyze_event(app->an, ev, &note);
+	if (app->hep)
+		sw_cli_hep_event(app, ev);
 	if (!app->print_messages)
 		return;
 	if (ev->type != SW_EV_SIP && ev->type != SW_EV_SIP_BAD && ev->type != SW_EV_ICMP)
@@ -37,6 +39,8 @@ static void on_event(void *user, const struct sw_ev *ev)
 static void on_finding(void *user, const struct sw_finding *f)
 {
 	struct sw_app *app = user;
+	if (app->hep)
+		sw_cli_hep_finding(app, f);
 	if (!app->stream_findings)
 		return;
 	if (app->opts->json)
@@ -80,7 +84,13 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	co.count = o->count;
 	int rc;
 	err[0] = '\0';
-	if (o->iface)
+	bool live = sw_opts_live(o);
+	if (sw_cli_hep_open(app, err, errlen) < 0)
+		return -1;
+	if (o->nhep_listen)
+		rc = sw_capture_open_hep(&app->cap, o->hep_listen, o->nhep_listen, o->hep_pass, &co,
+					 err, errlen);
+	else if (o->iface)
 		rc = sw_capture_open_live(&app->cap, o->iface, &co, err, errlen);
 	else
 		rc = sw_capture_open_files(&app->cap, o->files, o->nfiles, &co, err, errlen);
@@ -101,7 +111,7 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 		}
 	}
 	/* tcpdump -Z: after opening the capture, before the first packet. */
-	if (o->iface || o->user_given) {
+	if (live || o->user_given) {
 		if (sw_capture_drop_privileges(o->user, err, errlen) < 0) {
 			sw_capture_close(app->cap);
 			app->cap = NULL;
@@ -124,15 +134,15 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	ao.keep_raw = tui;
 	/* Plain files are re-read by offset for the text of a whole-datagram
 	 * message (issue 7: memory per message); gzip and stdin are not. */
-	bool seekable = !o->iface;
+	bool seekable = !live;
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
 		const struct sw_capture_source *s = sw_capture_source(app->cap, i);
 		if (s->gzip || strcmp(s->name, "-") == 0 || strcmp(s->name, "stdin") == 0)
 			seekable = false;
 	}
 	ao.raw_reread = tui && seekable;
-	ao.max_messages = o->max_messages ? o->max_messages : (o->iface ? LIVE_MAX_MESSAGES : 0);
-	ao.pair = !o->iface && o->nfiles == 2 && !o->no_pair;
+	ao.max_messages = o->max_messages ? o->max_messages : (live ? LIVE_MAX_MESSAGES : 0);
+	ao.pair = !live && o->nfiles == 2 && !o->no_pair;
 	ao.pair_sides_given = o->sides_given;
 	ao.pair_phone_file = o->phone_file;
 	app->an = sw_analyze_new(&ao);
@@ -147,6 +157,7 @@ static void finish(struct sw_app *app)
 	app->ended = true;
 	sw_decode_finish(app->dec, on_event, app);
 	sw_analyze_finish(app->an, app->last_ts);
+	sw_cli_hep_finish(app); /* the last findings reach the collector */
 }
 
 int sw_app_pump(struct sw_app *app, int max)
@@ -173,6 +184,7 @@ int sw_app_pump(struct sw_app *app, int max)
 		finish(app);
 		return n ? n : -1;
 	}
+	sw_cli_hep_poll(app);
 	if (signalled(app)) {
 		sw_capture_stop(app->cap);
 		finish(app);
@@ -223,8 +235,10 @@ void sw_app_close(struct sw_app *app)
 		sw_capture_close(app->cap); /* flushes -w */
 	if (app->sigfd >= 0)
 		close(app->sigfd);
+	sw_cli_hep_free(app);
 	return;
 #endif
+	sw_cli_hep_free(app);
 	sw_analyze_free(app->an);
 	sw_decode_free(app->dec);
 	if (app->cap)
