@@ -141,6 +141,12 @@ int sw_capture_read_at(struct sw_capture *c, uint32_t file_idx, uint64_t offset,
 #define SW_HEP_MAX_CONNS 128u      /* TCP connections at once (the most idle one goes first) */
 #define SW_HEP_CONN_IDLE_MS 60000  /* a connection idle this long may be closed for a new one */
 #define SW_HEP_MAX_TCP_FLOWS 4096u /* TCP flows given sequence numbers (then restarted) */
+/* The reorder window: agents (Kamailio's workers, several agents at once) send
+ * out of time order; each frame is held this long after it arrives and
+ * frames are released in timestamp order, earlier when the window is full. */
+#define SW_HEP_REORDER_MS 200
+#define SW_HEP_REORDER_FRAMES 8192u
+#define SW_HEP_REORDER_BYTES (16u << 20)
 
 struct sw_hep_listen_stats {
 	uint64_t datagrams;          /* UDP datagrams read */
@@ -162,6 +168,8 @@ struct sw_hep_listen_stats {
 	uint64_t connections;        /* TCP connections accepted */
 	uint64_t connections_refused; /* closed at once: SW_HEP_MAX_CONNS busy */
 	uint64_t kernel_dropped;     /* UDP datagrams the kernel dropped (SO_RXQ_OVFL) */
+	uint64_t reordered;          /* frames released before one that arrived earlier */
+	uint64_t late;               /* frames released after a later one (beyond the window) */
 };
 
 /* Bind every "udp:ADDR:PORT" / "tcp:ADDR:PORT" in specs (ADDR may be [v6]);
@@ -171,6 +179,9 @@ struct sw_hep_listen_stats {
 int sw_capture_open_hep(struct sw_capture **out, const char *const *specs, size_t n,
 			const char *auth_key, const struct sw_capture_opts *opts, char *err,
 			size_t errlen);
+/* The reorder window's hold time (ms; 0 = release at the next call): for
+ * tests and fuzzing. */
+void sw_capture_hep_set_window(struct sw_capture *c, int ms);
 /* False (and *st untouched) when c is not a HEP collector. */
 bool sw_capture_hep_stats(const struct sw_capture *c, struct sw_hep_listen_stats *st);
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,7 +34,7 @@
 #define FRAME_HDR_MAX (40u + 20u) /* IPv6 + TCP */
 #define UDP_BUF_DEFAULT (4u << 20)
 
-enum { TAG_LISTENER = 1, TAG_CONN = 2 };
+enum { TAG_LISTENER = 1, TAG_CONN = 2, TAG_TIMER = 3 };
 
 struct hep_lis {
 	int fd;
@@ -58,6 +59,17 @@ struct tcp_flow {
 	uint32_t next_seq;
 };
 
+/* A frame held in the reorder window (capture.h): released in HEP
+ * timestamp order once it is due, or earlier when the window is full. */
+struct held {
+	int64_t ts;
+	uint64_t seq;   /* arrival order: ties keep it */
+	int64_t due_ms; /* monotonic ms */
+	uint32_t agent;
+	uint32_t len;
+	uint8_t data[];
+};
+
 struct sw_hep_rx {
 	int epfd;
 	struct hep_lis lis[SW_HEP_MAX_LISTEN];
@@ -78,6 +90,16 @@ struct sw_hep_rx {
 	struct hep_agent agents[SW_HEP_MAX_AGENTS];
 	struct sw_map flows;
 	uint16_t ip_id;
+	/* the reorder window: a min-heap on (ts, seq) */
+	struct held **heap;
+	size_t nheld, held_bytes;
+	uint64_t seq;
+	struct held *out;     /* the frame returned last: freed at the next call */
+	int64_t last_ts;      /* time of the frame released last */
+	uint64_t max_seq;     /* latest arrival released so far, + 1 */
+	int window_ms;        /* SW_HEP_REORDER_MS, or as set for tests */
+	int tfd;              /* timerfd, readable when the oldest held frame is due */
+	int64_t armed_ms;
 	struct sw_hep_listen_stats st;
 };
 
@@ -255,10 +277,47 @@ static int agent_index(struct sw_capture *c, struct sw_hep_rx *rx, uint32_t capt
 	return (int)i;
 }
 
-/* One decoded-or-not HEP packet from `peer`: 1 with *f filled, 0 when it
- * gave no frame (counted). */
+static bool held_less(const struct held *a, const struct held *b)
+{
+	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+static void heap_push(struct sw_hep_rx *rx, struct held *h)
+{
+	size_t k = rx->nheld++;
+	rx->heap[k] = h;
+	while (k > 0 && held_less(rx->heap[k], rx->heap[(k - 1) / 2])) {
+		struct held *t = rx->heap[k];
+		rx->heap[k] = rx->heap[(k - 1) / 2];
+		rx->heap[(k - 1) / 2] = t;
+		k = (k - 1) / 2;
+	}
+}
+
+static struct held *heap_pop(struct sw_hep_rx *rx)
+{
+	struct held *top = rx->heap[0];
+	rx->heap[0] = rx->heap[--rx->nheld];
+	for (size_t k = 0;;) {
+		size_t l = 2 * k + 1, r = l + 1, m = k;
+		if (l < rx->nheld && held_less(rx->heap[l], rx->heap[m]))
+			m = l;
+		if (r < rx->nheld && held_less(rx->heap[r], rx->heap[m]))
+			m = r;
+		if (m == k)
+			break;
+		struct held *t = rx->heap[k];
+		rx->heap[k] = rx->heap[m];
+		rx->heap[m] = t;
+		k = m;
+	}
+	return top;
+}
+
+/* One HEP packet from `peer`, decoded; when it carries SIP its frame joins
+ * the reorder window. 1 when a frame was held, 0 when none (counted). */
 static int take_packet(struct sw_capture *c, const uint8_t *p, size_t len,
-		       const struct sw_addr *peer, struct sw_frame *f, size_t *used)
+		       const struct sw_addr *peer, size_t *used)
 {
 	struct sw_hep_rx *rx = c->hep;
 	struct sw_hep_msg m;
@@ -310,19 +369,26 @@ static int take_packet(struct sw_capture *c, const uint8_t *p, size_t len,
 		ts = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 		rx->st.no_time++;
 	}
-	struct sw_capture_source *s = &c->srcs[ai];
-	memset(f, 0, sizeof *f);
-	f->data = rx->frame;
-	f->caplen = f->wirelen = (uint32_t)flen;
-	f->ts_ns = ts;
-	f->linktype = SW_LINK_RAW;
-	f->file_idx = (uint32_t)ai;
-	if (!sw_capture_filter_pass(c, (size_t)ai, f)) {
+	struct sw_frame fr;
+	memset(&fr, 0, sizeof fr);
+	fr.data = rx->frame;
+	fr.caplen = fr.wirelen = (uint32_t)flen;
+	fr.ts_ns = ts;
+	fr.linktype = SW_LINK_RAW;
+	fr.file_idx = (uint32_t)ai;
+	if (!sw_capture_filter_pass(c, (size_t)ai, &fr)) {
 		c->stats.filtered_out++;
 		return 0;
 	}
-	f->frame_no = ++s->frames;
-	s->bytes += flen;
+	struct held *h = sw_malloc(sizeof *h + flen);
+	h->ts = ts;
+	h->seq = rx->seq++;
+	h->due_ms = mono_ms() + rx->window_ms;
+	h->agent = (uint32_t)ai;
+	h->len = (uint32_t)flen;
+	memcpy(h->data, rx->frame, flen);
+	heap_push(rx, h);
+	rx->held_bytes += flen;
 	rx->st.sip++;
 	return 1;
 }
@@ -454,14 +520,13 @@ static bool read_conn(struct sw_hep_rx *rx, struct hep_conn *k)
 	return true;
 }
 
-/* Next frame from the bytes being handed out; 1 = frame, 0 = none left. */
-static int drain_current(struct sw_capture *c, struct sw_frame *f)
+/* Next packet from the bytes being read; 1 = a frame was held, 0 = none left. */
+static int drain_current(struct sw_capture *c)
 {
 	struct sw_hep_rx *rx = c->hep;
 	while (rx->cur_lis >= 0 && rx->doff < rx->dlen) {
 		size_t used;
-		int r = take_packet(c, rx->dgram + rx->doff, rx->dlen - rx->doff, &rx->dpeer, f,
-				    &used);
+		int r = take_packet(c, rx->dgram + rx->doff, rx->dlen - rx->doff, &rx->dpeer, &used);
 		rx->doff += used ? used : rx->dlen - rx->doff;
 		if (r)
 			return 1;
@@ -491,7 +556,7 @@ static int drain_current(struct sw_capture *c, struct sw_frame *f)
 			continue;
 		}
 		size_t used;
-		int r = take_packet(c, k->buf + k->off, (size_t)fl, &k->peer, f, &used);
+		int r = take_packet(c, k->buf + k->off, (size_t)fl, &k->peer, &used);
 		k->off += (size_t)fl;
 		if (r)
 			return 1;
@@ -500,14 +565,15 @@ static int drain_current(struct sw_capture *c, struct sw_frame *f)
 	return 0;
 }
 
-int sw_hep_rx_next(struct sw_capture *c, struct sw_frame *f)
+/* Read sockets until one packet is held (1) or nothing is waiting (0). */
+static int pull(struct sw_capture *c)
 {
 	struct sw_hep_rx *rx = c->hep;
 	for (;;) {
 		if (c->stopped)
-			return SW_CAP_END;
-		if (drain_current(c, f))
-			return SW_CAP_FRAME;
+			return 0;
+		if (drain_current(c))
+			return 1;
 		/* the datagram is used up: the same socket first, a bounded number of times */
 		if (rx->udp_reads > 0) {
 			rx->udp_reads--;
@@ -533,6 +599,10 @@ int sw_hep_rx_next(struct sw_capture *c, struct sw_frame *f)
 				   rx->conns[idx].fd >= 0) {
 				if (read_conn(rx, &rx->conns[idx]))
 					rx->cur_conn = idx;
+			} else if (tag == TAG_TIMER) {
+				uint64_t ticks;
+				(void)!read(rx->tfd, &ticks, sizeof ticks);
+				rx->armed_ms = 0;
 			}
 			continue;
 		}
@@ -541,9 +611,68 @@ int sw_hep_rx_next(struct sw_capture *c, struct sw_frame *f)
 		rx->udp_reads = 0;
 		if (rx->nev <= 0) {
 			rx->nev = 0;
-			return SW_CAP_AGAIN;
+			return 0;
 		}
 	}
+}
+
+/* Wake the caller's poll() when the oldest held frame is due. */
+static void arm_timer(struct sw_hep_rx *rx)
+{
+	if (!rx->nheld || rx->tfd < 0 || rx->armed_ms == rx->heap[0]->due_ms)
+		return;
+	int64_t due = rx->heap[0]->due_ms;
+	struct itimerspec its;
+	memset(&its, 0, sizeof its);
+	its.it_value.tv_sec = (time_t)(due / 1000);
+	its.it_value.tv_nsec = (long)(due % 1000) * 1000000;
+	if (timerfd_settime(rx->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+		rx->armed_ms = due;
+}
+
+int sw_hep_rx_next(struct sw_capture *c, struct sw_frame *f)
+{
+	struct sw_hep_rx *rx = c->hep;
+	free(rx->out);
+	rx->out = NULL;
+	if (c->stopped && !rx->nheld)
+		return SW_CAP_END;
+	/* take in what is waiting, within the window's bounds; once stopped,
+	 * only what is held goes out (all of it, in order) */
+	for (int n = 0; n < 256 && rx->nheld < SW_HEP_REORDER_FRAMES &&
+			rx->held_bytes < SW_HEP_REORDER_BYTES;
+	     n++)
+		if (!pull(c))
+			break;
+	if (!rx->nheld)
+		return SW_CAP_AGAIN;
+	if (!c->stopped && rx->heap[0]->due_ms > mono_ms() && rx->nheld < SW_HEP_REORDER_FRAMES &&
+	    rx->held_bytes < SW_HEP_REORDER_BYTES) {
+		arm_timer(rx);
+		return SW_CAP_AGAIN;
+	}
+	struct held *h = heap_pop(rx);
+	rx->held_bytes -= h->len;
+	rx->out = h;
+	if (h->seq + 1 < rx->max_seq)
+		rx->st.reordered++; /* a later arrival went out before it */
+	else
+		rx->max_seq = h->seq + 1;
+	if (h->ts < rx->last_ts)
+		rx->st.late++;
+	else
+		rx->last_ts = h->ts;
+	struct sw_capture_source *s = &c->srcs[h->agent];
+	memset(f, 0, sizeof *f);
+	f->data = h->data;
+	f->caplen = f->wirelen = h->len;
+	f->ts_ns = h->ts;
+	f->linktype = SW_LINK_RAW;
+	f->file_idx = h->agent;
+	f->frame_no = ++s->frames;
+	s->bytes += h->len;
+	arm_timer(rx);
+	return SW_CAP_FRAME;
 }
 
 int sw_hep_rx_fd(const struct sw_capture *c)
@@ -555,6 +684,12 @@ void sw_hep_rx_stats(struct sw_capture *c, struct sw_capture_stats *st)
 {
 	st->received = c->hep->st.packets;
 	st->dropped = c->hep->st.kernel_dropped;
+}
+
+void sw_capture_hep_set_window(struct sw_capture *c, int ms)
+{
+	if (c->hep)
+		c->hep->window_ms = ms < 0 ? 0 : ms;
 }
 
 bool sw_capture_hep_stats(const struct sw_capture *c, struct sw_hep_listen_stats *st)
@@ -579,6 +714,12 @@ void sw_hep_rx_close(struct sw_capture *c)
 		close(rx->lis[i].fd);
 	if (rx->epfd >= 0)
 		close(rx->epfd);
+	if (rx->tfd >= 0)
+		close(rx->tfd);
+	for (size_t i = 0; i < rx->nheld; i++)
+		free(rx->heap[i]);
+	free(rx->heap);
+	free(rx->out);
 	sw_map_free(&rx->flows);
 	free(rx->dgram);
 	free(rx->frame);
@@ -657,6 +798,9 @@ int sw_capture_open_hep(struct sw_capture **out, const char *const *specs, size_
 	struct sw_hep_rx *rx = sw_calloc(1, sizeof *rx);
 	c->hep = rx;
 	rx->epfd = epoll_create1(EPOLL_CLOEXEC);
+	rx->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	rx->heap = sw_calloc(SW_HEP_REORDER_FRAMES, sizeof *rx->heap);
+	rx->window_ms = SW_HEP_REORDER_MS;
 	rx->cur_lis = rx->cur_conn = -1;
 	for (size_t i = 0; i < SW_HEP_MAX_CONNS; i++)
 		rx->conns[i].fd = -1;
@@ -667,7 +811,9 @@ int sw_capture_open_hep(struct sw_capture **out, const char *const *specs, size_
 		rx->auth = sw_strdup(auth_key);
 		rx->authlen = strlen(auth_key);
 	}
-	if (rx->epfd < 0) {
+	struct epoll_event tev = { .events = EPOLLIN };
+	tev.data.u64 = (uint64_t)TAG_TIMER << 32;
+	if (rx->epfd < 0 || rx->tfd < 0 || epoll_ctl(rx->epfd, EPOLL_CTL_ADD, rx->tfd, &tev) != 0) {
 		sw_cap_errf(err, errlen, "epoll: %s", strerror(errno));
 		sw_capture_close(c);
 		return -1;

@@ -344,7 +344,7 @@ int sw_capture_open_files(struct sw_capture **out, const char *const *paths, siz
 
 int sw_capture_next(struct sw_capture *c, struct sw_frame *f)
 {
-	if (c->stopped)
+	if (c->stopped && !c->hep) /* -L: the frames held for ordering still go out */
 		return SW_CAP_END;
 	if (c->opts.count && c->delivered >= c->opts.count)
 		return SW_CAP_END;

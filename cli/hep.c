@@ -309,6 +309,8 @@ void sw_cli_hep_summary_json(struct sw_app *app, struct sw_buf *b)
 	sw_json_uint(b, "agents_over_limit", ls.agents_over_limit);
 	sw_json_uint(b, "connections_refused", ls.connections_refused);
 	sw_json_uint(b, "kernel_dropped", ls.kernel_dropped);
+	sw_json_uint(b, "reordered", ls.reordered);
+	sw_json_uint(b, "late", ls.late);
 	sw_buf_putc(b, '}');
 }
 

@@ -1,6 +1,7 @@
 /* The pipeline: capture -> decode -> analyze -> writers, driven by one loop
  * that polls the capture and a signalfd (no signal handler, no globals). */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -187,7 +188,11 @@ int sw_app_pump(struct sw_app *app, int max)
 	sw_cli_hep_poll(app);
 	if (signalled(app)) {
 		sw_capture_stop(app->cap);
+		/* files and interfaces end here; a HEP collector (-L) first hands
+		 * out the frames it holds for ordering (a fraction of a second) */
+		int more = sw_app_pump(app, INT_MAX);
 		finish(app);
+		return more > 0 ? n + more : n;
 	}
 	return n;
 }

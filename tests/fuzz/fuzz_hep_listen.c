@@ -47,6 +47,7 @@ static void setup(void)
 		fprintf(stderr, "fuzz_hep_listen: %s\n", err);
 		abort();
 	}
+	sw_capture_hep_set_window(cap, 0); /* frames out at once, in order */
 	tx = socket(AF_INET, SOCK_DGRAM, 0);
 	to = a;
 }

@@ -109,6 +109,7 @@ class Kamailio:
 
     def rows(self, table, n, secs=10):
         end = time.time() + secs
+        time.sleep(0.3)  # let the inserts land before reading (SQLite locks)
         while True:
             con = sqlite3.connect(self.db)
             con.row_factory = sqlite3.Row
@@ -116,7 +117,7 @@ class Kamailio:
             con.close()
             if len(rows) >= n or time.time() > end:
                 return rows
-            time.sleep(0.1)
+            time.sleep(0.3)
 
     def stop(self):
         self.proc.terminate()
