@@ -32,7 +32,7 @@
 #define UDP_READS_PER_EVENT 64   /* datagrams read from one socket before looking at others */
 #define CONN_BUF_MIN 4096u
 #define FRAME_HDR_MAX (40u + 20u) /* IPv6 + TCP */
-#define UDP_BUF_DEFAULT (4u << 20)
+#define UDP_BUF_DEFAULT (32u << 20) /* kernel memory, used only while the analysis lags */
 
 enum { TAG_LISTENER = 1, TAG_CONN = 2, TAG_TIMER = 3 };
 

@@ -85,7 +85,10 @@ if sorted(map(mk, hm)) != sorted(map(mk, fm)):
 else:
     ft = {mk(o): o["ts"] for o in fm}
     worst = max(abs(o["ts"] - ft[mk(o)]) for o in hm)
-    if worst > 0.05:
+    # Kamailio's stamps (its workers' clock reads) and the kernel's: close, but
+    # a loaded machine delays a worker by tens of ms (that the HEP time is the
+    # capture time to the microsecond is tested with sipwatch -H in e2e_hep)
+    if worst > 0.5:
         fail.append(f"HEP timestamps are {worst:.3f} s from the capture's")
     if [o["ts"] for o in hm] != sorted(o["ts"] for o in hm):
         fail.append("the collector did not hand out the stream in HEP time order")
