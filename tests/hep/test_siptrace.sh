@@ -29,13 +29,16 @@ PASS=()
 lab_bg srv "$LAB_TMP/hep.json" "$SW" -L udp:127.0.0.1:9060 "${PASS[@]}" --json
 sw=$LAB_LAST_PID
 lab_wait_port srv udp 9060 10 || lab_die "sipwatch -L did not listen"
-# the registrar, with siptrace loaded from the command line (tests/lab/kamailio.cfg unchanged)
+# the registrar, with siptrace loaded from the command line (tests/lab/kamailio.cfg unchanged),
+# one worker (-n 1): siptrace stamps a reply after sending it, and with two workers
+# the next REGISTER (read by the other one) can be stamped before it, which moves a
+# message in the HEP stream's time order and changes a finding's evidence list
 rt="$LAB_TMP/kamailio-kam"
 mkdir -p "$rt"
 KEY=()
 [ "$VER" = 3 ] && KEY=(--modparam=siptrace:auth_key:s:s3cret)
 lab_bg srv "$LAB_TMP/kam.log" kamailio -f "$LAB_DIR/kamailio.cfg" -DD -E -m 32 -M 4 -Y "$rt" \
-    -w "$rt" -P "$rt/kamailio.pid" -a no -l "udp:$LAB_SRV:5060" \
+    -w "$rt" -P "$rt/kamailio.pid" -a no -n 1 -l "udp:$LAB_SRV:5060" \
     --loadmodule=siptrace.so \
     --modparam=siptrace:duplicate_uri:s:sip:127.0.0.1:9060 \
     --modparam=siptrace:hep_mode_on:i:1 --modparam=siptrace:hep_version:i:"$VER" \
