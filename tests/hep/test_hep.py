@@ -70,12 +70,24 @@ class Listener:
             time.sleep(0.05)
 
     def bound(self):
-        try:
-            fds = os.listdir(f"/proc/{self.proc.pid}/fd")
-        except OSError:
-            return False
-        return sum(os.readlink(f"/proc/{self.proc.pid}/fd/{f}").startswith("socket:")
-                   for f in fds if os.path.exists(f"/proc/{self.proc.pid}/fd/{f}")) >= len(self.specs)
+        """Every -L socket bound (UDP) or listening (TCP), as the kernel lists
+        them: a socket merely created would still refuse datagrams."""
+        for spec in self.specs:
+            proto, _, port = spec.split(":")[0], None, int(spec.rsplit(":", 1)[1])
+            want = "07" if proto == "udp" else "0A"
+            found = False
+            for table in (proto, proto + "6"):
+                try:
+                    rows = open(f"/proc/net/{table}").read().splitlines()[1:]
+                except OSError:
+                    continue
+                for r in rows:
+                    f = r.split()
+                    if int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == want:
+                        found = True
+            if not found:
+                return False
+        return True
 
     def stop(self, settle=0.5):
         time.sleep(settle)
