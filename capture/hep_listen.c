@@ -98,6 +98,7 @@ struct sw_hep_rx {
 	int64_t last_ts;      /* time of the frame released last */
 	uint64_t max_seq;     /* latest arrival released so far, + 1 */
 	int window_ms;        /* SW_HEP_REORDER_MS, or as set for tests */
+	bool drained;         /* stopped: the sockets were read one last time */
 	int tfd;              /* timerfd, readable when the oldest held frame is due */
 	int64_t armed_ms;
 	struct sw_hep_listen_stats st;
@@ -570,8 +571,6 @@ static int pull(struct sw_capture *c)
 {
 	struct sw_hep_rx *rx = c->hep;
 	for (;;) {
-		if (c->stopped)
-			return 0;
 		if (drain_current(c))
 			return 1;
 		/* the datagram is used up: the same socket first, a bounded number of times */
@@ -635,17 +634,27 @@ int sw_hep_rx_next(struct sw_capture *c, struct sw_frame *f)
 	struct sw_hep_rx *rx = c->hep;
 	free(rx->out);
 	rx->out = NULL;
-	if (c->stopped && !rx->nheld)
-		return SW_CAP_END;
-	/* take in what is waiting, within the window's bounds; once stopped,
-	 * only what is held goes out (all of it, in order) */
-	for (int n = 0; n < 256 && rx->nheld < SW_HEP_REORDER_FRAMES &&
-			rx->held_bytes < SW_HEP_REORDER_BYTES;
-	     n++)
-		if (!pull(c))
-			break;
-	if (!rx->nheld)
-		return SW_CAP_AGAIN;
+	if (c->stopped) {
+		/* Ctrl-C: what has already arrived (in the sockets, once, up to a
+		 * window's worth) and what is held goes out, in order; then the end */
+		if (!rx->drained) {
+			rx->drained = true;
+			while (rx->nheld < SW_HEP_REORDER_FRAMES &&
+			       rx->held_bytes < SW_HEP_REORDER_BYTES && pull(c))
+				;
+		}
+		if (!rx->nheld)
+			return SW_CAP_END;
+	} else {
+		/* take in what is waiting, within the window's bounds */
+		for (int n = 0; n < 256 && rx->nheld < SW_HEP_REORDER_FRAMES &&
+				rx->held_bytes < SW_HEP_REORDER_BYTES;
+		     n++)
+			if (!pull(c))
+				break;
+		if (!rx->nheld)
+			return SW_CAP_AGAIN;
+	}
 	if (!c->stopped && rx->heap[0]->due_ms > mono_ms() && rx->nheld < SW_HEP_REORDER_FRAMES &&
 	    rx->held_bytes < SW_HEP_REORDER_BYTES) {
 		arm_timer(rx);

@@ -210,7 +210,7 @@ class Send(unittest.TestCase):
                            "--json")
             took = time.time() - t0
             self.assertEqual(r.rc, 0, r.err)
-            self.assertLess(took, 6, f"{proto}: {took:.1f} s")
+            self.assertLess(took, 10, f"{proto}: {took:.1f} s")  # 2 s at most waiting at the end
             hs = r.summary()["hep_send"]
             if proto == "tcp":
                 self.assertEqual((hs["sent"], hs["connects"]), (0, 0), hs)
@@ -257,7 +257,7 @@ class Send(unittest.TestCase):
         self.assertEqual(hs["messages"], n)
         self.assertGreater(hs["dropped"], 0, hs)
         self.assertLessEqual(hs["queue_max"], 4 * 2**20 + 65535, hs)
-        self.assertLess(took, 30, f"{took:.1f} s")
+        self.assertLess(took, 60, f"{took:.1f} s")  # 1 s waited, then drops; 2 s at the end
 
 
 class Receive(unittest.TestCase):
