@@ -96,7 +96,10 @@ class Kamailio:
         if tcp_hook:
             args += ["-A", "TCP_HOOK"]
         self.log = open(os.path.join(self.dir, "kamailio.log"), "w")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        # its own process group: stop() ends every process it forked, even
+        # when it failed half-way through starting
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
         ok = wait_port(port, False) and wait_port(port, True)
         time.sleep(0.5)  # the children connect to the database after binding
         if not ok or self.proc.poll() is not None or "unable to connect" in self.logtext():
@@ -120,12 +123,20 @@ class Kamailio:
             time.sleep(0.3)
 
     def stop(self):
-        self.proc.terminate()
+        pgid = self.proc.pid
+        try:
+            os.killpg(pgid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         try:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+            pass
+        try:
+            os.killpg(pgid, signal.SIGKILL)  # whatever of the group is left
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
         self.log.close()
 
 
