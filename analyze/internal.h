@@ -33,6 +33,7 @@
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
 #define SW_MAX_FLOWS 65536u            /* keepalive flows, TCP connections, DNS names,
                                         * answered flows tracked */
+#define SW_MSG_CHUNK 1024u             /* message records per block (aged out a block at a time) */
 #define SW_MAX_LABELS 4096u            /* distinct interned labels */
 #define SW_SUMMARY_MIN 10u             /* accounts with one kind/cause that get a summary finding */
 #define SW_SUMMARY_EXAMPLES 5u         /* example accounts named in a summary finding */
@@ -378,8 +379,9 @@ struct sw_analyze {
 	int64_t now_ns;
 	bool finished;
 	/* message records: ids are dense; msgs[i] has id msgs_base + i */
-	struct sw_msg **msgs;
-	size_t nmsgs, msgs_cap, msgs_base;
+	struct sw_msg **chunks;       /* chunks[i] holds ids (chunk0 + i) * SW_MSG_CHUNK ... */
+	size_t nchunks, chunks_cap, chunk0;
+	uint32_t msgs_base;           /* oldest id still kept (chunk0 * SW_MSG_CHUNK) */
 	uint32_t next_msg_id;
 	struct sw_map labels;         /* interned labels: text -> index + 1 */
 	struct sw_vec label_strs;     /* index -> text (owned) */
