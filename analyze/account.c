@@ -192,13 +192,21 @@ static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 	}
 }
 
+/* sw_idtab_eq for acct_by_aor: the account's stored AOR is the key. */
+static bool aor_is(const void *ctx, uint32_t id, const void *key, size_t klen)
+{
+	const struct sw_analyze *a = ctx;
+	const char *aor = ((const struct acct *)a->accounts.p[id])->pub.aor;
+	return strlen(aor) == klen && memcmp(aor, key, klen) == 0;
+}
+
 static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 {
 	char aor[AOR_MAX];
 	size_t n = aor_of(&m->to.uri, aor, sizeof aor);
-	void *v = sw_map_get(&a->acct_by_aor, aor, n);
-	if (v)
-		return sw_acct_get(a, (uint32_t)((uintptr_t)v - 1));
+	uint32_t id = sw_idtab_get(&a->acct_by_aor, aor, n, aor_is, a);
+	if (id != SW_IDTAB_NONE)
+		return sw_acct_get(a, id);
 	if (a->accounts.n >= a->max_accounts) {
 		a->st.accounts_untracked++;
 		return NULL;
@@ -211,7 +219,7 @@ static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 	ac->pub.worst = SW_SEV_INFO;
 	ac->pub.item = sw_an_item_new(a, SW_ITEM_ACCOUNT, ac->pub.id);
 	sw_vec_push(&a->accounts, ac);
-	sw_map_put(&a->acct_by_aor, aor, n, (void *)(uintptr_t)(ac->pub.id + 1));
+	sw_idtab_add(&a->acct_by_aor, aor, n, ac->pub.id);
 	return ac;
 }
 
@@ -244,22 +252,22 @@ struct acct *sw_acct_by_uri(struct sw_analyze *a, const char *uri)
 		if (port > 0 && port != 5060 && port < 65536)
 			n += (size_t)snprintf(aor + n, sizeof aor - n, ":%d", port);
 	}
-	void *v = sw_map_get(&a->acct_by_aor, aor, n);
-	return v ? sw_acct_get(a, (uint32_t)((uintptr_t)v - 1)) : NULL;
+	uint32_t id = sw_idtab_get(&a->acct_by_aor, aor, n, aor_is, a);
+	return id != SW_IDTAB_NONE ? sw_acct_get(a, id) : NULL;
 }
 
 static void remember_client(struct sw_analyze *a, struct acct *ac, const struct sw_addr *c)
 {
-	sw_map_put(&a->acct_by_client, c, sizeof *c, (void *)(uintptr_t)(ac->pub.id + 1));
+	sw_addrtab_put(&a->acct_by_client, c, ac->pub.id);
 }
 
 struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
 			     const struct sw_addr *y)
 {
-	void *v = sw_map_get(&a->acct_by_client, x, sizeof *x);
-	if (!v)
-		v = sw_map_get(&a->acct_by_client, y, sizeof *y);
-	return v ? sw_acct_get(a, (uint32_t)((uintptr_t)v - 1)) : NULL;
+	uint32_t id = sw_addrtab_get(&a->acct_by_client, x);
+	if (id == SW_IDTAB_NONE)
+		id = sw_addrtab_get(&a->acct_by_client, y);
+	return id != SW_IDTAB_NONE ? sw_acct_get(a, id) : NULL;
 }
 
 static void replace(char **dst, struct sw_str s)

@@ -63,22 +63,22 @@ enum sw_msg_kind {
 
 /* A kept record of one message (for the TUI, evidence and ladders). */
 struct sw_msg {
+	int64_t ts_ns;
+	uint64_t frame_no, first_frame_no, offset;
+	int64_t cseq;
+	const char *label;            /* interned, owned by the analysis: "REGISTER",
+	                               * "401 Unauthorized", "ICMP port unreachable" */
+	char *raw;                    /* owned copy of the message text when kept, else NULL */
+	struct sw_addr src, dst;
 	uint32_t id;
+	uint32_t file_idx;
+	uint32_t item;                /* index of the list item it belongs to, or UINT32_MAX */
+	uint32_t raw_len;
+	uint16_t status;
 	uint8_t kind;                 /* enum sw_msg_kind */
 	uint8_t transport;            /* enum sw_transport */
 	bool is_request;
 	bool retrans;
-	uint16_t status;
-	int64_t ts_ns;
-	uint32_t file_idx;
-	uint64_t frame_no, first_frame_no, offset;
-	struct sw_addr src, dst;
-	int64_t cseq;
-	uint32_t item;                /* index of the list item it belongs to, or UINT32_MAX */
-	const char *label;            /* interned, owned by the analysis: "REGISTER",
-	                               * "401 Unauthorized", "ICMP port unreachable" */
-	char *raw;                    /* owned copy of the message text when kept, else NULL */
-	uint32_t raw_len;
 };
 
 enum sw_reg_state {

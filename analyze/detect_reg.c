@@ -592,6 +592,7 @@ static size_t user_part(const char *s, const char **out)
 {
 	const char *colon = strchr(s, ':');
 	const char *at = strchr(s, '@');
+	*out = s;
 	if (!at)
 		return 0;
 	const char *u = (colon && colon < at && strncmp(s, "sip", 3) == 0) ? colon + 1 : s;

@@ -4,6 +4,7 @@
 #define SW_ANALYZE_INTERNAL_H
 
 #include "analyze/analyze.h"
+#include "common/idtab.h"
 #include "common/intern.h"
 #include "common/map.h"
 #include "common/vec.h"
@@ -32,6 +33,7 @@
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
 #define SW_MAX_FLOWS 65536u            /* keepalive flows, TCP connections, DNS names,
                                         * answered flows tracked */
+#define SW_MSG_CHUNK 1024u             /* message records per block (aged out a block at a time) */
 #define SW_MAX_LABELS 4096u            /* distinct interned labels */
 #define SW_SUMMARY_MIN 10u             /* accounts with one kind/cause that get a summary finding */
 #define SW_SUMMARY_EXAMPLES 5u         /* example accounts named in a summary finding */
@@ -377,8 +379,9 @@ struct sw_analyze {
 	int64_t now_ns;
 	bool finished;
 	/* message records: ids are dense; msgs[i] has id msgs_base + i */
-	struct sw_msg **msgs;
-	size_t nmsgs, msgs_cap, msgs_base;
+	struct sw_msg **chunks;       /* chunks[i] holds ids (chunk0 + i) * SW_MSG_CHUNK ... */
+	size_t nchunks, chunks_cap, chunk0;
+	uint32_t msgs_base;           /* oldest id still kept (chunk0 * SW_MSG_CHUNK) */
 	uint32_t next_msg_id;
 	struct sw_map labels;         /* interned labels: text -> index + 1 */
 	struct sw_vec label_strs;     /* index -> text (owned) */
@@ -398,8 +401,8 @@ struct sw_analyze {
 	struct sw_map attempts;       /* "Call-ID|CSeq" -> primary REGISTER txn */
 	/* accounts, dialogs, items, findings */
 	struct sw_vec accounts;       /* struct acct * */
-	struct sw_map acct_by_aor;
-	struct sw_map acct_by_client; /* phone address:port -> account id + 1 */
+	struct sw_idtab acct_by_aor;  /* AOR -> account id (the key is the account's aor) */
+	struct sw_addrtab acct_by_client; /* phone address:port -> account id */
 	struct ring_queue {           /* accounts holding a ring, oldest first */
 		uint32_t *p;
 		size_t head, len, cap;

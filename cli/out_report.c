@@ -294,6 +294,7 @@ void sw_out_summary_text(struct sw_app *app, FILE *fp)
 	if (s->unsupported_link)
 		fprintf(fp, _("%llu packets of a link type sipwatch cannot decode were skipped\n"),
 			(unsigned long long)s->unsupported_link);
+	sw_cli_hep_summary_text(app, fp);
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
 		const struct sw_capture_source *src = sw_capture_source(app->cap, i);
 		if (src->skipped) {

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/mem.h"
 
@@ -60,7 +61,11 @@ struct sw_queue *sw_queue_new(size_t block_size, size_t nblocks)
 {
 	struct sw_queue *q = sw_calloc(1, sizeof *q);
 	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->can_read, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* timed waits: not the wall clock */
+	pthread_cond_init(&q->can_read, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&q->can_write, NULL);
 	q->block_size = align_up(block_size < 4096 ? 4096 : block_size);
 	q->nblocks = nblocks < 2 ? 2 : nblocks;
@@ -181,9 +186,19 @@ static void give_back(struct sw_queue *q, struct blk *b)
 	pthread_mutex_unlock(&q->mu);
 }
 
-const void *sw_queue_next(struct sw_queue *q, bool wait, uint32_t *tag, size_t *n, bool *end)
+const void *sw_queue_next(struct sw_queue *q, int wait_ms, uint32_t *tag, size_t *n, bool *end)
 {
 	*end = false;
+	struct timespec until = { 0, 0 };
+	if (wait_ms > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += wait_ms / 1000;
+		until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
 	for (;;) {
 		struct blk *b = q->rdb;
 		if (b && b->rd < b->used) {
@@ -198,8 +213,13 @@ const void *sw_queue_next(struct sw_queue *q, bool wait, uint32_t *tag, size_t *
 			give_back(q, b);
 		}
 		pthread_mutex_lock(&q->mu);
-		while (wait && !q->full_head && !q->closed)
-			pthread_cond_wait(&q->can_read, &q->mu);
+		while (wait_ms != 0 && !q->full_head && !q->closed) {
+			if (wait_ms < 0) {
+				pthread_cond_wait(&q->can_read, &q->mu);
+			} else if (pthread_cond_timedwait(&q->can_read, &q->mu, &until) != 0) {
+				break; /* timed out */
+			}
+		}
 		b = q->full_head;
 		if (b) {
 			q->full_head = b->next;

@@ -39,9 +39,10 @@ void sw_queue_flush(struct sw_queue *q);
 void sw_queue_close(struct sw_queue *q);
 
 /* Consumer: the next record (its tag and size through the out-parameters),
- * borrowed until the next call. With wait, waits for one and returns NULL
- * only at the end (after sw_queue_close and the last record); without, also
- * returns NULL when none is ready (*end says which). */
-const void *sw_queue_next(struct sw_queue *q, bool wait, uint32_t *tag, size_t *n, bool *end);
+ * borrowed until the next call. Waits up to wait_ms milliseconds for one
+ * (-1: as long as it takes, 0: not at all); returns NULL at the end (after
+ * sw_queue_close and the last record: *end is true) or when none came in
+ * time (*end is false). */
+const void *sw_queue_next(struct sw_queue *q, int wait_ms, uint32_t *tag, size_t *n, bool *end);
 
 #endif

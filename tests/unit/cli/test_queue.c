@@ -56,7 +56,7 @@ static void consume_all(struct sw_queue *q, size_t block, bool wait)
 		uint32_t tag;
 		size_t n;
 		bool end;
-		const unsigned char *r = sw_queue_next(q, wait, &tag, &n, &end);
+		const unsigned char *r = sw_queue_next(q, wait ? -1 : 0, &tag, &n, &end);
 		if (!r) {
 			if (end)
 				break;
@@ -117,26 +117,28 @@ static void test_single_thread_close(void **state)
 	uint32_t tag;
 	size_t n;
 	bool end;
-	assert_null(sw_queue_next(q, false, &tag, &n, &end));
+	assert_null(sw_queue_next(q, 0, &tag, &n, &end));
+	assert_false(end);
+	assert_null(sw_queue_next(q, 30, &tag, &n, &end)); /* times out */
 	assert_false(end);
 	for (uint32_t i = 0; i < 3; i++) {
 		char *r = sw_queue_reserve(q, 10);
 		memcpy(r, "abcdefghij", 10);
 		sw_queue_commit(q, 100 + i, 10);
 	}
-	assert_null(sw_queue_next(q, false, &tag, &n, &end)); /* not handed over yet */
+	assert_null(sw_queue_next(q, 0, &tag, &n, &end)); /* not handed over yet */
 	assert_false(end);
 	sw_queue_flush(q);
-	const char *r = sw_queue_next(q, false, &tag, &n, &end);
+	const char *r = sw_queue_next(q, 0, &tag, &n, &end);
 	assert_non_null(r);
 	assert_int_equal(tag, 100);
 	assert_int_equal(n, 16);
 	assert_memory_equal(r, "abcdefghij", 10);
 	sw_queue_close(q);
-	assert_non_null(sw_queue_next(q, true, &tag, &n, &end));
-	assert_non_null(sw_queue_next(q, true, &tag, &n, &end));
+	assert_non_null(sw_queue_next(q, -1, &tag, &n, &end));
+	assert_non_null(sw_queue_next(q, -1, &tag, &n, &end));
 	assert_int_equal(tag, 102);
-	assert_null(sw_queue_next(q, true, &tag, &n, &end));
+	assert_null(sw_queue_next(q, -1, &tag, &n, &end));
 	assert_true(end);
 	sw_queue_free(q);
 
