@@ -57,6 +57,13 @@ struct sw_opts {
 int sw_opts_parse(struct sw_opts *o, int argc, char **argv);
 void sw_opts_free(struct sw_opts *o);
 
+/* version.c: sipwatch's version ("0.1.0"), the commit it was built from
+ * (12 hex digits, or "unknown"), and --version's lines (sipwatch, libpcap,
+ * libosip2, ncurses, zlib as they run) to fp. */
+const char *sw_version(void);
+const char *sw_version_commit(void);
+void sw_version_print(FILE *fp);
+
 /* The pipeline. */
 struct sw_app {
 	const struct sw_opts *opts;

@@ -58,7 +58,7 @@ static void usage(FILE *fp)
 	      "  --max-messages N  keep at most N messages in memory (live: default 100000)\n"
 	      "  -q             no summary on stderr\n"
 	      "  -h, --help     this help\n"
-	      "  --version      version\n"
+	      "  -V, --version  version, commit, and the libraries' versions\n"
 	      "\n"
 	      "Exit status: 0 analysis done, 1 --fail-on matched, 2 bad usage or unreadable input.\n",
 	      fp);
@@ -229,7 +229,7 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 			return -1;
 		case 'V':
 		case OPT_VERSION:
-			printf("sipwatch %s\n", SW_VERSION);
+			sw_version_print(stdout);
 			return -1;
 		case '?':
 		default:
