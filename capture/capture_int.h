@@ -162,7 +162,7 @@ struct sw_capture {
 	int fd;
 	uint64_t live_frames;
 
-	struct sw_pcap_writer *out; /* -w */
+	struct sw_ring *out; /* -w (capture/ring.h) */
 };
 
 /* live.c */

@@ -79,8 +79,10 @@ struct sw_pcap_writer *sw_pcap_writer_open_prec(const char *path, int linktype, 
 				close(fd);
 		}
 		if (!w->fp) {
-			sw_cap_errf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+			int e = errno; /* for the caller: EACCES after a privilege drop */
+			sw_cap_errf(err, errlen, "%s: cannot create: %s", path, strerror(e));
 			free(w);
+			errno = e;
 			return NULL;
 		}
 	}

@@ -37,6 +37,15 @@ struct sw_opts {
 	int buffer_kib;           /* -B */
 	bool no_promisc;          /* -p */
 	bool list_ifaces;         /* -D */
+	/* tcpdump habits: -n (sipwatch resolves no names anyway), -v (--messages:
+	 * each SIP message in full), -U (-w flushed per packet), -e (--messages
+	 * and --json messages: MAC addresses and VLANs), -C -G -W (-w ring). */
+	bool numeric;             /* -n */
+	bool verbose;             /* -v */
+	bool packet_buffered;     /* -U */
+	bool link_header;         /* -e */
+	struct sw_ring_opts ring; /* -C -G -W */
+	bool ignore_resolved;     /* --ignore-resolved: --fail-on skips resolved findings */
 	bool json;
 	bool quiet;               /* -q: no summary on stderr */
 	enum sw_mode mode;
@@ -89,8 +98,11 @@ int sw_app_pump(struct sw_app *app, int max);
 /* Runs to the end of input (files) or until a signal (live). */
 void sw_app_run(struct sw_app *app);
 void sw_app_close(struct sw_app *app);
-/* Exit status from the findings and --fail-on. */
+/* Exit status from the findings and --fail-on: SW_EXIT_FINDINGS when a
+ * finding counts (its severity reaches --fail-on's level and, with
+ * --ignore-resolved, it was not resolved in the capture). */
 int sw_app_exit_status(const struct sw_app *app);
+bool sw_app_counts_for_fail_on(const struct sw_app *app, const struct sw_finding *f);
 
 /* Writers (out_msg.c, out_report.c, out_json.c). */
 void sw_out_message_text(struct sw_app *app, const struct sw_ev *ev, const struct sw_msg_note *n);

@@ -9,6 +9,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import time
 import unittest
 
 import swtest
@@ -65,6 +66,186 @@ class Version(unittest.TestCase):
                 v = pkg_upstream(pkg)
                 if v:
                     self.assertIn(" " + ".".join(v.split(".")[:2]), line, f"{pkg} {v}")
+
+
+def pcap_frames(path):
+    """(seconds, caplen) of each record of a classic pcap file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = data[:4]
+    end = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    out, off = [], 24
+    while off + 16 <= len(data):
+        sec, _, cap, _ = struct.unpack(end + "IIII", data[off:off + 16])
+        out.append((sec, cap))
+        off += 16 + cap
+    assert off == len(data), f"{path}: {len(data) - off} stray bytes"
+    return out
+
+
+BIG = swtest.pcap("lab", "outbound_proxy_wrong_password.pcap")
+
+
+class TcpdumpHabits(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="swday-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def dir(self, name):
+        d = os.path.join(self.tmp, name)
+        os.makedirs(d)
+        return d
+
+    def test_options_after_the_filter(self):
+        # GNU order, as tcpdump on Linux: the filter first, options after.
+        r = swtest.run("-r", UDP_REGISTER, "src", "port", "5060", "and", "dst", "host",
+                       "192.168.77.1", "--json", "-c", "10")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual([m["method"] for m in r.objects("message")], ["REGISTER", "REGISTER"])
+        self.assertEqual(r.summary()["filtered_out"], 2)
+        # "--" still ends the options.
+        r = swtest.run("-r", UDP_REGISTER, "--json", "--", "udp")
+        self.assertEqual(len(r.objects("message")), 4, r.err)
+
+    def test_n_is_accepted_and_changes_nothing(self):
+        a = swtest.run("-r", WRONG_PORT, "--messages")
+        b = swtest.run("-n", "-r", WRONG_PORT, "--messages")
+        self.assertEqual(b.rc, 0, b.err)
+        self.assertEqual(a.out, b.out)
+        self.assertIn("resolves no names", swtest.run("--help").out)
+
+    def test_e_prints_the_link_header(self):
+        r = swtest.run("-r", WRONG_PORT, "-m", "-e", "-c", "1")
+        self.assertRegex(r.out, r"^1 \S+Z 0c:38:3e:1a:2b:3c > 02:00:00:00:01:01, "
+                                r"192\.168\.1\.100:5060 > 198\.51\.100\.10:5070 UDP REGISTER")
+        m = swtest.run("-r", WRONG_PORT, "-j", "-e", "-c", "1").objects("message")[0]
+        self.assertEqual((m["src_mac"], m["dst_mac"]), ("0c:38:3e:1a:2b:3c", "02:00:00:00:01:01"))
+        m = swtest.run("-r", WRONG_PORT, "-j", "-c", "1").objects("message")[0]
+        self.assertNotIn("src_mac", m)
+
+    def test_v_prints_each_message_in_full(self):
+        r = swtest.run("-r", UDP_REGISTER, "-m", "-v")
+        self.assertEqual(r.rc, 0, r.err)
+        lines = r.out.splitlines()
+        self.assertRegex(lines[0], r"^1 .* UDP REGISTER sip:sipwatch\.test CSeq 1 REGISTER")
+        self.assertEqual(lines[1], "    REGISTER sip:sipwatch.test SIP/2.0")
+        self.assertIn("    Call-ID: reg-base@sipwatch.test", lines)
+        auth = [l for l in lines if l.startswith("    Authorization:")]
+        self.assertTrue(auth)
+        # The digest response stays masked, as everywhere.
+        with open(UDP_REGISTER, "rb") as f:
+            raw = f.read()
+        i = raw.find(b'response="')
+        digest = raw[i + 10:raw.index(b'"', i + 10)].decode()
+        self.assertNotIn(digest, r.out)
+        self.assertNotIn("\r", r.out)
+
+    def test_U_writes_each_packet_at_once(self):
+        # stdin stays open: sipwatch has read every packet and waits for more.
+        with open(UDP_REGISTER, "rb") as f:
+            data = f.read()
+        want = len(data)
+        sizes = {}
+        for flag in ("-U", None):
+            out = os.path.join(self.tmp, f"u{flag or ''}.pcap")
+            args = [swtest.SIPWATCH, "-r", "-", "-w", out, "--json"] + ([flag] if flag else [])
+            p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            try:
+                p.stdin.write(data)
+                p.stdin.flush()
+                for _ in range(100):
+                    if os.path.exists(out) and os.path.getsize(out) >= want:
+                        break
+                    time.sleep(0.05)
+                sizes[flag] = os.path.getsize(out) if os.path.exists(out) else 0
+            finally:
+                p.stdin.close()
+                p.wait(timeout=30)
+            self.assertEqual(p.returncode, 0)
+            self.assertEqual(os.path.getsize(out), want, "complete once the input ends")
+        self.assertEqual(sizes["-U"], want, "-U: every packet in the file while reading")
+        self.assertLess(sizes[None], want, "without -U the file is buffered (else the test "
+                                           "proves nothing)")
+
+    # --- ring buffers -------------------------------------------------------
+    def test_C_splits_by_size_with_tcpdump_names(self):
+        d = self.dir("C")
+        w = os.path.join(d, "sip.pcap")
+        r = swtest.run("-r", BIG, "-w", w, "-C", "8k", "-q", "--report")
+        self.assertEqual(r.rc, 0, r.err)
+        names = sorted(os.listdir(d), key=lambda n: (len(n), n))
+        n = len(names)
+        self.assertGreaterEqual(n, 4)
+        self.assertEqual(names, ["sip.pcap"] + [f"sip.pcap{i}" for i in range(1, n)])
+        total, biggest = [], max(c for _, c in pcap_frames(BIG))
+        for name in names:
+            fr = pcap_frames(os.path.join(d, name))
+            total += fr
+            size = os.path.getsize(os.path.join(d, name))
+            self.assertLessEqual(size, 8192 + 16 + biggest, f"{name}: over -C by more than a frame")
+        self.assertEqual(total, pcap_frames(BIG), "every frame once, in order")
+
+    def test_C_W_ring_reuses_names(self):
+        for files, names in ((3, ["sip.pcap0", "sip.pcap1", "sip.pcap2"]),
+                             (12, [f"sip.pcap{i:02d}" for i in range(12)])):
+            d = self.dir(f"CW{files}")
+            r = swtest.run("-r", BIG, "-w", os.path.join(d, "sip.pcap"), "-C", "4k", "-W",
+                           str(files), "-q", "--report")
+            self.assertEqual(r.rc, 0, r.err)
+            got = sorted(os.listdir(d))
+            if files == 3:
+                self.assertEqual(got, names, "a ring of three files")
+                # The ring holds the newest frames: the last frame is in it.
+                last = pcap_frames(BIG)[-1]
+                self.assertIn(last, sum((pcap_frames(os.path.join(d, x)) for x in got), []))
+            else:
+                self.assertTrue(set(got) <= set(names) and "sip.pcap00" in got, got)
+
+    def test_G_splits_by_time_with_strftime_names(self):
+        d = self.dir("G")
+        w = os.path.join(d, "sip-%H%M%S.pcap")
+        r = swtest.run("-r", WRONG_PORT, "-w", w, "-G", "10", "-q", "--report",
+                       env={"TZ": "UTC"})
+        self.assertEqual(r.rc, 0, r.err)
+        # tcpdump's rule: a new file when 10 s have passed since the current
+        # one began, named by that time.
+        want, start = {}, None
+        for sec, cap in pcap_frames(WRONG_PORT):
+            if start is None or sec - start >= 10:
+                start = sec
+            want.setdefault(time.strftime("sip-%H%M%S.pcap", time.gmtime(start)), []).append(
+                (sec, cap))
+        self.assertGreaterEqual(len(want), 3)
+        self.assertEqual(sorted(os.listdir(d)), sorted(want))
+        for name, fr in want.items():
+            self.assertEqual(pcap_frames(os.path.join(d, name)), fr, name)
+
+    def test_G_W_ends_after_W_files(self):
+        d = self.dir("GW")
+        r = swtest.run("-r", WRONG_PORT, "-w", os.path.join(d, "t%S.pcap"), "-G", "10", "-W",
+                       "2", "--json", env={"TZ": "UTC"})
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(len(os.listdir(d)), 2, os.listdir(d))
+        self.assertIn("maximum file limit reached: 2", r.err)
+        kept = sum(len(pcap_frames(os.path.join(d, x))) for x in os.listdir(d))
+        self.assertEqual(r.summary()["packets"], kept)
+        self.assertLess(kept, len(pcap_frames(WRONG_PORT)))
+
+    def test_ring_usage_errors(self):
+        for args, needle in ((["-C", "1"], "give -w FILE"), (["-G", "5"], "give -w FILE"),
+                             (["-w", "x.pcap", "-W", "3"], "-W counts the files"),
+                             (["-w", "x.pcap", "-C", "0"], "invalid size"),
+                             (["-w", "x.pcap", "-C", "lots"], "invalid size"),
+                             (["-w", "x.pcap", "-G", "0"], "above 0"),
+                             (["-w", "-", "-C", "1"], "not standard output")):
+            r = swtest.run("-r", UDP_REGISTER, *args)
+            self.assertEqual(r.rc, 2, f"{args}: {r.err}")
+            self.assertIn(needle, r.err, args)
 
 
 if __name__ == "__main__":
