@@ -14,6 +14,10 @@
 #include "decode/decode.h"
 #include "po/i18n.h"
 
+/* docs/json.md: "schema_version" in the summary. It goes up when a field
+ * changes meaning or goes away; new fields leave it as it is. */
+#define SW_JSON_SCHEMA_VERSION 1
+
 #define SW_EXIT_OK 0
 #define SW_EXIT_FINDINGS 1 /* --fail-on matched */
 #define SW_EXIT_ERROR 2    /* bad usage, unreadable input */
@@ -89,6 +93,13 @@ struct sw_app {
 	int64_t last_ts;
 	uint64_t frames;
 	uint64_t unsupported_link_frames;
+	/* "files" of the JSON objects (out_json.c): per list item, a bit per
+	 * input (SW_MAX_INPUT_FILES <= 64), from the kept message records;
+	 * built once the input has ended. */
+	uint64_t *item_files;
+	size_t n_item_files;
+	bool item_files_done;
+	const char *commit;       /* sw_version_commit() for the summary, or NULL */
 };
 
 int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t errlen);

@@ -206,6 +206,7 @@ int main(int argc, char **argv)
 		sw_opts_free(&o);
 		return SW_EXIT_ERROR;
 	}
+	app.commit = sw_version_commit();
 	if (o.mode == SW_MODE_TUI) {
 		if (run_tui(&app, &o) < 0) {
 			sw_app_close(&app);

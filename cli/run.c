@@ -134,7 +134,9 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	ao.on_finding = on_finding;
 	ao.user = app;
 	bool tui = o->mode == SW_MODE_TUI;
-	ao.keep_messages = tui;
+	/* Several inputs in JSON: the message records say which file fed
+	 * which registration and dialog ("files", docs/json.md). */
+	ao.keep_messages = tui || (o->json && o->nfiles > 1);
 	ao.keep_raw = tui;
 	/* Plain files are re-read by offset for the text of a whole-datagram
 	 * message (issue 7: memory per message); gzip and stdin are not. */
@@ -258,4 +260,5 @@ void sw_app_close(struct sw_app *app)
 		close(app->sigfd);
 	sw_catalog_free(app->cat);
 	sw_buf_free(&app->line);
+	free(app->item_files);
 }
