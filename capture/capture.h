@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Capture stage: frames from capture files (pcap, pcapng, either gzip-compressed,
  * several merged in time order, or stdin) or from a live interface (libpcap).
  *

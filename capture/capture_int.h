@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to capture/: the byte source, the per-file readers (pcap, pcapng)
  * and the capture object shared by merge.c, live.c and writer.c.
  * Nothing outside capture/ includes this header. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The capture object over files: opens every source (pcap or pcapng per
  * draft-ietf-opsawg-pcap / draft-ietf-opsawg-pcapng, plain or gzip), merges
  * their frames in time order with a min-heap holding one pending frame per

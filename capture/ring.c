@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The -w ring buffer, as tcpdump's -C, -G and -W (tcpdump(1), and its
  * dump_packet_and_trunc): a new file once the current one is larger than -C
  * bytes (checked before each frame, so a file exceeds -C by at most one

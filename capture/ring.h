@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to capture/ (and its unit tests): the -w ring buffer, tcpdump's
  * -C, -G and -W over the pcap writer. */
 #ifndef SW_RING_H

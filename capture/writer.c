@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Classic pcap writer (draft-ietf-opsawg-pcap sections 4-5) for -w and for
  * saving selections: one link type per file, the microsecond or nanosecond
  * magic in host byte order, to a path or to stdout. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to cli/: options, the pipeline that ties capture, decode and
  * analyze together, and the text and JSON writers. */
 #ifndef SW_CLI_H

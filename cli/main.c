@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sipwatch: diagnose why a SIP phone does not register, from a capture file
  * or live traffic. Chooses the output mode and runs the pipeline. */
 #include <pcap/pcap.h>

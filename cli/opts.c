@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Command line: tcpdump's capture options (-i -r -w -c -s -Z -D -p -B, a BPF
  * filter as trailing arguments) plus sipwatch's output modes. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* JSON objects after the messages: findings, registrations, dialogs and the
  * summary (docs/json.md). One object per line. */
 #include <stdio.h>

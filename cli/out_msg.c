@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --messages: one line (or one JSON object, docs/json.md) per SIP message,
  * malformed SIP message and ICMP error. Wire strings pass through
  * sw_buf_put_text / sw_buf_put_json: nothing from a packet reaches the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pipeline: capture -> decode -> analyze -> writers, driven by one loop
  * that polls the capture and a signalfd (no signal handler, no globals). */
 #include <errno.h>

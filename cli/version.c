@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --version and -V, as tcpdump's: sipwatch's version and the commit it was
  * built from, then the version of each library it runs with, asked of the
  * library itself where it can say (pcap_lib_version(3PCAP), curses_version(3X),

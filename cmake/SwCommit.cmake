@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Run at every build (cmake -P): writes OUT (sw_commit.h) with the commit the
 # sources are at, only when it changed, so that --version names the commit
 # the binary was built from. The commit is SW_COMMIT when given (a source

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Hardening of everything built here, as Debian's dpkg-buildflags "hardening=+all"
 # does: stack protector, fortified libc calls (optimised builds: _FORTIFY_SOURCE
 # needs -O), position-independent executables, read-only relocations bound at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # cmake --install and cpack -G DEB: the binary, the man page (gzip -9n, as
 # Debian ships them), the JSON/findings/pairs documents, the licence and the
 # README under share/doc/sipwatch, bash and zsh completion.

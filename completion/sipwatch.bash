@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # bash completion for sipwatch: options, their arguments (capture files,
 # interfaces, users, levels, languages), and the words of a BPF filter.
 _sipwatch()

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Day one for a tcpdump user (issue 14): --version as tcpdump prints it, the
 tcpdump options they type by habit (-n -v -U -e, options after the filter,
 ring buffers -C -G -W), and what scripts read (files of every object, the

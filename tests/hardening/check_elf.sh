@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Proves the hardening of a built sipwatch from its ELF headers (readelf, from
 # binutils), the way Debian's hardening-check does:
 #   PIE            ELF type DYN and the PIE flag in FLAGS_1

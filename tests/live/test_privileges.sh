@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Privileges of a live capture, as tcpdump -Z: run as root, sipwatch opens
 # the interface, then drops to -Z USER (default nobody) before it parses a
 # packet, and the -w file is created by the dropped user.

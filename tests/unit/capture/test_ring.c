@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for the -w ring (capture/ring.c) with a clock of our own:
  * tcpdump's file names for -C, -G and -W, rotation by size before a frame,
  * by time, the -G -W end, and names that cannot be made. */
