@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Rules that need the whole capture (docs/findings.md): DNS lookups judged
  * per domain (RFC 3263 section 4: NAPTR, SRV, then A/AAAA of the same
  * domain), TCP connections refused on a SIP port, a capture without SIP, UDP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The findings drawn from the pair analysis: nat.return_path_blocked
  * (path_loss) when most of what the server sent to the phone left the server
  * and never arrived while the phone's messages got through, and alg.rewrite

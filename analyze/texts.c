@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The texts of every finding, apart from the rules that make them: one row
  * per kind, cause and variant, with a summary, an explanation, the advice in
  * the phone's own terms (English setting path first, the Chinese label of the

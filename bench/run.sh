@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sipwatch benchmark: sipwatch (--json, --report) vs sngrep 1.6 vs tshark 4.0 on
 # synthetic captures made by gen_register.c. See bench/README.md.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to cli/: options, the pipeline that ties capture, decode and
  * analyze together, and the text and JSON writers. */
 #ifndef SW_CLI_H
@@ -13,6 +14,10 @@
 #include "common/timefmt.h"
 #include "decode/decode.h"
 #include "po/i18n.h"
+
+/* docs/json.md: "schema_version" in the summary. It goes up when a field
+ * changes meaning or goes away; new fields leave it as it is. */
+#define SW_JSON_SCHEMA_VERSION 1
 
 #define SW_EXIT_OK 0
 #define SW_EXIT_FINDINGS 1 /* --fail-on matched */
@@ -46,6 +51,15 @@ struct sw_opts {
 	int buffer_kib;           /* -B */
 	bool no_promisc;          /* -p */
 	bool list_ifaces;         /* -D */
+	/* tcpdump habits: -n (sipwatch resolves no names anyway), -v (--messages:
+	 * each SIP message in full), -U (-w flushed per packet), -e (--messages
+	 * and --json messages: MAC addresses and VLANs), -C -G -W (-w ring). */
+	bool numeric;             /* -n */
+	bool verbose;             /* -v */
+	bool packet_buffered;     /* -U */
+	bool link_header;         /* -e */
+	struct sw_ring_opts ring; /* -C -G -W */
+	bool ignore_resolved;     /* --ignore-resolved: --fail-on skips resolved findings */
 	bool json;
 	bool quiet;               /* -q: no summary on stderr */
 	enum sw_mode mode;
@@ -79,6 +93,13 @@ static inline bool sw_opts_live(const struct sw_opts *o)
 int sw_opts_parse(struct sw_opts *o, int argc, char **argv);
 void sw_opts_free(struct sw_opts *o);
 
+/* version.c: sipwatch's version ("0.1.0"), the commit it was built from
+ * (12 hex digits, or "unknown"), and --version's lines (sipwatch, libpcap,
+ * libosip2, ncurses, zlib as they run) to fp. */
+const char *sw_version(void);
+const char *sw_version_commit(void);
+void sw_version_print(FILE *fp);
+
 /* The pipeline. */
 struct sw_app {
 	const struct sw_opts *opts;
@@ -96,6 +117,13 @@ struct sw_app {
 	uint64_t frames;
 	uint64_t unsupported_link_frames;
 	struct sw_cli_hep *hep;   /* -H, else NULL */
+	/* "files" of the JSON objects (out_json.c): per list item, a bit per
+	 * input (SW_MAX_INPUT_FILES <= 64), from the kept message records;
+	 * built once the input has ended. */
+	uint64_t *item_files;
+	size_t n_item_files;
+	bool item_files_done;
+	const char *commit;       /* sw_version_commit() for the summary, or NULL */
 };
 
 int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t errlen);
@@ -105,8 +133,11 @@ int sw_app_pump(struct sw_app *app, int max);
 /* Runs to the end of input (files) or until a signal (live). */
 void sw_app_run(struct sw_app *app);
 void sw_app_close(struct sw_app *app);
-/* Exit status from the findings and --fail-on. */
+/* Exit status from the findings and --fail-on: SW_EXIT_FINDINGS when a
+ * finding counts (its severity reaches --fail-on's level and, with
+ * --ignore-resolved, it was not resolved in the capture). */
 int sw_app_exit_status(const struct sw_app *app);
+bool sw_app_counts_for_fail_on(const struct sw_app *app, const struct sw_finding *f);
 
 /* Writers (out_msg.c, out_report.c, out_json.c). */
 void sw_out_message_text(struct sw_app *app, const struct sw_ev *ev, const struct sw_msg_note *n);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sipwatch: diagnose why a SIP phone does not register, from a capture file
  * or live traffic. Chooses the output mode and runs the pipeline. */
 #include <pcap/pcap.h>
@@ -196,6 +197,10 @@ int main(int argc, char **argv)
 		sw_opts_free(&o);
 		return rc < 0 ? SW_EXIT_ERROR : SW_EXIT_OK;
 	}
+	/* --fail-on with -q: the exit status alone, for scripts. */
+	bool silent = o.quiet && o.fail_on >= 0 && o.mode != SW_MODE_TUI;
+	if (silent)
+		o.mode = SW_MODE_REPORT;
 	if (o.mode == SW_MODE_AUTO)
 		o.mode = (!o.json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) ? SW_MODE_TUI
 										      : SW_MODE_REPORT;
@@ -211,6 +216,7 @@ int main(int argc, char **argv)
 		sw_opts_free(&o);
 		return SW_EXIT_ERROR;
 	}
+	app.commit = sw_version_commit();
 	if (o.mode == SW_MODE_TUI) {
 		if (run_tui(&app, &o, notice) < 0) {
 			sw_app_close(&app);
@@ -223,9 +229,15 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	bool live = sw_opts_live(&o);
-	app.print_messages = o.mode == SW_MODE_MESSAGES || o.json;
-	app.stream_findings = live;
+	app.print_messages = !silent && (o.mode == SW_MODE_MESSAGES || o.json);
+	app.stream_findings = live && !silent;
 	sw_app_run(&app);
+	if (silent) {
+		rc = sw_app_exit_status(&app);
+		sw_app_close(&app);
+		sw_opts_free(&o);
+		return rc;
+	}
 	if (o.json) {
 		sw_out_pair_json(&app);
 		if (!live)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Two captures of one path (analyze/pair.h) in the output: the JSON objects
  * "pair", "path_match" and "path_loss" (docs/json.md), and the report's
  * "Path between the captures" section. Wire strings are escaped. */

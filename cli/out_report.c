@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The text report: per account a short story, then each finding with its
  * evidence and advice, then dialogs and the input summary. Labels are
  * translated through the catalog; wire strings are escaped. */

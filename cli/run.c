@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pipeline: capture -> decode -> analyze -> writers, driven by one loop
  * that polls the capture and a signalfd (no signal handler, no globals). */
 #include <errno.h>
@@ -122,17 +123,31 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 			"(-Z USER to name another)\n", o->user);
 		drop = false;
 	}
+	bool dropped = false;
 	if (drop) {
+		bool was_root = geteuid() == 0;
 		if (sw_capture_drop_privileges(o->user, err, errlen) < 0) {
 			sw_capture_close(app->cap);
 			app->cap = NULL;
 			return -1;
 		}
+		dropped = was_root && geteuid() != 0;
 	}
-	if (o->write_path && sw_capture_open_output(app->cap, o->write_path, err, errlen) < 0) {
-		sw_capture_close(app->cap);
-		app->cap = NULL;
-		return -1;
+	if (o->write_path) {
+		rc = sw_capture_open_output_ring(app->cap, o->write_path, &o->ring, err, errlen);
+		if (rc < 0) {
+			/* The file is made by the user sipwatch dropped to, as with
+			 * tcpdump: say so, that is the surprise. */
+			if (dropped && (rc == -EACCES || rc == -EPERM || rc == -EROFS)) {
+				size_t n = strlen(err);
+				snprintf(err + n, errlen - n,
+					 " (dropped privileges to %s; use -Z root or a writable directory)",
+					 o->user);
+			}
+			sw_capture_close(app->cap);
+			app->cap = NULL;
+			return -1;
+		}
 	}
 	app->dec = sw_decode_new(NULL);
 	struct sw_analyze_opts ao;
@@ -141,7 +156,9 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	ao.on_finding = on_finding;
 	ao.user = app;
 	bool tui = o->mode == SW_MODE_TUI;
-	ao.keep_messages = tui;
+	/* Several inputs in JSON: the message records say which file fed
+	 * which registration and dialog ("files", docs/json.md). */
+	ao.keep_messages = tui || (o->json && o->nfiles > 1);
 	ao.keep_raw = tui;
 	/* Plain files are re-read by offset for the text of a whole-datagram
 	 * message (issue 7: memory per message); gzip and stdin are not. */
@@ -166,6 +183,11 @@ static void finish(struct sw_app *app)
 	if (app->ended)
 		return;
 	app->ended = true;
+	struct sw_capture_stats cs;
+	sw_capture_get_stats(app->cap, &cs);
+	if (cs.file_limit && !app->opts->quiet)
+		fprintf(stderr, "sipwatch: maximum file limit reached: %u (-W)\n",
+			app->opts->ring.files);
 	sw_decode_finish(app->dec, on_event, app);
 	sw_analyze_set_traffic(app->an, &sw_decode_get_stats(app->dec)->traffic);
 	sw_analyze_finish(app->an, app->last_ts);
@@ -231,12 +253,17 @@ void sw_app_run(struct sw_app *app)
 	finish(app);
 }
 
+bool sw_app_counts_for_fail_on(const struct sw_app *app, const struct sw_finding *f)
+{
+	if (app->opts->fail_on < 0 || (int)f->severity < app->opts->fail_on)
+		return false;
+	return !(app->opts->ignore_resolved && f->resolved);
+}
+
 int sw_app_exit_status(const struct sw_app *app)
 {
-	if (app->opts->fail_on < 0)
-		return SW_EXIT_OK;
 	for (size_t i = 0; i < sw_analyze_nfindings(app->an); i++)
-		if ((int)sw_analyze_finding(app->an, i)->severity >= app->opts->fail_on)
+		if (sw_app_counts_for_fail_on(app, sw_analyze_finding(app->an, i)))
 			return SW_EXIT_FINDINGS;
 	return SW_EXIT_OK;
 }
@@ -263,4 +290,5 @@ void sw_app_close(struct sw_app *app)
 		close(app->sigfd);
 	sw_catalog_free(app->cat);
 	sw_buf_free(&app->line);
+	free(app->item_files);
 }

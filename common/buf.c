@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Growable output buffer with terminal-safe and JSON-safe appenders. */
 #include "common/buf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Growable byte buffer, always NUL-terminated, used to build output lines. */
 #ifndef SW_COMMON_BUF_H
 #define SW_COMMON_BUF_H

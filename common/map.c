@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Open-addressing hash map with copied byte-string keys. */
 #include "common/map.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Hash map from byte-string keys to pointers (open addressing, linear
  * probing, tombstones).  The map owns copies of its keys; values are the
  * caller's unless a free callback is given. */

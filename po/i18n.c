@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* GNU .mo catalog lookup over the embedded Chinese catalog (the .mo layout:
  * https://www.gnu.org/software/gettext/manual/html_node/MO-Files.html). */
 #include "po/i18n.h"

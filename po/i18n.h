@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Message catalogs for user-facing text (findings, advice, report, TUI).
  * English is the source language; the Chinese catalog is po/zh_CN.po, compiled
  * by msgfmt at build time and embedded in the binary, so a phone without

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Refresh po/zh_CN.po from the sources (then translate what msgattrib --untranslated
 # lists, and check with msgfmt -c). The keywords are every function that translates.
 set -e

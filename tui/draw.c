@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Drawing helpers: every string reaches the terminal through tui_textn(),
  * which clips by display width and replaces any non-printable code point, so
  * no byte from the wire can become a control sequence even if a caller forgot

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* List filtering: which items match the display filter (case-insensitive
  * substrings of AOR, Call-ID, address, method, or any text of the item and
  * its findings), and the F7 form that edits every field at once. */

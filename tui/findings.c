@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Findings screen: one finding at a time with its summary, explanation,
  * advice and what would confirm it (in the catalog's language, Chinese with
  * --lang zh or a Chinese locale), its facts and evidence frames. Left/Right

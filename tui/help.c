@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Help overlay (F1, ?): the keys of the screen below it, then the keys that
  * work everywhere. Any key closes it. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Ladder timeline of the selected items, as sngrep's call flow: one column
  * per endpoint (the phone, the public address the server saw it as behind
  * NAT, the server, then any other), one arrow per message with its time and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* List screen: one row per account (registration story), dialog and OPTIONS
  * group, with state, last event, message count and a badge for the worst
  * finding; sortable (< > z as in sngrep), filterable (/ and F7), selectable

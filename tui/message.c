@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Message screen: the text of one message as it was on the wire, escaped
  * (control bytes appear as \xNN, never reach the terminal), with the headers
  * that a finding about this message points at highlighted and marked with

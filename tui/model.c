@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Read-only helpers over the analysis for the screens: findings of an item,
  * messages of a set of items in capture order, badges. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Two captures of one path in the interactive view (analyze/pair.h): the
  * list's summary line, the ladder's marks for messages the path changed or
  * lost, one line about a message's other copy, and the "both sides" screen:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Line prompt (filter text, file name to save to) as an overlay at the
  * bottom of the screen, and the one-line editor it shares with the filter
  * form. Typed text is the user's, yet it is still drawn through tui_text(). */

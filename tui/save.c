@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* F2 / s: save the frames of the chosen messages to a pcap file, after
  * asking for its name. The frames are re-read from the capture by the
  * pipeline's save() callback. */

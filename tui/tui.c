@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The interactive view's loop: one thread polls the keyboard, the capture and
  * the signal descriptor, pumps the analysis in small batches (offline: the
  * whole file, a slice at a time, so keys stay answered), and redraws the stack

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Interactive view (ncursesw): list of accounts, dialogs and OPTIONS groups,
  * ladder timeline, message, findings; sngrep's keys where sngrep has one.
  * One loop polls the capture, the keyboard and the signal descriptor: no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to tui/: the screen vtable, the context every screen gets, drawing
  * helpers, and the constructors of each screen. */
 #ifndef SW_TUI_INT_H

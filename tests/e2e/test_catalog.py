@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The Chinese catalog (po/zh_CN.po): every text is translated, and every
 translation names the same facts in braces as its English text, so a Chinese
 finding says what the English one says (msgfmt -c checks printf formats, not

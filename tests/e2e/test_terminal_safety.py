@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """No byte from a packet reaches the terminal as a control sequence.
 
 pcaps/regress/terminal-escapes.pcap (written by this file: `python3

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Cross-check with tshark: for every capture in pcaps/ and in the public
 corpus, sipwatch must find the same SIP messages, in the same order of
 method/status, as `tshark -Y sip` (TShark 4.0). Every known difference is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: a capture file through the whole command line pipeline
  * (cli/run.c) and its writers: the report (English or Chinese),
  * --messages and --json, as main.c drives them. Odd-sized inputs are given

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers shared by the fuzz targets: a byte consumer over the input (as
  * LLVM's FuzzedDataProvider, returning zeros once the input is used up),
  * and "touch" functions that read every byte a decoded structure points

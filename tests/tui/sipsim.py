@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A tiny SIP registrar and phone over UDP for the live TUI test.
 
   sipsim.py server ADDR PORT SECONDS      answer every REGISTER with 200 OK

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Bytes from the wire never reach the terminal as control sequences: a
 User-Agent carrying ESC[2J (clear screen) and an OSC title sequence shows as
 escaped text, the screen is not cleared, the pane title is not changed; the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """List and ladder screens on sngrep's own sample capture (3 accounts, calls,
 a 403 after the digest challenge): states, badges, status bar, filter,
 sorting, the ladder's arrows in order with the finding's evidence marked,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Live mode: sipwatch -i on one end of a veth pair between two throwaway
 network namespaces, a registrar behind it and a phone on the other end.
 The list must fill and update while the capture runs. Root only (SKIP)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Two captures of one path in the interactive view, on the lab's pairs
 (pcaps/lab/MANIFEST.md): the list's summary line, the ladder's marks ([~]
 the path rewrote the message, [X] it was lost) beside the findings'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Drive the real sipwatch binary in a tmux pane (Python 3 stdlib only).
 
 Each Pane runs on its own tmux server (socket swtui-<pid>-<n>), started with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for common/: escaping for terminals and JSON, the hash map,
  * strict integer parsing, address classification. */
 #include <setjmp.h>
