@@ -387,6 +387,15 @@ int sw_capture_open_output(struct sw_capture *c, const char *path, char *err, si
 	return 0;
 }
 
+int sw_capture_close_output(struct sw_capture *c)
+{
+	if (!c->out)
+		return 0;
+	int rc = sw_pcap_writer_close(c->out);
+	c->out = NULL;
+	return rc;
+}
+
 int sw_capture_fd(const struct sw_capture *c)
 {
 	return c->live ? c->fd : -1;

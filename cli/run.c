@@ -108,7 +108,23 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 			return -1;
 		}
 	}
-	if (o->write_path && sw_capture_open_output(app->cap, o->write_path, err, errlen) < 0) {
+	/* -w --annotate writes the pcapng at the end, reading the frames again:
+	 * from the files, or from a spool when the input cannot be read twice
+	 * (live, stdin). */
+	const char *out_path = o->write_path;
+	if (o->annotate) {
+		out_path = NULL;
+		bool again = !o->iface;
+		for (size_t i = 0; i < o->nfiles; i++)
+			again = again && strcmp(o->files[i], "-") != 0;
+		if (!again) {
+			struct sw_buf sp = SW_BUF_INIT;
+			sw_buf_printf(&sp, "%s.spool", o->write_path);
+			app->spool = sp.p;
+			out_path = app->spool;
+		}
+	}
+	if (out_path && sw_capture_open_output(app->cap, out_path, err, errlen) < 0) {
 		sw_capture_close(app->cap);
 		app->cap = NULL;
 		return -1;
@@ -120,8 +136,11 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	ao.on_finding = on_finding;
 	ao.user = app;
 	bool tui = o->mode == SW_MODE_TUI;
-	ao.keep_messages = tui;
-	ao.keep_raw = tui;
+	/* The ladders need the message records; the page and the TUI their
+	 * texts too; an annotated selection the records of its items. */
+	ao.keep_messages = tui || o->html_path || o->mode == SW_MODE_LADDER ||
+	                   (o->annotate && !sw_select_empty(&o->sel));
+	ao.keep_raw = tui || o->html_path;
 	/* Plain files are re-read by offset for the text of a whole-datagram
 	 * message (issue 7: memory per message); gzip and stdin are not. */
 	bool seekable = !o->iface;
@@ -130,7 +149,7 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 		if (s->gzip || strcmp(s->name, "-") == 0 || strcmp(s->name, "stdin") == 0)
 			seekable = false;
 	}
-	ao.raw_reread = tui && seekable;
+	ao.raw_reread = ao.keep_raw && seekable;
 	ao.max_messages = o->max_messages ? o->max_messages : (o->iface ? LIVE_MAX_MESSAGES : 0);
 	ao.pair = !o->iface && o->nfiles == 2 && !o->no_pair;
 	ao.pair_sides_given = o->sides_given;
@@ -224,6 +243,8 @@ void sw_app_close(struct sw_app *app)
 		sw_capture_close(app->cap); /* flushes -w */
 	if (app->sigfd >= 0)
 		close(app->sigfd);
+	if (app->spool)
+		unlink(app->spool);
 	return;
 #endif
 	sw_analyze_free(app->an);
@@ -234,4 +255,7 @@ void sw_app_close(struct sw_app *app)
 		close(app->sigfd);
 	sw_catalog_free(app->cat);
 	sw_buf_free(&app->line);
+	if (app->spool)
+		unlink(app->spool);
+	free(app->spool);
 }

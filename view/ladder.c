@@ -266,6 +266,18 @@ void sw_ladder_collect(const struct sw_analyze *an, const uint32_t *items, size_
 	size_t cap = 64, k = 0;
 	struct msg_key *v = sw_malloc(cap * sizeof *v);
 	for (size_t i = 0; i < n; i++) {
+		if (items[i] == SW_LADDER_UNASSIGNED) {
+			size_t total = sw_analyze_nmsgs(an);
+			for (size_t id = 0; id < total; id++) {
+				const struct sw_msg *m = sw_analyze_msg(an, (uint32_t)id);
+				if (!m || m->item != UINT32_MAX)
+					continue;
+				if (k == cap)
+					v = sw_realloc(v, (cap *= 2) * sizeof *v);
+				v[k++] = (struct msg_key){m->ts_ns, m->id};
+			}
+			continue;
+		}
 		const struct sw_item *it = sw_analyze_item(an, items[i]);
 		if (!it)
 			continue;
@@ -287,4 +299,64 @@ void sw_ladder_collect(const struct sw_analyze *an, const uint32_t *items, size_
 	free(v);
 	*ids = out;
 	*nids = o;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t sw_ladder_fold(const struct sw_analyze *an, const uint32_t *ids, size_t n, size_t max,
+                      uint32_t *out_ids, uint32_t *out_folded)
+{
+	if (n <= max) {
+		memcpy(out_ids, ids, n * sizeof *ids);
+		memset(out_folded, 0, n * sizeof *out_folded);
+		return n;
+	}
+	/* The evidence, as a sorted set of message ids. */
+	size_t ne = 0, cap = 64;
+	uint32_t *ev = sw_malloc(cap * sizeof *ev);
+	for (size_t i = 0; i < sw_analyze_nfindings(an); i++) {
+		const struct sw_finding *f = sw_analyze_finding(an, i);
+		if (!sw_ladder_finding_live(f))
+			continue;
+		for (size_t e = 0; e < f->n_evidence; e++) {
+			if (f->evidence[e].msg_id == UINT32_MAX)
+				continue;
+			if (ne == cap)
+				ev = sw_realloc(ev, (cap *= 2) * sizeof *ev);
+			ev[ne++] = f->evidence[e].msg_id;
+		}
+	}
+	qsort(ev, ne, sizeof *ev, cmp_u32);
+	uint8_t *keep = sw_calloc(n, 1);
+	size_t quarter = max / 4, budget = max - 2 * quarter;
+	for (size_t i = 0; i < quarter; i++)
+		keep[i] = keep[n - 1 - i] = 1;
+	for (size_t i = quarter; i + quarter < n && budget; i++) {
+		if (!bsearch(&ids[i], ev, ne, sizeof *ev, cmp_u32))
+			continue;
+		size_t lo = i >= 2 ? i - 2 : 0, hi = i + 2 < n ? i + 2 : n - 1;
+		for (size_t j = lo; j <= hi && budget; j++)
+			if (!keep[j]) {
+				keep[j] = 1;
+				budget--;
+			}
+	}
+	size_t k = 0;
+	uint32_t skipped = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!keep[i]) {
+			skipped++;
+			continue;
+		}
+		out_ids[k] = ids[i];
+		out_folded[k++] = skipped;
+		skipped = 0;
+	}
+	free(keep);
+	free(ev);
+	return k;
 }

@@ -92,8 +92,18 @@ void sw_ladder_build(struct sw_ladder *l, const struct sw_analyze *an, const str
 void sw_ladder_free(struct sw_ladder *l);
 
 /* Message ids of list items in capture order, merged and deduplicated
- * (*ids owned by the caller, never NULL). */
+ * (*ids owned by the caller, never NULL). The pseudo item
+ * SW_LADDER_UNASSIGNED collects the messages that belong to no item. */
+#define SW_LADDER_UNASSIGNED (UINT32_MAX - 1)
 void sw_ladder_collect(const struct sw_analyze *an, const uint32_t *items, size_t n,
                        uint32_t **ids, size_t *nids);
+
+/* A bounded view of a long ladder: of ids[0..n), at most about max messages
+ * (max >= 16): the first and the last quarter of max, and each message that
+ * is a finding's evidence with two on either side while the budget lasts.
+ * Writes the kept ids to out_ids and, per kept message, how many were left
+ * out just before it to out_folded (both of n entries); returns the count. */
+size_t sw_ladder_fold(const struct sw_analyze *an, const uint32_t *ids, size_t n, size_t max,
+                      uint32_t *out_ids, uint32_t *out_folded);
 
 #endif
