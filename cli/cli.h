@@ -127,6 +127,9 @@ void sw_out_pair_report(struct sw_app *app);
  * --select name, else every item with a finding (*items owned by the caller).
  * *named: a selection was given. */
 size_t sw_app_items(struct sw_app *app, uint32_t **items, bool *named);
+/* Every item with a finding (and SW_LADDER_UNASSIGNED when a finding of no
+ * item points at messages of no item). */
+size_t sw_app_items_with_findings(struct sw_app *app, uint32_t **items);
 /* --ladder (out_ladder.c): a text ladder per selected item on app->out. */
 void sw_out_ladder(struct sw_app *app);
 /* --html (out_html.c): the page, to `path` ("-" = stdout). items: the items

@@ -21,20 +21,10 @@ static uint32_t finding_item(const struct sw_analyze *an, const struct sw_findin
 	return UINT32_MAX;
 }
 
-size_t sw_app_items(struct sw_app *app, uint32_t **items, bool *named)
+size_t sw_app_items_with_findings(struct sw_app *app, uint32_t **items)
 {
-	const struct sw_select *sel = &app->opts->sel;
-	size_t ni = sw_analyze_nitems(app->an);
-	*named = !sw_select_empty(sel);
+	size_t ni = sw_analyze_nitems(app->an), n = 0;
 	uint32_t *v = sw_malloc((ni + 1) * sizeof *v);
-	size_t n = 0;
-	if (*named) {
-		for (size_t i = 0; i < ni; i++)
-			if (sw_analyze_item(app->an, i) && sw_select_match(app->an, sel, (uint32_t)i))
-				v[n++] = (uint32_t)i;
-		*items = v;
-		return n;
-	}
 	uint8_t *has = sw_calloc(ni + 1, 1);
 	bool orphan = false;
 	for (size_t i = 0; i < sw_analyze_nfindings(app->an); i++) {
@@ -58,6 +48,21 @@ size_t sw_app_items(struct sw_app *app, uint32_t **items, bool *named)
 	if (orphan)
 		v[n++] = SW_LADDER_UNASSIGNED;
 	free(has);
+	*items = v;
+	return n;
+}
+
+size_t sw_app_items(struct sw_app *app, uint32_t **items, bool *named)
+{
+	const struct sw_select *sel = &app->opts->sel;
+	*named = !sw_select_empty(sel);
+	if (!*named)
+		return sw_app_items_with_findings(app, items);
+	size_t ni = sw_analyze_nitems(app->an), n = 0;
+	uint32_t *v = sw_malloc((ni + 1) * sizeof *v);
+	for (size_t i = 0; i < ni; i++)
+		if (sw_analyze_item(app->an, i) && sw_select_match(app->an, sel, (uint32_t)i))
+			v[n++] = (uint32_t)i;
 	*items = v;
 	return n;
 }
