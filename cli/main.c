@@ -70,6 +70,35 @@ static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, 
 	return written ? 0 : -1;
 }
 
+/* F2 -> "pcapng with findings": the frames of these messages, read again. */
+static int tui_save_pcapng(void *ctx, const uint32_t *ids, size_t n, const char *path, char *err,
+			   size_t errlen)
+{
+	return sw_out_annotated(ctx, path, ids, n, err, errlen);
+}
+
+/* F2 -> "HTML report": the page with ladders for the items of these messages. */
+static int tui_save_html(void *ctx, const uint32_t *ids, size_t n, const char *path, char *err,
+			 size_t errlen)
+{
+	struct sw_app *app = ctx;
+	uint32_t *items = sw_malloc((n ? n : 1) * sizeof *items);
+	size_t ni = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct sw_msg *m = sw_analyze_msg(app->an, ids[i]);
+		if (!m || m->item == UINT32_MAX)
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < ni && !dup; k++)
+			dup = items[k] == m->item;
+		if (!dup)
+			items[ni++] = m->item;
+	}
+	int rc = sw_out_html(app, path, items, ni, err, errlen);
+	free(items);
+	return rc;
+}
+
 /* Status bar: packets and SIP messages so far, drops, and how far into the
  * files the reading is. */
 static void tui_status(void *ctx, struct sw_buf *out)
@@ -137,6 +166,8 @@ static int run_tui(struct sw_app *app, const struct sw_opts *o)
 		.pump = tui_pump,
 		.raw = tui_raw,
 		.save = tui_save,
+		.save_pcapng = tui_save_pcapng,
+		.save_html = tui_save_html,
 		.status = tui_status,
 		.ctx = app,
 	};

@@ -595,7 +595,7 @@ static const char *const ladder_help[] = {
     N_("Enter, r, F6\tShow the message under the cursor"),
     N_("n / p\tNext / previous message that is a finding's evidence"),
     N_("e, F4\tExplain the findings of this message or these items"),
-    N_("s, F2\tSave these messages' packets to a pcap file"),
+    N_("s, F2\tSave these messages: pcap, pcapng with findings, or HTML report"),
     N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
     N_("Gap lines\tsilence of 5 s or more; x: a request never answered"),
     N_("[E] [W] [i]\tevidence of an error / warning / info finding"),
