@@ -713,7 +713,7 @@ static void svg_head(struct svg *S, int height)
 	struct sw_app *app = h->app;
 	struct sw_buf *b = h->b;
 	sw_buf_printf(b,
-	              "<svg class=\"ladder\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	              "<svg class=\"ladder\" width=\"%d\" "
 	              "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
 	              S->width, height, S->width, height);
 	for (size_t c = 0; c < S->nc; c++) {
