@@ -1553,7 +1553,11 @@ int sw_out_html(struct sw_app *app, const char *path, const uint32_t *items, siz
 	                   "<div id=\"pane-body\"></div></aside>\n");
 	texts(&h);
 	sw_buf_puts(&page, "<footer>");
-	esc_c(&page, _("Written by sipwatch " SW_VERSION "; the digest response= of every message is masked."));
+	struct sw_buf foot = SW_BUF_INIT;
+	sw_buf_printf(&foot, _("Written by sipwatch %s; the digest response= of every message is masked."),
+	              SW_VERSION);
+	esc_c(&page, foot.p);
+	sw_buf_free(&foot);
 	sw_buf_printf(&page, "</footer>\n<script>%s</script>\n</body>\n</html>\n", page_js);
 	/* Write. */
 	int rc = 0;
