@@ -43,6 +43,7 @@ static const char *icmp_words(enum sw_icmp_kind k)
 	case SW_ICMP_PROTO_UNREACH: return N_("protocol unreachable");
 	case SW_ICMP_FRAG_NEEDED: return N_("fragmentation needed");
 	case SW_ICMP_TIME_EXCEEDED: return N_("time exceeded");
+	case SW_ICMP_REASSEMBLY: return N_("fragment reassembly time exceeded");
 	case SW_ICMP_OTHER: break;
 	}
 	return N_("error");
@@ -81,6 +82,10 @@ static struct sw_finding *oversize(struct sw_analyze *a, const struct unanswered
 	bool frag_needed = u->n_icmp && u->icmp_kind == SW_ICMP_FRAG_NEEDED;
 	if (u->transport != SW_TP_UDP || u->cut)
 		return NULL;
+	/* An ICMP error about the whole datagram (port or host unreachable
+	 * quoting it): it arrived, its size was not the problem. */
+	if (u->n_icmp && !frag_needed && u->icmp_kind != SW_ICMP_REASSEMBLY)
+		return NULL;
 	enum text_variant v;
 	if (u->fragmented)
 		v = TV_DEFAULT;
@@ -95,11 +100,11 @@ static struct sw_finding *oversize(struct sw_analyze *a, const struct unanswered
 					   u->ac ? u->ac->pub.id : UINT32_MAX,
 					   u->ac ? UINT32_MAX : u->dialog, SW_SEV_ERROR, &created);
 	f->variant = v;
-	sw_fnd_evidence(f, &u->first_frag);
-	sw_fnd_evidence(f, &u->first);
-	sw_fnd_evidence(f, &u->last);
+	sw_fnd_evidence(a, f, &u->first_frag);
+	sw_fnd_evidence(a, f, &u->first);
+	sw_fnd_evidence(a, f, &u->last);
 	if (frag_needed)
-		sw_fnd_evidence(f, &u->icmp_ev);
+		sw_fnd_evidence(a, f, &u->icmp_ev);
 	sw_fnd_fact(f, "size", "%u", u->req_size);
 	/* The path's MTU, from this request's ICMP error or an earlier one on
 	 * the same path (the phone's kernel then fragments the next ones). */
@@ -107,7 +112,7 @@ static struct sw_finding *oversize(struct sw_analyze *a, const struct unanswered
 	uint32_t mtu = frag_needed && u->icmp_mtu ? u->icmp_mtu
 						    : sw_side_path_mtu(a, &u->client, &u->server, &mtu_ev);
 	if (!frag_needed && mtu)
-		sw_fnd_evidence(f, &mtu_ev);
+		sw_fnd_evidence(a, f, &mtu_ev);
 	if (mtu)
 		sw_fnd_fact(f, "mtu", "%u", mtu);
 	sw_fnd_fact(f, "fragmented", "%s", u->fragmented ? "yes" : "no");
@@ -138,7 +143,7 @@ static void unanswered(struct sw_analyze *a, const struct unanswered *u)
 	} else if (u->n_icmp && u->icmp_kind == SW_ICMP_FRAG_NEEDED) {
 		cause = SW_C_FRAGMENTS_LOST;
 		v = TV_FRAG_NEEDED;
-	} else if (u->n_icmp && u->icmp_kind == SW_ICMP_TIME_EXCEEDED && u->fragmented) {
+	} else if (u->n_icmp && u->icmp_kind == SW_ICMP_REASSEMBLY && u->fragmented) {
 		cause = SW_C_FRAGMENTS_LOST; /* RFC 792: fragment reassembly time exceeded */
 	} else if (u->n_icmp) {
 		cause = SW_C_ICMP_HOST_UNREACHABLE;
@@ -163,11 +168,11 @@ static void unanswered(struct sw_analyze *a, const struct unanswered *u)
 		f->suspected = true;
 		f->variant = v;
 	}
-	sw_fnd_evidence(f, &u->first_frag);
-	sw_fnd_evidence(f, &u->first);
-	sw_fnd_evidence(f, &u->last);
+	sw_fnd_evidence(a, f, &u->first_frag);
+	sw_fnd_evidence(a, f, &u->first);
+	sw_fnd_evidence(a, f, &u->last);
 	if (u->n_icmp)
-		sw_fnd_evidence(f, &u->icmp_ev);
+		sw_fnd_evidence(a, f, &u->icmp_ev);
 	f->client = u->client;
 	f->server = u->server;
 	sw_fnd_word(a, f, "method", u->method);
@@ -204,12 +209,12 @@ static void unanswered(struct sw_analyze *a, const struct unanswered *u)
 
 void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t)
 {
-	if (!t->is_invite || t->response_only || t->n_prov)
-		return; /* only an INVITE that got nothing back, not even 100 Trying */
+	if (t->response_only || t->n_prov)
+		return; /* only a request that got nothing back, not even 100 Trying */
 	struct unanswered u;
 	memset(&u, 0, sizeof u);
 	u.kind = SW_K_CALL_NO_RESPONSE;
-	u.method = "INVITE";
+	u.method = t->is_invite ? "INVITE" : t->method;
 	/* The caller's account: its From, not whoever registered from the
 	 * same address (a scanner's INVITEs are not the phone's). */
 	const struct sw_dialog *d = sw_analyze_dialog(a, t->dialog);
@@ -232,7 +237,27 @@ void sw_detect_on_request_timeout(struct sw_analyze *a, struct txn *t)
 	u.last = t->last_req;
 	u.icmp_ev = t->icmp_ev;
 	u.first_frag = t->first_frag;
-	unanswered(a, &u);
+	if (t->is_invite) {
+		unanswered(a, &u);
+		return;
+	}
+	/* Any other method (SUBSCRIBE, MESSAGE, NOTIFY ...): only its size
+	 * (RFC 3261 section 18.1.1 is for every request). */
+	if (u.n_msgs >= 2 || u.n_icmp)
+		oversize(a, &u, !u.cut && smaller_answered(a, &u));
+}
+
+/* A REGISTER answered after timer F (a phone with a longer T1 keeps
+ * retransmitting up to 64 x its T1): the timeout judged at 32 s was not one. */
+void sw_detect_on_late_answer(struct sw_analyze *a, struct acct *ac, const struct attempt *at)
+{
+	struct sw_finding *f = sw_fnd_find(a, SW_K_REGISTER_NO_RESPONSE, SW_C_SILENCE, 0, ac->pub.id);
+	if (!f || f->first_ns < at->start_ns || f->severity == SW_SEV_INFO)
+		return; /* only when this attempt is all it holds */
+	f->severity = SW_SEV_INFO;
+	f->resolved = true;
+	sw_fnd_evidence(a, f, &at->final);
+	sw_fnd_publish(a, f);
 }
 
 static void register_unanswered(struct sw_analyze *a, struct acct *ac, const struct attempt *at)
@@ -281,8 +306,8 @@ static int flood_cmp(const void *x, const void *y)
  * another device's binding with refreshes far faster than the expiry needs.
  * Returns the number of registrations in the window (0 when there is no
  * pattern); *first is the earliest of them. */
-static uint32_t flood_pattern(struct acct *ac, const struct attempt *at, uint32_t *switches,
-			      struct evref *first)
+static uint32_t flood_pattern(struct sw_analyze *a, struct acct *ac, const struct attempt *at,
+			      uint32_t *switches, struct evref *first)
 {
 	struct flood_ent w[SW_ACCT_FLOOD];
 	uint32_t n = 0;
@@ -299,11 +324,11 @@ static uint32_t flood_pattern(struct acct *ac, const struct attempt *at, uint32_
 		*switches += w[i].src != w[i - 1].src;
 	memset(first, 0, sizeof *first);
 	if (n) {
-		first->file_idx = w[0].file_idx;
-		first->frame_no = w[0].frame_no;
+		ev_set_file(first, w[0].file_idx);
+		ev_set_frame(first, w[0].frame_no);
 		first->ts_ns = w[0].start_ns;
 		first->msg_id = UINT32_MAX;
-		first->label = "REGISTER";
+		first->label = sw_an_label_idx(a, "REGISTER", 8);
 	}
 	if (n >= FLOOD_MIN_ATTEMPTS)
 		return n;
@@ -322,7 +347,7 @@ static bool flood_ban(struct sw_analyze *a, struct acct *ac, struct attempt *at)
 {
 	uint32_t switches;
 	struct evref first;
-	uint32_t n = flood_pattern(ac, at, &switches, &first);
+	uint32_t n = flood_pattern(a, ac, at, &switches, &first);
 	if (!n)
 		return false;
 	bool banned = at->outcome == AT_TIMEOUT ||
@@ -331,10 +356,10 @@ static bool flood_ban(struct sw_analyze *a, struct acct *ac, struct attempt *at)
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, 0, ac,
 					 banned ? SW_SEV_ERROR : SW_SEV_WARNING, &created);
 	f->suspected = f->severity < SW_SEV_ERROR;
-	sw_fnd_evidence(f, &first);
-	sw_fnd_evidence(f, &at->first);
+	sw_fnd_evidence(a, f, &first);
+	sw_fnd_evidence(a, f, &at->first);
 	if (banned)
-		sw_fnd_evidence(f, at->outcome == AT_TIMEOUT ? &at->last_req : &at->final);
+		sw_fnd_evidence(a, f, at->outcome == AT_TIMEOUT ? &at->last_req : &at->final);
 	if (banned) /* the silence after it is the ban */
 		sw_fnd_explain(a, ac->pub.id, SW_K_REGISTER_NO_RESPONSE, SW_C_SILENCE, f);
 	sw_fnd_fact(f, "attempts_in_60s", "%u", n);
@@ -379,8 +404,8 @@ static void forbidden(struct sw_analyze *a, struct acct *ac, const struct attemp
 	if (at->has_auth) {
 		struct sw_finding *f = open_acct(a, SW_K_REGISTER_FORBIDDEN, SW_C_BAD_CREDENTIALS, 0,
 						 ac, SW_SEV_ERROR, &created);
-		sw_fnd_evidence(f, &at->first);
-		sw_fnd_evidence(f, &at->final);
+		sw_fnd_evidence(a, f, &at->first);
+		sw_fnd_evidence(a, f, &at->final);
 		sw_fnd_fact(f, "auth_username", "%s", ac->auth_user ? ac->auth_user : "?");
 		if (ac->auth_realm)
 			sw_fnd_fact(f, "realm", "%s", ac->auth_realm);
@@ -397,8 +422,8 @@ static void forbidden(struct sw_analyze *a, struct acct *ac, const struct attemp
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_FORBIDDEN,
 					 good ? SW_C_USER_AGENT : SW_C_POLICY, 0, ac, SW_SEV_ERROR,
 					 &created);
-	sw_fnd_evidence(f, &at->first);
-	sw_fnd_evidence(f, &at->final);
+	sw_fnd_evidence(a, f, &at->first);
+	sw_fnd_evidence(a, f, &at->final);
 	const char *ua = bad ? bad->ua : ac->pub.user_agent;
 	sw_fnd_fact(f, "user_agent", "%s", ua ? ua : "-");
 	char mac[24] = "-";
@@ -413,7 +438,7 @@ static void forbidden(struct sw_analyze *a, struct acct *ac, const struct attemp
 	if (r->reason_hdr)
 		sw_fnd_fact(f, "reason", "%s", r->reason_hdr);
 	if (good) {
-		sw_fnd_evidence(f, &good->first_ok);
+		sw_fnd_evidence(a, f, &good->first_ok);
 		sw_fnd_fact(f, "accepted_user_agent", "%s", good->ua);
 	} else {
 		f->suspected = true;
@@ -463,10 +488,10 @@ static void rejected_credentials(struct sw_analyze *a, struct acct *ac, const st
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_AUTH_REJECTED_CREDENTIALS, SW_C_NONE, 0, ac,
 					 SW_SEV_ERROR, &created);
-	sw_fnd_evidence(f, &ac->first_reject_req);
-	sw_fnd_evidence(f, &ac->first_reject);
-	sw_fnd_evidence(f, &at->first);
-	sw_fnd_evidence(f, &ac->last_reject);
+	sw_fnd_evidence(a, f, &ac->first_reject_req);
+	sw_fnd_evidence(a, f, &ac->first_reject);
+	sw_fnd_evidence(a, f, &at->first);
+	sw_fnd_evidence(a, f, &ac->last_reject);
 	sw_fnd_fact(f, "rejections", "%u", ac->answered_challenge_rejects);
 	sw_fnd_fact(f, "auth_username", "%s", ac->auth_user ? ac->auth_user : "?");
 	sw_fnd_fact(f, "realm", "%s", ac->auth_realm ? ac->auth_realm : "?");
@@ -484,8 +509,8 @@ static void rejected(struct sw_analyze *a, struct acct *ac, const struct attempt
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_REJECTED, SW_C_STATUS, at->status, ac,
 					 SW_SEV_ERROR, &created);
-	sw_fnd_evidence(f, &at->first);
-	sw_fnd_evidence(f, &at->final);
+	sw_fnd_evidence(a, f, &at->first);
+	sw_fnd_evidence(a, f, &at->final);
 	sw_fnd_fact(f, "status", "%u", at->status);
 	server_facts(f, r);
 	if (r->retry_after >= 0)
@@ -515,8 +540,8 @@ static void tcp_required(struct sw_analyze *a, struct acct *ac, enum sw_cause ca
 	enum sw_severity sev = cause == SW_C_SERVER_REQUESTS_TCP ? SW_SEV_WARNING : SW_SEV_ERROR;
 	struct sw_finding *f = open_acct(a, SW_K_TRANSPORT_TCP_REQUIRED, cause, 0, ac, sev,
 					 &created);
-	sw_fnd_evidence(f, e1);
-	sw_fnd_evidence(f, e2);
+	sw_fnd_evidence(a, f, e1);
+	sw_fnd_evidence(a, f, e2);
 	if (!sw_finding_fact(f, "detail"))
 		sw_fnd_fact(f, "detail", "%s", sw_an_tr(a, detail));
 	sw_fnd_publish(a, f);
@@ -532,7 +557,7 @@ static void tcp_required_evidence(struct sw_analyze *a, struct acct *ac, const s
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_TRANSPORT_TCP_REQUIRED, SW_C_UDP_REFUSED_TCP_OK, 0,
 					 ac, SW_SEV_ERROR, &created);
-	sw_fnd_evidence(f, e);
+	sw_fnd_evidence(a, f, e);
 }
 
 /* REGISTER over TCP answered after UDP attempts to the same server failed. */
@@ -581,11 +606,22 @@ static bool registrar_fix(const struct attempt *at, const char *contact)
 {
 	if (strstr(contact, ";alias=") || strstr(contact, "received="))
 		return true;
-	char ip[SW_IPSTRLEN];
+	/* the address and port the REGISTER came from, as the server saw it */
+	char ep[SW_ADDRSTRLEN + 8];
 	const struct sw_addr *seen = at->have_public ? &at->public : &at->client;
-	sw_ip_fmt(seen, ip);
+	char ip[SW_IPSTRLEN];
+	snprintf(ep, sizeof ep, "%s%s%s:%u", seen->family == 6 ? "[" : "", sw_ip_fmt(seen, ip),
+		 seen->family == 6 ? "]" : "", seen->port);
 	const char *h = strchr(contact, '@');
-	return h && strncmp(h + 1, ip, strlen(ip)) == 0;
+	if (!h)
+		return false;
+	size_t n = strlen(ep);
+	if (strncmp(h + 1, ep, n) == 0 && !(h[1 + n] >= '0' && h[1 + n] <= '9'))
+		return true;
+	/* no port written: the default 5060 */
+	size_t il = strlen(ep) - strlen(strrchr(ep, ':'));
+	return seen->port == 5060 && strncmp(h + 1, ep, il) == 0 &&
+	       strchr(";>", h[1 + il] ? h[1 + il] : ';');
 }
 
 static void contact_rewritten(struct sw_analyze *a, struct acct *ac, const struct attempt *at,
@@ -601,8 +637,8 @@ static void contact_rewritten(struct sw_analyze *a, struct acct *ac, const struc
 	struct sw_finding *f = open_acct(a, SW_K_ALG_REWRITE, SW_C_CONTACT_REWRITTEN, 0, ac,
 					 SW_SEV_WARNING, &created);
 	f->suspected = true;
-	sw_fnd_evidence(f, &at->first);
-	sw_fnd_evidence(f, &at->final);
+	sw_fnd_evidence(a, f, &at->first);
+	sw_fnd_evidence(a, f, &at->final);
 	if (created) {
 		sw_fnd_fact(f, "sent", "%s", at->contact_key);
 		sw_fnd_fact(f, "registered", "%s", r->other_contact);
@@ -630,7 +666,7 @@ static void absorbed(struct sw_analyze *a, struct acct *ac, int64_t since)
 		f->severity = SW_SEV_INFO;
 		f->suspected = false;
 		f->resolved = true;
-		sw_fnd_evidence(f, &ac->last_ok_ev); /* the success that followed */
+		sw_fnd_evidence(a, f, &ac->last_ok_ev); /* the success that followed */
 		sw_fnd_publish(a, f);
 	}
 }
@@ -649,8 +685,8 @@ static void corrected_423(struct sw_analyze *a, struct acct *ac, const struct at
 	f->variant = TV_423_CORRECTED;
 	f->severity = SW_SEV_INFO;
 	f->resolved = true;
-	sw_fnd_evidence(f, &at->first); /* the corrected REGISTER and its answer */
-	sw_fnd_evidence(f, &at->final);
+	sw_fnd_evidence(a, f, &at->first); /* the corrected REGISTER and its answer */
+	sw_fnd_evidence(a, f, &at->final);
 	sw_fnd_publish(a, f);
 }
 
@@ -679,7 +715,7 @@ static void flapping(struct sw_analyze *a, struct acct *ac)
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_FLAPPING, SW_C_NONE, 0, ac,
 					 SW_SEV_WARNING, &created);
 	for (uint32_t k = 0; k < n; k++) /* each recovery counted */
-		sw_fnd_evidence(f, &counted[k]->back);
+		sw_fnd_evidence(a, f, &counted[k]->back);
 	sw_fnd_fact(f, "cycles", "%u", n);
 	sw_fnd_fact(f, "window_min", "%lld", (long long)(window / (60 * INT64_C(1000000000))));
 	if (ac->options_in_unanswered + ac->options_in_refused)
@@ -712,7 +748,7 @@ void sw_detect_on_lapse(struct sw_analyze *a, struct acct *ac, const struct loss
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_EXPIRED, SW_C_NONE, 0, ac, SW_SEV_WARNING,
 					 &created);
-	sw_fnd_evidence(f, &ac->last_ok_ev);
+	sw_fnd_evidence(a, f, &ac->last_ok_ev);
 	sw_fnd_fact(f, "granted_expires", "%d", ac->pub.granted_expires);
 	sw_fnd_fact(f, "lapsed_at", "%s", sw_time_iso(l->lost_ns, t1));
 	sw_fnd_publish(a, f);

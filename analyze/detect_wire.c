@@ -53,10 +53,29 @@ static void content_length(struct sw_analyze *a, struct txn *t, const struct sw_
 					&created);
 	struct evref e;
 	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Content-Length");
-	sw_fnd_evidence(f, &e);
+	sw_fnd_evidence(a, f, &e);
 	if (created) {
 		sw_fnd_fact(f, "declared", "%lld", (long long)m->content_length);
 		sw_fnd_fact(f, "actual", "%zu", m->body_len);
+		sw_fnd_addr_fact(f, "from", &ev->pkt.src);
+	}
+	sw_fnd_publish(a, f);
+}
+
+void sw_detect_on_short_body(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id)
+{
+	if (ev->pkt.transport != SW_TP_UDP)
+		return;
+	struct acct *ac = sw_acct_by_flow(a, &ev->pkt.src, &ev->pkt.dst);
+	bool created;
+	struct sw_finding *f = open_alg(a, SW_C_CONTENT_LENGTH_MISMATCH, ac, &created);
+	struct evref e;
+	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Content-Length");
+	sw_fnd_evidence(a, f, &e);
+	if (created) {
+		f->variant = TV_DISCARDED;
+		sw_fnd_fact(f, "declared", "%lld", (long long)ev->u.bad.declared_length);
+		sw_fnd_fact(f, "actual", "%zu", ev->u.bad.body_length);
 		sw_fnd_addr_fact(f, "from", &ev->pkt.src);
 	}
 	sw_fnd_publish(a, f);
@@ -101,6 +120,19 @@ static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev
 		return;
 	struct sw_addr k[2] = { t->src, t->dst };
 	struct via_flow *vf = sw_map_get(&a->via_flows, k, sizeof k);
+	if (via_same(&m->via[0], t->via_sent_by)) {
+		/* The common case: a flow's answers keep their Via. Only a
+		 * 64-bit hash of the flow is kept for it. */
+		if (vf) {
+			vf->intact++;
+		} else {
+			uint64_t h = sw_hash(k, sizeof k);
+			if (!sw_map_get(&a->via_intact, &h, sizeof h) &&
+			    a->via_intact.count < SW_MAX_FLOWS)
+				sw_map_put(&a->via_intact, &h, sizeof h, (void *)1);
+		}
+		return;
+	}
 	if (!vf) {
 		if (a->via_flows.count >= SW_MAX_FLOWS)
 			return;
@@ -108,10 +140,6 @@ static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev
 		vf->client = t->src;
 		vf->server = t->dst;
 		sw_map_put(&a->via_flows, k, sizeof k, vf);
-	}
-	if (via_same(&m->via[0], t->via_sent_by)) {
-		vf->intact++;
-		return;
 	}
 	if (vf->changed++)
 		return;
@@ -132,14 +160,16 @@ void sw_detect_wire_finish(struct sw_analyze *a)
 	void *v;
 	while (sw_map_next(&a->via_flows, &pos, NULL, NULL, &v)) {
 		const struct via_flow *vf = v;
-		if (!vf->changed || vf->intact)
+		struct sw_addr k[2] = { vf->client, vf->server };
+		uint64_t h = sw_hash(k, sizeof k);
+		if (!vf->changed || vf->intact || sw_map_get(&a->via_intact, &h, sizeof h))
 			continue;
 		bool created;
 		struct sw_finding *f = sw_fnd_open(a, SW_K_ALG_REWRITE, SW_C_VIA_MISMATCH, 0,
 						   vf->account, UINT32_MAX, SW_SEV_WARNING, &created);
 		f->suspected = true;
-		sw_fnd_evidence(f, &vf->req);
-		sw_fnd_evidence(f, &vf->resp);
+		sw_fnd_evidence(a, f, &vf->req);
+		sw_fnd_evidence(a, f, &vf->resp);
 		if (created) {
 			sw_fnd_fact(f, "sent", "%s", vf->sent);
 			sw_fnd_fact(f, "returned", "%s", vf->returned);
@@ -177,9 +207,9 @@ static void received_private(struct sw_analyze *a, struct txn *t, const struct s
 	struct sw_finding *f = open_alg(a, SW_C_RECEIVED_PRIVATE, acct_of_txn(a, t, ev), &created);
 	struct evref e;
 	if (!t->response_only)
-		sw_fnd_evidence(f, &t->first_req);
+		sw_fnd_evidence(a, f, &t->first_req);
 	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Via received");
-	sw_fnd_evidence(f, &e);
+	sw_fnd_evidence(a, f, &e);
 	if (created) {
 		char ip[SW_IPSTRLEN];
 		sw_fnd_fact(f, "received", "%s", sw_ip_fmt(&rcv, ip));
@@ -215,8 +245,8 @@ static void dialog_wants_tcp(struct sw_analyze *a, struct txn *t, const struct s
 					   ac ? UINT32_MAX : t->dialog, SW_SEV_WARNING, &created);
 	struct evref e;
 	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Record-Route");
-	sw_fnd_evidence(f, &t->first_req);
-	sw_fnd_evidence(f, &e);
+	sw_fnd_evidence(a, f, &t->first_req);
+	sw_fnd_evidence(a, f, &e);
 	if (created) {
 		sw_fnd_fact(f, "detail", "%s",
 			    sw_an_tr(a, N_("transport=tcp in the server's Contact or Record-Route")));

@@ -15,14 +15,7 @@
 static void evidence(struct sw_finding *f, uint32_t file, uint64_t frame, int64_t ts,
 		     uint32_t msg_id, const char *label)
 {
-	struct evref e;
-	memset(&e, 0, sizeof e);
-	e.file_idx = file;
-	e.frame_no = frame;
-	e.ts_ns = ts;
-	e.msg_id = msg_id;
-	e.label = label;
-	sw_fnd_evidence(f, &e);
+	sw_fnd_evidence_at(f, file, frame, ts, msg_id, label);
 }
 
 static double secs(int64_t ns)
@@ -112,6 +105,7 @@ void sw_pair_loss_findings(struct sw_analyze *a, struct sw_pair *p)
 		sw_fnd_fact(f, "delivered_to_server", "%u", s->delivered[SW_DIR_TO_SERVER]);
 		sw_fnd_fact(f, "phone", "%s", sw_addr_fmt(&inside, s1));
 		sw_fnd_fact(f, "public", "%s", sw_addr_fmt(&first->copy.dst, s2));
+		f->variant = sw_addr_eq(&inside, &first->copy.dst) ? TV_NO_NAT : TV_DEFAULT;
 		sw_fnd_fact(f, "server", "%s", sw_addr_fmt(&first->copy.src, s3));
 		sw_fnd_fact(f, "clock_offset", "%+.6f s", secs(s->offset.offset_ns));
 		sw_fnd_publish(a, f);

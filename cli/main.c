@@ -146,7 +146,7 @@ static int write_artefacts(struct sw_app *app, const struct sw_opts *o)
 	return rc;
 }
 
-static int run_tui(struct sw_app *app, const struct sw_opts *o)
+static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *notice)
 {
 	struct sw_buf title = SW_BUF_INIT;
 	if (o->iface)
@@ -170,6 +170,7 @@ static int run_tui(struct sw_app *app, const struct sw_opts *o)
 		.save_html = tui_save_html,
 		.status = tui_status,
 		.ctx = app,
+		.notice = notice,
 	};
 	int rc = sw_tui_run(&src);
 	sw_buf_free(&title);
@@ -197,6 +198,10 @@ int main(int argc, char **argv)
 	if (o.mode == SW_MODE_AUTO)
 		o.mode = (!o.json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) ? SW_MODE_TUI
 										      : SW_MODE_REPORT;
+	/* The view's locale first: without a UTF-8 one, English (no "??"). */
+	char notice[320] = "";
+	if (o.mode == SW_MODE_TUI && !sw_tui_init_locale(notice, sizeof notice))
+		o.lang = "en";
 	struct sw_app app;
 	char err[512];
 	if (sw_app_open(&app, &o, err, sizeof err) < 0) {
@@ -206,7 +211,7 @@ int main(int argc, char **argv)
 		return SW_EXIT_ERROR;
 	}
 	if (o.mode == SW_MODE_TUI) {
-		if (run_tui(&app, &o) < 0) {
+		if (run_tui(&app, &o, notice) < 0) {
 			sw_app_close(&app);
 			sw_opts_free(&o);
 			return SW_EXIT_ERROR;

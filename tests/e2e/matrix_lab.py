@@ -57,8 +57,10 @@ CASES = [
          "server side: OPTIONS between refreshes refused by ICMP port unreachable from the "
          "phone's public address; source port changes at each refresh",
          expect=[F("nat.binding_expired", None, "warning", frames=[10, 11])]),
+    # No ALG: the NAT changes addresses and ports only (path_diff silent).
     Case(["lab/nat_udp_timeout.pcap", "lab/nat_udp_timeout-server.pcap"], "both sides",
-         expect=[F("nat.binding_expired", None, "warning", frames2=[5, 10, 11, 15])]),
+         expect=[F("nat.binding_expired", None, "warning", frames2=[5, 10, 11, 15])],
+         near_miss_of=("alg.rewrite", "path_diff"), forbid=[("alg.rewrite", "path_diff")]),
     Case("lab/nat_udp_timeout_preserving.pcap",
          "phone side, port-preserving SNAT, mapping lapses after 3 s: nothing shows",
          near_miss_of=("nat.binding_expired", None),

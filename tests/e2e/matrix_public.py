@@ -55,9 +55,11 @@ CASES = [
          forbid=NO_TIMEOUTS + [("nat.stale_binding", None), ("register.expired", None)],
          near_miss_of=(CN, "silence")),
     # 403 "The reason is nocallee" to an INVITE is the call being refused,
-    # ACKed (frame 5); register.forbidden is about REGISTER only.
+    # ACKed (frame 5); register.forbidden is about REGISTER only. The INVITE
+    # offered no credentials, as a policy 403 to REGISTER would not.
     Case(H + "sip_sctp.pcap", "SIP-I INVITE over SCTP refused with 403, ACKed",
-         forbid=NO_TIMEOUTS + [("register.forbidden", None)]),
+         forbid=NO_TIMEOUTS + [("register.forbidden", None)],
+         near_miss_of=("register.forbidden", "policy")),
     # 200 OPTIONS (frame 2) has received=10.243.0.157 from a private server
     # (10.243.0.143): right for a LAN server. The call completes after a 407.
     Case(H + "sip_tcp_websocket.pcap", "WebRTC over WebSocket, 407 then a complete call, private servers",
@@ -87,7 +89,8 @@ CASES = [
     # its constant branch but answers another Call-ID.
     Case(H + "ipip0.pcap", "Polycom through an edge proxy: 401 to every answered challenge; a scanner INVITE",
          expect=[F(ARC, None, "error", frames=[6, 8])],
-         forbid=NO_TIMEOUTS + [("alg.rewrite", "via_mismatch"), ("register.forbidden", None)]),
+         forbid=NO_TIMEOUTS + [("alg.rewrite", "via_mismatch"), ("register.forbidden", None)],
+         near_miss_of=("register.forbidden", "policy")),
 
     # --- irontec/sngrep ---
     # voi18063's REGISTER with credentials (frame 30) gets "403 Wrong password"
@@ -100,9 +103,13 @@ CASES = [
     Case(NG + "aaa.pcap", "X-Lite behind NAT: 403 Wrong password, stale nonces, several accounts",
          expect=[F("register.forbidden", "bad_credentials", "error", frames=[30, 32])],
          forbid=NO_TIMEOUTS + [(ARC, None), ("register.flood_ban", None),
-                               ("register.expired", None)]),
+                               ("register.expired", None)],
+         near_miss_of=(ARC, None)),
+    # The INVITE leaves in two IPv6 fragments (frames 1-2, and 4-5 on the
+    # next hop) and is answered at once (100 Trying, frame 3).
     Case(NG + "ipv6frag.pcap", "IPv6-fragmented call with 100rel, PRACK, UPDATE",
-         forbid=NO_TIMEOUTS),
+         forbid=NO_TIMEOUTS,
+         near_miss_of=(CN, "fragments_lost")),
     # The BYE (frame 4) is the last frame: nothing to judge; the ACK is not in
     # the capture, the call went on for 32 s.
     Case(NG + "ipip.pcap", "TCP call, responses in IP-in-IP",
@@ -159,7 +166,8 @@ CASES = [
     # 404 to SUBSCRIBE (frames 12, 14) is presence refused, not registration.
     Case("public/NormB__sipnab/Asterisk_ZFONE_XLITE.pcap",
          "X-Lite to Asterisk: 401/200, qualify OPTIONS answered, SUBSCRIBE 404, a call",
-         forbid=NO_TIMEOUTS + [("register.rejected", None), ("keepalive.options_unanswered", None)]),
+         forbid=NO_TIMEOUTS + [("register.rejected", None), ("keepalive.options_unanswered", None)],
+         near_miss_of=("register.rejected", None)),
 
     # --- MaryLS/Laborator09 ---
     # The 200s (frames 7, 194) list the same phone's earlier ports with

@@ -274,6 +274,24 @@ static void udp_single_copy_not_judged(void **state)
 	assert_null(find(x, "register.no_response", NULL));
 }
 
+/* A phone with T1 = 1 s retransmits up to 64 s; its answer at 40 s comes
+ * after the 32 s judgement: the timeout is withdrawn (information). */
+static void late_answer_withdraws_timeout(void **state)
+{
+	struct rx *x = *state;
+	struct phone p = phone_at("192.168.1.100", 5060, "192.168.1.100:5060", "203.0.113.2", 5060);
+	for (int i = 0; i < 8; i++)
+		reg_req(x, T0 + (i < 4 ? (SEC << i) - SEC : (8 + 8 * (i - 3)) * SEC), &p, "z9hG4bK-t1", 1);
+	uint64_t ok = reg_ok(x, T0 + 40 * SEC, &p, "z9hG4bK-t1", 1);
+	sw_analyze_finish(x->an, T0 + 45 * SEC);
+	const struct sw_finding *f = find(x, "register.no_response", "silence");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SW_SEV_INFO);
+	assert_true(f->resolved);
+	assert_true(has_evidence(f, ok));
+	assert_int_equal(sw_analyze_account(x->an, 0)->state, SW_REG_REGISTERED);
+}
+
 /* ---- nat.stale_binding ------------------------------------------------- */
 
 /* Worked from :5060 (public A), refreshes time out, a new port registers
@@ -838,7 +856,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(timer_f_edge), T(end_wait_edges), T(end_wait_suspected),
-		T(udp_single_copy_not_judged),
+		T(udp_single_copy_not_judged), T(late_answer_withdraws_timeout),
 		T(stale_binding_late), T(stale_binding_early), T(stale_binding_same_public_silent),
 		T(stale_binding_no_nat_silent), T(stale_binding_server_side),
 		T(binding_expired_port_change), T(binding_expired_same_port_silent),
