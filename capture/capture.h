@@ -131,6 +131,10 @@ int sw_capture_open_output(struct sw_capture *c, const char *path, char *err, si
 int sw_capture_open_output_ring(struct sw_capture *c, const char *path,
 				const struct sw_ring_opts *ro, char *err, size_t errlen);
 
+/* Closes the -w file now (flushed), so that it can be read; later frames
+ * are not saved. 0, or -1 when anything failed to reach the file. */
+int sw_capture_close_output(struct sw_capture *c);
+
 /* File descriptor to poll(2) for readability (live), or -1 for files. */
 int sw_capture_fd(const struct sw_capture *c);
 bool sw_capture_is_live(const struct sw_capture *c);
@@ -232,5 +236,20 @@ int sw_pcap_writer_write(struct sw_pcap_writer *w, const struct sw_frame *f);
 /* Flushes and closes (stdout is flushed, not closed); -1 if anything
  * written since the open failed to reach the file. Frees w. */
 int sw_pcap_writer_close(struct sw_pcap_writer *w);
+
+/* pcapng writer for annotated captures (-w FILE --annotate, the TUI's
+ * "pcapng with findings"): one section whose header carries `comment` and
+ * `userappl` (either may be NULL), an interface per (source, link type) with
+ * nanosecond time stamps, and per frame any number of comments (UTF-8; each
+ * cut at 65532 bytes). Creates (truncates) `path`, "-" = stdout; NULL with a
+ * line in err. */
+struct sw_pcapng_writer;
+struct sw_pcapng_writer *sw_pcapng_writer_open(const char *path, const char *comment,
+					       const char *userappl, char *err, size_t errlen);
+/* Returns 0, or -1 when the write failed or the frame needs a 65th interface. */
+int sw_pcapng_writer_write(struct sw_pcapng_writer *w, const struct sw_frame *f,
+			   const char *const *comments, size_t ncomments);
+/* Flushes and closes (stdout is flushed only); -1 if any write failed. Frees w. */
+int sw_pcapng_writer_close(struct sw_pcapng_writer *w);
 
 #endif

@@ -413,6 +413,15 @@ int sw_capture_open_output_ring(struct sw_capture *c, const char *path,
 	return 0;
 }
 
+int sw_capture_close_output(struct sw_capture *c)
+{
+	if (!c->out)
+		return 0;
+	int rc = sw_ring_close(c->out);
+	c->out = NULL;
+	return rc;
+}
+
 int sw_capture_fd(const struct sw_capture *c)
 {
 	if (c->hep)

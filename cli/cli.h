@@ -14,6 +14,7 @@
 #include "common/timefmt.h"
 #include "decode/decode.h"
 #include "po/i18n.h"
+#include "view/select.h"
 
 /* docs/json.md: "schema_version" in the summary. It goes up when a field
  * changes meaning or goes away; new fields leave it as it is. */
@@ -28,6 +29,8 @@ enum sw_mode {
 	SW_MODE_REPORT,
 	SW_MODE_MESSAGES,
 	SW_MODE_TUI,
+	SW_MODE_LADDER,   /* --ladder: text ladders on stdout */
+	SW_MODE_NONE,     /* only files (--html, -w --annotate): nothing on stdout */
 };
 
 /* Messages kept in memory when live, unless --max-messages: set by the
@@ -80,6 +83,12 @@ struct sw_opts {
 	uint32_t hep_id;          /* --hep-id (capture agent id) */
 	const char *hep_pass;     /* --hep-pass: auth key sent, and required on receipt */
 	bool no_hep_findings;     /* --no-hep-findings */
+	/* Artefacts for a ticket (docs/artefacts.md). */
+	const char *html_path;    /* --html FILE */
+	bool ladder_utf8;         /* --ladder=utf8: box-drawing characters */
+	int width;                /* --width N: text ladder columns (0 = 100) */
+	bool annotate;            /* -w FILE is a pcapng with the findings as comments */
+	struct sw_select sel;     /* --aor, --call-id, --select */
 };
 
 /* A live run: an interface (-i) or HEP agents (-L). */
@@ -124,6 +133,8 @@ struct sw_app {
 	size_t n_item_files;
 	bool item_files_done;
 	const char *commit;       /* sw_version_commit() for the summary, or NULL */
+	char *spool;              /* -w --annotate on live or stdin input: the frames
+	                           * spooled here (pcap) to be read again at the end */
 };
 
 int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t errlen);
@@ -133,6 +144,10 @@ int sw_app_pump(struct sw_app *app, int max);
 /* Runs to the end of input (files) or until a signal (live). */
 void sw_app_run(struct sw_app *app);
 void sw_app_close(struct sw_app *app);
+/* The text of message m: the kept copy, or the frame re-read from its file
+ * and decoded again (the digest response masked by decode). 0, or -1 when
+ * it cannot be had (live, keepalives, unreadable). */
+int sw_app_raw(struct sw_app *app, const struct sw_msg *m, struct sw_buf *out);
 /* Exit status from the findings and --fail-on: SW_EXIT_FINDINGS when a
  * finding counts (its severity reaches --fail-on's level and, with
  * --ignore-resolved, it was not resolved in the capture). */
@@ -164,6 +179,26 @@ void sw_out_flush_line(struct sw_app *app);
 /* The pair of captures (out_pair.c): JSON objects, the report's section. */
 void sw_out_pair_json(struct sw_app *app);
 void sw_out_pair_report(struct sw_app *app);
+/* The list items the artefacts cover (pick.c): those --aor, --call-id and
+ * --select name, else every item with a finding (*items owned by the caller).
+ * *named: a selection was given. */
+size_t sw_app_items(struct sw_app *app, uint32_t **items, bool *named);
+/* Every item with a finding (and SW_LADDER_UNASSIGNED when a finding of no
+ * item points at messages of no item). */
+size_t sw_app_items_with_findings(struct sw_app *app, uint32_t **items);
+/* --ladder (out_ladder.c): a text ladder per selected item on app->out. */
+void sw_out_ladder(struct sw_app *app);
+/* --html (out_html.c): the page, to `path` ("-" = stdout). items: the items
+ * to draw ladders for beside those with findings (NULL: sw_app_items()).
+ * 0, or -1 with err. */
+int sw_out_html(struct sw_app *app, const char *path, const uint32_t *items, size_t nitems,
+                char *err, size_t errlen);
+/* -w FILE --annotate (out_pcapng.c): the frames of these messages (NULL: of
+ * the selected items, or all frames when nothing is selected) as pcapng
+ * with a comment per finding on its evidence frames; the report's summary
+ * in the section header. 0, or -1 with err. */
+int sw_out_annotated(struct sw_app *app, const char *path, const uint32_t *msg_ids, size_t n,
+                     char *err, size_t errlen);
 
 /* hep.c: -H (sending to a HEP collector) and the HEP summary lines. */
 int sw_cli_hep_open(struct sw_app *app, char *err, size_t errlen);

@@ -28,6 +28,13 @@ enum {
 	OPT_HEP_FINDINGS,
 	OPT_NO_HEP_FINDINGS,
 	OPT_IGNORE_RESOLVED,
+	OPT_HTML,
+	OPT_LADDER,
+	OPT_WIDTH,
+	OPT_ANNOTATE,
+	OPT_AOR,
+	OPT_CALL_ID,
+	OPT_SELECT,
 };
 
 static void usage(FILE *fp)
@@ -46,6 +53,8 @@ static void usage(FILE *fp)
 	      "  --no-pair      analyse two -r files as merged only, without pairing\n"
 	      "  -i INTERFACE   capture live on INTERFACE (e.g. eth2.1, any)\n"
 	      "  -w FILE        also save the captured packets to FILE (pcap)\n"
+	      "  --annotate     with -w: write a pcapng of the selected items (or all)\n"
+	      "                 with each finding as a comment on its evidence frames\n"
 	      "  -c COUNT       stop after COUNT packets\n"
 	      "  -s SNAPLEN     bytes to capture per packet (default 262144)\n"
 	      "  -Z USER        drop privileges to USER after opening the capture\n"
@@ -85,6 +94,14 @@ static void usage(FILE *fp)
 	      "  -j, --json     newline-delimited JSON (messages, registrations, dialogs,\n"
 	      "                 findings, summary); see docs/json.md\n"
 	      "  --tui          interactive view even when not detected as a terminal\n"
+	      "  --html FILE    one self-contained HTML page: the report, the ladders,\n"
+	      "                 the messages (\"-\" = stdout)\n"
+	      "  --ladder[=utf8]  text ladder of each selected account or dialog, ASCII\n"
+	      "                 or box-drawing; --width N columns (default 100)\n"
+	      "  --aor TEXT, --call-id TEXT, --select FILTER  the accounts and dialogs\n"
+	      "                 the ladders, --html and --annotate cover (FILTER: the\n"
+	      "                 TUI's syntax: aor:, callid:, addr:, method: or any text);\n"
+	      "                 default: those with findings\n"
 	      "  --fail-on LEVEL  exit 1 when a finding of LEVEL (info, warning, error)\n"
 	      "                 or worse exists\n"
 	      "  --ignore-resolved  --fail-on skips findings resolved in the capture (the\n"
@@ -191,6 +208,13 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		{ "hep-findings", no_argument, NULL, OPT_HEP_FINDINGS },
 		{ "no-hep-findings", no_argument, NULL, OPT_NO_HEP_FINDINGS },
 		{ "ignore-resolved", no_argument, NULL, OPT_IGNORE_RESOLVED },
+		{ "html", required_argument, NULL, OPT_HTML },
+		{ "ladder", optional_argument, NULL, OPT_LADDER },
+		{ "width", required_argument, NULL, OPT_WIDTH },
+		{ "annotate", no_argument, NULL, OPT_ANNOTATE },
+		{ "aor", required_argument, NULL, OPT_AOR },
+		{ "call-id", required_argument, NULL, OPT_CALL_ID },
+		{ "select", required_argument, NULL, OPT_SELECT },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof *o);
@@ -360,6 +384,43 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		case OPT_IGNORE_RESOLVED:
 			o->ignore_resolved = true;
 			break;
+		case OPT_HTML:
+			o->html_path = optarg;
+			break;
+		case OPT_LADDER:
+			if (optarg && strcmp(optarg, "utf8") != 0 && strcmp(optarg, "ascii") != 0) {
+				fprintf(stderr, "sipwatch: --ladder takes =ascii or =utf8, not '%s'\n",
+					optarg);
+				return SW_EXIT_ERROR;
+			}
+			o->mode = SW_MODE_LADDER;
+			o->ladder_utf8 = optarg && strcmp(optarg, "utf8") == 0;
+			break;
+		case OPT_WIDTH:
+			if (parse_num("--width", optarg, 1000, &v))
+				return SW_EXIT_ERROR;
+			if (v < 60) {
+				fputs("sipwatch: --width needs 60 columns or more\n", stderr);
+				return SW_EXIT_ERROR;
+			}
+			o->width = (int)v;
+			break;
+		case OPT_ANNOTATE:
+			o->annotate = true;
+			break;
+		case OPT_AOR:
+		case OPT_CALL_ID:
+		case OPT_SELECT: {
+			const char *pre = c == OPT_AOR ? "aor:" : c == OPT_CALL_ID ? "callid:" : "";
+			char expr[SW_SELECT_MAX + 16];
+			snprintf(expr, sizeof expr, "%s%s", pre, optarg);
+			if (strlen(optarg) >= SW_SELECT_MAX || sw_select_parse(&o->sel, expr) < 0) {
+				fprintf(stderr, "sipwatch: a selection is at most %u bytes\n",
+					SW_SELECT_MAX - 1);
+				return SW_EXIT_ERROR;
+			}
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -405,6 +466,10 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		      stderr);
 		return SW_EXIT_ERROR;
 	}
+	if (o->annotate && !o->write_path) {
+		fputs("sipwatch: --annotate needs -w FILE (the pcapng to write)\n", stderr);
+		return SW_EXIT_ERROR;
+	}
 	if (o->sides_given && sides_files(o) < 0)
 		return SW_EXIT_ERROR;
 	if (o->sides_given && o->no_pair) {
@@ -429,6 +494,10 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		stdin_count += strcmp(o->files[i], "-") == 0;
 	if (stdin_count > 1) {
 		fputs("sipwatch: stdin (-r -) can be read only once\n", stderr);
+		return SW_EXIT_ERROR;
+	}
+	if (o->annotate && stdin_count && o->nfiles > 1) {
+		fputs("sipwatch: --annotate reads its input twice: stdin (-r -) only alone\n", stderr);
 		return SW_EXIT_ERROR;
 	}
 	return 0;

@@ -133,8 +133,24 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 		}
 		dropped = was_root && geteuid() != 0;
 	}
-	if (o->write_path) {
-		rc = sw_capture_open_output_ring(app->cap, o->write_path, &o->ring, err, errlen);
+	/* -w --annotate writes the pcapng at the end, reading the frames again:
+	 * from the files, or from a spool when the input cannot be read twice
+	 * (live, stdin). */
+	const char *out_path = o->write_path;
+	if (o->annotate) {
+		out_path = NULL;
+		bool again = !live;
+		for (size_t i = 0; i < o->nfiles; i++)
+			again = again && strcmp(o->files[i], "-") != 0;
+		if (!again) {
+			struct sw_buf sp = SW_BUF_INIT;
+			sw_buf_printf(&sp, "%s.spool", o->write_path);
+			app->spool = sp.p;
+			out_path = app->spool;
+		}
+	}
+	if (out_path && !o->annotate) {
+		rc = sw_capture_open_output_ring(app->cap, out_path, &o->ring, err, errlen);
 		if (rc < 0) {
 			/* The file is made by the user sipwatch dropped to, as with
 			 * tcpdump: say so, that is the surprise. */
@@ -148,6 +164,10 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 			app->cap = NULL;
 			return -1;
 		}
+	} else if (out_path && sw_capture_open_output(app->cap, out_path, err, errlen) < 0) {
+		sw_capture_close(app->cap);
+		app->cap = NULL;
+		return -1;
 	}
 	app->dec = sw_decode_new(NULL);
 	struct sw_analyze_opts ao;
@@ -156,10 +176,14 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	ao.on_finding = on_finding;
 	ao.user = app;
 	bool tui = o->mode == SW_MODE_TUI;
-	/* Several inputs in JSON: the message records say which file fed
-	 * which registration and dialog ("files", docs/json.md). */
-	ao.keep_messages = tui || (o->json && o->nfiles > 1);
-	ao.keep_raw = tui;
+	/* The ladders need the message records; the page and the TUI their
+	 * texts too; an annotated selection the records of its items; several
+	 * inputs in JSON say which file fed which registration and dialog
+	 * ("files", docs/json.md). */
+	ao.keep_messages = tui || o->html_path || o->mode == SW_MODE_LADDER ||
+	                   (o->annotate && !sw_select_empty(&o->sel)) ||
+	                   (o->json && o->nfiles > 1);
+	ao.keep_raw = tui || o->html_path;
 	/* Plain files are re-read by offset for the text of a whole-datagram
 	 * message (issue 7: memory per message); gzip and stdin are not. */
 	bool seekable = !live;
@@ -168,7 +192,7 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 		if (s->gzip || strcmp(s->name, "-") == 0 || strcmp(s->name, "stdin") == 0)
 			seekable = false;
 	}
-	ao.raw_reread = tui && seekable;
+	ao.raw_reread = ao.keep_raw && seekable;
 	ao.max_messages = o->max_messages ? o->max_messages : (live ? LIVE_MAX_MESSAGES : 0);
 	ao.pair = !live && o->nfiles == 2 && !o->no_pair;
 	ao.pair_sides_given = o->sides_given;
@@ -279,6 +303,8 @@ void sw_app_close(struct sw_app *app)
 	if (app->sigfd >= 0)
 		close(app->sigfd);
 	sw_cli_hep_free(app);
+	if (app->spool)
+		unlink(app->spool);
 	return;
 #endif
 	sw_cli_hep_free(app);
@@ -291,4 +317,7 @@ void sw_app_close(struct sw_app *app)
 	sw_catalog_free(app->cat);
 	sw_buf_free(&app->line);
 	free(app->item_files);
+	if (app->spool)
+		unlink(app->spool);
+	free(app->spool);
 }

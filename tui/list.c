@@ -767,7 +767,7 @@ static const char *const list_help[] = {
     N_("/, F3, Tab\tFilter: text, or aor:, callid:, addr:, method:"),
     N_("f, F7\tFilter form (AOR, Call-ID, address, method, text)"),
     N_("Esc\tClear the filter; with no filter, quit"),
-    N_("s, F2\tSave the selected items' packets to a pcap file"),
+    N_("s, F2\tSave the selected items: pcap, pcapng with findings, or HTML report"),
     N_("< >\tSort by the previous / next column; z reverses"),
     N_("Ctrl-L\tRedraw the screen"),
     N_("q\tQuit"),

@@ -6,11 +6,11 @@
 
 #include "common/mem.h"
 #include "tui/tui_int.h"
+#include "view/ladder.h"
 
 bool tui_finding_live(const struct sw_finding *f)
 {
-	/* Created but not yet published findings have no texts yet. */
-	return f && f->revision > 0 && f->summary;
+	return sw_ladder_finding_live(f);
 }
 
 uint32_t tui_finding_item(const struct tui *t, const struct sw_finding *f)
@@ -55,14 +55,7 @@ const struct sw_finding *tui_item_worst(const struct tui *t, uint32_t item)
 
 bool tui_finding_has_msg(const struct sw_finding *f, const struct sw_msg *m)
 {
-	for (size_t i = 0; i < f->n_evidence; i++) {
-		const struct sw_evidence *e = &f->evidence[i];
-		if (e->msg_id != UINT32_MAX
-		        ? e->msg_id == m->id
-		        : (e->file_idx == m->file_idx && e->frame_no == m->frame_no))
-			return true;
-	}
-	return false;
+	return sw_ladder_finding_has_msg(f, m);
 }
 
 const char *tui_sev_letter(enum sw_severity s)

@@ -15,6 +15,7 @@
 #include "common/mem.h"
 #include "common/timefmt.h"
 #include "tui/tui_int.h"
+#include "view/ladder.h"
 
 #define PAIR_LCS_MAX_CELLS (1u << 20) /* bigger messages are aligned line by line */
 #define PAIR_SUMMARY_ROWS 2           /* rows of the summary above the two sides */
@@ -55,12 +56,8 @@ static struct pentry lookup(const struct sw_pair *p, const struct sw_msg *m)
 
 enum tui_pmark tui_pair_mark(const struct tui *t, const struct sw_msg *m)
 {
-	struct pentry e = lookup(tui_pair(t), m);
-	if (e.l)
-		return TUI_PM_LOST;
-	if (e.m)
-		return e.m->rewrites ? TUI_PM_CHANGED : TUI_PM_SAME;
-	return TUI_PM_NONE;
+	/* The ladder layout's verdict (view/ladder.h: the same values). */
+	return (enum tui_pmark)sw_ladder_pair_mark(tui_pair(t), m);
 }
 
 /* "alg.pcap:#5" (the base name, escaped when the title was split). */

@@ -35,6 +35,13 @@ struct sw_tui_source {
 	/* Save the frames of these messages to a pcap file; 0 or -1 with err. */
 	int (*save)(void *ctx, const uint32_t *msg_ids, size_t n, const char *path, char *err,
 	            size_t errlen);
+	/* The same frames as a pcapng with the findings as comments on their
+	 * evidence frames; an HTML report of the items these messages belong
+	 * to. 0 or -1 with err; NULL when not available. */
+	int (*save_pcapng)(void *ctx, const uint32_t *msg_ids, size_t n, const char *path, char *err,
+	                   size_t errlen);
+	int (*save_html)(void *ctx, const uint32_t *msg_ids, size_t n, const char *path, char *err,
+	                 size_t errlen);
 	/* One-line input summary for the status bar (packets, SIP, drops). */
 	void (*status)(void *ctx, struct sw_buf *out);
 	void *ctx;

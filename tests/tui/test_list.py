@@ -142,6 +142,9 @@ class ListScreen(unittest.TestCase):
         p.keys("Space")              # select the first account
         p.wait("1 selected")
         p.keys("F2")
+        p.wait("Save 9 messages as")
+        self.assertIn("HTML report of the selected items", p.screen())
+        p.keys("p")
         p.wait("Save 9 messages to pcap file:")
         p.keys("C-u")
         p.text(out)
@@ -154,6 +157,39 @@ class ListScreen(unittest.TestCase):
         self.assertEqual(len(msgs), 9, r.stdout + r.stderr)
         finds = [json.loads(l) for l in r.stdout.splitlines() if '"type":"finding"' in l]
         self.assertEqual([f["kind"] for f in finds], ["register.forbidden"])
+        p.quit(self)
+
+    def test_save_pcapng_with_findings_and_html(self):
+        """F2 offers the annotated pcapng and the HTML report beside pcap."""
+        p = self.open()
+        ng = os.path.join(p.tmp.name, "saved.pcapng")
+        page = os.path.join(p.tmp.name, "saved.html")
+        p.keys("Space")              # the account with the 403
+        p.wait("1 selected")
+        p.keys("F2")
+        p.wait("Save 9 messages as")
+        p.keys("n")
+        p.wait("Save 9 messages to pcapng file (findings as comments):")
+        p.keys("C-u")
+        p.text(ng)
+        p.keys("Enter")
+        p.wait("Saved 9 messages to")
+        r = subprocess.run(["tshark", "-r", ng, "-Y", "frame.comment", "-T", "fields",
+                            "-e", "frame.comment"], capture_output=True, text=True, timeout=60)
+        self.assertIn("sipwatch #0 error register.forbidden", r.stdout, r.stderr)
+        p.keys("F2")
+        p.wait("Save 9 messages as")
+        p.keys("Down", "Down", "Enter")
+        p.wait("HTML report of these 9 messages' items, to file:")
+        p.keys("C-u")
+        p.text(page)
+        p.keys("Enter")
+        p.wait("Wrote the HTML report")
+        with open(page, encoding="utf-8") as f:
+            html = f.read()
+        self.assertIn('id="f0"', html)
+        self.assertIn("register.forbidden", html)
+        self.assertEqual(html.count('<g class="m '), 9)
         p.quit(self)
 
 
