@@ -1,5 +1,6 @@
 /* Drawing helpers: every string reaches the terminal through tui_textn(),
- * which clips by display width and replaces any non-printable code point, so
+ * which clips by display width and replaces any non-printable code point
+ * (controls, and the invisible format controls that reorder a line), so
  * no byte from the wire can become a control sequence even if a caller forgot
  * to escape it (wire text is escaped first with sw_buf_put_text()). */
 #include <stdarg.h>
@@ -56,7 +57,8 @@ static size_t utf8_next(const unsigned char *p, size_t len, uint32_t *cp)
 /* The character actually drawn for cp and its width (0 = skip). */
 static wchar_t glyph(bool utf8, uint32_t cp, int *w)
 {
-	if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xFFFD) {
+	if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xFFFD ||
+	    sw_cp_invisible(cp)) {
 		*w = 1;
 		return L'?';
 	}

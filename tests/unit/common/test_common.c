@@ -29,6 +29,28 @@ static void text_escapes_controls(void **state)
 	sw_buf_free(&b);
 }
 
+/* Bidi overrides and isolates, zero-width characters, tag characters: valid
+ * UTF-8 that reorders or hides text on a terminal, shown as \uNNNN. */
+static void text_escapes_format_controls(void **state)
+{
+	(void)state;
+	struct sw_buf b = SW_BUF_INIT;
+	const char in[] = "ua\xe2\x80\xae" "evil\xe2\x81\xa6x\xe2\x80\x8b\xef\xbb\xbf\xf3\xa0\x80\x81"
+			  "\xe2\x80\x94ok\xe4\xb8\xad";
+	sw_buf_put_text(&b, sw_str_make(in, sizeof in - 1));
+	assert_string_equal(b.p, "ua\\u202Eevil\\u2066x\\u200B\\uFEFF\\U000E0001\xe2\x80\x94ok\xe4\xb8\xad");
+	sw_buf_reset(&b);
+	sw_buf_put_json_str(&b, sw_str_make(in, sizeof in - 1));
+	assert_string_equal(b.p, "\"ua\\u202eevil\\u2066x\\u200b\\ufeff\\udb40\\udc01\xe2\x80\x94ok\xe4\xb8\xad\"");
+	for (uint32_t cp = 0x202A; cp <= 0x202E; cp++)
+		assert_true(sw_cp_invisible(cp));
+	for (uint32_t cp = 0x2066; cp <= 0x2069; cp++)
+		assert_true(sw_cp_invisible(cp));
+	assert_false(sw_cp_invisible(0x2014)); /* em dash: shown as is */
+	assert_false(sw_cp_invisible(0x4E2D));
+	sw_buf_free(&b);
+}
+
 static void json_escapes(void **state)
 {
 	(void)state;
@@ -272,7 +294,8 @@ static void time_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(text_escapes_controls), cmocka_unit_test(json_escapes),
+		cmocka_unit_test(text_escapes_controls), cmocka_unit_test(text_escapes_format_controls),
+		cmocka_unit_test(json_escapes),
 		cmocka_unit_test(json_escapes_then_plain_text),
 		cmocka_unit_test(map_put_get_take),      cmocka_unit_test(map_iterates_in_insertion_order),
 		cmocka_unit_test(map_resists_colliding_keys), cmocka_unit_test(parse_u64_strict),
