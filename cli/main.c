@@ -124,8 +124,8 @@ static void tui_status(void *ctx, struct sw_buf *out)
 {
 	struct sw_app *app = ctx;
 	const struct sw_decode_stats *ds = sw_decode_get_stats(app->dec);
-	sw_buf_printf(out, sw_tr(app->cat, "%llu packets, %llu SIP"), (unsigned long long)app->frames,
-		      (unsigned long long)ds->sip);
+	sw_buf_printf(out, sw_trn(app->cat, "%llu packet, %llu SIP", "%llu packets, %llu SIP", app->frames),
+		      (unsigned long long)app->frames, (unsigned long long)ds->sip);
 	if (ds->sip_bad)
 		sw_buf_printf(out, sw_tr(app->cat, ", %llu malformed"), (unsigned long long)ds->sip_bad);
 	struct sw_capture_stats cs;

@@ -270,7 +270,7 @@ void tui_draw_status(struct tui *t, int y)
 	sw_buf_printf(&b, " | ");
 	sw_buf_printf(&b, tui_tr(t, "findings: %zu"), nf);
 	if (ne)
-		sw_buf_printf(&b, tui_tr(t, " (%zu errors)"), ne);
+		sw_buf_printf(&b, tui_trn(t, " (%zu error)", " (%zu errors)", ne), ne);
 	if (!t->ended)
 		sw_buf_printf(&b, " | %s",
 		              t->src->live ? tui_tr(t, "capturing") : tui_tr(t, "reading"));

@@ -404,7 +404,7 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	if (lost && !cur)
 		a = tui_a(t, TR_ERROR);
 	struct sw_buf b = SW_BUF_INIT;
-	tui_wire_c(&b, m->label);
+	sw_tr_label(t->cat, m->label, &b);
 	if (lost)
 		sw_buf_puts(&b, tui_tr(t, " (lost)"));
 	else if (m->retrans)
@@ -418,7 +418,7 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 		int tw = tui_width(b.p, b.len);
 		if (tw > w && m->retrans && !lost) {
 			sw_buf_reset(&b);
-			tui_wire_c(&b, m->label);
+			sw_tr_label(t->cat, m->label, &b);
 			tw = tui_width(b.p, b.len);
 		}
 		/* Centred over the arrow; a label longer than the arrow spills
@@ -477,7 +477,7 @@ static void draw_gap(struct tui *t, struct ladder_view *l, const struct entry *e
 	if (e->timeout) {
 		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[e->idx]);
 		struct sw_buf b = SW_BUF_INIT;
-		tui_wire_c(&b, m ? m->label : "?");
+		sw_tr_label(t->cat, m ? m->label : "?", &b);
 		int k = snprintf(buf, sizeof buf, tui_tr(t, "no response to %s (CSeq %lld)"), b.p,
 		                 m ? (long long)m->cseq : -1LL);
 		sw_buf_free(&b);
@@ -537,7 +537,8 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	int cols = COLS, rows = LINES;
 	/* Title. */
 	struct sw_buf b = SW_BUF_INIT;
-	sw_buf_printf(&b, tui_tr(t, "Ladder: %zu messages"), l->nids);
+	sw_buf_printf(&b, tui_trn(t, "Ladder: %zu message", "Ladder: %zu messages", l->nids),
+	              l->nids);
 	if (l->nitems == 1 && l->items[0] != TUI_ITEM_UNASSIGNED) {
 		const struct sw_item *it = sw_analyze_item(t->an, l->items[0]);
 		if (it && it->kind == SW_ITEM_ACCOUNT) {
@@ -649,7 +650,7 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 			sw_buf_printf(&x, "  %s -> %s %s  ", sw_addr_fmt(&m->src, s1),
 			              sw_addr_fmt(&m->dst, s2),
 			              sw_transport_name((enum sw_transport)m->transport));
-			tui_wire_c(&x, m->label);
+			sw_tr_label(t->cat, m->label, &x);
 			if (m->cseq >= 0)
 				sw_buf_printf(&x, " CSeq %lld", (long long)m->cseq);
 			tui_text(t, iy, 1, cols - 2, x.p, A_BOLD);

@@ -194,7 +194,7 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 		r->sev = (int)w->f->severity;
 		r->resolved = w->f->resolved;
 		snprintf(r->badge, sizeof r->badge, "[%s] %s%s", tui_sev_letter(w->f->severity),
-		         tui_kind_short(sw_kind_name(w->f->kind)), w->count > 1 ? " +" : "");
+		         tui_kind_short(t, sw_kind_name(w->f->kind)), w->count > 1 ? " +" : "");
 	}
 }
 
@@ -464,7 +464,8 @@ static void list_draw(struct tui *t, struct tui_view *v)
 	int x = 1;
 	x += tui_text(t, 1, x, cols / 2, b.p, A_NORMAL);
 	sw_buf_reset(&b);
-	sw_buf_printf(&b, tui_tr(t, "%zu of %zu items"), l->n, l->total);
+	sw_buf_printf(&b, tui_trn(t, "%zu of %zu item", "%zu of %zu items", l->total), l->n,
+	              l->total);
 	size_t nsel = count_selected(l);
 	if (nsel)
 		sw_buf_printf(&b, tui_tr(t, ", %zu selected"), nsel);

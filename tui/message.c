@@ -97,7 +97,7 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 	}
 	if (rc < 0 || !b.len) {
 		struct sw_buf x = SW_BUF_INIT;
-		tui_wire_c(&x, m->label);
+		sw_tr_label(t->cat, m->label, &x);
 		tui_lines_add(out, x.p, x.len, TR_HNAME, false);
 		sw_buf_free(&x);
 		const char *why = tui_tr(t, "(the text of this message is not available)");
@@ -202,7 +202,7 @@ static void message_draw(struct tui *t, struct tui_view *v)
 	sw_buf_printf(&b, tui_tr(t, "Message %zu of %zu"), mv->cur + 1, mv->n);
 	if (m) {
 		sw_buf_puts(&b, ": ");
-		tui_wire_c(&b, m->label);
+		sw_tr_label(t->cat, m->label, &b);
 	}
 	tui_draw_title(t, b.p);
 	sw_buf_free(&b);

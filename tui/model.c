@@ -90,10 +90,22 @@ enum tui_role tui_sev_role(enum sw_severity s)
 	return TR_INFO;
 }
 
-const char *tui_kind_short(const char *kind)
+/* The list's badges: the part of the kind after the dot, in the catalog's
+ * language (the whole kind, an identifier, stays in English elsewhere). */
+static const char *const badges[] __attribute__((unused)) = {
+    NC_("badge", "no_response"),     NC_("badge", "flood_ban"),
+    NC_("badge", "return_path_blocked"), NC_("badge", "stale_binding"),
+    NC_("badge", "binding_expired"), NC_("badge", "forbidden"),
+    NC_("badge", "rejected_credentials"), NC_("badge", "rejected"),
+    NC_("badge", "tcp_required"),    NC_("badge", "options_unanswered"),
+    NC_("badge", "flapping"),        NC_("badge", "expired"),
+    NC_("badge", "rewrite"),         NC_("badge", "no_sip"),
+};
+
+const char *tui_kind_short(const struct tui *t, const char *kind)
 {
 	const char *dot = kind ? strchr(kind, '.') : NULL;
-	return dot ? dot + 1 : (kind ? kind : "");
+	return tui_trc(t, "badge", dot ? dot + 1 : (kind ? kind : ""));
 }
 
 struct msg_key {

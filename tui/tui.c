@@ -34,6 +34,17 @@ const char *tui_tr(const struct tui *t, const char *msgid)
 	return sw_tr(t->cat, msgid);
 }
 
+const char *tui_trn(const struct tui *t, const char *msgid, const char *plural,
+                    unsigned long long n)
+{
+	return sw_trn(t->cat, msgid, plural, n);
+}
+
+const char *tui_trc(const struct tui *t, const char *ctx, const char *msgid)
+{
+	return sw_trc(t->cat, ctx, msgid);
+}
+
 int64_t tui_now_ms(void)
 {
 	struct timespec ts;

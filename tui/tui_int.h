@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "po/i18n.h"
+#include "po/words.h"
 #include "tui/tui.h"
 
 #define TUI_MAX_DEPTH 8u /* screens stacked at once (list, ladder, message, help...) */
@@ -112,6 +113,12 @@ static inline attr_t tui_a(const struct tui *t, enum tui_role r)
 	return t->attr[r];
 }
 const char *tui_tr(const struct tui *t, const char *msgid) __attribute__((format_arg(2)));
+/* With a count: the English singular for n == 1 (po/i18n.h sw_trn). */
+const char *tui_trn(const struct tui *t, const char *msgid, const char *plural,
+                    unsigned long long n) __attribute__((format_arg(2), format_arg(3)));
+/* A short word in a context (po/i18n.h sw_trc). */
+const char *tui_trc(const struct tui *t, const char *ctx, const char *msgid)
+    __attribute__((format_arg(3)));
 int64_t tui_now_ms(void);
 void tui_note(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -193,8 +200,8 @@ void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint
                       size_t *nids);
 /* " (name)" of the input file a frame came from, when there are several. */
 void tui_put_file(const struct tui *t, struct sw_buf *b, uint32_t file_idx);
-/* Short kind for badges: "register.forbidden" -> "forbidden". */
-const char *tui_kind_short(const char *kind);
+/* Short kind for badges: "register.forbidden" -> "forbidden" (translated). */
+const char *tui_kind_short(const struct tui *t, const char *kind);
 
 /* ---- highlight.c: which headers a finding points at. */
 #define TUI_HL_START "@start" /* pseudo header: the start line */
