@@ -76,7 +76,7 @@ static void set_state(struct acct *ac, enum sw_reg_state st, const struct evref 
 		return;
 	ac->pub.state = st;
 	if (ac->pub.n_changes == ac->changes_cap && ac->changes_cap < SW_ACCT_MAX_CHANGES) {
-		ac->changes_cap = ac->changes_cap ? ac->changes_cap * 2 : 8;
+		ac->changes_cap = ac->changes_cap ? ac->changes_cap * 2 : 4;
 		ac->pub.changes =
 			sw_realloc(ac->pub.changes, ac->changes_cap * sizeof *ac->pub.changes);
 	}
@@ -179,6 +179,9 @@ static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 		free(old->recent);
 		old->recent = NULL;
 		old->pending = NULL;
+		free(old->flood);
+		old->flood = NULL;
+		old->n_flood = 0;
 	}
 }
 
@@ -270,6 +273,8 @@ static uint32_t ua_index(struct acct *ac, struct sw_str ua)
 		if (sw_str_eq(sw_str_c(ac->ua[i].ua), ua))
 			return (uint32_t)i;
 	if (ac->n_ua < SW_ACCT_MAX_UA) {
+		ac->ua = sw_realloc(ac->ua, (ac->n_ua + 1) * sizeof *ac->ua);
+		memset(&ac->ua[ac->n_ua], 0, sizeof ac->ua[0]);
 		ac->ua[ac->n_ua].ua = sw_strndup(ua.p ? ua.p : "", ua.len);
 		return (uint32_t)ac->n_ua++;
 	}
@@ -292,6 +297,7 @@ static struct nat_flow *flow_for(struct acct *ac, const struct sw_addr *key, int
 	if (fl)
 		return fl;
 	if (ac->n_flows < SW_ACCT_MAX_FLOWS) {
+		ac->flows = sw_realloc(ac->flows, (ac->n_flows + 1) * sizeof *ac->flows);
 		fl = &ac->flows[ac->n_flows++];
 	} else {
 		fl = &ac->flows[0];
@@ -368,7 +374,10 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 	p->registrar = ev->pkt.dst;
 	p->transport = ev->pkt.transport;
 	remember_client(a, ac, &ev->pkt.src);
-	if (ev->pkt.has_mac && m->n_via <= 1) {
+	/* The link layer's source is the phone only where nothing routed the
+	 * packet: no proxy (one Via) and no NAT (the source is its sent-by). */
+	if (ev->pkt.has_mac && m->n_via <= 1 &&
+	    (!t->sent_by.family || sw_ip_eq(&t->sent_by, &ev->pkt.src))) {
 		p->has_mac = true;
 		memcpy(p->mac, ev->pkt.src_mac, 6);
 	}
@@ -582,6 +591,16 @@ static void flow_outcome(struct acct *ac, const struct attempt *at)
 	}
 }
 
+/* The ICMP error that answered the attempt's transaction, if any. */
+static void take_icmp(struct attempt *at, const struct txn *t)
+{
+	at->n_icmp = t->n_icmp;
+	at->icmp_kind = t->icmp_kind;
+	at->icmp_mtu = t->icmp_mtu;
+	at->icmp_from = t->icmp_from;
+	at->icmp_ev = t->icmp_ev;
+}
+
 /* The flood rule counts registrations: every attempt that ended, except
  * the 401/407 half of a challenged one. */
 static void flood_note(struct acct *ac, const struct attempt *at)
@@ -594,6 +613,8 @@ static void flood_note(struct acct *ac, const struct attempt *at)
 	if (prev && prev->outcome == AT_ANSWERED && (prev->status == 401 || prev->status == 407) &&
 	    sw_ns_sub(at->start_ns, prev->end_ns) < SW_TIMER_F_NS)
 		start = prev;
+	if (!ac->flood)
+		ac->flood = sw_calloc(SW_ACCT_FLOOD, sizeof *ac->flood);
 	struct flood_ent *e = &ac->flood[ac->n_flood++ % SW_ACCT_FLOOD];
 	e->start_ns = start->start_ns;
 	e->frame_no = start->first.frame_no;
@@ -701,9 +722,7 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 		at->end_ns = now;
 		at->final = t->final;
 		at->n_msgs = t->n_req;
-		at->n_icmp = t->n_icmp;
-		at->icmp_kind = t->icmp_kind;
-		at->icmp_ev = t->icmp_ev;
+		take_icmp(at, t);
 		at->last_req = t->last_req;
 		if (r.have_public) {
 			at->public = r.public_addr;
@@ -760,11 +779,7 @@ void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t)
 	at->outcome = t->end_of_capture ? AT_CUT : AT_TIMEOUT;
 	at->end_ns = t->last_req_ns;
 	at->n_msgs = t->n_req;
-	at->n_icmp = t->n_icmp;
-	at->icmp_kind = t->icmp_kind;
-	at->icmp_mtu = t->icmp_mtu;
-	at->icmp_from = t->icmp_from;
-	at->icmp_ev = t->icmp_ev;
+	take_icmp(at, t);
 	at->last_req = t->last_req;
 	if (ac->pending == at)
 		ac->pending = NULL;
@@ -786,11 +801,7 @@ void sw_acct_on_late_icmp(struct sw_analyze *a, struct txn *t)
 	struct attempt *at = ac && t->is_primary ? sw_acct_attempt(ac, t->attempt_seq) : NULL;
 	if (!at || at->outcome != AT_TIMEOUT)
 		return;
-	at->n_icmp = t->n_icmp;
-	at->icmp_kind = t->icmp_kind;
-	at->icmp_mtu = t->icmp_mtu;
-	at->icmp_from = t->icmp_from;
-	at->icmp_ev = t->icmp_ev;
+	take_icmp(at, t);
 	sw_detect_on_late_icmp(a, ac, at);
 }
 
@@ -886,6 +897,8 @@ void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 		bool in_time_before = ac->pub.refresh_count && ac->pub.granted_expires > 0 &&
 				      ac->pub.refresh_min_ns <
 					      (int64_t)ac->pub.granted_expires * INT64_C(1000000000);
+		if (!ac->losses)
+			ac->losses = sw_calloc(SW_ACCT_LOSSES, sizeof *ac->losses);
 		struct loss *l = &ac->losses[ac->n_losses++ % SW_ACCT_LOSSES];
 		memset(l, 0, sizeof *l);
 		l->lost_ns = e.until_ns;
@@ -920,8 +933,12 @@ void sw_acct_free_all(struct sw_analyze *a)
 		free(ac->auth_user);
 		free(ac->auth_realm);
 		free(ac->recent);
+		free(ac->flood);
+		free(ac->flows);
+		free(ac->losses);
 		for (size_t u = 0; u < ac->n_ua; u++)
 			free(ac->ua[u].ua);
+		free(ac->ua);
 		free(ac);
 	}
 	sw_vec_free(&a->accounts);

@@ -102,6 +102,7 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	sw_map_init(&a->path_mtus, free);
 	sw_map_init(&a->srv_targets, NULL);
 	sw_map_init(&a->via_flows, free);
+	sw_map_init(&a->via_intact, NULL);
 	sw_map_init(&a->dropped_keys, NULL);
 	a->st.first_ns = INT64_MAX;
 	a->st.last_ns = INT64_MIN;
@@ -151,6 +152,7 @@ void sw_analyze_free(struct sw_analyze *a)
 	sw_map_free(&a->ka_flows);
 	sw_map_free(&a->tcp_conns);
 	sw_map_free(&a->via_flows);
+	sw_map_free(&a->via_intact);
 	free(a);
 }
 
@@ -358,7 +360,10 @@ static void on_bad(struct sw_analyze *a, const struct sw_ev *ev)
 	size_t n = fl.len > 40 ? 40 : fl.len;
 	char label[64];
 	int k = snprintf(label, sizeof label, "malformed %.*s", (int)n, fl.p ? fl.p : "");
-	new_msg(a, ev, SW_MSG_SIP_BAD, label, k < 0 ? 0 : (size_t)k >= sizeof label ? sizeof label - 1 : (size_t)k);
+	uint32_t id = new_msg(a, ev, SW_MSG_SIP_BAD, label,
+			      k < 0 ? 0 : (size_t)k >= sizeof label ? sizeof label - 1 : (size_t)k);
+	if (ev->u.bad.declared_length >= 0)
+		sw_detect_on_short_body(a, ev, id);
 }
 
 void sw_analyze_event(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_note *note)

@@ -43,6 +43,7 @@ static const char *icmp_words(enum sw_icmp_kind k)
 	case SW_ICMP_PROTO_UNREACH: return N_("protocol unreachable");
 	case SW_ICMP_FRAG_NEEDED: return N_("fragmentation needed");
 	case SW_ICMP_TIME_EXCEEDED: return N_("time exceeded");
+	case SW_ICMP_REASSEMBLY: return N_("fragment reassembly time exceeded");
 	case SW_ICMP_OTHER: break;
 	}
 	return N_("error");
@@ -80,6 +81,10 @@ static struct sw_finding *oversize(struct sw_analyze *a, const struct unanswered
 {
 	bool frag_needed = u->n_icmp && u->icmp_kind == SW_ICMP_FRAG_NEEDED;
 	if (u->transport != SW_TP_UDP || u->cut)
+		return NULL;
+	/* An ICMP error about the whole datagram (port or host unreachable
+	 * quoting it): it arrived, its size was not the problem. */
+	if (u->n_icmp && !frag_needed && u->icmp_kind != SW_ICMP_REASSEMBLY)
 		return NULL;
 	enum text_variant v;
 	if (u->fragmented)
@@ -138,7 +143,7 @@ static void unanswered(struct sw_analyze *a, const struct unanswered *u)
 	} else if (u->n_icmp && u->icmp_kind == SW_ICMP_FRAG_NEEDED) {
 		cause = SW_C_FRAGMENTS_LOST;
 		v = TV_FRAG_NEEDED;
-	} else if (u->n_icmp && u->icmp_kind == SW_ICMP_TIME_EXCEEDED && u->fragmented) {
+	} else if (u->n_icmp && u->icmp_kind == SW_ICMP_REASSEMBLY && u->fragmented) {
 		cause = SW_C_FRAGMENTS_LOST; /* RFC 792: fragment reassembly time exceeded */
 	} else if (u->n_icmp) {
 		cause = SW_C_ICMP_HOST_UNREACHABLE;
@@ -601,11 +606,22 @@ static bool registrar_fix(const struct attempt *at, const char *contact)
 {
 	if (strstr(contact, ";alias=") || strstr(contact, "received="))
 		return true;
-	char ip[SW_IPSTRLEN];
+	/* the address and port the REGISTER came from, as the server saw it */
+	char ep[SW_ADDRSTRLEN + 8];
 	const struct sw_addr *seen = at->have_public ? &at->public : &at->client;
-	sw_ip_fmt(seen, ip);
+	char ip[SW_IPSTRLEN];
+	snprintf(ep, sizeof ep, "%s%s%s:%u", seen->family == 6 ? "[" : "", sw_ip_fmt(seen, ip),
+		 seen->family == 6 ? "]" : "", seen->port);
 	const char *h = strchr(contact, '@');
-	return h && strncmp(h + 1, ip, strlen(ip)) == 0;
+	if (!h)
+		return false;
+	size_t n = strlen(ep);
+	if (strncmp(h + 1, ep, n) == 0 && !(h[1 + n] >= '0' && h[1 + n] <= '9'))
+		return true;
+	/* no port written: the default 5060 */
+	size_t il = strlen(ep) - strlen(strrchr(ep, ':'));
+	return seen->port == 5060 && strncmp(h + 1, ep, il) == 0 &&
+	       strchr(";>", h[1 + il] ? h[1 + il] : ';');
 }
 
 static void contact_rewritten(struct sw_analyze *a, struct acct *ac, const struct attempt *at,

@@ -62,6 +62,25 @@ static void content_length(struct sw_analyze *a, struct txn *t, const struct sw_
 	sw_fnd_publish(a, f);
 }
 
+void sw_detect_on_short_body(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id)
+{
+	if (ev->pkt.transport != SW_TP_UDP)
+		return;
+	struct acct *ac = sw_acct_by_flow(a, &ev->pkt.src, &ev->pkt.dst);
+	bool created;
+	struct sw_finding *f = open_alg(a, SW_C_CONTENT_LENGTH_MISMATCH, ac, &created);
+	struct evref e;
+	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Content-Length");
+	sw_fnd_evidence(f, &e);
+	if (created) {
+		f->variant = TV_DISCARDED;
+		sw_fnd_fact(f, "declared", "%lld", (long long)ev->u.bad.declared_length);
+		sw_fnd_fact(f, "actual", "%zu", ev->u.bad.body_length);
+		sw_fnd_addr_fact(f, "from", &ev->pkt.src);
+	}
+	sw_fnd_publish(a, f);
+}
+
 /* Does a Via's sent-by equal "host:port" as the request carried it? Without
  * formatting: this runs for every response. */
 static bool via_same(const struct sw_sip_via *v, const char *sent)
@@ -101,6 +120,19 @@ static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev
 		return;
 	struct sw_addr k[2] = { t->src, t->dst };
 	struct via_flow *vf = sw_map_get(&a->via_flows, k, sizeof k);
+	if (via_same(&m->via[0], t->via_sent_by)) {
+		/* The common case: a flow's answers keep their Via. Only a
+		 * 64-bit hash of the flow is kept for it. */
+		if (vf) {
+			vf->intact++;
+		} else {
+			uint64_t h = sw_hash(k, sizeof k);
+			if (!sw_map_get(&a->via_intact, &h, sizeof h) &&
+			    a->via_intact.count < SW_MAX_FLOWS)
+				sw_map_put(&a->via_intact, &h, sizeof h, (void *)1);
+		}
+		return;
+	}
 	if (!vf) {
 		if (a->via_flows.count >= SW_MAX_FLOWS)
 			return;
@@ -108,10 +140,6 @@ static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev
 		vf->client = t->src;
 		vf->server = t->dst;
 		sw_map_put(&a->via_flows, k, sizeof k, vf);
-	}
-	if (via_same(&m->via[0], t->via_sent_by)) {
-		vf->intact++;
-		return;
 	}
 	if (vf->changed++)
 		return;
@@ -132,7 +160,9 @@ void sw_detect_wire_finish(struct sw_analyze *a)
 	void *v;
 	while (sw_map_next(&a->via_flows, &pos, NULL, NULL, &v)) {
 		const struct via_flow *vf = v;
-		if (!vf->changed || vf->intact)
+		struct sw_addr k[2] = { vf->client, vf->server };
+		uint64_t h = sw_hash(k, sizeof k);
+		if (!vf->changed || vf->intact || sw_map_get(&a->via_intact, &h, sizeof h))
 			continue;
 		bool created;
 		struct sw_finding *f = sw_fnd_open(a, SW_K_ALG_REWRITE, SW_C_VIA_MISMATCH, 0,

@@ -10,10 +10,10 @@
 
 #define SW_TXN_LINGER_NS SW_TIMER_F_NS /* keep a transaction that timed out this long
                                         * to match a late answer */
-#define SW_TXN_MAX_RESP 8u              /* distinct responses remembered per transaction */
+#define SW_TXN_MAX_RESP 4u              /* distinct responses remembered per transaction */
 #define SW_TXN_MAX_VIEWS 4u             /* other views (NAT'd copies) of one request */
-#define SW_ACCT_RECENT 16u              /* recent REGISTER attempts kept per account */
-#define SW_MAX_RINGS 8192u              /* accounts holding recent attempts at once */
+#define SW_ACCT_RECENT 6u               /* recent REGISTER attempts kept per account */
+#define SW_MAX_RINGS 4096u              /* accounts holding recent attempts at once */
 #define SW_RING_IDLE_NS (120 * INT64_C(1000000000)) /* a ring idle this long may go */
 #define SW_ACCT_MAX_CHANGES 256u        /* state timeline entries per account */
 #define SW_ACCT_MAX_PUBLIC 16u          /* distinct public addresses per account */
@@ -245,21 +245,25 @@ struct acct {
 	int64_t reg_since_ns;         /* start of the current registered stretch */
 	int64_t cov_until_ns;         /* end of the current registered stretch */
 	char *auth_user, *auth_realm; /* from the phone's last credentials */
-	/* local endpoints and what the server saw of them */
-	struct nat_flow flows[SW_ACCT_MAX_FLOWS];
+	/* local endpoints and what the server saw of them (owned, grown to
+	 * SW_ACCT_MAX_FLOWS: most phones keep one) */
+	struct nat_flow *flows;
 	uint32_t n_flows;
-	/* the binding lost and recovered */
-	struct loss losses[SW_ACCT_LOSSES];
+	/* the binding lost and recovered (owned ring of SW_ACCT_LOSSES, made at
+	 * the first loss) */
+	struct loss *losses;
 	uint32_t n_losses;            /* ever; ring index = n % SW_ACCT_LOSSES */
 	/* challenges answered and rejected again (RFC 3261 section 22.2) */
 	uint32_t answered_challenge_rejects; /* in a row, to requests with credentials */
 	struct evref first_reject, last_reject;
 	struct evref first_reject_req; /* the request whose credentials were refused first */
 	size_t n_ua;
-	struct ua_rec ua[SW_ACCT_MAX_UA];
+	struct ua_rec *ua;            /* owned, grown to SW_ACCT_MAX_UA */
 	uint32_t other_contacts_max;  /* other devices' bindings listed in a 2xx */
-	struct flood_ent flood[SW_ACCT_FLOOD];
-	uint32_t n_flood;             /* ever; ring index = n % SW_ACCT_FLOOD */
+	/* recent registrations for the flood rule (owned ring of SW_ACCT_FLOOD,
+	 * held with the attempt ring: let go with it when the account is idle) */
+	struct flood_ent *flood;
+	uint32_t n_flood;             /* ring index = n % SW_ACCT_FLOOD */
 	uint64_t ka_from_phone;       /* keepalives the phone sent (RFC 5626) */
 	struct evref ka_first;
 	/* OPTIONS the server sent to this phone */
@@ -352,7 +356,8 @@ struct sw_analyze {
 	struct sw_map dns_names;
 	struct sw_map tcp_conns;
 	struct sw_map srv_targets;    /* names an SRV answer named: SIP servers */
-	struct sw_map via_flows;      /* client -> server: answers' Via kept or changed */
+	struct sw_map via_flows;      /* client -> server: answers whose Via changed */
+	struct sw_map via_intact;     /* hashes of the flows whose answers kept it */
 	struct sw_map path_mtus;      /* client -> server endpoints: an ICMP's MTU */
 	struct sw_map answered_flows; /* client -> server endpoints: last time an
 	                               * unfragmented request between them was answered */
@@ -501,6 +506,8 @@ enum text_variant {
 	TV_FAILURES,        /* flapping: refreshes failed */
 	TV_TRANSLATED,      /* path_diff: private <-> public swaps */
 	TV_CONTACT_PARAM,   /* received_private: in the Contact's received parameter */
+	TV_DISCARDED,       /* content_length_mismatch: declared more than the body: discarded */
+	TV_NO_NAT,          /* path_loss: the phone's address is its public one */
 };
 void sw_texts_render(struct sw_analyze *a, struct sw_finding *f);
 
@@ -537,6 +544,9 @@ void sw_detect_nat_undelivered(struct sw_analyze *a, struct acct *ac, struct txn
 void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t);
 void sw_detect_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev,
 		      uint32_t msg_id);
+/* A UDP message whose Content-Length exceeds its body: the receiver discards
+ * it (RFC 3261 section 18.3); detect_wire.c. */
+void sw_detect_on_short_body(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id);
 /* The flows whose answers all changed the Via (detect_wire.c). */
 void sw_detect_wire_finish(struct sw_analyze *a);
 /* The Record-Route entry next to the UAC asks for TCP (detect_wire.c). */

@@ -112,6 +112,7 @@ void sw_pair_loss_findings(struct sw_analyze *a, struct sw_pair *p)
 		sw_fnd_fact(f, "delivered_to_server", "%u", s->delivered[SW_DIR_TO_SERVER]);
 		sw_fnd_fact(f, "phone", "%s", sw_addr_fmt(&inside, s1));
 		sw_fnd_fact(f, "public", "%s", sw_addr_fmt(&first->copy.dst, s2));
+		f->variant = sw_addr_eq(&inside, &first->copy.dst) ? TV_NO_NAT : TV_DEFAULT;
 		sw_fnd_fact(f, "server", "%s", sw_addr_fmt(&first->copy.src, s3));
 		sw_fnd_fact(f, "clock_offset", "%+.6f s", secs(s->offset.offset_ns));
 		sw_fnd_publish(a, f);

@@ -244,7 +244,11 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 				t->dst = ev->pkt.dst;
 			}
 			t->n_req++;
+			/* Copies after the answer, on the first copy's path (the
+			 * same request seen at another capture point is not a
+			 * retransmission). */
 			if (t->state == TX_DONE && t->final.frame_no && !t->is_ack &&
+			    sw_addr_eq(&ev->pkt.src, &t->src) && sw_addr_eq(&ev->pkt.dst, &t->dst) &&
 			    t->req_after_final < UINT16_MAX)
 				t->req_after_final++;
 			t->last_req_ns = ev->pkt.ts_ns;

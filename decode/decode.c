@@ -16,6 +16,7 @@ static const uint16_t default_sip_ports[] = {5060, 5061, 5062};
 struct sw_decode *sw_decode_new(const struct sw_decode_opts *opts)
 {
 	struct sw_decode *d = sw_calloc(1, sizeof *d);
+	d->bad_declared = -1;
 	d->sp = sw_sip_parser_new();
 	for (size_t i = 0; i < sizeof default_sip_ports / sizeof default_sip_ports[0]; i++)
 		d->sip_ports[d->n_sip_ports++] = default_sip_ports[i];
@@ -163,6 +164,8 @@ const char *sw_icmp_kind_name(enum sw_icmp_kind k)
 		return "frag_needed";
 	case SW_ICMP_TIME_EXCEEDED:
 		return "time_exceeded";
+	case SW_ICMP_REASSEMBLY:
+		return "reassembly_time_exceeded";
 	case SW_ICMP_OTHER:
 		break;
 	}
@@ -281,6 +284,8 @@ void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, const char *bad)
 	ev.u.bad.raw = sw_str_make(p, len);
 	ev.u.bad.call_id = l.call_id;
 	ev.u.bad.first_line = l.first_line;
+	ev.u.bad.declared_length = d->bad_declared;
+	ev.u.bad.body_length = d->bad_body;
 	sw_dec_emit(d, &ev);
 }
 
@@ -288,13 +293,16 @@ void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, const char *bad)
  * NUL padding after a Content-Length-delimited message is not part of it; a
  * Content-Length larger than the body present makes the message unusable
  * (*bad is set). Returns the message length. */
-static size_t datagram_sip_len(const char *s, size_t len, const char **bad)
+static size_t datagram_sip_len(const char *s, size_t len, const char **bad, int64_t *declared,
+			       size_t *body)
 {
 	size_t h;
 	int64_t cl;
 	long fl = sw_sip_frame_scan(s, len, &h, &cl);
 	if (fl == 0 && h && cl > 0 && (uint64_t)cl > len - h) {
 		*bad = "Content-Length larger than the body present (RFC 3261 section 18.3)";
+		*declared = cl;
+		*body = len - h;
 		return len;
 	}
 	if (fl > 0 && (size_t)fl < len) {
@@ -317,8 +325,13 @@ bool sw_dec_datagram(struct sw_decode *d, const uint8_t *p, size_t len, bool cut
 			sw_dec_sip(d, s, len, SW_REASON_CUT);
 		} else {
 			const char *bad = NULL;
-			size_t n = datagram_sip_len(s, len, &bad);
+			int64_t declared = -1;
+			size_t body = 0;
+			size_t n = datagram_sip_len(s, len, &bad, &declared, &body);
+			d->bad_declared = declared;
+			d->bad_body = body;
 			sw_dec_sip(d, s, n, bad);
+			d->bad_declared = -1;
 		}
 		return true;
 	}

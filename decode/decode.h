@@ -84,7 +84,9 @@ enum sw_icmp_kind {
 	SW_ICMP_ADMIN_PROHIB,
 	SW_ICMP_PROTO_UNREACH,
 	SW_ICMP_FRAG_NEEDED,    /* also ICMPv6 Packet Too Big */
-	SW_ICMP_TIME_EXCEEDED,
+	SW_ICMP_TIME_EXCEEDED,  /* in transit (TTL / hop limit) */
+	SW_ICMP_REASSEMBLY,     /* fragment reassembly time exceeded (RFC 792 type 11
+	                         * code 1, RFC 4443 type 3 code 1) */
 };
 const char *sw_icmp_kind_name(enum sw_icmp_kind k); /* "port_unreachable" ... */
 
@@ -169,6 +171,11 @@ struct sw_ev {
 			struct sw_str raw;      /* the bytes */
 			struct sw_str call_id;  /* best effort from a light scan */
 			struct sw_str first_line;
+			/* a UDP message whose Content-Length exceeds the body
+			 * present (RFC 3261 section 18.3: receivers discard it):
+			 * what it declared; -1 otherwise */
+			int64_t declared_length;
+			size_t body_length;     /* with declared_length: the body present */
 		} bad;
 		struct sw_icmp icmp;
 		struct sw_keepalive keepalive;

@@ -163,7 +163,7 @@ void sw_icmp4_decode(struct sw_decode *d, const uint8_t *p, size_t len)
 			break;
 		}
 	} else if (type == 11) {
-		kind = SW_ICMP_TIME_EXCEEDED;
+		kind = code == 1 ? SW_ICMP_REASSEMBLY : SW_ICMP_TIME_EXCEEDED;
 	} else {
 		return; /* echo and the rest: nothing for SIP */
 	}
@@ -200,7 +200,7 @@ void sw_icmp6_decode(struct sw_decode *d, const uint8_t *p, size_t len)
 		kind = SW_ICMP_FRAG_NEEDED;
 		mtu = sw_rd32(p + 4);
 	} else if (type == 3) {
-		kind = SW_ICMP_TIME_EXCEEDED;
+		kind = code == 1 ? SW_ICMP_REASSEMBLY : SW_ICMP_TIME_EXCEEDED;
 	} else {
 		return; /* informational messages (128+) and the rest */
 	}

@@ -178,6 +178,8 @@ struct sw_decode {
 	bool fl_bad;   /* an invalid header */
 	bool fl_unsupported;
 	bool fl_ip;    /* the frame's outer IP packet was counted (st.traffic) */
+	int64_t bad_declared; /* the datagram being delivered declares more body than it has */
+	size_t bad_body;
 	size_t ip_missing; /* bytes the innermost IP header declared beyond caplen */
 };
 

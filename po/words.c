@@ -78,7 +78,8 @@ static const char *const icmp_kinds[] __attribute__((unused)) = {
     NC_("icmp", "port_unreachable"), NC_("icmp", "host_unreachable"),
     NC_("icmp", "net_unreachable"),  NC_("icmp", "admin_prohibited"),
     NC_("icmp", "proto_unreachable"), NC_("icmp", "frag_needed"),
-    NC_("icmp", "time_exceeded"),    NC_("icmp", "other"),
+    NC_("icmp", "time_exceeded"),    NC_("icmp", "reassembly_time_exceeded"),
+    NC_("icmp", "other"),
 };
 
 /* Whole labels of evidence frames that are ours (analyze/

@@ -66,6 +66,35 @@ class Matrix(unittest.TestCase):
                                 f"{case.name()} ({case.variant}): unexpected {f['severity']} "
                                 f"{f['kind']}/{f['cause']}: {f['summary']}")
 
+    def test_every_rule_proven(self):
+        """Every kind and cause (register.rejected's status codes together) has
+        at least three positive captures and two near misses that must stay
+        silent (issue 10, "Proof: a variant matrix")."""
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+        import matrix_table
+        pos, neg = matrix_table.counts()
+        rules = [("register.no_response", c) for c in ("icmp_port_unreachable", "icmp_host_unreachable",
+                                                       "dns_failure", "silence", "fragments_lost",
+                                                       "tcp_refused")]
+        rules += [("call.no_response", c) for c in ("icmp_port_unreachable", "icmp_host_unreachable",
+                                                   "silence", "fragments_lost")]
+        rules += [("register.flood_ban", ""), ("nat.return_path_blocked", ""),
+                  ("nat.return_path_blocked", "path_loss"), ("nat.stale_binding", ""),
+                  ("nat.binding_expired", ""), ("register.forbidden", "bad_credentials"),
+                  ("register.forbidden", "policy"), ("register.forbidden", "user_agent"),
+                  ("auth.rejected_credentials", ""), ("register.rejected", "<status>"),
+                  ("transport.tcp_required", "udp_refused_tcp_ok"),
+                  ("transport.tcp_required", "server_requests_tcp"),
+                  ("transport.tcp_required", "oversize_udp"),
+                  ("keepalive.options_unanswered", ""), ("register.flapping", ""),
+                  ("register.expired", ""), ("capture.no_sip", "")]
+        rules += [("alg.rewrite", c) for c in ("content_length_mismatch", "via_mismatch",
+                                               "contact_rewritten", "received_private", "path_diff")]
+        for rule in rules:
+            with self.subTest(rule=rule):
+                self.assertGreaterEqual(len(pos.get(rule, [])), 3, f"{rule}: positives")
+                self.assertGreaterEqual(len(neg.get(rule, [])), 2, f"{rule}: near misses")
+
     def test_cases(self):
         cases = matrix.all_cases()
         self.assertTrue(cases)

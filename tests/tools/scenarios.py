@@ -167,30 +167,36 @@ class Ctx:
 
     def register(self, ph, fl, srv, t, expires=3600, mark=None, challenge=True, stale=False,
                  granted=None, contact_style=None, reply_extra=(), to_tag=None, think=0.0015,
-                 auth=None, extra=(), alg_down=None, contact=None):
+                 auth=None, extra=(), alg_down=None, contact=None, alg_up=None):
         """A registration or refresh as real phones do it. challenge: the server
         answers 401 first (a new nonce; stale=true when the phone's cached one
         expired), then 200. auth: whether the first REGISTER carries the cached
         credentials (default: when the phone has a challenge). Marks
         (mark.reg / .401 / .auth / .200). alg_down: what a SIP ALG on the way makes of
-        the answers before the phone gets them. Returns the time the 200 arrives."""
+        the answers before the phone gets them; alg_up: what it makes of the REGISTERs
+        on their way to the server (the server answers what it got). Returns the time
+        the 200 arrives."""
+        up = alg_up or (lambda m: m)
         auth = (ph.challenge is not None) if auth is None else auth
         r1 = ph.register(expires, auth=auth, extra=extra, contact=contact)
         if challenge:
-            fl.up(t, r1, mark=mark and mark + ".reg")
+            fl.up(t, r1, mark=mark and mark + ".reg",
+                  payload_server=up(r1) if alg_up else None)
             ts = t + self.d() + 0.0008
-            a401 = srv.reg_challenge(r1, fl.public, ts, stale=stale, to_tag=to_tag)
+            a401 = srv.reg_challenge(up(r1), fl.public, ts, stale=stale, to_tag=to_tag)
             fl.down(ts, a401, mark=mark and mark + ".401",
                     payload_phone=alg_down(a401) if alg_down else None)
             ph.learn(a401)
             t = ts + self.d() + 0.006 + self.w.jitter(10)
             r2 = ph.register(expires, auth=True, extra=extra, contact=contact)
-            fl.up(t, r2, mark=mark and mark + ".auth")
+            fl.up(t, r2, mark=mark and mark + ".auth",
+                  payload_server=up(r2) if alg_up else None)
         else:
             r2 = r1
-            fl.up(t, r2, mark=mark and (mark + ".reg"))
+            fl.up(t, r2, mark=mark and (mark + ".reg"),
+                  payload_server=up(r2) if alg_up else None)
         ts = t + self.d() + think + self.w.jitter(2)
-        ok = srv.reg_ok(r2, fl.public, ts, granted=granted, contact_style=contact_style,
+        ok = srv.reg_ok(up(r2), fl.public, ts, granted=granted, contact_style=contact_style,
                         extra=reply_extra)
         fl.down(ts, ok, mark=mark and mark + ".200",
                 payload_phone=alg_down(ok) if alg_down else None)
@@ -232,6 +238,7 @@ def render(sc):
 
 def load_all():
     import scenarios_def  # noqa: F401  (registers the scenarios in this module)
+    import scenarios_gaps  # noqa: F401
     return SCENARIOS
 
 

@@ -95,7 +95,7 @@ def english_words(text, capture=None, extra=()):
                     re.search(r"\.[a-z]{2,}$", c) and c.split("/")[0] not in kinds and
                     not re.fullmatch(r"[a-z]+\.[a-z_]+", c)):
                 continue
-            if re.fullmatch(r"[0-9a-fA-F:.\[\]]+", c):  # IPv6, MACs
+            if re.fullmatch(r"[0-9a-fA-F:.\[\]]+|[1-6]xx", c):  # IPv6, MACs, 4xx
                 continue
             # Finding identifiers: kind, kind/cause, cause.
             parts = re.split(r"[/()]", c)

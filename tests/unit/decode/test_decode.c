@@ -1268,7 +1268,7 @@ static void icmp_port_unreachable(void **state)
 	    {3, 2, SW_ICMP_PROTO_UNREACH},  {3, 6, SW_ICMP_NET_UNREACH},
 	    {3, 7, SW_ICMP_HOST_UNREACH},   {3, 9, SW_ICMP_ADMIN_PROHIB},
 	    {3, 13, SW_ICMP_ADMIN_PROHIB},  {3, 5, SW_ICMP_OTHER},
-	    {11, 0, SW_ICMP_TIME_EXCEEDED},
+	    {11, 0, SW_ICMP_TIME_EXCEEDED}, {11, 1, SW_ICMP_REASSEMBLY},
 	};
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
 		size_t n = c->rs->n;
