@@ -147,7 +147,7 @@ static void tui_status(void *ctx, struct sw_buf *out)
 		sw_buf_printf(out, " (%llu%%)", (unsigned long long)(done * 100 / total));
 }
 
-static int run_tui(struct sw_app *app, const struct sw_opts *o)
+static int run_tui(struct sw_app *app, const struct sw_opts *o, struct sw_tui_prefs *prefs)
 {
 	struct sw_buf title = SW_BUF_INIT;
 	if (o->iface)
@@ -162,6 +162,8 @@ static int run_tui(struct sw_app *app, const struct sw_opts *o)
 		.cat = app->cat,
 		.title = title.p,
 		.live = o->iface != NULL,
+		.saving = o->write_path != NULL,
+		.prefs = prefs,
 		.capture_fd = tui_capture_fd,
 		.signal_fd = app->sigfd,
 		.pump = tui_pump,
@@ -196,14 +198,19 @@ int main(int argc, char **argv)
 										      : SW_MODE_REPORT;
 	struct sw_app app;
 	char err[512];
+	/* The TUI's settings are the user's: read before privileges drop. */
+	struct sw_tui_prefs *prefs = o.mode == SW_MODE_TUI ? sw_tui_prefs_load() : NULL;
 	if (sw_app_open(&app, &o, err, sizeof err) < 0) {
+		sw_tui_prefs_free(prefs);
 		fprintf(stderr, "sipwatch: %s\n", err);
 		sw_app_close(&app);
 		sw_opts_free(&o);
 		return SW_EXIT_ERROR;
 	}
 	if (o.mode == SW_MODE_TUI) {
-		if (run_tui(&app, &o) < 0) {
+		int trc = run_tui(&app, &o, prefs);
+		sw_tui_prefs_free(prefs);
+		if (trc < 0) {
 			sw_app_close(&app);
 			sw_opts_free(&o);
 			return SW_EXIT_ERROR;

@@ -271,9 +271,13 @@ void tui_draw_status(struct tui *t, int y)
 	sw_buf_printf(&b, tui_tr(t, "findings: %zu"), nf);
 	if (ne)
 		sw_buf_printf(&b, tui_trn(t, " (%zu error)", " (%zu errors)", ne), ne);
-	if (!t->ended)
+	if (!t->ended && t->paused)
+		sw_buf_printf(&b, " | %s", tui_tr(t, "paused"));
+	else if (!t->ended)
 		sw_buf_printf(&b, " | %s",
 		              t->src->live ? tui_tr(t, "capturing") : tui_tr(t, "reading"));
+	if (t->clear_from)
+		sw_buf_printf(&b, " | %s", tui_tr(t, "cleared"));
 	tui_text(t, y, x, cols - x - 1, b.p, a);
 	sw_buf_free(&b);
 }

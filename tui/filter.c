@@ -90,6 +90,16 @@ bool tui_filter_match(struct tui *t, uint32_t item)
 		return true;
 	if (item == TUI_ITEM_UNASSIGNED)
 		return unassigned_match(t, f);
+	if (tui_item_is_finding(item)) {
+		/* A finding of no account or dialog: its kind, summary, addresses. */
+		const struct sw_finding *fd = sw_analyze_finding(t->an, item & ~TUI_ITEM_FINDING_BIT);
+		if (!fd || f->aor[0] || f->callid[0] || f->method[0])
+			return false;
+		if (f->addr[0] && !has_addr(&fd->client, f->addr) && !has_addr(&fd->server, f->addr))
+			return false;
+		return !f->text[0] || has(sw_kind_name(fd->kind), f->text) ||
+		       has(sw_finding_cause(fd), f->text) || has(fd->summary, f->text);
+	}
 	const struct sw_item *it = sw_analyze_item(t->an, item);
 	if (!it)
 		return false;

@@ -6,8 +6,10 @@
  * requests never answered as gap lines, and the frames that are a finding's
  * evidence marked with its severity; with two captures of one path, the
  * messages the path rewrote ([~]) or lost ([X], the arrow ends in an X), and
- * d shows a message as both sides captured it. On wide terminals the message
- * under the cursor is previewed on the right, as sngrep does. */
+ * d shows a message as both sides captured it. The message under the cursor
+ * is shown on the right as sngrep does (t toggles it, 9 and 0 resize it),
+ * Space on two messages compares them (diff.c), F4 extends the ladder to
+ * every message to or from the items' phones (sngrep's extended flow). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,9 @@
 /* Silence shown as a gap line: longer than any retransmission interval
  * (RFC 3261 timer E stops doubling at T2 = 4 s). */
 #define LADDER_GAP_NS (5 * SW_NS_PER_SEC)
-#define LADDER_PREVIEW_COLS 130              /* terminals this wide get the preview pane */
+#define LADDER_PREVIEW_COLS 130              /* terminals this wide get the raw pane */
+#define LADDER_RAW_MIN 20                    /* the raw pane is at least this wide */
+#define LADDER_RAW_STEP 4                    /* 9 and 0 resize it by this much */
 #define LADDER_ANSWER_NS (2 * SW_TIMER_F_NS) /* answers later than this do not count */
 
 enum ep_role { EP_OTHER = 0, EP_PHONE, EP_NAT, EP_SERVER };
@@ -59,6 +63,9 @@ struct ladder_view {
 	size_t top; /* first entry drawn */
 	int page;
 	bool follow; /* live: keep the cursor on the newest message */
+	bool extended;  /* F4: every message to or from the items' phones */
+	uint32_t picked; /* Space: the message to compare, UINT32_MAX none */
+	int pw;          /* raw pane width at the last draw (0: none) */
 	struct tui_lines preview;
 	size_t preview_for; /* message index the preview was built for */
 	int preview_w;
@@ -265,7 +272,10 @@ static void build_entries(struct tui *t, struct ladder_view *l)
 static void rebuild(struct tui *t, struct ladder_view *l, uint32_t keep_id)
 {
 	free(l->ids);
-	tui_collect_msgs(t, l->items, l->nitems, &l->ids, &l->nids);
+	if (l->extended)
+		tui_collect_ext(t, l->items, l->nitems, &l->ids, &l->nids);
+	else
+		tui_collect_msgs(t, l->items, l->nitems, &l->ids, &l->nids);
 	size_t n = l->nids ? l->nids : 1;
 	l->src = sw_realloc(l->src, n);
 	l->dst = sw_realloc(l->dst, n);
@@ -375,6 +385,8 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	char ts[SW_TIMESTRLEN];
 	sw_time_hms(m->ts_ns, ts);
 	tui_text(t, y, 0, LADDER_GUTTER - 1, ts, cur ? tui_a(t, TR_CURSOR) : A_NORMAL);
+	if (l->picked == l->ids[i]) /* Space: waiting for the second message */
+		tui_text(t, y + 1, 0, 3, "[*]", tui_a(t, TR_SELECTED));
 	if (i > 0) {
 		const struct sw_msg *p = sw_analyze_msg(t->an, l->ids[i - 1]);
 		char d[32];
@@ -537,9 +549,15 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	int cols = COLS, rows = LINES;
 	/* Title. */
 	struct sw_buf b = SW_BUF_INIT;
-	sw_buf_printf(&b, tui_trn(t, "Ladder: %zu message", "Ladder: %zu messages", l->nids),
-	              l->nids);
-	if (l->nitems == 1 && l->items[0] != TUI_ITEM_UNASSIGNED) {
+	if (l->extended)
+		sw_buf_printf(&b,
+		              tui_trn(t, "Extended ladder: %zu message", "Extended ladder: %zu messages",
+		                      l->nids),
+		              l->nids);
+	else
+		sw_buf_printf(&b, tui_trn(t, "Ladder: %zu message", "Ladder: %zu messages", l->nids),
+		              l->nids);
+	if (l->nitems == 1 && l->items[0] != TUI_ITEM_UNASSIGNED && !tui_item_is_finding(l->items[0])) {
 		const struct sw_item *it = sw_analyze_item(t->an, l->items[0]);
 		if (it && it->kind == SW_ITEM_ACCOUNT) {
 			const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
@@ -561,8 +579,18 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	}
 	tui_draw_title(t, b.p);
 	sw_buf_free(&b);
-	/* Geometry. */
-	int pw = cols >= LADDER_PREVIEW_COLS ? cols * 2 / 5 : 0;
+	/* Geometry: the raw pane on the right (t), as wide as chosen (9, 0)
+	 * while the ladder keeps room for two columns. */
+	int pw = 0;
+	if (t->raw_pane == 1 || (t->raw_pane < 0 && cols >= LADDER_PREVIEW_COLS)) {
+		int maxpw = cols - (LADDER_GUTTER + 2 * LADDER_MIN_COLW + LADDER_MARK);
+		pw = t->prefs->raw_width ? t->prefs->raw_width : cols * 2 / 5;
+		if (pw > maxpw)
+			pw = maxpw;
+		if (pw < LADDER_RAW_MIN)
+			pw = maxpw >= LADDER_RAW_MIN ? LADDER_RAW_MIN : 0;
+	}
+	l->pw = pw;
 	int lw = cols - pw;
 	int right = lw - LADDER_MARK; /* marks live in [right, lw) */
 	size_t fit = (size_t)((right - LADDER_GUTTER) / LADDER_MIN_COLW);
@@ -758,8 +786,8 @@ static bool ladder_key(struct tui *t, struct tui_view *v, int k)
 	case 'p':
 		jump_mark(l, false);
 		return true;
-	case TK(KEY_F(4)):
 	case 'e':
+	case 'E':
 		open_findings(t, l);
 		return true;
 	case TK(KEY_F(2)):
@@ -767,11 +795,50 @@ static bool ladder_key(struct tui *t, struct tui_view *v, int k)
 	case 'S':
 		tui_save_ask(t, l->ids, l->nids);
 		return true;
+	case TK(KEY_F(4)):
+	case 'x':
+	case 'X': {
+		uint32_t keep = l->nids ? l->ids[l->cur] : UINT32_MAX;
+		l->extended = !l->extended;
+		rebuild(t, l, keep);
+		return true;
+	}
 	case TK(KEY_F(6)):
 	case 'r':
 	case 'R':
 		if (l->nids)
-			tui_push(t, tui_message_new(t, l->ids, l->nids, l->cur));
+			tui_push(t, tui_raw_new(t, l->ids, l->nids, NULL));
+		return true;
+	case ' ':
+		if (!l->nids)
+			return true;
+		if (l->picked == UINT32_MAX) {
+			l->picked = l->ids[l->cur];
+			tui_note(t, "%s", tui_tr(t, "Space on another message compares the two."));
+		} else if (l->picked == l->ids[l->cur]) {
+			l->picked = UINT32_MAX;
+		} else {
+			uint32_t a = l->picked;
+			l->picked = UINT32_MAX;
+			tui_push(t, tui_diff_new(t, a, l->ids[l->cur]));
+		}
+		return true;
+	case 't':
+		/* The raw pane: on or off, whatever the width. */
+		t->raw_pane = l->pw ? 0 : 1;
+		return true;
+	case '9':
+	case '0': {
+		/* sngrep: 9 widens the raw pane, 0 narrows it; T restores. */
+		int w = l->pw ? l->pw : LADDER_RAW_MIN;
+		w += k == '9' ? LADDER_RAW_STEP : -LADDER_RAW_STEP;
+		t->prefs->raw_width = w < LADDER_RAW_MIN ? LADDER_RAW_MIN : w;
+		t->raw_pane = 1;
+		return true;
+	}
+	case 'T':
+		t->prefs->raw_width = 0;
+		t->raw_pane = -1;
 		return true;
 	}
 	if (tui_key_enter(k)) {
@@ -808,9 +875,13 @@ static const char *const ladder_hints[] = {
 
 static const char *const ladder_help[] = {
     N_("Up/Down, j/k\tMove between messages; PgUp/PgDn, Home/End"),
-    N_("Enter, r, F6\tShow the message under the cursor"),
+    N_("Enter\tShow the message under the cursor"),
+    N_("F6, r\tRaw text of all messages of this ladder, for copying"),
+    N_("Space\tMark a message; Space on another compares the two side by side"),
+    N_("t\tShow or hide the raw message on the right; 9 / 0: wider / narrower, T: default"),
+    N_("F4, x\tExtended ladder: every message to or from the phones, or back"),
     N_("n / p\tNext / previous message that is a finding's evidence"),
-    N_("e, F4\tExplain the findings of this message or these items"),
+    N_("e\tExplain the findings of this message or these items"),
     N_("s, F2\tSave these messages' packets to a pcap file"),
     N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
     N_("Gap lines\tsilence of 5 s or more; x: a request never answered"),
@@ -833,7 +904,8 @@ static const struct tui_screen ladder_screen = {
     .hints = ladder_hints,
 };
 
-struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, uint32_t focus)
+struct tui_view *tui_ladder_new_ext(struct tui *t, const uint32_t *items, size_t n,
+                                    uint32_t focus, bool extended)
 {
 	struct ladder_view *l = sw_calloc(1, sizeof *l);
 	l->base.scr = &ladder_screen;
@@ -841,6 +913,13 @@ struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, 
 	memcpy(l->items, items, n * sizeof *items);
 	l->nitems = n;
 	l->preview_for = SIZE_MAX;
+	l->picked = UINT32_MAX;
+	l->extended = extended;
 	rebuild(t, l, focus);
 	return &l->base;
+}
+
+struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, uint32_t focus)
+{
+	return tui_ladder_new_ext(t, items, n, focus, false);
 }

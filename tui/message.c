@@ -230,8 +230,8 @@ static bool message_key(struct tui *t, struct tui_view *v, int k)
 		if (mv->cur + 1 < mv->n)
 			mv->cur++;
 		return true;
-	case TK(KEY_F(4)):
-	case 'e': {
+	case 'e':
+	case 'E': {
 		const struct sw_msg *m = sw_analyze_msg(t->an, mv->ids[mv->cur]);
 		uint32_t ids[64];
 		size_t n = m ? tui_msg_findings(t, m, ids, 64) : 0;
@@ -273,8 +273,8 @@ static const char *const message_help[] = {
     N_("Up/Down, PgUp/PgDn\tScroll the message"),
     N_("Left/Right, h/l\tPrevious / next message of the ladder"),
     N_(">  highlighted\tA header that a finding about this message points at"),
-    N_("\\xNN\tA byte from the wire that the terminal must not see (control, invalid UTF-8)"),
-    N_("e, F4\tExplain the findings of this message"),
+    N_("\\xNN \\uNNNN\tA byte or a format control from the wire the terminal must not see"),
+    N_("e\tExplain the findings of this message"),
     N_("d\tBoth sides, side by side, the path's changes highlighted"),
     N_("s, F2\tSave this message's packet to a pcap file"),
     N_("Esc, q\tBack"),

@@ -89,6 +89,24 @@ void tui_push(struct tui *t, struct tui_view *v)
 	t->redraw = true;
 }
 
+static void quit_now(struct tui *t)
+{
+	t->quit = true;
+}
+
+void tui_quit_ask(struct tui *t)
+{
+	const char *q = NULL;
+	if (t->src->live && !t->ended)
+		q = tui_tr(t, "The live capture is still running. Stop it and quit?");
+	else if (t->src->live && !t->src->saving && !t->saved && t->frames)
+		q = tui_tr(t, "The captured packets were not saved (F2, or -w). Quit anyway?");
+	if (q)
+		tui_push(t, tui_confirm_new(t, q, quit_now));
+	else
+		t->quit = true;
+}
+
 void tui_pop(struct tui *t)
 {
 	if (t->depth <= 1)
@@ -328,7 +346,7 @@ static void handle_key(struct tui *t, int k)
 	}
 	if (LINES < TUI_MIN_ROWS || COLS < TUI_MIN_COLS) {
 		if (tui_key_back(k))
-			t->quit = true;
+			tui_quit_ask(t);
 		return;
 	}
 	struct tui_view *top = t->stack[t->depth - 1];
@@ -342,7 +360,7 @@ static void handle_key(struct tui *t, int k)
 		if (t->depth > 1)
 			tui_pop(t);
 		else
-			t->quit = true;
+			tui_quit_ask(t);
 	}
 }
 
@@ -369,7 +387,7 @@ static void loop(struct tui *t)
 	int idle_input = 0;
 	bool changed = true;
 	while (!t->quit) {
-		bool pumping = !t->ended && !src->live;
+		bool pumping = !t->ended && !src->live && !t->paused;
 		if (pumping) {
 			int64_t start = tui_now_ms();
 			while (!t->ended && !t->quit && tui_now_ms() - start < PUMP_SLICE_MS)
@@ -391,7 +409,10 @@ static void loop(struct tui *t)
 			if (left > 0 && (timeout < 0 || left < timeout))
 				timeout = (int)left + 1;
 		}
-		int capfd = (!t->ended && src->capture_fd) ? src->capture_fd(src->ctx) : -1;
+		/* Paused: the capture is not read (the kernel keeps what fits
+		 * in its buffer, and counts the drops). */
+		int capfd = (!t->ended && !t->paused && src->capture_fd) ? src->capture_fd(src->ctx)
+		                                                         : -1;
 		struct pollfd p[4] = {
 		    {.fd = STDIN_FILENO, .events = POLLIN},
 		    {.fd = capfd, .events = POLLIN},
@@ -403,7 +424,7 @@ static void loop(struct tui *t)
 			break;
 		if (rc > 0 && (p[2].revents & POLLIN))
 			on_signal(t);
-		if (src->live && !t->ended) {
+		if (src->live && !t->ended && !t->paused) {
 			/* Live: read what is there (immediate mode, non-blocking). */
 			for (int i = 0; i < LIVE_PUMP_CALLS && !t->quit; i++)
 				if (pump_once(t, &changed) <= 0)
@@ -454,6 +475,13 @@ int sw_tui_run(const struct sw_tui_source *src)
 	t.cat = src->cat;
 	t.an = src->an;
 	t.err_fd = -1;
+	t.prefs = src->prefs;
+	if (!t.prefs) {
+		t.prefs = sw_tui_prefs_load();
+		t.own_prefs = true;
+	}
+	t.autoscroll = src->live; /* live: follow the newest item, as sngrep */
+	t.raw_pane = -1;
 	split_title(&t);
 	setup_locale(&t);
 	SCREEN *scr = newterm(NULL, stdout, stdin);
@@ -465,6 +493,8 @@ int sw_tui_run(const struct sw_tui_source *src)
 		for (size_t i = 0; i < t.nfiles; i++)
 			free(t.files[i]);
 		free(t.files);
+		if (t.own_prefs)
+			sw_tui_prefs_free(t.prefs);
 		return -1;
 	}
 	set_term(scr);
@@ -494,5 +524,7 @@ int sw_tui_run(const struct sw_tui_source *src)
 	for (size_t i = 0; i < t.nfiles; i++)
 		free(t.files[i]);
 	free(t.files);
+	if (t.own_prefs)
+		sw_tui_prefs_free(t.prefs);
 	return 0;
 }

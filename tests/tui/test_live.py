@@ -78,7 +78,13 @@ class Live(unittest.TestCase):
         p.keys("Enter")
         s = p.wait("Ladder: 6 messages")
         self.assertEqual(s.count("200 OK"), 3, s)
-        p.quit(self, keys=("q", "q"))
+        # q on the list while the capture runs asks first; n stays.
+        p.keys("q", "q")
+        p.wait("The live capture is still running. Stop it and quit?")
+        p.keys("n")
+        p.wait_gone("Stop it and quit?")
+        self.assertIn("capturing", p.screen())
+        p.quit(self, keys=("q", "y"))
 
 
 if __name__ == "__main__":
