@@ -837,8 +837,7 @@ static bool ladder_key(struct tui *t, struct tui_view *v, int k)
 		return true;
 	}
 	case 'T':
-		t->prefs->raw_width = 0;
-		t->raw_pane = -1;
+		t->prefs->raw_width = 0; /* the default width, the pane stays */
 		return true;
 	}
 	if (tui_key_enter(k)) {
