@@ -76,33 +76,52 @@ QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|‘[^’\n]*’|\'[^\'\n]*\'')
 CHUNK = re.compile(r"[A-Za-z0-9_.:@/\\\[\]%+=;<>~#-]+")
 
 
-def english_words(text, capture=None, extra=()):
-    """The English words in text that are not data, identifiers or terms."""
+def english_words(text, capture=None, extra=(), wrapped=True):
+    """The English words in text that are not data, identifiers or terms.
+    With wrapped (screens), a word cut by the edge of a line or a column
+    (│) counts as data when it is the start or the end of a word of the
+    capture."""
     kinds = kinds_and_causes()
     wire = wire_words(capture) if capture else set()
     allowed = TECH | set(extra)
     found = []
     for line in text.split("\n"):
         line = QUOTED.sub(" ", line)
-        for chunk in CHUNK.findall(line):
-            c = chunk.strip(".:;,=<>[]")
-            if c.startswith("-") or c in TECH_CHUNKS:  # an option (--json), a term
-                continue
-            if not re.search(r"[A-Za-z]{2,}", c):
-                continue
-            # URIs, addresses, paths, files, host names, escapes.
-            if (re.search(r"\.(pcap|pcapng|gz|json|txt|html)\b", c) or "@" in c or "/" in c or "\\" in c or c.startswith("sip:") or
-                    re.search(r"\.[a-z]{2,}$", c) and c.split("/")[0] not in kinds and
-                    not re.fullmatch(r"[a-z]+\.[a-z_]+", c)):
-                continue
-            if re.fullmatch(r"[0-9a-fA-F:.\[\]]+|[1-6]xx", c):  # IPv6, MACs, 4xx
-                continue
-            # Finding identifiers: kind, kind/cause, cause.
-            parts = re.split(r"[/()]", c)
-            if all(p in kinds or p.isdigit() or p == "" for p in parts):
-                continue
-            for w in re.findall(r"[A-Za-z]{2,}", c):
-                if w in allowed or w in wire:
-                    continue
-                found.append(w)
+        for seg in line.split("│"):
+            chunks = CHUNK.findall(seg)
+            for n, chunk in enumerate(chunks):
+                edge_end = wrapped and n == len(chunks) - 1
+                edge_start = wrapped and n == 0
+                found += _chunk_words(chunk, kinds, wire, allowed, edge_start, edge_end)
+    return found
+
+
+def _chunk_words(chunk, kinds, wire, allowed, edge_start, edge_end):
+    c = chunk.strip(".:;,=<>[]")
+    if c.startswith("-") or c in TECH_CHUNKS:  # an option (--json), a term
+        return []
+    if not re.search(r"[A-Za-z]{2,}", c):
+        return []
+    # URIs, addresses, paths, files, host names, escapes.
+    if (re.search(r"\.(pcap|pcapng|gz|json|txt|html)\b", c) or "@" in c or "/" in c or
+            "\\" in c or c.startswith("sip:") or
+            re.search(r"\.[a-z]{2,}$", c) and c.split("/")[0] not in kinds and
+            not re.fullmatch(r"[a-z]+\.[a-z_]+", c)):
+        return []
+    if re.fullmatch(r"[0-9a-fA-F:.\[\]]+|[1-6]xx", c):  # IPv6, MACs, 4xx
+        return []
+    # Finding identifiers: kind, kind/cause, cause.
+    parts = re.split(r"[/()]", c)
+    if all(p in kinds or p.isdigit() or p == "" for p in parts):
+        return []
+    words = re.findall(r"[A-Za-z]{2,}", c)
+    found = []
+    for i, w in enumerate(words):
+        if w in allowed or w in wire:
+            continue
+        if edge_end and i == len(words) - 1 and any(x.startswith(w) for x in wire):
+            continue
+        if edge_start and i == 0 and any(x.endswith(w) for x in wire):
+            continue
+        found.append(w)
     return found
