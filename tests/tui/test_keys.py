@@ -182,6 +182,21 @@ class Keys(unittest.TestCase):
         p.quit(self)
 
 
+class ManPage(unittest.TestCase):
+    def test_keys_section(self):
+        man = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                           "sipwatch.1")
+        with open(man) as f:
+            text = f.read()
+        self.assertIn(".SH KEYS", text)
+        keys = text[text.index(".SH KEYS"):text.index(".SH FILES")]
+        for key in ("F2", "F4", "F5", "F6", "F7", "F10", "Space", "Ctrl\\-C", "Enter"):
+            self.assertIn(key, keys)
+        for key in ("x", "t", "p", "A", "e", "9", "0", "T", "r"):
+            self.assertRegex(keys, r"\\fB%s\\fR|\.BR? .*\b%s\b" % (key, key), key)
+        self.assertIn("$XDG_CONFIG_HOME/sipwatch/config", text)
+
+
 class FindingRows(unittest.TestCase):
     def test_dns_failure_is_a_row_of_the_list(self):
         p = Pane(["-r", DNS, "--tui"], width=120)
