@@ -96,7 +96,7 @@ static void set_state(struct acct *ac, enum sw_reg_state st, const struct evref 
 	c->ts_ns = e->ts_ns;
 	c->state = st;
 	c->file_idx = e->file_idx;
-	c->frame_no = e->frame_no;
+	c->frame_no = ev_frame(e);
 	c->status = status;
 }
 
@@ -460,7 +460,7 @@ static void note_public(struct acct *ac, const struct sw_addr *pa, const struct 
 	struct sw_account *p = &ac->pub;
 	if (p->n_public && sw_addr_eq(&p->public_addrs[p->n_public - 1].addr, pa)) {
 		p->public_addrs[p->n_public - 1].last_ns = e->ts_ns;
-		p->public_addrs[p->n_public - 1].last_frame = e->frame_no;
+		p->public_addrs[p->n_public - 1].last_frame = ev_frame(e);
 		return;
 	}
 	if (p->n_public == ac->public_cap && ac->public_cap < SW_ACCT_MAX_PUBLIC) {
@@ -475,7 +475,7 @@ static void note_public(struct acct *ac, const struct sw_addr *pa, const struct 
 	struct sw_public_addr *x = &p->public_addrs[p->n_public++];
 	x->addr = *pa;
 	x->first_ns = x->last_ns = e->ts_ns;
-	x->first_frame = x->last_frame = e->frame_no;
+	x->first_frame = x->last_frame = ev_frame(e);
 	x->file_idx = e->file_idx;
 }
 
@@ -617,7 +617,7 @@ static void flood_note(struct acct *ac, const struct attempt *at)
 		ac->flood = sw_calloc(SW_ACCT_FLOOD, sizeof *ac->flood);
 	struct flood_ent *e = &ac->flood[ac->n_flood++ % SW_ACCT_FLOOD];
 	e->start_ns = start->start_ns;
-	e->frame_no = start->first.frame_no;
+	e->frame_no = ev_frame(&start->first);
 	e->file_idx = start->first.file_idx;
 	e->src = (uint32_t)sw_hash(&at->client, sizeof at->client);
 }
@@ -815,8 +815,7 @@ void sw_acct_on_undelivered(struct sw_analyze *a, struct txn *t)
 	at->undelivered = true;
 	at->last_req = t->last_req;
 	struct nat_flow *fl = sw_acct_flow(ac, flow_key_of(at));
-	if (fl && at->status >= 200 && at->status < 300 && fl->last_ok.frame_no == at->final.frame_no &&
-	    fl->last_ok.file_idx == at->final.file_idx) {
+	if (fl && at->status >= 200 && at->status < 300 && ev_same_frame(&fl->last_ok, &at->final)) {
 		/* Counted as the flow's success when answered: it was not one. */
 		fl->ok--;
 		fl->last_ok = fl->prev_ok;

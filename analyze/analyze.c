@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "common/mem.h"
 
@@ -68,14 +70,17 @@ char *sw_an_strdup_wire(struct sw_str s)
 	return sw_strndup(s.p, s.len > SW_WIRE_COPY_MAX ? SW_WIRE_COPY_MAX : s.len);
 }
 
+static void labels_init(struct sw_analyze *a);
+static void labels_free(struct sw_analyze *a);
+
 void sw_an_evidence(struct sw_analyze *a, struct evref *e, const struct sw_pkt *p,
 		    uint32_t msg_id, const char *label)
 {
-	e->file_idx = p->file_idx;
-	e->frame_no = p->frame_no;
+	ev_set_file(e, p->file_idx);
+	ev_set_frame(e, p->frame_no);
 	e->ts_ns = p->ts_ns;
 	e->msg_id = msg_id;
-	e->label = label ? sw_an_label(a, label, strlen(label)) : "";
+	e->label = label ? sw_an_label_idx(a, label, strlen(label)) : 0;
 }
 
 struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
@@ -87,8 +92,13 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	bool bounded = a->opts.max_messages > 0;
 	a->max_accounts = bounded ? SW_BOUNDED_ACCOUNTS : SW_MAX_ACCOUNTS;
 	a->max_txns = bounded ? SW_BOUNDED_TXNS : SW_MAX_TXNS;
-	sw_map_init(&a->labels, free);
+	labels_init(a);
 	sw_map_init(&a->txns, NULL);
+	if (getrandom(a->tombs.salt, sizeof a->tombs.salt, GRND_NONBLOCK) !=
+	    (ssize_t)sizeof a->tombs.salt) {
+		uint64_t x = (uint64_t)(uintptr_t)a ^ (uint64_t)time(NULL);
+		memcpy(a->tombs.salt, &x, sizeof x);
+	}
 	sw_map_init(&a->attempts, NULL);
 	sw_map_init(&a->acct_by_aor, NULL);
 	sw_map_init(&a->acct_by_client, NULL);
@@ -140,7 +150,7 @@ void sw_analyze_free(struct sw_analyze *a)
 		free(it);
 	}
 	sw_vec_free(&a->items);
-	sw_map_free(&a->labels);
+	labels_free(a);
 	sw_map_free(&a->txns);
 	sw_map_free(&a->attempts);
 	sw_map_free(&a->acct_by_aor);
@@ -156,16 +166,46 @@ void sw_analyze_free(struct sw_analyze *a)
 	free(a);
 }
 
+/* Index 0 is "", index 1 the fallback past SW_MAX_LABELS. */
+static void labels_init(struct sw_analyze *a)
+{
+	sw_map_init(&a->labels, NULL);
+	a->label_strs = SW_VEC_INIT;
+	sw_vec_push(&a->label_strs, sw_strdup(""));
+	sw_vec_push(&a->label_strs, sw_strdup("SIP"));
+	sw_map_put(&a->labels, "", 0, (void *)(uintptr_t)1);
+	sw_map_put(&a->labels, "SIP", 3, (void *)(uintptr_t)2);
+}
+
+static void labels_free(struct sw_analyze *a)
+{
+	for (size_t i = 0; i < a->label_strs.n; i++)
+		free(a->label_strs.p[i]);
+	sw_vec_free(&a->label_strs);
+	sw_map_free(&a->labels);
+}
+
+uint16_t sw_an_label_idx(struct sw_analyze *a, const char *s, size_t len)
+{
+	void *v = sw_map_get(&a->labels, s, len);
+	if (v)
+		return (uint16_t)((uintptr_t)v - 1);
+	if (a->label_strs.n >= SW_MAX_LABELS)
+		return 1; /* hostile variety: stop interning */
+	uint16_t idx = (uint16_t)a->label_strs.n;
+	sw_vec_push(&a->label_strs, sw_strndup(s, len));
+	sw_map_put(&a->labels, s, len, (void *)(uintptr_t)(idx + 1));
+	return idx;
+}
+
+const char *sw_an_label_at(const struct sw_analyze *a, uint16_t idx)
+{
+	return idx < a->label_strs.n ? a->label_strs.p[idx] : "";
+}
+
 const char *sw_an_label(struct sw_analyze *a, const char *s, size_t len)
 {
-	char *v = sw_map_get(&a->labels, s, len);
-	if (!v) {
-		if (a->labels.count >= SW_MAX_LABELS)
-			return "SIP"; /* hostile variety: stop interning */
-		v = sw_strndup(s, len);
-		sw_map_put(&a->labels, s, len, v);
-	}
-	return v;
+	return sw_an_label_at(a, sw_an_label_idx(a, s, len));
 }
 
 /* Drop the oldest records when over the bound; their ids stay reserved. */

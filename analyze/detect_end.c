@@ -121,10 +121,10 @@ static void dns_finding(struct sw_analyze *a, const struct domain *d)
 					   recovered ? SW_SEV_WARNING : SW_SEV_ERROR, &created);
 	f->variant = no_answer ? TV_NO_ANSWER : TV_DEFAULT;
 	f->resolved = recovered;
-	sw_fnd_evidence(f, &d->first_query);
-	sw_fnd_evidence(f, &d->first_fail);
-	sw_fnd_evidence(f, &d->last_query);
-	sw_fnd_evidence(f, no_answer ? &d->last_query : &d->last_fail);
+	sw_fnd_evidence(a, f, &d->first_query);
+	sw_fnd_evidence(a, f, &d->first_fail);
+	sw_fnd_evidence(a, f, &d->last_query);
+	sw_fnd_evidence(a, f, no_answer ? &d->last_query : &d->last_fail);
 	sw_fnd_fact(f, "name", "%s", d->name);
 	sw_fnd_fact(f, "result", "%s", no_answer || d->empty ? sw_an_tr(a, result) : result);
 	sw_fnd_fact(f, "queries", "%u", d->queries);
@@ -176,10 +176,10 @@ static void dns_findings(struct sw_analyze *a)
 			d->last_query = dn->last_query;
 			d->server = dn->server;
 		}
-		if (dn->last_fail.frame_no && dn->last_fail.ts_ns >= d->last_fail.ts_ns)
+		if (ev_has(&dn->last_fail) && dn->last_fail.ts_ns >= d->last_fail.ts_ns)
 			d->last_fail = dn->last_fail;
-		if (dn->first_fail.frame_no &&
-		    (!d->first_fail.frame_no || dn->first_fail.ts_ns < d->first_fail.ts_ns))
+		if (ev_has(&dn->first_fail) &&
+		    (!ev_has(&d->first_fail) || dn->first_fail.ts_ns < d->first_fail.ts_ns))
 			d->first_fail = dn->first_fail;
 		if (dn->ok_after_fail_ns &&
 		    sw_ns_sub(dn->ok_after_fail_ns, dn->first_fail_ns) > d->failed_for_ns)
@@ -225,8 +225,8 @@ static void tcp_refused(struct sw_analyze *a)
 		struct sw_finding *f = sw_fnd_open(a, SW_K_REGISTER_NO_RESPONSE, SW_C_TCP_REFUSED, 0,
 						   ac ? ac->pub.id : UINT32_MAX, UINT32_MAX,
 						   SW_SEV_ERROR, &created);
-		sw_fnd_evidence(f, &c->first_syn);
-		sw_fnd_evidence(f, &c->first_rst);
+		sw_fnd_evidence(a, f, &c->first_syn);
+		sw_fnd_evidence(a, f, &c->first_rst);
 		sw_fnd_addr_fact(f, "server", &c->server);
 		sw_fnd_fact(f, "resets", "%u", c->rst);
 		f->client = c->client;
@@ -288,8 +288,8 @@ static void udp_refused_tcp_ok(struct sw_analyze *a, struct acct *ac)
 	bool created;
 	struct sw_finding *f = sw_fnd_open(a, SW_K_TRANSPORT_TCP_REQUIRED, SW_C_UDP_REFUSED_TCP_OK, 0,
 					   ac->pub.id, UINT32_MAX, SW_SEV_ERROR, &created);
-	sw_fnd_evidence(f, &last->first);
-	sw_fnd_evidence(f, &c->first_synack);
+	sw_fnd_evidence(a, f, &last->first);
+	sw_fnd_evidence(a, f, &c->first_synack);
 	if (created)
 		sw_fnd_fact(f, "detail", "%s", sw_an_tr(a, N_("no answer over UDP, TCP connection accepted")));
 	sw_fnd_publish(a, f);
@@ -304,9 +304,8 @@ static void recovery_evidence(struct sw_finding *f, const struct acct *ac)
 	for (size_t i = 0; i < ac->pub.n_changes; i++) {
 		const struct sw_reg_change *c = &ac->pub.changes[i];
 		if (c->state == SW_REG_REGISTERED && c->ts_ns > f->last_ns) {
-			struct evref e = { c->file_idx, UINT32_MAX, c->frame_no, c->ts_ns,
-					   "200 REGISTER" };
-			sw_fnd_evidence(f, &e);
+			sw_fnd_evidence_at(f, c->file_idx, c->frame_no, c->ts_ns, UINT32_MAX,
+					   "200 REGISTER");
 			return;
 		}
 	}

@@ -52,13 +52,13 @@ static void stale_binding(struct sw_analyze *a, struct acct *ac, const struct na
 	struct sw_finding *f = open_acct(a, SW_K_NAT_STALE_BINDING, ac, SW_SEV_ERROR, &created);
 	f->suspected = false;
 	f->variant = TV_DEFAULT;
-	sw_fnd_evidence(f, &o->first_ok);
-	sw_fnd_evidence(f, &o->last_ok);
-	sw_fnd_evidence(f, &o->first_fail);
-	sw_fnd_evidence(f, &o->last_fail_req);
-	sw_fnd_evidence(f, &o->last_fail);
-	sw_fnd_evidence(f, &n->first_ok_req); /* the new flow's first success */
-	sw_fnd_evidence(f, &n->first_ok);
+	sw_fnd_evidence(a, f, &o->first_ok);
+	sw_fnd_evidence(a, f, &o->last_ok);
+	sw_fnd_evidence(a, f, &o->first_fail);
+	sw_fnd_evidence(a, f, &o->last_fail_req);
+	sw_fnd_evidence(a, f, &o->last_fail);
+	sw_fnd_evidence(a, f, &n->first_ok_req); /* the new flow's first success */
+	sw_fnd_evidence(a, f, &n->first_ok);
 	sw_fnd_addr_fact(f, "old_local", &o->key);
 	sw_fnd_addr_fact(f, "new_local", &n->key);
 	sw_fnd_addr_fact(f, "old_public", &o->ok_public);
@@ -83,7 +83,7 @@ void sw_detect_nat_attempt(struct sw_analyze *a, struct acct *ac, struct attempt
 	    at->undelivered || at->transport != SW_TP_UDP || !at->have_public)
 		return;
 	const struct nat_flow *fl = sw_acct_flow(ac, at->sent_by.family ? &at->sent_by : &at->client);
-	if (!fl || fl->last_ok.frame_no != at->final.frame_no || !fl->prev_ok_have_public ||
+	if (!fl || !ev_same_frame(&fl->last_ok, &at->final) || !fl->prev_ok_have_public ||
 	    !fl->ok_have_public || !sw_ip_eq(&fl->prev_ok_public, &fl->ok_public) ||
 	    fl->prev_ok_public.port == fl->ok_public.port)
 		return;
@@ -91,8 +91,8 @@ void sw_detect_nat_attempt(struct sw_analyze *a, struct acct *ac, struct attempt
 	struct sw_finding *f = open_acct(a, SW_K_NAT_BINDING_EXPIRED, ac, SW_SEV_WARNING, &created);
 	if (created)
 		f->variant = TV_DEFAULT;
-	sw_fnd_evidence(f, &fl->prev_ok);
-	sw_fnd_evidence(f, &fl->last_ok);
+	sw_fnd_evidence(a, f, &fl->prev_ok);
+	sw_fnd_evidence(a, f, &fl->last_ok);
 	if (f->variant != TV_DEFAULT) {
 		sw_fnd_publish(a, f);
 		return;
@@ -120,13 +120,13 @@ void sw_detect_nat_undelivered(struct sw_analyze *a, struct acct *ac, struct txn
 	struct sw_finding *f = open_acct(a, SW_K_NAT_RETURN_PATH_BLOCKED, ac, SW_SEV_WARNING,
 					 &created);
 	if (f->explained_by != UINT32_MAX) {
-		sw_fnd_evidence(f, &t->first_req);
+		sw_fnd_evidence(a, f, &t->first_req);
 		return;
 	}
 	f->suspected = true;
-	sw_fnd_evidence(f, &t->first_req);
-	sw_fnd_evidence(f, &t->final);
-	sw_fnd_evidence(f, t->icmp_on_answer ? &t->icmp_ev : &t->last_req);
+	sw_fnd_evidence(a, f, &t->first_req);
+	sw_fnd_evidence(a, f, &t->final);
+	sw_fnd_evidence(a, f, t->icmp_on_answer ? &t->icmp_ev : &t->last_req);
 	if (created) {
 		f->client = t->src;
 		f->server = t->dst;
@@ -187,10 +187,10 @@ static void return_path_suspect(struct sw_analyze *a, struct acct *ac)
 	f->suspected = true;
 	struct attempt *last = sw_acct_attempt(ac, ac->n_recent_total);
 	if (last) {
-		sw_fnd_evidence(f, &last->first);
-		sw_fnd_evidence(f, &last->last_req);
+		sw_fnd_evidence(a, f, &last->first);
+		sw_fnd_evidence(a, f, &last->last_req);
 	}
-	sw_fnd_evidence(f, &alive);
+	sw_fnd_evidence(a, f, &alive);
 	sw_fnd_addr_fact(f, "phone", &ac->pub.client);
 	sw_fnd_fact(f, "server_alive", "%s", sw_an_tr(a, why));
 	sw_fnd_publish(a, f);
@@ -226,8 +226,8 @@ void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t)
 						 &created);
 		if (created || f->variant == TV_TIMING)
 			f->variant = TV_ICMP;
-		sw_fnd_evidence(f, &t->first_req);
-		sw_fnd_evidence(f, &t->icmp_ev);
+		sw_fnd_evidence(a, f, &t->first_req);
+		sw_fnd_evidence(a, f, &t->icmp_ev);
 		if (f->variant == TV_ICMP) {
 			sw_fnd_addr_fact(f, "public", &t->dst);
 			sw_fnd_addr_fact(f, "icmp_from", &t->icmp_from);
@@ -247,8 +247,8 @@ void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t)
 			f->variant = TV_TIMING;
 			f->suspected = true;
 		}
-		sw_fnd_evidence(f, &ac->options_first_unanswered);
-		sw_fnd_evidence(f, &t->first_req);
+		sw_fnd_evidence(a, f, &ac->options_first_unanswered);
+		sw_fnd_evidence(a, f, &t->first_req);
 		if (f->variant == TV_TIMING) {
 			sw_fnd_fact(f, "answered_within", "%.0f", (double)ac->options_ok_max_ns / 1e9);
 			sw_fnd_fact(f, "lost_after", "%.0f", (double)ac->options_fail_min_ns / 1e9);
@@ -262,10 +262,10 @@ void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t)
 		return;
 	struct sw_finding *f = open_acct(a, SW_K_KEEPALIVE_OPTIONS_UNANSWERED, ac, SW_SEV_WARNING,
 					 &created);
-	sw_fnd_evidence(f, &ac->options_first_unanswered);
-	sw_fnd_evidence(f, &t->first_req);
-	sw_fnd_evidence(f, &t->last_req);
-	sw_fnd_evidence(f, &ac->ka_first); /* the phone's own keepalives */
+	sw_fnd_evidence(a, f, &ac->options_first_unanswered);
+	sw_fnd_evidence(a, f, &t->first_req);
+	sw_fnd_evidence(a, f, &t->last_req);
+	sw_fnd_evidence(a, f, &ac->ka_first); /* the phone's own keepalives */
 	sw_fnd_fact(f, "options_unanswered", "%u", ac->options_in_unanswered);
 	sw_fnd_fact(f, "phone_keepalives", "%llu", (unsigned long long)ac->ka_from_phone);
 	sw_fnd_addr_fact(f, "pinger", &t->src);
@@ -297,9 +297,9 @@ void sw_detect_nat_finish(struct sw_analyze *a, struct acct *ac)
 						 &created);
 		f->suspected = true;
 		f->variant = TV_NO_RECOVERY;
-		sw_fnd_evidence(f, &o->last_ok);
-		sw_fnd_evidence(f, &o->first_fail);
-		sw_fnd_evidence(f, &o->last_fail);
+		sw_fnd_evidence(a, f, &o->last_ok);
+		sw_fnd_evidence(a, f, &o->first_fail);
+		sw_fnd_evidence(a, f, &o->last_fail);
 		sw_fnd_addr_fact(f, "old_local", &o->key);
 		sw_fnd_addr_fact(f, "old_public", o->ok_have_public ? &o->ok_public : NULL);
 		sw_fnd_fact(f, "unanswered", "%u", o->fails);

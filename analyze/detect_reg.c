@@ -100,11 +100,11 @@ static struct sw_finding *oversize(struct sw_analyze *a, const struct unanswered
 					   u->ac ? u->ac->pub.id : UINT32_MAX,
 					   u->ac ? UINT32_MAX : u->dialog, SW_SEV_ERROR, &created);
 	f->variant = v;
-	sw_fnd_evidence(f, &u->first_frag);
-	sw_fnd_evidence(f, &u->first);
-	sw_fnd_evidence(f, &u->last);
+	sw_fnd_evidence(a, f, &u->first_frag);
+	sw_fnd_evidence(a, f, &u->first);
+	sw_fnd_evidence(a, f, &u->last);
 	if (frag_needed)
-		sw_fnd_evidence(f, &u->icmp_ev);
+		sw_fnd_evidence(a, f, &u->icmp_ev);
 	sw_fnd_fact(f, "size", "%u", u->req_size);
 	/* The path's MTU, from this request's ICMP error or an earlier one on
 	 * the same path (the phone's kernel then fragments the next ones). */
@@ -112,7 +112,7 @@ static struct sw_finding *oversize(struct sw_analyze *a, const struct unanswered
 	uint32_t mtu = frag_needed && u->icmp_mtu ? u->icmp_mtu
 						    : sw_side_path_mtu(a, &u->client, &u->server, &mtu_ev);
 	if (!frag_needed && mtu)
-		sw_fnd_evidence(f, &mtu_ev);
+		sw_fnd_evidence(a, f, &mtu_ev);
 	if (mtu)
 		sw_fnd_fact(f, "mtu", "%u", mtu);
 	sw_fnd_fact(f, "fragmented", "%s", u->fragmented ? "yes" : "no");
@@ -168,11 +168,11 @@ static void unanswered(struct sw_analyze *a, const struct unanswered *u)
 		f->suspected = true;
 		f->variant = v;
 	}
-	sw_fnd_evidence(f, &u->first_frag);
-	sw_fnd_evidence(f, &u->first);
-	sw_fnd_evidence(f, &u->last);
+	sw_fnd_evidence(a, f, &u->first_frag);
+	sw_fnd_evidence(a, f, &u->first);
+	sw_fnd_evidence(a, f, &u->last);
 	if (u->n_icmp)
-		sw_fnd_evidence(f, &u->icmp_ev);
+		sw_fnd_evidence(a, f, &u->icmp_ev);
 	f->client = u->client;
 	f->server = u->server;
 	sw_fnd_word(a, f, "method", u->method);
@@ -256,7 +256,7 @@ void sw_detect_on_late_answer(struct sw_analyze *a, struct acct *ac, const struc
 		return; /* only when this attempt is all it holds */
 	f->severity = SW_SEV_INFO;
 	f->resolved = true;
-	sw_fnd_evidence(f, &at->final);
+	sw_fnd_evidence(a, f, &at->final);
 	sw_fnd_publish(a, f);
 }
 
@@ -306,8 +306,8 @@ static int flood_cmp(const void *x, const void *y)
  * another device's binding with refreshes far faster than the expiry needs.
  * Returns the number of registrations in the window (0 when there is no
  * pattern); *first is the earliest of them. */
-static uint32_t flood_pattern(struct acct *ac, const struct attempt *at, uint32_t *switches,
-			      struct evref *first)
+static uint32_t flood_pattern(struct sw_analyze *a, struct acct *ac, const struct attempt *at,
+			      uint32_t *switches, struct evref *first)
 {
 	struct flood_ent w[SW_ACCT_FLOOD];
 	uint32_t n = 0;
@@ -324,11 +324,11 @@ static uint32_t flood_pattern(struct acct *ac, const struct attempt *at, uint32_
 		*switches += w[i].src != w[i - 1].src;
 	memset(first, 0, sizeof *first);
 	if (n) {
-		first->file_idx = w[0].file_idx;
-		first->frame_no = w[0].frame_no;
+		ev_set_file(first, w[0].file_idx);
+		ev_set_frame(first, w[0].frame_no);
 		first->ts_ns = w[0].start_ns;
 		first->msg_id = UINT32_MAX;
-		first->label = "REGISTER";
+		first->label = sw_an_label_idx(a, "REGISTER", 8);
 	}
 	if (n >= FLOOD_MIN_ATTEMPTS)
 		return n;
@@ -347,7 +347,7 @@ static bool flood_ban(struct sw_analyze *a, struct acct *ac, struct attempt *at)
 {
 	uint32_t switches;
 	struct evref first;
-	uint32_t n = flood_pattern(ac, at, &switches, &first);
+	uint32_t n = flood_pattern(a, ac, at, &switches, &first);
 	if (!n)
 		return false;
 	bool banned = at->outcome == AT_TIMEOUT ||
@@ -356,10 +356,10 @@ static bool flood_ban(struct sw_analyze *a, struct acct *ac, struct attempt *at)
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, 0, ac,
 					 banned ? SW_SEV_ERROR : SW_SEV_WARNING, &created);
 	f->suspected = f->severity < SW_SEV_ERROR;
-	sw_fnd_evidence(f, &first);
-	sw_fnd_evidence(f, &at->first);
+	sw_fnd_evidence(a, f, &first);
+	sw_fnd_evidence(a, f, &at->first);
 	if (banned)
-		sw_fnd_evidence(f, at->outcome == AT_TIMEOUT ? &at->last_req : &at->final);
+		sw_fnd_evidence(a, f, at->outcome == AT_TIMEOUT ? &at->last_req : &at->final);
 	if (banned) /* the silence after it is the ban */
 		sw_fnd_explain(a, ac->pub.id, SW_K_REGISTER_NO_RESPONSE, SW_C_SILENCE, f);
 	sw_fnd_fact(f, "attempts_in_60s", "%u", n);
@@ -404,8 +404,8 @@ static void forbidden(struct sw_analyze *a, struct acct *ac, const struct attemp
 	if (at->has_auth) {
 		struct sw_finding *f = open_acct(a, SW_K_REGISTER_FORBIDDEN, SW_C_BAD_CREDENTIALS, 0,
 						 ac, SW_SEV_ERROR, &created);
-		sw_fnd_evidence(f, &at->first);
-		sw_fnd_evidence(f, &at->final);
+		sw_fnd_evidence(a, f, &at->first);
+		sw_fnd_evidence(a, f, &at->final);
 		sw_fnd_fact(f, "auth_username", "%s", ac->auth_user ? ac->auth_user : "?");
 		if (ac->auth_realm)
 			sw_fnd_fact(f, "realm", "%s", ac->auth_realm);
@@ -422,8 +422,8 @@ static void forbidden(struct sw_analyze *a, struct acct *ac, const struct attemp
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_FORBIDDEN,
 					 good ? SW_C_USER_AGENT : SW_C_POLICY, 0, ac, SW_SEV_ERROR,
 					 &created);
-	sw_fnd_evidence(f, &at->first);
-	sw_fnd_evidence(f, &at->final);
+	sw_fnd_evidence(a, f, &at->first);
+	sw_fnd_evidence(a, f, &at->final);
 	const char *ua = bad ? bad->ua : ac->pub.user_agent;
 	sw_fnd_fact(f, "user_agent", "%s", ua ? ua : "-");
 	char mac[24] = "-";
@@ -438,7 +438,7 @@ static void forbidden(struct sw_analyze *a, struct acct *ac, const struct attemp
 	if (r->reason_hdr)
 		sw_fnd_fact(f, "reason", "%s", r->reason_hdr);
 	if (good) {
-		sw_fnd_evidence(f, &good->first_ok);
+		sw_fnd_evidence(a, f, &good->first_ok);
 		sw_fnd_fact(f, "accepted_user_agent", "%s", good->ua);
 	} else {
 		f->suspected = true;
@@ -488,10 +488,10 @@ static void rejected_credentials(struct sw_analyze *a, struct acct *ac, const st
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_AUTH_REJECTED_CREDENTIALS, SW_C_NONE, 0, ac,
 					 SW_SEV_ERROR, &created);
-	sw_fnd_evidence(f, &ac->first_reject_req);
-	sw_fnd_evidence(f, &ac->first_reject);
-	sw_fnd_evidence(f, &at->first);
-	sw_fnd_evidence(f, &ac->last_reject);
+	sw_fnd_evidence(a, f, &ac->first_reject_req);
+	sw_fnd_evidence(a, f, &ac->first_reject);
+	sw_fnd_evidence(a, f, &at->first);
+	sw_fnd_evidence(a, f, &ac->last_reject);
 	sw_fnd_fact(f, "rejections", "%u", ac->answered_challenge_rejects);
 	sw_fnd_fact(f, "auth_username", "%s", ac->auth_user ? ac->auth_user : "?");
 	sw_fnd_fact(f, "realm", "%s", ac->auth_realm ? ac->auth_realm : "?");
@@ -509,8 +509,8 @@ static void rejected(struct sw_analyze *a, struct acct *ac, const struct attempt
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_REJECTED, SW_C_STATUS, at->status, ac,
 					 SW_SEV_ERROR, &created);
-	sw_fnd_evidence(f, &at->first);
-	sw_fnd_evidence(f, &at->final);
+	sw_fnd_evidence(a, f, &at->first);
+	sw_fnd_evidence(a, f, &at->final);
 	sw_fnd_fact(f, "status", "%u", at->status);
 	server_facts(f, r);
 	if (r->retry_after >= 0)
@@ -540,8 +540,8 @@ static void tcp_required(struct sw_analyze *a, struct acct *ac, enum sw_cause ca
 	enum sw_severity sev = cause == SW_C_SERVER_REQUESTS_TCP ? SW_SEV_WARNING : SW_SEV_ERROR;
 	struct sw_finding *f = open_acct(a, SW_K_TRANSPORT_TCP_REQUIRED, cause, 0, ac, sev,
 					 &created);
-	sw_fnd_evidence(f, e1);
-	sw_fnd_evidence(f, e2);
+	sw_fnd_evidence(a, f, e1);
+	sw_fnd_evidence(a, f, e2);
 	if (!sw_finding_fact(f, "detail"))
 		sw_fnd_fact(f, "detail", "%s", sw_an_tr(a, detail));
 	sw_fnd_publish(a, f);
@@ -557,7 +557,7 @@ static void tcp_required_evidence(struct sw_analyze *a, struct acct *ac, const s
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_TRANSPORT_TCP_REQUIRED, SW_C_UDP_REFUSED_TCP_OK, 0,
 					 ac, SW_SEV_ERROR, &created);
-	sw_fnd_evidence(f, e);
+	sw_fnd_evidence(a, f, e);
 }
 
 /* REGISTER over TCP answered after UDP attempts to the same server failed. */
@@ -637,8 +637,8 @@ static void contact_rewritten(struct sw_analyze *a, struct acct *ac, const struc
 	struct sw_finding *f = open_acct(a, SW_K_ALG_REWRITE, SW_C_CONTACT_REWRITTEN, 0, ac,
 					 SW_SEV_WARNING, &created);
 	f->suspected = true;
-	sw_fnd_evidence(f, &at->first);
-	sw_fnd_evidence(f, &at->final);
+	sw_fnd_evidence(a, f, &at->first);
+	sw_fnd_evidence(a, f, &at->final);
 	if (created) {
 		sw_fnd_fact(f, "sent", "%s", at->contact_key);
 		sw_fnd_fact(f, "registered", "%s", r->other_contact);
@@ -666,7 +666,7 @@ static void absorbed(struct sw_analyze *a, struct acct *ac, int64_t since)
 		f->severity = SW_SEV_INFO;
 		f->suspected = false;
 		f->resolved = true;
-		sw_fnd_evidence(f, &ac->last_ok_ev); /* the success that followed */
+		sw_fnd_evidence(a, f, &ac->last_ok_ev); /* the success that followed */
 		sw_fnd_publish(a, f);
 	}
 }
@@ -685,8 +685,8 @@ static void corrected_423(struct sw_analyze *a, struct acct *ac, const struct at
 	f->variant = TV_423_CORRECTED;
 	f->severity = SW_SEV_INFO;
 	f->resolved = true;
-	sw_fnd_evidence(f, &at->first); /* the corrected REGISTER and its answer */
-	sw_fnd_evidence(f, &at->final);
+	sw_fnd_evidence(a, f, &at->first); /* the corrected REGISTER and its answer */
+	sw_fnd_evidence(a, f, &at->final);
 	sw_fnd_publish(a, f);
 }
 
@@ -715,7 +715,7 @@ static void flapping(struct sw_analyze *a, struct acct *ac)
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_FLAPPING, SW_C_NONE, 0, ac,
 					 SW_SEV_WARNING, &created);
 	for (uint32_t k = 0; k < n; k++) /* each recovery counted */
-		sw_fnd_evidence(f, &counted[k]->back);
+		sw_fnd_evidence(a, f, &counted[k]->back);
 	sw_fnd_fact(f, "cycles", "%u", n);
 	sw_fnd_fact(f, "window_min", "%lld", (long long)(window / (60 * INT64_C(1000000000))));
 	if (ac->options_in_unanswered + ac->options_in_refused)
@@ -748,7 +748,7 @@ void sw_detect_on_lapse(struct sw_analyze *a, struct acct *ac, const struct loss
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_REGISTER_EXPIRED, SW_C_NONE, 0, ac, SW_SEV_WARNING,
 					 &created);
-	sw_fnd_evidence(f, &ac->last_ok_ev);
+	sw_fnd_evidence(a, f, &ac->last_ok_ev);
 	sw_fnd_fact(f, "granted_expires", "%d", ac->pub.granted_expires);
 	sw_fnd_fact(f, "lapsed_at", "%s", sw_time_iso(l->lost_ns, t1));
 	sw_fnd_publish(a, f);

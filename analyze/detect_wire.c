@@ -53,7 +53,7 @@ static void content_length(struct sw_analyze *a, struct txn *t, const struct sw_
 					&created);
 	struct evref e;
 	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Content-Length");
-	sw_fnd_evidence(f, &e);
+	sw_fnd_evidence(a, f, &e);
 	if (created) {
 		sw_fnd_fact(f, "declared", "%lld", (long long)m->content_length);
 		sw_fnd_fact(f, "actual", "%zu", m->body_len);
@@ -71,7 +71,7 @@ void sw_detect_on_short_body(struct sw_analyze *a, const struct sw_ev *ev, uint3
 	struct sw_finding *f = open_alg(a, SW_C_CONTENT_LENGTH_MISMATCH, ac, &created);
 	struct evref e;
 	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Content-Length");
-	sw_fnd_evidence(f, &e);
+	sw_fnd_evidence(a, f, &e);
 	if (created) {
 		f->variant = TV_DISCARDED;
 		sw_fnd_fact(f, "declared", "%lld", (long long)ev->u.bad.declared_length);
@@ -168,8 +168,8 @@ void sw_detect_wire_finish(struct sw_analyze *a)
 		struct sw_finding *f = sw_fnd_open(a, SW_K_ALG_REWRITE, SW_C_VIA_MISMATCH, 0,
 						   vf->account, UINT32_MAX, SW_SEV_WARNING, &created);
 		f->suspected = true;
-		sw_fnd_evidence(f, &vf->req);
-		sw_fnd_evidence(f, &vf->resp);
+		sw_fnd_evidence(a, f, &vf->req);
+		sw_fnd_evidence(a, f, &vf->resp);
 		if (created) {
 			sw_fnd_fact(f, "sent", "%s", vf->sent);
 			sw_fnd_fact(f, "returned", "%s", vf->returned);
@@ -207,9 +207,9 @@ static void received_private(struct sw_analyze *a, struct txn *t, const struct s
 	struct sw_finding *f = open_alg(a, SW_C_RECEIVED_PRIVATE, acct_of_txn(a, t, ev), &created);
 	struct evref e;
 	if (!t->response_only)
-		sw_fnd_evidence(f, &t->first_req);
+		sw_fnd_evidence(a, f, &t->first_req);
 	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Via received");
-	sw_fnd_evidence(f, &e);
+	sw_fnd_evidence(a, f, &e);
 	if (created) {
 		char ip[SW_IPSTRLEN];
 		sw_fnd_fact(f, "received", "%s", sw_ip_fmt(&rcv, ip));
@@ -245,8 +245,8 @@ static void dialog_wants_tcp(struct sw_analyze *a, struct txn *t, const struct s
 					   ac ? UINT32_MAX : t->dialog, SW_SEV_WARNING, &created);
 	struct evref e;
 	sw_an_evidence(a, &e, &ev->pkt, msg_id, "Record-Route");
-	sw_fnd_evidence(f, &t->first_req);
-	sw_fnd_evidence(f, &e);
+	sw_fnd_evidence(a, f, &t->first_req);
+	sw_fnd_evidence(a, f, &e);
 	if (created) {
 		sw_fnd_fact(f, "detail", "%s",
 			    sw_an_tr(a, N_("transport=tcp in the server's Contact or Record-Route")));

@@ -160,16 +160,25 @@ static bool ev_before(const struct sw_evidence *a, const struct sw_evidence *b)
 
 /* Keeps the first SW_FINDING_MAX_EVIDENCE - 1 frames and always the latest in
  * the last slot; a frame already listed is not added twice. */
-void sw_fnd_evidence(struct sw_finding *f, const struct evref *ref)
+void sw_fnd_evidence(struct sw_analyze *a, struct sw_finding *f, const struct evref *ref)
 {
-	if (!ref || !ref->frame_no)
+	if (!ref || !ev_has(ref))
+		return;
+	sw_fnd_evidence_at(f, ref->file_idx, ev_frame(ref), ref->ts_ns, ref->msg_id,
+			   sw_an_label_at(a, ref->label));
+}
+
+void sw_fnd_evidence_at(struct sw_finding *f, uint32_t file_idx, uint64_t frame_no,
+			int64_t ts_ns, uint32_t msg_id, const char *label)
+{
+	if (!frame_no)
 		return;
 	struct sw_evidence ev;
-	ev.file_idx = ref->file_idx;
-	ev.frame_no = ref->frame_no;
-	ev.ts_ns = ref->ts_ns;
-	ev.msg_id = ref->msg_id;
-	snprintf(ev.label, sizeof ev.label, "%s", ref->label ? ref->label : "");
+	ev.file_idx = file_idx;
+	ev.frame_no = frame_no;
+	ev.ts_ns = ts_ns;
+	ev.msg_id = msg_id;
+	snprintf(ev.label, sizeof ev.label, "%s", label ? label : "");
 	for (size_t i = 0; i < f->n_evidence; i++)
 		if (f->evidence[i].frame_no == ev.frame_no && f->evidence[i].file_idx == ev.file_idx)
 			return;
@@ -327,12 +336,9 @@ static void summaries(struct sw_analyze *a)
 								     0, t->examples[i]);
 				if (one && one->n_evidence)
 					for (size_t e = 0; e < one->n_evidence && e < 2; e++) {
-						struct evref r = { one->evidence[e].file_idx,
-								   one->evidence[e].msg_id,
-								   one->evidence[e].frame_no,
-								   one->evidence[e].ts_ns,
-								   one->evidence[e].label };
-						sw_fnd_evidence(f, &r);
+						const struct sw_evidence *r = &one->evidence[e];
+						sw_fnd_evidence_at(f, r->file_idx, r->frame_no,
+								   r->ts_ns, r->msg_id, r->label);
 					}
 			}
 			sw_fnd_fact(f, "accounts", "%u", t->accounts);

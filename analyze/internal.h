@@ -10,6 +10,11 @@
 
 #define SW_TXN_LINGER_NS SW_TIMER_F_NS /* keep a transaction that timed out this long
                                         * to match a late answer */
+#define SW_TXN_ANSWERED_NS (2 * SW_T4_NS) /* keep an answered non-INVITE transaction
+                                        * this long for copies of its request (a
+                                        * client repeats it at most every T2 = 4 s,
+                                        * RFC 3261 section 17.1.2.2); later copies
+                                        * meet its tombstone */
 #define SW_TXN_MAX_RESP 4u              /* distinct responses remembered per transaction */
 #define SW_TXN_MAX_VIEWS 4u             /* other views (NAT'd copies) of one request */
 #define SW_ACCT_RECENT 6u               /* recent REGISTER attempts kept per account */
@@ -48,15 +53,48 @@ static inline int64_t sw_ns_sub(int64_t a, int64_t b)
 	return r;
 }
 
-/* A reference to an evidence frame, kept compact in transactions and
- * accounts; turned into a public struct sw_evidence when a finding takes it. */
+/* A reference to an evidence frame, kept compact (20 bytes) in transactions,
+ * attempts, flows and accounts; turned into a public struct sw_evidence when
+ * a finding takes it. Read and write it with the ev_* helpers. */
 struct evref {
-	uint32_t file_idx;
-	uint32_t msg_id;     /* UINT32_MAX when not a kept message */
-	uint64_t frame_no;   /* 0 = none */
 	int64_t ts_ns;
-	const char *label;   /* interned (analysis labels) or static */
-};
+	uint32_t msg_id;     /* UINT32_MAX when not a kept message */
+	uint32_t frame_lo;   /* frame number = frame_hi << 32 | frame_lo; 0 = none */
+	uint8_t frame_hi;
+	uint8_t file_idx;    /* saturates at 255 (SW_MAX_INPUT_FILES is 64) */
+	uint16_t label;      /* index of an interned label (sw_an_label_at) */
+} __attribute__((packed, aligned(4)));
+
+#define SW_EV_FRAME_MAX ((UINT64_C(1) << 40) - 1)
+
+static inline uint64_t ev_frame(const struct evref *e)
+{
+	return (uint64_t)e->frame_hi << 32 | e->frame_lo;
+}
+
+static inline bool ev_has(const struct evref *e)
+{
+	return e->frame_lo || e->frame_hi;
+}
+
+static inline void ev_set_frame(struct evref *e, uint64_t frame_no)
+{
+	if (frame_no > SW_EV_FRAME_MAX)
+		frame_no = SW_EV_FRAME_MAX;
+	e->frame_lo = (uint32_t)frame_no;
+	e->frame_hi = (uint8_t)(frame_no >> 32);
+}
+
+static inline void ev_set_file(struct evref *e, uint32_t file_idx)
+{
+	e->file_idx = (uint8_t)(file_idx > UINT8_MAX ? UINT8_MAX : file_idx);
+}
+
+static inline bool ev_same_frame(const struct evref *x, const struct evref *y)
+{
+	return x->frame_lo == y->frame_lo && x->frame_hi == y->frame_hi &&
+	       x->file_idx == y->file_idx;
+}
 
 enum txn_state {
 	TX_OPEN = 0,  /* no final response yet */
@@ -109,7 +147,10 @@ struct txn {
 	uint32_t item;
 	bool is_primary;              /* first hop seen of a REGISTER attempt (other
 	                               * hops share its Call-ID and CSeq) */
-	struct txn *next;             /* timer queue, in creation order */
+	struct txn *next, *prev;      /* timer queue, in creation order */
+	struct txn *done_next, *done_prev; /* answered queue, in order of the answers */
+	bool in_done;                 /* on the answered queue (freed from there) */
+	bool kept_long;               /* copies came after the answer: kept to its deadline */
 	uint64_t attempt_seq;         /* REGISTER: the account's attempt number */
 	/* REGISTER specifics copied from the request */
 	int requested_expires;
@@ -317,12 +358,20 @@ struct sw_analyze {
 	struct sw_msg **msgs;
 	size_t nmsgs, msgs_cap, msgs_base;
 	uint32_t next_msg_id;
-	struct sw_map labels;         /* interned labels */
+	struct sw_map labels;         /* interned labels: text -> index + 1 */
+	struct sw_vec label_strs;     /* index -> text (owned) */
 	/* transactions */
 	struct sw_map txns;
 	struct txn *q_head, *q_tail;
 	struct txn *q_cursor;         /* first transaction whose timer is not judged */
+	struct txn *done_head, *done_tail; /* answered non-INVITE transactions, by answer time */
 	size_t ntxns;
+	struct tombs {                /* transactions freed early: their key hash and
+	                               * how long copies of them may still come */
+		struct tomb { uint64_t h; int64_t until_ns; uint32_t account; } *p;
+		size_t n, cap;
+		unsigned char salt[16];   /* random prefix of the hashed key */
+	} tombs;
 	struct sw_map attempts;       /* "Call-ID|CSeq" -> primary REGISTER txn */
 	/* accounts, dialogs, items, findings */
 	struct sw_vec accounts;       /* struct acct * */
@@ -375,6 +424,9 @@ void sw_an_evidence(struct sw_analyze *a, struct evref *e, const struct sw_pkt *
 		    uint32_t msg_id, const char *label);
 /* Interned copy of a label (bounded table: past SW_MAX_LABELS the fallback). */
 const char *sw_an_label(struct sw_analyze *a, const char *s, size_t len);
+/* The same, as its index in the table (for struct evref), and back. */
+uint16_t sw_an_label_idx(struct sw_analyze *a, const char *s, size_t len);
+const char *sw_an_label_at(const struct sw_analyze *a, uint16_t idx);
 char *sw_an_strdup_wire(struct sw_str s); /* bounded copy of a wire string, NULL for absent */
 
 /* txn.c */
@@ -452,7 +504,9 @@ struct sw_finding *sw_fnd_open(struct sw_analyze *a, enum sw_kind kind, enum sw_
 struct sw_finding *sw_fnd_find(struct sw_analyze *a, enum sw_kind kind, enum sw_cause cause,
 			       uint16_t status, uint32_t account);
 bool sw_fnd_is_kept(const struct sw_analyze *a, const struct sw_finding *f);
-void sw_fnd_evidence(struct sw_finding *f, const struct evref *e);
+void sw_fnd_evidence(struct sw_analyze *a, struct sw_finding *f, const struct evref *e);
+void sw_fnd_evidence_at(struct sw_finding *f, uint32_t file_idx, uint64_t frame_no,
+			int64_t ts_ns, uint32_t msg_id, const char *label);
 void sw_fnd_fact(struct sw_finding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A word for the texts only (translated msgid), not written as a fact. */

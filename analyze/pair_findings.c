@@ -15,14 +15,7 @@
 static void evidence(struct sw_finding *f, uint32_t file, uint64_t frame, int64_t ts,
 		     uint32_t msg_id, const char *label)
 {
-	struct evref e;
-	memset(&e, 0, sizeof e);
-	e.file_idx = file;
-	e.frame_no = frame;
-	e.ts_ns = ts;
-	e.msg_id = msg_id;
-	e.label = label;
-	sw_fnd_evidence(f, &e);
+	sw_fnd_evidence_at(f, file, frame, ts, msg_id, label);
 }
 
 static double secs(int64_t ns)

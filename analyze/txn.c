@@ -78,6 +78,7 @@ static size_t attempt_key(char *k, const struct txn *t)
 static void queue_push(struct sw_analyze *a, struct txn *t)
 {
 	t->next = NULL;
+	t->prev = a->q_tail;
 	if (a->q_tail)
 		a->q_tail->next = t;
 	else
@@ -88,8 +89,49 @@ static void queue_push(struct sw_analyze *a, struct txn *t)
 	a->ntxns++;
 }
 
+/* The answered queue: non-INVITE transactions in order of their answers,
+ * freed SW_TXN_ANSWERED_NS after them unless copies came (kept_long). */
+static void done_push(struct sw_analyze *a, struct txn *t)
+{
+	t->done_next = NULL;
+	t->done_prev = a->done_tail;
+	if (a->done_tail)
+		a->done_tail->done_next = t;
+	else
+		a->done_head = t;
+	a->done_tail = t;
+	t->in_done = true;
+}
+
+static void done_unlink(struct sw_analyze *a, struct txn *t)
+{
+	if (!t->in_done)
+		return;
+	if (t->done_prev)
+		t->done_prev->done_next = t->done_next;
+	else
+		a->done_head = t->done_next;
+	if (t->done_next)
+		t->done_next->done_prev = t->done_prev;
+	else
+		a->done_tail = t->done_prev;
+	t->in_done = false;
+}
+
+/* Frees t wherever it is in the queues. */
 static void txn_free(struct sw_analyze *a, struct txn *t)
 {
+	done_unlink(a, t);
+	if (a->q_cursor == t)
+		a->q_cursor = t->next;
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		a->q_head = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	else
+		a->q_tail = t->prev;
 	sw_map_take(&a->txns, t->key, t->klen);
 	if (t->is_primary && t->call_id) {
 		char k[SW_KEY_PART + 32];
@@ -102,6 +144,107 @@ static void txn_free(struct sw_analyze *a, struct txn *t)
 	free(t->via_sent_by);
 	free(t);
 	a->ntxns--;
+}
+
+/* ---- tombstones: transactions freed before their client could stop sending */
+
+#define TOMB_MIN_CAP 64u
+
+static uint64_t tomb_hash(const struct sw_analyze *a, const char *key, size_t klen)
+{
+	/* A random prefix: which wire keys collide is not known to the sender. */
+	unsigned char buf[sizeof a->tombs.salt + KEY_MAX + 64];
+	size_t n = klen > KEY_MAX + 64 ? KEY_MAX + 64 : klen;
+	memcpy(buf, a->tombs.salt, sizeof a->tombs.salt);
+	memcpy(buf + sizeof a->tombs.salt, key, n);
+	uint64_t h = sw_hash(buf, sizeof a->tombs.salt + n);
+	return h ? h : 1; /* 0 marks an empty slot */
+}
+
+static struct tomb *tomb_find(const struct tombs *tb, uint64_t h)
+{
+	if (!tb->cap)
+		return NULL;
+	size_t mask = tb->cap - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		if (!tb->p[i].h)
+			return NULL;
+		if (tb->p[i].h == h)
+			return &tb->p[i];
+	}
+}
+
+/* Rebuilds the table without the tombstones expired at now_ns, with room. */
+static void tomb_rebuild(struct tombs *tb, int64_t now_ns, size_t max)
+{
+	size_t live = 0;
+	for (size_t i = 0; i < tb->cap; i++)
+		if (tb->p[i].h && tb->p[i].until_ns >= now_ns)
+			live++;
+	size_t cap = TOMB_MIN_CAP;
+	while (cap < 4 * (live + 1) && cap < 4 * max)
+		cap *= 2;
+	struct tomb *old = tb->p;
+	size_t ocap = tb->cap;
+	tb->p = sw_calloc(cap, sizeof *tb->p);
+	tb->cap = cap;
+	tb->n = 0;
+	for (size_t i = 0; i < ocap; i++) {
+		if (!old[i].h || old[i].until_ns < now_ns)
+			continue;
+		size_t j = old[i].h & (cap - 1);
+		while (tb->p[j].h)
+			j = (j + 1) & (cap - 1);
+		tb->p[j] = old[i];
+		tb->n++;
+	}
+	free(old);
+}
+
+/* Remembers a transaction freed early. Bounded by the transaction limit:
+ * past it a late copy of the request starts a transaction of its own. */
+static void tomb_add(struct sw_analyze *a, const struct txn *t, int64_t now_ns)
+{
+	struct tombs *tb = &a->tombs;
+	if ((tb->n + 1) * 2 > tb->cap) {
+		tomb_rebuild(tb, now_ns, a->max_txns);
+		if ((tb->n + 1) * 2 > tb->cap)
+			return;
+	}
+	uint64_t h = tomb_hash(a, t->key, t->klen);
+	struct tomb *x = tomb_find(tb, h);
+	if (!x) {
+		size_t j = h & (tb->cap - 1);
+		while (tb->p[j].h)
+			j = (j + 1) & (tb->cap - 1);
+		x = &tb->p[j];
+		x->h = h;
+		tb->n++;
+	}
+	/* Copies come until the client's timer F; answers to them a little later. */
+	x->until_ns = sw_ns_add(t->deadline_ns, SW_END_GRACE_NS);
+	x->account = t->is_register ? t->account : UINT32_MAX;
+}
+
+/* A message of a transaction freed early: a late copy, counted with its
+ * account. True when it was one. */
+static bool tomb_hit(struct sw_analyze *a, const char *key, size_t klen, const struct sw_ev *ev,
+		     uint32_t msg_id, struct sw_msg_note *note)
+{
+	struct tomb *x = tomb_find(&a->tombs, tomb_hash(a, key, klen));
+	if (!x || x->until_ns < ev->pkt.ts_ns)
+		return false;
+	note->retrans = true;
+	a->st.retransmissions++;
+	if (x->account != UINT32_MAX) {
+		struct acct *ac = sw_acct_get(a, x->account);
+		if (ac) {
+			sw_an_item_add_msg(a, ac->pub.item, msg_id, ev->pkt.ts_ns);
+			if (ev->u.sip->is_request)
+				ac->pub.n_register_msgs++;
+		}
+	}
+	return true;
 }
 
 static void method_copy(char *dst, struct sw_str m)
@@ -140,13 +283,8 @@ static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen,
 	a->st.transactions++;
 	/* Bounded: the oldest transaction goes first (not judged: no finding
 	 * comes from a transaction dropped for room). */
-	while (a->ntxns > a->max_txns && a->q_head != t) {
-		struct txn *old = a->q_head;
-		a->q_head = old->next;
-		if (a->q_cursor == old)
-			a->q_cursor = old->next;
-		txn_free(a, old);
-	}
+	while (a->ntxns > a->max_txns && a->q_head != t)
+		txn_free(a, a->done_head ? a->done_head : a->q_head);
 	return t;
 }
 
@@ -230,6 +368,8 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 	struct txn *t = sw_map_get(&a->txns, key, klen);
 	*is_new = false;
 	*is_final = false;
+	if (!t && a->tombs.n && tomb_hit(a, key, klen, ev, msg_id, note))
+		return NULL;
 	if (m->is_request) {
 		if (t) {
 			if (req_is_retrans(t, ev)) {
@@ -247,10 +387,20 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 			/* Copies after the answer, on the first copy's path (the
 			 * same request seen at another capture point is not a
 			 * retransmission). */
-			if (t->state == TX_DONE && t->final.frame_no && !t->is_ack &&
+			if (t->state == TX_DONE && ev_has(&t->final) && !t->is_ack &&
 			    sw_addr_eq(&ev->pkt.src, &t->src) && sw_addr_eq(&ev->pkt.dst, &t->dst) &&
-			    t->req_after_final < UINT16_MAX)
+			    t->req_after_final < UINT16_MAX) {
 				t->req_after_final++;
+				if (t->in_done) {
+					/* The answer may not get back: keep it to its
+					 * client's timer F. */
+					done_unlink(a, t);
+					t->kept_long = true;
+					t->free_ns = sw_ns_add(t->final_ns, SW_T4_NS);
+					if (t->free_ns < t->deadline_ns)
+						t->free_ns = t->deadline_ns;
+				}
+			}
 			t->last_req_ns = ev->pkt.ts_ns;
 			sw_an_evidence(a, &t->last_req, &ev->pkt, msg_id, t->method);
 			return t;
@@ -281,7 +431,7 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 			char fl[40];
 			snprintf(fl, sizeof fl, "%.16s (first fragment)", t->method);
 			sw_an_evidence(a, &t->first_frag, &ev->pkt, UINT32_MAX, fl);
-			t->first_frag.frame_no = ev->pkt.first_frame_no;
+			ev_set_frame(&t->first_frag, ev->pkt.first_frame_no);
 		}
 		if (t->is_ack) {
 			t->state = TX_DONE; /* no response expected */
@@ -335,10 +485,18 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		if (!t->response_only && !t->fragmented)
 			sw_side_answered(a, &t->src, &t->dst, ev->pkt.ts_ns);
 		/* Answered: copies of the request can still come until the client's
-		 * timer F (answers lost on the way), later only after T4. */
+		 * timer F (answers lost on the way), later only after T4. A
+		 * non-INVITE request is repeated at least every T2 until then, so
+		 * one without copies soon after its answer goes early (a tombstone
+		 * catches a late copy); an INVITE's copies double without bound. */
 		t->free_ns = sw_ns_add(ev->pkt.ts_ns, SW_T4_NS);
 		if (t->free_ns < t->deadline_ns)
 			t->free_ns = t->deadline_ns;
+		if (!t->is_invite && !t->is_ack && !t->kept_long && !t->in_done &&
+		    t->req_after_final == 0) {
+			t->free_ns = sw_ns_add(ev->pkt.ts_ns, SW_TXN_ANSWERED_NS);
+			done_push(a, t);
+		}
 		*is_final = true;
 	}
 	return t;
@@ -372,15 +530,15 @@ void sw_txn_on_icmp(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 	if (t && ic->quoted_sip && !ic->quoted_is_request)
 		on_answer = true;
 	if (!t) {
-		/* Youngest first: walk the queue once, remembering the last match.
-		 * A quoted answer travels the other way: the server's answer to
-		 * the request's source. */
+		/* Youngest first, from the tail (at most ICMP_SCAN_MAX). A quoted
+		 * answer travels the other way: the server's answer to the
+		 * request's source. */
 		size_t seen = 0;
 		struct txn *best = NULL;
 		bool best_answer = false;
-		size_t skip = a->ntxns > ICMP_SCAN_MAX ? a->ntxns - ICMP_SCAN_MAX : 0;
-		for (struct txn *x = a->q_head; x; x = x->next, seen++) {
-			if (seen < skip || x->is_ack || x->first_ns > ev->pkt.ts_ns)
+		for (struct txn *x = a->q_tail; x && seen < ICMP_SCAN_MAX && !best;
+		     x = x->prev, seen++) {
+			if (x->is_ack || x->first_ns > ev->pkt.ts_ns)
 				continue;
 			if (!x->response_only && icmp_matches_flow(x, ic) &&
 			    !(ic->quoted_sip && !ic->quoted_is_request)) {
@@ -468,13 +626,19 @@ void sw_txn_tick(struct sw_analyze *a, int64_t now_ns, bool end_of_capture)
 			fire(a, t, now_ns < t->deadline_ns - SW_END_GRACE_NS);
 		a->q_cursor = t->next;
 	}
-	while (a->q_head && a->q_head->timer_fired && now_ns >= a->q_head->free_ns) {
-		struct txn *t = a->q_head;
-		a->q_head = t->next;
-		if (!a->q_head)
-			a->q_tail = NULL;
+	if (end_of_capture)
+		return;
+	/* Answered ones first, in order of their answers. */
+	while (a->done_head && now_ns >= a->done_head->free_ns) {
+		struct txn *t = a->done_head;
+		if (t->deadline_ns > now_ns)
+			tomb_add(a, t, now_ns);
 		txn_free(a, t);
 	}
+	/* The rest in creation order, once judged and lingered. */
+	while (a->q_head && !a->q_head->in_done && a->q_head->timer_fired &&
+	       now_ns >= a->q_head->free_ns)
+		txn_free(a, a->q_head);
 }
 
 void sw_txn_free_all(struct sw_analyze *a)
@@ -489,5 +653,8 @@ void sw_txn_free_all(struct sw_analyze *a)
 		t = n;
 	}
 	a->q_head = a->q_tail = a->q_cursor = NULL;
+	a->done_head = a->done_tail = NULL;
 	a->ntxns = 0;
+	free(a->tombs.p);
+	memset(&a->tombs, 0, sizeof a->tombs);
 }

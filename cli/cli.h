@@ -25,6 +25,15 @@ enum sw_mode {
 	SW_MODE_TUI,
 };
 
+/* Messages kept in memory when live, unless --max-messages: set by the
+ * build (CMakeLists.txt: 100000, or 8000 in static phone builds, whose
+ * 8 MiB budget holds about 10000 messages with their text). */
+#ifndef SW_LIVE_MAX_MESSAGES
+#define SW_LIVE_MAX_MESSAGES 100000
+#endif
+#define SW_STR_(x) #x
+#define SW_STR(x) SW_STR_(x)
+
 struct sw_opts {
 	const char *files[SW_MAX_INPUT_FILES];
 	size_t nfiles;

@@ -147,7 +147,8 @@ static void tui_status(void *ctx, struct sw_buf *out)
 		sw_buf_printf(out, " (%llu%%)", (unsigned long long)(done * 100 / total));
 }
 
-static int run_tui(struct sw_app *app, const struct sw_opts *o, struct sw_tui_prefs *prefs)
+static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *notice,
+		   struct sw_tui_prefs *prefs)
 {
 	struct sw_buf title = SW_BUF_INIT;
 	if (o->iface)
@@ -171,6 +172,7 @@ static int run_tui(struct sw_app *app, const struct sw_opts *o, struct sw_tui_pr
 		.save = tui_save,
 		.status = tui_status,
 		.ctx = app,
+		.notice = notice,
 	};
 	int rc = sw_tui_run(&src);
 	sw_buf_free(&title);
@@ -196,6 +198,10 @@ int main(int argc, char **argv)
 	if (o.mode == SW_MODE_AUTO)
 		o.mode = (!o.json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) ? SW_MODE_TUI
 										      : SW_MODE_REPORT;
+	/* The view's locale first: without a UTF-8 one, English (no "??"). */
+	char notice[320] = "";
+	if (o.mode == SW_MODE_TUI && !sw_tui_init_locale(notice, sizeof notice))
+		o.lang = "en";
 	struct sw_app app;
 	char err[512];
 	/* The TUI's settings are the user's: read before privileges drop. */
@@ -208,7 +214,7 @@ int main(int argc, char **argv)
 		return SW_EXIT_ERROR;
 	}
 	if (o.mode == SW_MODE_TUI) {
-		int trc = run_tui(&app, &o, prefs);
+		int trc = run_tui(&app, &o, notice, prefs);
 		sw_tui_prefs_free(prefs);
 		if (trc < 0) {
 			sw_app_close(&app);

@@ -39,7 +39,8 @@ static void usage(FILE *fp)
 	      "  -c COUNT       stop after COUNT packets\n"
 	      "  -s SNAPLEN     bytes to capture per packet (default 262144)\n"
 	      "  -Z USER        drop privileges to USER after opening the capture\n"
-	      "                 (live capture as root drops to \"nobody\" unless -Z root)\n"
+	      "                 (live capture as root drops to \"nobody\" unless -Z root;\n"
+	      "                 without a \"nobody\" user it warns and stays root)\n"
 	      "  -p             do not put the interface into promiscuous mode\n"
 	      "  -B KIB         kernel capture buffer size in KiB\n"
 	      "  -D             list the interfaces available for capture\n"
@@ -55,7 +56,7 @@ static void usage(FILE *fp)
 	      "  --fail-on LEVEL  exit 1 when a finding of LEVEL (info, warning, error)\n"
 	      "                 or worse exists\n"
 	      "  --lang en|zh   language of findings and advice (default: from the locale)\n"
-	      "  --max-messages N  keep at most N messages in memory (live: default 100000)\n"
+	      "  --max-messages N  keep at most N messages in memory (live: default " SW_STR(SW_LIVE_MAX_MESSAGES) ")\n"
 	      "  -q             no summary on stderr\n"
 	      "  -h, --help     this help\n"
 	      "  --version      version\n"
@@ -128,7 +129,7 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof *o);
 	o->fail_on = -1;
 	o->user = "nobody";
-	uint64_t v;
+	uint64_t v = 0;
 	int c;
 	opterr = 0;
 	optind = 1;

@@ -2,6 +2,7 @@
  * that polls the capture and a signalfd (no signal handler, no globals). */
 #include <errno.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include "common/mem.h"
 
 #define PUMP_BATCH 4096
-#define LIVE_MAX_MESSAGES 100000u /* default bound on kept records when live */
+#define LIVE_MAX_MESSAGES ((size_t)SW_LIVE_MAX_MESSAGES) /* default bound when live (cli.h) */
 
 struct sink_ctx {
 	struct sw_app *app;
@@ -100,8 +101,17 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 			return -1;
 		}
 	}
-	/* tcpdump -Z: after opening the capture, before the first packet. */
-	if (o->iface || o->user_given) {
+	/* tcpdump -Z: after opening the capture, before the first packet. A
+	 * phone may have no "nobody": without -Z, say so and stay root rather
+	 * than refuse to capture (-Z USER names another; -Z root is quiet). */
+	bool drop = o->iface || o->user_given;
+	if (drop && !o->user_given && geteuid() == 0 && !getpwnam(o->user)) {
+		fprintf(stderr,
+			"sipwatch: warning: no user '%s' to drop privileges to: capturing as root "
+			"(-Z USER to name another)\n", o->user);
+		drop = false;
+	}
+	if (drop) {
 		if (sw_capture_drop_privileges(o->user, err, errlen) < 0) {
 			sw_capture_close(app->cap);
 			app->cap = NULL;

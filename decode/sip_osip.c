@@ -795,6 +795,71 @@ static void feed_put(struct sw_sip_parser *sp, const char *p, size_t n)
 	sp->feed_len += n;
 }
 
+/* One Via element (a via-parm) into the feed, its sent-by port made safe
+ * for libosip2 on every CPU. libosip2 5.3.0 rejects a Via whose port
+ * osip_atoi() makes negative: strtol() into a long, then a cast to int. A
+ * port of 99999999999 fits a 64-bit long and casts to a positive int, but
+ * saturates a 32-bit long (LONG_MAX, an error): the same message parsed on
+ * x86-64 and was malformed on ARM and MIPS, and their findings differed. A
+ * port above 65535 is unusable whatever its size (fill_via makes it -1), so
+ * the feed carries "99999" in its place: the message parses everywhere, with
+ * the port -1, as it did on 64-bit. Other ports go through untouched. */
+static void feed_put_via_parm(struct sw_sip_parser *sp, struct sw_str e)
+{
+	/* sent-by ends at the parameters or a comment; the port, if any, is
+	 * the digits before that end, after a ':' (IPv6 hosts end in ']'). */
+	size_t end = 0;
+	while (end < e.len && e.p[end] != ';' && e.p[end] != '(')
+		end++;
+	size_t d1 = end;
+	while (d1 > 0 && is_lws(e.p[d1 - 1]))
+		d1--;
+	size_t d0 = d1;
+	while (d0 > 0 && e.p[d0 - 1] >= '0' && e.p[d0 - 1] <= '9')
+		d0--;
+	size_t c = d0;
+	while (c > 0 && is_lws(e.p[c - 1]))
+		c--;
+	uint64_t port;
+	if (d0 == d1 || c == 0 || e.p[c - 1] != ':' ||
+	    sw_parse_u64(sw_str_make(e.p + d0, d1 - d0), 65535, &port) == 0) {
+		feed_put(sp, e.p, e.len);
+		return;
+	}
+	feed_put(sp, e.p, d0);
+	feed_put(sp, "99999", 5);
+	feed_put(sp, e.p + d1, e.len - d1);
+}
+
+/* A Via header value into the feed, element by element (commas inside
+ * quotes, brackets or a comment do not split). */
+static void feed_put_via(struct sw_sip_parser *sp, struct sw_str v)
+{
+	size_t start = 0;
+	int depth = 0;
+	bool quoted = false;
+	for (size_t i = 0; i < v.len; i++) {
+		char ch = v.p[i];
+		if (quoted) {
+			if (ch == '\\' && i + 1 < v.len)
+				i++;
+			else if (ch == '"')
+				quoted = false;
+		} else if (ch == '"') {
+			quoted = true;
+		} else if (ch == '[' || ch == '(') {
+			depth++;
+		} else if ((ch == ']' || ch == ')') && depth > 0) {
+			depth--;
+		} else if (ch == ',' && depth == 0) {
+			feed_put_via_parm(sp, sw_str_make(v.p + start, i - start));
+			feed_put(sp, ",", 1);
+			start = i + 1;
+		}
+	}
+	feed_put_via_parm(sp, sw_str_make(v.p + start, v.len - start));
+}
+
 /* All non-empty values of one header joined with ", " (Supported, Require
  * repeated over several lines), in one arena block. */
 /* The last entry of a comma-separated name-addr list (a comma inside <> or
@@ -907,7 +972,10 @@ static void index_headers(struct sw_sip_parser *sp, const struct sw_sip_layout *
 		}
 		if (canon) {
 			feed_put(sp, canon, strlen(canon));
-			feed_put(sp, v.p, v.len);
+			if (h.id == SW_HDR_VIA)
+				feed_put_via(sp, v);
+			else
+				feed_put(sp, v.p, v.len);
 			feed_put(sp, "\r\n", 2);
 		}
 	}

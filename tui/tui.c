@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/mem.h"
+#include "tui/termrt.h"
 #include "tui/tui_int.h"
 
 #define PUMP_FRAMES 256    /* frames per pump() call */
@@ -117,17 +118,56 @@ void tui_pop(struct tui *t)
 }
 
 /* ncursesw needs a UTF-8 LC_CTYPE to draw anything but ASCII; a phone's
- * shell often has no locale set, so fall back to C.UTF-8 when available. */
-static void setup_locale(struct tui *t)
+ * shell often has no locale set, so fall back to C.UTF-8 when available,
+ * and to the one sipwatch carries (termrt.c) when the machine has none. */
+bool sw_tui_init_locale(char *notice, size_t noticelen)
 {
+	notice[0] = '\0';
 	setlocale(LC_CTYPE, "");
 	const char *cs = nl_langinfo(CODESET);
-	if (!cs || strcmp(cs, "UTF-8") != 0) {
-		if (!setlocale(LC_CTYPE, "C.UTF-8"))
+	if (cs && strcmp(cs, "UTF-8") == 0)
+		return true;
+	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
+		struct tui_rt rt;
+		memset(&rt, 0, sizeof rt);
+		char err[256] = "";
+		if (tui_rt_utf8_locale(&rt, err, sizeof err) < 0) {
 			setlocale(LC_CTYPE, "");
-		cs = nl_langinfo(CODESET);
+			snprintf(notice, noticelen,
+			         "no UTF-8 locale: shown in English and ASCII (built-in C.UTF-8: %s)",
+			         err);
+		}
+		/* glibc has mapped the table: the file can go. */
+		tui_rt_done(&rt);
 	}
-	t->utf8 = cs && strcmp(cs, "UTF-8") == 0;
+	cs = nl_langinfo(CODESET);
+	return cs && strcmp(cs, "UTF-8") == 0;
+}
+
+/* The screen for $TERM: from the machine's terminfo, else from the entry
+ * sipwatch carries, else as a vt100 (saying so): then, in UTF-8, lines are
+ * drawn with Unicode box characters, since many terminals in UTF-8 mode
+ * ignore the vt100's shift-out to its line-drawing set. */
+static SCREEN *open_screen(struct tui_rt *rt, bool utf8, char *notice, size_t noticelen)
+{
+	const char *term = getenv("TERM");
+	SCREEN *scr;
+	/* Only a newterm() that can succeed: a failed one leaks (ncurses). */
+	if (tui_rt_system_has_terminfo(term) && (scr = newterm(NULL, stdout, stdin)) != NULL)
+		return scr;
+	char err[256] = "";
+	if (tui_rt_has_terminfo(rt, term) && tui_rt_terminfo(rt, term, err, sizeof err) == 0 &&
+	    (scr = newterm(NULL, stdout, stdin)) != NULL)
+		return scr;
+	if (utf8)
+		setenv("NCURSES_NO_UTF8_ACS", "1", 0);
+	if (tui_rt_terminfo(rt, "vt100", err, sizeof err) == 0 &&
+	    (scr = newterm("vt100", stdout, stdin)) != NULL) {
+		snprintf(notice, noticelen, "no terminfo entry for TERM=%s: drawing as a vt100",
+		         term && *term ? term : "(unset)");
+		return scr;
+	}
+	return NULL;
 }
 
 static void setup_attrs(struct tui *t)
@@ -483,8 +523,17 @@ int sw_tui_run(const struct sw_tui_source *src)
 	t.autoscroll = src->live; /* live: follow the newest item, as sngrep */
 	t.raw_pane = -1;
 	split_title(&t);
-	setup_locale(&t);
-	SCREEN *scr = newterm(NULL, stdout, stdin);
+	struct tui_rt rt;
+	memset(&rt, 0, sizeof rt);
+	char notice[2][320] = {"", ""};
+	if (src->notice)
+		snprintf(notice[0], sizeof notice[0], "%s", src->notice);
+	const char *cs = nl_langinfo(CODESET);
+	t.utf8 = cs && strcmp(cs, "UTF-8") == 0;
+	SCREEN *scr = open_screen(&rt, t.utf8, notice[1], sizeof notice[1]);
+	/* ncurses has read the entry and glibc has mapped the table: the
+	 * files go now, whatever happens to the process later. */
+	tui_rt_done(&rt);
 	if (!scr) {
 		const char *term = getenv("TERM");
 		fprintf(stderr,
@@ -507,6 +556,12 @@ int sw_tui_run(const struct sw_tui_source *src)
 	curs_set(0);
 	setup_attrs(&t);
 	int saved_err = capture_stderr(&t);
+	/* One line each, in the status bar now and on stderr after the view. */
+	for (int i = 0; i < 2; i++)
+		if (notice[i][0]) {
+			fprintf(stderr, "sipwatch: %s\n", notice[i]);
+			tui_note(&t, "%s", notice[i]);
+		}
 	t.list = tui_list_new(&t);
 	tui_push(&t, t.list);
 	t.redraw = true;

@@ -48,9 +48,21 @@ struct sw_tui_source {
 	/* One-line input summary for the status bar (packets, SIP, drops). */
 	void (*status)(void *ctx, struct sw_buf *out);
 	void *ctx;
+	/* One line to show at the start (status bar, then stderr after the
+	 * view), e.g. sw_tui_init_locale's notice; NULL or "" for none. */
+	const char *notice;
 };
 
+/* Call before the analysis is made (its texts take the language): sets
+ * LC_CTYPE to a UTF-8 locale, the environment's, C.UTF-8, or the table
+ * sipwatch carries (termrt.h) on a machine with no locales, so that the view
+ * can draw Chinese and lines. Returns false when none could be had: the
+ * view then draws ASCII, the caller should use English, and notice says
+ * why in one line. */
+bool sw_tui_init_locale(char *notice, size_t noticelen);
+
 /* Run the interactive view until the user quits (q) or a signal arrives.
+ * It draws UTF-8 when LC_CTYPE is (sw_tui_init_locale), ASCII otherwise.
  * Restores the terminal before returning. Returns 0, or -1 when the terminal
  * cannot be initialised (message on stderr). */
 int sw_tui_run(const struct sw_tui_source *src);

@@ -837,6 +837,54 @@ static void t_bad_numbers(void **state)
 	assert_int_equal(m->content_length, -1);
 }
 
+/* A Via port above 65535 gives port -1 and the message parses, on every
+ * CPU: libosip2 reads the port with strtol() into a long (64 bits on
+ * x86-64, 32 on ARM and MIPS) and rejected some of these on one CPU only.
+ * URI ports of that size are rejected on every CPU. */
+static void t_via_port_every_cpu(void **state)
+{
+	struct fx *f = *state;
+	char msg[1024];
+	static const char base[] = "REGISTER sip:x SIP/2.0\r\nVia: %s\r\n"
+		"From: <sip:a@x>;tag=1\r\nTo: <sip:a@x>\r\nCall-ID: n\r\nCSeq: 1 REGISTER\r\n\r\n";
+	static const char *big[] = {
+		"SIP/2.0/UDP h:2147483647;branch=z9hG4bK1",
+		"SIP/2.0/UDP h:2147483648;branch=z9hG4bK1",
+		"SIP/2.0/UDP h:4294967296;branch=z9hG4bK1",
+		"SIP/2.0/UDP h:99999999999999999999999;branch=z9hG4bK1",
+		"SIP/2.0/UDP h : 99999999999 ;branch=z9hG4bK1",
+		"SIP/2.0/UDP [2001:db8::1]:99999999999;branch=z9hG4bK1",
+		"SIP/2.0/UDP h:65536",
+	};
+	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+		snprintf(msg, sizeof msg, base, big[i]);
+		const struct sw_sip_msg *m = ok(f, msg);
+		assert_int_equal(m->n_via, 1);
+		assert_int_equal(m->via[0].port, -1);
+	}
+	/* The second element of a line, and ports that are fine as they are. */
+	snprintf(msg, sizeof msg, base,
+		 "SIP/2.0/UDP h:0000005060;branch=z9hG4bK1, SIP/2.0/TCP g:3000000000;branch=z9hG4bK2,"
+		 " SIP/2.0/UDP [::1]:5062;branch=z9hG4bK3, SIP/2.0/UDP k;branch=z9hG4bK4");
+	const struct sw_sip_msg *m = ok(f, msg);
+	assert_int_equal(m->n_via, 4);
+	assert_int_equal(m->via[0].port, 5060);
+	assert_int_equal(m->via[1].port, -1);
+	assert_str(m->via[1].host, "g");
+	assert_str(m->via[1].branch, "z9hG4bK2");
+	assert_int_equal(m->via[2].port, 5062);
+	assert_str(m->via[2].host, "::1");
+	assert_int_equal(m->via[3].port, -1);
+	assert_str(m->via[3].branch, "z9hG4bK4");
+	/* A negative port is malformed everywhere. */
+	snprintf(msg, sizeof msg, base, "SIP/2.0/UDP h:-5;branch=z9hG4bK1");
+	rejected(f, msg, SIZE_MAX, "libosip2 could not parse the message");
+	snprintf(msg, sizeof msg, "%s",
+		 "REGISTER sip:x:2147483648 SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:a@x>;tag=1\r\n"
+		 "To: <sip:a@x>\r\nCall-ID: n\r\nCSeq: 1 REGISTER\r\n\r\n");
+	rejected(f, msg, SIZE_MAX, "libosip2 could not parse the message");
+}
+
 static const char *MANDATORY[] = {
 	"REGISTER sip:x SIP/2.0\r\n",
 	"Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n",
@@ -1319,6 +1367,7 @@ int main(void)
 		T(t_contact_star),
 		T(t_content_length),
 		T(t_bad_numbers),
+		T(t_via_port_every_cpu),
 		T(t_missing_mandatory),
 		T(t_empty_headers),
 		T(t_garbage),
