@@ -81,7 +81,8 @@ static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, 
 {
 	struct sw_app *app = ctx;
 	if (sw_capture_is_live(app->cap)) {
-		snprintf(err, errlen, "live packets are not kept; capture with -w FILE to save them");
+		snprintf(err, errlen, "%s",
+			 sw_tr(app->cat, "live packets are not kept; capture with -w FILE to save them"));
 		return -1;
 	}
 	struct sw_pcap_writer *w = NULL;
@@ -108,7 +109,7 @@ static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, 
 	free(buf);
 	if (!w) {
 		if (!err[0])
-			snprintf(err, errlen, "none of these frames could be read again");
+			snprintf(err, errlen, "%s", sw_tr(app->cat, "none of these frames could be read again"));
 		return -1;
 	}
 	if (sw_pcap_writer_close(w) < 0) {

@@ -881,7 +881,7 @@ static const char *const ladder_help[] = {
     N_("F4, x\tExtended ladder: every message to or from the phones, or back"),
     N_("n / p\tNext / previous message that is a finding's evidence"),
     N_("e\tExplain the findings of this message or these items"),
-    N_("s, F2\tSave these messages' packets to a pcap file"),
+    N_("F2, s\tSave: these messages (pcap or text), or the whole capture (pcap)"),
     N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
     N_("Gap lines\tsilence of 5 s or more; x: a request never answered"),
     N_("[E] [W] [i]\tevidence of an error / warning / info finding"),

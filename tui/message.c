@@ -276,7 +276,7 @@ static const char *const message_help[] = {
     N_("\\xNN \\uNNNN\tA byte or a format control from the wire the terminal must not see"),
     N_("e\tExplain the findings of this message"),
     N_("d\tBoth sides, side by side, the path's changes highlighted"),
-    N_("s, F2\tSave this message's packet to a pcap file"),
+    N_("F2, s\tSave: this message (pcap or text), or the whole capture (pcap)"),
     N_("Esc, q\tBack"),
     NULL,
 };

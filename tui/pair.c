@@ -967,7 +967,7 @@ static const char *const pair_help[] = {
     N_("Left/Right, h/l\tPrevious / next message seen on both sides or lost"),
     N_("n / p\tNext / previous message the path changed or lost"),
     N_("v\tSide by side or interleaved (P: phone, S: server)"),
-    N_("s, F2\tSave both copies' packets to a pcap file"),
+    N_("F2, s\tSave: both copies (pcap or text), or the whole capture (pcap)"),
     N_("Esc, q\tBack"),
     NULL,
 };

@@ -178,15 +178,35 @@ struct confirm_view {
 	void (*yes)(struct tui *t);
 };
 
+#define CONFIRM_LINES 4 /* lines of the question at most */
+
+struct qlines {
+	char *v[CONFIRM_LINES];
+	int n;
+};
+
+static void qline(void *u, const char *s, size_t len)
+{
+	struct qlines *q = u;
+	if (q->n < CONFIRM_LINES)
+		q->v[q->n++] = sw_strndup(s, len);
+}
+
 static void confirm_draw(struct tui *t, struct tui_view *v)
 {
 	struct confirm_view *c = (struct confirm_view *)v;
 	int cols = COLS;
 	int w = cols - 4 > 76 ? 76 : cols - 4;
-	int x = (cols - w) / 2, y = LINES / 2 - 3;
-	tui_box(t, y, x, 5, w, NULL);
-	tui_text(t, y + 1, x + 2, w - 4, c->question, A_BOLD);
-	tui_text(t, y + 3, x + 2, w - 4, tui_tr(t, "y, Enter: yes   n, Esc: no"), tui_a(t, TR_DIM));
+	struct qlines q = {.n = 0};
+	tui_wrap(c->question, strlen(c->question), w - 4, true, qline, &q);
+	int h = q.n + 4, x = (cols - w) / 2, y = LINES / 2 - h / 2;
+	tui_box(t, y, x, h, w, NULL);
+	for (int i = 0; i < q.n; i++) {
+		tui_text(t, y + 1 + i, x + 2, w - 4, q.v[i], A_BOLD);
+		free(q.v[i]);
+	}
+	tui_text(t, y + h - 2, x + 2, w - 4, tui_tr(t, "y, Enter: yes   n, Esc: no"),
+	         tui_a(t, TR_DIM));
 }
 
 static bool confirm_key(struct tui *t, struct tui_view *v, int k)

@@ -101,7 +101,8 @@ void tui_quit_ask(struct tui *t)
 	if (t->src->live && !t->ended)
 		q = tui_tr(t, "The live capture is still running. Stop it and quit?");
 	else if (t->src->live && !t->src->saving && !t->saved && t->frames)
-		q = tui_tr(t, "The captured packets were not saved (F2, or -w). Quit anyway?");
+		q = tui_tr(t, "Nothing of this capture was saved (-w keeps the packets, F2 the "
+		              "text). Quit anyway?");
 	if (q)
 		tui_push(t, tui_confirm_new(t, q, quit_now));
 	else

@@ -35,6 +35,7 @@ class Chinese(unittest.TestCase):
             ("F10", "列表的列", "column chooser"),
             ("F7", "过滤选项", "filter form"),
             ("/", "过滤（文本", "filter prompt"),
+            ("F2", "抓包中的全部消息", "save menu"),
         ]
         for key, title, what in screens:
             p.keys(key)

@@ -145,10 +145,33 @@ class Live(unittest.TestCase):
         self.phone(1)
         p.wait(lambda s: "1001@swtui" in s and "capturing" not in s)
         p.keys("q")
-        p.wait("The captured packets were not saved (F2, or -w). Quit anyway?")
+        s = p.wait("Nothing of this capture was saved (-w keeps the packets, F2 the text).")
+        self.assertIn("Quit anyway?", s)
         p.keys("Escape")
         p.wait_gone("Quit anyway?")
-        p.quit(self, keys=("q", "y"))
+        # Live packets are not kept for a pcap; their text is (F2, t), and
+        # once saved, q quits without asking.
+        p.keys("F2")
+        p.wait("Save")
+        p.keys("p")
+        p.wait("Save 2 messages to pcap file:")
+        p.keys("Enter")
+        p.wait("Not saved: live packets are not kept; capture with -w FILE to save them")
+        d = tempfile.mkdtemp(prefix="swlive-")
+        self.addCleanup(shutil.rmtree, d, True)
+        os.chmod(d, 0o777)  # written after dropping to nobody
+        txt = os.path.join(d, "live.txt")
+        p.keys("F2")
+        p.wait("Save")
+        p.keys("t")
+        p.wait("Save the text of 2 messages to file:")
+        p.keys("C-u")
+        p.text(txt)
+        p.keys("Enter")
+        p.wait("Saved 2 messages to")
+        with open(txt) as f:
+            self.assertIn("SIP/2.0 200 OK", f.read())
+        p.quit(self, keys=("q",))
 
     def test_quit_does_not_ask_when_written_with_w(self):
         d = tempfile.mkdtemp(prefix="swlive-")
