@@ -222,6 +222,8 @@ static bool findings_key(struct tui *t, struct tui_view *v, int k)
 	if (tui_key_enter(k) && fv->n) {
 		const struct sw_finding *f = sw_analyze_finding(t->an, fv->ids[fv->cur]);
 		uint32_t item = f ? tui_finding_item(t, f) : UINT32_MAX;
+		if (f && item == UINT32_MAX) /* of no item: the ladder of its evidence */
+			item = TUI_ITEM_FINDING(f->id);
 		if (item != UINT32_MAX) {
 			uint32_t focus = f->n_evidence ? f->evidence[0].msg_id : UINT32_MAX;
 			tui_push(t, tui_ladder_new(t, &item, 1, focus));
