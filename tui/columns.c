@@ -36,8 +36,11 @@ static void columns_draw(struct tui *t, struct tui_view *v)
 	tui_text(t, y + 1, x + 2, w - 4,
 	         tui_tr(t, "Space: show/hide  +/-: move down/up  Left/Right: narrower/wider"),
 	         tui_a(t, TR_DIM));
+	/* A short terminal shows the rows around the cursor. */
+	int visible = h - 6 > 1 ? h - 6 : 1;
+	int first = cv->cur >= visible ? cv->cur - visible + 1 : 0;
 	int r = y + 3;
-	for (int i = 0; i < TC_N && r < y + h - 3; i++, r++) {
+	for (int i = first; i < TC_N && r < y + 3 + visible; i++, r++) {
 		const struct tui_colpref *c = &cv->cols[i];
 		attr_t a = i == cv->cur ? tui_a(t, TR_CURSOR) : A_NORMAL;
 		if (i == cv->cur)
