@@ -12,6 +12,13 @@
 
 #define AOR_MAX 300u
 
+struct acct_extra *sw_acct_xw(struct acct *ac)
+{
+	if (!ac->x)
+		ac->x = sw_calloc(1, sizeof *ac->x);
+	return ac->x;
+}
+
 struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id)
 {
 	return id < a->accounts.n ? a->accounts.p[id] : NULL;
@@ -76,7 +83,7 @@ static void set_state(struct acct *ac, enum sw_reg_state st, const struct evref 
 		return;
 	ac->pub.state = st;
 	if (ac->pub.n_changes == ac->changes_cap && ac->changes_cap < SW_ACCT_MAX_CHANGES) {
-		ac->changes_cap = ac->changes_cap ? ac->changes_cap * 2 : 4;
+		ac->changes_cap = ac->changes_cap ? ac->changes_cap * 2 : 2;
 		ac->pub.changes =
 			sw_realloc(ac->pub.changes, ac->changes_cap * sizeof *ac->pub.changes);
 	}
@@ -97,7 +104,7 @@ static void set_state(struct acct *ac, enum sw_reg_state st, const struct evref 
 	c->state = st;
 	c->file_idx = e->file_idx;
 	c->frame_no = ev_frame(e);
-	c->status = status;
+	c->status = (uint16_t)(status < 0 ? 0 : status > 999 ? 999 : status);
 }
 
 static void heap_push(struct sw_analyze *a, int64_t until, uint32_t account)
@@ -185,13 +192,21 @@ static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 	}
 }
 
+/* sw_idtab_eq for acct_by_aor: the account's stored AOR is the key. */
+static bool aor_is(const void *ctx, uint32_t id, const void *key, size_t klen)
+{
+	const struct sw_analyze *a = ctx;
+	const char *aor = ((const struct acct *)a->accounts.p[id])->pub.aor;
+	return strlen(aor) == klen && memcmp(aor, key, klen) == 0;
+}
+
 static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 {
 	char aor[AOR_MAX];
 	size_t n = aor_of(&m->to.uri, aor, sizeof aor);
-	void *v = sw_map_get(&a->acct_by_aor, aor, n);
-	if (v)
-		return sw_acct_get(a, (uint32_t)((uintptr_t)v - 1));
+	uint32_t id = sw_idtab_get(&a->acct_by_aor, aor, n, aor_is, a);
+	if (id != SW_IDTAB_NONE)
+		return sw_acct_get(a, id);
 	if (a->accounts.n >= a->max_accounts) {
 		a->st.accounts_untracked++;
 		return NULL;
@@ -204,7 +219,7 @@ static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 	ac->pub.worst = SW_SEV_INFO;
 	ac->pub.item = sw_an_item_new(a, SW_ITEM_ACCOUNT, ac->pub.id);
 	sw_vec_push(&a->accounts, ac);
-	sw_map_put(&a->acct_by_aor, aor, n, (void *)(uintptr_t)(ac->pub.id + 1));
+	sw_idtab_add(&a->acct_by_aor, aor, n, ac->pub.id);
 	return ac;
 }
 
@@ -237,22 +252,22 @@ struct acct *sw_acct_by_uri(struct sw_analyze *a, const char *uri)
 		if (port > 0 && port != 5060 && port < 65536)
 			n += (size_t)snprintf(aor + n, sizeof aor - n, ":%d", port);
 	}
-	void *v = sw_map_get(&a->acct_by_aor, aor, n);
-	return v ? sw_acct_get(a, (uint32_t)((uintptr_t)v - 1)) : NULL;
+	uint32_t id = sw_idtab_get(&a->acct_by_aor, aor, n, aor_is, a);
+	return id != SW_IDTAB_NONE ? sw_acct_get(a, id) : NULL;
 }
 
 static void remember_client(struct sw_analyze *a, struct acct *ac, const struct sw_addr *c)
 {
-	sw_map_put(&a->acct_by_client, c, sizeof *c, (void *)(uintptr_t)(ac->pub.id + 1));
+	sw_addrtab_put(&a->acct_by_client, c, ac->pub.id);
 }
 
 struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
 			     const struct sw_addr *y)
 {
-	void *v = sw_map_get(&a->acct_by_client, x, sizeof *x);
-	if (!v)
-		v = sw_map_get(&a->acct_by_client, y, sizeof *y);
-	return v ? sw_acct_get(a, (uint32_t)((uintptr_t)v - 1)) : NULL;
+	uint32_t id = sw_addrtab_get(&a->acct_by_client, x);
+	if (id == SW_IDTAB_NONE)
+		id = sw_addrtab_get(&a->acct_by_client, y);
+	return id != SW_IDTAB_NONE ? sw_acct_get(a, id) : NULL;
 }
 
 static void replace(char **dst, struct sw_str s)
@@ -265,7 +280,7 @@ static void replace(char **dst, struct sw_str s)
 	*dst = sw_an_strdup_wire(s);
 }
 
-static uint32_t ua_index(struct acct *ac, struct sw_str ua)
+static uint32_t ua_index(struct sw_analyze *a, struct acct *ac, struct sw_str ua)
 {
 	if (ua.len > 200)
 		ua.len = 200; /* as stored */
@@ -275,7 +290,7 @@ static uint32_t ua_index(struct acct *ac, struct sw_str ua)
 	if (ac->n_ua < SW_ACCT_MAX_UA) {
 		ac->ua = sw_realloc(ac->ua, (ac->n_ua + 1) * sizeof *ac->ua);
 		memset(&ac->ua[ac->n_ua], 0, sizeof ac->ua[0]);
-		ac->ua[ac->n_ua].ua = sw_strndup(ua.p ? ua.p : "", ua.len);
+		ac->ua[ac->n_ua].ua = sw_intern_take(&a->strings, ua.p, ua.len);
 		return (uint32_t)ac->n_ua++;
 	}
 	return SW_ACCT_MAX_UA - 1;
@@ -304,6 +319,7 @@ static struct nat_flow *flow_for(struct acct *ac, const struct sw_addr *key, int
 		for (uint32_t i = 1; i < ac->n_flows; i++)
 			if (ac->flows[i].used_ns < fl->used_ns)
 				fl = &ac->flows[i];
+		free(fl->fail);
 	}
 	memset(fl, 0, sizeof *fl);
 	fl->key = *key;
@@ -367,7 +383,7 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 	p->n_register_msgs++;
 	if (!t->is_primary)
 		return; /* another hop of an attempt already counted */
-	replace(&p->user_agent, m->user_agent);
+	sw_an_share_wire(a, &p->user_agent, m->user_agent);
 	if (m->n_contact)
 		replace(&p->contact, m->contact[0].uri.raw);
 	p->client = ev->pkt.src;
@@ -387,9 +403,13 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 					 : m->proxy_authz.present ? &m->proxy_authz : NULL;
 	if (cred) {
 		free(ac->auth_user);
-		free(ac->auth_realm);
 		ac->auth_user = sw_an_strdup_wire(cred->username);
-		ac->auth_realm = sw_an_strdup_wire(cred->realm);
+		if (cred->realm.p)
+			sw_an_share_wire(a, &ac->auth_realm, cred->realm);
+		else {
+			sw_intern_drop(&a->strings, ac->auth_realm);
+			ac->auth_realm = NULL;
+		}
 	}
 
 	ring_take(a, ac, ev->pkt.ts_ns);
@@ -405,7 +425,7 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 	at->transport = ev->pkt.transport;
 	at->has_auth = t->has_auth;
 	at->requested_expires = t->requested_expires;
-	at->ua_idx = ua_index(ac, m->user_agent);
+	at->ua_idx = ua_index(a, ac, m->user_agent);
 	at->first = t->first_req;
 	at->last_req = t->first_req;
 	at->first_frag = t->first_frag;
@@ -464,7 +484,7 @@ static void note_public(struct acct *ac, const struct sw_addr *pa, const struct 
 		return;
 	}
 	if (p->n_public == ac->public_cap && ac->public_cap < SW_ACCT_MAX_PUBLIC) {
-		ac->public_cap = ac->public_cap ? ac->public_cap * 2 : 2;
+		ac->public_cap = ac->public_cap ? ac->public_cap * 2 : 1;
 		p->public_addrs = sw_realloc(p->public_addrs, ac->public_cap * sizeof *p->public_addrs);
 	}
 	if (p->n_public == SW_ACCT_MAX_PUBLIC) {
@@ -491,6 +511,22 @@ static bool contact_matches(const struct sw_sip_contact *c, const char *key)
 	return strcmp(k, key) == 0;
 }
 
+/* The phone's own binding from another port (an older NAT mapping, a
+ * restart): the same user at the same host. Two phones behind one NAT whose
+ * contacts a registrar rewrote look the same: counted as one, the cautious
+ * side for the flood rule. */
+static bool same_device(const struct sw_sip_contact *c, const char *key)
+{
+	char k[128];
+	snprintf(k, sizeof k, "%.*s@%.*s:", (int)(c->uri.user.len > 40 ? 40 : c->uri.user.len),
+		 c->uri.user.p ? c->uri.user.p : "",
+		 (int)(c->uri.host.len > 60 ? 60 : c->uri.host.len),
+		 c->uri.host.p ? c->uri.host.p : "");
+	for (char *p = k; *p; p++)
+		*p = lower(*p);
+	return strncmp(k, key, strlen(k)) == 0;
+}
+
 static void fill_result(struct reg_result *r, const struct sw_sip_msg *m, const struct attempt *at)
 {
 	memset(r, 0, sizeof *r);
@@ -514,6 +550,8 @@ static void fill_result(struct reg_result *r, const struct sw_sip_msg *m, const 
 			r->our_contact_listed = true;
 			r->granted_expires = c->expires;
 		} else {
+			if (!at || !at->contact_key[0] || !same_device(c, at->contact_key))
+				r->other_devices++;
 			if (!r->other_contacts++)
 				snprintf(r->other_contact, sizeof r->other_contact, "%.*s",
 					 (int)(c->uri.raw.len > 150 ? 150 : c->uri.raw.len),
@@ -582,12 +620,14 @@ static void flow_outcome(struct acct *ac, const struct attempt *at)
 		fl->max_idle_ns = 0;
 		fl->fails = 0;
 	} else if (lost && fl->ok && at->start_ns > fl->last_ok_start_ns) {
+		if (!fl->fail)
+			fl->fail = sw_calloc(1, sizeof *fl->fail);
 		if (!fl->fails++) {
 			fl->fail_start_ns = at->start_ns;
-			fl->first_fail = at->first;
+			fl->fail->first = at->first;
 		}
-		fl->last_fail = at->undelivered ? at->final : at->last_req;
-		fl->last_fail_req = at->first;
+		fl->fail->last = at->undelivered ? at->final : at->last_req;
+		fl->fail->last_req = at->first;
 	}
 }
 
@@ -661,9 +701,10 @@ static void on_success(struct sw_analyze *a, struct acct *ac, struct attempt *at
 	ac->ever_ok = true;
 	ac->last_ok_ns = now;
 	ac->last_ok_ev = t->final;
-	ac->answered_challenge_rejects = 0;
-	if (r->other_contacts > ac->other_contacts_max)
-		ac->other_contacts_max = (uint32_t)r->other_contacts;
+	if (ac->x)
+		ac->x->answered_challenge_rejects = 0;
+	if (r->other_devices > sw_acct_xr(ac)->other_contacts_max)
+		sw_acct_xw(ac)->other_contacts_max = (uint32_t)r->other_devices;
 	if (at && at->ua_idx < ac->n_ua && !ac->ua[at->ua_idx].n_ok++)
 		ac->ua[at->ua_idx].first_ok = t->final;
 }
@@ -714,7 +755,7 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 	}
 	struct reg_result r;
 	fill_result(&r, m, at);
-	replace(&p->server, m->server);
+	sw_an_share_wire(a, &p->server, m->server);
 	bool late = at && at->outcome == AT_TIMEOUT;
 	if (at) {
 		at->outcome = AT_ANSWERED;
@@ -745,11 +786,12 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 	} else if (status == 401 || status == 407) {
 		p->n_challenge++;
 		if (at && at->has_auth && !r.stale_nonce) {
-			if (!ac->answered_challenge_rejects++) {
-				ac->first_reject = t->final;
-				ac->first_reject_req = at->first;
+			struct acct_extra *x = sw_acct_xw(ac);
+			if (!x->answered_challenge_rejects++) {
+				x->first_reject = t->final;
+				x->first_reject_req = at->first;
 			}
-			ac->last_reject = t->final;
+			x->last_reject = t->final;
 		}
 	} else if (status >= 300) {
 		p->n_fail++;
@@ -833,8 +875,9 @@ void sw_acct_on_keepalive(struct sw_analyze *a, struct acct *ac, const struct sw
 {
 	if (!sw_addr_eq(&ac->pub.client, &ev->pkt.src))
 		return;
-	if (!ac->ka_from_phone++)
-		sw_an_evidence(a, &ac->ka_first, &ev->pkt, UINT32_MAX, "keepalive");
+	struct acct_extra *x = sw_acct_xw(ac);
+	if (!x->ka_from_phone++)
+		sw_an_evidence(a, &x->ka_first, &ev->pkt, UINT32_MAX, "keepalive");
 	for (uint32_t i = 0; i < ac->n_flows; i++)
 		if (sw_addr_eq(&ac->flows[i].source, &ev->pkt.src))
 			note_tx(&ac->flows[i], ev->pkt.ts_ns);
@@ -847,25 +890,26 @@ void sw_acct_on_options(struct sw_analyze *a, struct txn *t, enum sw_opt_event w
 	struct acct *ac = sw_acct_by_flow(a, &t->dst, &t->dst);
 	if (!ac)
 		return; /* OPTIONS to something that is not a registered phone */
+	struct acct_extra *x = sw_acct_xw(ac);
 	if (what == SW_OPT_SENT) {
-		ac->options_in++;
+		x->options_in++;
 		return;
 	}
 	int64_t since = ac->last_ok_ns && t->first_ns >= ac->last_ok_ns
 				? sw_ns_sub(t->first_ns, ac->last_ok_ns) : -1;
 	if (what == SW_OPT_ANSWERED) {
-		ac->options_in_answered++;
-		if (since >= 0 && since > ac->options_ok_max_ns)
-			ac->options_ok_max_ns = since;
+		x->options_in_answered++;
+		if (since >= 0 && since > x->options_ok_max_ns)
+			x->options_ok_max_ns = since;
 		return;
 	}
 	if (t->n_icmp && t->icmp_kind == SW_ICMP_PORT_UNREACH) {
-		ac->options_in_refused++;
+		x->options_in_refused++;
 	} else if (!t->end_of_capture) {
-		if (!ac->options_in_unanswered++)
-			ac->options_first_unanswered = t->first_req;
-		if (since >= 0 && (!ac->options_fail_min_ns || since < ac->options_fail_min_ns))
-			ac->options_fail_min_ns = since;
+		if (!x->options_in_unanswered++)
+			x->options_first_unanswered = t->first_req;
+		if (since >= 0 && (!x->options_fail_min_ns || since < x->options_fail_min_ns))
+			x->options_fail_min_ns = since;
 	} else {
 		return;
 	}
@@ -924,19 +968,23 @@ void sw_acct_free_all(struct sw_analyze *a)
 	for (size_t i = 0; i < a->accounts.n; i++) {
 		struct acct *ac = a->accounts.p[i];
 		free(ac->pub.aor);
-		free(ac->pub.user_agent);
-		free(ac->pub.server);
+		sw_intern_drop(&a->strings, ac->pub.user_agent);
+		sw_intern_drop(&a->strings, ac->pub.server);
 		free(ac->pub.contact);
 		free(ac->pub.changes);
 		free(ac->pub.public_addrs);
 		free(ac->auth_user);
-		free(ac->auth_realm);
+		sw_intern_drop(&a->strings, ac->auth_realm);
 		free(ac->recent);
 		free(ac->flood);
+		for (uint32_t f = 0; f < ac->n_flows; f++)
+			free(ac->flows[f].fail);
 		free(ac->flows);
 		free(ac->losses);
+		free(ac->x);
+		free(ac->pub.findings);
 		for (size_t u = 0; u < ac->n_ua; u++)
-			free(ac->ua[u].ua);
+			sw_intern_drop(&a->strings, ac->ua[u].ua);
 		free(ac->ua);
 		free(ac);
 	}

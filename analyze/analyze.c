@@ -70,6 +70,17 @@ char *sw_an_strdup_wire(struct sw_str s)
 	return sw_strndup(s.p, s.len > SW_WIRE_COPY_MAX ? SW_WIRE_COPY_MAX : s.len);
 }
 
+void sw_an_share_wire(struct sw_analyze *a, const char **dst, struct sw_str s)
+{
+	if (!s.p)
+		return;
+	size_t n = s.len > SW_WIRE_COPY_MAX ? SW_WIRE_COPY_MAX : s.len;
+	if (*dst && strlen(*dst) == n && memcmp(*dst, s.p, n) == 0)
+		return;
+	sw_intern_drop(&a->strings, *dst);
+	*dst = sw_intern_take(&a->strings, s.p, n);
+}
+
 static void labels_init(struct sw_analyze *a);
 static void labels_free(struct sw_analyze *a);
 
@@ -93,6 +104,7 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	a->max_accounts = bounded ? SW_BOUNDED_ACCOUNTS : SW_MAX_ACCOUNTS;
 	a->max_txns = bounded ? SW_BOUNDED_TXNS : SW_MAX_TXNS;
 	labels_init(a);
+	sw_intern_init(&a->strings);
 	sw_map_init(&a->txns, NULL);
 	if (getrandom(a->tombs.salt, sizeof a->tombs.salt, GRND_NONBLOCK) !=
 	    (ssize_t)sizeof a->tombs.salt) {
@@ -100,8 +112,8 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 		memcpy(a->tombs.salt, &x, sizeof x);
 	}
 	sw_map_init(&a->attempts, NULL);
-	sw_map_init(&a->acct_by_aor, NULL);
-	sw_map_init(&a->acct_by_client, NULL);
+	sw_idtab_init(&a->acct_by_aor);
+	sw_addrtab_init(&a->acct_by_client);
 	sw_map_init(&a->dlg_by_callid, NULL);
 	sw_map_init(&a->opt_groups, NULL);
 	sw_map_init(&a->finding_keys, NULL);
@@ -121,12 +133,13 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	return a;
 }
 
-static void free_msg(struct sw_msg *m)
+static void free_chunk(struct sw_msg *c)
 {
-	if (!m)
+	if (!c)
 		return;
-	free(m->raw);
-	free(m);
+	for (size_t i = 0; i < SW_MSG_CHUNK; i++)
+		free(c[i].raw);
+	free(c);
 }
 
 void sw_analyze_free(struct sw_analyze *a)
@@ -139,9 +152,9 @@ void sw_analyze_free(struct sw_analyze *a)
 	sw_side_free_all(a);
 	sw_fnd_free_all(a);
 	sw_pair_free(a->pair);
-	for (size_t i = 0; i < a->nmsgs; i++)
-		free_msg(a->msgs[i]);
-	free(a->msgs);
+	for (size_t i = 0; i < a->nchunks; i++)
+		free_chunk(a->chunks[i]);
+	free(a->chunks);
 	for (size_t i = 0; i < a->items.n; i++) {
 		struct sw_item *it = a->items.p[i];
 		if (!it)
@@ -151,10 +164,11 @@ void sw_analyze_free(struct sw_analyze *a)
 	}
 	sw_vec_free(&a->items);
 	labels_free(a);
+	sw_intern_free(&a->strings);
 	sw_map_free(&a->txns);
 	sw_map_free(&a->attempts);
-	sw_map_free(&a->acct_by_aor);
-	sw_map_free(&a->acct_by_client);
+	sw_idtab_free(&a->acct_by_aor);
+	sw_addrtab_free(&a->acct_by_client);
 	free(a->expiries.p);
 	sw_map_free(&a->dlg_by_callid);
 	sw_map_free(&a->opt_groups);
@@ -208,21 +222,33 @@ const char *sw_an_label(struct sw_analyze *a, const char *s, size_t len)
 	return sw_an_label_at(a, sw_an_label_idx(a, s, len));
 }
 
-/* Drop the oldest records when over the bound; their ids stay reserved. */
+/* Drop the oldest block of records while the rest still hold the bound;
+ * their ids stay reserved. */
 static void age_msgs(struct sw_analyze *a)
 {
 	size_t max = a->opts.max_messages;
-	if (!max || a->nmsgs <= max)
-		return;
-	size_t drop = a->nmsgs - max + max / 8; /* amortise the shift */
-	if (drop > a->nmsgs)
-		drop = a->nmsgs;
-	for (size_t i = 0; i < drop; i++)
-		free_msg(a->msgs[i]);
-	memmove(a->msgs, a->msgs + drop, (a->nmsgs - drop) * sizeof *a->msgs);
-	a->nmsgs -= drop;
-	a->msgs_base += drop;
-	a->st.msgs_aged_out += drop;
+	while (max && a->nchunks > 1 && a->next_msg_id - a->msgs_base - SW_MSG_CHUNK >= max) {
+		free_chunk(a->chunks[0]);
+		memmove(a->chunks, a->chunks + 1, (a->nchunks - 1) * sizeof *a->chunks);
+		a->nchunks--;
+		a->chunk0++;
+		a->msgs_base += SW_MSG_CHUNK;
+		a->st.msgs_aged_out += SW_MSG_CHUNK;
+	}
+}
+
+/* A record for the next id, in its block (made when the id starts one). */
+static struct sw_msg *msg_slot(struct sw_analyze *a, uint32_t id)
+{
+	size_t c = id / SW_MSG_CHUNK - a->chunk0;
+	if (c == a->nchunks) {
+		if (a->nchunks == a->chunks_cap) {
+			a->chunks_cap = a->chunks_cap ? a->chunks_cap * 2 : 64;
+			a->chunks = sw_realloc(a->chunks, a->chunks_cap * sizeof *a->chunks);
+		}
+		a->chunks[a->nchunks++] = sw_calloc(SW_MSG_CHUNK, sizeof **a->chunks);
+	}
+	return &a->chunks[c][id % SW_MSG_CHUNK];
 }
 
 static uint32_t new_msg(struct sw_analyze *a, const struct sw_ev *ev, enum sw_msg_kind kind,
@@ -232,8 +258,10 @@ static uint32_t new_msg(struct sw_analyze *a, const struct sw_ev *ev, enum sw_ms
 		return UINT32_MAX;
 	if (a->next_msg_id == UINT32_MAX - 1)
 		return UINT32_MAX;
-	struct sw_msg *m = sw_calloc(1, sizeof *m);
-	m->id = a->next_msg_id++;
+	uint32_t id = a->next_msg_id;
+	struct sw_msg *m = msg_slot(a, id);
+	a->next_msg_id++;
+	m->id = id;
 	m->kind = (uint8_t)kind;
 	m->transport = (uint8_t)ev->pkt.transport;
 	m->ts_ns = ev->pkt.ts_ns;
@@ -246,20 +274,15 @@ static uint32_t new_msg(struct sw_analyze *a, const struct sw_ev *ev, enum sw_ms
 	m->cseq = -1;
 	m->item = UINT32_MAX;
 	m->label = sw_an_label(a, label, label_len);
-	if (a->nmsgs == a->msgs_cap) {
-		a->msgs_cap = a->msgs_cap ? a->msgs_cap * 2 : 1024;
-		a->msgs = sw_realloc(a->msgs, a->msgs_cap * sizeof *a->msgs);
-	}
-	a->msgs[a->nmsgs++] = m;
 	age_msgs(a);
-	return m->id;
+	return id;
 }
 
 struct sw_msg *sw_an_msg_mut(struct sw_analyze *a, uint32_t id)
 {
-	if (id == UINT32_MAX || id < a->msgs_base || id - a->msgs_base >= a->nmsgs)
+	if (id == UINT32_MAX || id < a->msgs_base || id >= a->next_msg_id)
 		return NULL;
-	return a->msgs[id - a->msgs_base];
+	return &a->chunks[id / SW_MSG_CHUNK - a->chunk0][id % SW_MSG_CHUNK];
 }
 
 const struct sw_msg *sw_analyze_msg(const struct sw_analyze *a, uint32_t id)

@@ -63,22 +63,22 @@ enum sw_msg_kind {
 
 /* A kept record of one message (for the TUI, evidence and ladders). */
 struct sw_msg {
+	int64_t ts_ns;
+	uint64_t frame_no, first_frame_no, offset;
+	int64_t cseq;
+	const char *label;            /* interned, owned by the analysis: "REGISTER",
+	                               * "401 Unauthorized", "ICMP port unreachable" */
+	char *raw;                    /* owned copy of the message text when kept, else NULL */
+	struct sw_addr src, dst;
 	uint32_t id;
+	uint32_t file_idx;
+	uint32_t item;                /* index of the list item it belongs to, or UINT32_MAX */
+	uint32_t raw_len;
+	uint16_t status;
 	uint8_t kind;                 /* enum sw_msg_kind */
 	uint8_t transport;            /* enum sw_transport */
 	bool is_request;
 	bool retrans;
-	uint16_t status;
-	int64_t ts_ns;
-	uint32_t file_idx;
-	uint64_t frame_no, first_frame_no, offset;
-	struct sw_addr src, dst;
-	int64_t cseq;
-	uint32_t item;                /* index of the list item it belongs to, or UINT32_MAX */
-	const char *label;            /* interned, owned by the analysis: "REGISTER",
-	                               * "401 Unauthorized", "ICMP port unreachable" */
-	char *raw;                    /* owned copy of the message text when kept, else NULL */
-	uint32_t raw_len;
 };
 
 enum sw_reg_state {
@@ -94,18 +94,18 @@ const char *sw_reg_state_name(enum sw_reg_state s); /* "registered" ... */
 
 struct sw_reg_change {
 	int64_t ts_ns;
-	enum sw_reg_state state;
-	uint32_t file_idx;
 	uint64_t frame_no;
-	int status;               /* response that caused it, 0 for timeouts */
+	uint32_t file_idx;
+	uint16_t status;          /* response that caused it, 0 for timeouts */
+	uint8_t state;            /* enum sw_reg_state */
 };
 
 /* The public address a server reported for the phone (Via received/rport). */
 struct sw_public_addr {
 	struct sw_addr addr;
+	uint32_t file_idx;
 	int64_t first_ns, last_ns;
 	uint64_t first_frame, last_frame;
-	uint32_t file_idx;
 };
 
 /* An account (AOR) as a registering client: the story of one phone's
@@ -114,8 +114,8 @@ struct sw_account {
 	uint32_t id;
 	uint32_t item;                /* list item index */
 	char *aor;                    /* "sip:100@example.com" */
-	char *user_agent;             /* last seen, NULL if none */
-	char *server;                 /* server's Server header, last seen */
+	const char *user_agent;       /* last seen, NULL if none */
+	const char *server;           /* server's Server header, last seen */
 	struct sw_addr client;        /* phone address as seen in the capture (last) */
 	struct sw_addr registrar;     /* where its REGISTERs go (last) */
 	enum sw_transport transport;
@@ -133,14 +133,14 @@ struct sw_account {
 	uint32_t n_register_msgs;     /* REGISTER messages incl. retransmissions */
 	uint32_t n_ok, n_challenge, n_fail, n_timeout;
 	int64_t first_ns, last_ns;
-	size_t n_changes;
+	uint32_t n_changes;
+	uint32_t n_public;
 	struct sw_reg_change *changes; /* state timeline (bounded; oldest merged) */
-	size_t n_public;
 	struct sw_public_addr *public_addrs; /* distinct public addresses over time */
 	enum sw_severity worst;       /* worst finding severity, SW_SEV_INFO if none */
 	bool has_findings;
 	uint32_t n_findings;          /* ids of its findings (first SW_ACCOUNT_FINDINGS) */
-	uint32_t findings[SW_ACCOUNT_FINDINGS];
+	uint32_t *findings;           /* NULL until it has one */
 };
 
 enum sw_dialog_state {

@@ -338,8 +338,9 @@ static void resolve(struct sw_analyze *a)
 	}
 }
 
-/* Two captures proved what one capture could only suspect; and the answers
- * a stale mapping lost, seen from both sides, are that stale mapping. */
+/* Two captures proved what one capture could only suspect; and the
+ * messages a stale mapping or a mapping that lapsed between refreshes lost,
+ * seen from both sides, are that mapping's doing. */
 static void proven(struct sw_analyze *a)
 {
 	for (size_t i = 0; i < a->findings.n; i++) {
@@ -347,8 +348,12 @@ static void proven(struct sw_analyze *a)
 		if (f->kind == SW_K_NAT_RETURN_PATH_BLOCKED && f->cause == SW_C_PATH_LOSS) {
 			struct sw_finding *stale =
 				sw_fnd_find(a, SW_K_NAT_STALE_BINDING, SW_C_NONE, 0, f->account);
+			struct sw_finding *lapsed =
+				sw_fnd_find(a, SW_K_NAT_BINDING_EXPIRED, SW_C_NONE, 0, f->account);
 			if (stale && stale->severity == SW_SEV_ERROR)
 				sw_fnd_explained(a, f, stale);
+			else if (lapsed)
+				sw_fnd_explained(a, f, lapsed);
 			continue;
 		}
 		if (f->kind != SW_K_NAT_RETURN_PATH_BLOCKED || f->cause != SW_C_NONE ||

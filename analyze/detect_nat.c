@@ -54,9 +54,9 @@ static void stale_binding(struct sw_analyze *a, struct acct *ac, const struct na
 	f->variant = TV_DEFAULT;
 	sw_fnd_evidence(a, f, &o->first_ok);
 	sw_fnd_evidence(a, f, &o->last_ok);
-	sw_fnd_evidence(a, f, &o->first_fail);
-	sw_fnd_evidence(a, f, &o->last_fail_req);
-	sw_fnd_evidence(a, f, &o->last_fail);
+	sw_fnd_evidence(a, f, &o->fail->first);
+	sw_fnd_evidence(a, f, &o->fail->last_req);
+	sw_fnd_evidence(a, f, &o->fail->last);
 	sw_fnd_evidence(a, f, &n->first_ok_req); /* the new flow's first success */
 	sw_fnd_evidence(a, f, &n->first_ok);
 	sw_fnd_addr_fact(f, "old_local", &o->key);
@@ -165,7 +165,7 @@ static bool server_alive(struct sw_analyze *a, struct acct *ac, const char **why
 			return true;
 		}
 	}
-	if (ac->options_in) {
+	if (sw_acct_xr(ac)->options_in) {
 		*why = N_("it sends OPTIONS to the phone");
 		memset(ev, 0, sizeof *ev);
 		return true;
@@ -220,7 +220,7 @@ void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t)
 	bool created;
 	/* Refused by the phone's public address itself: the NAT had no mapping
 	 * for the port any more (RFC 4787 section 4.3). */
-	if (ac->options_in_refused && t->n_icmp && t->icmp_kind == SW_ICMP_PORT_UNREACH &&
+	if (sw_acct_xr(ac)->options_in_refused && t->n_icmp && t->icmp_kind == SW_ICMP_PORT_UNREACH &&
 	    sw_ip_eq(&t->icmp_from, &t->dst) && behind_nat(ac)) {
 		struct sw_finding *f = open_acct(a, SW_K_NAT_BINDING_EXPIRED, ac, SW_SEV_WARNING,
 						 &created);
@@ -231,43 +231,43 @@ void sw_detect_on_options(struct sw_analyze *a, struct acct *ac, struct txn *t)
 		if (f->variant == TV_ICMP) {
 			sw_fnd_addr_fact(f, "public", &t->dst);
 			sw_fnd_addr_fact(f, "icmp_from", &t->icmp_from);
-			sw_fnd_fact(f, "refused", "%u", ac->options_in_refused);
+			sw_fnd_fact(f, "refused", "%u", sw_acct_xr(ac)->options_in_refused);
 		}
 		sw_fnd_publish(a, f);
 		return;
 	}
-	if (ac->options_in_unanswered < OPTIONS_UNANSWERED_MIN)
+	if (sw_acct_xr(ac)->options_in_unanswered < OPTIONS_UNANSWERED_MIN)
 		return;
 	/* Answered soon after a refresh and lost later: the mapping lapses. */
-	if (ac->options_in_answered && ac->options_in_unanswered >= OPTIONS_LATE_MIN &&
-	    ac->options_fail_min_ns > ac->options_ok_max_ns && behind_nat(ac) && !at_phone(ac)) {
+	if (sw_acct_xr(ac)->options_in_answered && sw_acct_xr(ac)->options_in_unanswered >= OPTIONS_LATE_MIN &&
+	    sw_acct_xr(ac)->options_fail_min_ns > sw_acct_xr(ac)->options_ok_max_ns && behind_nat(ac) && !at_phone(ac)) {
 		struct sw_finding *f = open_acct(a, SW_K_NAT_BINDING_EXPIRED, ac, SW_SEV_WARNING,
 						 &created);
 		if (created) {
 			f->variant = TV_TIMING;
 			f->suspected = true;
 		}
-		sw_fnd_evidence(a, f, &ac->options_first_unanswered);
+		sw_fnd_evidence(a, f, &sw_acct_xr(ac)->options_first_unanswered);
 		sw_fnd_evidence(a, f, &t->first_req);
 		if (f->variant == TV_TIMING) {
-			sw_fnd_fact(f, "answered_within", "%.0f", (double)ac->options_ok_max_ns / 1e9);
-			sw_fnd_fact(f, "lost_after", "%.0f", (double)ac->options_fail_min_ns / 1e9);
+			sw_fnd_fact(f, "answered_within", "%.0f", (double)sw_acct_xr(ac)->options_ok_max_ns / 1e9);
+			sw_fnd_fact(f, "lost_after", "%.0f", (double)sw_acct_xr(ac)->options_fail_min_ns / 1e9);
 		}
 		sw_fnd_publish(a, f);
 		return;
 	}
 	/* The OPTIONS reach the phone (seen on its side) or its keepalives keep
 	 * the mapping open (seen at the server): the phone does not answer. */
-	if (!at_phone(ac) && !ac->ka_from_phone)
+	if (!at_phone(ac) && !sw_acct_xr(ac)->ka_from_phone)
 		return;
 	struct sw_finding *f = open_acct(a, SW_K_KEEPALIVE_OPTIONS_UNANSWERED, ac, SW_SEV_WARNING,
 					 &created);
-	sw_fnd_evidence(a, f, &ac->options_first_unanswered);
+	sw_fnd_evidence(a, f, &sw_acct_xr(ac)->options_first_unanswered);
 	sw_fnd_evidence(a, f, &t->first_req);
 	sw_fnd_evidence(a, f, &t->last_req);
-	sw_fnd_evidence(a, f, &ac->ka_first); /* the phone's own keepalives */
-	sw_fnd_fact(f, "options_unanswered", "%u", ac->options_in_unanswered);
-	sw_fnd_fact(f, "phone_keepalives", "%llu", (unsigned long long)ac->ka_from_phone);
+	sw_fnd_evidence(a, f, &sw_acct_xr(ac)->ka_first); /* the phone's own keepalives */
+	sw_fnd_fact(f, "options_unanswered", "%u", sw_acct_xr(ac)->options_in_unanswered);
+	sw_fnd_fact(f, "phone_keepalives", "%llu", (unsigned long long)sw_acct_xr(ac)->ka_from_phone);
 	sw_fnd_addr_fact(f, "pinger", &t->src);
 	sw_fnd_publish(a, f);
 }
@@ -298,8 +298,8 @@ void sw_detect_nat_finish(struct sw_analyze *a, struct acct *ac)
 		f->suspected = true;
 		f->variant = TV_NO_RECOVERY;
 		sw_fnd_evidence(a, f, &o->last_ok);
-		sw_fnd_evidence(a, f, &o->first_fail);
-		sw_fnd_evidence(a, f, &o->last_fail);
+		sw_fnd_evidence(a, f, &o->fail->first);
+		sw_fnd_evidence(a, f, &o->fail->last);
 		sw_fnd_addr_fact(f, "old_local", &o->key);
 		sw_fnd_addr_fact(f, "old_public", o->ok_have_public ? &o->ok_public : NULL);
 		sw_fnd_fact(f, "unanswered", "%u", o->fails);

@@ -334,7 +334,7 @@ static uint32_t flood_pattern(struct sw_analyze *a, struct acct *ac, const struc
 		return n;
 	if (*switches >= FLOOD_MIN_SWITCHES && n >= 4)
 		return n;
-	if (ac->other_contacts_max && n >= 4 && ac->pub.granted_expires > 0 &&
+	if (sw_acct_xr(ac)->other_contacts_max && n >= 4 && ac->pub.granted_expires > 0 &&
 	    ac->pub.refresh_count >= 2 &&
 	    ac->pub.refresh_sum_ns / ac->pub.refresh_count <
 		    (int64_t)ac->pub.granted_expires * INT64_C(1000000000) / 4)
@@ -365,13 +365,13 @@ static bool flood_ban(struct sw_analyze *a, struct acct *ac, struct attempt *at)
 	sw_fnd_fact(f, "attempts_in_60s", "%u", n);
 	if (switches)
 		sw_fnd_fact(f, "device_switches", "%u", switches);
-	if (ac->other_contacts_max)
-		sw_fnd_fact(f, "other_devices", "%u", ac->other_contacts_max);
+	if (sw_acct_xr(ac)->other_contacts_max)
+		sw_fnd_fact(f, "other_devices", "%u", sw_acct_xr(ac)->other_contacts_max);
 	if (!created && !banned) {
 		sw_fnd_publish(a, f);
 		return false;
 	}
-	bool other = switches < FLOOD_MIN_SWITCHES && ac->other_contacts_max &&
+	bool other = switches < FLOOD_MIN_SWITCHES && sw_acct_xr(ac)->other_contacts_max &&
 		     n < FLOOD_MIN_ATTEMPTS;
 	if (other) {
 		sw_fnd_fact(f, "refresh", "%.0f", (double)ac->pub.refresh_sum_ns / 1e9 /
@@ -471,7 +471,7 @@ static void upgrade_policy(struct sw_analyze *a, struct acct *ac, const struct a
 		struct reg_result r;
 		memset(&r, 0, sizeof r);
 		r.status = 403;
-		r.server = ac->pub.server;
+		r.server = (char *)(uintptr_t)ac->pub.server; /* borrowed: r is not freed */
 		forbidden(a, ac, &old, &r);
 		struct sw_finding *ua = sw_fnd_find(a, SW_K_REGISTER_FORBIDDEN, SW_C_USER_AGENT, 0,
 						    ac->pub.id);
@@ -483,16 +483,16 @@ static void upgrade_policy(struct sw_analyze *a, struct acct *ac, const struct a
 
 static void rejected_credentials(struct sw_analyze *a, struct acct *ac, const struct attempt *at)
 {
-	if (ac->answered_challenge_rejects < 2)
+	if (sw_acct_xr(ac)->answered_challenge_rejects < 2)
 		return;
 	bool created;
 	struct sw_finding *f = open_acct(a, SW_K_AUTH_REJECTED_CREDENTIALS, SW_C_NONE, 0, ac,
 					 SW_SEV_ERROR, &created);
-	sw_fnd_evidence(a, f, &ac->first_reject_req);
-	sw_fnd_evidence(a, f, &ac->first_reject);
+	sw_fnd_evidence(a, f, &sw_acct_xr(ac)->first_reject_req);
+	sw_fnd_evidence(a, f, &sw_acct_xr(ac)->first_reject);
 	sw_fnd_evidence(a, f, &at->first);
-	sw_fnd_evidence(a, f, &ac->last_reject);
-	sw_fnd_fact(f, "rejections", "%u", ac->answered_challenge_rejects);
+	sw_fnd_evidence(a, f, &sw_acct_xr(ac)->last_reject);
+	sw_fnd_fact(f, "rejections", "%u", sw_acct_xr(ac)->answered_challenge_rejects);
 	sw_fnd_fact(f, "auth_username", "%s", ac->auth_user ? ac->auth_user : "?");
 	sw_fnd_fact(f, "realm", "%s", ac->auth_realm ? ac->auth_realm : "?");
 	sw_fnd_publish(a, f);
@@ -592,6 +592,7 @@ static size_t user_part(const char *s, const char **out)
 {
 	const char *colon = strchr(s, ':');
 	const char *at = strchr(s, '@');
+	*out = s;
 	if (!at)
 		return 0;
 	const char *u = (colon && colon < at && strncmp(s, "sip", 3) == 0) ? colon + 1 : s;
@@ -718,7 +719,7 @@ static void flapping(struct sw_analyze *a, struct acct *ac)
 		sw_fnd_evidence(a, f, &counted[k]->back);
 	sw_fnd_fact(f, "cycles", "%u", n);
 	sw_fnd_fact(f, "window_min", "%lld", (long long)(window / (60 * INT64_C(1000000000))));
-	if (ac->options_in_unanswered + ac->options_in_refused)
+	if (sw_acct_xr(ac)->options_in_unanswered + sw_acct_xr(ac)->options_in_refused)
 		f->variant = TV_OPTIONS;
 	else if (late == n)
 		f->variant = TV_LATE;

@@ -256,8 +256,12 @@ void sw_fnd_establish(struct sw_analyze *a, struct sw_finding *f)
 			bool listed = false;
 			for (uint32_t i = 0; i < ac->pub.n_findings && !listed; i++)
 				listed = ac->pub.findings[i] == f->id;
-			if (!listed && ac->pub.n_findings < SW_ACCOUNT_FINDINGS)
+			if (!listed && ac->pub.n_findings < SW_ACCOUNT_FINDINGS) {
+				if (!ac->pub.findings)
+					ac->pub.findings = sw_calloc(SW_ACCOUNT_FINDINGS,
+								     sizeof *ac->pub.findings);
 				ac->pub.findings[ac->pub.n_findings++] = f->id;
+			}
 		}
 	}
 	if (f->dialog != UINT32_MAX && f->dialog < a->dialogs.n) {

@@ -4,6 +4,8 @@
 #define SW_ANALYZE_INTERNAL_H
 
 #include "analyze/analyze.h"
+#include "common/idtab.h"
+#include "common/intern.h"
 #include "common/map.h"
 #include "common/vec.h"
 #include "po/i18n.h"
@@ -31,6 +33,7 @@
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
 #define SW_MAX_FLOWS 65536u            /* keepalive flows, TCP connections, DNS names,
                                         * answered flows tracked */
+#define SW_MSG_CHUNK 1024u             /* message records per block (aged out a block at a time) */
 #define SW_MAX_LABELS 4096u            /* distinct interned labels */
 #define SW_SUMMARY_MIN 10u             /* accounts with one kind/cause that get a summary finding */
 #define SW_SUMMARY_EXAMPLES 5u         /* example accounts named in a summary finding */
@@ -165,7 +168,9 @@ struct reg_result {
 	int status;                   /* final status */
 	int granted_expires;          /* from the 2xx, -1 when unknown */
 	bool our_contact_listed;      /* the 2xx lists the phone's Contact */
-	size_t other_contacts;        /* bindings of other devices in the 2xx */
+	size_t other_contacts;        /* bindings in the 2xx other than the phone's Contact */
+	size_t other_devices;         /* of those, on another host or user: not this
+	                               * phone's own older binding (another port) */
 	bool have_public;
 	struct sw_addr public_addr;   /* from the response's Via received/rport */
 	bool stale_nonce;
@@ -236,7 +241,9 @@ struct nat_flow {
 	/* failures since the last success (no answer got back) */
 	uint32_t fails;
 	int64_t fail_start_ns;        /* start of the first of them */
-	struct evref first_fail, last_fail, last_fail_req;
+	struct flow_fail {            /* owned, made at the first failure */
+		struct evref first, last, last_req;
+	} *fail;
 	bool udp;                     /* its REGISTERs go over UDP */
 };
 
@@ -266,45 +273,20 @@ struct loss {
 };
 
 struct ua_rec {
-	char *ua;
+	const char *ua;               /* shared (a->strings) */
 	uint32_t n_ok, n_fail403, n_fail_other;
 	struct evref first_ok, first_403;
 };
 
-struct acct {
-	struct sw_account pub;
-	/* recent attempts (ring) */
-	struct attempt *recent;       /* ring of SW_ACCT_RECENT, NULL when idle (bounded) */
-	size_t changes_cap, public_cap;
-	size_t n_recent_total;        /* attempts ever; ring index = total % RECENT */
-	struct attempt *pending;      /* last attempt while it has no result */
-	int64_t state_from_ns;        /* start of the attempt that set the current state */
-	/* last success */
-	bool ever_ok;
-	int64_t last_ok_ns;
-	struct evref last_ok_ev;
-	int64_t reg_since_ns;         /* start of the current registered stretch */
-	int64_t cov_until_ns;         /* end of the current registered stretch */
-	char *auth_user, *auth_realm; /* from the phone's last credentials */
-	/* local endpoints and what the server saw of them (owned, grown to
-	 * SW_ACCT_MAX_FLOWS: most phones keep one) */
-	struct nat_flow *flows;
-	uint32_t n_flows;
-	/* the binding lost and recovered (owned ring of SW_ACCT_LOSSES, made at
-	 * the first loss) */
-	struct loss *losses;
-	uint32_t n_losses;            /* ever; ring index = n % SW_ACCT_LOSSES */
+/* What few accounts have: rejected credentials, the server's OPTIONS to the
+ * phone, the phone's own keepalives, other devices' bindings. Allocated at
+ * the first such event (sw_acct_xw); read through sw_acct_xr. */
+struct acct_extra {
 	/* challenges answered and rejected again (RFC 3261 section 22.2) */
 	uint32_t answered_challenge_rejects; /* in a row, to requests with credentials */
 	struct evref first_reject, last_reject;
 	struct evref first_reject_req; /* the request whose credentials were refused first */
-	size_t n_ua;
-	struct ua_rec *ua;            /* owned, grown to SW_ACCT_MAX_UA */
-	uint32_t other_contacts_max;  /* other devices' bindings listed in a 2xx */
-	/* recent registrations for the flood rule (owned ring of SW_ACCT_FLOOD,
-	 * held with the attempt ring: let go with it when the account is idle) */
-	struct flood_ent *flood;
-	uint32_t n_flood;             /* ring index = n % SW_ACCT_FLOOD */
+	uint32_t other_contacts_max;  /* other devices' bindings listed in a 2xx (other_devices) */
 	uint64_t ka_from_phone;       /* keepalives the phone sent (RFC 5626) */
 	struct evref ka_first;
 	/* OPTIONS the server sent to this phone */
@@ -313,6 +295,48 @@ struct acct {
 	int64_t options_ok_max_ns;    /* longest time after a refresh an OPTIONS was answered */
 	int64_t options_fail_min_ns;  /* shortest time after a refresh one went unanswered */
 };
+
+struct acct {
+	struct sw_account pub;
+	/* recent attempts (ring) */
+	struct attempt *recent;       /* ring of SW_ACCT_RECENT, NULL when idle (bounded) */
+	struct attempt *pending;      /* last attempt while it has no result */
+	uint64_t n_recent_total;      /* attempts ever; ring index = total % RECENT */
+	int64_t state_from_ns;        /* start of the attempt that set the current state */
+	/* last success */
+	int64_t last_ok_ns;
+	struct evref last_ok_ev;
+	bool ever_ok;
+	uint8_t n_flows;
+	uint8_t n_ua;
+	uint16_t changes_cap, public_cap;
+	int64_t reg_since_ns;         /* start of the current registered stretch */
+	int64_t cov_until_ns;         /* end of the current registered stretch */
+	char *auth_user;              /* from the phone's last credentials */
+	const char *auth_realm;       /* the same, shared (a->strings) */
+	/* local endpoints and what the server saw of them (owned, grown to
+	 * SW_ACCT_MAX_FLOWS: most phones keep one) */
+	struct nat_flow *flows;
+	/* the binding lost and recovered (owned ring of SW_ACCT_LOSSES, made at
+	 * the first loss) */
+	struct loss *losses;
+	uint32_t n_losses;            /* ever; ring index = n % SW_ACCT_LOSSES */
+	uint32_t n_flood;             /* ring index = n % SW_ACCT_FLOOD */
+	struct ua_rec *ua;            /* owned, grown to SW_ACCT_MAX_UA */
+	/* recent registrations for the flood rule (owned ring of SW_ACCT_FLOOD,
+	 * held with the attempt ring: let go with it when the account is idle) */
+	struct flood_ent *flood;
+	struct acct_extra *x;         /* owned, made at the first of these (most phones never) */
+};
+
+/* The account's rarer records, to read (zeros when it has none) and to
+ * write (made at the first write). */
+static inline const struct acct_extra *sw_acct_xr(const struct acct *ac)
+{
+	static const struct acct_extra none;
+	return ac->x ? ac->x : &none;
+}
+struct acct_extra *sw_acct_xw(struct acct *ac);
 
 struct dlg {
 	struct sw_dialog pub;
@@ -355,11 +379,13 @@ struct sw_analyze {
 	int64_t now_ns;
 	bool finished;
 	/* message records: ids are dense; msgs[i] has id msgs_base + i */
-	struct sw_msg **msgs;
-	size_t nmsgs, msgs_cap, msgs_base;
+	struct sw_msg **chunks;       /* chunks[i] holds ids (chunk0 + i) * SW_MSG_CHUNK ... */
+	size_t nchunks, chunks_cap, chunk0;
+	uint32_t msgs_base;           /* oldest id still kept (chunk0 * SW_MSG_CHUNK) */
 	uint32_t next_msg_id;
 	struct sw_map labels;         /* interned labels: text -> index + 1 */
 	struct sw_vec label_strs;     /* index -> text (owned) */
+	struct sw_intern strings;     /* values many accounts repeat: User-Agent, Server, realm */
 	/* transactions */
 	struct sw_map txns;
 	struct txn *q_head, *q_tail;
@@ -375,8 +401,8 @@ struct sw_analyze {
 	struct sw_map attempts;       /* "Call-ID|CSeq" -> primary REGISTER txn */
 	/* accounts, dialogs, items, findings */
 	struct sw_vec accounts;       /* struct acct * */
-	struct sw_map acct_by_aor;
-	struct sw_map acct_by_client; /* phone address:port -> account id + 1 */
+	struct sw_idtab acct_by_aor;  /* AOR -> account id (the key is the account's aor) */
+	struct sw_addrtab acct_by_client; /* phone address:port -> account id */
 	struct ring_queue {           /* accounts holding a ring, oldest first */
 		uint32_t *p;
 		size_t head, len, cap;
@@ -428,6 +454,9 @@ const char *sw_an_label(struct sw_analyze *a, const char *s, size_t len);
 uint16_t sw_an_label_idx(struct sw_analyze *a, const char *s, size_t len);
 const char *sw_an_label_at(const struct sw_analyze *a, uint16_t idx);
 char *sw_an_strdup_wire(struct sw_str s); /* bounded copy of a wire string, NULL for absent */
+/* A shared bounded copy of a wire string (a->strings), NULL for absent:
+ * *dst lets go of its old value. */
+void sw_an_share_wire(struct sw_analyze *a, const char **dst, struct sw_str s);
 
 /* txn.c */
 struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_id,

@@ -128,6 +128,63 @@ const char *sw_capture_error(const struct sw_capture *c);
 int sw_capture_read_at(struct sw_capture *c, uint32_t file_idx, uint64_t offset,
 		       uint8_t *buf, size_t cap, uint32_t *caplen);
 
+/* ---- HEP collector (-L): the stream of HEP agents as a live capture ----
+ * Every SIP message an agent sends (HEP v1, v2 or v3, over UDP or TCP) becomes
+ * one frame of link type SW_LINK_RAW: an IPv4/IPv6 header and a UDP or TCP
+ * header carrying the agent's addresses, ports and transport, then the SIP
+ * message; its time is the HEP timestamp. Each agent (capture id and the
+ * address it sends from) is one source, named "hep:ID@ADDRESS", created when
+ * its first packet arrives; frame_no counts per agent. Malformed packets,
+ * wrong auth keys and other payload types are counted and skipped. */
+#define SW_HEP_MAX_LISTEN 8u       /* -L given more often is a usage error */
+#define SW_HEP_MAX_AGENTS 256u     /* agents kept apart; packets of more are counted, skipped */
+#define SW_HEP_MAX_CONNS 128u      /* TCP connections at once (the most idle one goes first) */
+#define SW_HEP_CONN_IDLE_MS 60000  /* a connection idle this long may be closed for a new one */
+#define SW_HEP_MAX_TCP_FLOWS 4096u /* TCP flows given sequence numbers (then restarted) */
+/* The reorder window: agents (Kamailio's workers, several agents at once) send
+ * out of time order; each frame is held this long after it arrives and
+ * frames are released in timestamp order, earlier when the window is full. */
+#define SW_HEP_REORDER_MS 200
+#define SW_HEP_REORDER_FRAMES 8192u
+#define SW_HEP_REORDER_BYTES (16u << 20)
+
+struct sw_hep_listen_stats {
+	uint64_t datagrams;          /* UDP datagrams read */
+	uint64_t tcp_bytes;          /* bytes read from TCP connections */
+	uint64_t packets;            /* HEP packets well formed */
+	uint64_t sip;                /* SIP messages handed on as frames */
+	uint64_t logs;               /* protocol type 100 (logs), not analysed */
+	uint64_t other_types;        /* other protocol types (RTCP, ...), not analysed */
+	uint64_t empty;              /* well formed, no payload bytes */
+	uint64_t no_time;            /* without a timestamp: time of arrival used */
+	uint64_t malformed;          /* packets rejected: see by_error */
+	uint64_t by_error[16];       /* indexed by -enum sw_hep_error (sw_hep_error_name()) */
+	uint64_t resyncs;            /* TCP: bytes skipped to the next "HEP3" */
+	uint64_t auth_failed;        /* --hep-pass given, key absent or different */
+	uint64_t unknown_chunks;     /* vendor or unknown chunks skipped in good packets */
+	uint64_t other_transport;    /* IP protocol neither UDP nor TCP: analysed as UDP */
+	uint64_t oversize;           /* payload too long for one IP packet */
+	uint64_t agents_over_limit;  /* packets of agents past SW_HEP_MAX_AGENTS */
+	uint64_t connections;        /* TCP connections accepted */
+	uint64_t connections_refused; /* closed at once: SW_HEP_MAX_CONNS busy */
+	uint64_t kernel_dropped;     /* UDP datagrams the kernel dropped (SO_RXQ_OVFL) */
+	uint64_t reordered;          /* frames released before one that arrived earlier */
+	uint64_t late;               /* frames released after a later one (beyond the window) */
+};
+
+/* Bind every "udp:ADDR:PORT" / "tcp:ADDR:PORT" in specs (ADDR may be [v6]);
+ * auth_key (may be NULL) is the key every packet must carry. opts: the BPF
+ * filter applies to the frames built, -c counts them, buffer_kib sizes the
+ * UDP receive buffers. 0, or -1 with one line in err. */
+int sw_capture_open_hep(struct sw_capture **out, const char *const *specs, size_t n,
+			const char *auth_key, const struct sw_capture_opts *opts, char *err,
+			size_t errlen);
+/* The reorder window's hold time (ms; 0 = release at the next call): for
+ * tests and fuzzing. */
+void sw_capture_hep_set_window(struct sw_capture *c, int ms);
+/* False (and *st untouched) when c is not a HEP collector. */
+bool sw_capture_hep_stats(const struct sw_capture *c, struct sw_hep_listen_stats *st);
+
 void sw_capture_close(struct sw_capture *c);
 
 /* tcpdump -D: list interfaces to `out`, numbered; returns 0 or -1 with err. */

@@ -163,6 +163,7 @@ struct sw_capture {
 	uint64_t live_frames;
 
 	struct sw_pcap_writer *out; /* -w */
+	struct sw_hep_rx *hep;      /* -L: the HEP collector (hep_listen.c), else NULL */
 };
 
 /* live.c */
@@ -172,6 +173,18 @@ void sw_live_close(struct sw_capture *c);
 
 /* merge.c: a capture object with one source record named `iface`. */
 struct sw_capture *sw_capture_new_live(const char *iface, const struct sw_capture_opts *opts);
+/* merge.c: a live capture object with room for `cap` source records, none
+ * used yet (c->n grows as sources appear; the records never move). */
+struct sw_capture *sw_capture_new_sources(size_t cap, const struct sw_capture_opts *opts);
+/* merge.c: the BPF filter (if any) on frame f of source i. */
+bool sw_capture_filter_pass(struct sw_capture *c, size_t i, const struct sw_frame *f);
+
+/* hep_listen.c */
+struct sw_hep_rx;
+int sw_hep_rx_next(struct sw_capture *c, struct sw_frame *f);
+int sw_hep_rx_fd(const struct sw_capture *c);
+void sw_hep_rx_stats(struct sw_capture *c, struct sw_capture_stats *st);
+void sw_hep_rx_close(struct sw_capture *c);
 
 /* writer.c: flush after every frame (live -w, like tcpdump -U); the file's
  * link type (-1 until the first frame when opened with -1); the last write

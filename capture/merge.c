@@ -68,7 +68,7 @@ static size_t prog_index(struct sw_capture *c, int linktype, char *msg, size_t m
 	return c->nprogs++;
 }
 
-static bool frame_passes(struct sw_capture *c, size_t i, const struct sw_frame *f)
+bool sw_capture_filter_pass(struct sw_capture *c, size_t i, const struct sw_frame *f)
 {
 	if (!c->filter)
 		return true;
@@ -170,7 +170,7 @@ static bool src_advance(struct sw_capture *c, size_t i)
 		if (rc <= 0)
 			return false;
 		f.file_idx = (uint32_t)i;
-		if (frame_passes(c, i, &f)) {
+		if (sw_capture_filter_pass(c, i, &f)) {
 			c->pending[i] = f;
 			return true;
 		}
@@ -344,11 +344,11 @@ int sw_capture_open_files(struct sw_capture **out, const char *const *paths, siz
 
 int sw_capture_next(struct sw_capture *c, struct sw_frame *f)
 {
-	if (c->stopped)
+	if (c->stopped && !c->hep) /* -L: the frames held for ordering still go out */
 		return SW_CAP_END;
 	if (c->opts.count && c->delivered >= c->opts.count)
 		return SW_CAP_END;
-	int rc = c->live ? sw_live_next(c, f) : files_next(c, f);
+	int rc = c->hep ? sw_hep_rx_next(c, f) : c->live ? sw_live_next(c, f) : files_next(c, f);
 	if (rc != SW_CAP_FRAME)
 		return rc;
 	c->delivered++;
@@ -389,6 +389,8 @@ int sw_capture_open_output(struct sw_capture *c, const char *path, char *err, si
 
 int sw_capture_fd(const struct sw_capture *c)
 {
+	if (c->hep)
+		return sw_hep_rx_fd(c);
 	return c->live ? c->fd : -1;
 }
 
@@ -419,7 +421,9 @@ const struct sw_capture_source *sw_capture_source(const struct sw_capture *c, si
 void sw_capture_get_stats(struct sw_capture *c, struct sw_capture_stats *st)
 {
 	*st = c->stats;
-	if (c->live)
+	if (c->hep)
+		sw_hep_rx_stats(c, st);
+	else if (c->live)
 		sw_live_stats(c, st);
 }
 
@@ -447,6 +451,8 @@ void sw_capture_close(struct sw_capture *c)
 		return;
 	if (c->out)
 		(void)sw_pcap_writer_close(c->out);
+	if (c->hep)
+		sw_hep_rx_close(c);
 	if (c->live)
 		sw_live_close(c);
 	for (size_t i = 0; c->rds && i < c->n; i++) {
@@ -475,5 +481,13 @@ struct sw_capture *sw_capture_new_live(const char *iface, const struct sw_captur
 	c->live = true;
 	c->srcs[0].name = sw_strdup(iface);
 	c->srcs[0].format = "live";
+	return c;
+}
+
+struct sw_capture *sw_capture_new_sources(size_t cap, const struct sw_capture_opts *opts)
+{
+	struct sw_capture *c = capture_new(cap, opts);
+	c->live = true;
+	c->n = 0;
 	return c;
 }

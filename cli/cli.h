@@ -59,7 +59,20 @@ struct sw_opts {
 	bool sides_given;
 	uint32_t phone_file;      /* file index of the phone side when sides_given */
 	char *sides;
+	/* HEP (cli/hep.c, docs/hep.md): -H sends, -L receives. */
+	const char *hep_send;     /* -H udp|tcp:HOST:PORT */
+	const char *hep_listen[SW_HEP_MAX_LISTEN]; /* -L udp|tcp:ADDR:PORT */
+	size_t nhep_listen;
+	uint32_t hep_id;          /* --hep-id (capture agent id) */
+	const char *hep_pass;     /* --hep-pass: auth key sent, and required on receipt */
+	bool no_hep_findings;     /* --no-hep-findings */
 };
+
+/* A live run: an interface (-i) or HEP agents (-L). */
+static inline bool sw_opts_live(const struct sw_opts *o)
+{
+	return o->iface || o->nhep_listen;
+}
 
 /* Parses argv; on error prints a message and returns SW_EXIT_ERROR; on
  * --help/--version prints and returns -1 (exit 0); else 0. */
@@ -82,6 +95,7 @@ struct sw_app {
 	int64_t last_ts;
 	uint64_t frames;
 	uint64_t unsupported_link_frames;
+	struct sw_cli_hep *hep;   /* -H, else NULL */
 };
 
 int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t errlen);
@@ -99,6 +113,8 @@ void sw_out_message_text(struct sw_app *app, const struct sw_ev *ev, const struc
 void sw_out_message_json(struct sw_app *app, const struct sw_ev *ev, const struct sw_msg_note *n);
 void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool brief);
 void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f);
+/* The finding object alone (no newline) appended to b. */
+void sw_out_finding_json_to(struct sw_app *app, struct sw_buf *b, const struct sw_finding *f);
 void sw_out_report(struct sw_app *app);
 void sw_out_end_json(struct sw_app *app);
 void sw_out_summary_text(struct sw_app *app, FILE *fp);
@@ -117,5 +133,15 @@ void sw_out_flush_line(struct sw_app *app);
 /* The pair of captures (out_pair.c): JSON objects, the report's section. */
 void sw_out_pair_json(struct sw_app *app);
 void sw_out_pair_report(struct sw_app *app);
+
+/* hep.c: -H (sending to a HEP collector) and the HEP summary lines. */
+int sw_cli_hep_open(struct sw_app *app, char *err, size_t errlen);
+void sw_cli_hep_event(struct sw_app *app, const struct sw_ev *ev);
+void sw_cli_hep_finding(struct sw_app *app, const struct sw_finding *f);
+void sw_cli_hep_poll(struct sw_app *app);
+void sw_cli_hep_finish(struct sw_app *app);
+void sw_cli_hep_free(struct sw_app *app);
+void sw_cli_hep_summary_json(struct sw_app *app, struct sw_buf *b);
+void sw_cli_hep_summary_text(struct sw_app *app, FILE *fp);
 
 #endif

@@ -154,6 +154,10 @@ static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *noti
 	struct sw_buf title = SW_BUF_INIT;
 	if (o->iface)
 		sw_buf_puts(&title, o->iface);
+	for (size_t i = 0; i < o->nhep_listen; i++) {
+		sw_buf_puts(&title, i ? ", " : "HEP ");
+		sw_buf_puts(&title, o->hep_listen[i]);
+	}
 	for (size_t i = 0; i < o->nfiles; i++) {
 		if (i)
 			sw_buf_puts(&title, ", ");
@@ -163,7 +167,7 @@ static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *noti
 		.an = app->an,
 		.cat = app->cat,
 		.title = title.p,
-		.live = o->iface != NULL,
+		.live = sw_opts_live(o),
 		.saving = o->write_path != NULL,
 		.prefs = prefs,
 		.capture_fd = tui_capture_fd,
@@ -227,7 +231,7 @@ int main(int argc, char **argv)
 		sw_opts_free(&o);
 		return rc;
 	}
-	bool live = o.iface != NULL;
+	bool live = sw_opts_live(&o);
 	app.print_messages = o.mode == SW_MODE_MESSAGES || o.json;
 	app.stream_findings = live;
 	sw_app_run(&app);

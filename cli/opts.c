@@ -19,12 +19,17 @@ enum {
 	OPT_VERSION,
 	OPT_SIDES,
 	OPT_NO_PAIR,
+	OPT_HEP_ID,
+	OPT_HEP_PASS,
+	OPT_HEP_FINDINGS,
+	OPT_NO_HEP_FINDINGS,
 };
 
 static void usage(FILE *fp)
 {
 	fputs("Usage: sipwatch [options] -r FILE [-r FILE]... [filter]\n"
 	      "       sipwatch [options] -i INTERFACE [filter]\n"
+	      "       sipwatch [options] -L udp|tcp:ADDR:PORT [filter]\n"
 	      "Diagnose SIP registration failures from packet captures.\n"
 	      "\n"
 	      "Input (as tcpdump):\n"
@@ -44,7 +49,18 @@ static void usage(FILE *fp)
 	      "  -p             do not put the interface into promiscuous mode\n"
 	      "  -B KIB         kernel capture buffer size in KiB\n"
 	      "  -D             list the interfaces available for capture\n"
+	      "  -L, --hep-listen udp|tcp:ADDR:PORT  receive HEP v2/v3 from capture agents\n"
+	      "                 (Kamailio siptrace, sngrep -H, heplify ...) and analyse it as\n"
+	      "                 a live capture; repeat for several addresses\n"
 	      "  filter         a BPF filter expression, e.g. \"udp port 5060\"\n"
+	      "\n"
+	      "HEP (HOMER), see docs/hep.md:\n"
+	      "  -H, --hep-send udp|tcp:HOST:PORT  send every SIP message (live or from -r,\n"
+	      "                 with its capture time) and every finding to a HEP collector\n"
+	      "  --hep-id N     capture agent id sent (default 2001)\n"
+	      "  --hep-pass KEY auth key sent with -H, and required from agents with -L\n"
+	      "  --no-hep-findings  with -H, send the SIP messages only (findings are sent\n"
+	      "                 as HEP logs by default)\n"
 	      "\n"
 	      "Output:\n"
 	      "  (default)      interactive view on a terminal, report otherwise\n"
@@ -124,16 +140,23 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		{ "max-messages", required_argument, NULL, OPT_MAX_MESSAGES },
 		{ "sides", required_argument, NULL, OPT_SIDES },
 		{ "no-pair", no_argument, NULL, OPT_NO_PAIR },
+		{ "hep-send", required_argument, NULL, 'H' },
+		{ "hep-listen", required_argument, NULL, 'L' },
+		{ "hep-id", required_argument, NULL, OPT_HEP_ID },
+		{ "hep-pass", required_argument, NULL, OPT_HEP_PASS },
+		{ "hep-findings", no_argument, NULL, OPT_HEP_FINDINGS },
+		{ "no-hep-findings", no_argument, NULL, OPT_NO_HEP_FINDINGS },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof *o);
 	o->fail_on = -1;
 	o->user = "nobody";
+	o->hep_id = 2001;
 	uint64_t v = 0;
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+r:i:w:c:s:Z:B:pDmjqhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:i:w:c:s:Z:B:H:L:pDmjqhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (o->nfiles == SW_MAX_INPUT_FILES) {
@@ -225,6 +248,35 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		case OPT_NO_PAIR:
 			o->no_pair = true;
 			break;
+		case 'H':
+			if (o->hep_send) {
+				fputs("sipwatch: -H given twice\n", stderr);
+				return SW_EXIT_ERROR;
+			}
+			o->hep_send = optarg;
+			break;
+		case 'L':
+			if (o->nhep_listen == SW_HEP_MAX_LISTEN) {
+				fprintf(stderr, "sipwatch: at most %u -L addresses\n",
+					SW_HEP_MAX_LISTEN);
+				return SW_EXIT_ERROR;
+			}
+			o->hep_listen[o->nhep_listen++] = optarg;
+			break;
+		case OPT_HEP_ID:
+			if (parse_num("--hep-id", optarg, UINT32_MAX, &v))
+				return SW_EXIT_ERROR;
+			o->hep_id = (uint32_t)v;
+			break;
+		case OPT_HEP_PASS:
+			o->hep_pass = optarg;
+			break;
+		case OPT_HEP_FINDINGS:
+			o->no_hep_findings = false;
+			break;
+		case OPT_NO_HEP_FINDINGS:
+			o->no_hep_findings = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -236,7 +288,7 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		default:
 			if (optopt && optopt < 256)
 				fprintf(stderr, "sipwatch: option -%c %s\n", optopt,
-					strchr("rwicsZB", optopt) ? "needs an argument"
+					strchr("rwicsZBHL", optopt) ? "needs an argument"
 								  : "is not known");
 			else
 				fprintf(stderr, "sipwatch: unknown option '%s'\n", argv[optind - 1]);
@@ -260,8 +312,12 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		fputs("sipwatch: use either -i or -r, not both\n", stderr);
 		return SW_EXIT_ERROR;
 	}
-	if (!o->iface && !o->nfiles && !o->sides_given) {
-		fputs("sipwatch: nothing to read: give -r FILE or -i INTERFACE\n"
+	if (o->nhep_listen && (o->iface || o->nfiles || o->sides_given)) {
+		fputs("sipwatch: -L receives from HEP agents: give it without -i or -r\n", stderr);
+		return SW_EXIT_ERROR;
+	}
+	if (!o->iface && !o->nfiles && !o->sides_given && !o->nhep_listen) {
+		fputs("sipwatch: nothing to read: give -r FILE, -i INTERFACE or -L udp:ADDR:PORT\n"
 		      "Try 'sipwatch --help'.\n",
 		      stderr);
 		return SW_EXIT_ERROR;

@@ -8,7 +8,13 @@
 
 void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
 {
-	struct sw_buf *b = &app->line;
+	sw_out_finding_json_to(app, &app->line, f);
+	sw_buf_putc(&app->line, '\n');
+	sw_out_flush_line(app);
+}
+
+void sw_out_finding_json_to(struct sw_app *app, struct sw_buf *b, const struct sw_finding *f)
+{
 	sw_buf_printf(b, "{\"type\":\"finding\",\"id\":%u,\"kind\":\"%s\"", f->id,
 		      sw_kind_name(f->kind));
 	const char *cause = sw_finding_cause(f);
@@ -48,8 +54,7 @@ void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
 	sw_json_cstr(b, "explanation", f->explanation);
 	sw_json_cstr(b, "advice", f->advice);
 	sw_json_cstr(b, "confirm", f->confirm);
-	sw_buf_puts(b, "}\n");
-	sw_out_flush_line(app);
+	sw_buf_putc(b, '}');
 }
 
 static void registration_json(struct sw_app *app, const struct sw_account *ac)
@@ -197,6 +202,7 @@ static void summary_json(struct sw_app *app)
 	sw_buf_printf(b, ",\"findings\":{\"error\":%zu,\"warning\":%zu,\"info\":%zu}", nf[2], nf[1],
 		      nf[0]);
 	sw_buf_printf(b, ",\"findings_dropped\":%llu", (unsigned long long)as.findings_dropped);
+	sw_cli_hep_summary_json(app, b);
 	bool complete = true;
 	sw_buf_puts(b, ",\"inputs\":[");
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {

@@ -347,6 +347,7 @@ void sw_out_summary_text(struct sw_app *app, FILE *fp)
 			       "%llu packets of a link type sipwatch cannot decode were skipped\n",
 			       s->unsupported_link),
 			(unsigned long long)s->unsupported_link);
+	sw_cli_hep_summary_text(app, fp);
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
 		const struct sw_capture_source *src = sw_capture_source(app->cap, i);
 		if (src->skipped) {

@@ -1,6 +1,7 @@
 /* The pipeline: capture -> decode -> analyze -> writers, driven by one loop
  * that polls the capture and a signalfd (no signal handler, no globals). */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -25,6 +26,8 @@ static void on_event(void *user, const struct sw_ev *ev)
 	struct sw_app *app = user;
 	struct sw_msg_note note;
 	sw_analyze_event(app->an, ev, &note);
+	if (app->hep)
+		sw_cli_hep_event(app, ev);
 	if (!app->print_messages)
 		return;
 	if (ev->type != SW_EV_SIP && ev->type != SW_EV_SIP_BAD && ev->type != SW_EV_ICMP)
@@ -38,6 +41,8 @@ static void on_event(void *user, const struct sw_ev *ev)
 static void on_finding(void *user, const struct sw_finding *f)
 {
 	struct sw_app *app = user;
+	if (app->hep)
+		sw_cli_hep_finding(app, f);
 	if (!app->stream_findings)
 		return;
 	if (app->opts->json)
@@ -81,7 +86,13 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	co.count = o->count;
 	int rc;
 	err[0] = '\0';
-	if (o->iface)
+	bool live = sw_opts_live(o);
+	if (sw_cli_hep_open(app, err, errlen) < 0)
+		return -1;
+	if (o->nhep_listen)
+		rc = sw_capture_open_hep(&app->cap, o->hep_listen, o->nhep_listen, o->hep_pass, &co,
+					 err, errlen);
+	else if (o->iface)
 		rc = sw_capture_open_live(&app->cap, o->iface, &co, err, errlen);
 	else
 		rc = sw_capture_open_files(&app->cap, o->files, o->nfiles, &co, err, errlen);
@@ -104,7 +115,7 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	/* tcpdump -Z: after opening the capture, before the first packet. A
 	 * phone may have no "nobody": without -Z, say so and stay root rather
 	 * than refuse to capture (-Z USER names another; -Z root is quiet). */
-	bool drop = o->iface || o->user_given;
+	bool drop = live || o->user_given;
 	if (drop && !o->user_given && geteuid() == 0 && !getpwnam(o->user)) {
 		fprintf(stderr,
 			"sipwatch: warning: no user '%s' to drop privileges to: capturing as root "
@@ -134,15 +145,15 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	ao.keep_raw = tui;
 	/* Plain files are re-read by offset for the text of a whole-datagram
 	 * message (issue 7: memory per message); gzip and stdin are not. */
-	bool seekable = !o->iface;
+	bool seekable = !live;
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
 		const struct sw_capture_source *s = sw_capture_source(app->cap, i);
 		if (s->gzip || strcmp(s->name, "-") == 0 || strcmp(s->name, "stdin") == 0)
 			seekable = false;
 	}
 	ao.raw_reread = tui && seekable;
-	ao.max_messages = o->max_messages ? o->max_messages : (o->iface ? LIVE_MAX_MESSAGES : 0);
-	ao.pair = !o->iface && o->nfiles == 2 && !o->no_pair;
+	ao.max_messages = o->max_messages ? o->max_messages : (live ? LIVE_MAX_MESSAGES : 0);
+	ao.pair = !live && o->nfiles == 2 && !o->no_pair;
 	ao.pair_sides_given = o->sides_given;
 	ao.pair_phone_file = o->phone_file;
 	app->an = sw_analyze_new(&ao);
@@ -158,6 +169,7 @@ static void finish(struct sw_app *app)
 	sw_decode_finish(app->dec, on_event, app);
 	sw_analyze_set_traffic(app->an, &sw_decode_get_stats(app->dec)->traffic);
 	sw_analyze_finish(app->an, app->last_ts);
+	sw_cli_hep_finish(app); /* the last findings reach the collector */
 }
 
 int sw_app_pump(struct sw_app *app, int max)
@@ -184,9 +196,14 @@ int sw_app_pump(struct sw_app *app, int max)
 		finish(app);
 		return n ? n : -1;
 	}
+	sw_cli_hep_poll(app);
 	if (signalled(app)) {
 		sw_capture_stop(app->cap);
+		/* files and interfaces end here; a HEP collector (-L) first hands
+		 * out the frames it holds for ordering (a fraction of a second) */
+		int more = sw_app_pump(app, INT_MAX);
 		finish(app);
+		return more > 0 ? n + more : n;
 	}
 	return n;
 }
@@ -234,8 +251,10 @@ void sw_app_close(struct sw_app *app)
 		sw_capture_close(app->cap); /* flushes -w */
 	if (app->sigfd >= 0)
 		close(app->sigfd);
+	sw_cli_hep_free(app);
 	return;
 #endif
+	sw_cli_hep_free(app);
 	sw_analyze_free(app->an);
 	sw_decode_free(app->dec);
 	if (app->cap)

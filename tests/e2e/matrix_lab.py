@@ -212,4 +212,36 @@ CASES = [
     # ---------------------------------------------------------------- no SIP
     Case("lab/no_sip.pcap", "ping, DNS lookup of www.example.org, HTTP fetch; no SIP at all",
          expect=[F("capture.no_sip", None, "warning")]),
+
+    # ---------------------------------------------------------------- hold-out captures
+    # (tests/lab/holdout.sh; pcaps/lab/MANIFEST.md "Hold-out captures")
+    Case("lab/stale_nat_refresh9.pcap",
+         "phone side, refresh 9 s, expiry 60 s: the old port's binding still listed in the 200s",
+         expect=[F("nat.stale_binding", None, "error", frames=[4, 7, 21])],
+         near_miss_of=("register.flood_ban", None), forbid=[("register.flood_ban", None)]),
+    Case("lab/stale_nat_refresh9-server.pcap",
+         "server side, refresh 9 s, expiry 60 s",
+         expect=[F("nat.stale_binding", None, "error", frames=[4, 7, 32])],
+         near_miss_of=("register.flood_ban", None), forbid=[("register.flood_ban", None)]),
+    Case("lab/stale_nat_early_port5066.pcap",
+         "phone side, early rebinding from port 5066, refresh 11 s, expiry 60 s",
+         expect=[F("nat.stale_binding", None, "error", frames=[4, 9, 16])],
+         near_miss_of=("register.flood_ban", None), forbid=[("register.flood_ban", None)]),
+    Case(["lab/stale_nat_early_port5066.pcap", "lab/stale_nat_early_port5066-server.pcap"],
+         "both sides, early rebinding from port 5066",
+         expect=[F("nat.stale_binding", None, "error")],
+         allow=[("nat.return_path_blocked", "path_loss")],
+         near_miss_of=("register.flood_ban", None), forbid=[("register.flood_ban", None)]),
+    Case("lab/nat_udp_timeout_preserving_moved.pcap",
+         "phone side, port-preserving SNAT that moved the mapping at the last refresh "
+         "(rport 5066 -> 23968), baresip",
+         expect=[F("nat.binding_expired", None, "warning", frames=[13, 19])]),
+    Case("lab/nat_udp_timeout_preserving_moved-server.pcap",
+         "server side, OPTIONS every 10 s refused by ICMP between refreshes",
+         expect=[F("nat.binding_expired", None, "warning", frames=[9, 10])]),
+    Case(["lab/nat_udp_timeout_preserving_moved.pcap",
+          "lab/nat_udp_timeout_preserving_moved-server.pcap"],
+         "both sides: the OPTIONS the lapsed mapping lost are its path loss (explained, info)",
+         expect=[F("nat.binding_expired", None, "warning", frames2=[9, 10]),
+                 F("nat.return_path_blocked", "path_loss", "info", frames2=[9, 11, 13])]),
 ]

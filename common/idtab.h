@@ -1,0 +1,58 @@
+/* Compact lookup tables for records held elsewhere, keyed by wire values:
+ *
+ * - struct sw_idtab: key -> record id, where the key is stored in the record
+ *   itself (an account's AOR): each slot holds the id and a hash, 8 bytes, and
+ *   the caller's eq() confirms a match against the record, so no key is copied.
+ * - struct sw_addrtab: endpoint (struct sw_addr) -> id, the key inline in the
+ *   slot (24 bytes), nothing allocated per entry.
+ *
+ * Slots are chosen by a hash keyed with random bytes drawn per table, so a
+ * sender cannot choose keys that collide. Ids are below UINT32_MAX. Tables
+ * grow by doubling (load under 1/2) and never shrink; entries are not
+ * removed. Single-threaded. */
+#ifndef SW_COMMON_IDTAB_H
+#define SW_COMMON_IDTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+
+#define SW_IDTAB_NONE UINT32_MAX
+
+struct sw_idslot;
+
+struct sw_idtab {
+	struct sw_idslot *slots;
+	size_t cap, count;
+	unsigned char salt[16];
+};
+
+/* Does record `id` have this key? */
+typedef bool (*sw_idtab_eq)(const void *ctx, uint32_t id, const void *key, size_t klen);
+
+void sw_idtab_init(struct sw_idtab *t);
+void sw_idtab_free(struct sw_idtab *t);
+/* The id whose record has key, or SW_IDTAB_NONE. */
+uint32_t sw_idtab_get(const struct sw_idtab *t, const void *key, size_t klen, sw_idtab_eq eq,
+		      const void *ctx);
+/* Adds id under key; the key must not be in the table yet. */
+void sw_idtab_add(struct sw_idtab *t, const void *key, size_t klen, uint32_t id);
+
+struct sw_addrslot;
+
+struct sw_addrtab {
+	struct sw_addrslot *slots;
+	size_t cap, count;
+	unsigned char salt[16];
+};
+
+void sw_addrtab_init(struct sw_addrtab *t);
+void sw_addrtab_free(struct sw_addrtab *t);
+/* The id stored for the endpoint, or SW_IDTAB_NONE. */
+uint32_t sw_addrtab_get(const struct sw_addrtab *t, const struct sw_addr *key);
+/* Stores id for the endpoint, replacing what was there. */
+void sw_addrtab_put(struct sw_addrtab *t, const struct sw_addr *key, uint32_t id);
+
+#endif
