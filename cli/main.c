@@ -34,7 +34,8 @@ static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, 
 {
 	struct sw_app *app = ctx;
 	if (sw_capture_is_live(app->cap)) {
-		snprintf(err, errlen, "live packets are not kept; capture with -w FILE to save them");
+		snprintf(err, errlen, "%s",
+			 sw_tr(app->cat, "live packets are not kept; capture with -w FILE to save them"));
 		return -1;
 	}
 	struct sw_pcap_writer *w = NULL;
@@ -61,7 +62,7 @@ static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, 
 	free(buf);
 	if (!w) {
 		if (!err[0])
-			snprintf(err, errlen, "none of these frames could be read again");
+			snprintf(err, errlen, "%s", sw_tr(app->cat, "none of these frames could be read again"));
 		return -1;
 	}
 	if (sw_pcap_writer_close(w) < 0) {
@@ -106,8 +107,8 @@ static void tui_status(void *ctx, struct sw_buf *out)
 {
 	struct sw_app *app = ctx;
 	const struct sw_decode_stats *ds = sw_decode_get_stats(app->dec);
-	sw_buf_printf(out, sw_tr(app->cat, "%llu packets, %llu SIP"), (unsigned long long)app->frames,
-		      (unsigned long long)ds->sip);
+	sw_buf_printf(out, sw_trn(app->cat, "%llu packet, %llu SIP", "%llu packets, %llu SIP", app->frames),
+		      (unsigned long long)app->frames, (unsigned long long)ds->sip);
 	if (ds->sip_bad)
 		sw_buf_printf(out, sw_tr(app->cat, ", %llu malformed"), (unsigned long long)ds->sip_bad);
 	struct sw_capture_stats cs;
@@ -147,7 +148,8 @@ static int write_artefacts(struct sw_app *app, const struct sw_opts *o)
 	return rc;
 }
 
-static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *notice)
+static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *notice,
+		   struct sw_tui_prefs *prefs)
 {
 	struct sw_buf title = SW_BUF_INIT;
 	if (o->iface)
@@ -166,6 +168,8 @@ static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *noti
 		.cat = app->cat,
 		.title = title.p,
 		.live = sw_opts_live(o),
+		.saving = o->write_path != NULL,
+		.prefs = prefs,
 		.capture_fd = tui_capture_fd,
 		.signal_fd = app->sigfd,
 		.pump = tui_pump,
@@ -213,7 +217,10 @@ int main(int argc, char **argv)
 		o.lang = "en";
 	struct sw_app app;
 	char err[512];
+	/* The TUI's settings are the user's: read before privileges drop. */
+	struct sw_tui_prefs *prefs = o.mode == SW_MODE_TUI ? sw_tui_prefs_load() : NULL;
 	if (sw_app_open(&app, &o, err, sizeof err) < 0) {
+		sw_tui_prefs_free(prefs);
 		fprintf(stderr, "sipwatch: %s\n", err);
 		sw_app_close(&app);
 		sw_opts_free(&o);
@@ -221,7 +228,9 @@ int main(int argc, char **argv)
 	}
 	app.commit = sw_version_commit();
 	if (o.mode == SW_MODE_TUI) {
-		if (run_tui(&app, &o, notice) < 0) {
+		int trc = run_tui(&app, &o, notice, prefs);
+		sw_tui_prefs_free(prefs);
+		if (trc < 0) {
 			sw_app_close(&app);
 			sw_opts_free(&o);
 			return SW_EXIT_ERROR;

@@ -29,6 +29,7 @@
 #include "view/ladder.h"
 
 #define _(s) sw_tr(app->cat, s)
+#define _n(s, p, n) sw_trn(app->cat, s, p, n)
 
 /* Size bounds: the page stays under HTML_PAGE_BOUND whatever the capture. */
 #define HTML_PAGE_BOUND (5u << 20)     /* the documented bound */
@@ -620,7 +621,7 @@ static void finding(struct html *h, const struct sw_finding *f)
 	sw_buf_puts(b, "</ul>");
 	if (f->evidence_total > f->n_evidence) {
 		struct sw_buf x = SW_BUF_INIT;
-		sw_buf_printf(&x, _(" (%zu frames in all)"), f->evidence_total);
+		sw_buf_printf(&x, _n(" (%zu frame in all)", " (%zu frames in all)", f->evidence_total), f->evidence_total);
 		esc_c(b, x.p);
 		sw_buf_free(&x);
 	}
@@ -929,7 +930,7 @@ static void ladder_svg(struct html *h, const struct ladder_plan *p)
 		height += S.lay.ent[e].gap ? SV_GAP : SV_ROW;
 	sw_buf_puts(h->b, "<figure class=\"ladder\"><figcaption>");
 	struct sw_buf t = SW_BUF_INIT;
-	sw_buf_printf(&t, _("Ladder: %zu messages"), p->total);
+	sw_buf_printf(&t, _n("Ladder: %zu message", "Ladder: %zu messages", p->total), p->total);
 	if (p->n < p->total) {
 		sw_buf_puts(&t, " ");
 		sw_buf_printf(&t, _("(%zu drawn: the first, the last and those around the evidence)"), p->n);
@@ -1007,7 +1008,8 @@ static void account_story(struct html *h, const struct sw_account *ac)
 		if (ac->granted_expires >= 0)
 			sw_buf_printf(&x, _("%sgranted %d s"), x.len ? ", " : "", ac->granted_expires);
 		if (ac->refresh_count)
-			sw_buf_printf(&x, _("; refreshed every %.0f s on average (%u refreshes)"),
+			sw_buf_printf(&x, _n("; refreshed every %.0f s on average (%u refresh)",
+			                 "; refreshed every %.0f s on average (%u refreshes)", ac->refresh_count),
 			              (double)ac->refresh_sum_ns / 1e9 / ac->refresh_count, ac->refresh_count);
 		kv(h, _("Expiry"), x.p);
 	}

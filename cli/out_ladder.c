@@ -15,6 +15,7 @@
 #include "view/ladder.h"
 
 #define _(s) sw_tr(app->cat, s)
+#define _n(s, p, n) sw_trn(app->cat, s, p, n)
 #define LT_WIDTH 100    /* default columns */
 #define LT_GUTTER 17    /* "HH:MM:SS.uuuuuu " */
 #define LT_MARK 8       /* "[E#123+]" at the right */
@@ -390,7 +391,7 @@ static void gap(struct lt *L, const struct sw_ladder_entry *e, struct sw_buf *ou
 static void title(struct lt *L, uint32_t item, size_t total, struct sw_buf *out)
 {
 	struct sw_app *app = L->app;
-	sw_buf_printf(out, _("Ladder: %zu messages"), total);
+	sw_buf_printf(out, _n("Ladder: %zu message", "Ladder: %zu messages", total), total);
 	const struct sw_item *it = item == SW_LADDER_UNASSIGNED ? NULL : sw_analyze_item(app->an, item);
 	if (item == SW_LADDER_UNASSIGNED) {
 		sw_buf_printf(out, " - %s", _("messages of no account or dialog"));

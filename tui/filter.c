@@ -21,6 +21,8 @@ bool tui_filter_match(struct tui *t, uint32_t item)
 	memcpy(s.callid, f->callid, sizeof s.callid);
 	memcpy(s.addr, f->addr, sizeof s.addr);
 	memcpy(s.method, f->method, sizeof s.method);
+	if (tui_item_is_finding(item))
+		return sw_select_match_finding(t->an, &s, item & ~TUI_ITEM_FINDING_BIT);
 	return sw_select_match(t->an, &s, item == TUI_ITEM_UNASSIGNED ? SW_SELECT_UNASSIGNED : item);
 }
 

@@ -7,8 +7,10 @@
  * requests never answered as gap lines, and the frames that are a finding's
  * evidence marked with its severity; with two captures of one path, the
  * messages the path rewrote ([~]) or lost ([X], the arrow ends in an X), and
- * d shows a message as both sides captured it. On wide terminals the message
- * under the cursor is previewed on the right, as sngrep does. */
+ * d shows a message as both sides captured it. The message under the cursor
+ * is shown on the right as sngrep does (t toggles it, 9 and 0 resize it),
+ * Space on two messages compares them (diff.c), F4 extends the ladder to
+ * every message to or from the items' phones (sngrep's extended flow). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,9 @@
 #define LADDER_GUTTER 17   /* "HH:MM:SS.uuuuuu " */
 #define LADDER_MARK 4      /* "[E] " at the right */
 #define LADDER_MIN_COLW 14
-#define LADDER_PREVIEW_COLS 130              /* terminals this wide get the preview pane */
+#define LADDER_PREVIEW_COLS 130 /* terminals this wide get the raw pane */
+#define LADDER_RAW_MIN 20       /* the raw pane is at least this wide */
+#define LADDER_RAW_STEP 4       /* 9 and 0 resize it by this much */
 
 struct ladder_view {
 	struct tui_view base;
@@ -34,6 +38,9 @@ struct ladder_view {
 	size_t top; /* first entry drawn */
 	int page;
 	bool follow; /* live: keep the cursor on the newest message */
+	bool extended;  /* F4: every message to or from the items' phones */
+	uint32_t picked; /* Space: the message to compare, UINT32_MAX none */
+	int pw;          /* raw pane width at the last draw (0: none) */
 	struct tui_lines preview;
 	size_t preview_for; /* message index the preview was built for */
 	int preview_w;
@@ -62,7 +69,10 @@ size_t tui_msg_findings(const struct tui *t, const struct sw_msg *m, uint32_t *i
 static void rebuild(struct tui *t, struct ladder_view *l, uint32_t keep_id)
 {
 	free(l->ids);
-	tui_collect_msgs(t, l->items, l->nitems, &l->ids, &l->nids);
+	if (l->extended)
+		tui_collect_ext(t, l->items, l->nitems, &l->ids, &l->nids);
+	else
+		tui_collect_msgs(t, l->items, l->nitems, &l->ids, &l->nids);
 	sw_ladder_build(&l->lay, t->an, tui_pair(t), l->items, l->nitems, l->ids, l->nids, NULL);
 	l->cur = 0;
 	for (size_t i = 0; i < l->nids; i++)
@@ -165,6 +175,8 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	char ts[SW_TIMESTRLEN];
 	sw_time_hms(m->ts_ns, ts);
 	tui_text(t, y, 0, LADDER_GUTTER - 1, ts, cur ? tui_a(t, TR_CURSOR) : A_NORMAL);
+	if (l->picked == l->ids[i]) /* Space: waiting for the second message */
+		tui_text(t, y + 1, 0, 3, "[*]", tui_a(t, TR_SELECTED));
 	if (i > 0) {
 		const struct sw_msg *p = sw_analyze_msg(t->an, l->ids[i - 1]);
 		char d[32];
@@ -194,7 +206,7 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	if (lost && !cur)
 		a = tui_a(t, TR_ERROR);
 	struct sw_buf b = SW_BUF_INIT;
-	tui_wire_c(&b, m->label);
+	sw_tr_label(t->cat, m->label, &b);
 	if (lost)
 		sw_buf_puts(&b, tui_tr(t, " (lost)"));
 	else if (m->retrans)
@@ -208,7 +220,7 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 		int tw = tui_width(b.p, b.len);
 		if (tw > w && m->retrans && !lost) {
 			sw_buf_reset(&b);
-			tui_wire_c(&b, m->label);
+			sw_tr_label(t->cat, m->label, &b);
 			tw = tui_width(b.p, b.len);
 		}
 		/* Centred over the arrow; a label longer than the arrow spills
@@ -267,7 +279,7 @@ static void draw_gap(struct tui *t, struct ladder_view *l, const struct sw_ladde
 	if (e->timeout) {
 		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[e->idx]);
 		struct sw_buf b = SW_BUF_INIT;
-		tui_wire_c(&b, m ? m->label : "?");
+		sw_tr_label(t->cat, m ? m->label : "?", &b);
 		int k = snprintf(buf, sizeof buf, tui_tr(t, "no response to %s (CSeq %lld)"), b.p,
 		                 m ? (long long)m->cseq : -1LL);
 		sw_buf_free(&b);
@@ -327,8 +339,15 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	int cols = COLS, rows = LINES;
 	/* Title. */
 	struct sw_buf b = SW_BUF_INIT;
-	sw_buf_printf(&b, tui_tr(t, "Ladder: %zu messages"), l->nids);
-	if (l->nitems == 1 && l->items[0] != TUI_ITEM_UNASSIGNED) {
+	if (l->extended)
+		sw_buf_printf(&b,
+		              tui_trn(t, "Extended ladder: %zu message", "Extended ladder: %zu messages",
+		                      l->nids),
+		              l->nids);
+	else
+		sw_buf_printf(&b, tui_trn(t, "Ladder: %zu message", "Ladder: %zu messages", l->nids),
+		              l->nids);
+	if (l->nitems == 1 && l->items[0] != TUI_ITEM_UNASSIGNED && !tui_item_is_finding(l->items[0])) {
 		const struct sw_item *it = sw_analyze_item(t->an, l->items[0]);
 		if (it && it->kind == SW_ITEM_ACCOUNT) {
 			const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
@@ -350,8 +369,18 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	}
 	tui_draw_title(t, b.p);
 	sw_buf_free(&b);
-	/* Geometry. */
-	int pw = cols >= LADDER_PREVIEW_COLS ? cols * 2 / 5 : 0;
+	/* Geometry: the raw pane on the right (t), as wide as chosen (9, 0)
+	 * while the ladder keeps room for two columns. */
+	int pw = 0;
+	if (t->raw_pane == 1 || (t->raw_pane < 0 && cols >= LADDER_PREVIEW_COLS)) {
+		int maxpw = cols - (LADDER_GUTTER + 2 * LADDER_MIN_COLW + LADDER_MARK);
+		pw = t->prefs->raw_width ? t->prefs->raw_width : cols * 2 / 5;
+		if (pw > maxpw)
+			pw = maxpw;
+		if (pw < LADDER_RAW_MIN)
+			pw = maxpw >= LADDER_RAW_MIN ? LADDER_RAW_MIN : 0;
+	}
+	l->pw = pw;
 	int lw = cols - pw;
 	int right = lw - LADDER_MARK; /* marks live in [right, lw) */
 	size_t fit = (size_t)((right - LADDER_GUTTER) / LADDER_MIN_COLW);
@@ -439,7 +468,7 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 			sw_buf_printf(&x, "  %s -> %s %s  ", sw_addr_fmt(&m->src, s1),
 			              sw_addr_fmt(&m->dst, s2),
 			              sw_transport_name((enum sw_transport)m->transport));
-			tui_wire_c(&x, m->label);
+			sw_tr_label(t->cat, m->label, &x);
 			if (m->cseq >= 0)
 				sw_buf_printf(&x, " CSeq %lld", (long long)m->cseq);
 			tui_text(t, iy, 1, cols - 2, x.p, A_BOLD);
@@ -547,8 +576,8 @@ static bool ladder_key(struct tui *t, struct tui_view *v, int k)
 	case 'p':
 		jump_mark(l, false);
 		return true;
-	case TK(KEY_F(4)):
 	case 'e':
+	case 'E':
 		open_findings(t, l);
 		return true;
 	case TK(KEY_F(2)):
@@ -556,11 +585,49 @@ static bool ladder_key(struct tui *t, struct tui_view *v, int k)
 	case 'S':
 		tui_save_ask(t, l->ids, l->nids);
 		return true;
+	case TK(KEY_F(4)):
+	case 'x':
+	case 'X': {
+		uint32_t keep = l->nids ? l->ids[l->cur] : UINT32_MAX;
+		l->extended = !l->extended;
+		rebuild(t, l, keep);
+		return true;
+	}
 	case TK(KEY_F(6)):
 	case 'r':
 	case 'R':
 		if (l->nids)
-			tui_push(t, tui_message_new(t, l->ids, l->nids, l->cur));
+			tui_push(t, tui_raw_new(t, l->ids, l->nids, NULL));
+		return true;
+	case ' ':
+		if (!l->nids)
+			return true;
+		if (l->picked == UINT32_MAX) {
+			l->picked = l->ids[l->cur];
+			tui_note(t, "%s", tui_tr(t, "Space on another message compares the two."));
+		} else if (l->picked == l->ids[l->cur]) {
+			l->picked = UINT32_MAX;
+		} else {
+			uint32_t a = l->picked;
+			l->picked = UINT32_MAX;
+			tui_push(t, tui_diff_new(t, a, l->ids[l->cur]));
+		}
+		return true;
+	case 't':
+		/* The raw pane: on or off, whatever the width. */
+		t->raw_pane = l->pw ? 0 : 1;
+		return true;
+	case '9':
+	case '0': {
+		/* sngrep: 9 widens the raw pane, 0 narrows it; T restores. */
+		int w = l->pw ? l->pw : LADDER_RAW_MIN;
+		w += k == '9' ? LADDER_RAW_STEP : -LADDER_RAW_STEP;
+		t->prefs->raw_width = w < LADDER_RAW_MIN ? LADDER_RAW_MIN : w;
+		t->raw_pane = 1;
+		return true;
+	}
+	case 'T':
+		t->prefs->raw_width = 0; /* the default width, the pane stays */
 		return true;
 	}
 	if (tui_key_enter(k)) {
@@ -593,10 +660,14 @@ static const char *const ladder_hints[] = {
 
 static const char *const ladder_help[] = {
     N_("Up/Down, j/k\tMove between messages; PgUp/PgDn, Home/End"),
-    N_("Enter, r, F6\tShow the message under the cursor"),
+    N_("Enter\tShow the message under the cursor"),
+    N_("F6, r\tRaw text of all messages of this ladder, for copying"),
+    N_("Space\tMark a message; Space on another compares the two side by side"),
+    N_("t\tShow or hide the raw message on the right; 9 / 0: wider / narrower, T: default"),
+    N_("F4, x\tExtended ladder: every message to or from the phones, or back"),
     N_("n / p\tNext / previous message that is a finding's evidence"),
-    N_("e, F4\tExplain the findings of this message or these items"),
-    N_("s, F2\tSave these messages: pcap, pcapng with findings, or HTML report"),
+    N_("e\tExplain the findings of this message or these items"),
+    N_("F2, s\tSave: these messages (pcap, pcapng with findings, text or HTML), or the whole capture"),
     N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
     N_("Gap lines\tsilence of 5 s or more; x: a request never answered"),
     N_("[E] [W] [i]\tevidence of an error / warning / info finding"),
@@ -618,7 +689,8 @@ static const struct tui_screen ladder_screen = {
     .hints = ladder_hints,
 };
 
-struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, uint32_t focus)
+struct tui_view *tui_ladder_new_ext(struct tui *t, const uint32_t *items, size_t n,
+                                    uint32_t focus, bool extended)
 {
 	struct ladder_view *l = sw_calloc(1, sizeof *l);
 	l->base.scr = &ladder_screen;
@@ -626,6 +698,13 @@ struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, 
 	memcpy(l->items, items, n * sizeof *items);
 	l->nitems = n;
 	l->preview_for = SIZE_MAX;
+	l->picked = UINT32_MAX;
+	l->extended = extended;
 	rebuild(t, l, focus);
 	return &l->base;
+}
+
+struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, uint32_t focus)
+{
+	return tui_ladder_new_ext(t, items, n, focus, false);
 }

@@ -14,6 +14,14 @@
 #include "common/buf.h"
 
 struct sw_catalog;
+struct sw_tui_prefs;
+
+/* The user's TUI settings (columns of the list, the ladder's raw pane),
+ * from $XDG_CONFIG_HOME/sipwatch/config (~/.config/sipwatch/config). Read
+ * it before dropping privileges: the file is the invoking user's. Never
+ * fails: a missing or unreadable file gives the defaults. */
+struct sw_tui_prefs *sw_tui_prefs_load(void);
+void sw_tui_prefs_free(struct sw_tui_prefs *p);
 
 /* What the TUI needs from the pipeline that the CLI runs. */
 struct sw_tui_source {
@@ -21,6 +29,9 @@ struct sw_tui_source {
 	const struct sw_catalog *cat; /* UI language; NULL = English */
 	const char *title;            /* file names or interface */
 	bool live;
+	bool saving;                  /* live packets also go to a -w file */
+	struct sw_tui_prefs *prefs;   /* from sw_tui_prefs_load(), or NULL (loaded
+	                               * then); the TUI may change and save them */
 	/* Descriptors to poll for input: the capture (-1 when none or ended)
 	 * and a signalfd for SIGINT/SIGTERM (-1 when none). */
 	int (*capture_fd)(void *ctx);

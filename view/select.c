@@ -125,6 +125,19 @@ static bool unassigned_match(const struct sw_analyze *an, const struct sw_select
 	return false;
 }
 
+bool sw_select_match_finding(const struct sw_analyze *an, const struct sw_select *f, uint32_t fid)
+{
+	if (sw_select_empty(f))
+		return true;
+	const struct sw_finding *fd = sw_analyze_finding(an, fid);
+	if (!fd || f->aor[0] || f->callid[0] || f->method[0])
+		return false;
+	if (f->addr[0] && !has_addr(&fd->client, f->addr) && !has_addr(&fd->server, f->addr))
+		return false;
+	return !f->text[0] || has(sw_kind_name(fd->kind), f->text) ||
+	       has(sw_finding_cause(fd), f->text) || has(fd->summary, f->text);
+}
+
 bool sw_select_match(const struct sw_analyze *an, const struct sw_select *f, uint32_t item)
 {
 	if (!f->text[0] && !f->aor[0] && !f->callid[0] && !f->addr[0] && !f->method[0])

@@ -32,5 +32,9 @@ bool sw_select_empty(const struct sw_select *s);
 int sw_select_parse(struct sw_select *s, const char *expr);
 /* Does list item `item` (or SW_SELECT_UNASSIGNED) match? */
 bool sw_select_match(const struct sw_analyze *an, const struct sw_select *s, uint32_t item);
+/* Does finding `fid`, one that belongs to no account or dialog (the view's
+ * finding rows), match? Only addr and text can; aor, callid and method
+ * exclude it. */
+bool sw_select_match_finding(const struct sw_analyze *an, const struct sw_select *s, uint32_t fid);
 
 #endif

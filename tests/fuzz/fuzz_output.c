@@ -4,11 +4,12 @@
  * --messages, --json, --ladder and --html, as main.c drives them. Odd-sized
  * inputs are given twice, so the two-capture pairing runs too. Property: the
  * text outputs hold no byte that a terminal would take as a control (C0 but
- * LF, DEL, C1 raw or as UTF-8, invalid UTF-8), whatever the packets carry;
- * the JSON output holds no raw control byte and is valid UTF-8; the HTML page
- * is valid UTF-8 with no control but LF and TAB, its tags are the writer's
- * own and balanced, its attributes known (no on* handler), every '&' starts
- * one of its entities, and it holds no bidi control. */
+ * LF, DEL, C1 raw or as UTF-8, invalid UTF-8, an invisible format control
+ * such as a bidi override), whatever the packets carry; the JSON output holds
+ * no raw control byte and is valid UTF-8; the HTML page is valid UTF-8 with
+ * no control but LF and TAB, its tags are the writer's own and balanced, its
+ * attributes known (no on* handler), every '&' starts one of its entities,
+ * and it holds no bidi control. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Length of the valid UTF-8 sequence at p (no surrogates, no overlongs),
- * or 0. */
-static size_t utf8_seq(const uint8_t *p, size_t n)
+ * or 0; its code point in *out. */
+static size_t utf8_seq(const uint8_t *p, size_t n, uint32_t *out)
 {
 	uint8_t c = p[0];
 	size_t len = c < 0x80                 ? 1
@@ -43,6 +44,7 @@ static size_t utf8_seq(const uint8_t *p, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
 	    (cp >= 0xD800 && cp <= 0xDFFF))
 		return 0;
+	*out = cp;
 	return len;
 }
 
@@ -52,8 +54,10 @@ static void check_terminal_safe(const uint8_t *p, size_t n, bool json)
 		uint8_t c = p[i];
 		FZ_CHECK(c >= 0x20 || c == '\n');
 		FZ_CHECK(c != 0x7F);
-		size_t l = utf8_seq(p + i, n - i);
+		uint32_t cp = 0;
+		size_t l = utf8_seq(p + i, n - i, &cp);
 		FZ_CHECK(l > 0); /* valid UTF-8 */
+		FZ_CHECK(!sw_cp_invisible(cp)); /* no bidi override, no zero-width */
 		if (!json && l == 2)
 			FZ_CHECK(!(c == 0xC2 && p[i + 1] <= 0x9F)); /* no C1 */
 		i += l;

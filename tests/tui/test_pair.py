@@ -96,9 +96,12 @@ class PairScreens(unittest.TestCase):
         # Help lists the key and the marks.
         p.keys("F1")
         s = p.wait("Ladder (message flow)")
+        # Taller than the terminal: it scrolls (End: its last lines).
+        self.assertIn("Up/Down: scroll", s)
+        p.keys("End")
+        s = p.wait("[X], X<")
         self.assertIn("Both sides: as the phone side and the server side saw it", s)
         self.assertIn("[~]", s)
-        self.assertIn("[X], X<", s)
         p.keys("q")
         p.wait_gone("Ladder (message flow)")
         # Message screen: the other copy named, d opens both sides.
