@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Registrations per account (AOR) over time: RFC 3261 section 10 (REGISTER,
  * Contact expires, 2xx lists the current bindings), RFC 3581 (Via received and
  * rport: the public address the registrar saw), RFC 5626 (instance ids). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Analysis context: dispatches decoded events to the transaction, account,
  * dialog and side-channel layers, keeps message records and list items, and
  * drives every timer from capture time. */

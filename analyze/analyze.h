@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Analysis stage: decoded events in capture order -> SIP transactions
  * (RFC 3261 sections 17.1.3 and 17.2.3), registrations per account and binding
  * over time, dialogs, keepalives, ICMP errors tied to the requests they quote,

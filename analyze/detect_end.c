@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Rules that need the whole capture (docs/findings.md): DNS lookups judged
  * per domain (RFC 3263 section 4: NAPTR, SRV, then A/AAAA of the same
  * domain), TCP connections refused on a SIP port, a capture without SIP, UDP
@@ -259,9 +260,12 @@ static void no_sip(struct sw_analyze *a)
 	PART(t->udp, "%sUDP %llu", n ? ", " : "", (unsigned long long)t->udp);
 	PART(t->tcp, "%sTCP %llu", n ? ", " : "", (unsigned long long)t->tcp);
 	PART(t->icmp, "%sICMP %llu", n ? ", " : "", (unsigned long long)t->icmp);
-	PART(t->other_ip, "%sother IP %llu", n ? ", " : "", (unsigned long long)t->other_ip);
-	PART(t->non_ip, "%snon-IP %llu", n ? ", " : "", (unsigned long long)t->non_ip);
-	PART(t->cut, "%scut short %llu", n ? ", " : "", (unsigned long long)t->cut);
+	PART(t->other_ip, "%s%s %llu", n ? ", " : "", sw_an_tr(a, N_("other IP")),
+	     (unsigned long long)t->other_ip);
+	PART(t->non_ip, "%s%s %llu", n ? ", " : "", sw_an_tr(a, N_("non-IP")),
+	     (unsigned long long)t->non_ip);
+	PART(t->cut, "%s%s %llu", n ? ", " : "", sw_an_tr(a, N_("cut short")),
+	     (unsigned long long)t->cut);
 	sw_fnd_fact(f, "protocols", "%s", n ? buf : "-");
 	n = 0;
 	buf[0] = '\0';

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Rules on NAT (docs/findings.md): the stale mapping after the router's
  * public address changed (vendor note, failure mode 4), the mapping that
  * lapses between refreshes (RFC 4787 section 4.3, failure mode 7), answers

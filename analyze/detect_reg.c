@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Rules on registration outcomes (docs/findings.md): unanswered requests
  * (REGISTER and INVITE, RFC 3261 section 17.1: timers B/F), rejections
  * (section 21, 22.2 challenges, 10.2.8 Min-Expires), the flood ban, expiry

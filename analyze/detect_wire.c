@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Rules on what one message shows (docs/findings.md, alg.rewrite): traces
  * only a middlebox on the path leaves. A server copies the request's Via
  * into its response adding only received/rport (RFC 3261 section 8.2.6.2,

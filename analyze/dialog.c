@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Dialogs by Call-ID (RFC 3261 section 12: calls and subscriptions; forks
  * share the item), and OPTIONS pings grouped per pinger and target so that
  * they do not drown the rest (sngrep issues #25, #34). */

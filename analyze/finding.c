@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Findings: one per (kind, cause, account or dialog), with bounded evidence,
  * facts copied from the wire, a tally per kind and cause over all accounts
  * (summary findings at scale), and texts rendered from analyze/texts.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to analyze/: the analysis context and the records behind the public
  * views. One analysis is single-threaded and owns everything here. */
 #ifndef SW_ANALYZE_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Names of the finding kinds and causes (kinds.h). */
 #include "analyze/kinds.h"
 

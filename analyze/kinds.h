@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The registry of finding kinds and causes: the stable ids that JSON, the
  * report, the TUI and scripts use (docs/findings.md states the rule behind
  * each). Analysis, writers and the TUI compare these enums, never strings. */

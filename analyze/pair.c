@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Two captures of one path (pair.h, docs/pairs.md): the public face of the
  * pair analysis, i.e. the names, the lifetime, the end-of-capture run
  * (matching, then diffs, then findings) and the lookups by message and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Two captures of one path: the phone's (报文追踪, a tcpdump on the LAN) and the
  * server operator's. Every SIP message is matched across the two files (same
  * Call-ID, CSeq, method or status and top Via branch; tolerant of NAT and of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Diffs the two copies of each matched message, sender against receiver,
  * header by header: decode's header lines (decode/hdrname.h), list headers
  * split into their elements, SDP lines, whitespace normalised; what NAT

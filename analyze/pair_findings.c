@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The findings drawn from the pair analysis: nat.return_path_blocked
  * (path_loss) when most of what the server sent to the phone left the server
  * and never arrived while the phone's messages got through, and alg.rewrite
@@ -199,14 +200,15 @@ void sw_pair_diff_findings(struct sw_analyze *a, struct sw_pair *p)
 				if (seen || f->n_facts + 2 >= SW_FINDING_MAX_FACTS)
 					continue;
 				bool other = strcmp(key, "other") == 0;
+				const char *absent = sw_an_tr(a, N_("(absent)"));
 				sw_fnd_fact(f, key, "%s%s%s => %s", other ? x->field : "",
-					    other ? ": " : "", x->before ? x->before : "(absent)",
-					    x->after ? x->after : "(absent)");
+					    other ? ": " : "", x->before ? x->before : absent,
+					    x->after ? x->after : absent);
 				if (fields.len < 160)
 					sw_buf_printf(&fields, "%s%s", fields.len ? ", " : "", x->field);
 			}
 		}
-		sw_fnd_fact(f, "changed_messages", "%u of %u", changed, total);
+		sw_fnd_fact(f, "changed_messages", sw_an_tr(a, N_("%u of %u")), changed, total);
 		sw_fnd_fact(f, "fields", "%s", fields.p ? fields.p : "-");
 		f->variant = translated ? TV_TRANSLATED : TV_DEFAULT;
 		sw_buf_free(&fields);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to analyze/pair*.c: the records of the two captures and the pair
  * state that the matching (pair_match.c), the header diff (pair_diff.c) and
  * the findings (pair_findings.c) share; pair.c is the public face (pair.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Matches every SIP message of the two captures of one path across them:
  * records each message compactly (keys, label, text), groups the copies by
  * key, aligns them in time (the k-th copy of a retransmitted message with the

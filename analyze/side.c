@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Side channels that explain registrations: keepalives per flow (RFC 5626
  * section 3.5.1 CRLF, RFC 5389 STUN, vendor pings), DNS lookups per name and
  * type (RFC 1035, RFC 3263), TCP connection attempts, and the flows whose

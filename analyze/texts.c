@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The texts of every finding, apart from the rules that make them: one row
  * per kind, cause and variant, with a summary, an explanation, the advice in
  * the phone's own terms (English setting path first, the Chinese label of the
@@ -21,16 +22,16 @@ struct text_row {
 };
 
 /* Advice shared by several rows. */
-#define A_PORT N_("Check the server port (VoIP > Account > Server Port; VoIP → 帐号 → 服务器端口) against the provider's settings; if the provider requires TCP, set VoIP > SIP Settings > Transport (VoIP → SIP 设置 → 传输类型) to TCP.")
-#define A_ROUTE N_("Check the server address (VoIP > Account > Server Address; VoIP → 帐号 → 服务器地址) and the route: run Management > Diagnostics > Ping Test (管理 → 诊断 → PING 测试) to the server; ask the network administrator whether a firewall blocks SIP (UDP/TCP 5060).")
-#define A_SILENCE N_("Run Management > Diagnostics > Ping Test (管理 → 诊断 → PING 测试) to the server; check the server address and port (VoIP > Account; VoIP → 帐号 → 服务器地址/服务器端口); make sure the router does not block SIP (some routers need SIP ALG switched on, others off).")
-#define A_TCP N_("Set VoIP > SIP Settings > Transport (VoIP → SIP 设置 → 传输类型) to TCP, save and re-register; or shorten the request (fewer or shorter headers).")
-#define A_RANDOM_PORT N_("Enable VoIP > Account > Advanced SIP Settings > Random SIP Port (VoIP → 帐号 → SIP高级设置 → 使用随机SIP端口, 50000-60000), so that a failed registration retries from a new local port; update the firmware if the option is missing. Rebooting the phone or the router clears it for now.")
-#define A_KEEPALIVE N_("Set VoIP > Account > Advanced SIP Settings > NAT Keepalive Interval (VoIP → 帐号 → SIP高级设置 → NAT保活间隔) below the router's UDP timeout (20 s is safe), or shorten the registration refresh time (注册刷新时间); or raise the router's UDP timeout.")
-#define A_OPTIONS N_("Enable VoIP > Account > Advanced SIP Settings > SIP OPTIONS Enable (VoIP → 帐号 → SIP高级设置 → SIP OPTIONS使能) and set NAT Keepalive Interval (NAT保活间隔) to what the server expects.")
+#define A_PORT N_("Check VoIP > Account > Server Port (服务器端口) against the provider's settings; if the provider requires TCP, set VoIP > SIP Settings > Transport (传输类型) to TCP.")
+#define A_ROUTE N_("Check VoIP > Account > Server Address (服务器地址) and the route: run Management > Diagnostics > Ping Test (PING 测试) to the server; ask the network administrator whether a firewall blocks SIP (UDP/TCP 5060).")
+#define A_SILENCE N_("Run Management > Diagnostics > Ping Test (PING 测试) to the server; check VoIP > Account > Server Address (服务器地址) and VoIP > Account > Server Port (服务器端口); make sure the router does not block SIP (some routers need SIP ALG switched on, others off).")
+#define A_TCP N_("Set VoIP > SIP Settings > Transport (传输类型) to TCP, save and re-register; or shorten the request (fewer or shorter headers).")
+#define A_RANDOM_PORT N_("Enable VoIP > Account > Advanced SIP Settings > Random SIP Port (使用随机SIP端口), so that a failed registration retries from a new local port (50000-60000); update the firmware if the option is missing. Rebooting the phone or the router clears it for now.")
+#define A_KEEPALIVE N_("Set VoIP > Account > Advanced SIP Settings > NAT Keepalive Interval (NAT保活间隔) below the router's UDP timeout (20 s is safe), or shorten VoIP > Account > Advanced SIP Settings > Registration Refresh Time (注册刷新时间); or raise the router's UDP timeout.")
+#define A_OPTIONS N_("Enable VoIP > Account > Advanced SIP Settings > SIP OPTIONS Enable (SIP OPTIONS使能) and set VoIP > Account > Advanced SIP Settings > NAT Keepalive Interval (NAT保活间隔) to what the server expects.")
 #define A_ALG N_("Switch SIP ALG off on the router (or on, where the server relies on it), then re-test.")
 #define A_RETURN N_("Make sure the router does not block SIP; some routers need SIP ALG switched on, others off. Compare with a capture taken at the server side.")
-#define A_REFRESH N_("Set VoIP > Account > Advanced SIP Settings > Registration Refresh Time (VoIP → 帐号 → SIP高级设置 → 注册刷新时间) below the expiry the server grants (it may grant less than asked).")
+#define A_REFRESH N_("Set VoIP > Account > Advanced SIP Settings > Registration Refresh Time (注册刷新时间) below the expiry the server grants (it may grant less than asked).")
 #define A_WAIT N_("Wait and retry; if it persists, contact the provider with the time and the server's Server/Warning headers.")
 #define C_OTHER_SIDE N_("A capture on the other side of the router (both files given to sipwatch) showing the message as it was sent.")
 #define E_SILENCE_PUBLIC N_("The phone sent {method} to {server} and retransmitted it on RFC 3261 timer E until the 32 s transaction timeout, without any response and without an ICMP error. Either the server address or port is wrong or the server is down, the network drops the traffic, or the account is temporarily banned (phone address {client}).")
@@ -48,15 +49,15 @@ struct text_row {
 	  N_("The phone's {method} to {server} was answered by an ICMP error ({icmp_words}, from {icmp_from}) quoting it: a router or firewall on the way says the server's host or network cannot be reached, or that traffic to it is forbidden. The request never reached a SIP server."), \
 	  A_ROUTE, NULL },                                                                      \
 	{ K, SW_C_SILENCE, TV_DEFAULT,                                                          \
-	  N_("{method} for {who} to {server} was never answered ({requests_sent} requests incl. retransmissions, no ICMP error)"), \
+	  N_("{method} for {who} to {server} was never answered ({requests_sent:request:requests} incl. retransmissions, no ICMP error)"), \
 	  E_SILENCE_PUBLIC, A_SILENCE, NULL },                                                  \
 	{ K, SW_C_SILENCE, TV_PRIVATE,                                                          \
-	  N_("{method} for {who} to {server} was never answered ({requests_sent} requests incl. retransmissions, no ICMP error)"), \
+	  N_("{method} for {who} to {server} was never answered ({requests_sent:request:requests} incl. retransmissions, no ICMP error)"), \
 	  E_SILENCE_PRIVATE, A_SILENCE, NULL },                                                 \
 	{ K, SW_C_SILENCE, TV_SUSPECTED,                                                        \
 	  N_("{method} for {who} to {server} got no response before the capture ended ({waited} s, {requests_sent} sent)"), \
 	  N_("The phone sent {method} to {server} and retransmitted it, but the capture ended before the 32 s transaction timeout (RFC 3261 timer F), so it is not certain that no answer came."), \
-	  N_("Capture for at least 40 s after the phone starts registering (Management > Diagnostics > Packet Trace; 管理 → 诊断 → 报文追踪), then check again."), \
+	  N_("Capture with Management > Diagnostics > Packet Trace (报文追踪) for at least 40 s after the phone starts registering, then check again."), \
 	  N_("A longer capture showing the {method} retransmitted until the 32 s timeout without any response.") }, \
 	{ K, SW_C_FRAGMENTS_LOST, TV_DEFAULT,                                                   \
 	  N_("{method} for {who} to {server} ({size} bytes, in IP fragments) arrived incomplete: the server gave up reassembling it"), \
@@ -75,50 +76,50 @@ static const struct text_row rows[] = {
 	NO_RESPONSE_ROWS(SW_K_REGISTER_NO_RESPONSE),
 	NO_RESPONSE_ROWS(SW_K_CALL_NO_RESPONSE),
 	{ SW_K_REGISTER_NO_RESPONSE, SW_C_DNS_FAILURE, TV_DEFAULT,
-	  N_("The DNS lookup of the server name {name} failed ({result}, {queries} queries), so the phone could not send REGISTER"),
+	  N_("The DNS lookup of the server name {name} failed ({result}, {queries:query:queries}), so the phone could not send REGISTER"),
 	  N_("Before registering, the phone must resolve the server's name; none of its lookups of {name} (NAPTR, SRV, A or AAAA) gave an address ({result}), so no REGISTER could be sent. The name is misspelt, does not exist, or the DNS server configured on the phone cannot resolve it."),
-	  N_("Check the spelling of the server address (VoIP > Account > Server Address; VoIP → 帐号 → 服务器地址) and the DNS servers (Network > DNS Server; 网络 → DNS 服务器); try Management > Diagnostics > Ping Test (管理 → 诊断 → PING 测试) with the name."),
+	  N_("Check the spelling of VoIP > Account > Server Address (服务器地址) and the DNS servers in Network > DNS Server (DNS 服务器); try Management > Diagnostics > Ping Test (PING 测试) with the name."),
 	  NULL },
 	{ SW_K_REGISTER_NO_RESPONSE, SW_C_DNS_FAILURE, TV_NO_ANSWER,
-	  N_("The DNS server never answered the lookups of the server name {name} ({queries} queries), so the phone could not send REGISTER"),
-	  N_("Before registering, the phone must resolve the server's name; it asked {dns_server} {queries} times and got no answer at all. The DNS server configured on the phone is wrong, down or unreachable, or a firewall drops DNS (UDP 53)."),
-	  N_("Check the DNS servers (Network > DNS Server; 网络 → DNS 服务器) and that the phone can reach them: run Management > Diagnostics > Ping Test (管理 → 诊断 → PING 测试) to the DNS server; or enter the server address as an IP address."),
+	  N_("The DNS server never answered the lookups of the server name {name} ({queries:query:queries}), so the phone could not send REGISTER"),
+	  N_("Before registering, the phone must resolve the server's name; it asked {dns_server} {queries:time:times} and got no answer at all. The DNS server configured on the phone is wrong, down or unreachable, or a firewall drops DNS (UDP 53)."),
+	  N_("Check the DNS servers in Network > DNS Server (DNS 服务器) and that the phone can reach them: run Management > Diagnostics > Ping Test (PING 测试) to the DNS server; or enter the server address as an IP address."),
 	  NULL },
 	{ SW_K_REGISTER_NO_RESPONSE, SW_C_TCP_REFUSED, TV_DEFAULT,
-	  N_("The phone's TCP connections to the SIP server {server} were refused ({resets} resets): nothing accepts SIP over TCP there"),
+	  N_("The phone's TCP connections to the SIP server {server} were refused ({resets:reset:resets}): nothing accepts SIP over TCP there"),
 	  N_("The phone tried to open a TCP connection to {server} and the host answered with a reset each time, so no REGISTER could be sent. The host is up but accepts no TCP on that port: the server port is wrong, or the server only takes SIP over UDP."),
-	  N_("Check the server port (VoIP > Account > Server Port; VoIP → 帐号 → 服务器端口); if the provider uses UDP, set VoIP > SIP Settings > Transport (VoIP → SIP 设置 → 传输类型) to UDP."),
+	  N_("Check VoIP > Account > Server Port (服务器端口); if the provider uses UDP, set VoIP > SIP Settings > Transport (传输类型) to UDP."),
 	  NULL },
 
 	{ SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, TV_DEFAULT,
-	  N_("{aor}: {attempts_in_60s} REGISTERs in 60 s; the server may ban the account for this ({server})"),
+	  N_("{aor}: {attempts_in_60s:REGISTER:REGISTERs} in 60 s; the server may ban the account for this ({server})"),
 	  N_("The account registers far more often than its expiry requires. IMS and other carrier servers treat this as abuse and ban the account for a while (typically about 10 minutes): they stop answering its REGISTERs or answer 403/503, while other traffic still works."),
-	  N_("Wait about 10 minutes before registering again; set VoIP > Account > Advanced SIP Settings > Registration Refresh Time (VoIP → 帐号 → SIP高级设置 → 注册刷新时间) to the provider's value instead of a few seconds; do not register one account on several phones."),
+	  N_("Wait about 10 minutes before registering again; set VoIP > Account > Advanced SIP Settings > Registration Refresh Time (注册刷新时间) to the provider's value instead of a few seconds; do not register one account on several phones."),
 	  N_("The server no longer answering this account's REGISTERs (or answering 403/503) while it still answers other requests.") },
 	{ SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, TV_BANNED,
-	  N_("{aor}: {attempts_in_60s} REGISTERs in 60 s, then the server stopped accepting them ({server})"),
+	  N_("{aor}: {attempts_in_60s:REGISTER:REGISTERs} in 60 s, then the server stopped accepting them ({server})"),
 	  N_("The account registers far more often than its expiry requires. IMS and other carrier servers treat this as abuse and ban the account for a while (typically about 10 minutes): they stop answering its REGISTERs or answer 403/503, while other traffic still works."),
-	  N_("Wait about 10 minutes before registering again; set VoIP > Account > Advanced SIP Settings > Registration Refresh Time (VoIP → 帐号 → SIP高级设置 → 注册刷新时间) to the provider's value instead of a few seconds; do not register one account on several phones."),
+	  N_("Wait about 10 minutes before registering again; set VoIP > Account > Advanced SIP Settings > Registration Refresh Time (注册刷新时间) to the provider's value instead of a few seconds; do not register one account on several phones."),
 	  NULL },
 	{ SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, TV_SWITCHES,
-	  N_("{aor}: {attempts_in_60s} REGISTERs in 60 s from several devices alternating ({device_switches} switches); the server may ban the account"),
+	  N_("{aor}: {attempts_in_60s:REGISTER:REGISTERs} in 60 s from several devices alternating ({device_switches:switch:switches}); the server may ban the account"),
 	  N_("Several phones register the same account in turn, each one replacing the other's binding. IMS and other carrier servers treat this as abuse and ban the account for a while (typically about 10 minutes)."),
-	  N_("Register the account on one phone only (VoIP > Account; VoIP → 帐号); wait about 10 minutes before registering again."),
+	  N_("Register the account in VoIP > Account (帐号) on one phone only; wait about 10 minutes before registering again."),
 	  N_("The server no longer answering this account's REGISTERs (or answering 403/503) while it still answers other requests.") },
 	{ SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, TV_SWITCHES_BANNED,
-	  N_("{aor}: {attempts_in_60s} REGISTERs in 60 s from several devices alternating ({device_switches} switches), then the server stopped accepting them"),
+	  N_("{aor}: {attempts_in_60s:REGISTER:REGISTERs} in 60 s from several devices alternating ({device_switches:switch:switches}), then the server stopped accepting them"),
 	  N_("Several phones register the same account in turn, each one replacing the other's binding. IMS and other carrier servers treat this as abuse and ban the account for a while (typically about 10 minutes)."),
-	  N_("Register the account on one phone only (VoIP > Account; VoIP → 帐号); wait about 10 minutes before registering again."),
+	  N_("Register the account in VoIP > Account (帐号) on one phone only; wait about 10 minutes before registering again."),
 	  NULL },
 	{ SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, TV_OTHER_DEVICE,
 	  N_("{aor}: another device registers the same account and this phone refreshes every {refresh} s (expiry {expires} s); the server may ban the account"),
 	  N_("The server's answer lists another device's binding for this account, and this phone re-registers far more often than the expiry needs: the two keep registering over each other, which carrier servers treat as abuse."),
-	  N_("Register the account on one phone only (VoIP > Account; VoIP → 帐号); set Registration Refresh Time (注册刷新时间) to the provider's value."),
+	  N_("Register the account in VoIP > Account (帐号) on one phone only; set VoIP > Account > Advanced SIP Settings > Registration Refresh Time (注册刷新时间) to the provider's value."),
 	  N_("The server no longer answering this account's REGISTERs (or answering 403/503) while it still answers other requests.") },
 	{ SW_K_REGISTER_FLOOD_BAN, SW_C_NONE, TV_OTHER_DEVICE_BANNED,
 	  N_("{aor}: another device registers the same account and this phone refreshes every {refresh} s (expiry {expires} s), then the server stopped accepting it"),
 	  N_("The server's answer lists another device's binding for this account, and this phone re-registers far more often than the expiry needs: the two keep registering over each other, which carrier servers treat as abuse."),
-	  N_("Register the account on one phone only (VoIP > Account; VoIP → 帐号); set Registration Refresh Time (注册刷新时间) to the provider's value."),
+	  N_("Register the account in VoIP > Account (帐号) on one phone only; set VoIP > Account > Advanced SIP Settings > Registration Refresh Time (注册刷新时间) to the provider's value."),
 	  NULL },
 
 	{ SW_K_NAT_RETURN_PATH_BLOCKED, SW_C_NONE, TV_DEFAULT,
@@ -144,12 +145,12 @@ static const struct text_row rows[] = {
 	{ SW_K_NAT_RETURN_PATH_BLOCKED, SW_C_PATH_LOSS, TV_NO_NAT,
 	  N_("{lost_to_phone} messages the server sent to the phone {phone} left the server and never reached it"),
 	  N_("The capture at the server shows {lost_to_phone} messages (answers to the phone's requests, or the server's own requests) leaving for the phone at {phone}. The capture at the phone covers the time they should have arrived (clock offset {clock_offset}) and never shows them, while {delivered_to_server} of the phone's messages did reach the server. A router or firewall between the two capture points drops what comes back."),
-	  N_("Check the firewall rules between the phone and the server for UDP/TCP 5060 on the way back; run Management > Diagnostics > Ping Test (管理 → 诊断 → PING 测试) to the server."),
+	  N_("Check the firewall rules between the phone and the server for UDP/TCP 5060 on the way back; run Management > Diagnostics > Ping Test (PING 测试) to the server."),
 	  NULL },
 	{ SW_K_NAT_RETURN_PATH_BLOCKED, SW_C_PATH_LOSS, TV_DEFAULT,
-	  N_("{lost_to_phone} messages the server sent to {public} (the phone {phone} behind NAT) left the server and never reached the phone"),
-	  N_("The capture at the server shows {lost_to_phone} messages (answers to the phone's requests, or the server's own requests) leaving for {public}, the router's public address for the phone {phone}. The capture at the phone covers the time they should have arrived (clock offset {clock_offset}) and never shows them, while {delivered_to_server} of the phone's messages did reach the server. The router or firewall between the two capture points drops what comes back: its NAT mapping for the phone expired or changed, or a firewall or SIP ALG rule discards the answers."),
-	  N_("Make sure the router does not block SIP on the way back: some routers need SIP ALG switched off, others on; check the router's firewall rules for UDP/TCP 5060; shorten NAT Keepalive Interval (VoIP → 帐号 → SIP高级设置 → NAT保活间隔) so the mapping stays open, and enable Random SIP Port (使用随机SIP端口) if the router keeps a stale mapping."),
+	  N_("{lost_to_phone:message:messages} the server sent to {public} (the phone {phone} behind NAT) left the server and never reached the phone"),
+	  N_("The capture at the server shows {lost_to_phone:message:messages} (answers to the phone's requests, or the server's own requests) leaving for {public}, the router's public address for the phone {phone}. The capture at the phone covers the time they should have arrived (clock offset {clock_offset}) and never shows them, while {delivered_to_server} of the phone's messages did reach the server. The router or firewall between the two capture points drops what comes back: its NAT mapping for the phone expired or changed, or a firewall or SIP ALG rule discards the answers."),
+	  N_("Make sure the router does not block SIP on the way back: some routers need SIP ALG switched off, others on; check the router's firewall rules for UDP/TCP 5060; shorten VoIP > Account > Advanced SIP Settings > NAT Keepalive Interval (NAT保活间隔) so the mapping stays open, and enable VoIP > Account > Advanced SIP Settings > Random SIP Port (使用随机SIP端口) if the router keeps a stale mapping."),
 	  NULL },
 
 	{ SW_K_NAT_STALE_BINDING, SW_C_NONE, TV_DEFAULT,
@@ -157,7 +158,7 @@ static const struct text_row rows[] = {
 	  N_("The registration worked from {old_local}, and the server saw the phone at public address {old_public}. Later refreshes from the same local port got no answer back, while a REGISTER from a new local port succeeded and the server reported a different public address ({new_public}). This is the router keeping an old NAT mapping after its public IP changed (for example after a reconnect): packets from the old local port still leave with the old source address, so the answers never come back."),
 	  A_RANDOM_PORT, NULL },
 	{ SW_K_NAT_STALE_BINDING, SW_C_NONE, TV_NO_RECOVERY,
-	  N_("{aor}: registered fine from {old_local}, then {unanswered} refreshes from the same local port got no answer back"),
+	  N_("{aor}: registered fine from {old_local}, then {unanswered:refresh:refreshes} from the same local port got no answer back"),
 	  N_("The phone was registered through NAT (the server saw it as {old_public}), then its refreshes from the same local port went unanswered. The usual cause is a router that keeps sending with its old public address after that address changed, so the answers go nowhere."),
 	  A_RANDOM_PORT,
 	  N_("Re-registering from another local port (or after rebooting the phone) succeeds and the server reports a different public address in Via received/rport.") },
@@ -167,7 +168,7 @@ static const struct text_row rows[] = {
 	  N_("Between two refreshes from the same local address, the public port the server saw changed although the phone changed nothing: the router's UDP mapping timed out during {gap} s without traffic and a new one was made. Until the next refresh, what the server sends to the phone (incoming calls, OPTIONS, NOTIFY) goes to the old port and is lost, so incoming calls fail now and then."),
 	  A_KEEPALIVE, NULL },
 	{ SW_K_NAT_BINDING_EXPIRED, SW_C_NONE, TV_ICMP,
-	  N_("{aor}: the server's requests to the phone's public address {public} are refused (ICMP port unreachable from {icmp_from}, {refused} times) between refreshes"),
+	  N_("{aor}: the server's requests to the phone's public address {public} are refused (ICMP port unreachable from {icmp_from}, {refused:time:times}) between refreshes"),
 	  N_("The server sent requests (OPTIONS, calls) to the public address it learned at the last refresh, and that address answered with ICMP port unreachable: the router no longer had a mapping for the port, so its UDP mapping for the phone lapsed after the refresh. Incoming calls fail until the phone refreshes again."),
 	  A_KEEPALIVE, NULL },
 	{ SW_K_NAT_BINDING_EXPIRED, SW_C_NONE, TV_TIMING,
@@ -179,33 +180,33 @@ static const struct text_row rows[] = {
 	{ SW_K_REGISTER_FORBIDDEN, SW_C_BAD_CREDENTIALS, TV_DEFAULT,
 	  N_("{aor}: 403 Forbidden after the phone answered the digest challenge (user \"{auth_username}\")"),
 	  N_("The server challenged the REGISTER, the phone answered with credentials, and the server refused them with 403 Forbidden: the username or password is wrong, or the account is disabled on the server."),
-	  N_("Re-enter Username, Authentication Username and Password (VoIP > Account; VoIP → 帐号 → 用户名/认证用户名/密码), and ask the administrator whether the account is enabled."),
+	  N_("Re-enter VoIP > Account > Username (用户名), VoIP > Account > Authentication Username (认证用户名) and VoIP > Account > Password (密码), and ask the administrator whether the account is enabled."),
 	  NULL },
 	{ SW_K_REGISTER_FORBIDDEN, SW_C_POLICY, TV_DEFAULT,
 	  N_("{aor}: 403 Forbidden without any challenge from {server} (server policy: MAC binding, User-Agent or address rule)"),
 	  N_("The server refused the REGISTER with 403 before asking for credentials, so the password was never checked: a server policy rejects this device. Common rules: binding to the phone's MAC address (this phone: {mac}), a required User-Agent (this phone sends \"{user_agent}\"; the server says \"{server_header}\"), or an address ACL."),
-	  N_("Ask the PBX administrator whether the server binds accounts to a MAC address or requires a User-Agent; if so, register the phone's MAC, or set VoIP > SIP Settings > SIP User-Agent Name (VoIP → SIP 设置 → SIP 用户代理头域名称) to the required name (Huawei servers: \"huawei\")."),
+	  N_("Ask the PBX administrator whether the server binds accounts to a MAC address or requires a User-Agent; if so, register the phone's MAC, or set VoIP > SIP Settings > SIP User-Agent Name (SIP 用户代理头域名称) to the required name (Huawei servers: \"huawei\")."),
 	  N_("The same account registering with another User-Agent or from another device.") },
 	{ SW_K_REGISTER_FORBIDDEN, SW_C_USER_AGENT, TV_DEFAULT,
 	  N_("{aor}: 403 Forbidden without a challenge for User-Agent \"{user_agent}\"; the same account registered with User-Agent \"{accepted_user_agent}\""),
 	  N_("The server refused the REGISTER outright (no digest challenge) while the phone sent one User-Agent, and accepted the same account with another: the server only admits devices with a particular User-Agent."),
-	  N_("Set VoIP > SIP Settings > SIP User-Agent Name (VoIP → SIP 设置 → SIP 用户代理头域名称) to the value the server expects (the one that worked: see accepted_user_agent; Huawei servers typically want \"huawei\")."),
+	  N_("Set VoIP > SIP Settings > SIP User-Agent Name (SIP 用户代理头域名称) to the value the server expects (the one that worked: see accepted_user_agent; Huawei servers typically want \"huawei\")."),
 	  NULL },
 	{ SW_K_AUTH_REJECTED_CREDENTIALS, SW_C_NONE, TV_DEFAULT,
-	  N_("{aor}: credentials rejected {rejections} times in a row (401/407 to REGISTERs that answered the challenge, user \"{auth_username}\", realm \"{realm}\")"),
+	  N_("{aor}: credentials rejected {rejections:time:times} in a row (401/407 to REGISTERs that answered the challenge, user \"{auth_username}\", realm \"{realm}\")"),
 	  N_("Each time the phone answered the digest challenge, the server challenged it again instead of accepting it: the password, the authentication username or the realm does not match the account on the server."),
-	  N_("Re-enter Authentication Username and Password (VoIP > Account; VoIP → 帐号 → 认证用户名/密码) exactly as the provider gave them; ask the administrator to check the account."),
+	  N_("Re-enter VoIP > Account > Authentication Username (认证用户名) and VoIP > Account > Password (密码) exactly as the provider gave them; ask the administrator to check the account."),
 	  NULL },
 
 	{ SW_K_REGISTER_REJECTED, SW_C_STATUS, TV_DEFAULT,
 	  N_("{aor}: server rejected REGISTER with {status}"),
 	  N_("The server refused the registration with a final response that is neither a challenge nor 403. The Warning and Reason headers, when present, say why."),
-	  N_("Compare the account settings (VoIP > Account; VoIP → 帐号) with the provider's instructions; report the status code and the server's headers to the provider."),
+	  N_("Compare the account settings in VoIP > Account (帐号) with the provider's instructions; report the status code and the server's headers to the provider."),
 	  NULL },
 	{ SW_K_REGISTER_REJECTED, SW_C_STATUS, TV_404,
 	  N_("{aor}: 404 Not Found: the server does not know this account"),
 	  N_("The server answered REGISTER with 404: the user part or the domain of the account does not exist on this server."),
-	  N_("Check the account number and SIP domain (VoIP > Account > Register Name / Server Address; VoIP → 帐号 → 注册名/服务器地址)."),
+	  N_("Check the account number in VoIP > Account > Register Name (注册名) and the SIP domain in VoIP > Account > Server Address (服务器地址)."),
 	  NULL },
 	{ SW_K_REGISTER_REJECTED, SW_C_STATUS, TV_423,
 	  N_("{aor}: 423 Interval Too Brief: the server wants an expiry of at least {min_expires} s (the phone asked for {requested_expires} s)"),
@@ -227,12 +228,12 @@ static const struct text_row rows[] = {
 	{ SW_K_TRANSPORT_TCP_REQUIRED, SW_C_UDP_REFUSED_TCP_OK, TV_DEFAULT,
 	  N_("{aor}: the server {server} refuses or ignores SIP over UDP but accepts TCP ({detail})"),
 	  N_("REGISTERs over UDP got no answer or an ICMP port unreachable, while a TCP connection to the same server's SIP port was accepted: the server only takes SIP over TCP."),
-	  N_("Set VoIP > SIP Settings > Transport (VoIP → SIP 设置 → 传输类型) to TCP, save and re-register."),
+	  N_("Set VoIP > SIP Settings > Transport (传输类型) to TCP, save and re-register."),
 	  NULL },
 	{ SW_K_TRANSPORT_TCP_REQUIRED, SW_C_SERVER_REQUESTS_TCP, TV_DEFAULT,
 	  N_("{aor}: the server asks for TCP ({detail})"),
 	  N_("The server's own headers name TCP as the transport to use (transport=tcp in its Contact or Record-Route, or a redirect), while the phone uses UDP."),
-	  N_("Set VoIP > SIP Settings > Transport (VoIP → SIP 设置 → 传输类型) to TCP, save and re-register."),
+	  N_("Set VoIP > SIP Settings > Transport (传输类型) to TCP, save and re-register."),
 	  NULL },
 	{ SW_K_TRANSPORT_TCP_REQUIRED, SW_C_OVERSIZE_UDP, TV_DEFAULT,
 	  N_("{who}: {method} over UDP is too large ({size} bytes, sent in IP fragments) and gets no answer"),
@@ -248,27 +249,27 @@ static const struct text_row rows[] = {
 	  A_TCP, NULL },
 
 	{ SW_K_KEEPALIVE_OPTIONS_UNANSWERED, SW_C_NONE, TV_DEFAULT,
-	  N_("{aor}: the server's OPTIONS keepalives to the phone go unanswered ({options_unanswered} so far); the phone sends {phone_keepalives} keepalives of its own"),
+	  N_("{aor}: the server's OPTIONS keepalives to the phone go unanswered ({options_unanswered} so far); the phone sends {phone_keepalives:keepalive:keepalives} of its own"),
 	  N_("The server ({pinger}) checks that the phone is alive with SIP OPTIONS and gets no answer, while the phone keeps its NAT binding with its own keepalives. The keepalive methods do not match: the server will soon consider the phone gone and drop its registration, so the phone shows registered, then failed, then registered again."),
 	  A_OPTIONS, NULL },
 
 	{ SW_K_REGISTER_FLAPPING, SW_C_NONE, TV_DEFAULT,
-	  N_("{aor}: the registration was lost and came back {cycles} times within {window_min} min"),
-	  N_("The registration ran out {cycles} times without a successful refresh and was registered again later each time: for those stretches the server could not reach the phone."),
-	  N_("Look at what happens when the registration runs out (the account's history); check the refresh time (VoIP → 帐号 → SIP高级设置 → 注册刷新时间) and the network."),
+	  N_("{aor}: the registration was lost and came back {cycles:time:times} within {window_min} min"),
+	  N_("The registration ran out {cycles:time:times} without a successful refresh and was registered again later each time: for those stretches the server could not reach the phone."),
+	  N_("Look at what happens when the registration runs out (the account's history); check VoIP > Account > Advanced SIP Settings > Registration Refresh Time (注册刷新时间) and the network."),
 	  NULL },
 	{ SW_K_REGISTER_FLAPPING, SW_C_NONE, TV_OPTIONS,
-	  N_("{aor}: the registration was lost and came back {cycles} times within {window_min} min, while the server's OPTIONS went unanswered"),
+	  N_("{aor}: the registration was lost and came back {cycles:time:times} within {window_min} min, while the server's OPTIONS went unanswered"),
 	  N_("The registration keeps dropping and coming back. The server checks the phone with SIP OPTIONS and gets no answer, while the phone keeps its NAT binding with its own keepalives: the server declares the phone gone while the phone believes it is registered."),
 	  A_OPTIONS, NULL },
 	{ SW_K_REGISTER_FLAPPING, SW_C_NONE, TV_LATE,
-	  N_("{aor}: the registration ran out and came back {cycles} times within {window_min} min: the phone refreshes only after it lapsed"),
+	  N_("{aor}: the registration ran out and came back {cycles:time:times} within {window_min} min: the phone refreshes only after it lapsed"),
 	  N_("Each time, the granted registration ran out before the phone sent its refresh, and the refresh registered it again: between the two the server could not reach the phone."),
 	  A_REFRESH, NULL },
 	{ SW_K_REGISTER_FLAPPING, SW_C_NONE, TV_FAILURES,
-	  N_("{aor}: the registration was lost and came back {cycles} times within {window_min} min: refreshes failed until it ran out"),
+	  N_("{aor}: the registration was lost and came back {cycles:time:times} within {window_min} min: refreshes failed until it ran out"),
 	  N_("Each time, the phone's refreshes failed (no answer or an error) until the granted registration ran out, and a later attempt registered it again. The findings about those failures say why they failed."),
-	  N_("Fix the cause of the failed refreshes (see the account's other findings); Management > Diagnostics > Ping Test (管理 → 诊断 → PING 测试) to the server when it happens."),
+	  N_("Fix the cause of the failed refreshes (see the account's other findings); Management > Diagnostics > Ping Test (PING 测试) to the server when it happens."),
 	  NULL },
 	{ SW_K_REGISTER_EXPIRED, SW_C_NONE, TV_DEFAULT,
 	  N_("{aor}: the registration lapsed at {lapsed_at} (granted {granted_expires} s) before the phone refreshed it"),
@@ -312,9 +313,9 @@ static const struct text_row rows[] = {
 	  NULL },
 
 	{ SW_K_CAPTURE_NO_SIP, SW_C_NONE, TV_DEFAULT,
-	  N_("No SIP message in this capture ({frames} frames: {protocols})"),
+	  N_("No SIP message in this capture ({frames:frame:frames}: {protocols})"),
 	  N_("The capture holds no SIP at all. What it holds: {ports}. It was taken on the wrong interface, with a filter that excludes SIP, while the phone sent nothing, or the phone uses a port or transport that is not SIP in the clear (SIP over TLS on 5061 is counted, not decoded)."),
-	  N_("Capture again on the phone's WAN interface (Management > Diagnostics > Packet Trace; 管理 → 诊断 → 报文追踪) while the phone registers: start the trace, then re-register (or reboot the phone), and capture for at least 40 s."),
+	  N_("Capture again on the phone's WAN interface with Management > Diagnostics > Packet Trace (报文追踪) while the phone registers: start the trace, then re-register (or reboot the phone), and capture for at least 40 s."),
 	  NULL },
 };
 
@@ -345,8 +346,8 @@ static const char *kind_title(enum sw_kind k)
 
 static const struct text_row summary_row = {
 	SW_K_NONE, SW_C_NONE, TV_DEFAULT,
-	N_("{accounts} of {of_accounts} accounts: {title} (for example {examples})"),
-	N_("The same finding was made for {accounts} accounts. Each account's own finding is in the JSON output (up to the documented limit) and in its account's story; this summary counts them all."),
+	N_("{accounts} of {of_accounts:account:accounts}: {title} (for example {examples})"),
+	N_("The same finding was made for {accounts:account:accounts}. Each account's own finding is in the JSON output (up to the documented limit) and in its account's story; this summary counts them all."),
 	NULL, NULL
 };
 
@@ -382,8 +383,10 @@ static const char *value_of(const struct sw_finding *f, const char *name, char *
 	return v ? v : "?";
 }
 
-/* Copies tmpl into *dst with each {name} replaced by its value. A brace that
- * does not open a name is copied as it is. */
+/* Copies tmpl into *dst with each {name} replaced by its value, and each
+ * {name:one:many} by the value and the word for its number ("1 request",
+ * "11 requests"; a translation without plurals writes {name} alone). A brace
+ * that does not open a name is copied as it is. */
 static void render(const struct sw_finding *f, const char *tmpl, char **dst)
 {
 	free(*dst);
@@ -403,6 +406,21 @@ static void render(const struct sw_finding *f, const char *tmpl, char **dst)
 				name[n] = '\0';
 				sw_buf_puts(&b, value_of(f, name, buf));
 				p = q + 1;
+				continue;
+			}
+			const char *one = q + 1, *many = one, *end = NULL;
+			if (n && *q == ':') {
+				many = strchr(one, ':');
+				end = many ? strchr(many + 1, '}') : NULL;
+			}
+			if (end) {
+				name[n] = '\0';
+				const char *v = value_of(f, name, buf);
+				bool single = strcmp(v, "1") == 0;
+				sw_buf_printf(&b, "%s %.*s", v,
+					      single ? (int)(many - one) : (int)(end - many - 1),
+					      single ? one : many + 1);
+				p = end + 1;
 				continue;
 			}
 		}

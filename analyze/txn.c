@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Transactions as seen on the wire: RFC 3261 section 17.1.3 (responses match
  * by top Via branch and CSeq method) and 17.2.3 (requests match by branch,
  * sent-by and method; RFC 2543 fallback when the branch lacks the magic

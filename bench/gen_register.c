@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * gen_register - deterministic synthetic SIP capture for the sipwatch benchmark.
  *

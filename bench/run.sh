@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sipwatch benchmark: sipwatch (--json, --report, 1 and 2 threads) vs sngrep 1.6
 # vs tshark 4.0 vs the parse floor (parse_floor.c: libpcap + libosip2, nothing
 # else) on synthetic captures made by gen_register.c. See bench/README.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Capture stage: frames from capture files (pcap, pcapng, either gzip-compressed,
  * several merged in time order, or stdin) or from a live interface (libpcap).
  *
@@ -67,6 +68,17 @@ struct sw_capture_source {
 	char error[256];         /* what was wrong, "" when fine */
 };
 
+/* -w as a ring buffer (tcpdump's -C, -G, -W, -U); all zero: one file. */
+#define SW_RING_MAX_FILES 1000000u  /* -C numbers files below this (tcpdump's limit) */
+struct sw_ring_opts {
+	uint64_t file_bytes;     /* -C: a new file once the current one is larger (0: never) */
+	uint32_t seconds;        /* -G: a new file every this many seconds, the name through
+	                          * strftime(3) (0: never) */
+	uint32_t files;          /* -W: with -C, reuse the names after this many files; with
+	                          * -G alone, end the capture after this many (0: no limit) */
+	bool flush_each;         /* -U: each frame reaches the file at once (always when live) */
+};
+
 struct sw_capture_stats {
 	uint64_t received; /* pcap_stats ps_recv (live) */
 	uint64_t dropped;  /* ps_drop: dropped by the kernel */
@@ -74,6 +86,8 @@ struct sw_capture_stats {
 	uint64_t filtered_out; /* files: frames the BPF filter rejected */
 	uint64_t written;      /* frames saved to -w */
 	uint64_t not_written;  /* -w: frames of another link type than the file's */
+	uint64_t files_written; /* -w: files opened (a ring's reused names count again) */
+	bool file_limit;        /* -G -W: the capture ended after the -W-th file */
 };
 
 struct sw_capture;
@@ -111,6 +125,16 @@ int sw_capture_next(struct sw_capture *c, struct sw_frame *f);
  * sw_capture_drop_privileges() so that the dropped user creates the file, as
  * tcpdump does. The file's link type is that of the first source. */
 int sw_capture_open_output(struct sw_capture *c, const char *path, char *err, size_t errlen);
+/* The same as a ring buffer (ro may be NULL: one file). The first file's
+ * name takes its time from the first frame (files) or the clock (live).
+ * Returns 0, or a negative errno (-EACCES when the directory is not
+ * writable, -EINVAL for a name that cannot be made) with a line in err. */
+int sw_capture_open_output_ring(struct sw_capture *c, const char *path,
+				const struct sw_ring_opts *ro, char *err, size_t errlen);
+
+/* Closes the -w file now (flushed), so that it can be read; later frames
+ * are not saved. 0, or -1 when anything failed to reach the file. */
+int sw_capture_close_output(struct sw_capture *c);
 
 /* File descriptor to poll(2) for readability (live), or -1 for files. */
 int sw_capture_fd(const struct sw_capture *c);
@@ -213,5 +237,20 @@ int sw_pcap_writer_write(struct sw_pcap_writer *w, const struct sw_frame *f);
 /* Flushes and closes (stdout is flushed, not closed); -1 if anything
  * written since the open failed to reach the file. Frees w. */
 int sw_pcap_writer_close(struct sw_pcap_writer *w);
+
+/* pcapng writer for annotated captures (-w FILE --annotate, the TUI's
+ * "pcapng with findings"): one section whose header carries `comment` and
+ * `userappl` (either may be NULL), an interface per (source, link type) with
+ * nanosecond time stamps, and per frame any number of comments (UTF-8; each
+ * cut at 65532 bytes). Creates (truncates) `path`, "-" = stdout; NULL with a
+ * line in err. */
+struct sw_pcapng_writer;
+struct sw_pcapng_writer *sw_pcapng_writer_open(const char *path, const char *comment,
+					       const char *userappl, char *err, size_t errlen);
+/* Returns 0, or -1 when the write failed or the frame needs a 65th interface. */
+int sw_pcapng_writer_write(struct sw_pcapng_writer *w, const struct sw_frame *f,
+			   const char *const *comments, size_t ncomments);
+/* Flushes and closes (stdout is flushed only); -1 if any write failed. Frees w. */
+int sw_pcapng_writer_close(struct sw_pcapng_writer *w);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to capture/: the byte source, the per-file readers (pcap, pcapng)
  * and the capture object shared by merge.c, live.c and writer.c.
  * Nothing outside capture/ includes this header. */
@@ -162,7 +163,7 @@ struct sw_capture {
 	int fd;
 	uint64_t live_frames;
 
-	struct sw_pcap_writer *out; /* -w */
+	struct sw_ring *out; /* -w (capture/ring.h) */
 	struct sw_hep_rx *hep;      /* -L: the HEP collector (hep_listen.c), else NULL */
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Live capture through libpcap (pcap_create(3PCAP), pcap_activate(3PCAP)):
  * immediate mode, non-blocking, with a selectable fd for the caller's poll()
  * loop, nanosecond time stamps where the platform has them, and the kernel's

@@ -1,13 +1,17 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The capture object over files: opens every source (pcap or pcapng per
  * draft-ietf-opsawg-pcap / draft-ietf-opsawg-pcapng, plain or gzip), merges
  * their frames in time order with a min-heap holding one pending frame per
  * source, applies the BPF filter per link type (pcap_offline_filter), and
  * holds the calls shared with live captures (stop, stats, -w, close). */
 #include "capture/capture_int.h"
+#include "capture/ring.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/mem.h"
 
@@ -353,38 +357,69 @@ int sw_capture_next(struct sw_capture *c, struct sw_frame *f)
 		return rc;
 	c->delivered++;
 	if (c->out) {
-		if (sw_pcap_writer_linktype(c->out) >= 0 &&
-		    sw_pcap_writer_linktype(c->out) != f->linktype) {
+		int rc2;
+		if (sw_ring_linktype(c->out) >= 0 && sw_ring_linktype(c->out) != f->linktype) {
 			c->stats.not_written++;
-		} else if (sw_pcap_writer_write(c->out, f) != 0) {
+		} else if ((rc2 = sw_ring_write(c->out, f, (time_t)(f->ts_ns / 1000000000))) ==
+		           SW_RING_FULL) {
+			/* tcpdump -G -W: the capture ends after the last file. */
+			c->stats.file_limit = true;
+			c->stopped = 1;
+			return SW_CAP_END;
+		} else if (rc2 != SW_RING_OK) {
 			sw_cap_errf(c->error, sizeof c->error, "cannot write the -w file: %s",
-			            sw_pcap_writer_error(c->out));
+			            sw_ring_error(c->out));
 			return SW_CAP_ERROR;
 		} else {
 			c->stats.written++;
 		}
+		c->stats.files_written = sw_ring_files(c->out);
 	}
 	return SW_CAP_FRAME;
 }
 
 int sw_capture_open_output(struct sw_capture *c, const char *path, char *err, size_t errlen)
 {
+	return sw_capture_open_output_ring(c, path, NULL, err, errlen) < 0 ? -1 : 0;
+}
+
+int sw_capture_open_output_ring(struct sw_capture *c, const char *path,
+                                const struct sw_ring_opts *ro, char *err, size_t errlen)
+{
 	if (c->out) {
 		sw_cap_errf(err, errlen, "%s: an output file is already open", path);
-		return -1;
+		return -EINVAL;
 	}
 	int lt = c->n ? c->srcs[0].linktype : -1;
 	bool ns = false;
 	for (size_t i = 0; i < c->n; i++)
 		ns = ns || c->srcs[i].nanosecond;
 	int snap = c->opts.snaplen > 0 ? c->opts.snaplen : (int)SW_MAX_FRAME;
-	c->out = sw_pcap_writer_open_prec(path, lt, snap, ns, err, errlen);
-	if (!c->out)
-		return -1;
+	struct sw_ring_opts o = { 0 };
+	if (ro)
+		o = *ro;
 	/* Live: each frame reaches the file at once (tcpdump -U), so a
 	 * reader of a pipe or a killed run loses nothing. */
-	sw_pcap_writer_set_flush(c->out, c->live);
+	o.flush_each = o.flush_each || c->live;
+	/* The first file's time: the first frame's (read at open), or now. */
+	time_t now = time(NULL);
+	if (!c->live && c->nheap)
+		now = (time_t)(c->pending[c->heap[0]].ts_ns / 1000000000);
+	int errnum = 0;
+	c->out = sw_ring_open(path, &o, lt, snap, ns, now, err, errlen, &errnum);
+	if (!c->out)
+		return errnum > 0 ? -errnum : -EINVAL;
+	c->stats.files_written = sw_ring_files(c->out);
 	return 0;
+}
+
+int sw_capture_close_output(struct sw_capture *c)
+{
+	if (!c->out)
+		return 0;
+	int rc = sw_ring_close(c->out);
+	c->out = NULL;
+	return rc;
 }
 
 int sw_capture_fd(const struct sw_capture *c)
@@ -450,7 +485,7 @@ void sw_capture_close(struct sw_capture *c)
 	if (!c)
 		return;
 	if (c->out)
-		(void)sw_pcap_writer_close(c->out);
+		(void)sw_ring_close(c->out);
 	if (c->hep)
 		sw_hep_rx_close(c);
 	if (c->live)

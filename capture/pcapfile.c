@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reader for classic pcap files (draft-ietf-opsawg-pcap sections 4-5): the
  * microsecond and nanosecond magics in either byte order, and Kuznetzov's
  * "modified pcap" (magic a1b2cd34, 24-byte record headers), with every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reader for pcapng files (draft-ietf-opsawg-pcapng sections 3-4): Section
  * Header (either byte order, several sections), Interface Description
  * (link type, snaplen, if_tsresol, if_tsoffset), Enhanced, Simple and the

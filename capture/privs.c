@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Privileges and interfaces, as tcpdump -Z and -D: drop root to a named
  * user after the capture is opened (initgroups(3), setgid(2), setuid(2),
  * then prove root cannot be regained), and list capture devices with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Byte source for capture files: a path, a FIFO or stdin, plain or
  * gzip-compressed (RFC 1952, concatenated members as gzip(1) writes them),
  * read sequentially through a buffer; corrupt or truncated compression is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Classic pcap writer (draft-ietf-opsawg-pcap sections 4-5) for -w and for
  * saving selections: one link type per file, the microsecond or nanosecond
  * magic in host byte order, to a path or to stdout. */
@@ -79,8 +80,10 @@ struct sw_pcap_writer *sw_pcap_writer_open_prec(const char *path, int linktype, 
 				close(fd);
 		}
 		if (!w->fp) {
-			sw_cap_errf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+			int e = errno; /* for the caller: EACCES after a privilege drop */
+			sw_cap_errf(err, errlen, "%s: cannot create: %s", path, strerror(e));
 			free(w);
+			errno = e;
 			return NULL;
 		}
 	}

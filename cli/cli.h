@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to cli/: options, the pipeline that ties capture, decode and
  * analyze together, and the text and JSON writers. */
 #ifndef SW_CLI_H
@@ -13,6 +14,11 @@
 #include "common/timefmt.h"
 #include "decode/decode.h"
 #include "po/i18n.h"
+#include "view/select.h"
+
+/* docs/json.md: "schema_version" in the summary. It goes up when a field
+ * changes meaning or goes away; new fields leave it as it is. */
+#define SW_JSON_SCHEMA_VERSION 1
 
 #define SW_EXIT_OK 0
 #define SW_EXIT_FINDINGS 1 /* --fail-on matched */
@@ -23,6 +29,8 @@ enum sw_mode {
 	SW_MODE_REPORT,
 	SW_MODE_MESSAGES,
 	SW_MODE_TUI,
+	SW_MODE_LADDER,   /* --ladder: text ladders on stdout */
+	SW_MODE_NONE,     /* only files (--html, -w --annotate): nothing on stdout */
 };
 
 /* Messages kept in memory when live, unless --max-messages: set by the
@@ -46,6 +54,15 @@ struct sw_opts {
 	int buffer_kib;           /* -B */
 	bool no_promisc;          /* -p */
 	bool list_ifaces;         /* -D */
+	/* tcpdump habits: -n (sipwatch resolves no names anyway), -v (--messages:
+	 * each SIP message in full), -U (-w flushed per packet), -e (--messages
+	 * and --json messages: MAC addresses and VLANs), -C -G -W (-w ring). */
+	bool numeric;             /* -n */
+	bool verbose;             /* -v */
+	bool packet_buffered;     /* -U */
+	bool link_header;         /* -e */
+	struct sw_ring_opts ring; /* -C -G -W */
+	bool ignore_resolved;     /* --ignore-resolved: --fail-on skips resolved findings */
 	bool json;
 	bool quiet;               /* -q: no summary on stderr */
 	enum sw_mode mode;
@@ -67,6 +84,12 @@ struct sw_opts {
 	uint32_t hep_id;          /* --hep-id (capture agent id) */
 	const char *hep_pass;     /* --hep-pass: auth key sent, and required on receipt */
 	bool no_hep_findings;     /* --no-hep-findings */
+	/* Artefacts for a ticket (docs/artefacts.md). */
+	const char *html_path;    /* --html FILE */
+	bool ladder_utf8;         /* --ladder=utf8: box-drawing characters */
+	int width;                /* --width N: text ladder columns (0 = 100) */
+	bool annotate;            /* -w FILE is a pcapng with the findings as comments */
+	struct sw_select sel;     /* --aor, --call-id, --select */
 };
 
 /* A live run: an interface (-i) or HEP agents (-L). */
@@ -83,6 +106,13 @@ void sw_opts_free(struct sw_opts *o);
  * stages), else 2 where there are two or more CPUs, 1 otherwise and in static
  * (phone) builds. The interactive view always uses 1. */
 unsigned sw_opts_threads(const struct sw_opts *o);
+
+/* version.c: sipwatch's version ("0.1.0"), the commit it was built from
+ * (12 hex digits, or "unknown"), and --version's lines (sipwatch, libpcap,
+ * libosip2, ncurses, zlib as they run) to fp. */
+const char *sw_version(void);
+const char *sw_version_commit(void);
+void sw_version_print(FILE *fp);
 
 /* The pipeline. */
 struct sw_app {
@@ -106,6 +136,15 @@ struct sw_app {
 	struct sw_queue *queue;
 	uint64_t unsupported_link_frames;
 	struct sw_cli_hep *hep;   /* -H, else NULL */
+	/* "files" of the JSON objects (out_json.c): per list item, a bit per
+	 * input (SW_MAX_INPUT_FILES <= 64), from the kept message records;
+	 * built once the input has ended. */
+	uint64_t *item_files;
+	size_t n_item_files;
+	bool item_files_done;
+	const char *commit;       /* sw_version_commit() for the summary, or NULL */
+	char *spool;              /* -w --annotate on live or stdin input: the frames
+	                           * spooled here (pcap) to be read again at the end */
 };
 
 int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t errlen);
@@ -115,8 +154,15 @@ int sw_app_pump(struct sw_app *app, int max);
 /* Runs to the end of input (files) or until a signal (live). */
 void sw_app_run(struct sw_app *app);
 void sw_app_close(struct sw_app *app);
-/* Exit status from the findings and --fail-on. */
+/* The text of message m: the kept copy, or the frame re-read from its file
+ * and decoded again (the digest response masked by decode). 0, or -1 when
+ * it cannot be had (live, keepalives, unreadable). */
+int sw_app_raw(struct sw_app *app, const struct sw_msg *m, struct sw_buf *out);
+/* Exit status from the findings and --fail-on: SW_EXIT_FINDINGS when a
+ * finding counts (its severity reaches --fail-on's level and, with
+ * --ignore-resolved, it was not resolved in the capture). */
 int sw_app_exit_status(const struct sw_app *app);
+bool sw_app_counts_for_fail_on(const struct sw_app *app, const struct sw_finding *f);
 
 /* Writers (out_msg.c, out_report.c, out_json.c). */
 void sw_out_message_text(struct sw_app *app, const struct sw_ev *ev, const struct sw_msg_note *n);
@@ -143,6 +189,26 @@ void sw_out_flush_line(struct sw_app *app);
 /* The pair of captures (out_pair.c): JSON objects, the report's section. */
 void sw_out_pair_json(struct sw_app *app);
 void sw_out_pair_report(struct sw_app *app);
+/* The list items the artefacts cover (pick.c): those --aor, --call-id and
+ * --select name, else every item with a finding (*items owned by the caller).
+ * *named: a selection was given. */
+size_t sw_app_items(struct sw_app *app, uint32_t **items, bool *named);
+/* Every item with a finding (and SW_LADDER_UNASSIGNED when a finding of no
+ * item points at messages of no item). */
+size_t sw_app_items_with_findings(struct sw_app *app, uint32_t **items);
+/* --ladder (out_ladder.c): a text ladder per selected item on app->out. */
+void sw_out_ladder(struct sw_app *app);
+/* --html (out_html.c): the page, to `path` ("-" = stdout). items: the items
+ * to draw ladders for beside those with findings (NULL: sw_app_items()).
+ * 0, or -1 with err. */
+int sw_out_html(struct sw_app *app, const char *path, const uint32_t *items, size_t nitems,
+                char *err, size_t errlen);
+/* -w FILE --annotate (out_pcapng.c): the frames of these messages (NULL: of
+ * the selected items, or all frames when nothing is selected) as pcapng
+ * with a comment per finding on its evidence frames; the report's summary
+ * in the section header. 0, or -1 with err. */
+int sw_out_annotated(struct sw_app *app, const char *path, const uint32_t *msg_ids, size_t n,
+                     char *err, size_t errlen);
 
 /* hep.c: -H (sending to a HEP collector) and the HEP summary lines. */
 int sw_cli_hep_open(struct sw_app *app, char *err, size_t errlen);

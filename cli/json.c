@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* JSON fields shared by the writers: each appends ,"key":value (docs/json.md). */
 #include "cli/cli.h"
 

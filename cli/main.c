@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sipwatch: diagnose why a SIP phone does not register, from a capture file
  * or live traffic. Chooses the output mode and runs the pipeline. */
 #include <pcap/pcap.h>
@@ -22,57 +23,9 @@ static int tui_pump(void *ctx, int max)
 	return sw_app_pump(ctx, max);
 }
 
-/* Raw text for the TUI's message screen: the kept copy, else the frame
- * re-read from the capture file and decoded again (malformed SIP, the
- * packet an ICMP error quotes). */
-struct tui_raw_sink {
-	struct sw_buf *out;
-	int found;
-};
-
-static void tui_raw_event(void *user, const struct sw_ev *ev)
-{
-	struct tui_raw_sink *k = user;
-	struct sw_str s = SW_STR_NULL;
-	if (ev->type == SW_EV_SIP)
-		s = ev->u.sip->raw;
-	else if (ev->type == SW_EV_SIP_BAD)
-		s = ev->u.bad.raw;
-	else if (ev->type == SW_EV_ICMP)
-		s = ev->u.icmp.quoted_payload;
-	if (k->found || !s.len)
-		return;
-	sw_buf_put(k->out, s.p, s.len);
-	k->found = 1;
-}
-
 static int tui_raw(void *ctx, const struct sw_msg *m, struct sw_buf *out)
 {
-	struct sw_app *app = ctx;
-	if (m->raw) {
-		sw_buf_put(out, m->raw, m->raw_len);
-		return 0;
-	}
-	if (sw_capture_is_live(app->cap) || m->kind == SW_MSG_KEEPALIVE)
-		return -1;
-	uint8_t *buf = sw_malloc(SW_MAX_FRAME);
-	uint32_t caplen = 0;
-	int rc = -1;
-	if (sw_capture_read_at(app->cap, m->file_idx, m->offset, buf, SW_MAX_FRAME, &caplen) == 0) {
-		const struct sw_capture_source *s = sw_capture_source(app->cap, m->file_idx);
-		struct sw_frame f = { .data = buf, .caplen = caplen, .wirelen = caplen,
-				      .ts_ns = m->ts_ns, .linktype = s->linktype,
-				      .file_idx = m->file_idx, .frame_no = m->frame_no,
-				      .offset = m->offset };
-		struct tui_raw_sink k = { out, 0 };
-		struct sw_decode *d = sw_decode_new(NULL);
-		sw_decode_frame(d, &f, tui_raw_event, &k);
-		sw_decode_finish(d, tui_raw_event, &k);
-		sw_decode_free(d);
-		rc = k.found ? 0 : -1;
-	}
-	free(buf);
-	return rc;
+	return sw_app_raw(ctx, m, out);
 }
 
 /* F2 in the TUI: the frames of the chosen messages, re-read from the files. */
@@ -81,7 +34,8 @@ static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, 
 {
 	struct sw_app *app = ctx;
 	if (sw_capture_is_live(app->cap)) {
-		snprintf(err, errlen, "live packets are not kept; capture with -w FILE to save them");
+		snprintf(err, errlen, "%s",
+			 sw_tr(app->cat, "live packets are not kept; capture with -w FILE to save them"));
 		return -1;
 	}
 	struct sw_pcap_writer *w = NULL;
@@ -108,7 +62,7 @@ static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, 
 	free(buf);
 	if (!w) {
 		if (!err[0])
-			snprintf(err, errlen, "none of these frames could be read again");
+			snprintf(err, errlen, "%s", sw_tr(app->cat, "none of these frames could be read again"));
 		return -1;
 	}
 	if (sw_pcap_writer_close(w) < 0) {
@@ -118,14 +72,43 @@ static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, 
 	return written ? 0 : -1;
 }
 
+/* F2 -> "pcapng with findings": the frames of these messages, read again. */
+static int tui_save_pcapng(void *ctx, const uint32_t *ids, size_t n, const char *path, char *err,
+			   size_t errlen)
+{
+	return sw_out_annotated(ctx, path, ids, n, err, errlen);
+}
+
+/* F2 -> "HTML report": the page with ladders for the items of these messages. */
+static int tui_save_html(void *ctx, const uint32_t *ids, size_t n, const char *path, char *err,
+			 size_t errlen)
+{
+	struct sw_app *app = ctx;
+	uint32_t *items = sw_malloc((n ? n : 1) * sizeof *items);
+	size_t ni = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct sw_msg *m = sw_analyze_msg(app->an, ids[i]);
+		if (!m || m->item == UINT32_MAX)
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < ni && !dup; k++)
+			dup = items[k] == m->item;
+		if (!dup)
+			items[ni++] = m->item;
+	}
+	int rc = sw_out_html(app, path, items, ni, err, errlen);
+	free(items);
+	return rc;
+}
+
 /* Status bar: packets and SIP messages so far, drops, and how far into the
  * files the reading is. */
 static void tui_status(void *ctx, struct sw_buf *out)
 {
 	struct sw_app *app = ctx;
 	const struct sw_decode_stats *ds = sw_decode_get_stats(app->dec);
-	sw_buf_printf(out, sw_tr(app->cat, "%llu packets, %llu SIP"), (unsigned long long)app->frames,
-		      (unsigned long long)ds->sip);
+	sw_buf_printf(out, sw_trn(app->cat, "%llu packet, %llu SIP", "%llu packets, %llu SIP", app->frames),
+		      (unsigned long long)app->frames, (unsigned long long)ds->sip);
 	if (ds->sip_bad)
 		sw_buf_printf(out, sw_tr(app->cat, ", %llu malformed"), (unsigned long long)ds->sip_bad);
 	struct sw_capture_stats cs;
@@ -147,7 +130,26 @@ static void tui_status(void *ctx, struct sw_buf *out)
 		sw_buf_printf(out, " (%llu%%)", (unsigned long long)(done * 100 / total));
 }
 
-static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *notice)
+/* --html FILE and -w FILE --annotate, once the analysis is finished: 0, or
+ * SW_EXIT_ERROR with a line on stderr. */
+static int write_artefacts(struct sw_app *app, const struct sw_opts *o)
+{
+	char err[512] = "";
+	int rc = 0;
+	if (o->html_path && sw_out_html(app, o->html_path, NULL, 0, err, sizeof err) < 0) {
+		fprintf(stderr, "sipwatch: %s\n", err[0] ? err : o->html_path);
+		rc = SW_EXIT_ERROR;
+	}
+	err[0] = '\0';
+	if (o->annotate && sw_out_annotated(app, o->write_path, NULL, 0, err, sizeof err) < 0) {
+		fprintf(stderr, "sipwatch: %s\n", err[0] ? err : o->write_path);
+		rc = SW_EXIT_ERROR;
+	}
+	return rc;
+}
+
+static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *notice,
+		   struct sw_tui_prefs *prefs)
 {
 	struct sw_buf title = SW_BUF_INIT;
 	if (o->iface)
@@ -166,11 +168,15 @@ static int run_tui(struct sw_app *app, const struct sw_opts *o, const char *noti
 		.cat = app->cat,
 		.title = title.p,
 		.live = sw_opts_live(o),
+		.saving = o->write_path != NULL,
+		.prefs = prefs,
 		.capture_fd = tui_capture_fd,
 		.signal_fd = app->sigfd,
 		.pump = tui_pump,
 		.raw = tui_raw,
 		.save = tui_save,
+		.save_pcapng = tui_save_pcapng,
+		.save_html = tui_save_html,
 		.status = tui_status,
 		.ctx = app,
 		.notice = notice,
@@ -196,6 +202,12 @@ int main(int argc, char **argv)
 		sw_opts_free(&o);
 		return rc < 0 ? SW_EXIT_ERROR : SW_EXIT_OK;
 	}
+	/* --fail-on with -q: the exit status alone, for scripts. */
+	bool silent = o.quiet && o.fail_on >= 0 && o.mode != SW_MODE_TUI;
+	if (silent)
+		o.mode = SW_MODE_REPORT;
+	if (o.mode == SW_MODE_AUTO && !o.json && (o.html_path || o.annotate))
+		o.mode = SW_MODE_NONE; /* the files are the output */
 	if (o.mode == SW_MODE_AUTO)
 		o.mode = (!o.json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) ? SW_MODE_TUI
 										      : SW_MODE_REPORT;
@@ -206,27 +218,41 @@ int main(int argc, char **argv)
 	o.threads = sw_opts_threads(&o);
 	struct sw_app app;
 	char err[512];
+	/* The TUI's settings are the user's: read before privileges drop. */
+	struct sw_tui_prefs *prefs = o.mode == SW_MODE_TUI ? sw_tui_prefs_load() : NULL;
 	if (sw_app_open(&app, &o, err, sizeof err) < 0) {
+		sw_tui_prefs_free(prefs);
 		fprintf(stderr, "sipwatch: %s\n", err);
 		sw_app_close(&app);
 		sw_opts_free(&o);
 		return SW_EXIT_ERROR;
 	}
+	app.commit = sw_version_commit();
 	if (o.mode == SW_MODE_TUI) {
-		if (run_tui(&app, &o, notice) < 0) {
+		int trc = run_tui(&app, &o, notice, prefs);
+		sw_tui_prefs_free(prefs);
+		if (trc < 0) {
 			sw_app_close(&app);
 			sw_opts_free(&o);
 			return SW_EXIT_ERROR;
 		}
-		rc = sw_app_exit_status(&app);
+		rc = write_artefacts(&app, &o);
+		if (!rc)
+			rc = sw_app_exit_status(&app);
 		sw_app_close(&app);
 		sw_opts_free(&o);
 		return rc;
 	}
 	bool live = sw_opts_live(&o);
-	app.print_messages = o.mode == SW_MODE_MESSAGES || o.json;
-	app.stream_findings = live;
+	app.print_messages = !silent && (o.mode == SW_MODE_MESSAGES || o.json);
+	app.stream_findings = live && !silent;
 	sw_app_run(&app);
+	if (silent) {
+		rc = sw_app_exit_status(&app);
+		sw_app_close(&app);
+		sw_opts_free(&o);
+		return rc;
+	}
 	if (o.json) {
 		sw_out_pair_json(&app);
 		if (!live)
@@ -237,6 +263,8 @@ int main(int argc, char **argv)
 		if (live)
 			fputc('\n', app.out);
 		sw_out_report(&app);
+	} else if (o.mode == SW_MODE_LADDER) {
+		sw_out_ladder(&app);
 	} else if (!o.quiet) {
 		fflush(app.out);
 		sw_out_summary_text(&app, stderr);
@@ -257,7 +285,9 @@ int main(int argc, char **argv)
 			sw_buf_free(&nb);
 		}
 	}
-	rc = sw_app_exit_status(&app);
+	rc = write_artefacts(&app, &o);
+	if (!rc)
+		rc = sw_app_exit_status(&app);
 	sw_app_close(&app);
 	sw_opts_free(&o);
 	return rc;

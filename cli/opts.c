@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Command line: tcpdump's capture options (-i -r -w -c -s -Z -D -p -B, a BPF
  * filter as trailing arguments) plus sipwatch's output modes. */
 #include <errno.h>
@@ -10,6 +11,9 @@
 
 #include "cli/cli.h"
 #include "common/mem.h"
+
+#define SW_MAX_RING_BYTES (1ull << 40)     /* -C: 1 TiB per file at most */
+#define SW_MAX_ROTATE_SECONDS (366u * 86400u) /* -G: a year at most */
 
 enum {
 	OPT_REPORT = 256,
@@ -25,6 +29,14 @@ enum {
 	OPT_HEP_PASS,
 	OPT_HEP_FINDINGS,
 	OPT_NO_HEP_FINDINGS,
+	OPT_IGNORE_RESOLVED,
+	OPT_HTML,
+	OPT_LADDER,
+	OPT_WIDTH,
+	OPT_ANNOTATE,
+	OPT_AOR,
+	OPT_CALL_ID,
+	OPT_SELECT,
 };
 
 static void usage(FILE *fp)
@@ -43,6 +55,8 @@ static void usage(FILE *fp)
 	      "  --no-pair      analyse two -r files as merged only, without pairing\n"
 	      "  -i INTERFACE   capture live on INTERFACE (e.g. eth2.1, any)\n"
 	      "  -w FILE        also save the captured packets to FILE (pcap)\n"
+	      "  --annotate     with -w: write a pcapng of the selected items (or all)\n"
+	      "                 with each finding as a comment on its evidence frames\n"
 	      "  -c COUNT       stop after COUNT packets\n"
 	      "  -s SNAPLEN     bytes to capture per packet (default 262144)\n"
 	      "  -Z USER        drop privileges to USER after opening the capture\n"
@@ -54,7 +68,18 @@ static void usage(FILE *fp)
 	      "  -L, --hep-listen udp|tcp:ADDR:PORT  receive HEP v2/v3 from capture agents\n"
 	      "                 (Kamailio siptrace, sngrep -H, heplify ...) and analyse it as\n"
 	      "                 a live capture; repeat for several addresses\n"
-	      "  filter         a BPF filter expression, e.g. \"udp port 5060\"\n"
+	      "  -U             write each packet to -w at once (always so when live)\n"
+	      "  -C SIZE        -w: start a new file once the current one is over SIZE\n"
+	      "                 million bytes (k, m, g: KiB, MiB, GiB); x.pcap, x.pcap1, ...\n"
+	      "  -G SECONDS     -w: start a new file every SECONDS, the name through\n"
+	      "                 strftime (-w 'sip-%H%M%S.pcap')\n"
+	      "  -W N           -w: at most N files: with -C the names are reused in a ring\n"
+	      "                 (x.pcap0 ...), with -G alone the capture ends after N\n"
+	      "  -n             accepted: sipwatch resolves no names, addresses stay numeric\n"
+	      "  -e             --messages and --json: MAC addresses and VLANs too\n"
+	      "  -v             --messages: each SIP message in full under its line\n"
+	      "  filter         a BPF filter expression, e.g. \"udp port 5060\"; options\n"
+	      "                 may come after it, as with tcpdump\n"
 	      "\n"
 	      "HEP (HOMER), see docs/hep.md:\n"
 	      "  -H, --hep-send udp|tcp:HOST:PORT  send every SIP message (live or from -r,\n"
@@ -71,17 +96,28 @@ static void usage(FILE *fp)
 	      "  -j, --json     newline-delimited JSON (messages, registrations, dialogs,\n"
 	      "                 findings, summary); see docs/json.md\n"
 	      "  --tui          interactive view even when not detected as a terminal\n"
+	      "  --html FILE    one self-contained HTML page: the report, the ladders,\n"
+	      "                 the messages (\"-\" = stdout)\n"
+	      "  --ladder[=utf8]  text ladder of each selected account or dialog, ASCII\n"
+	      "                 or box-drawing; --width N columns (default 100)\n"
+	      "  --aor TEXT, --call-id TEXT, --select FILTER  the accounts and dialogs\n"
+	      "                 the ladders, --html and --annotate cover (FILTER: the\n"
+	      "                 TUI's syntax: aor:, callid:, addr:, method: or any text);\n"
+	      "                 default: those with findings\n"
 	      "  --fail-on LEVEL  exit 1 when a finding of LEVEL (info, warning, error)\n"
 	      "                 or worse exists\n"
+	      "  --ignore-resolved  --fail-on skips findings resolved in the capture (the\n"
+	      "                 account registered fine afterwards)\n"
 	      "  --lang en|zh   language of findings and advice (default: from the locale)\n"
 	      "  --max-messages N  keep at most N messages in memory (live: default " SW_STR(SW_LIVE_MAX_MESSAGES) ")\n"
 	      "  --threads N    1: read, decode, analyse and write on one thread; 2: read,\n"
 	      "                 decode and parse SIP on a second one (default: 2 where there\n"
 	      "                 are two or more CPUs, 1 otherwise and in the phone build;\n"
 	      "                 the interactive view uses 1); the output is the same\n"
-	      "  -q             no summary on stderr\n"
+	      "  -q             no summary on stderr; with --fail-on, nothing at all: only\n"
+	      "                 the exit status\n"
 	      "  -h, --help     this help\n"
-	      "  --version      version\n"
+	      "  -V, --version  version, commit, and the libraries' versions\n"
 	      "\n"
 	      "Exit status: 0 analysis done, 1 --fail-on matched, 2 bad usage or unreadable input.\n",
 	      fp);
@@ -97,6 +133,31 @@ static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+/* -C SIZE: millions of bytes (tcpdump), or KiB, MiB, GiB with a k, m, g
+ * suffix (either case); above 0 and at most SW_MAX_RING_BYTES. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	uint64_t unit = 1000000u;
+	if (end != s && *end && !end[1]) {
+		switch (*end) {
+		case 'k': case 'K': unit = 1024u; end++; break;
+		case 'm': case 'M': unit = 1024u * 1024u; end++; break;
+		case 'g': case 'G': unit = 1024u * 1024u * 1024u; end++; break;
+		default: break;
+		}
+	}
+	if (errno || end == s || *end || s[0] == '-' || v == 0 || v > SW_MAX_RING_BYTES / unit) {
+		fprintf(stderr, "sipwatch: invalid size for -C: '%s' (millions of bytes, or a number "
+				"with k, m or g)\n", s);
+		return -1;
+	}
+	*out = v * unit;
 	return 0;
 }
 
@@ -153,6 +214,14 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		{ "hep-pass", required_argument, NULL, OPT_HEP_PASS },
 		{ "hep-findings", no_argument, NULL, OPT_HEP_FINDINGS },
 		{ "no-hep-findings", no_argument, NULL, OPT_NO_HEP_FINDINGS },
+		{ "ignore-resolved", no_argument, NULL, OPT_IGNORE_RESOLVED },
+		{ "html", required_argument, NULL, OPT_HTML },
+		{ "ladder", optional_argument, NULL, OPT_LADDER },
+		{ "width", required_argument, NULL, OPT_WIDTH },
+		{ "annotate", no_argument, NULL, OPT_ANNOTATE },
+		{ "aor", required_argument, NULL, OPT_AOR },
+		{ "call-id", required_argument, NULL, OPT_CALL_ID },
+		{ "select", required_argument, NULL, OPT_SELECT },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof *o);
@@ -163,7 +232,8 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+r:i:w:c:s:Z:B:H:L:pDmjqhV", longs, NULL)) != -1) {
+	/* GNU order, as tcpdump on Linux: options may follow the filter. */
+	while ((c = getopt_long(argc, argv, "r:i:w:c:s:Z:B:C:G:W:H:L:pDmjqhVnvUe", longs, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (o->nfiles == SW_MAX_INPUT_FILES) {
@@ -203,6 +273,40 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 			break;
 		case 'p':
 			o->no_promisc = true;
+			break;
+		case 'n':
+			o->numeric = true; /* nothing is ever resolved */
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'U':
+			o->packet_buffered = true;
+			break;
+		case 'e':
+			o->link_header = true;
+			break;
+		case 'C':
+			if (parse_size(optarg, &o->ring.file_bytes) < 0)
+				return SW_EXIT_ERROR;
+			break;
+		case 'G':
+			if (parse_num("-G", optarg, SW_MAX_ROTATE_SECONDS, &v))
+				return SW_EXIT_ERROR;
+			if (v == 0) {
+				fputs("sipwatch: -G needs a number of seconds above 0\n", stderr);
+				return SW_EXIT_ERROR;
+			}
+			o->ring.seconds = (uint32_t)v;
+			break;
+		case 'W':
+			if (parse_num("-W", optarg, SW_RING_MAX_FILES, &v))
+				return SW_EXIT_ERROR;
+			if (v == 0) {
+				fputs("sipwatch: -W needs a number of files above 0\n", stderr);
+				return SW_EXIT_ERROR;
+			}
+			o->ring.files = (uint32_t)v;
 			break;
 		case 'D':
 			o->list_ifaces = true;
@@ -293,18 +397,58 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		case OPT_NO_HEP_FINDINGS:
 			o->no_hep_findings = true;
 			break;
+		case OPT_IGNORE_RESOLVED:
+			o->ignore_resolved = true;
+			break;
+		case OPT_HTML:
+			o->html_path = optarg;
+			break;
+		case OPT_LADDER:
+			if (optarg && strcmp(optarg, "utf8") != 0 && strcmp(optarg, "ascii") != 0) {
+				fprintf(stderr, "sipwatch: --ladder takes =ascii or =utf8, not '%s'\n",
+					optarg);
+				return SW_EXIT_ERROR;
+			}
+			o->mode = SW_MODE_LADDER;
+			o->ladder_utf8 = optarg && strcmp(optarg, "utf8") == 0;
+			break;
+		case OPT_WIDTH:
+			if (parse_num("--width", optarg, 1000, &v))
+				return SW_EXIT_ERROR;
+			if (v < 60) {
+				fputs("sipwatch: --width needs 60 columns or more\n", stderr);
+				return SW_EXIT_ERROR;
+			}
+			o->width = (int)v;
+			break;
+		case OPT_ANNOTATE:
+			o->annotate = true;
+			break;
+		case OPT_AOR:
+		case OPT_CALL_ID:
+		case OPT_SELECT: {
+			const char *pre = c == OPT_AOR ? "aor:" : c == OPT_CALL_ID ? "callid:" : "";
+			char expr[SW_SELECT_MAX + 16];
+			snprintf(expr, sizeof expr, "%s%s", pre, optarg);
+			if (strlen(optarg) >= SW_SELECT_MAX || sw_select_parse(&o->sel, expr) < 0) {
+				fprintf(stderr, "sipwatch: a selection is at most %u bytes\n",
+					SW_SELECT_MAX - 1);
+				return SW_EXIT_ERROR;
+			}
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return -1;
 		case 'V':
 		case OPT_VERSION:
-			printf("sipwatch %s\n", SW_VERSION);
+			sw_version_print(stdout);
 			return -1;
 		case '?':
 		default:
 			if (optopt && optopt < 256)
 				fprintf(stderr, "sipwatch: option -%c %s\n", optopt,
-					strchr("rwicsZBHL", optopt) ? "needs an argument"
+					strchr("rwicsZBCGWHL", optopt) ? "needs an argument"
 								  : "is not known");
 			else
 				fprintf(stderr, "sipwatch: unknown option '%s'\n", argv[optind - 1]);
@@ -338,17 +482,38 @@ int sw_opts_parse(struct sw_opts *o, int argc, char **argv)
 		      stderr);
 		return SW_EXIT_ERROR;
 	}
+	if (o->annotate && !o->write_path) {
+		fputs("sipwatch: --annotate needs -w FILE (the pcapng to write)\n", stderr);
+		return SW_EXIT_ERROR;
+	}
 	if (o->sides_given && sides_files(o) < 0)
 		return SW_EXIT_ERROR;
 	if (o->sides_given && o->no_pair) {
 		fputs("sipwatch: --sides and --no-pair exclude each other\n", stderr);
 		return SW_EXIT_ERROR;
 	}
+	if ((o->ring.file_bytes || o->ring.seconds || o->ring.files) && !o->write_path) {
+		fputs("sipwatch: -C, -G and -W split the -w file: give -w FILE\n", stderr);
+		return SW_EXIT_ERROR;
+	}
+	if (o->ring.files && !o->ring.file_bytes && !o->ring.seconds) {
+		fputs("sipwatch: -W counts the files of -C or -G: give one of them\n", stderr);
+		return SW_EXIT_ERROR;
+	}
+	if ((o->ring.file_bytes || o->ring.seconds) && strcmp(o->write_path, "-") == 0) {
+		fputs("sipwatch: -C and -G need a file name with -w, not standard output\n", stderr);
+		return SW_EXIT_ERROR;
+	}
+	o->ring.flush_each = o->packet_buffered;
 	size_t stdin_count = 0;
 	for (size_t i = 0; i < o->nfiles; i++)
 		stdin_count += strcmp(o->files[i], "-") == 0;
 	if (stdin_count > 1) {
 		fputs("sipwatch: stdin (-r -) can be read only once\n", stderr);
+		return SW_EXIT_ERROR;
+	}
+	if (o->annotate && stdin_count && o->nfiles > 1) {
+		fputs("sipwatch: --annotate reads its input twice: stdin (-r -) only alone\n", stderr);
 		return SW_EXIT_ERROR;
 	}
 	return 0;

@@ -1,10 +1,76 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* JSON objects after the messages: findings, registrations, dialogs and the
  * summary (docs/json.md). One object per line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "common/timefmt.h"
+
+/* Inputs as a bit mask: all of them. */
+static uint64_t all_files(const struct sw_app *app)
+{
+	size_t n = sw_capture_nsources(app->cap);
+	return n >= 64 ? UINT64_MAX : (((uint64_t)1 << n) - 1);
+}
+
+/* The inputs whose messages belong to list item `item` (all of them when
+ * only one input, or before the end, or when unknown). */
+static uint64_t item_files(struct sw_app *app, uint32_t item)
+{
+	if (sw_capture_nsources(app->cap) <= 1 || !app->ended)
+		return all_files(app);
+	if (!app->item_files_done) {
+		app->item_files_done = true;
+		app->n_item_files = sw_analyze_nitems(app->an);
+		app->item_files = calloc(app->n_item_files ? app->n_item_files : 1, sizeof(uint64_t));
+		if (!app->item_files)
+			app->n_item_files = 0;
+		for (size_t id = 0; id < sw_analyze_nmsgs(app->an); id++) {
+			const struct sw_msg *m = sw_analyze_msg(app->an, (uint32_t)id);
+			if (m && m->item < app->n_item_files && m->file_idx < 64)
+				app->item_files[m->item] |= (uint64_t)1 << m->file_idx;
+		}
+	}
+	if (item < app->n_item_files && app->item_files[item])
+		return app->item_files[item];
+	return all_files(app);
+}
+
+/* ,"files":["a.pcap","b.pcap"] in input order. */
+static void json_files(struct sw_app *app, struct sw_buf *b, uint64_t mask)
+{
+	sw_buf_puts(b, ",\"files\":[");
+	bool first = true;
+	for (size_t i = 0; i < sw_capture_nsources(app->cap) && i < 64; i++) {
+		if (!(mask & ((uint64_t)1 << i)))
+			continue;
+		if (!first)
+			sw_buf_putc(b, ',');
+		first = false;
+		sw_buf_put_json_str(b, sw_str_c(sw_out_file_name(app, (uint32_t)i)));
+	}
+	sw_buf_putc(b, ']');
+}
+
+/* A finding came from the files of its evidence; without evidence, from
+ * those of its account or dialog, else from all. */
+static uint64_t finding_files(struct sw_app *app, const struct sw_finding *f)
+{
+	uint64_t mask = 0;
+	for (size_t i = 0; i < f->n_evidence; i++)
+		if (f->evidence[i].file_idx < 64)
+			mask |= (uint64_t)1 << f->evidence[i].file_idx;
+	if (mask)
+		return mask;
+	if (f->account != UINT32_MAX && f->account < sw_analyze_naccounts(app->an))
+		return item_files(app, sw_analyze_account(app->an, f->account)->item);
+	if (f->dialog != UINT32_MAX && f->dialog < sw_analyze_ndialogs(app->an) &&
+	    sw_analyze_dialog(app->an, f->dialog))
+		return item_files(app, sw_analyze_dialog(app->an, f->dialog)->item);
+	return all_files(app);
+}
 
 void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f)
 {
@@ -27,6 +93,7 @@ void sw_out_finding_json_to(struct sw_app *app, struct sw_buf *b, const struct s
 	if (f->aggregate)
 		sw_buf_puts(b, ",\"aggregate\":true");
 	sw_json_cstr(b, "aor", f->aor);
+	json_files(app, b, finding_files(app, f));
 	sw_json_endpoint(b, "client", &f->client);
 	sw_json_endpoint(b, "server", &f->server);
 	sw_json_time(b, "first", f->first_ns);
@@ -63,6 +130,7 @@ static void registration_json(struct sw_app *app, const struct sw_account *ac)
 	sw_buf_puts(b, "{\"type\":\"registration\"");
 	sw_json_uint(b, "id", ac->id);
 	sw_json_cstr(b, "aor", ac->aor);
+	json_files(app, b, item_files(app, ac->item));
 	sw_json_lit(b, "state", sw_reg_state_name(ac->state));
 	sw_json_endpoint(b, "client", &ac->client);
 	sw_json_endpoint(b, "registrar", &ac->registrar);
@@ -145,6 +213,7 @@ static void dialog_json(struct sw_app *app, const struct sw_dialog *d)
 	sw_json_cstr(b, "call_id", d->call_id);
 	sw_json_cstr(b, "from", d->from);
 	sw_json_cstr(b, "to", d->to);
+	json_files(app, b, item_files(app, d->item));
 	sw_json_endpoint(b, "caller", &d->caller);
 	sw_json_endpoint(b, "callee", &d->callee);
 	sw_buf_printf(b, ",\"state\":\"%s\"", sw_dialog_state_name(d->state));
@@ -168,8 +237,12 @@ static void summary_json(struct sw_app *app)
 	sw_analyze_get_stats(app->an, &as);
 	struct sw_capture_stats cs;
 	sw_capture_get_stats(app->cap, &cs);
+	sw_buf_printf(b, "{\"type\":\"summary\",\"schema_version\":%d,\"sipwatch_version\":",
+		      SW_JSON_SCHEMA_VERSION);
+	sw_buf_put_json_str(b, sw_str_c(SW_VERSION));
+	sw_json_cstr(b, "commit", app->commit);
 	sw_buf_printf(b,
-		      "{\"type\":\"summary\",\"packets\":%llu,\"sip_messages\":%llu,"
+		      ",\"packets\":%llu,\"sip_messages\":%llu,"
 		      "\"malformed_sip\":%llu,\"oversize_sip\":%llu,\"non_sip\":%llu,"
 		      "\"icmp_errors\":%llu,\"keepalives\":%llu,\"dns\":%llu,\"tls\":%llu,"
 		      "\"truncated\":%llu,\"bad_headers\":%llu,\"unsupported_link\":%llu,"

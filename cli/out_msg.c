@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --messages: one line (or one JSON object, docs/json.md) per SIP message,
  * malformed SIP message and ICMP error. Wire strings pass through
  * sw_buf_put_text / sw_buf_put_json: nothing from a packet reaches the
@@ -49,13 +50,46 @@ static void put_frame_ref(struct sw_app *app, struct sw_buf *b, uint32_t file_id
 	}
 }
 
+/* "0c:38:3e:1a:2b:3c" */
+static void put_mac(struct sw_buf *b, const uint8_t *m)
+{
+	sw_buf_printf(b, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
 static void text_head(struct sw_app *app, const struct sw_pkt *p)
 {
 	struct sw_buf *b = &app->line;
 	char t[SW_TIMESTRLEN], s[SW_ADDRSTRLEN], d[SW_ADDRSTRLEN];
 	put_frame_ref(app, b, p->file_idx, p->frame_no);
-	sw_buf_printf(b, " %s %s > %s %s ", sw_time_iso(p->ts_ns, t), sw_addr_fmt(&p->src, s),
-		      sw_addr_fmt(&p->dst, d), sw_transport_name(p->transport));
+	sw_buf_printf(b, " %s ", sw_time_iso(p->ts_ns, t));
+	/* -e, as tcpdump: the link-level header before the addresses. */
+	if (app->opts->link_header && p->has_mac) {
+		put_mac(b, p->src_mac);
+		sw_buf_puts(b, " > ");
+		put_mac(b, p->dst_mac);
+		for (unsigned i = 0; i < p->n_vlan && i < 2; i++)
+			sw_buf_printf(b, " vlan %u", p->vlan[i]);
+		sw_buf_puts(b, ", ");
+	}
+	sw_buf_printf(b, "%s > %s %s ", sw_addr_fmt(&p->src, s), sw_addr_fmt(&p->dst, d),
+		      sw_transport_name(p->transport));
+}
+
+/* -v: the whole message under its line, each line indented and escaped as
+ * all wire text is (the digest response is already masked in raw). */
+static void text_full(struct sw_buf *b, struct sw_str raw)
+{
+	size_t i = 0;
+	while (i < raw.len) {
+		size_t j = i;
+		while (j < raw.len && raw.p[j] != '\n')
+			j++;
+		size_t e = j > i && raw.p[j - 1] == '\r' ? j - 1 : j;
+		sw_buf_puts(b, "    ");
+		sw_buf_put_text(b, (struct sw_str){ raw.p + i, e - i });
+		sw_buf_putc(b, '\n');
+		i = j + 1;
+	}
 }
 
 void sw_out_message_text(struct sw_app *app, const struct sw_ev *ev, const struct sw_msg_note *n)
@@ -112,6 +146,8 @@ void sw_out_message_text(struct sw_app *app, const struct sw_ev *ev, const struc
 		}
 	}
 	sw_buf_putc(b, '\n');
+	if (app->opts->verbose && ev->type == SW_EV_SIP && ev->u.sip->raw.len)
+		text_full(b, ev->u.sip->raw);
 	sw_out_flush_line(app);
 }
 
@@ -174,6 +210,13 @@ static void json_pkt(struct sw_app *app, struct sw_buf *b, const struct sw_pkt *
 	sw_buf_puts(b, ",\"transport\":\"");
 	sw_buf_puts(b, sw_transport_name(p->transport));
 	sw_buf_putc(b, '"');
+	if (app->opts->link_header && p->has_mac) {
+		sw_buf_puts(b, ",\"src_mac\":\"");
+		put_mac(b, p->src_mac);
+		sw_buf_puts(b, "\",\"dst_mac\":\"");
+		put_mac(b, p->dst_mac);
+		sw_buf_putc(b, '"');
+	}
 	if (p->n_vlan) {
 		sw_buf_printf(b, ",\"vlan\":[%u", p->vlan[0]);
 		if (p->n_vlan > 1)

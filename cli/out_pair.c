@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Two captures of one path (analyze/pair.h) in the output: the JSON objects
  * "pair", "path_match" and "path_loss" (docs/json.md), and the report's
  * "Path between the captures" section. Wire strings are escaped. */
@@ -9,6 +10,7 @@
 #include "common/timefmt.h"
 
 #define _(s) sw_tr(app->cat, s)
+#define _n(s, p, n) sw_trn(app->cat, s, p, n)
 #define REPORT_MAX_LOSSES 20u   /* lost messages listed in the report per direction */
 #define REPORT_MAX_CHANGED 10u  /* changed messages listed in the report */
 #define REPORT_MAX_MAPPINGS 8u  /* NAT mappings listed in the report */
@@ -246,7 +248,9 @@ static void report_changes(struct sw_app *app, const struct sw_pair *p)
 	const struct sw_pair_summary *s = sw_pair_summary(p);
 	if (!s->changed)
 		return;
-	sw_buf_printf(b, _("  Changed on the way (%u messages):\n"), s->changed);
+	sw_buf_printf(b, _n("  Changed on the way (%u message):\n", "  Changed on the way (%u messages):\n",
+			    s->changed),
+		      s->changed);
 	uint32_t shown = 0;
 	for (size_t i = 0; i < sw_pair_nmatches(p); i++) {
 		const struct sw_pair_match *m = sw_pair_match(p, i);
@@ -278,7 +282,9 @@ static void report_changes(struct sw_app *app, const struct sw_pair *p)
 			sw_buf_putc(b, '\n');
 		}
 		if (m->diffs_total > m->n_diffs)
-			sw_buf_printf(b, _("      (%u differences in all)\n"), m->diffs_total);
+			sw_buf_printf(b, _n("      (%u difference in all)\n", "      (%u differences in all)\n",
+					    m->diffs_total),
+				      m->diffs_total);
 		sw_out_flush_line(app);
 	}
 }
@@ -343,17 +349,24 @@ void sw_out_pair_report(struct sw_app *app)
 			more++;
 			continue;
 		}
-		sw_buf_printf(b, _("  %s %s <-> %s (%u messages)\n"),
+		sw_buf_printf(b, _n("  %s %s <-> %s (%u message)\n", "  %s %s <-> %s (%u messages)\n",
+				    m->messages),
 			      m->role == SW_SIDE_PHONE ? _("NAT: phone") : _("NAT: server"),
 			      sw_addr_fmt(&m->inside, a1), sw_addr_fmt(&m->outside, a2), m->messages);
 	}
 	if (more)
-		sw_buf_printf(b, _("  ... and %zu more NAT mappings (see --json)\n"), more);
+		sw_buf_printf(b, _n("  ... and %zu more NAT mapping (see --json)\n",
+				    "  ... and %zu more NAT mappings (see --json)\n", more),
+			      more);
 	if (same)
-		sw_buf_printf(b, _("  %zu endpoints seen with the same address on both sides (no NAT)\n"),
+		sw_buf_printf(b, _n("  %zu endpoint seen with the same address on both sides (no NAT)\n",
+				    "  %zu endpoints seen with the same address on both sides (no NAT)\n",
+				    same),
 			      same);
 	sw_buf_printf(b,
-		      _("  %u messages seen on both sides; lost on the way: %u phone -> server, %u server -> phone\n"),
+		      _n("  %u message seen on both sides; lost on the way: %u phone -> server, %u server -> phone\n",
+			 "  %u messages seen on both sides; lost on the way: %u phone -> server, %u server -> phone\n",
+			 s->matched),
 		      s->matched, s->lost[SW_DIR_TO_SERVER], s->lost[SW_DIR_TO_PHONE]);
 	if (s->outside_window[0] || s->outside_window[1])
 		sw_buf_printf(b, _("  %u not seen on the other side but outside its capture's time span (not counted as lost)\n"),
@@ -364,7 +377,9 @@ void sw_out_pair_report(struct sw_app *app)
 	if (!s->changed)
 		sw_buf_printf(b, "  %s\n", _("nothing changed on the way beyond the NAT's own address translation"));
 	if (s->not_compared)
-		sw_buf_printf(b, _("  %u messages too long to compare\n"), s->not_compared);
+		sw_buf_printf(b, _n("  %u message too long to compare\n", "  %u messages too long to compare\n",
+				    s->not_compared),
+			      s->not_compared);
 	sw_out_flush_line(app);
 	report_losses(app, p, SW_DIR_TO_SERVER);
 	report_losses(app, p, SW_DIR_TO_PHONE);

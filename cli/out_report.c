@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The text report: per account a short story, then each finding with its
  * evidence and advice, then dialogs and the input summary. Labels are
  * translated through the catalog; wire strings are escaped. */
@@ -6,8 +7,10 @@
 
 #include "cli/cli.h"
 #include "common/timefmt.h"
+#include "po/words.h"
 
 #define _(s) sw_tr(app->cat, s)
+#define _n(s, p, n) sw_trn(app->cat, s, p, n)
 #define REPORT_EVIDENCE 8u /* evidence frames a report line names */
 #define REPORT_EXAMPLES 3u /* accounts' own findings shown beside a summary finding */
 
@@ -19,6 +22,30 @@ static const char *sev_label(const struct sw_app *app, enum sw_severity s)
 	case SW_SEV_INFO: return _("INFO");
 	}
 	return "";
+}
+
+/* The lower-case severity of the account summary ("#0 error register.expired"). */
+static const char *sev_word(const struct sw_app *app, enum sw_severity s)
+{
+	switch (s) {
+	case SW_SEV_ERROR: return sw_trc(app->cat, "severity", "error");
+	case SW_SEV_WARNING: return sw_trc(app->cat, "severity", "warning");
+	case SW_SEV_INFO: return sw_trc(app->cat, "severity", "info");
+	}
+	return "";
+}
+
+static const char *dialog_state_label(const struct sw_app *app, enum sw_dialog_state s)
+{
+	switch (s) {
+	case SW_DLG_TRYING: return _("trying");
+	case SW_DLG_EARLY: return _("early");
+	case SW_DLG_CONFIRMED: return _("confirmed");
+	case SW_DLG_TERMINATED: return _("terminated");
+	case SW_DLG_FAILED: return _("failed");
+	case SW_DLG_CANCELLED: return _("cancelled");
+	}
+	return sw_dialog_state_name(s);
 }
 
 static const char *state_label(const struct sw_app *app, enum sw_reg_state s)
@@ -137,10 +164,11 @@ static void put_evidence(struct sw_app *app, struct sw_buf *b, const struct sw_f
 			sw_buf_putc(b, ':');
 		}
 		sw_buf_printf(b, "#%llu ", (unsigned long long)e->frame_no);
-		put_text_c(b, e->label);
+		sw_tr_label(app->cat, e->label, b);
 	}
 	if (f->evidence_total > f->n_evidence)
-		sw_buf_printf(b, _(" (%zu frames in all)"), f->evidence_total);
+		sw_buf_printf(b, _n(" (%zu frame in all)", " (%zu frames in all)", f->evidence_total),
+			      f->evidence_total);
 	sw_buf_putc(b, '\n');
 }
 
@@ -176,8 +204,8 @@ void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool br
 	for (size_t i = 0; i < f->n_facts; i++) {
 		if (f->facts[i].hidden)
 			continue;
-		sw_buf_printf(b, "     %s: ", f->facts[i].key);
-		put_text_c(b, f->facts[i].value);
+		sw_buf_printf(b, "     %s: ", sw_tr_fact(app->cat, f->facts[i].key));
+		sw_tr_fact_value(app->cat, f->facts[i].key, f->facts[i].value, b);
 		sw_buf_putc(b, '\n');
 	}
 	put_para(b, _("Why: "), f->explanation, 5);
@@ -221,10 +249,14 @@ static void account_story(struct sw_app *app, const struct sw_account *ac)
 	struct sw_analyze_stats as;
 	sw_analyze_get_stats(app->an, &as);
 	double span = as.last_ns > ac->first_ns ? ((double)as.last_ns - (double)ac->first_ns) / 1e9 : 0;
-	sw_buf_printf(b,
-		      _("    %u REGISTER attempts (%u messages): %u OK, %u challenged, %u rejected, %u unanswered; registered %.0f s of %.0f s\n"),
-		      ac->n_register, ac->n_register_msgs, ac->n_ok, ac->n_challenge, ac->n_fail,
-		      ac->n_timeout, (double)ac->registered_total_ns / 1e9, span);
+	sw_buf_puts(b, "    ");
+	sw_buf_printf(b, _n("%u REGISTER attempt", "%u REGISTER attempts", ac->n_register),
+		      ac->n_register);
+	sw_buf_printf(b, _n(" (%u message)", " (%u messages)", ac->n_register_msgs),
+		      ac->n_register_msgs);
+	sw_buf_printf(b, _(": %u OK, %u challenged, %u rejected, %u unanswered; registered %.0f s of %.0f s\n"),
+		      ac->n_ok, ac->n_challenge, ac->n_fail, ac->n_timeout,
+		      (double)ac->registered_total_ns / 1e9, span);
 	if (ac->requested_expires >= 0)
 		sw_buf_printf(b, _("    expiry asked %d s"), ac->requested_expires);
 	if (ac->granted_expires >= 0 && ac->requested_expires >= 0)
@@ -232,7 +264,8 @@ static void account_story(struct sw_app *app, const struct sw_account *ac)
 	else if (ac->granted_expires >= 0)
 		sw_buf_printf(b, _("    granted %d s"), ac->granted_expires);
 	if (ac->refresh_count)
-		sw_buf_printf(b, _("; refreshed every %.0f s on average (%u refreshes)"),
+		sw_buf_printf(b, _n("; refreshed every %.0f s on average (%u refresh)",
+				    "; refreshed every %.0f s on average (%u refreshes)", ac->refresh_count),
 			      (double)ac->refresh_sum_ns / 1e9 / ac->refresh_count,
 			      ac->refresh_count);
 	if (ac->requested_expires >= 0 || ac->granted_expires >= 0 || ac->refresh_count)
@@ -263,7 +296,7 @@ static void account_story(struct sw_app *app, const struct sw_account *ac)
 		if (!f)
 			continue;
 		sw_buf_printf(b, "%s #%u %s %s%s%s", any ? "," : _("    findings:"), f->id,
-			      sw_severity_name(f->severity), sw_kind_name(f->kind),
+			      sev_word(app, f->severity), sw_kind_name(f->kind),
 			      sw_finding_cause(f)[0] ? "/" : "", sw_finding_cause(f));
 		any = true;
 	}
@@ -278,21 +311,42 @@ void sw_out_summary_text(struct sw_app *app, FILE *fp)
 	const struct sw_decode_stats *s = sw_decode_get_stats(app->dec);
 	struct sw_capture_stats cs;
 	sw_capture_get_stats(app->cap, &cs);
-	fprintf(fp,
-		_("%llu packets, %llu SIP messages, %llu malformed SIP, %llu non-SIP skipped, %llu ICMP errors, %llu keepalives, %llu truncated, %llu IP datagrams reassembled, %llu TCP-reassembled messages, %llu TLS streams\n"),
-		(unsigned long long)app->frames, (unsigned long long)s->sip,
-		(unsigned long long)s->sip_bad, (unsigned long long)s->non_sip,
-		(unsigned long long)s->icmp_errors, (unsigned long long)s->keepalives,
-		(unsigned long long)s->truncated, (unsigned long long)s->ip_reassembled,
-		(unsigned long long)s->tcp_reassembled, (unsigned long long)s->tls);
-	if (sw_capture_is_live(app->cap))
-		fprintf(fp, _("%llu packets received by the kernel, %llu dropped\n"),
-			(unsigned long long)cs.received, (unsigned long long)cs.dropped);
+	/* One count per kind of input, each with its own plural. */
+	int k = 0;
+#define COUNT(fmt, n)                                                           \
+	do {                                                                    \
+		if (k++)                                                        \
+			fputs(_(", "), fp);                                     \
+		fprintf(fp, fmt, (unsigned long long)(n));                      \
+	} while (0)
+	COUNT(_n("%llu packet", "%llu packets", app->frames), app->frames);
+	COUNT(_n("%llu SIP message", "%llu SIP messages", s->sip), s->sip);
+	COUNT(_n("%llu malformed SIP", "%llu malformed SIP", s->sip_bad), s->sip_bad);
+	COUNT(_n("%llu non-SIP skipped", "%llu non-SIP skipped", s->non_sip), s->non_sip);
+	COUNT(_n("%llu ICMP error", "%llu ICMP errors", s->icmp_errors), s->icmp_errors);
+	COUNT(_n("%llu keepalive", "%llu keepalives", s->keepalives), s->keepalives);
+	COUNT(_n("%llu truncated", "%llu truncated", s->truncated), s->truncated);
+	COUNT(_n("%llu IP datagram reassembled", "%llu IP datagrams reassembled", s->ip_reassembled),
+	      s->ip_reassembled);
+	COUNT(_n("%llu TCP-reassembled message", "%llu TCP-reassembled messages", s->tcp_reassembled),
+	      s->tcp_reassembled);
+	COUNT(_n("%llu TLS stream", "%llu TLS streams", s->tls), s->tls);
+#undef COUNT
+	fputc('\n', fp);
+	if (sw_capture_is_live(app->cap)) {
+		fprintf(fp, _n("%llu packet received by the kernel", "%llu packets received by the kernel",
+			       cs.received), (unsigned long long)cs.received);
+		fprintf(fp, _(", %llu dropped\n"), (unsigned long long)cs.dropped);
+	}
 	if (cs.not_written)
-		fprintf(fp, _("%llu packets not saved to the -w file (another link type)\n"),
+		fprintf(fp, _n("%llu packet not saved to the -w file (another link type)\n",
+			       "%llu packets not saved to the -w file (another link type)\n",
+			       cs.not_written),
 			(unsigned long long)cs.not_written);
 	if (s->unsupported_link)
-		fprintf(fp, _("%llu packets of a link type sipwatch cannot decode were skipped\n"),
+		fprintf(fp, _n("%llu packet of a link type sipwatch cannot decode was skipped\n",
+			       "%llu packets of a link type sipwatch cannot decode were skipped\n",
+			       s->unsupported_link),
 			(unsigned long long)s->unsupported_link);
 	sw_cli_hep_summary_text(app, fp);
 	for (size_t i = 0; i < sw_capture_nsources(app->cap); i++) {
@@ -300,7 +354,9 @@ void sw_out_summary_text(struct sw_app *app, FILE *fp)
 		if (src->skipped) {
 			struct sw_buf nb = SW_BUF_INIT;
 			sw_buf_put_text(&nb, sw_str_c(src->name));
-			fprintf(fp, _("%s: %llu packets on an interface the file never declared were skipped\n"),
+			fprintf(fp, _n("%s: %llu packet on an interface the file never declared was skipped\n",
+				       "%s: %llu packets on an interface the file never declared were skipped\n",
+				       src->skipped),
 				nb.p, (unsigned long long)src->skipped);
 			sw_buf_free(&nb);
 		}
@@ -308,7 +364,9 @@ void sw_out_summary_text(struct sw_app *app, FILE *fp)
 			continue;
 		struct sw_buf b = SW_BUF_INIT;
 		sw_buf_put_text(&b, sw_str_c(src->name));
-		fprintf(fp, _("%s: damaged, read stopped at byte %llu after %llu packets: %s\n"), b.p,
+		fprintf(fp, _n("%s: damaged, read stopped at byte %llu after %llu packet: %s\n",
+			       "%s: damaged, read stopped at byte %llu after %llu packets: %s\n",
+			       src->frames), b.p,
 			(unsigned long long)src->damage_offset, (unsigned long long)src->frames,
 			src->error);
 		sw_buf_free(&b);
@@ -377,13 +435,17 @@ void sw_out_report(struct sw_app *app)
 		for (int c = 0; c < SW_C_COUNT; c++)
 			if (shown[k][c] > REPORT_EXAMPLES) {
 				const char *cn = sw_cause_name((enum sw_cause)c);
-				sw_buf_printf(b, _("  ... %u more %s%s%s findings, one per account (all in --json)\n\n"),
+				sw_buf_printf(b, _n("  ... %u more %s%s%s finding, one per account (all in --json)\n\n",
+						    "  ... %u more %s%s%s findings, one per account (all in --json)\n\n",
+						    shown[k][c] - REPORT_EXAMPLES),
 					      shown[k][c] - REPORT_EXAMPLES, sw_kind_name((enum sw_kind)k),
 					      cn[0] ? "/" : "", cn);
 				sw_out_flush_line(app);
 			}
 	if (as.findings_dropped) {
-		sw_buf_printf(b, _("  %llu more findings were not kept (over the limit of %u): the summaries above count them\n\n"),
+		sw_buf_printf(b, _n("  %llu more finding was not kept (over the limit of %u): the summaries above count it\n\n",
+				    "  %llu more findings were not kept (over the limit of %u): the summaries above count them\n\n",
+				    as.findings_dropped),
 			      (unsigned long long)as.findings_dropped, (unsigned)SW_MAX_FINDINGS);
 		sw_out_flush_line(app);
 	}
@@ -404,10 +466,12 @@ void sw_out_report(struct sw_app *app)
 				put_text_c(b, d->from);
 				sw_buf_puts(b, " -> ");
 				put_text_c(b, d->to);
-				sw_buf_printf(b, "  %s", sw_dialog_state_name(d->state));
+				sw_buf_printf(b, "  %s", dialog_state_label(app, d->state));
 				if (d->final_status)
 					sw_buf_printf(b, " %d", d->final_status);
-				sw_buf_printf(b, ", %u msgs\n", d->n_msgs);
+				sw_buf_puts(b, _(", "));
+				sw_buf_printf(b, _n("%u msg", "%u msgs", d->n_msgs), d->n_msgs);
+				sw_buf_putc(b, '\n');
 			} else {
 				sw_buf_printf(b, "%s -> %s: %u %s, %u %s, %u %s\n",
 					      sw_addr_fmt(&d->caller, s1), sw_addr_fmt(&d->callee, s2),

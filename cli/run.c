@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pipeline: capture -> decode -> analyze -> writers, driven by one loop
  * that polls the capture and a signalfd (no signal handler, no globals). */
 #include <errno.h>
@@ -129,14 +130,48 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 			"(-Z USER to name another)\n", o->user);
 		drop = false;
 	}
+	bool dropped = false;
 	if (drop) {
+		bool was_root = geteuid() == 0;
 		if (sw_capture_drop_privileges(o->user, err, errlen) < 0) {
 			sw_capture_close(app->cap);
 			app->cap = NULL;
 			return -1;
 		}
+		dropped = was_root && geteuid() != 0;
 	}
-	if (o->write_path && sw_capture_open_output(app->cap, o->write_path, err, errlen) < 0) {
+	/* -w --annotate writes the pcapng at the end, reading the frames again:
+	 * from the files, or from a spool when the input cannot be read twice
+	 * (live, stdin). */
+	const char *out_path = o->write_path;
+	if (o->annotate) {
+		out_path = NULL;
+		bool again = !live;
+		for (size_t i = 0; i < o->nfiles; i++)
+			again = again && strcmp(o->files[i], "-") != 0;
+		if (!again) {
+			struct sw_buf sp = SW_BUF_INIT;
+			sw_buf_printf(&sp, "%s.spool", o->write_path);
+			app->spool = sp.p;
+			out_path = app->spool;
+		}
+	}
+	if (out_path && !o->annotate) {
+		rc = sw_capture_open_output_ring(app->cap, out_path, &o->ring, err, errlen);
+		if (rc < 0) {
+			/* The file is made by the user sipwatch dropped to, as with
+			 * tcpdump: say so, that is the surprise. */
+			if (dropped && (rc == -EACCES || rc == -EPERM || rc == -EROFS)) {
+				size_t n = strlen(err);
+				snprintf(err + n, errlen - n,
+					 " (dropped privileges to %s; use -Z root or a writable directory)",
+					 o->user);
+			}
+			sw_capture_close(app->cap);
+			app->cap = NULL;
+			return -1;
+		}
+	} else if (out_path && sw_capture_open_output(app->cap, out_path, err, errlen) < 0) {
 		sw_capture_close(app->cap);
 		app->cap = NULL;
 		return -1;
@@ -148,8 +183,14 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 	ao.on_finding = on_finding;
 	ao.user = app;
 	bool tui = o->mode == SW_MODE_TUI;
-	ao.keep_messages = tui;
-	ao.keep_raw = tui;
+	/* The ladders need the message records; the page and the TUI their
+	 * texts too; an annotated selection the records of its items; several
+	 * inputs in JSON say which file fed which registration and dialog
+	 * ("files", docs/json.md). */
+	ao.keep_messages = tui || o->html_path || o->mode == SW_MODE_LADDER ||
+	                   (o->annotate && !sw_select_empty(&o->sel)) ||
+	                   (o->json && o->nfiles > 1);
+	ao.keep_raw = tui || o->html_path;
 	/* Plain files are re-read by offset for the text of a whole-datagram
 	 * message (issue 7: memory per message); gzip and stdin are not. */
 	bool seekable = !live;
@@ -158,7 +199,7 @@ int sw_app_open(struct sw_app *app, const struct sw_opts *o, char *err, size_t e
 		if (s->gzip || strcmp(s->name, "-") == 0 || strcmp(s->name, "stdin") == 0)
 			seekable = false;
 	}
-	ao.raw_reread = tui && seekable;
+	ao.raw_reread = ao.keep_raw && seekable;
 	ao.max_messages = o->max_messages ? o->max_messages : (live ? LIVE_MAX_MESSAGES : 0);
 	ao.pair = !live && o->nfiles == 2 && !o->no_pair;
 	ao.pair_sides_given = o->sides_given;
@@ -180,6 +221,11 @@ static void finish(struct sw_app *app)
 	if (app->ended)
 		return;
 	app->ended = true;
+	struct sw_capture_stats cs;
+	sw_capture_get_stats(app->cap, &cs);
+	if (cs.file_limit && !app->opts->quiet)
+		fprintf(stderr, "sipwatch: maximum file limit reached: %u (-W)\n",
+			app->opts->ring.files);
 	sw_decode_finish(app->dec, on_event, app);
 	finish_analysis(app);
 }
@@ -379,12 +425,17 @@ void sw_app_run(struct sw_app *app)
 	finish(app);
 }
 
+bool sw_app_counts_for_fail_on(const struct sw_app *app, const struct sw_finding *f)
+{
+	if (app->opts->fail_on < 0 || (int)f->severity < app->opts->fail_on)
+		return false;
+	return !(app->opts->ignore_resolved && f->resolved);
+}
+
 int sw_app_exit_status(const struct sw_app *app)
 {
-	if (app->opts->fail_on < 0)
-		return SW_EXIT_OK;
 	for (size_t i = 0; i < sw_analyze_nfindings(app->an); i++)
-		if ((int)sw_analyze_finding(app->an, i)->severity >= app->opts->fail_on)
+		if (sw_app_counts_for_fail_on(app, sw_analyze_finding(app->an, i)))
 			return SW_EXIT_FINDINGS;
 	return SW_EXIT_OK;
 }
@@ -400,6 +451,8 @@ void sw_app_close(struct sw_app *app)
 	if (app->sigfd >= 0)
 		close(app->sigfd);
 	sw_cli_hep_free(app);
+	if (app->spool)
+		unlink(app->spool);
 	return;
 #endif
 	sw_cli_hep_free(app);
@@ -411,4 +464,8 @@ void sw_app_close(struct sw_app *app)
 		close(app->sigfd);
 	sw_catalog_free(app->cat);
 	sw_buf_free(&app->line);
+	free(app->item_files);
+	if (app->spool)
+		unlink(app->spool);
+	free(app->spool);
 }

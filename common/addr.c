@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Address formatting and classification. */
 #include "common/addr.h"
 

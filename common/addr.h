@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Network endpoint (IPv4/IPv6 address and port) and its text forms. */
 #ifndef SW_COMMON_ADDR_H
 #define SW_COMMON_ADDR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Growable output buffer with terminal-safe and JSON-safe appenders. */
 #include "common/buf.h"
 
@@ -110,14 +111,25 @@ void sw_buf_put_key(struct sw_buf *b, const char *key)
 	b->p[b->len] = '\0';
 }
 
-/* Length of a valid UTF-8 sequence at p (RFC 3629 section 4), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+bool sw_cp_invisible(uint32_t cp)
+{
+	return cp == 0x00AD || cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+	       (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+	       cp == 0xE0001 || (cp >= 0xE0020 && cp <= 0xE007F);
+}
+
+/* Length of a valid UTF-8 sequence at p (RFC 3629 section 4), or 0; its
+ * code point in *cpo. */
+static size_t utf8_len(const unsigned char *p, size_t n, uint32_t *cpo)
 {
 	unsigned char c = p[0];
 	size_t len;
 	uint32_t cp;
-	if (c < 0x80)
+	if (c < 0x80) {
+		*cpo = c;
 		return 1;
+	}
 	if (c >= 0xC2 && c <= 0xDF) {
 		len = 2;
 		cp = c & 0x1F;
@@ -143,6 +155,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	/* C1 controls (U+0080..U+009F) are terminal controls too. */
 	if (cp >= 0x80 && cp <= 0x9F)
 		return 0;
+	*cpo = cp;
 	return len;
 }
 
@@ -165,8 +178,14 @@ void sw_buf_put_text(struct sw_buf *b, struct sw_str s)
 			i++;
 			continue;
 		}
-		size_t u = c >= 0x80 ? utf8_len(p + i, s.len - i) : 0;
-		if (u) {
+		uint32_t cp = 0;
+		size_t u = c >= 0x80 ? utf8_len(p + i, s.len - i, &cp) : 0;
+		if (u && sw_cp_invisible(cp)) {
+			/* Valid, yet it reorders or hides what follows (a U+202E in a
+			 * User-Agent prints the rest of the line reversed). */
+			sw_buf_printf(b, cp > 0xFFFF ? "\\U%08X" : "\\u%04X", (unsigned)cp);
+			i += u;
+		} else if (u) {
 			sw_buf_put(b, p + i, u);
 			i += u;
 		} else {
@@ -212,8 +231,18 @@ void sw_buf_put_json(struct sw_buf *b, struct sw_str s)
 			i++;
 			continue;
 		}
-		size_t u = utf8_len(p + i, s.len - i);
-		if (u) {
+		uint32_t cp = 0;
+		size_t u = utf8_len(p + i, s.len - i, &cp);
+		if (u && sw_cp_invisible(cp)) {
+			/* The same string once parsed, but not raw on a terminal that
+			 * shows the file. */
+			if (cp > 0xFFFF)
+				sw_buf_printf(b, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10),
+					      0xDC00 + ((cp - 0x10000) & 0x3FF));
+			else
+				sw_buf_printf(b, "\\u%04x", cp);
+			i += u;
+		} else if (u) {
 			sw_buf_put(b, p + i, u);
 			i += u;
 		} else if (c == 0xC2 && i + 1 < s.len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Growable byte buffer, always NUL-terminated, used to build output lines. */
 #ifndef SW_COMMON_BUF_H
 #define SW_COMMON_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,10 +33,17 @@ void sw_buf_put_i64(struct sw_buf *b, int64_t v);
 /* ,"key": — key is a literal known to need no escaping. */
 void sw_buf_put_key(struct sw_buf *b, const char *key);
 
+/* Unicode format controls that a terminal obeys without showing them: bidi
+ * embeddings, overrides and isolates (U+202A-202E, U+2066-2069, marks),
+ * zero-width characters, line and paragraph separators, the BOM, tag
+ * characters, soft hyphen. */
+bool sw_cp_invisible(uint32_t cp);
+
 /* Append wire bytes for a terminal: printable ASCII and valid UTF-8 pass,
  * every control byte (C0, DEL, C1, ESC) and every invalid UTF-8 byte becomes
- * "\xNN", and a backslash becomes "\\". Nothing from a packet can start an
- * escape sequence. */
+ * "\xNN", an invisible format control (sw_cp_invisible) "\uNNNN" (or
+ * "\UNNNNNNNN"), and a backslash becomes "\\". Nothing from a packet can
+ * start an escape sequence or reorder the line around it. */
 void sw_buf_put_text(struct sw_buf *b, struct sw_str s);
 /* Append as the inside of a JSON string (RFC 8259 section 7): quotes,
  * backslash and controls escaped; a byte that is not part of valid UTF-8

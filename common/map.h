@@ -1,6 +1,10 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Hash map from byte-string keys to pointers (open addressing, linear
- * probing, tombstones).  The map owns copies of its keys; values are the
- * caller's unless a free callback is given. */
+ * probing, tombstones), iterated in insertion order. Slots are chosen by a
+ * hash keyed once per process (getrandom), so keys from the wire cannot be
+ * chosen to collide; iteration order does not depend on that key. The map
+ * owns copies of its keys; values are the caller's unless a free callback is
+ * given. */
 #ifndef SW_COMMON_MAP_H
 #define SW_COMMON_MAP_H
 
@@ -8,13 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct sw_map_slot;
+struct sw_map_ent;
 
 struct sw_map {
-	struct sw_map_slot *slots;
-	size_t cap;   /* power of two, or 0 */
-	size_t count; /* live entries */
-	size_t used;  /* live + tombstones */
+	struct sw_map_ent *ents; /* in insertion order, with holes where taken */
+	size_t nents;            /* entries and holes */
+	uint32_t *slots;         /* probe table: entry index + 1, 0 empty, or tombstone */
+	size_t cap;              /* slots: power of two, or 0 */
+	size_t count;            /* live entries */
+	size_t used;             /* live + tombstones */
 	void (*free_value)(void *value); /* may be NULL */
 };
 
@@ -28,11 +34,14 @@ void sw_map_put(struct sw_map *m, const void *key, size_t klen, void *value);
 /* Remove; returns the value without freeing it (NULL when absent). */
 void *sw_map_take(struct sw_map *m, const void *key, size_t klen);
 
-/* Iteration: start with *pos = 0; returns false at the end. Do not insert
- * while iterating; sw_map_take of the current key is allowed. */
+/* Iteration in insertion order: start with *pos = 0; returns false at the
+ * end. Do not insert while iterating; sw_map_take of the current key is
+ * allowed. */
 bool sw_map_next(const struct sw_map *m, size_t *pos, const void **key,
 		 size_t *klen, void **value);
 
+/* A fast deterministic hash (the same in every run), for identities and
+ * record keys; the map itself uses a keyed hash instead. */
 uint64_t sw_hash(const void *p, size_t len);
 
 #endif

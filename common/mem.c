@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Allocation wrappers: one policy for running out of memory. */
 #include "common/mem.h"
 

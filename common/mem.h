@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one out-of-memory policy: print a message naming the size and exit(2).
  * Every allocation in sipwatch goes through these wrappers. */
 #ifndef SW_COMMON_MEM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* String slice helpers; every function is bounded by the slice length. */
 #include "common/str.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Length-delimited string slices over untrusted buffers (Kamailio's `str`).
  * A slice never owns its bytes and is never assumed to be NUL-terminated. */
 #ifndef SW_COMMON_STR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Timestamp formatting (UTC, so reports do not depend on the reader's zone).
  * The civil date comes from days since the epoch by integer arithmetic
  * (H. Hinnant's days_from_civil inverse), not gmtime(): this runs for every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Capture timestamps: nanoseconds since the Unix epoch, UTC. */
 #ifndef SW_COMMON_TIMEFMT_H
 #define SW_COMMON_TIMEFMT_H

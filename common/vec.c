@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Growable pointer array. */
 #include "common/vec.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Growable array of pointers. The vector owns its array, not the pointees. */
 #ifndef SW_COMMON_VEC_H
 #define SW_COMMON_VEC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The decoder context: frames in, events out (decode.h). Owns the fragment
  * and TCP tables, the SIP parser and the bounded set of endpoints seen
  * speaking SIP; delivers datagram payloads as SIP (RFC 3261 section 18.3:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Decode stage: frames in, events out. Link layers, IPv4/IPv6 with fragment
  * reassembly, UDP, TCP stream reassembly with SIP framing, SCTP DATA, ICMP and
  * ICMPv6 errors, keepalives, STUN, DNS, then SIP through libosip2.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* DNS messages on UDP port 53 (RFC 1035 section 4.1): header, first
  * question (names with compression pointers, section 4.1.4, followed with a
  * bounded number of jumps), answer records counted, A (RFC 1035) and AAAA

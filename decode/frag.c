@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* IP fragment reassembly: IPv4 (RFC 791 section 3.2, keyed by source,
  * destination, identification and protocol) and IPv6 (RFC 8200 section 4.5,
  * keyed by source, destination and identification). Fragments may arrive in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SIP header names (long and compact forms, RFC 3261 section 7.3.3 and the
  * compact forms of RFC 3515, 3841, 3892, 4028, 4474, 6665) and the walk over
  * a message's header lines (RFC 3261 sections 7, 7.3.1), for decode/, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SIP header names and header lines, the one definition every module uses:
  * a header name slice to its header (any case; the compact forms of RFC 3261
  * section 7.3.3 and of later RFCs count as their full names), the parts of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ICMP errors that explain SIP failures: ICMPv4 destination unreachable and
  * time exceeded (RFC 792, RFC 1191 next-hop MTU, RFC 1812 section 5.2.7.1
  * codes), ICMPv6 destination unreachable, packet too big and time exceeded

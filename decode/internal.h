@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to decode/: the decoder context and the functions its layer files
  * (link, IP, fragments, UDP/TCP/SCTP, ICMP, DNS, WebSocket) share. */
 #ifndef SW_DECODE_INTERNAL_H

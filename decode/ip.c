@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* IPv4 (RFC 791 section 3.1), IPv6 with extension headers (RFC 8200 sections
  * 3-4, AH of RFC 4302 skipped, atomic fragments of RFC 6946), UDP (RFC 768)
  * and the dispatch to TCP, SCTP, ICMP, DNS and tunnels. Declared lengths are

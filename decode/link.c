@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Link layers and tunnels down to IP: BSD loopback (LINKTYPE_NULL/LOOP),
  * Ethernet with IEEE 802.1Q/802.1ad VLAN tags and 802.2 LLC/SNAP, PPPoE
  * session (RFC 2516) and PPP (RFC 1661), raw IP, Linux cooked v1/v2, GRE

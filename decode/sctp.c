@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SIP over SCTP (RFC 4168): the common header and chunk walk of RFC 9260
  * sections 3.1-3.2, DATA chunks (section 3.3.1) that hold a whole user
  * message (B and E flags) delivered like a datagram, and user messages

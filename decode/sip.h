@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A parsed SIP message (RFC 3261 section 7), as the rest of sipwatch sees it.
  *
  * Filled by decode/sip_osip.c, the only file that includes libosip2. All

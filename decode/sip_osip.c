@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one wrapper around libosip2: turns one SIP message (RFC 3261 sections 7,
  * 8.1.1, 18.3, 20) into struct sw_sip_msg, with a bounded SDP scan (RFC 4566
  * section 5) of the body or of a multipart part (RFC 2046 section 5.1).

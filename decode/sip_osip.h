@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to decode/: the one wrapper around libosip2. No other file includes
  * <osipparser2/...>. */
 #ifndef SW_DECODE_SIP_OSIP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Light SIP recognition without libosip2: start lines (RFC 3261 sections
  * 7.1/7.2, token of section 25.1), stream framing by Content-Length (section
  * 18.3, 20.14; header names, compact forms of 7.3.3 included, by

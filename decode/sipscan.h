@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to decode/: light SIP recognition and framing without libosip2.
  * Everything here is bounded by the (p, len) it is given and allocates nothing. */
 #ifndef SW_DECODE_SIPSCAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* TCP (RFC 9293 section 3.1) for SIP: per-direction streams keyed by the
  * 4-tuple, in-order delivery with out-of-order segments held and
  * retransmitted bytes trimmed (serial arithmetic on 32-bit sequence numbers,

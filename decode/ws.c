@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SIP over WebSocket (RFC 7118) on TCP streams: the HTTP/1.1 Upgrade
  * handshake (RFC 6455 section 4) and base framing (section 5.2): FIN, opcode,
  * masking, 7/16/64-bit payload lengths, continuation frames. Each text or

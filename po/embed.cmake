@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Turn a binary file into a C array: cmake -DIN=x.mo -DOUT=x.c -DNAME=sym -P embed.cmake
 file(READ ${IN} hex HEX)
 string(LENGTH "${hex}" n)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* GNU .mo catalog lookup over the embedded Chinese catalog (the .mo layout:
  * https://www.gnu.org/software/gettext/manual/html_node/MO-Files.html). */
 #include "po/i18n.h"
@@ -89,25 +90,71 @@ bool sw_catalog_is_zh(const struct sw_catalog *c)
 	return c != NULL;
 }
 
-const char *sw_tr(const struct sw_catalog *c, const char *msgid)
+/* The translation of key (msgid, or "ctx\004msgid"), or NULL. A plural
+ * entry's original is "singular\0plural", found by its singular (strcmp
+ * stops at the NUL), and its translation "form0\0form1...": Chinese has
+ * one form, the first. */
+static const char *lookup(const struct sw_catalog *c, const char *key)
 {
-	if (!c || !msgid || !msgid[0])
-		return msgid; /* "" is the catalog's header, not a text */
 	uint32_t lo = 0, hi = c->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		size_t e = c->orig_off + (size_t)mid * 8;
 		const char *orig = (const char *)c->mo + rd32(c, e + 4);
-		int cmp = strcmp(msgid, orig);
+		int cmp = strcmp(key, orig);
 		if (cmp == 0) {
 			size_t t = c->trans_off + (size_t)mid * 8;
 			const char *tr = (const char *)c->mo + rd32(c, t + 4);
-			return rd32(c, t) ? tr : msgid;
+			return rd32(c, t) ? tr : NULL;
 		}
 		if (cmp < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return msgid;
+	return NULL;
+}
+
+const char *sw_tr(const struct sw_catalog *c, const char *msgid)
+{
+	if (!c || !msgid || !msgid[0])
+		return msgid; /* "" is the catalog's header, not a text */
+	const char *tr = lookup(c, msgid);
+	return tr ? tr : msgid;
+}
+
+const char *sw_trn(const struct sw_catalog *c, const char *msgid, const char *msgid_plural,
+                   unsigned long long n)
+{
+	const char *tr = c && msgid && msgid[0] ? lookup(c, msgid) : NULL;
+	if (tr)
+		return tr;
+	return n == 1 ? msgid : msgid_plural;
+}
+
+#define CTX_KEY_MAX 256u /* context + msgid of a short word */
+
+static const char *lookup_ctx(const struct sw_catalog *c, const char *ctx, const char *msgid)
+{
+	if (!c || !ctx || !msgid || !msgid[0])
+		return NULL;
+	char key[CTX_KEY_MAX];
+	size_t a = strlen(ctx), b = strlen(msgid);
+	if (a + 1 + b + 1 > sizeof key)
+		return NULL;
+	memcpy(key, ctx, a);
+	key[a] = '\004'; /* gettext's separator between msgctxt and msgid */
+	memcpy(key + a + 1, msgid, b + 1);
+	return lookup(c, key);
+}
+
+const char *sw_trc(const struct sw_catalog *c, const char *ctx, const char *msgid)
+{
+	const char *tr = lookup_ctx(c, ctx, msgid);
+	return tr ? tr : msgid;
+}
+
+bool sw_trc_has(const struct sw_catalog *c, const char *ctx, const char *msgid)
+{
+	return lookup_ctx(c, ctx, msgid) != NULL;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Message catalogs for user-facing text (findings, advice, report, TUI).
  * English is the source language; the Chinese catalog is po/zh_CN.po, compiled
  * by msgfmt at build time and embedded in the binary, so a phone without
@@ -22,9 +23,24 @@ void sw_catalog_free(const struct sw_catalog *c);
 /* Translation of msgid, or msgid itself when there is none. */
 const char *sw_tr(const struct sw_catalog *c, const char *msgid) __attribute__((format_arg(2)));
 
+/* A text with a count: msgid for n == 1 in English, msgid_plural for any
+ * other n; with a catalog, its translation (Chinese has one form). */
+const char *sw_trn(const struct sw_catalog *c, const char *msgid, const char *msgid_plural,
+                   unsigned long long n) __attribute__((format_arg(2), format_arg(3)));
+
+/* Translation of msgid in a context (gettext's msgctxt), for short words
+ * whose translation depends on where they stand: a fact's key, an ICMP
+ * kind, a finding's badge. msgid itself when there is none. */
+const char *sw_trc(const struct sw_catalog *c, const char *ctx, const char *msgid)
+    __attribute__((format_arg(3)));
+/* True when sw_trc() has a translation (the word is one of ours). */
+bool sw_trc_has(const struct sw_catalog *c, const char *ctx, const char *msgid);
+
 bool sw_catalog_is_zh(const struct sw_catalog *c);
 
 /* Marks a string for extraction by xgettext without translating it. */
 #define N_(s) (s)
+/* The same, in a context (xgettext --keyword=NC_:1c,2). */
+#define NC_(ctx, s) (s)
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Findings screen: one finding at a time with its summary, explanation,
  * advice and what would confirm it (in the catalog's language, Chinese with
  * --lang zh or a Chinese locale), its facts and evidence frames. Left/Right
@@ -124,16 +125,20 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 	if (f->n_facts) {
 		heading(t, l, N_("Facts:"));
 		for (size_t i = 0; i < f->n_facts; i++) {
+			if (f->facts[i].hidden)
+				continue; /* words for the texts, as the report */
 			sw_buf_reset(&b);
-			sw_buf_printf(&b, "  %s: ", f->facts[i].key);
-			tui_wire_c(&b, f->facts[i].value);
+			sw_buf_printf(&b, "  %s: ", sw_tr_fact(t->cat, f->facts[i].key));
+			sw_tr_fact_value(t->cat, f->facts[i].key, f->facts[i].value, &b);
 			tui_lines_wrap(l, b.p, b.len, w, false, TR_NORMAL, false, "    ");
 		}
 	}
 	if (f->n_evidence) {
 		sw_buf_reset(&b);
 		sw_buf_printf(&b,
-		              tui_tr(t, "Evidence (%zu of %zu frames; Enter shows the ladder):"),
+		              tui_trn(t, "Evidence (%zu of %zu frame; Enter shows the ladder):",
+		                      "Evidence (%zu of %zu frames; Enter shows the ladder):",
+		                      f->evidence_total),
 		              f->n_evidence, f->evidence_total);
 		tui_lines_add(l, "", 0, TR_NORMAL, false);
 		tui_lines_add(l, b.p, b.len, TR_HNAME, false);
@@ -142,7 +147,7 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 			sw_buf_reset(&b);
 			sw_buf_printf(&b, tui_tr(t, "  frame %-6llu %s  "),
 			              (unsigned long long)e->frame_no, sw_time_hms(e->ts_ns, t1));
-			tui_wire_c(&b, e->label);
+			sw_tr_label(t->cat, e->label, &b);
 			tui_put_file(t, &b, e->file_idx);
 			tui_lines_add(l, b.p, b.len, TR_NORMAL, false);
 		}
@@ -218,6 +223,8 @@ static bool findings_key(struct tui *t, struct tui_view *v, int k)
 	if (tui_key_enter(k) && fv->n) {
 		const struct sw_finding *f = sw_analyze_finding(t->an, fv->ids[fv->cur]);
 		uint32_t item = f ? tui_finding_item(t, f) : UINT32_MAX;
+		if (f && item == UINT32_MAX) /* of no item: the ladder of its evidence */
+			item = TUI_ITEM_FINDING(f->id);
 		if (item != UINT32_MAX) {
 			uint32_t focus = f->n_evidence ? f->evidence[0].msg_id : UINT32_MAX;
 			tui_push(t, tui_ladder_new(t, &item, 1, focus));

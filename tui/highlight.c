@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which headers of a message a finding points at, by the finding's kind and
  * cause (the registry, analyze/kinds.h): one table, first matching rule wins. Header names are compared
  * case-insensitively, and the compact forms of RFC 3261 section 7.3.3 (and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Ladder timeline of the selected items, as sngrep's call flow: one column
  * per endpoint (the phone, the public address the server saw it as behind
  * NAT, the server, then any other), one arrow per message with its time and
@@ -6,8 +7,10 @@
  * requests never answered as gap lines, and the frames that are a finding's
  * evidence marked with its severity; with two captures of one path, the
  * messages the path rewrote ([~]) or lost ([X], the arrow ends in an X), and
- * d shows a message as both sides captured it. On wide terminals the message
- * under the cursor is previewed on the right, as sngrep does. */
+ * d shows a message as both sides captured it. The message under the cursor
+ * is shown on the right as sngrep does (t toggles it, 9 and 0 resize it),
+ * Space on two messages compares them (diff.c), F4 extends the ladder to
+ * every message to or from the items' phones (sngrep's extended flow). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,32 +18,14 @@
 #include "common/mem.h"
 #include "common/timefmt.h"
 #include "tui/tui_int.h"
+#include "view/ladder.h"
 
-#define LADDER_MAX_EPS 16u /* endpoints tracked; more share the last column */
 #define LADDER_GUTTER 17   /* "HH:MM:SS.uuuuuu " */
 #define LADDER_MARK 4      /* "[E] " at the right */
 #define LADDER_MIN_COLW 14
-/* Silence shown as a gap line: longer than any retransmission interval
- * (RFC 3261 timer E stops doubling at T2 = 4 s). */
-#define LADDER_GAP_NS (5 * SW_NS_PER_SEC)
-#define LADDER_PREVIEW_COLS 130              /* terminals this wide get the preview pane */
-#define LADDER_ANSWER_NS (2 * SW_TIMER_F_NS) /* answers later than this do not count */
-
-enum ep_role { EP_OTHER = 0, EP_PHONE, EP_NAT, EP_SERVER };
-
-struct ep {
-	struct sw_addr a;
-	enum ep_role role;
-	bool ports;   /* the phone or the server seen on several ports: show the IP */
-};
-
-/* A visual entry: a message (two lines) or a gap (one line). */
-struct entry {
-	uint32_t idx; /* index into ids */
-	bool gap;
-	bool timeout; /* the gap follows a request never answered */
-	int64_t gap_ns;
-};
+#define LADDER_PREVIEW_COLS 130 /* terminals this wide get the raw pane */
+#define LADDER_RAW_MIN 20       /* the raw pane is at least this wide */
+#define LADDER_RAW_STEP 4       /* 9 and 0 resize it by this much */
 
 struct ladder_view {
 	struct tui_view base;
@@ -48,17 +33,14 @@ struct ladder_view {
 	size_t nitems;
 	uint32_t *ids; /* messages in capture order */
 	size_t nids;
-	uint8_t *src, *dst; /* endpoint index per message */
-	uint32_t *mark;     /* worst finding id per message, UINT32_MAX none */
-	uint8_t *pmark;     /* enum tui_pmark per message (two captures) */
-	struct ep eps[LADDER_MAX_EPS];
-	size_t neps;
-	struct entry *ent;
-	size_t nent;
+	struct sw_ladder lay; /* columns, marks and entries (view/ladder.h) */
 	size_t cur; /* message index under the cursor */
 	size_t top; /* first entry drawn */
 	int page;
 	bool follow; /* live: keep the cursor on the newest message */
+	bool extended;  /* F4: every message to or from the items' phones */
+	uint32_t picked; /* Space: the message to compare, UINT32_MAX none */
+	int pw;          /* raw pane width at the last draw (0: none) */
 	struct tui_lines preview;
 	size_t preview_for; /* message index the preview was built for */
 	int preview_w;
@@ -68,68 +50,6 @@ struct ladder_view {
 static struct ladder_view *LAD(struct tui_view *v)
 {
 	return (struct ladder_view *)v;
-}
-
-static int ep_find(struct ladder_view *l, const struct sw_addr *a, bool add, enum ep_role role)
-{
-	if (!a->family)
-		return -1;
-	for (size_t i = 0; i < l->neps; i++)
-		if (sw_addr_eq(&l->eps[i].a, a))
-			return (int)i;
-	if (a->port == 0) /* ICMP: the reporting host, by address only */
-		for (size_t i = 0; i < l->neps; i++)
-			if (sw_ip_eq(&l->eps[i].a, a))
-				return (int)i;
-	/* The phone (or the server) on another port is still the phone: one
-	 * column per host, so a phone that moves to a new local port (stale NAT
-	 * recovery) keeps its arrows in its own column. */
-	for (size_t i = 0; i < l->neps; i++)
-		if ((l->eps[i].role == EP_PHONE || l->eps[i].role == EP_SERVER) &&
-		    sw_ip_eq(&l->eps[i].a, a)) {
-			l->eps[i].ports = true;
-			return (int)i;
-		}
-	if (!add)
-		return -1;
-	if (l->neps == LADDER_MAX_EPS)
-		return (int)LADDER_MAX_EPS - 1;
-	l->eps[l->neps] = (struct ep){.a = *a, .role = role};
-	return (int)l->neps++;
-}
-
-static void build_endpoints(struct tui *t, struct ladder_view *l)
-{
-	l->neps = 0;
-	for (size_t i = 0; i < l->nitems; i++) {
-		const struct sw_item *it = sw_analyze_item(t->an, l->items[i]);
-		if (!it || it->kind != SW_ITEM_ACCOUNT)
-			continue;
-		const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
-		if (!ac)
-			continue;
-		ep_find(l, &ac->client, true, EP_PHONE);
-		for (size_t k = 0; k < ac->n_public; k++)
-			ep_find(l, &ac->public_addrs[k].addr, true, EP_NAT);
-		ep_find(l, &ac->registrar, true, EP_SERVER);
-	}
-	for (size_t i = 0; i < l->nids; i++) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i]);
-		int s = -1, d = -1;
-		if (m) {
-			/* ICMP quotes the phone's packet: the phone is the destination
-			 * and is known already; place the reporter after it. */
-			if (m->kind == SW_MSG_ICMP) {
-				d = ep_find(l, &m->dst, true, EP_OTHER);
-				s = ep_find(l, &m->src, true, EP_OTHER);
-			} else {
-				s = ep_find(l, &m->src, true, EP_OTHER);
-				d = ep_find(l, &m->dst, true, EP_OTHER);
-			}
-		}
-		l->src[i] = (uint8_t)(s < 0 ? 0 : s);
-		l->dst[i] = (uint8_t)(d < 0 ? 0 : d);
-	}
 }
 
 size_t tui_msg_findings(const struct tui *t, const struct sw_msg *m, uint32_t *ids, size_t cap)
@@ -146,134 +66,14 @@ size_t tui_msg_findings(const struct tui *t, const struct sw_msg *m, uint32_t *i
 	return n;
 }
 
-struct id_pos {
-	uint32_t id;
-	uint32_t pos;
-};
-
-static int cmp_id_pos(const void *a, const void *b)
-{
-	const struct id_pos *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Marks each message with the worst finding that names it as evidence. */
-static void build_marks(struct tui *t, struct ladder_view *l)
-{
-	for (size_t i = 0; i < l->nids; i++) {
-		l->mark[i] = UINT32_MAX;
-		l->pmark[i] = (uint8_t)tui_pair_mark(t, sw_analyze_msg(t->an, l->ids[i]));
-	}
-	if (!l->nids)
-		return;
-	struct id_pos *v = sw_malloc(l->nids * sizeof *v);
-	for (size_t i = 0; i < l->nids; i++)
-		v[i] = (struct id_pos){l->ids[i], (uint32_t)i};
-	qsort(v, l->nids, sizeof *v, cmp_id_pos);
-	for (size_t i = 0; i < sw_analyze_nfindings(t->an); i++) {
-		const struct sw_finding *f = sw_analyze_finding(t->an, i);
-		if (!tui_finding_live(f))
-			continue;
-		for (size_t e = 0; e < f->n_evidence; e++) {
-			struct id_pos key = {f->evidence[e].msg_id, 0};
-			if (key.id == UINT32_MAX)
-				continue;
-			struct id_pos *hit = bsearch(&key, v, l->nids, sizeof *v, cmp_id_pos);
-			if (!hit)
-				continue;
-			uint32_t *mk = &l->mark[hit->pos];
-			const struct sw_finding *old =
-			    *mk == UINT32_MAX ? NULL : sw_analyze_finding(t->an, *mk);
-			if (!old || f->severity > old->severity)
-				*mk = f->id;
-		}
-	}
-	free(v);
-}
-
-/* A request is unanswered when no response with its CSeq comes back from
- * its destination, and it is the last copy sent (retransmissions). */
-static bool unanswered(struct tui *t, struct ladder_view *l, size_t i)
-{
-	const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i]);
-	if (!m || m->kind != SW_MSG_SIP || !m->is_request || m->cseq < 0 ||
-	    (m->label && strcmp(m->label, "ACK") == 0))
-		return false;
-	for (size_t j = i + 1; j < l->nids; j++) {
-		const struct sw_msg *r = sw_analyze_msg(t->an, l->ids[j]);
-		if (r && r->ts_ns - m->ts_ns > LADDER_ANSWER_NS)
-			break; /* far past timer F: bounds the scan on long ladders */
-		if (!r || r->kind != SW_MSG_SIP || r->cseq != m->cseq)
-			continue;
-		if (r->is_request && sw_addr_eq(&r->src, &m->src) && sw_addr_eq(&r->dst, &m->dst) &&
-		    r->label == m->label)
-			return false; /* a later copy carries the verdict */
-		if (!r->is_request && sw_ip_eq(&r->src, &m->dst))
-			return false;
-	}
-	return true;
-}
-
-static void push_ent(struct ladder_view *l, struct entry e, size_t *cap)
-{
-	if (l->nent == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		l->ent = sw_realloc(l->ent, *cap * sizeof *l->ent);
-	}
-	l->ent[l->nent++] = e;
-}
-
-static void build_entries(struct tui *t, struct ladder_view *l)
-{
-	size_t cap = 0;
-	l->nent = 0;
-	free(l->ent);
-	l->ent = NULL;
-	int64_t prev = 0;
-	size_t pending = SIZE_MAX; /* unanswered request whose line is due */
-	for (size_t i = 0; i < l->nids; i++) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i]);
-		int64_t ts = m ? m->ts_ns : prev;
-		/* The "no response" line goes after the ICMP errors that answer
-		 * the request, before the next message of any other kind. */
-		bool silence = i && ts - prev >= LADDER_GAP_NS;
-		if (pending != SIZE_MAX && !(m && m->kind == SW_MSG_ICMP)) {
-			/* One line says both: no answer, then the silence. */
-			push_ent(l,
-			         (struct entry){.idx = (uint32_t)pending,
-			                        .gap = true,
-			                        .timeout = true,
-			                        .gap_ns = silence ? ts - prev : 0},
-			         &cap);
-			pending = SIZE_MAX;
-			silence = false;
-		}
-		if (silence)
-			push_ent(
-			    l, (struct entry){.idx = (uint32_t)i, .gap = true, .gap_ns = ts - prev},
-			    &cap);
-		push_ent(l, (struct entry){.idx = (uint32_t)i}, &cap);
-		if (unanswered(t, l, i))
-			pending = i;
-		prev = ts;
-	}
-	if (pending != SIZE_MAX)
-		push_ent(l, (struct entry){.idx = (uint32_t)pending, .gap = true, .timeout = true},
-		         &cap);
-}
-
 static void rebuild(struct tui *t, struct ladder_view *l, uint32_t keep_id)
 {
 	free(l->ids);
-	tui_collect_msgs(t, l->items, l->nitems, &l->ids, &l->nids);
-	size_t n = l->nids ? l->nids : 1;
-	l->src = sw_realloc(l->src, n);
-	l->dst = sw_realloc(l->dst, n);
-	l->mark = sw_realloc(l->mark, n * sizeof *l->mark);
-	l->pmark = sw_realloc(l->pmark, n);
-	build_endpoints(t, l);
-	build_marks(t, l);
-	build_entries(t, l);
+	if (l->extended)
+		tui_collect_ext(t, l->items, l->nitems, &l->ids, &l->nids);
+	else
+		tui_collect_msgs(t, l->items, l->nitems, &l->ids, &l->nids);
+	sw_ladder_build(&l->lay, t->an, tui_pair(t), l->items, l->nitems, l->ids, l->nids, NULL);
 	l->cur = 0;
 	for (size_t i = 0; i < l->nids; i++)
 		if (l->ids[i] == keep_id)
@@ -294,13 +94,13 @@ static void ladder_refresh(struct tui *t, struct tui_view *v)
 /* The entry of the message under the cursor. */
 static size_t cur_entry(const struct ladder_view *l)
 {
-	for (size_t e = 0; e < l->nent; e++)
-		if (!l->ent[e].gap && l->ent[e].idx == l->cur)
+	for (size_t e = 0; e < l->lay.nent; e++)
+		if (!l->lay.ent[e].gap && l->lay.ent[e].idx == l->cur)
 			return e;
 	return 0;
 }
 
-static int ent_height(const struct entry *e)
+static int ent_height(const struct sw_ladder_entry *e)
 {
 	return e->gap ? 1 : 2;
 }
@@ -311,33 +111,33 @@ static void scroll_to_cursor(struct ladder_view *l, int h)
 	if (ce < l->top)
 		l->top = ce;
 	/* The gap lines right after the cursor belong to it ("no response"). */
-	while (ce + 1 < l->nent && l->ent[ce + 1].gap)
+	while (ce + 1 < l->lay.nent && l->lay.ent[ce + 1].gap)
 		ce++;
 	/* Move top down until the cursor's entry fits. */
 	for (;;) {
 		int used = 0;
-		for (size_t e = l->top; e <= ce && e < l->nent; e++)
-			used += ent_height(&l->ent[e]);
+		for (size_t e = l->top; e <= ce && e < l->lay.nent; e++)
+			used += ent_height(&l->lay.ent[e]);
 		if (used <= h || l->top >= ce)
 			break;
 		l->top++;
 	}
 	/* A gap line just above the cursor is worth showing. */
 	size_t cm = cur_entry(l);
-	if (l->top == cm && cm > 0 && l->ent[cm - 1].gap && h >= 3)
+	if (l->top == cm && cm > 0 && l->lay.ent[cm - 1].gap && h >= 3)
 		l->top--;
 }
 
-static const char *role_label(struct tui *t, enum ep_role r)
+static const char *role_label(struct tui *t, enum sw_ladder_role r)
 {
 	switch (r) {
-	case EP_PHONE:
+	case SW_LR_PHONE:
 		return tui_tr(t, "phone");
-	case EP_NAT:
+	case SW_LR_NAT:
 		return tui_tr(t, "public (NAT)");
-	case EP_SERVER:
+	case SW_LR_SERVER:
 		return tui_tr(t, "server");
-	case EP_OTHER:
+	case SW_LR_OTHER:
 		break;
 	}
 	return "";
@@ -375,6 +175,8 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	char ts[SW_TIMESTRLEN];
 	sw_time_hms(m->ts_ns, ts);
 	tui_text(t, y, 0, LADDER_GUTTER - 1, ts, cur ? tui_a(t, TR_CURSOR) : A_NORMAL);
+	if (l->picked == l->ids[i]) /* Space: waiting for the second message */
+		tui_text(t, y + 1, 0, 3, "[*]", tui_a(t, TR_SELECTED));
 	if (i > 0) {
 		const struct sw_msg *p = sw_analyze_msg(t->an, l->ids[i - 1]);
 		char d[32];
@@ -382,7 +184,7 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 		tui_text(t, y + 1, LADDER_GUTTER - 1 - (int)strlen(d), (int)strlen(d) + 1, d,
 		         tui_a(t, TR_DIM));
 	}
-	size_t sc = l->src[i] < nc ? l->src[i] : nc - 1, dc = l->dst[i] < nc ? l->dst[i] : nc - 1;
+	size_t sc = l->lay.src[i] < nc ? l->lay.src[i] : nc - 1, dc = l->lay.dst[i] < nc ? l->lay.dst[i] : nc - 1;
 	int xa = xs[sc], xb = xs[dc];
 	enum tui_role role = TR_REQUEST;
 	char fill = '-';
@@ -400,11 +202,11 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	}
 	attr_t a = cur ? tui_a(t, TR_CURSOR) : tui_a(t, role);
 	/* Label on the first line, centred over the arrow. */
-	bool lost = l->pmark[i] == TUI_PM_LOST;
+	bool lost = l->lay.pmark[i] == SW_LPM_LOST;
 	if (lost && !cur)
 		a = tui_a(t, TR_ERROR);
 	struct sw_buf b = SW_BUF_INIT;
-	tui_wire_c(&b, m->label);
+	sw_tr_label(t->cat, m->label, &b);
 	if (lost)
 		sw_buf_puts(&b, tui_tr(t, " (lost)"));
 	else if (m->retrans)
@@ -418,7 +220,7 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 		int tw = tui_width(b.p, b.len);
 		if (tw > w && m->retrans && !lost) {
 			sw_buf_reset(&b);
-			tui_wire_c(&b, m->label);
+			sw_tr_label(t->cat, m->label, &b);
 			tw = tui_width(b.p, b.len);
 		}
 		/* Centred over the arrow; a label longer than the arrow spills
@@ -454,12 +256,12 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	}
 	sw_buf_free(&b);
 	/* Two captures: [~] the path rewrote it, [X] it never arrived. */
-	if (l->pmark[i] == TUI_PM_CHANGED)
+	if (l->lay.pmark[i] == SW_LPM_CHANGED)
 		tui_text(t, y, right + 1, LADDER_MARK - 1, "[~]", tui_a(t, TR_WARNING));
 	else if (lost)
 		tui_text(t, y, right + 1, LADDER_MARK - 1, "[X]", tui_a(t, TR_ERROR));
-	if (l->mark[i] != UINT32_MAX) {
-		const struct sw_finding *f = sw_analyze_finding(t->an, l->mark[i]);
+	if (l->lay.mark[i] != UINT32_MAX) {
+		const struct sw_finding *f = sw_analyze_finding(t->an, l->lay.mark[i]);
 		if (f) {
 			char mk[8];
 			snprintf(mk, sizeof mk, "[%s]", tui_sev_letter(f->severity));
@@ -469,7 +271,7 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	}
 }
 
-static void draw_gap(struct tui *t, struct ladder_view *l, const struct entry *e, int y,
+static void draw_gap(struct tui *t, struct ladder_view *l, const struct sw_ladder_entry *e, int y,
                      const int *xs, size_t nc, int right)
 {
 	draw_vlines(t, y, xs, nc, true);
@@ -477,7 +279,7 @@ static void draw_gap(struct tui *t, struct ladder_view *l, const struct entry *e
 	if (e->timeout) {
 		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[e->idx]);
 		struct sw_buf b = SW_BUF_INIT;
-		tui_wire_c(&b, m ? m->label : "?");
+		sw_tr_label(t->cat, m ? m->label : "?", &b);
 		int k = snprintf(buf, sizeof buf, tui_tr(t, "no response to %s (CSeq %lld)"), b.p,
 		                 m ? (long long)m->cseq : -1LL);
 		sw_buf_free(&b);
@@ -537,8 +339,15 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	int cols = COLS, rows = LINES;
 	/* Title. */
 	struct sw_buf b = SW_BUF_INIT;
-	sw_buf_printf(&b, tui_tr(t, "Ladder: %zu messages"), l->nids);
-	if (l->nitems == 1 && l->items[0] != TUI_ITEM_UNASSIGNED) {
+	if (l->extended)
+		sw_buf_printf(&b,
+		              tui_trn(t, "Extended ladder: %zu message", "Extended ladder: %zu messages",
+		                      l->nids),
+		              l->nids);
+	else
+		sw_buf_printf(&b, tui_trn(t, "Ladder: %zu message", "Ladder: %zu messages", l->nids),
+		              l->nids);
+	if (l->nitems == 1 && l->items[0] != TUI_ITEM_UNASSIGNED && !tui_item_is_finding(l->items[0])) {
 		const struct sw_item *it = sw_analyze_item(t->an, l->items[0]);
 		if (it && it->kind == SW_ITEM_ACCOUNT) {
 			const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
@@ -560,18 +369,28 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	}
 	tui_draw_title(t, b.p);
 	sw_buf_free(&b);
-	/* Geometry. */
-	int pw = cols >= LADDER_PREVIEW_COLS ? cols * 2 / 5 : 0;
+	/* Geometry: the raw pane on the right (t), as wide as chosen (9, 0)
+	 * while the ladder keeps room for two columns. */
+	int pw = 0;
+	if (t->raw_pane == 1 || (t->raw_pane < 0 && cols >= LADDER_PREVIEW_COLS)) {
+		int maxpw = cols - (LADDER_GUTTER + 2 * LADDER_MIN_COLW + LADDER_MARK);
+		pw = t->prefs->raw_width ? t->prefs->raw_width : cols * 2 / 5;
+		if (pw > maxpw)
+			pw = maxpw;
+		if (pw < LADDER_RAW_MIN)
+			pw = maxpw >= LADDER_RAW_MIN ? LADDER_RAW_MIN : 0;
+	}
+	l->pw = pw;
 	int lw = cols - pw;
 	int right = lw - LADDER_MARK; /* marks live in [right, lw) */
 	size_t fit = (size_t)((right - LADDER_GUTTER) / LADDER_MIN_COLW);
 	if (fit < 2)
 		fit = 2;
-	size_t nc = l->neps < 2 ? 2 : l->neps;
+	size_t nc = l->lay.neps < 2 ? 2 : l->lay.neps;
 	bool merged = nc > fit;
 	if (merged)
 		nc = fit;
-	int xs[LADDER_MAX_EPS];
+	int xs[SW_LADDER_MAX_EPS];
 	int span = (right - LADDER_GUTTER) / (int)nc;
 	for (size_t c = 0; c < nc; c++)
 		xs[c] = LADDER_GUTTER + span * (int)c + span / 2;
@@ -580,26 +399,26 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 		int cx = xs[c] - span / 2, cw = span - 1;
 		char addr[SW_ADDRSTRLEN] = "";
 		const char *role = "";
-		if (c < l->neps) {
-			if (l->eps[c].ports)
-				sw_ip_fmt(&l->eps[c].a, addr);
+		if (c < l->lay.neps) {
+			if (l->lay.eps[c].ports)
+				sw_ip_fmt(&l->lay.eps[c].a, addr);
 			else
-				sw_addr_fmt(&l->eps[c].a, addr);
-			role = role_label(t, l->eps[c].role);
+				sw_addr_fmt(&l->lay.eps[c].a, addr);
+			role = role_label(t, l->lay.eps[c].role);
 		}
 		if (merged && c == nc - 1) {
 			role = tui_tr(t, "others");
 			addr[0] = '\0';
-			snprintf(addr, sizeof addr, "+%zu", l->neps - nc + 1);
+			snprintf(addr, sizeof addr, "+%zu", l->lay.neps - nc + 1);
 		}
 		char top[96], ip[SW_IPSTRLEN] = "";
 		snprintf(top, sizeof top, "%s", role);
-		if (tui_width(addr, strlen(addr)) > cw && c < l->neps && !l->eps[c].ports &&
+		if (tui_width(addr, strlen(addr)) > cw && c < l->lay.neps && !l->lay.eps[c].ports &&
 		    !(merged && c == nc - 1)) {
 			/* Too wide: the port goes up beside the role. */
-			sw_ip_fmt(&l->eps[c].a, ip);
+			sw_ip_fmt(&l->lay.eps[c].a, ip);
 			snprintf(top, sizeof top, "%s%s:%u", role, role[0] ? " " : "",
-			         l->eps[c].a.port);
+			         l->lay.eps[c].a.port);
 			snprintf(addr, sizeof addr, "%s", ip);
 		}
 		tui_text_center(t, 1, cx, cw, top, tui_a(t, TR_DIM));
@@ -621,14 +440,14 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	} else {
 		scroll_to_cursor(l, h);
 		int y = y0;
-		for (size_t e = l->top; e < l->nent; e++) {
-			int eh = ent_height(&l->ent[e]);
+		for (size_t e = l->top; e < l->lay.nent; e++) {
+			int eh = ent_height(&l->lay.ent[e]);
 			if (y + eh > y0 + h)
 				break;
-			if (l->ent[e].gap)
-				draw_gap(t, l, &l->ent[e], y, xs, nc, right);
+			if (l->lay.ent[e].gap)
+				draw_gap(t, l, &l->lay.ent[e], y, xs, nc, right);
 			else
-				draw_message(t, l, l->ent[e].idx, y, xs, nc, right);
+				draw_message(t, l, l->lay.ent[e].idx, y, xs, nc, right);
 			y += eh;
 		}
 		for (; y < y0 + h; y++)
@@ -649,14 +468,14 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 			sw_buf_printf(&x, "  %s -> %s %s  ", sw_addr_fmt(&m->src, s1),
 			              sw_addr_fmt(&m->dst, s2),
 			              sw_transport_name((enum sw_transport)m->transport));
-			tui_wire_c(&x, m->label);
+			sw_tr_label(t->cat, m->label, &x);
 			if (m->cseq >= 0)
 				sw_buf_printf(&x, " CSeq %lld", (long long)m->cseq);
 			tui_text(t, iy, 1, cols - 2, x.p, A_BOLD);
 			sw_buf_reset(&x);
-			if (l->mark[l->cur] != UINT32_MAX) {
+			if (l->lay.mark[l->cur] != UINT32_MAX) {
 				const struct sw_finding *f =
-				    sw_analyze_finding(t->an, l->mark[l->cur]);
+				    sw_analyze_finding(t->an, l->lay.mark[l->cur]);
 				sw_buf_printf(&x, "[%s] %s: ", tui_sev_letter(f->severity),
 				              sw_kind_name(f->kind));
 				tui_wire_c(&x, f->summary);
@@ -692,7 +511,7 @@ static void jump_mark(struct ladder_view *l, bool fwd)
 		return;
 	for (size_t k = 1; k <= l->nids; k++) {
 		size_t i = fwd ? (l->cur + k) % l->nids : (l->cur + l->nids - k) % l->nids;
-		if (l->mark[i] != UINT32_MAX) {
+		if (l->lay.mark[i] != UINT32_MAX) {
 			l->cur = i;
 			return;
 		}
@@ -757,8 +576,8 @@ static bool ladder_key(struct tui *t, struct tui_view *v, int k)
 	case 'p':
 		jump_mark(l, false);
 		return true;
-	case TK(KEY_F(4)):
 	case 'e':
+	case 'E':
 		open_findings(t, l);
 		return true;
 	case TK(KEY_F(2)):
@@ -766,11 +585,49 @@ static bool ladder_key(struct tui *t, struct tui_view *v, int k)
 	case 'S':
 		tui_save_ask(t, l->ids, l->nids);
 		return true;
+	case TK(KEY_F(4)):
+	case 'x':
+	case 'X': {
+		uint32_t keep = l->nids ? l->ids[l->cur] : UINT32_MAX;
+		l->extended = !l->extended;
+		rebuild(t, l, keep);
+		return true;
+	}
 	case TK(KEY_F(6)):
 	case 'r':
 	case 'R':
 		if (l->nids)
-			tui_push(t, tui_message_new(t, l->ids, l->nids, l->cur));
+			tui_push(t, tui_raw_new(t, l->ids, l->nids, NULL));
+		return true;
+	case ' ':
+		if (!l->nids)
+			return true;
+		if (l->picked == UINT32_MAX) {
+			l->picked = l->ids[l->cur];
+			tui_note(t, "%s", tui_tr(t, "Space on another message compares the two."));
+		} else if (l->picked == l->ids[l->cur]) {
+			l->picked = UINT32_MAX;
+		} else {
+			uint32_t a = l->picked;
+			l->picked = UINT32_MAX;
+			tui_push(t, tui_diff_new(t, a, l->ids[l->cur]));
+		}
+		return true;
+	case 't':
+		/* The raw pane: on or off, whatever the width. */
+		t->raw_pane = l->pw ? 0 : 1;
+		return true;
+	case '9':
+	case '0': {
+		/* sngrep: 9 widens the raw pane, 0 narrows it; T restores. */
+		int w = l->pw ? l->pw : LADDER_RAW_MIN;
+		w += k == '9' ? LADDER_RAW_STEP : -LADDER_RAW_STEP;
+		t->prefs->raw_width = w < LADDER_RAW_MIN ? LADDER_RAW_MIN : w;
+		t->raw_pane = 1;
+		return true;
+	}
+	case 'T':
+		t->prefs->raw_width = 0; /* the default width, the pane stays */
 		return true;
 	}
 	if (tui_key_enter(k)) {
@@ -786,11 +643,7 @@ static void ladder_destroy(struct tui_view *v)
 	struct ladder_view *l = LAD(v);
 	free(l->items);
 	free(l->ids);
-	free(l->src);
-	free(l->dst);
-	free(l->mark);
-	free(l->pmark);
-	free(l->ent);
+	sw_ladder_free(&l->lay);
 	tui_lines_clear(&l->preview);
 	free(l);
 }
@@ -807,10 +660,14 @@ static const char *const ladder_hints[] = {
 
 static const char *const ladder_help[] = {
     N_("Up/Down, j/k\tMove between messages; PgUp/PgDn, Home/End"),
-    N_("Enter, r, F6\tShow the message under the cursor"),
+    N_("Enter\tShow the message under the cursor"),
+    N_("F6, r\tRaw text of all messages of this ladder, for copying"),
+    N_("Space\tMark a message; Space on another compares the two side by side"),
+    N_("t\tShow or hide the raw message on the right; 9 / 0: wider / narrower, T: default"),
+    N_("F4, x\tExtended ladder: every message to or from the phones, or back"),
     N_("n / p\tNext / previous message that is a finding's evidence"),
-    N_("e, F4\tExplain the findings of this message or these items"),
-    N_("s, F2\tSave these messages' packets to a pcap file"),
+    N_("e\tExplain the findings of this message or these items"),
+    N_("F2, s\tSave: these messages (pcap, pcapng with findings, text or HTML), or the whole capture"),
     N_("Arrows\t>>> retransmission, ~~x ICMP error, ... keepalive, === malformed"),
     N_("Gap lines\tsilence of 5 s or more; x: a request never answered"),
     N_("[E] [W] [i]\tevidence of an error / warning / info finding"),
@@ -832,7 +689,8 @@ static const struct tui_screen ladder_screen = {
     .hints = ladder_hints,
 };
 
-struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, uint32_t focus)
+struct tui_view *tui_ladder_new_ext(struct tui *t, const uint32_t *items, size_t n,
+                                    uint32_t focus, bool extended)
 {
 	struct ladder_view *l = sw_calloc(1, sizeof *l);
 	l->base.scr = &ladder_screen;
@@ -840,6 +698,13 @@ struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, 
 	memcpy(l->items, items, n * sizeof *items);
 	l->nitems = n;
 	l->preview_for = SIZE_MAX;
+	l->picked = UINT32_MAX;
+	l->extended = extended;
 	rebuild(t, l, focus);
 	return &l->base;
+}
+
+struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, uint32_t focus)
+{
+	return tui_ladder_new_ext(t, items, n, focus, false);
 }

@@ -1,8 +1,12 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* List screen: one row per account (registration story), dialog and OPTIONS
- * group, with state, last event, message count and a badge for the worst
- * finding; sortable (< > z as in sngrep), filterable (/ and F7), selectable
- * (Space), updated while the capture is read; with two captures, a summary of
- * the path between them (losses, changes, clock offset, roles) on top. */
+ * group, and per finding tied to none of them (a DNS failure, a capture
+ * without SIP), with state, last event, message count and a badge for the
+ * worst finding; sortable (< > z as in sngrep), filterable (/ and F7),
+ * selectable (Space), its columns chosen with F10 (config.c), updated while
+ * the capture is read (A follows the newest, F5 clears, p pauses); with two
+ * captures, a summary of the path between them (losses, changes, clock
+ * offset, roles) on top. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +14,6 @@
 #include "common/mem.h"
 #include "common/timefmt.h"
 #include "tui/tui_int.h"
-
-enum col { C_IDX, C_TYPE, C_NAME, C_ADDR, C_STATE, C_LAST, C_MSGS, C_BADGE, C_N };
 
 /* State names come from the analysis in English; these marks let
  * xgettext see them for the catalog. */
@@ -21,20 +23,15 @@ static const char *const state_names[] __attribute__((unused)) = {
     N_("early"),   N_("confirmed"),   N_("terminated"),   N_("cancelled"),
 };
 
-static const char *const col_names[C_N] = {
-    [C_IDX] = N_("Idx"),      [C_TYPE] = N_("Type"),     [C_NAME] = N_("Account / Dialog"),
-    [C_ADDR] = N_("Address"), [C_STATE] = N_("State"),   [C_LAST] = N_("Last"),
-    [C_MSGS] = N_("Msgs"),    [C_BADGE] = N_("Finding"),
-};
-
 struct row {
-	uint32_t item; /* item id or TUI_ITEM_UNASSIGNED */
+	uint32_t item; /* item id, TUI_ITEM_UNASSIGNED or TUI_ITEM_FINDING() */
 	char type[16];
 	char *name; /* escaped for the terminal */
 	char *addr;
+	char *ua, *callid; /* escaped, "" when none */
 	char state[48];
 	enum tui_role state_role;
-	int64_t last_ns;
+	int64_t first_ns, last_ns;
 	uint32_t n_msgs;
 	int sev; /* worst finding severity, -1 when none */
 	bool resolved;
@@ -50,7 +47,7 @@ struct list_view {
 	bool sel_unassigned;
 	size_t cursor, top;
 	uint32_t cursor_item;
-	enum col sort;
+	enum tui_col sort;
 	bool desc;
 	int page;                        /* rows visible at the last draw */
 	size_t total;                    /* rows before filtering */
@@ -69,8 +66,17 @@ static void free_rows(struct list_view *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->rows[i].name);
 		free(l->rows[i].addr);
+		free(l->rows[i].ua);
+		free(l->rows[i].callid);
 	}
 	l->n = 0;
+}
+
+static char *wire_dup(const char *s)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	tui_wire_c(&b, s ? s : "");
+	return b.p;
 }
 
 static char *strip_sip(const char *uri)
@@ -123,12 +129,13 @@ struct worst {
 	bool flapping;
 };
 
-static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, const struct worst *w)
+static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, const struct worst *w,
+                     uint32_t n_msgs)
 {
 	memset(r, 0, sizeof *r);
 	r->item = it->id;
 	r->last_ns = it->last_ns;
-	r->n_msgs = it->n_msgs;
+	r->n_msgs = n_msgs;
 	r->sev = -1;
 	r->state_role = TR_NORMAL;
 	if (it->kind == SW_ITEM_ACCOUNT) {
@@ -136,6 +143,9 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 		snprintf(r->type, sizeof r->type, "REGISTER");
 		r->name = strip_sip(ac ? ac->aor : NULL);
 		r->addr = ac ? addr_pair(&ac->client, &ac->registrar) : sw_strdup("");
+		r->ua = wire_dup(ac ? ac->user_agent : NULL);
+		r->callid = sw_strdup("");
+		r->first_ns = ac ? ac->first_ns : 0;
 		if (ac) {
 			enum sw_reg_state s = ac->state;
 			int status = ac->n_changes ? ac->changes[ac->n_changes - 1].status : 0;
@@ -160,6 +170,9 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 		}
 	} else {
 		const struct sw_dialog *d = sw_analyze_dialog(t->an, it->ref);
+		r->ua = sw_strdup("");
+		r->callid = wire_dup(d && it->kind != SW_ITEM_OPTIONS ? d->call_id : NULL);
+		r->first_ns = d ? d->first_ns : 0;
 		if (it->kind == SW_ITEM_OPTIONS && d) {
 			snprintf(r->type, sizeof r->type, "OPTIONS");
 			r->name = addr_pair(&d->caller, &d->callee);
@@ -185,7 +198,7 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 			else if (d->state == SW_DLG_CONFIRMED || d->state == SW_DLG_TERMINATED)
 				r->state_role = TR_OK;
 		} else {
-			snprintf(r->type, sizeof r->type, "OTHER");
+			snprintf(r->type, sizeof r->type, "%s", tui_tr(t, "OTHER"));
 			r->name = sw_strdup("-");
 			r->addr = sw_strdup("");
 		}
@@ -194,32 +207,72 @@ static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, con
 		r->sev = (int)w->f->severity;
 		r->resolved = w->f->resolved;
 		snprintf(r->badge, sizeof r->badge, "[%s] %s%s", tui_sev_letter(w->f->severity),
-		         tui_kind_short(sw_kind_name(w->f->kind)), w->count > 1 ? " +" : "");
+		         tui_kind_short(t, sw_kind_name(w->f->kind)), w->count > 1 ? " +" : "");
 	}
 }
 
-static int row_cmp_col(const struct row *a, const struct row *b, enum col c)
+/* A finding tied to no account or dialog gets a row of its own: a capture
+ * whose only finding is a DNS failure (or no SIP at all) shows that finding
+ * rather than an empty list. */
+static void fill_finding_row(struct tui *t, struct row *r, const struct sw_finding *f)
+{
+	memset(r, 0, sizeof *r);
+	r->item = TUI_ITEM_FINDING(f->id);
+	snprintf(r->type, sizeof r->type, "%s", tui_tr(t, "FINDING"));
+	r->name = wire_dup(f->summary);
+	struct sw_buf b = SW_BUF_INIT;
+	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
+	if (f->client.family || f->server.family)
+		sw_buf_printf(&b, "%s -> %s", f->client.family ? sw_addr_fmt(&f->client, s1) : "-",
+		              f->server.family ? sw_addr_fmt(&f->server, s2) : "-");
+	r->addr = b.p ? b.p : sw_strdup("");
+	r->ua = sw_strdup("");
+	r->callid = sw_strdup("");
+	snprintf(r->state, sizeof r->state, "%s",
+	         tui_trc(t, "severity", sw_severity_name(f->severity)));
+	r->state_role = tui_sev_role(f->severity);
+	r->first_ns = f->first_ns != INT64_MAX ? f->first_ns : 0;
+	r->last_ns = f->first_ns != INT64_MAX ? f->last_ns : 0;
+	r->n_msgs = (uint32_t)f->evidence_total;
+	r->sev = (int)f->severity;
+	r->resolved = f->resolved;
+	snprintf(r->badge, sizeof r->badge, "[%s] %s", tui_sev_letter(f->severity),
+	         tui_kind_short(t, sw_kind_name(f->kind)));
+}
+
+static int cmp_ns(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int row_cmp_col(const struct row *a, const struct row *b, enum tui_col c)
 {
 	switch (c) {
-	case C_IDX:
+	case TC_IDX:
 		break;
-	case C_TYPE:
+	case TC_TYPE:
 		return strcmp(a->type, b->type);
-	case C_NAME:
+	case TC_NAME:
 		return strcmp(a->name, b->name);
-	case C_ADDR:
+	case TC_ADDR:
 		return strcmp(a->addr, b->addr);
-	case C_STATE:
+	case TC_STATE:
 		return strcmp(a->state, b->state);
-	case C_LAST:
-		return a->last_ns < b->last_ns ? -1 : a->last_ns > b->last_ns;
-	case C_MSGS:
+	case TC_LAST:
+		return cmp_ns(a->last_ns, b->last_ns);
+	case TC_FIRST:
+		return cmp_ns(a->first_ns, b->first_ns);
+	case TC_MSGS:
 		return a->n_msgs < b->n_msgs ? -1 : a->n_msgs > b->n_msgs;
-	case C_BADGE:
+	case TC_BADGE:
 		if (a->sev != b->sev)
 			return a->sev < b->sev ? -1 : 1;
 		return (int)b->resolved - (int)a->resolved;
-	case C_N:
+	case TC_UA:
+		return strcmp(a->ua, b->ua);
+	case TC_CALLID:
+		return strcmp(a->callid, b->callid);
+	case TC_N:
 		break;
 	}
 	return 0;
@@ -229,7 +282,7 @@ static int row_cmp_col(const struct row *a, const struct row *b, enum col c)
  * owner through this small wrapper array instead of a global. */
 struct sort_ent {
 	struct row r;
-	enum col col;
+	enum tui_col col;
 	bool desc;
 };
 
@@ -264,8 +317,21 @@ static void push_row(struct list_view *l, const struct row *r)
 	l->rows[l->n++] = *r;
 }
 
+/* Messages of an item that F5 did not clear (its ids grow with time). */
+static uint32_t msgs_after(const struct tui *t, const struct sw_item *it)
+{
+	if (!t->clear_from)
+		return it->n_msgs;
+	uint32_t n = 0;
+	for (size_t j = it->n_ids; j-- > 0 && it->msgs[j] >= t->clear_from;)
+		n++;
+	return n;
+}
+
 static void rebuild(struct tui *t, struct list_view *l)
 {
+	/* A with the cursor on the last row: it stays on the last row. */
+	bool follow = t->autoscroll && (l->n == 0 || l->cursor + 1 >= l->n);
 	free_rows(l);
 	size_t ni = sw_analyze_nitems(t->an);
 	if (ni > l->sel_cap) {
@@ -275,11 +341,24 @@ static void rebuild(struct tui *t, struct list_view *l)
 		l->sel_cap = cap;
 	}
 	struct worst *w = sw_calloc(ni ? ni : 1, sizeof *w);
+	size_t total = 0;
 	for (size_t i = 0; i < sw_analyze_nfindings(t->an); i++) {
 		const struct sw_finding *f = sw_analyze_finding(t->an, i);
 		if (!tui_finding_live(f))
 			continue;
 		uint32_t it = tui_finding_item(t, f);
+		if (it == UINT32_MAX) {
+			/* Tied to no account or dialog: a row of its own. */
+			if (t->clear_from && f->first_ns != INT64_MAX && f->last_ns <= t->clear_ns)
+				continue;
+			total++;
+			if (!tui_filter_match(t, TUI_ITEM_FINDING(f->id)))
+				continue;
+			struct row r;
+			fill_finding_row(t, &r, f);
+			push_row(l, &r);
+			continue;
+		}
 		if (it >= ni)
 			continue;
 		struct worst *x = &w[it];
@@ -293,10 +372,16 @@ static void rebuild(struct tui *t, struct list_view *l)
 	}
 	for (size_t i = 0; i < ni; i++) {
 		const struct sw_item *it = sw_analyze_item(t->an, i);
-		if (!it || !tui_filter_match(t, (uint32_t)i))
+		if (!it)
+			continue;
+		uint32_t nm = msgs_after(t, it);
+		if (t->clear_from && !nm)
+			continue; /* cleared (F5) and quiet since */
+		total++;
+		if (!tui_filter_match(t, (uint32_t)i))
 			continue;
 		struct row r;
-		fill_row(t, &r, it, &w[i]);
+		fill_row(t, &r, it, &w[i], nm);
 		push_row(l, &r);
 	}
 	free(w);
@@ -312,6 +397,11 @@ static void rebuild(struct tui *t, struct list_view *l)
 		l->orphans_scanned = 0;
 		l->orphans = 0;
 	}
+	if (l->orphans_scanned < t->clear_from) { /* F5: count from the clearing on */
+		l->orphans_scanned = t->clear_from;
+		l->orphans = 0;
+		l->orphans_last = 0;
+	}
 	for (size_t id = l->orphans_scanned; id < nm; id++) {
 		const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id);
 		if (m && m->item == UINT32_MAX) {
@@ -320,18 +410,20 @@ static void rebuild(struct tui *t, struct list_view *l)
 				l->orphans_last = m->ts_ns;
 		}
 	}
-	l->orphans_scanned = nm;
+	l->orphans_scanned = nm > l->orphans_scanned ? nm : l->orphans_scanned;
 	size_t orphans = l->orphans;
 	int64_t last = l->orphans_last;
-	l->total = ni + (orphans ? 1 : 0);
+	l->total = total + (orphans ? 1 : 0);
 	if (orphans && tui_filter_match(t, TUI_ITEM_UNASSIGNED)) {
 		struct row r = {.item = TUI_ITEM_UNASSIGNED,
 		                .last_ns = last,
 		                .n_msgs = (uint32_t)orphans,
 		                .sev = -1};
-		snprintf(r.type, sizeof r.type, "OTHER");
+		snprintf(r.type, sizeof r.type, "%s", tui_tr(t, "OTHER"));
 		r.name = sw_strdup(tui_tr(t, "outside any dialog: malformed, ICMP, keepalives"));
 		r.addr = sw_strdup("");
+		r.ua = sw_strdup("");
+		r.callid = sw_strdup("");
 		snprintf(r.state, sizeof r.state, "-");
 		push_row(l, &r);
 	}
@@ -343,6 +435,8 @@ static void rebuild(struct tui *t, struct list_view *l)
 			break;
 		}
 	}
+	if (follow && l->n)
+		l->cursor = l->n - 1;
 	if (l->n && l->cursor < l->n)
 		l->cursor_item = l->rows[l->cursor].item;
 }
@@ -377,26 +471,125 @@ size_t tui_list_chosen(struct tui *t, uint32_t **items)
 	return k;
 }
 
-/* Column widths for the terminal width; 0 hides a column. */
-static void layout(int cols, size_t nitems, int w[C_N])
+/* The columns shown, in order, with their widths for this terminal. */
+struct lay {
+	enum tui_col c[TC_N];
+	int w[TC_N];
+	int n;
+};
+
+static int auto_width(enum tui_col c, int digits)
+{
+	switch (c) {
+	case TC_IDX:
+		return digits + 2 > 5 ? digits + 2 : 5;
+	case TC_TYPE:
+		return 9;
+	case TC_STATE:
+		return 14;
+	case TC_LAST:
+	case TC_FIRST:
+		return 9;
+	case TC_MSGS:
+		return 5;
+	case TC_BADGE:
+		return 15;
+	case TC_UA:
+		return 24;
+	case TC_CALLID:
+		return 28;
+	case TC_NAME:
+	case TC_ADDR:
+	case TC_N:
+		break;
+	}
+	return 0;
+}
+
+/* Fixed widths as chosen (F10) or by default; the name takes what is left,
+ * and an automatic address column shows only on wide terminals. */
+static void layout(const struct tui *t, int cols, size_t nitems, struct lay *L)
 {
 	int digits = 1;
 	for (size_t n = nitems; n >= 10; n /= 10)
 		digits++;
-	w[C_IDX] = digits + 2 > 5 ? digits + 2 : 5;
-	w[C_TYPE] = 9;
-	w[C_STATE] = 14;
-	w[C_LAST] = 9;
-	w[C_MSGS] = 5;
-	w[C_BADGE] = 15;
-	w[C_ADDR] = 0;
-	int fixed = 4 + w[C_IDX] + w[C_TYPE] + w[C_STATE] + w[C_LAST] + w[C_MSGS] + w[C_BADGE];
-	int rest = cols - fixed;
-	if (rest > 70) {
-		w[C_ADDR] = rest - 44 > 46 ? 46 : rest - 44;
-		rest -= w[C_ADDR];
+	int fixed = 4, name_i = -1, addr_i = -1;
+	L->n = 0;
+	for (int i = 0; i < TC_N; i++) {
+		const struct tui_colpref *p = &t->prefs->cols[i];
+		if (!p->shown || p->col >= TC_N)
+			continue;
+		enum tui_col c = (enum tui_col)p->col;
+		int w = p->width ? p->width : auto_width(c, digits);
+		if (c == TC_NAME && !p->width)
+			name_i = L->n;
+		if (c == TC_ADDR && !p->width)
+			addr_i = L->n;
+		L->c[L->n] = c;
+		L->w[L->n++] = w;
+		fixed += w;
 	}
-	w[C_NAME] = rest > 10 ? rest : 10;
+	int rest = cols - fixed;
+	if (addr_i >= 0) {
+		int w = 0;
+		if (name_i < 0)
+			w = rest > 10 ? (rest > 46 ? 46 : rest) : 0;
+		else if (rest > 70)
+			w = rest - 44 > 46 ? 46 : rest - 44;
+		L->w[addr_i] = w;
+		rest -= w;
+	}
+	if (name_i >= 0)
+		L->w[name_i] = rest > 10 ? rest : 10;
+	/* Columns too narrow to show anything go. */
+	int k = 0;
+	for (int i = 0; i < L->n; i++)
+		if (L->w[i] > 0) {
+			L->c[k] = L->c[i];
+			L->w[k++] = L->w[i];
+		}
+	L->n = k;
+}
+
+/* The text of column c in row rw (buf holds it when it is made here). */
+static const char *cell_text(const struct row *rw, enum tui_col c, char *buf, size_t cap)
+{
+	switch (c) {
+	case TC_IDX:
+		if (rw->item == TUI_ITEM_UNASSIGNED || tui_item_is_finding(rw->item))
+			return "-";
+		snprintf(buf, cap, "%u", rw->item + 1);
+		return buf;
+	case TC_TYPE:
+		return rw->type;
+	case TC_NAME:
+		return rw->name;
+	case TC_ADDR:
+		return rw->addr;
+	case TC_STATE:
+		return rw->state;
+	case TC_LAST:
+	case TC_FIRST: {
+		int64_t ns = c == TC_LAST ? rw->last_ns : rw->first_ns;
+		if (!ns || cap < SW_TIMESTRLEN)
+			return "-";
+		sw_time_hms(ns, buf);
+		buf[8] = '\0';
+		return buf;
+	}
+	case TC_MSGS:
+		snprintf(buf, cap, "%u", rw->n_msgs);
+		return buf;
+	case TC_BADGE:
+		return rw->sev >= 0 ? rw->badge : "";
+	case TC_UA:
+		return rw->ua;
+	case TC_CALLID:
+		return rw->callid;
+	case TC_N:
+		break;
+	}
+	return "";
 }
 
 static void draw_cell(struct tui *t, int y, int *x, int w, const char *s, attr_t a)
@@ -464,7 +657,8 @@ static void list_draw(struct tui *t, struct tui_view *v)
 	int x = 1;
 	x += tui_text(t, 1, x, cols / 2, b.p, A_NORMAL);
 	sw_buf_reset(&b);
-	sw_buf_printf(&b, tui_tr(t, "%zu of %zu items"), l->n, l->total);
+	sw_buf_printf(&b, tui_trn(t, "%zu of %zu item", "%zu of %zu items", l->total), l->n,
+	              l->total);
 	size_t nsel = count_selected(l);
 	if (nsel)
 		sw_buf_printf(&b, tui_tr(t, ", %zu selected"), nsel);
@@ -477,21 +671,17 @@ static void list_draw(struct tui *t, struct tui_view *v)
 		hy += draw_pair_summary(t, 2, b.p, b.len, tui_a(t, pr));
 	sw_buf_free(&b);
 	/* Column headers, the sort column marked as sngrep does. */
-	int w[C_N];
-	layout(cols, l->total, w);
-	static const enum col order[] = {C_IDX,   C_TYPE, C_NAME, C_ADDR,
-	                                 C_STATE, C_LAST, C_MSGS, C_BADGE};
+	struct lay L;
+	layout(t, cols, l->total, &L);
 	attr_t ha = tui_a(t, TR_HEADER);
 	tui_fill(hy, 0, cols, ha);
 	x = 4;
-	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		enum col c = order[i];
-		if (!w[c])
-			continue;
-		char h[64];
+	for (int i = 0; i < L.n && x < cols; i++) {
+		enum tui_col c = L.c[i];
+		char h[96];
 		snprintf(h, sizeof h, "%s%s", c == l->sort ? (l->desc ? "v" : "^") : "",
-		         tui_tr(t, col_names[c]));
-		draw_cell(t, hy, &x, w[c], h, ha | (c == l->sort ? A_BOLD : 0));
+		         tui_tr(t, tui_col_title(c)));
+		draw_cell(t, hy, &x, L.w[i], h, ha | (c == l->sort ? A_BOLD : 0));
 	}
 	/* Rows. */
 	int y0 = hy + 1, h = rows - 2 - y0;
@@ -512,32 +702,21 @@ static void list_draw(struct tui *t, struct tui_view *v)
 			tui_fill(y, 0, cols, base);
 		tui_text(t, y, 0, 4, sel ? "[*]" : "[ ]", base);
 		x = 4;
-		char idx[16];
-		if (rw->item == TUI_ITEM_UNASSIGNED)
-			snprintf(idx, sizeof idx, "-");
-		else
-			snprintf(idx, sizeof idx, "%u", rw->item + 1);
-		draw_cell(t, y, &x, w[C_IDX], idx, base);
-		draw_cell(t, y, &x, w[C_TYPE], rw->type, base);
-		draw_cell(t, y, &x, w[C_NAME], rw->name, base);
-		if (w[C_ADDR])
-			draw_cell(t, y, &x, w[C_ADDR], rw->addr, base);
-		draw_cell(t, y, &x, w[C_STATE], rw->state,
-		          cur ? base : tui_a(t, rw->state_role) | base);
-		char ts[SW_TIMESTRLEN] = "-";
-		if (rw->last_ns) {
-			sw_time_hms(rw->last_ns, ts);
-			ts[8] = '\0';
-		}
-		draw_cell(t, y, &x, w[C_LAST], ts, base);
-		char nm[16];
-		snprintf(nm, sizeof nm, "%u", rw->n_msgs);
-		draw_cell(t, y, &x, w[C_MSGS], nm, base);
-		if (rw->sev >= 0) {
-			attr_t ba = cur ? base
-			                : (rw->resolved ? tui_a(t, TR_DIM)
-			                                : tui_a(t, tui_sev_role(rw->sev)));
-			tui_text(t, y, x, cols - x, rw->badge, ba);
+		for (int k = 0; k < L.n && x < cols; k++) {
+			enum tui_col c = L.c[k];
+			char buf[SW_TIMESTRLEN + 16];
+			const char *txt = cell_text(rw, c, buf, sizeof buf);
+			attr_t a = base;
+			if (c == TC_STATE && !cur)
+				a = tui_a(t, rw->state_role) | base;
+			if (c == TC_BADGE && !cur && rw->sev >= 0)
+				a = rw->resolved ? tui_a(t, TR_DIM) : tui_a(t, tui_sev_role(rw->sev));
+			/* The last column runs to the edge (a long badge). */
+			if (k == L.n - 1) {
+				tui_text(t, y, x, cols - x, txt, a);
+				break;
+			}
+			draw_cell(t, y, &x, L.w[k], txt, a);
 		}
 	}
 	if (l->n == 0) {
@@ -549,7 +728,10 @@ static void list_draw(struct tui *t, struct tui_view *v)
 	if (l->n) {
 		const struct row *rw = &l->rows[l->cursor];
 		const struct sw_finding *wf =
-		    rw->item == TUI_ITEM_UNASSIGNED ? NULL : tui_item_worst(t, rw->item);
+		    rw->item == TUI_ITEM_UNASSIGNED ? NULL
+		    : tui_item_is_finding(rw->item)
+		        ? sw_analyze_finding(t->an, rw->item & ~TUI_ITEM_FINDING_BIT)
+		        : tui_item_worst(t, rw->item);
 		if (wf && h > 3) {
 			struct sw_buf s = SW_BUF_INIT;
 			sw_buf_printf(&s, "[%s] %s: ", tui_sev_letter(wf->severity),
@@ -565,15 +747,21 @@ static void list_draw(struct tui *t, struct tui_view *v)
 	tui_draw_keybar(t, v->scr->hints);
 }
 
-static void open_ladder(struct tui *t)
+static void open_ladder(struct tui *t, bool extended)
 {
 	uint32_t *items;
 	size_t n = tui_list_chosen(t, &items);
-	if (n)
-		tui_push(t, tui_ladder_new(t, items, n, UINT32_MAX));
+	if (n == 1 && tui_item_is_finding(items[0]) && !extended) {
+		/* A finding of the capture as a whole: its explanation. */
+		uint32_t fid = items[0] & ~TUI_ITEM_FINDING_BIT;
+		tui_push(t, tui_findings_new(t, &fid, 1, 0));
+	} else if (n) {
+		tui_push(t, tui_ladder_new_ext(t, items, n, UINT32_MAX, extended));
+	}
 	free(items);
 }
 
+/* F6: the text of every message of the chosen items, for copying. */
 static void open_raw(struct tui *t)
 {
 	uint32_t *items, *ids;
@@ -581,7 +769,9 @@ static void open_raw(struct tui *t)
 	if (n) {
 		tui_collect_msgs(t, items, n, &ids, &nids);
 		if (nids)
-			tui_push(t, tui_message_new(t, ids, nids, 0));
+			tui_push(t, tui_raw_new(t, ids, nids, NULL));
+		else
+			tui_note(t, "%s", tui_tr(t, "No messages kept for these items."));
 		free(ids);
 	}
 	free(items);
@@ -589,15 +779,71 @@ static void open_raw(struct tui *t)
 
 static void open_findings(struct tui *t, struct list_view *l)
 {
-	if (l->n && l->rows[l->cursor].item != TUI_ITEM_UNASSIGNED) {
+	uint32_t item = l->n ? l->rows[l->cursor].item : TUI_ITEM_UNASSIGNED;
+	if (tui_item_is_finding(item)) {
+		uint32_t fid = item & ~TUI_ITEM_FINDING_BIT;
+		tui_push(t, tui_findings_new(t, &fid, 1, 0));
+		return;
+	}
+	if (item != TUI_ITEM_UNASSIGNED) {
 		uint32_t ids[256];
-		size_t n = tui_item_findings(t, l->rows[l->cursor].item, ids, 256);
+		size_t n = tui_item_findings(t, item, ids, 256);
 		if (n) {
 			tui_push(t, tui_findings_new(t, ids, n < 256 ? n : 256, 0));
 			return;
 		}
 	}
 	tui_push(t, tui_findings_new(t, NULL, 0, 0));
+}
+
+/* F5 (live): the list starts again from the traffic to come. The analysis
+ * keeps everything: findings stay, and F5 in a ladder is not needed. */
+static void clear_list(struct tui *t, struct list_view *l)
+{
+	if (!t->src->live) {
+		tui_note(t, "%s", tui_tr(t, "F5 clears the list of a live capture."));
+		return;
+	}
+	uint32_t next = (uint32_t)sw_analyze_nmsgs(t->an);
+	struct sw_analyze_stats st;
+	sw_analyze_get_stats(t->an, &st);
+	t->clear_from = next;
+	t->clear_ns = st.last_ns;
+	memset(l->sel, 0, l->sel_cap * sizeof *l->sel);
+	l->sel_unassigned = false;
+	rebuild(t, l);
+	l->top = 0;
+	tui_note(t, "%s", tui_tr(t, "List cleared: new traffic only (the diagnosis keeps all of it)."));
+}
+
+/* The sort column steps through the shown columns in their order. */
+static void step_sort(struct tui *t, struct list_view *l, int dir)
+{
+	int pos = -1, n = 0;
+	enum tui_col shown[TC_N];
+	for (int i = 0; i < TC_N; i++)
+		if (t->prefs->cols[i].shown) {
+			if (t->prefs->cols[i].col == l->sort)
+				pos = n;
+			shown[n++] = (enum tui_col)t->prefs->cols[i].col;
+		}
+	if (!n)
+		return;
+	pos = pos < 0 ? 0 : (pos + n + dir) % n;
+	l->sort = shown[pos];
+	rebuild(t, l);
+}
+
+void tui_list_columns_changed(struct tui *t)
+{
+	struct list_view *l = LV(t->list);
+	bool shown = false;
+	for (int i = 0; i < TC_N; i++)
+		shown |= t->prefs->cols[i].shown && t->prefs->cols[i].col == l->sort;
+	if (!shown)
+		l->sort = TC_IDX;
+	rebuild(t, l);
+	t->redraw = true;
 }
 
 static void save_chosen(struct tui *t)
@@ -689,12 +935,10 @@ static bool list_key(struct tui *t, struct tui_view *v, int k)
 		}
 		return true;
 	case '<':
-		l->sort = l->sort == 0 ? C_N - 1 : l->sort - 1;
-		rebuild(t, l);
+		step_sort(t, l, -1);
 		return true;
 	case '>':
-		l->sort = (l->sort + 1) % C_N;
-		rebuild(t, l);
+		step_sort(t, l, 1);
 		return true;
 	case 'z':
 		l->desc = !l->desc;
@@ -717,14 +961,47 @@ static bool list_key(struct tui *t, struct tui_view *v, int k)
 	case 'S':
 		save_chosen(t);
 		return true;
+	case TK(KEY_F(4)):
+	case 'x':
+	case 'X':
+		open_ladder(t, true);
+		return true;
+	case TK(KEY_F(5)):
+		clear_list(t, l);
+		return true;
 	case TK(KEY_F(6)):
 	case 'r':
 	case 'R':
 		open_raw(t);
 		return true;
-	case TK(KEY_F(4)):
+	case TK(KEY_F(10)):
+	case 't':
+	case 'T':
+		tui_push(t, tui_columns_new(t));
+		return true;
 	case 'e':
+	case 'E':
 		open_findings(t, l);
+		return true;
+	case 'p':
+	case 'P':
+		t->paused = !t->paused;
+		tui_note(t, "%s",
+		         t->paused ? (t->src->live ? tui_tr(t, "Capture paused: p resumes.")
+		                                   : tui_tr(t, "Reading paused: p resumes."))
+		                   : tui_tr(t, "Resumed."));
+		return true;
+	case 'A':
+		t->autoscroll = !t->autoscroll;
+		if (t->autoscroll && l->n)
+			move_cursor(l, l->n - 1);
+		tui_note(t, "%s",
+		         t->autoscroll ? tui_tr(t, "Autoscroll on: the list follows the newest item.")
+		                       : tui_tr(t, "Autoscroll off."));
+		return true;
+	case 'q':
+	case 'Q':
+		tui_quit_ask(t);
 		return true;
 	case TK_ESC:
 		/* Esc first clears a filter, then quits as in sngrep. */
@@ -734,10 +1011,11 @@ static bool list_key(struct tui *t, struct tui_view *v, int k)
 			tui_list_filter_changed(t);
 			return true;
 		}
-		return false;
+		tui_quit_ask(t);
+		return true;
 	}
 	if (tui_key_enter(k)) {
-		open_ladder(t);
+		open_ladder(t, false);
 		return true;
 	}
 	return false;
@@ -753,23 +1031,29 @@ static void list_destroy(struct tui_view *v)
 }
 
 static const char *const list_hints[] = {
-    N_("q\tQuit"),  N_("Enter\tLadder"), N_("Space\tSelect"), N_("e\tExplain"), N_("F1\tHelp"),
-    N_("F2\tSave"), N_("/\tFilter"),     N_("F7\tFilters"),   N_("<>\tSort"),   NULL,
+    N_("q\tQuit"),      N_("Enter\tLadder"), N_("Space\tSelect"),  N_("e\tExplain"),
+    N_("F1\tHelp"),     N_("F2\tSave"),      N_("F4\tExtended"),   N_("F5\tClear"),
+    N_("F6\tRaw"),      N_("F7\tFilter"),    N_("F10\tColumns"),   NULL,
 };
 
 static const char *const list_help[] = {
     N_("Up/Down, j/k\tMove; PgUp/PgDn, Home/End to jump"),
-    N_("Enter\tLadder (message flow) of the selected items"),
+    N_("Enter\tLadder (message flow) of the selected items; a finding's row: its explanation"),
     N_("Space\tSelect or unselect the item (several make one ladder)"),
-    N_("e, F4\tExplain the item's findings, with advice"),
-    N_("r, F6\tRaw messages of the selected items"),
-    N_("/, F3, Tab\tFilter: text, or aor:, callid:, addr:, method:"),
-    N_("f, F7\tFilter form (AOR, Call-ID, address, method, text)"),
-    N_("Esc\tClear the filter; with no filter, quit"),
-    N_("s, F2\tSave the selected items' packets to a pcap file"),
+    N_("e\tExplain the item's findings, with advice"),
+    N_("F2, s\tSave: pcap of everything or of the selection, pcapng with findings, HTML report, or text"),
+    N_("F3, /, Tab\tFilter: text, or aor:, callid:, addr:, method:"),
+    N_("F4, x\tExtended ladder: every message to or from the items' phones"),
+    N_("F5\tClear the list (live capture): show only the traffic to come"),
+    N_("F6, r\tRaw text of all messages of the selected items, for copying"),
+    N_("F7, f\tFilter form (AOR, Call-ID, address, method, text)"),
+    N_("F10, t\tColumns: which, in what order, how wide (saved for next time)"),
+    N_("p\tPause or resume the capture (or the reading of the files)"),
+    N_("A\tAutoscroll: keep the cursor on the newest item"),
     N_("< >\tSort by the previous / next column; z reverses"),
+    N_("Esc\tClear the filter; with no filter, quit"),
+    N_("q\tQuit (asks first while a live capture runs or its packets are not saved)"),
     N_("Ctrl-L\tRedraw the screen"),
-    N_("q\tQuit"),
     NULL,
 };
 
@@ -788,7 +1072,7 @@ struct tui_view *tui_list_new(struct tui *t)
 {
 	struct list_view *l = sw_calloc(1, sizeof *l);
 	l->base.scr = &list_screen;
-	l->sort = C_IDX;
+	l->sort = TC_IDX;
 	l->cursor_item = 0;
 	rebuild(t, l);
 	return &l->base;

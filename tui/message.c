@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Message screen: the text of one message as it was on the wire, escaped
  * (control bytes appear as \xNN, never reach the terminal), with the headers
  * that a finding about this message points at highlighted and marked with
@@ -97,7 +98,7 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 	}
 	if (rc < 0 || !b.len) {
 		struct sw_buf x = SW_BUF_INIT;
-		tui_wire_c(&x, m->label);
+		sw_tr_label(t->cat, m->label, &x);
 		tui_lines_add(out, x.p, x.len, TR_HNAME, false);
 		sw_buf_free(&x);
 		const char *why = tui_tr(t, "(the text of this message is not available)");
@@ -202,7 +203,7 @@ static void message_draw(struct tui *t, struct tui_view *v)
 	sw_buf_printf(&b, tui_tr(t, "Message %zu of %zu"), mv->cur + 1, mv->n);
 	if (m) {
 		sw_buf_puts(&b, ": ");
-		tui_wire_c(&b, m->label);
+		sw_tr_label(t->cat, m->label, &b);
 	}
 	tui_draw_title(t, b.p);
 	sw_buf_free(&b);
@@ -230,8 +231,8 @@ static bool message_key(struct tui *t, struct tui_view *v, int k)
 		if (mv->cur + 1 < mv->n)
 			mv->cur++;
 		return true;
-	case TK(KEY_F(4)):
-	case 'e': {
+	case 'e':
+	case 'E': {
 		const struct sw_msg *m = sw_analyze_msg(t->an, mv->ids[mv->cur]);
 		uint32_t ids[64];
 		size_t n = m ? tui_msg_findings(t, m, ids, 64) : 0;
@@ -273,10 +274,10 @@ static const char *const message_help[] = {
     N_("Up/Down, PgUp/PgDn\tScroll the message"),
     N_("Left/Right, h/l\tPrevious / next message of the ladder"),
     N_(">  highlighted\tA header that a finding about this message points at"),
-    N_("\\xNN\tA byte from the wire that the terminal must not see (control, invalid UTF-8)"),
-    N_("e, F4\tExplain the findings of this message"),
+    N_("\\xNN \\uNNNN\tA byte or a format control from the wire the terminal must not see"),
+    N_("e\tExplain the findings of this message"),
     N_("d\tBoth sides, side by side, the path's changes highlighted"),
-    N_("s, F2\tSave this message's packet to a pcap file"),
+    N_("F2, s\tSave: this message (pcap or text), or the whole capture (pcap)"),
     N_("Esc, q\tBack"),
     NULL,
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Two captures of one path in the interactive view (analyze/pair.h): the
  * list's summary line, the ladder's marks for messages the path changed or
  * lost, one line about a message's other copy, and the "both sides" screen:
@@ -14,6 +15,7 @@
 #include "common/mem.h"
 #include "common/timefmt.h"
 #include "tui/tui_int.h"
+#include "view/ladder.h"
 
 #define PAIR_LCS_MAX_CELLS (1u << 20) /* bigger messages are aligned line by line */
 #define PAIR_SUMMARY_ROWS 2           /* rows of the summary above the two sides */
@@ -54,12 +56,8 @@ static struct pentry lookup(const struct sw_pair *p, const struct sw_msg *m)
 
 enum tui_pmark tui_pair_mark(const struct tui *t, const struct sw_msg *m)
 {
-	struct pentry e = lookup(tui_pair(t), m);
-	if (e.l)
-		return TUI_PM_LOST;
-	if (e.m)
-		return e.m->rewrites ? TUI_PM_CHANGED : TUI_PM_SAME;
-	return TUI_PM_NONE;
+	/* The ladder layout's verdict (view/ladder.h: the same values). */
+	return (enum tui_pmark)sw_ladder_pair_mark(tui_pair(t), m);
 }
 
 /* "alg.pcap:#5" (the base name, escaped when the title was split). */
@@ -168,7 +166,9 @@ bool tui_pair_describe(struct tui *t, const struct sw_msg *m, struct sw_buf *b, 
 	sw_buf_puts(b, "; ");
 	if (e.m->rewrites) {
 		*role = TR_WARNING;
-		sw_buf_printf(b, tui_tr(t, "the path changed %u lines"), e.m->rewrites);
+		sw_buf_printf(b, tui_trn(t, "the path changed %u line", "the path changed %u lines",
+		                         e.m->rewrites),
+		              e.m->rewrites);
 	} else {
 		*role = TR_OK;
 		sw_buf_puts(b, e.m->compared ? tui_tr(t, "unchanged by the path")
@@ -702,7 +702,10 @@ static void draw_header(struct tui *t, struct pair_view *pv, const struct pentry
 		sw_buf_puts(&b, "; ");
 		if (e->m->rewrites) {
 			role = TR_WARNING;
-			sw_buf_printf(&b, tui_tr(t, "the path changed %u lines"), e->m->rewrites);
+			sw_buf_printf(&b,
+			              tui_trn(t, "the path changed %u line",
+			                      "the path changed %u lines", e->m->rewrites),
+			              e->m->rewrites);
 		} else if (e->m->n_diffs) {
 			sw_buf_puts(&b, tui_tr(t, "only Via received/rport differ"));
 		} else {
@@ -802,7 +805,7 @@ static void pair_draw(struct tui *t, struct tui_view *v)
 	const struct sw_msg *m = sw_analyze_msg(t->an, pv->ids[pv->cur]);
 	struct sw_buf b = SW_BUF_INIT;
 	sw_buf_printf(&b, "%s: ", tui_tr(t, "Both sides"));
-	tui_wire_c(&b, m ? m->label : "?");
+	sw_tr_label(t->cat, m ? m->label : "?", &b);
 	tui_draw_title(t, b.p);
 	sw_buf_free(&b);
 	if (!e.m && !e.l) {
@@ -962,7 +965,7 @@ static const char *const pair_help[] = {
     N_("Left/Right, h/l\tPrevious / next message seen on both sides or lost"),
     N_("n / p\tNext / previous message the path changed or lost"),
     N_("v\tSide by side or interleaved (P: phone, S: server)"),
-    N_("s, F2\tSave both copies' packets to a pcap file"),
+    N_("F2, s\tSave: both copies (pcap or text), or the whole capture (pcap)"),
     N_("Esc, q\tBack"),
     NULL,
 };

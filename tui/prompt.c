@@ -1,6 +1,9 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Line prompt (filter text, file name to save to) as an overlay at the
- * bottom of the screen, and the one-line editor it shares with the filter
- * form. Typed text is the user's, yet it is still drawn through tui_text(). */
+ * bottom of the screen, the one-line editor it shares with the filter form,
+ * and a yes/no question. Typed text is the user's, yet it is still drawn
+ * through tui_text(). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
@@ -166,4 +169,81 @@ struct tui_view *tui_prompt_new(struct tui *t, const char *label, const char *in
 	p->u = u;
 	p->free_u = free_u;
 	return &p->base;
+}
+
+/* ---- A yes/no question (quitting while packets would be lost). */
+
+struct confirm_view {
+	struct tui_view base;
+	char question[256];
+	void (*yes)(struct tui *t);
+};
+
+#define CONFIRM_LINES 4 /* lines of the question at most */
+
+struct qlines {
+	char *v[CONFIRM_LINES];
+	int n;
+};
+
+static void qline(void *u, const char *s, size_t len)
+{
+	struct qlines *q = u;
+	if (q->n < CONFIRM_LINES)
+		q->v[q->n++] = sw_strndup(s, len);
+}
+
+static void confirm_draw(struct tui *t, struct tui_view *v)
+{
+	struct confirm_view *c = (struct confirm_view *)v;
+	int cols = COLS;
+	int w = cols - 4 > 76 ? 76 : cols - 4;
+	struct qlines q = {.n = 0};
+	tui_wrap(c->question, strlen(c->question), w - 4, true, qline, &q);
+	int h = q.n + 4, x = (cols - w) / 2, y = LINES / 2 - h / 2;
+	tui_box(t, y, x, h, w, NULL);
+	for (int i = 0; i < q.n; i++) {
+		tui_text(t, y + 1 + i, x + 2, w - 4, q.v[i], A_BOLD);
+		free(q.v[i]);
+	}
+	tui_text(t, y + h - 2, x + 2, w - 4, tui_tr(t, "y, Enter: yes   n, Esc: no"),
+	         tui_a(t, TR_DIM));
+}
+
+static bool confirm_key(struct tui *t, struct tui_view *v, int k)
+{
+	struct confirm_view *c = (struct confirm_view *)v;
+	if (k == TK(KEY_RESIZE))
+		return true;
+	void (*yes)(struct tui *) = c->yes;
+	bool ok = k == 'y' || k == 'Y' || tui_key_enter(k);
+	if (ok || k == 'n' || k == 'N' || k == TK_ESC || k == 'q' || k == 'Q') {
+		tui_pop(t);
+		if (ok)
+			yes(t);
+	}
+	return true; /* a question takes every key */
+}
+
+static void confirm_destroy(struct tui_view *v)
+{
+	free(v);
+}
+
+static const struct tui_screen confirm_screen = {
+    .name = "confirm",
+    .overlay = true,
+    .draw = confirm_draw,
+    .key = confirm_key,
+    .destroy = confirm_destroy,
+};
+
+struct tui_view *tui_confirm_new(struct tui *t, const char *question, void (*yes)(struct tui *t))
+{
+	(void)t;
+	struct confirm_view *c = sw_calloc(1, sizeof *c);
+	c->base.scr = &confirm_screen;
+	snprintf(c->question, sizeof c->question, "%s", question);
+	c->yes = yes;
+	return &c->base;
 }

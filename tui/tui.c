@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The interactive view's loop: one thread polls the keyboard, the capture and
  * the signal descriptor, pumps the analysis in small batches (offline: the
  * whole file, a slice at a time, so keys stay answered), and redraws the stack
@@ -33,6 +34,17 @@
 const char *tui_tr(const struct tui *t, const char *msgid)
 {
 	return sw_tr(t->cat, msgid);
+}
+
+const char *tui_trn(const struct tui *t, const char *msgid, const char *plural,
+                    unsigned long long n)
+{
+	return sw_trn(t->cat, msgid, plural, n);
+}
+
+const char *tui_trc(const struct tui *t, const char *ctx, const char *msgid)
+{
+	return sw_trc(t->cat, ctx, msgid);
 }
 
 int64_t tui_now_ms(void)
@@ -77,6 +89,25 @@ void tui_push(struct tui *t, struct tui_view *v)
 	}
 	t->stack[t->depth++] = v;
 	t->redraw = true;
+}
+
+static void quit_now(struct tui *t)
+{
+	t->quit = true;
+}
+
+void tui_quit_ask(struct tui *t)
+{
+	const char *q = NULL;
+	if (t->src->live && !t->ended)
+		q = tui_tr(t, "The live capture is still running. Stop it and quit?");
+	else if (t->src->live && !t->src->saving && !t->saved && t->frames)
+		q = tui_tr(t, "Nothing of this capture was saved (-w keeps the packets, F2 the "
+		              "text). Quit anyway?");
+	if (q)
+		tui_push(t, tui_confirm_new(t, q, quit_now));
+	else
+		t->quit = true;
 }
 
 void tui_pop(struct tui *t)
@@ -357,7 +388,7 @@ static void handle_key(struct tui *t, int k)
 	}
 	if (LINES < TUI_MIN_ROWS || COLS < TUI_MIN_COLS) {
 		if (tui_key_back(k))
-			t->quit = true;
+			tui_quit_ask(t);
 		return;
 	}
 	struct tui_view *top = t->stack[t->depth - 1];
@@ -371,7 +402,7 @@ static void handle_key(struct tui *t, int k)
 		if (t->depth > 1)
 			tui_pop(t);
 		else
-			t->quit = true;
+			tui_quit_ask(t);
 	}
 }
 
@@ -398,7 +429,7 @@ static void loop(struct tui *t)
 	int idle_input = 0;
 	bool changed = true;
 	while (!t->quit) {
-		bool pumping = !t->ended && !src->live;
+		bool pumping = !t->ended && !src->live && !t->paused;
 		if (pumping) {
 			int64_t start = tui_now_ms();
 			while (!t->ended && !t->quit && tui_now_ms() - start < PUMP_SLICE_MS)
@@ -420,7 +451,10 @@ static void loop(struct tui *t)
 			if (left > 0 && (timeout < 0 || left < timeout))
 				timeout = (int)left + 1;
 		}
-		int capfd = (!t->ended && src->capture_fd) ? src->capture_fd(src->ctx) : -1;
+		/* Paused: the capture is not read (the kernel keeps what fits
+		 * in its buffer, and counts the drops). */
+		int capfd = (!t->ended && !t->paused && src->capture_fd) ? src->capture_fd(src->ctx)
+		                                                         : -1;
 		struct pollfd p[4] = {
 		    {.fd = STDIN_FILENO, .events = POLLIN},
 		    {.fd = capfd, .events = POLLIN},
@@ -432,7 +466,7 @@ static void loop(struct tui *t)
 			break;
 		if (rc > 0 && (p[2].revents & POLLIN))
 			on_signal(t);
-		if (src->live && !t->ended) {
+		if (src->live && !t->ended && !t->paused) {
 			/* Live: read what is there (immediate mode, non-blocking). */
 			for (int i = 0; i < LIVE_PUMP_CALLS && !t->quit; i++)
 				if (pump_once(t, &changed) <= 0)
@@ -483,6 +517,13 @@ int sw_tui_run(const struct sw_tui_source *src)
 	t.cat = src->cat;
 	t.an = src->an;
 	t.err_fd = -1;
+	t.prefs = src->prefs;
+	if (!t.prefs) {
+		t.prefs = sw_tui_prefs_load();
+		t.own_prefs = true;
+	}
+	t.autoscroll = src->live; /* live: follow the newest item, as sngrep */
+	t.raw_pane = -1;
 	split_title(&t);
 	struct tui_rt rt;
 	memset(&rt, 0, sizeof rt);
@@ -503,6 +544,8 @@ int sw_tui_run(const struct sw_tui_source *src)
 		for (size_t i = 0; i < t.nfiles; i++)
 			free(t.files[i]);
 		free(t.files);
+		if (t.own_prefs)
+			sw_tui_prefs_free(t.prefs);
 		return -1;
 	}
 	set_term(scr);
@@ -538,5 +581,7 @@ int sw_tui_run(const struct sw_tui_source *src)
 	for (size_t i = 0; i < t.nfiles; i++)
 		free(t.files[i]);
 	free(t.files);
+	if (t.own_prefs)
+		sw_tui_prefs_free(t.prefs);
 	return 0;
 }

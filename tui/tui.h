@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Interactive view (ncursesw): list of accounts, dialogs and OPTIONS groups,
  * ladder timeline, message, findings; sngrep's keys where sngrep has one.
  * One loop polls the capture, the keyboard and the signal descriptor: no
@@ -13,6 +14,14 @@
 #include "common/buf.h"
 
 struct sw_catalog;
+struct sw_tui_prefs;
+
+/* The user's TUI settings (columns of the list, the ladder's raw pane),
+ * from $XDG_CONFIG_HOME/sipwatch/config (~/.config/sipwatch/config). Read
+ * it before dropping privileges: the file is the invoking user's. Never
+ * fails: a missing or unreadable file gives the defaults. */
+struct sw_tui_prefs *sw_tui_prefs_load(void);
+void sw_tui_prefs_free(struct sw_tui_prefs *p);
 
 /* What the TUI needs from the pipeline that the CLI runs. */
 struct sw_tui_source {
@@ -20,6 +29,9 @@ struct sw_tui_source {
 	const struct sw_catalog *cat; /* UI language; NULL = English */
 	const char *title;            /* file names or interface */
 	bool live;
+	bool saving;                  /* live packets also go to a -w file */
+	struct sw_tui_prefs *prefs;   /* from sw_tui_prefs_load(), or NULL (loaded
+	                               * then); the TUI may change and save them */
 	/* Descriptors to poll for input: the capture (-1 when none or ended)
 	 * and a signalfd for SIGINT/SIGTERM (-1 when none). */
 	int (*capture_fd)(void *ctx);
@@ -34,6 +46,13 @@ struct sw_tui_source {
 	/* Save the frames of these messages to a pcap file; 0 or -1 with err. */
 	int (*save)(void *ctx, const uint32_t *msg_ids, size_t n, const char *path, char *err,
 	            size_t errlen);
+	/* The same frames as a pcapng with the findings as comments on their
+	 * evidence frames; an HTML report of the items these messages belong
+	 * to. 0 or -1 with err; NULL when not available. */
+	int (*save_pcapng)(void *ctx, const uint32_t *msg_ids, size_t n, const char *path, char *err,
+	                   size_t errlen);
+	int (*save_html)(void *ctx, const uint32_t *msg_ids, size_t n, const char *path, char *err,
+	                 size_t errlen);
 	/* One-line input summary for the status bar (packets, SIP, drops). */
 	void (*status)(void *ctx, struct sw_buf *out);
 	void *ctx;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to tui/: the screen vtable, the context every screen gets, drawing
  * helpers, and the constructors of each screen. */
 #ifndef SW_TUI_INT_H
@@ -13,6 +14,7 @@
 
 #include "common/buf.h"
 #include "po/i18n.h"
+#include "po/words.h"
 #include "tui/tui.h"
 
 #define TUI_MAX_DEPTH 8u /* screens stacked at once (list, ladder, message, help...) */
@@ -55,6 +57,38 @@ enum tui_role {
 
 struct tui;
 struct tui_view;
+
+/* ---- The list's columns and the user's settings (config.c). */
+enum tui_col {
+	TC_IDX = 0,
+	TC_TYPE,
+	TC_NAME,
+	TC_ADDR,
+	TC_STATE,
+	TC_LAST,
+	TC_MSGS,
+	TC_BADGE,
+	TC_FIRST,  /* hidden by default */
+	TC_UA,     /* hidden by default */
+	TC_CALLID, /* hidden by default */
+	TC_N
+};
+#define TUI_COL_MAXW 200 /* widest a column can be made */
+struct tui_colpref {
+	uint8_t col; /* enum tui_col */
+	bool shown;
+	int width; /* 0: automatic */
+};
+struct sw_tui_prefs {
+	struct tui_colpref cols[TC_N]; /* in display order */
+	int raw_width;                 /* the ladder's raw pane, columns; 0: automatic */
+	char *path;                    /* the settings file, NULL when no home */
+};
+const char *tui_col_key(enum tui_col c);   /* its name in the file: "finding" */
+const char *tui_col_title(enum tui_col c); /* msgid of its heading */
+void tui_prefs_defaults(struct sw_tui_prefs *p);
+/* Writes p to p->path, creating its directory; 0, or -1 with err. */
+int tui_prefs_save(const struct sw_tui_prefs *p, char *err, size_t errlen);
 
 /* One screen: a vtable filled with designated initializers. */
 struct tui_screen {
@@ -105,6 +139,14 @@ struct tui {
 	struct tui_filter filter;
 	char **files; /* base names of the inputs, escaped */
 	size_t nfiles;
+	struct sw_tui_prefs *prefs;
+	bool own_prefs;
+	bool paused;         /* p: no packet is read (live: the kernel buffers them) */
+	bool autoscroll;     /* A: the list follows the newest item */
+	uint32_t clear_from; /* F5: messages before this id are cleared from view */
+	int64_t clear_ns;    /* ... and findings that ended before this time */
+	bool saved;          /* a save was made (F2): quitting loses nothing */
+	int raw_pane;        /* ladder's raw pane: -1 automatic, 0 off, 1 on */
 };
 
 static inline attr_t tui_a(const struct tui *t, enum tui_role r)
@@ -112,6 +154,12 @@ static inline attr_t tui_a(const struct tui *t, enum tui_role r)
 	return t->attr[r];
 }
 const char *tui_tr(const struct tui *t, const char *msgid) __attribute__((format_arg(2)));
+/* With a count: the English singular for n == 1 (po/i18n.h sw_trn). */
+const char *tui_trn(const struct tui *t, const char *msgid, const char *plural,
+                    unsigned long long n) __attribute__((format_arg(2), format_arg(3)));
+/* A short word in a context (po/i18n.h sw_trc). */
+const char *tui_trc(const struct tui *t, const char *ctx, const char *msgid)
+    __attribute__((format_arg(3)));
 int64_t tui_now_ms(void);
 void tui_note(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -186,15 +234,23 @@ bool tui_finding_live(const struct sw_finding *f);
 bool tui_finding_has_msg(const struct sw_finding *f, const struct sw_msg *m);
 const char *tui_sev_letter(enum sw_severity s);
 enum tui_role tui_sev_role(enum sw_severity s);
-/* Message ids of items (in capture order, merged, deduplicated). The pseudo
- * item UINT32_MAX - 1 collects the messages that belong to no item. */
+/* Message ids of items (in capture order, merged, deduplicated), those
+ * cleared with F5 left out. The pseudo item UINT32_MAX - 1 collects the
+ * messages that belong to no item; TUI_ITEM_FINDING(id) the evidence of a
+ * finding tied to no account or dialog (a DNS failure, no SIP at all). */
 #define TUI_ITEM_UNASSIGNED (UINT32_MAX - 1)
+#define TUI_ITEM_FINDING_BIT 0x80000000u
+#define TUI_ITEM_FINDING(fid) (TUI_ITEM_FINDING_BIT | (uint32_t)(fid))
+static inline bool tui_item_is_finding(uint32_t item)
+{
+	return item != TUI_ITEM_UNASSIGNED && item != UINT32_MAX && (item & TUI_ITEM_FINDING_BIT);
+}
 void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint32_t **ids,
                       size_t *nids);
 /* " (name)" of the input file a frame came from, when there are several. */
 void tui_put_file(const struct tui *t, struct sw_buf *b, uint32_t file_idx);
-/* Short kind for badges: "register.forbidden" -> "forbidden". */
-const char *tui_kind_short(const char *kind);
+/* Short kind for badges: "register.forbidden" -> "forbidden" (translated). */
+const char *tui_kind_short(const struct tui *t, const char *kind);
 
 /* ---- highlight.c: which headers a finding points at. */
 #define TUI_HL_START "@start" /* pseudo header: the start line */
@@ -234,8 +290,30 @@ size_t tui_list_chosen(struct tui *t, uint32_t **items);
 bool tui_filter_match(struct tui *t, uint32_t item);
 void tui_list_filter_changed(struct tui *t);
 /* Ladder of the items' messages; the cursor starts on message id `focus`
- * when it is there (UINT32_MAX: the first message). */
+ * when it is there (UINT32_MAX: the first message). With `extended`, every
+ * message to or from the items' phones (sngrep's extended flow, F4). */
 struct tui_view *tui_ladder_new(struct tui *t, const uint32_t *items, size_t n, uint32_t focus);
+struct tui_view *tui_ladder_new_ext(struct tui *t, const uint32_t *items, size_t n,
+                                    uint32_t focus, bool extended);
+/* Messages to or from the phones of these items (the extended flow). */
+void tui_collect_ext(const struct tui *t, const uint32_t *items, size_t n, uint32_t **ids,
+                     size_t *nids);
+/* F6: the text of every message of ids, one after the other, for copying. */
+struct tui_view *tui_raw_new(struct tui *t, const uint32_t *ids, size_t n, const char *title);
+/* The raw text of message m, or -1 when it is not available. */
+int tui_msg_raw(const struct tui *t, const struct sw_msg *m, struct sw_buf *out);
+/* The heading of a message in raw and diff screens: time, addresses, frame. */
+void tui_msg_heading(const struct tui *t, const struct sw_msg *m, struct sw_buf *out);
+/* Space, Space in the ladder: two messages side by side, the lines one does
+ * not have highlighted (sngrep's message diff). */
+struct tui_view *tui_diff_new(struct tui *t, uint32_t a, uint32_t b);
+/* F10: which columns the list shows, their order and width. */
+struct tui_view *tui_columns_new(struct tui *t);
+void tui_list_columns_changed(struct tui *t);
+/* A yes/no question; yes(t) runs on y (or Enter), nothing on n or Esc. */
+struct tui_view *tui_confirm_new(struct tui *t, const char *question, void (*yes)(struct tui *t));
+/* q on the list: quits, or asks first when packets would be lost. */
+void tui_quit_ask(struct tui *t);
 /* The lines of message m for a screen w columns wide: with `full`, a line
  * about where it came from and the findings that point at it first; then the
  * text, escaped, with the headers those findings point at marked. */

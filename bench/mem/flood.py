@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """flood.py: a capture of a SIP flood, for measuring sipwatch's memory.
 
     bench/mem/flood.py [-n CALLIDS] [-r RANDOM] [-d SECONDS] [-s SEED] -o FILE

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """rss.py: run a command, sample its resident memory, report the peak.
 
     bench/mem/rss.py [--interval S] [--pid-file F] [--label L] -- COMMAND...

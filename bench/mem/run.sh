@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Memory under a flood: peak RSS of sipwatch on 1,000,000 distinct Call-IDs
 # plus random datagrams to port 5060 (bench/mem/flood.py), read from a file
 # and captured live from a veth while tcpreplay sends the same capture.

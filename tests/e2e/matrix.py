@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The variant matrix: which captures prove which finding, and which near misses
 must stay silent (docs/findings.md, "Proof").
 

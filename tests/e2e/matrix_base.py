@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Matrix cases for the captures that predate the matrix: the first lab runs
 (pcaps/lab, real Kamailio/SIPp/kernel NAT, ground truth in MANIFEST.md). See
 matrix.py for what a Case asserts."""

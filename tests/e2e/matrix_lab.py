@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Matrix cases for the lab's variant captures (tests/lab/run.sh, pcaps/lab/MANIFEST.md).
 
 Expectations follow the detector rules of issue 10 (RULES-DRAFT), not what a given build

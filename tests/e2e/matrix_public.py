@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Matrix cases for the 30 public captures (pcaps/public, sources and licences in
 its INDEX.md). The ground truth was read from each capture with tshark and the
 rules of docs/findings.md, not taken from sipwatch's output; INDEX.md carries the

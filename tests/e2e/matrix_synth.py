@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Matrix cases for the synthetic captures of pcaps/synth (tests/tools/scenarios.py,
 pcaps/synth/MANIFEST.md): the variants the lab cannot make (hour-long timings, IPv6,
 TCP, server-side-only views, other server software, scale). Each expectation is what

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Shared helpers for sipwatch's end-to-end tests (Python 3 stdlib only).
 
 The binary comes from the SIPWATCH environment variable (CTest sets it), the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Broken captures (pcaps/broken/MANIFEST.md, made by tests/tools/make-broken.py)
 and hostile special files: each gets a clear error (exit 2, one line naming
 the file) or an analysis up to the damage that says where it stopped (exit 0,

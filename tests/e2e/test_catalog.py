@@ -1,7 +1,9 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The Chinese catalog (po/zh_CN.po): every text is translated, and every
 translation names the same facts in braces as its English text, so a Chinese
 finding says what the English one says (msgfmt -c checks printf formats, not
-these)."""
+these). {name:one:many} in English (the number and its noun) is {name} in
+Chinese, which has no plural."""
 import os
 import re
 import unittest
@@ -9,7 +11,7 @@ import unittest
 import swtest
 
 PO = os.path.join(os.path.dirname(__file__), "..", "..", "po", "zh_CN.po")
-NAME = re.compile(r"\{[a-z_0-9]+\}")
+NAME = re.compile(r"\{([a-z_0-9]+)(?::[^:{}]*:[^:{}]*)?\}")
 
 
 def unescape(s):
@@ -18,12 +20,18 @@ def unescape(s):
 
 
 def entries():
-    """(msgid, msgstr) pairs of the catalog, the header left out."""
+    """(msgid, msgstr) pairs of the catalog, the header left out (a plural
+    entry gives its singular and its one Chinese form)."""
     text = open(PO, encoding="utf-8").read()
     for block in text.split("\n\n"):
         cur, parts = None, {"msgid": "", "msgstr": ""}
         for line in block.splitlines():
-            m = re.match(r'^(msgid|msgstr) (".*")$', line)
+            m = re.match(r'^(msgid|msgstr|msgstr\[0\]|msgctxt|msgid_plural) (".*")$', line)
+            if m and m.group(1) == "msgstr[0]":
+                m = re.match(r'^(msgstr)\[0\] (".*")$', line)
+            elif m and m.group(1) in ("msgctxt", "msgid_plural"):
+                cur = None
+                continue
             if m:
                 cur = m.group(1)
                 line = m.group(2)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The command line as a user meets it: usage errors, unreadable or broken
 input (one clear line naming the file and the problem, exit 2), damaged
 captures analysed up to the damage, text and JSON output, exit codes."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Decoding, end to end: for every capture in pcaps/decode (real traffic through
 network namespaces, or rewrapped and named "synthetic"), the SIP messages,
 malformed messages, ICMP errors and counters sipwatch reports must be exactly

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Diagnosis, end to end, beyond the variant matrix (test_matrix.py holds every
 capture's expected findings): a cut capture, status codes as causes, the
 one-capture ALG traces, the report's story, the Chinese advice, --fail-on."""

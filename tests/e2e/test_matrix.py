@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The variant matrix (matrix.py): every capture of matrix_*.py gives exactly the
 findings its Case states, with their causes, severities and evidence frames,
 and the near misses stay silent. A rule that only fits one capture fails here

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Two captures of one path (analyze/pair.c, docs/pairs.md), end to end on the
 lab's pairs (pcaps/lab/MANIFEST.md: the same traffic captured next to the phone
 and at the server, through real Linux NAT): the clean pairs report the NAT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """No byte from a packet reaches the terminal as a control sequence.
 
 pcaps/regress/terminal-escapes.pcap (written by this file: `python3
@@ -7,10 +8,12 @@ Server, Warning, Reason phrase, Reason header, realm, username, Contact,
 Via received, SDP addresses, a malformed start line, a Call-ID quoted by an
 ICMP error, a DNS name; as 7-bit ESC sequences (CSI, OSC with BEL, DCS),
 8-bit C1 controls (raw 0x9b, and U+009B as UTF-8), BEL, BS, a bare CR, DEL
-and invalid UTF-8. sipwatch --report (English and Chinese), --messages and
---json must print none of those bytes raw; the JSON must still carry them,
-escaped, so nothing is lost. (The TUI is tested with the same capture in
-tests/tui.)"""
+and invalid UTF-8, and Unicode format controls that are valid UTF-8 yet
+reorder or hide text (bidi overrides U+202A-202E and isolates U+2066-2069,
+zero-width characters, the BOM, a tag character). sipwatch --report
+(English and Chinese), --messages and --json must print none of those raw;
+the JSON must still carry them, escaped, so nothing is lost. (The TUI is
+tested with the same capture in tests/tui/test_escape.py.)"""
 import json
 import os
 import struct
@@ -32,8 +35,12 @@ OSC_TITLE = b"\x1b]0;owned\x07"
 DCS = b"\x1bP1$r\x1b\\"
 C1_CSI = b"\x9b"            # 8-bit CSI, invalid UTF-8 on its own
 C1_UTF8 = b"\xc2\x9b"       # U+009B as UTF-8
+# Valid UTF-8 a terminal obeys without showing: a right-to-left override
+# prints the rest of the line reversed, an isolate reorders it, zero-width
+# characters hide a difference between two strings that look the same.
+BIDI = "\u202e" "gnp.exe\u202c\u2066\u2069\u200b\u200d\u2060\ufeff\U000e0001".encode()
 NASTY = CSI_RED + b"red" + CLEAR + OSC_TITLE + DCS + C1_CSI + b"2J" + C1_UTF8 + b"1m" + \
-    b"\x07\x08\x7f\xff\xfe"
+    b"\x07\x08\x7f\xff\xfe" + BIDI
 CALL_ID = b"esc-" + CSI_RED + b"call" + C1_UTF8 + b"@192.168.77.10"
 
 PHONE_MAC = pcaplib.mac("02:00:00:00:00:10")
@@ -135,15 +142,24 @@ def build():
     return pcaplib.pcap_bytes([pcaplib.Packet(T0 + i * 10**7, f) for i, f in enumerate(frames)], 1)
 
 
+# Format controls a terminal obeys without showing them (common/buf.c
+# sw_cp_invisible).
+def invisible(c):
+    return (c in (0x00AD, 0x061C, 0x180E, 0xFEFF, 0xE0001) or 0x200B <= c <= 0x200F or
+            0x2028 <= c <= 0x202E or 0x2060 <= c <= 0x2064 or 0x2066 <= c <= 0x206F or
+            0xFFF9 <= c <= 0xFFFB or 0xE0020 <= c <= 0xE007F)
+
+
 # What no terminal output may contain: C0 controls except LF, DEL, C1
-# controls (U+0080..U+009F), and bytes that are not valid UTF-8 (a lone 0x9b
-# is CSI on an 8-bit terminal).
+# controls (U+0080..U+009F), bytes that are not valid UTF-8 (a lone 0x9b
+# is CSI on an 8-bit terminal), and the invisible format controls.
 def bad_bytes(data):
     text = data.decode("utf-8", errors="surrogateescape")
     found = []
     for i, ch in enumerate(text):
         c = ord(ch)
-        if (c < 0x20 and c != 0x0A) or 0x7F <= c <= 0x9F or 0xDC80 <= c <= 0xDCFF:
+        if (c < 0x20 and c != 0x0A) or 0x7F <= c <= 0x9F or 0xDC80 <= c <= 0xDCFF or \
+                invisible(c):
             found.append((i, c))
     return found
 
@@ -192,6 +208,7 @@ class TerminalSafety(unittest.TestCase):
         self.assertIn("esc-\x1b[31mcall\u009b@192.168.77.10", cids)
         uas = {o.get("user_agent") for o in sip if o.get("user_agent")}
         self.assertTrue(any("\x1b]0;owned\x07" in u for u in uas), uas)
+        self.assertTrue(any(BIDI.decode() in u for u in uas), uas)
 
     def test_report(self):
         for lang in ("en", "zh"):
@@ -202,12 +219,15 @@ class TerminalSafety(unittest.TestCase):
                 self.assertClean(p.stderr, "--report stderr")
                 # Shown escaped, so a support engineer sees what was sent.
                 self.assertIn(b"\\x1B[31m", p.stdout)
+                self.assertIn(b"\\u202Egnp.exe\\u202C\\u2066\\u2069\\u200B\\u200D\\u2060"
+                              b"\\uFEFF\\U000E0001", p.stdout)
 
     def test_messages(self):
         p = self.run_bytes("-r", CAPTURE, "--messages")
         self.assertClean(p.stdout, "--messages stdout")
         self.assertClean(p.stderr, "--messages stderr")
         self.assertIn(b"\\x1B[31m", p.stdout)
+        self.assertIn(b"\\u202Egnp.exe", p.stdout)
         self.assertGreaterEqual(len(p.stdout.splitlines()), 12)
 
     def test_json(self):

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A longer fuzzing campaign than CI's, with the figures docs/robustness.md
 # records. Needs a libFuzzer build:
 #   CC=clang cmake -S . -B build-fuzz -DSW_FUZZ=ON -DSW_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the analysis (analyze/) fed with a structured sequence
  * of events, so that the fuzzer spends its time on transactions,
  * registrations, dialogs, ICMP matching and timers rather than on getting

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the bytes of one capture file -> capture reader (pcap,
  * pcapng, gzip) -> every decoder -> SIP wrapper -> analysis -> findings.
  * The input is handed to the reader as a file (memfd), as a user's upload. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: sw_decode_frame() on a sequence of frames of one link
  * type, so that state across frames (IP fragments, TCP streams, SCTP
  * messages, WebSocket, the SIP peer set) is fuzzed too.

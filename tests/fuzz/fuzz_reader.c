@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the capture readers alone (pcap, pcapng, either of them
  * gzip-compressed), through sw_capture on a memfd as a user's upload, with
  * three properties checked on every frame:

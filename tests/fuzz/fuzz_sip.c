@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the SIP wrapper (decode/sip_osip.c over libosip2)
  * through sw_decode_sip(), on one message's bytes. Checks that every slice
  * of the result is readable and that the structural promises of sip.h

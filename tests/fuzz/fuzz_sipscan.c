@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the small parsers of decode/ that run before (or
  * instead of) libosip2 on every payload: SIP recognition, stream framing
  * (RFC 3261 section 18.3), the light scan used on ICMP-quoted and rejected

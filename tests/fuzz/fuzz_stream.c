@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the decoder's state across frames (TCP streams, IP
  * fragments, SCTP, WebSocket, table limits and timeouts), driven by a
  * structured program instead of raw frames, so that the fuzzer spends its

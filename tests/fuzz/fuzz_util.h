@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers shared by the fuzz targets: a byte consumer over the input (as
  * LLVM's FuzzedDataProvider, returning zeros once the input is used up),
  * and "touch" functions that read every byte a decoded structure points
@@ -96,7 +97,8 @@ static inline int fz_within(struct sw_str s, const void *base, size_t len)
 
 /* The terminal and JSON escapers on wire bytes: the output of
  * sw_buf_put_text holds no C0/DEL byte, no ESC, no C1 control (raw or
- * UTF-8 encoded); sw_buf_put_json's holds no raw control byte. */
+ * UTF-8 encoded), no invisible format control (a bidi override ...);
+ * sw_buf_put_json's holds no raw control byte. */
 static inline void fz_check_escapers(struct sw_str s)
 {
 	if (!s.p)
@@ -109,6 +111,15 @@ static inline void fz_check_escapers(struct sw_str s)
 		/* C1 controls as UTF-8: C2 80..C2 9F. */
 		if (c == 0xc2 && i + 1 < b.len)
 			FZ_CHECK((uint8_t)b.p[i + 1] > 0x9f);
+		/* Decode the sequences that can hold a format control. */
+		uint32_t cp = 0;
+		size_t l = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		if (l > 1 && i + l <= b.len) {
+			cp = c & (0x3f >> (l - 1));
+			for (size_t k = 1; k < l; k++)
+				cp = cp << 6 | ((uint8_t)b.p[i + k] & 0x3f);
+			FZ_CHECK(!sw_cp_invisible(cp));
+		}
 	}
 	sw_buf_reset(&b);
 	sw_buf_put_json(&b, s);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Replays fuzz inputs through a target without libFuzzer (gcc builds): every
  * file named on the command line, or found one level inside a directory. */
 #include <dirent.h>

@@ -31,7 +31,10 @@ class HepTui(unittest.TestCase):
         p.keys("Enter")
         s = p.wait(re.compile(r"Ladder: 12 messages"))
         self.assertIn("401", s)
-        p.quit(self, keys=("q", "q"))
+        # The collector still runs: q on the list asks first.
+        p.keys("q", "q")
+        p.wait("Stop it and quit?")
+        p.quit(self, keys=("y",))
 
 
 if __name__ == "__main__":

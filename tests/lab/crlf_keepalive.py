@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """sipwatch lab: send a phone's RFC 5626 CRLF keepalives ("\r\n\r\n" over UDP) from the SIP
 port that SIPp has already bound, the way a phone keeps its NAT binding open.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Print a frame table of lab captures (what MANIFEST.md's key frames are read from):
 #   tests/lab/frames.sh [pcap...]      (default: every pcaps/lab/*.pcap)
 # Columns: frame, relative time, src, dst, protocol, SIP method/status, CSeq, ICMP type/code,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # sipwatch lab library: network namespaces + real Kamailio/SIPp/tcpdump, sourced by run.sh
 # and by other tests (e.g. a live-capture test running sipwatch on the phone's veth).

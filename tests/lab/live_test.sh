@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Live capture tested live (issue 4): in the lab's namespaces, sipwatch captures
 # live on the phone's interface (-i eth0, --json) while tcpdump captures the same
 # interface with the same filter; a real scenario runs (SIPp phone, Kamailio

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sipwatch lab: regenerate the captures in pcaps/lab/ with real Kamailio (registrar), SIPp
 # (the phone) and Linux NAT in network namespaces. See lib.sh for the topology.
 #   tests/lab/run.sh [-k] [scenario...]     (all scenarios when none are named)

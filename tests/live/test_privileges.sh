@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Privileges of a live capture, as tcpdump -Z: run as root, sipwatch opens
 # the interface, then drops to -Z USER (default nobody) before it parses a
 # packet, and the -w file is created by the dropped user.
@@ -10,9 +11,13 @@
 #      and no capabilities while it captures; the -w file is owned by nobody
 #      and holds the REGISTERs sent; SIGINT ends it with status 0;
 #   2. -w in a directory only root may write: the open fails after the drop
-#      (exit 2, "Permission denied"), which proves the order;
+#      (exit 2, "Permission denied"), which proves the order, and says why
+#      ("dropped privileges to nobody; use -Z root or a writable directory");
 #   3. -Z root keeps root, and the -w file is root's;
-#   4. -Z with an unknown user fails before capturing (exit 2, "no such user").
+#   4. -Z with an unknown user fails before capturing (exit 2, "no such user");
+#   5. -w as a ring when live, made by nobody: -C 1k -W 3 keeps x.pcap0..2,
+#      -G 1 starts a file a second named through strftime, -G 1 -W 2 ends
+#      the capture after two files.
 # Exit 77 (skipped) when not root or without ip netns.
 set -u
 SW=${1:?usage: $0 SIPWATCH}
@@ -61,18 +66,18 @@ mkdir -m 1777 "$TMP/out"
 mkdir -m 0755 "$TMP/rootonly"
 
 send_registers() {
-	ip netns exec "$PEER" python3 - <<'EOF'
-import socket, time
+	ip netns exec "$PEER" python3 - "${1:-3}" "${2:-0.1}" <<'EOF'
+import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.77.0.2", 5060))
-for i in range(3):
+for i in range(int(sys.argv[1])):
     msg = ("REGISTER sip:10.77.0.1 SIP/2.0\r\n"
            "Via: SIP/2.0/UDP 10.77.0.2:5060;branch=z9hG4bK-priv%d\r\n"
            "From: <sip:1001@10.77.0.1>;tag=p\r\nTo: <sip:1001@10.77.0.1>\r\n"
            "Call-ID: priv@10.77.0.2\r\nCSeq: %d REGISTER\r\n"
            "Contact: <sip:1001@10.77.0.2>\r\nContent-Length: 0\r\n\r\n") % (i, i + 1)
     s.sendto(msg.encode(), ("10.77.0.1", 5060))
-    time.sleep(0.1)
+    time.sleep(float(sys.argv[2]))
 EOF
 }
 
@@ -158,6 +163,7 @@ else
 	wait "$PID"
 	rc=$?
 	[ $rc -eq 2 ] && grep -q "Permission denied" "$TMP/stderr" &&
+		grep -qF "dropped privileges to nobody; use -Z root or a writable directory" "$TMP/stderr" &&
 		ok "-w in a root-only directory: exit 2, $(cat "$TMP/stderr")" ||
 		bad "-w in a root-only directory: exit $rc, $(cat "$TMP/stderr")"
 	[ -e "$TMP/rootonly/x.pcap" ] && bad "the file was created (as root?)"
@@ -184,6 +190,53 @@ rc=$?
 [ $rc -eq 2 ] && grep -q "no such user" "$TMP/stderr" && ! [ -e "$TMP/out/none.pcap" ] &&
 	ok "-Z unknown: exit 2, $(cat "$TMP/stderr")" ||
 	bad "-Z unknown: exit $rc, $(cat "$TMP/stderr")"
+
+# 5. Ring buffers live, made by the dropped user.
+mkdir -m 1777 "$TMP/ring"
+start -w "$TMP/ring/c.pcap" -C 1k -W 3
+wait_uid "$PID" "$NOBODY_UID" || bad "-C ring: not running: $(cat "$TMP/stderr")"
+send_registers 20 0.02
+stop "$PID"
+got=$(cd "$TMP/ring" && ls c.pcap* | tr '\n' ' ')
+[ "$got" = "c.pcap0 c.pcap1 c.pcap2 " ] && ok "-C 1k -W 3 live: $got" || bad "-C 1k -W 3 live: '$got'"
+owners=$(stat -c %u "$TMP"/ring/c.pcap* | sort -u | tr '\n' ' ')
+[ "$owners" = "$NOBODY_UID " ] && ok "ring files owned by nobody" || bad "ring file owners: $owners"
+for f in "$TMP"/ring/c.pcap*; do
+	sz=$(stat -c %s "$f")
+	[ "$sz" -le 3072 ] || bad "$f: $sz bytes, over -C 1k by more than one frame"
+done
+n=0
+for f in "$TMP"/ring/c.pcap*; do n=$((n + $(count_sip "$f"))); done
+[ "$n" -ge 3 ] && [ "$n" -lt 20 ] && ok "the ring keeps the newest $n of 20 REGISTERs" ||
+	bad "the ring holds $n REGISTERs"
+
+start -w "$TMP/ring/g-%H%M%S.pcap" -G 1
+wait_uid "$PID" "$NOBODY_UID" || bad "-G: not running: $(cat "$TMP/stderr")"
+send_registers 12 0.25
+stop "$PID"
+g=$(ls "$TMP"/ring/g-*.pcap 2>/dev/null | wc -l)
+bad_names=$(cd "$TMP/ring" && ls g-*.pcap | grep -cvE '^g-[0-9]{6}\.pcap$')
+[ "$g" -ge 2 ] && [ "$bad_names" -eq 0 ] && ok "-G 1 live: $g files named g-HHMMSS.pcap" ||
+	bad "-G 1 live: $g files, $bad_names badly named: $(ls "$TMP/ring")"
+
+ip netns exec "$NS" "$SW" -i swrob-a -w "$TMP/ring/w-%H%M%S.pcap" -G 1 -W 2 --json \
+	udp port 5060 >"$TMP/stdout" 2>"$TMP/stderr" &
+PID=$!
+PIDS+=("$PID")
+wait_uid "$PID" "$NOBODY_UID" || bad "-G -W: not running: $(cat "$TMP/stderr")"
+send_registers 16 0.25
+for i in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$PID" 2>/dev/null; then
+	bad "-G 1 -W 2 live: still capturing after two files"
+	stop "$PID"
+else
+	wait "$PID"
+	rc=$?
+	w=$(ls "$TMP"/ring/w-*.pcap 2>/dev/null | wc -l)
+	[ $rc -eq 0 ] && [ "$w" -eq 2 ] && grep -q "maximum file limit reached: 2" "$TMP/stderr" &&
+		ok "-G 1 -W 2 live: ended after 2 files, exit 0" ||
+		bad "-G 1 -W 2 live: exit $rc, $w files, $(cat "$TMP/stderr")"
+fi
 
 [ $fail -eq 0 ] && echo "PASS" || echo "FAILED"
 exit $fail

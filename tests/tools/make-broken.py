@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The broken-capture corpus: pcaps/broken/*, with MANIFEST.md.
 
     tests/tools/make-broken.py [repo-dir]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # make-decode-pcaps.sh: regenerate the end-to-end decode corpus in pcaps/decode/.
 #
 #   sudo tests/tools/make-decode-pcaps.sh            # everything (about 70 seconds)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Seed corpora for the structured fuzz targets (tests/fuzz/), made from the
 captures in pcaps/decode and pcaps/lab.
 

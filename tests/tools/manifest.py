@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """manifest: write pcaps/decode/MANIFEST.md and pcaps/decode/truth/*.tsv.
 
 Called by `truth.py manifest DIR`.  The lists come from truth.py's oracle;

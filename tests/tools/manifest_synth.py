@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """pcaps/synth/MANIFEST.md from the scenarios (what each shows, how it was made,
 its key frames) and the variant matrix (tests/e2e/matrix_synth.py: what it must
 give), and the consistency check behind `scenarios.py check`."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Print the variant matrix (tests/e2e/matrix_*.py) as the Markdown table of
 docs/findings.md: per kind/cause, the captures that prove it and the near
 misses that must stay silent. Synthetic captures are marked with *.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """mkpair: synthetic variants of a capture, for the tests of two captures of
 one path (analyze/pair.c). Standard library only (pcaplib).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """pcaplib: read and write pcap / pcapng files and build link-layer headers.
 
 Standard library only (struct, gzip), so the decode corpus in pcaps/decode/

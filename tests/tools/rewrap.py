@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """rewrap: make the synthetic captures of the decode corpus from real ones.
 
     rewrap.py all DIR        read the real captures in DIR, write the synthetic ones

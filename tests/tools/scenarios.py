@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """scenarios: the deterministic scenario generator for the variant matrix.
 
 Writes the synthetic captures of pcaps/synth/ (and their MANIFEST.md): the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The scenarios of pcaps/synth (see scenarios.py). One function per capture
 (or pair of captures); its docstring is what the manifest says it shows.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """sipgen: the endpoints that make the real traffic of the decode corpus.
 
 Run inside the swgen-* network namespaces by make-decode-pcaps.sh; every

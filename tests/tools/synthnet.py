@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """synthnet: the packet layer of the scenario generator (scenarios.py).
 
 Standard library only. Builds IPv4/IPv6, UDP, TCP, ICMP/ICMPv6 errors, IP

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """synthsip: SIP messages as real phones and servers write them, for the
 scenario generator (scenarios.py). Standard library only.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """truth: an independent reference decoder for the decode corpus.
 
     truth.py show FILE         print the events and counts this oracle finds

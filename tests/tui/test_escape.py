@@ -1,7 +1,10 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Bytes from the wire never reach the terminal as control sequences: a
 User-Agent carrying ESC[2J (clear screen) and an OSC title sequence shows as
 escaped text, the screen is not cleared, the pane title is not changed; the
-malformed messages' raw bytes show as \\xNN too."""
+malformed messages' raw bytes show as \\xNN too; Unicode format controls
+(a right-to-left override, isolates, zero-width characters) show as \\uNNNN
+instead of reordering or hiding the text around them."""
 import re
 import unittest
 
@@ -9,6 +12,14 @@ import tuitest
 from tuitest import Pane, row
 
 MAL = tuitest.pcap("decode", "malformed.pcap")
+ESC = tuitest.pcap("regress", "terminal-escapes.pcap")  # tests/e2e/test_terminal_safety.py
+
+
+def invisible(c):
+    """Format controls a terminal obeys without showing (common/buf.c)."""
+    return (c in (0x00AD, 0x061C, 0x180E, 0xFEFF, 0xE0001) or 0x200B <= c <= 0x200F or
+            0x2028 <= c <= 0x202E or 0x2060 <= c <= 0x2064 or 0x2066 <= c <= 0x206F or
+            0xFFF9 <= c <= 0xFFFB or 0xE0020 <= c <= 0xE007F)
 
 
 class Escaping(unittest.TestCase):
@@ -38,11 +49,30 @@ class Escaping(unittest.TestCase):
         self.assertNotIn("pwned", title)
         p.quit(self, keys=("q", "q", "q"))
 
+    def test_bidi_and_zero_width_escaped(self):
+        p = Pane(["-r", ESC, "--tui"], width=200, height=40)
+        self.addCleanup(p.close)
+        p.wait(lambda s: "13 packets" in s and "reading" not in s)
+        p.keys("Enter")
+        p.wait("Ladder: 4 messages")
+        p.keys("Enter")
+        s = p.wait("Message 1 of 4: REGISTER")
+        s = s.replace("\n  ", "")
+        self.assertIn(r"\xFE\u202Egnp.exe\u202C\u2066\u2069\u200B\u200D\u2060\uFEFF\U000E0001",
+                      s)
+        for screen in (s, p.screen(escapes=True)):
+            bad = [hex(ord(c)) for c in screen if invisible(ord(c))]
+            self.assertEqual(bad, [], "format controls reached the terminal")
+        p.quit(self, keys=("q", "q", "q"))
+
     def test_malformed_bytes_escaped(self):
         p = Pane(["-r", MAL, "--tui"])
         self.addCleanup(p.close)
-        p.wait(lambda s: "outside any dialog" in s and "reading" not in s)
-        p.keys("Down", "Enter")
+        s = p.wait(lambda s: "outside any dialog" in s and "reading" not in s)
+        # The malformed message's own finding has a row of its own (it
+        # belongs to no dialog); the messages outside every dialog come last.
+        self.assertIn("[W] rewrite", row(s, "FINDING"))
+        p.keys("End", "Enter")
         s = p.wait("Ladder: 3 messages")
         self.assertEqual(len(re.findall(r"=+>", s)), 3, s)  # malformed arrows
         p.keys("Down", "Enter")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A REGISTER answered by ICMP port unreachable: the account fails with the
 register.no_response/icmp_port_unreachable badge, the ladder shows the ICMP
 errors, the unanswered request and the evidence marks, and the findings

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """List and ladder screens on sngrep's own sample capture (3 accounts, calls,
 a 403 after the digest challenge): states, badges, status bar, filter,
 sorting, the ladder's arrows in order with the finding's evidence marked,
@@ -140,7 +141,13 @@ class ListScreen(unittest.TestCase):
         out = os.path.join(p.tmp.name, "saved.pcap")
         p.keys("Space")              # select the first account
         p.wait("1 selected")
-        p.keys("F2")
+        p.keys("F2")                 # what to save, as sngrep asks
+        s = p.wait("pcap: only these 9 messages (the selection)")
+        self.assertIn("a  pcap: every message of the capture", s)
+        self.assertIn("t  text: these 9 messages as they were sent", s)
+        self.assertIn("n  pcapng: these 9 messages, findings as frame comments", s)
+        self.assertIn("h  HTML report of the items of these 9 messages", s)
+        p.keys("p")
         p.wait("Save 9 messages to pcap file:")
         p.keys("C-u")
         p.text(out)
@@ -153,6 +160,74 @@ class ListScreen(unittest.TestCase):
         self.assertEqual(len(msgs), 9, r.stdout + r.stderr)
         finds = [json.loads(l) for l in r.stdout.splitlines() if '"type":"finding"' in l]
         self.assertEqual([f["kind"] for f in finds], ["register.forbidden"])
+        p.quit(self)
+
+    def test_save_pcapng_with_findings_and_html(self):
+        """F2 offers the annotated pcapng and the HTML report beside pcap."""
+        p = self.open()
+        ng = os.path.join(p.tmp.name, "saved.pcapng")
+        page = os.path.join(p.tmp.name, "saved.html")
+        p.keys("Space")              # the account with the 403
+        p.wait("1 selected")
+        p.keys("F2")
+        p.wait("pcap: only these 9 messages")
+        p.keys("n")
+        p.wait("Save 9 messages to pcapng file (findings as comments):")
+        p.keys("C-u")
+        p.text(ng)
+        p.keys("Enter")
+        p.wait("Saved 9 messages to")
+        r = subprocess.run(["tshark", "-r", ng, "-Y", "frame.comment", "-T", "fields",
+                            "-e", "frame.comment"], capture_output=True, text=True, timeout=60)
+        self.assertIn("sipwatch #0 error register.forbidden", r.stdout, r.stderr)
+        p.keys("F2")
+        p.wait("pcap: only these 9 messages")
+        p.keys("h")
+        p.wait("HTML report of these 9 messages' items, to file:")
+        p.keys("C-u")
+        p.text(page)
+        p.keys("Enter")
+        p.wait("Wrote the HTML report")
+        with open(page, encoding="utf-8") as f:
+            html = f.read()
+        self.assertIn('id="f0"', html)
+        self.assertIn("register.forbidden", html)
+        self.assertEqual(html.count('<g class="m '), 9)
+        p.quit(self)
+
+    def test_save_everything_and_text(self):
+        p = self.open()
+        out = os.path.join(p.tmp.name, "all.pcap")
+        p.keys("F2")
+        p.wait("Save")
+        p.keys("a")
+        s = p.wait(re.compile(r"Save all (\d+) messages to pcap file:"))
+        n = int(re.search(r"Save all (\d+) messages", s).group(1))
+        p.keys("C-u")
+        p.text(out)
+        p.keys("Enter")
+        p.wait("Saved %d messages to" % n)
+        r = subprocess.run([tuitest.SIPWATCH, "-r", out, "--json"], capture_output=True,
+                           text=True, timeout=30)
+        msgs = [json.loads(l) for l in r.stdout.splitlines() if '"type":"message"' in l]
+        self.assertEqual(len(msgs), 81, r.stderr)  # every SIP message of the capture
+        # The text of the selection (the cursor's row), as the wire had it.
+        txt = os.path.join(p.tmp.name, "reg.txt")
+        p.keys("s")
+        p.wait("Save")
+        p.keys("t")
+        p.wait("Save the text of 9 messages to file:")
+        p.keys("C-u")
+        p.text(txt)
+        p.keys("Enter")
+        p.wait("Saved 9 messages to")
+        with open(txt, "rb") as f:
+            data = f.read()
+        self.assertTrue(data.startswith(b"2005-07-04T09:32:52.844249Z 192.168.1.2:5060 -> "
+                                        b"212.242.33.35:5060 UDP frame 19\nREGISTER sip:sip."
+                                        b"cybercity.dk SIP/2.0\r\n"), data[:200])
+        self.assertEqual(data.count(b" UDP frame "), 9)
+        self.assertIn(b"SIP/2.0 403 Wrong password\r\n", data)
         p.quit(self)
 
 

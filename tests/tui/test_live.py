@@ -1,11 +1,16 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Live mode: sipwatch -i on one end of a veth pair between two throwaway
 network namespaces, a registrar behind it and a phone on the other end.
-The list must fill and update while the capture runs. Root only (SKIP)."""
+The list must fill and update while the capture runs; A follows the newest
+item, p pauses the capture, F5 clears the list; q asks before quitting while
+the capture runs or when its packets were not saved. Root only (SKIP)."""
 import os
 import subprocess
 import sys
 import re
 import select
+import shutil
+import tempfile
 import unittest
 
 import tuitest
@@ -52,9 +57,9 @@ class Live(unittest.TestCase):
         sh("ip", "netns", "del", self.ns_a, check=False)
         sh("ip", "netns", "del", self.ns_b, check=False)
 
-    def phone(self, n):
+    def phone(self, n, user="1001"):
         r = sh("ip", "netns", "exec", self.ns_b, sys.executable, SIM, "phone", self.ip_b, "5060",
-               self.ip_a, "5060", str(n), check=False)
+               self.ip_a, "5060", str(n), user, check=False)
         self.assertEqual(r.returncode, 0, "phone got no 200 OK: " + r.stderr)
 
     def test_list_updates_while_capturing(self):
@@ -78,7 +83,110 @@ class Live(unittest.TestCase):
         p.keys("Enter")
         s = p.wait("Ladder: 6 messages")
         self.assertEqual(s.count("200 OK"), 3, s)
-        p.quit(self, keys=("q", "q"))
+        # q on the list while the capture runs asks first; n stays.
+        p.keys("q", "q")
+        p.wait("The live capture is still running. Stop it and quit?")
+        p.keys("n")
+        p.wait_gone("Stop it and quit?")
+        self.assertIn("capturing", p.screen())
+        p.quit(self, keys=("q", "y"))
+
+    def ladder_title(self, p):
+        """The AOR under the cursor, by opening its ladder."""
+        p.keys("Enter")
+        s = p.wait(re.compile(r"Ladder: \d+ messages? - sip:(\d+)@"))
+        aor = re.search(r"Ladder: \d+ messages? - sip:(\d+)@", s).group(1)
+        p.keys("Escape")
+        p.wait("Display filter")
+        return aor
+
+    def test_autoscroll_pause_and_clear(self):
+        p = Pane(["-i", self.if_a, "--tui", "udp port 5060"],
+                 prefix=["ip", "netns", "exec", self.ns_a], width=100)
+        self.addCleanup(p.close)
+        p.wait("Waiting for SIP traffic")
+        self.phone(1, "1001")
+        p.wait(lambda s: "1001@swtui" in s)
+        self.phone(1, "1002")
+        p.wait(lambda s: "1002@swtui" in s)
+        # Live, the list follows the newest item (A is on).
+        self.assertEqual(self.ladder_title(p), "1002")
+        p.keys("A")
+        p.wait("Autoscroll off")
+        self.phone(1, "1003")
+        p.wait(lambda s: "1003@swtui" in s)
+        self.assertEqual(self.ladder_title(p), "1002")
+        # p: nothing is read while paused; the kernel keeps the packets.
+        p.keys("p")
+        p.wait(lambda s: "Capture paused" in s)
+        self.phone(1, "1004")
+        s = p.wait(lambda s: "Capture paused" not in s and "| paused" in s)
+        self.assertNotIn("1004@swtui", s)
+        p.keys("p")
+        s = p.wait(lambda s: "1004@swtui" in s and "capturing" in s)
+        self.assertIn("4 of 4 items", s)
+        # F5: the list starts again from the traffic to come.
+        p.keys("F5")
+        s = p.wait("List cleared")
+        self.assertIn("Waiting for SIP traffic", s)
+        self.phone(1, "1002")
+        # The REGISTER and its answer since the clearing, not the earlier ones.
+        s = p.wait(lambda s: "1002@swtui" in s and
+                   re.search(r"registered\s+\S+\s+2\b", row(s, "1002@swtui")))
+        self.assertIn("1 of 1 item", s)
+        self.assertNotIn("1001@swtui", s)
+        p.quit(self, keys=("q", "y"))
+
+    def test_quit_asks_when_the_packets_are_not_saved(self):
+        # -c 2: the capture ends after the REGISTER and its answer.
+        p = Pane(["-i", self.if_a, "--tui", "-c", "2", "udp port 5060"],
+                 prefix=["ip", "netns", "exec", self.ns_a])
+        self.addCleanup(p.close)
+        p.wait("Waiting for SIP traffic")
+        self.phone(1)
+        p.wait(lambda s: "1001@swtui" in s and "capturing" not in s)
+        p.keys("q")
+        s = p.wait("Nothing of this capture was saved (-w keeps the packets, F2 the text).")
+        self.assertIn("Quit anyway?", s)
+        p.keys("Escape")
+        p.wait_gone("Quit anyway?")
+        # Live packets are not kept for a pcap; their text is (F2, t), and
+        # once saved, q quits without asking.
+        p.keys("F2")
+        p.wait("Save")
+        p.keys("p")
+        p.wait("Save 2 messages to pcap file:")
+        p.keys("Enter")
+        p.wait("Not saved: live packets are not kept; capture with -w FILE to save them")
+        d = tempfile.mkdtemp(prefix="swlive-")
+        self.addCleanup(shutil.rmtree, d, True)
+        os.chmod(d, 0o777)  # written after dropping to nobody
+        txt = os.path.join(d, "live.txt")
+        p.keys("F2")
+        p.wait("Save")
+        p.keys("t")
+        p.wait("Save the text of 2 messages to file:")
+        p.keys("C-u")
+        p.text(txt)
+        p.keys("Enter")
+        p.wait("Saved 2 messages to")
+        with open(txt) as f:
+            self.assertIn("SIP/2.0 200 OK", f.read())
+        p.quit(self, keys=("q",))
+
+    def test_quit_does_not_ask_when_written_with_w(self):
+        d = tempfile.mkdtemp(prefix="swlive-")
+        self.addCleanup(shutil.rmtree, d, True)
+        out = os.path.join(d, "live.pcap")
+        os.chmod(os.path.dirname(out), 0o777)  # written after dropping to nobody
+        p = Pane(["-i", self.if_a, "--tui", "-c", "2", "-w", out, "udp port 5060"],
+                 prefix=["ip", "netns", "exec", self.ns_a])
+        self.addCleanup(p.close)
+        p.wait("Waiting for SIP traffic")
+        self.phone(1)
+        p.wait(lambda s: "1001@swtui" in s and "capturing" not in s)
+        p.quit(self, keys=("q",))
+        self.assertTrue(os.path.getsize(out) > 24)
 
 
 if __name__ == "__main__":

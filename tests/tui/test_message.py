@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Message screen: the headers a finding points at are highlighted (text
 mark and terminal attributes), with colours, with NO_COLOR and on a
 terminal without colours; the findings screen explains the finding."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Two captures of one path in the interactive view, on the lab's pairs
 (pcaps/lab/MANIFEST.md): the list's summary line, the ladder's marks ([~]
 the path rewrote the message, [X] it was lost) beside the findings'
@@ -95,9 +96,12 @@ class PairScreens(unittest.TestCase):
         # Help lists the key and the marks.
         p.keys("F1")
         s = p.wait("Ladder (message flow)")
+        # Taller than the terminal: it scrolls (End: its last lines).
+        self.assertIn("Up/Down: scroll", s)
+        p.keys("End")
+        s = p.wait("[X], X<")
         self.assertIn("Both sides: as the phone side and the server side saw it", s)
         self.assertIn("[~]", s)
-        self.assertIn("[X], X<", s)
         p.keys("q")
         p.wait_gone("Ladder (message flow)")
         # Message screen: the other copy named, d opens both sides.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Resizing redraws every screen at the new size: bars on the first and last
 lines, nothing left over from the previous layout, the preview pane only
 where it fits, a notice below the minimum size, and back again."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Drive the real sipwatch binary in a tmux pane (Python 3 stdlib only).
 
 Each Pane runs on its own tmux server (socket swtui-<pid>-<n>), started with
@@ -40,7 +41,11 @@ class Pane:
         self.sock = "swtui-%d-%d" % (os.getpid(), _count)
         self.tmp = tempfile.TemporaryDirectory(prefix="swtui-")
         self.err = os.path.join(self.tmp.name, "stderr")
-        envs = {"TERM": term, "LANG": "C.UTF-8", "LC_ALL": "", "LANGUAGE": ""}
+        # The TUI's settings file goes to the pane's own directory: the
+        # tester's ~/.config is neither read nor written.
+        self.config = os.path.join(self.tmp.name, "config")
+        envs = {"TERM": term, "LANG": "C.UTF-8", "LC_ALL": "", "LANGUAGE": "",
+                "XDG_CONFIG_HOME": self.config}
         envs.update(env or {})
         assign = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in envs.items())
         unset = "-u NO_COLOR " if "NO_COLOR" not in envs else ""

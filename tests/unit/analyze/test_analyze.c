@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for analyze/: transactions, retransmissions, timer F on capture
  * time, ICMP errors tied to the request they quote, registration states, and
  * the detectors' kind, cause and evidence frames on hand-built sequences. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for the rules of docs/findings.md, each at its edges: just
  * inside and just outside every window and threshold, in both orders where
  * order could matter, seen from the phone's side and from the server's. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test helpers for capture/: build pcap, pcapng and gzip files byte by byte
  * in a temporary directory, and read every frame of a capture back. Included
  * by the capture test programs only (static functions, one copy each). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for capture/ on files: every pcap magic, pcapng in both byte
  * orders with several sections and mixed link types, gzip (concatenated,
  * corrupt), truncation at every byte offset, merging by time, -c, BPF on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for capture/ that need root: live capture on a veth pair in a
  * network namespace created for the test (and deleted after), -c, -w, stop
  * from a signal handler, libpcap errors, tcpdump -D style listing, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for common/: escaping for terminals and JSON, the hash map,
  * strict integer parsing, address classification. */
 #include <setjmp.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -25,6 +27,28 @@ static void text_escapes_controls(void **state)
 	assert_string_equal(b.p, "ok\\x1B[2Jx\\x07\\\\ \\xC2\\x9B \xe4\xb8\xad\\xFF");
 	for (size_t i = 0; i < b.len; i++)
 		assert_true((unsigned char)b.p[i] >= 0x20 && b.p[i] != 0x7f);
+	sw_buf_free(&b);
+}
+
+/* Bidi overrides and isolates, zero-width characters, tag characters: valid
+ * UTF-8 that reorders or hides text on a terminal, shown as \uNNNN. */
+static void text_escapes_format_controls(void **state)
+{
+	(void)state;
+	struct sw_buf b = SW_BUF_INIT;
+	const char in[] = "ua\xe2\x80\xae" "evil\xe2\x81\xa6x\xe2\x80\x8b\xef\xbb\xbf\xf3\xa0\x80\x81"
+			  "\xe2\x80\x94ok\xe4\xb8\xad";
+	sw_buf_put_text(&b, sw_str_make(in, sizeof in - 1));
+	assert_string_equal(b.p, "ua\\u202Eevil\\u2066x\\u200B\\uFEFF\\U000E0001\xe2\x80\x94ok\xe4\xb8\xad");
+	sw_buf_reset(&b);
+	sw_buf_put_json_str(&b, sw_str_make(in, sizeof in - 1));
+	assert_string_equal(b.p, "\"ua\\u202eevil\\u2066x\\u200b\\ufeff\\udb40\\udc01\xe2\x80\x94ok\xe4\xb8\xad\"");
+	for (uint32_t cp = 0x202A; cp <= 0x202E; cp++)
+		assert_true(sw_cp_invisible(cp));
+	for (uint32_t cp = 0x2066; cp <= 0x2069; cp++)
+		assert_true(sw_cp_invisible(cp));
+	assert_false(sw_cp_invisible(0x2014)); /* em dash: shown as is */
+	assert_false(sw_cp_invisible(0x4E2D));
 	sw_buf_free(&b);
 }
 
@@ -87,6 +111,147 @@ static void map_put_get_take(void **state)
 	sw_map_free(&m);
 }
 
+/* Iteration follows insertion, whatever the per-process hash key: results
+ * that walk a map (findings per DNS name, per flow) come out the same in
+ * every run. */
+static void map_iterates_in_insertion_order(void **state)
+{
+	(void)state;
+	struct sw_map m;
+	sw_map_init(&m, NULL);
+	char key[32];
+	for (intptr_t i = 0; i < 3000; i++) {
+		int n = snprintf(key, sizeof key, "call-%ld@x", (long)i);
+		sw_map_put(&m, key, (size_t)n, (void *)(i + 1));
+	}
+	for (intptr_t i = 0; i < 3000; i += 3) {
+		int n = snprintf(key, sizeof key, "call-%ld@x", (long)i);
+		sw_map_take(&m, key, (size_t)n);
+	}
+	for (intptr_t i = 3000; i < 6000; i++) { /* forces rebuilds over the holes */
+		int n = snprintf(key, sizeof key, "call-%ld@x", (long)i);
+		sw_map_put(&m, key, (size_t)n, (void *)(i + 1));
+	}
+	size_t pos = 0;
+	void *v;
+	intptr_t prev = 0, seen = 0;
+	while (sw_map_next(&m, &pos, NULL, NULL, &v)) {
+		intptr_t x = (intptr_t)v;
+		assert_true(x > prev);
+		assert_true((x - 1) >= 3000 || (x - 1) % 3 != 0);
+		prev = x;
+		seen++;
+	}
+	assert_int_equal(seen, 2000 + 3000);
+	sw_map_free(&m);
+}
+
+/* ---- hash flooding ------------------------------------------------------------
+ * The map's first hash was unkeyed (the sw_hash() that stays for identities):
+ * anyone could compute keys that all land in one probe chain, and every
+ * insert then walks the whole chain (quadratic). The keys below are built by
+ * inverting that hash; the map must stay linear on them. */
+
+static uint64_t inv_mul(uint64_t a) /* a^-1 mod 2^64 for odd a (Newton) */
+{
+	uint64_t x = a;
+	for (int i = 0; i < 6; i++)
+		x *= 2 - a * x;
+	return x;
+}
+
+static uint64_t unmix(uint64_t h) /* inverse of sw_hash's mix() */
+{
+	h ^= h >> 32;
+	h *= inv_mul(UINT64_C(0xd6e8feb86659fd93));
+	h ^= h >> 32;
+	return h;
+}
+
+/* The 8-byte key whose sw_hash() is target. */
+static uint64_t old_hash_preimage(uint64_t target)
+{
+	uint64_t h0 = UINT64_C(0x9e3779b97f4a7c15) ^ (8 * UINT64_C(0xff51afd7ed558ccd));
+	/* sw_hash = mix(mix(mix(h0 ^ w) + C) ^ D) for one 8-byte word w. */
+	uint64_t x = unmix(unmix(target)) ^ UINT64_C(0x165667b19e3779f9);
+	x -= UINT64_C(0x2545f4914f6cdd1d);
+	return unmix(x) ^ h0;
+}
+
+#define FLOOD_BITS 20 /* the keys agree on this many low bits of the old hash */
+
+static void flood_keys(uint64_t *k, size_t n, bool colliding)
+{
+	uint64_t s = UINT64_C(0x853c49e6748fea9b);
+	for (size_t i = 0; i < n; i++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64 */
+		k[i] = colliding ? old_hash_preimage((uint64_t)(i + 1) << FLOOD_BITS) : s;
+	}
+}
+
+/* Probes an insert-only linear-probing table with the old hash makes. */
+static uint64_t old_table_probes(const uint64_t *k, size_t n)
+{
+	size_t cap = 16;
+	while (n * 4 >= cap * 3)
+		cap *= 2;
+	uint8_t *used = calloc(cap, 1);
+	uint64_t probes = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = sw_hash(&k[i], 8) & (cap - 1);
+		while (used[j]) {
+			j = (j + 1) & (cap - 1);
+			probes++;
+		}
+		used[j] = 1;
+	}
+	free(used);
+	return probes;
+}
+
+static double map_insert_secs(const uint64_t *k, size_t n)
+{
+	double best = 1e9;
+	for (int round = 0; round < 5; round++) {
+		struct timespec a, b;
+		struct sw_map m;
+		sw_map_init(&m, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (size_t i = 0; i < n; i++)
+			sw_map_put(&m, &k[i], 8, (void *)(uintptr_t)(i + 1));
+		for (size_t i = 0; i < n; i++)
+			assert_ptr_equal(sw_map_get(&m, &k[i], 8), (void *)(uintptr_t)(i + 1));
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		sw_map_free(&m);
+		double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+		if (s < best)
+			best = s;
+	}
+	return best;
+}
+
+static void map_resists_colliding_keys(void **state)
+{
+	(void)state;
+	enum { N = 40000, NSIM = 4000 };
+	uint64_t *bad = malloc(N * sizeof *bad), *good = malloc(N * sizeof *good);
+	flood_keys(bad, N, true);
+	flood_keys(good, N, false);
+	/* The flood is real for the old hash: one chain, quadratic probing. */
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(sw_hash(&bad[i], 8) & ((1u << FLOOD_BITS) - 1), 0);
+	uint64_t pb = old_table_probes(bad, NSIM), pg = old_table_probes(good, NSIM);
+	assert_true(pb > 100 * (pg + NSIM));
+	/* The map: the same keys cost about what random keys cost. */
+	double tb = map_insert_secs(bad, N), tg = map_insert_secs(good, N);
+	print_message("flood: old hash %llu probes vs %llu for random keys (%d keys); map %.4f s "
+		      "vs %.4f s (%d keys)\n",
+		      (unsigned long long)pb, (unsigned long long)pg, NSIM, tb, tg, N);
+	assert_true(tb < 4 * tg + 0.002);
+	free(bad);
+	free(good);
+}
+
 static void parse_u64_strict(void **state)
 {
 	(void)state;
@@ -130,9 +295,11 @@ static void time_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(text_escapes_controls), cmocka_unit_test(json_escapes),
+		cmocka_unit_test(text_escapes_controls), cmocka_unit_test(text_escapes_format_controls),
+		cmocka_unit_test(json_escapes),
 		cmocka_unit_test(json_escapes_then_plain_text),
-		cmocka_unit_test(map_put_get_take),      cmocka_unit_test(parse_u64_strict),
+		cmocka_unit_test(map_put_get_take),      cmocka_unit_test(map_iterates_in_insertion_order),
+		cmocka_unit_test(map_resists_colliding_keys), cmocka_unit_test(parse_u64_strict),
 		cmocka_unit_test(addr_private_and_format), cmocka_unit_test(time_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

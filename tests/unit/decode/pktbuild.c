@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Frame builders and an event recorder for the decode tests. */
 #include "tests/unit/decode/pktbuild.h"
 

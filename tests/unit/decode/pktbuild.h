@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test helpers: build frames layer by layer from the inside out, and record
  * the events a decoder delivers (deep copies, since events are borrowed). */
 #ifndef SW_TEST_PKTBUILD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for the decode stage's network half: every link type, VLAN,
  * PPPoE, tunnels, IPv6 extension headers, fragment reassembly, UDP/TCP/SCTP
  * SIP delivery, WebSocket, ICMP, DNS, keepalives, TLS, and truncation at

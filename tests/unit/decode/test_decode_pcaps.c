@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The decoder on the public captures (SW_PUBLIC_PCAPS, see INDEX.md there):
  * SIP message counts agree with TShark's, keepalives, ICMP errors and TCP
  * reassembly come out as the captures' notes describe. Skipped when the

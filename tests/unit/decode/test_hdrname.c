@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for decode/hdrname.c: header names (full and compact forms, any
  * case, the table's order), the parts of a message and the walk over its
  * header lines (folding, lines without a colon, empty values, bare CR). */

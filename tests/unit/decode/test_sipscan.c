@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for decode/sipscan.c: start lines, stream framing by
  * Content-Length, CRLF runs, light scans of cut messages, keepalives. */
 #include <setjmp.h>

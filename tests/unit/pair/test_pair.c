@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for analyze/pair.c on hand-built message sequences: two files
  * (0 = next to the phone, 1 = at the server, unless swapped) holding the same
  * SIP traffic through a NAT, with the server's clock off, retransmissions,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for decode/sip_osip.c: every field of struct sw_sip_msg a report
  * shows, the rejection reasons, and hostile input (truncation at every
  * offset, NULs, oversized and overflowing values, terminal escapes).

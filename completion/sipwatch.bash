@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# bash completion for sipwatch: options, their arguments (capture files,
+# interfaces, users, levels, languages), and the words of a BPF filter.
+_sipwatch()
+{
+	local cur prev opts
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	opts="-r -i -w -c -s -Z -p -B -D -n -v -U -e -C -G -W -m -j -q -h -V
+	      --sides --no-pair --report --messages --json --tui --fail-on --ignore-resolved
+	      --lang --max-messages --help --version"
+	case $prev in
+	-r | -w | --sides)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	-i)
+		COMPREPLY=($(compgen -W "any $(ls /sys/class/net 2>/dev/null)" -- "$cur"))
+		return
+		;;
+	-Z)
+		COMPREPLY=($(compgen -u -- "$cur"))
+		return
+		;;
+	--fail-on)
+		COMPREPLY=($(compgen -W "info warning error" -- "$cur"))
+		return
+		;;
+	--lang)
+		COMPREPLY=($(compgen -W "en zh" -- "$cur"))
+		return
+		;;
+	-c | -s | -B | -C | -G | -W | --max-messages)
+		return
+		;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -W "udp tcp sctp icmp icmp6 ip ip6 port portrange host net src dst
+	                         and or not vlan" -- "$cur"))
+}
+complete -F _sipwatch sipwatch
