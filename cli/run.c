@@ -216,16 +216,22 @@ static void finish_analysis(struct sw_app *app)
 	sw_cli_hep_finish(app); /* the last findings reach the collector */
 }
 
-static void finish(struct sw_app *app)
+/* -G with -W: tcpdump's message when the last file is full. */
+static void say_file_limit(const struct sw_app *app)
 {
-	if (app->ended)
-		return;
-	app->ended = true;
 	struct sw_capture_stats cs;
 	sw_capture_get_stats(app->cap, &cs);
 	if (cs.file_limit && !app->opts->quiet)
 		fprintf(stderr, "sipwatch: maximum file limit reached: %u (-W)\n",
 			app->opts->ring.files);
+}
+
+static void finish(struct sw_app *app)
+{
+	if (app->ended)
+		return;
+	app->ended = true;
+	say_file_limit(app);
 	sw_decode_finish(app->dec, on_event, app);
 	finish_analysis(app);
 }
@@ -394,6 +400,7 @@ static bool run_two_threads(struct sw_app *app)
 	}
 	pthread_join(th, NULL);
 	app->ended = true;
+	say_file_limit(app);
 	finish_analysis(app);
 	sw_queue_free(app->queue);
 	app->queue = NULL;
