@@ -7,11 +7,13 @@ _sipwatch()
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
-	opts="-r -i -w -c -s -Z -p -B -D -n -v -U -e -C -G -W -m -j -q -h -V
+	opts="-r -i -w -c -s -Z -p -B -D -n -v -U -e -C -G -W -H -L -m -j -q -h -V
 	      --sides --no-pair --report --messages --json --tui --fail-on --ignore-resolved
-	      --lang --max-messages --help --version"
+	      --lang --max-messages --threads --html --ladder --width --annotate --aor --call-id
+	      --select --hep-send --hep-listen --hep-id --hep-pass --hep-findings
+	      --no-hep-findings --help --version"
 	case $prev in
-	-r | -w | --sides)
+	-r | -w | --sides | --html)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
@@ -32,7 +34,12 @@ _sipwatch()
 		COMPREPLY=($(compgen -W "en zh" -- "$cur"))
 		return
 		;;
-	-c | -s | -B | -C | -G | -W | --max-messages)
+	--threads)
+		COMPREPLY=($(compgen -W "1 2" -- "$cur"))
+		return
+		;;
+	-c | -s | -B | -C | -G | -W | -H | -L | --max-messages | --width | --aor | --call-id | \
+	--select | --hep-send | --hep-listen | --hep-id | --hep-pass)
 		return
 		;;
 	esac
