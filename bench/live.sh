@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Live capture rate (issue 15): the highest SIP message rate `sipwatch -i`
 # sustains on one core with no packet dropped by the kernel, with --report and
 # with the interactive view. Run on demand (root), never in CI.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The parse floor (issue 15): read a capture with libpcap and parse every SIP
  * message in it with libosip2, nothing else. What sipwatch --report costs
  * above this is decoding, analysis and output.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The HEP collector (-L): UDP sockets and TCP listeners in one epoll set, whose
  * descriptor is the capture's pollable fd. Each HEP packet (hep/hep.h decodes
  * it; v1/v2/v3 on UDP, v3 framed by its length on TCP) that carries SIP becomes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pcapng writer (draft-ietf-opsawg-pcapng sections 4.1, 4.2, 4.3) for
  * -w FILE --annotate and the TUI's "pcapng with findings": one section whose
  * header carries a comment (opt_comment, shb_userappl), one interface per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* -H: sipwatch as a HEP agent. Each SIP message decoded (live or from a file,
  * with its capture time) goes out as one HEP v3 packet of protocol type SIP;
  * each finding, when established and again when revised, goes out as a HEP

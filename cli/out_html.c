@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --html FILE and the TUI's "HTML report": one self-contained page for a
  * ticket. The inputs and time span; each finding with its severity, summary,
  * explanation, advice and its evidence frames as links into the ladders;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --ladder: the TUI's ladder as plain text for mails and ticket comments, one
  * per selected account or dialog (cli/pick.c), ASCII or box-drawing
  * (--ladder=utf8), at most --width columns (100), each evidence arrow marked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* -w FILE --annotate and the TUI's "pcapng with findings": the frames of the
  * selected items (or all) as pcapng, each finding as a comment on each of its
  * evidence frames ("sipwatch #0 register.no_response/icmp_port_unreachable:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The list items the artefacts (--ladder, --html, -w --annotate) cover:
  * those the selection names (--aor, --call-id, --select, with the TUI's
  * filter semantics: view/select.h), else every item with a finding, in list

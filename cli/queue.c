@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The bounded single-producer / single-consumer record queue (queue.h):
  * blocks of records, handed over whole under one mutex, so the threads
  * synchronise once per block (hundreds of records), not per record. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A bounded single-producer / single-consumer queue of records, for the
  * two-thread pipeline (run.c): the reading thread writes records (a tag and
  * bytes) into blocks and hands over whole blocks; the analysing thread reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The text of a kept message record, for the TUI's message screen and the
  * HTML report (the kept copy, else the frame re-read from the capture file
  * and decoded again: whole-datagram messages, malformed SIP, the packet an

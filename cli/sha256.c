@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256 (FIPS 180-4) and its base64 form, for the hashes the HTML page's
  * Content-Security-Policy allows its own script and style by (CSP level 2,
  * "hash-source"): the page needs no 'unsafe-inline'. */

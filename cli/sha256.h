@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256 for the HTML page's Content-Security-Policy hashes. */
 #ifndef SW_CLI_SHA256_H
 #define SW_CLI_SHA256_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared part of the cross toolchain files (toolchain-armhf.cmake ...):
 # Debian's cross compiler for SW_TRIPLE, a target root file system made with
 # mmdebstrap (tools/cross/build.sh) as the sysroot, pkg-config looking only

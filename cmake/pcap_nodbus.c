@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The D-Bus capture source of libpcap, left out of static builds
  * (cmake/static.cmake): pcap.c asks every source whether a device name is
  * its own and what devices it has; this one has none and owns no name, so

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The relink kit of a static sipwatch (LGPL 2.1 section 6a: the user must be
 # able to relink sipwatch with a modified glibc or libosip2). Run by the
 # relink_kit target (cmake/static.cmake):

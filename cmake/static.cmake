@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # -DSW_STATIC=ON: sipwatch linked statically, for a phone that has none of
 # the libraries (README, "On the phone"). Included by the top CMakeLists.txt
 # instead of the pkg-config IMPORTED_TARGETs, and defines targets of the same

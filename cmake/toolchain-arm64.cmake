@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # 64-bit ARM (Debian arm64): newer SoCs and ARM servers.
 #   cmake -S . -B build-arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-arm64.cmake \
 #         -DSW_SYSROOT=/path/to/arm64-root -DSW_STATIC=ON

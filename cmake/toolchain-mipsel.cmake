@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # 32-bit MIPS little-endian (Debian mipsel, MIPS32r2): the other phone SoCs.
 #   cmake -S . -B build-mipsel -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-mipsel.cmake \
 #         -DSW_SYSROOT=/path/to/mipsel-root -DSW_STATIC=ON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Compact lookup tables for records held elsewhere, keyed by wire values:
  *
  * - struct sw_idtab: key -> record id, where the key is stored in the record

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared copies of strings that many records repeat (User-Agent, Server,
  * realm): one copy per distinct value, counted by its holders and freed when
  * the last one lets go, so memory follows the values in use, not the values

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Self-contained copies of decode events (decode/evrec.h): the event, the SIP
  * message or DNS answer it points to, and the bytes of every slice, relocated
  * into one block. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Self-contained copies of decode events ("records"), so that an event can
  * cross from the thread that decodes to the thread that analyses (cli/: the
  * two-thread pipeline). An event borrowed from sw_decode_frame() points into

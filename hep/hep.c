@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HEP v1/v2/v3 decoding and HEP v3 encoding (HEP3 Network Protocol
  * Specification; the v1/v2 fixed header as Kamailio's sipcapture and
  * captagent read it). The decoder reads field by field from (pointer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HEP, the Homer Encapsulation Protocol: decoding of HEP v1, v2 and v3 packets
  * from untrusted bytes, encoding of HEP v3 packets, and the agent side (a
  * non-blocking sender over UDP or TCP with a bounded queue).

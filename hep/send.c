@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The HEP agent's sending side: one socket to the collector, never blocking
  * the caller. UDP: each packet is one send(2), a full socket buffer drops it.
  * TCP: packets are written whole, in order, through a queue bounded in bytes;

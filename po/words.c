@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Words the analysis leaves in English because they are also identifiers
  * (fact keys, ICMP kinds, the labels of evidence frames), put in the
  * catalog's language for the report and the TUI. English output keeps them

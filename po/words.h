@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The analysis's own words inside its results (fact keys and some values,
  * ICMP kinds, evidence labels) in the catalog's language. With no catalog
  * (English) everything comes out as the analysis wrote it. */

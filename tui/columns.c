@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Column chooser (F10 or t on the list, as sngrep's column selection): which
  * columns the list shows (Space), in what order (+ and -, as sngrep), and how
  * wide (Left/Right: the Finding column can be widened to hold the whole

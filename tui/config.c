@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The user's TUI settings in $XDG_CONFIG_HOME/sipwatch/config (XDG Base
  * Directory Specification; ~/.config when the variable is unset): the
  * list's columns (which, in what order, how wide) and the width of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Message diff (Space on two messages of the ladder, as sngrep's compare):
  * the two messages side by side, each under its time, addresses and frame;
  * a line that the other message does not hold exactly is highlighted and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Raw screen (F6, as sngrep's call raw window): the text of every message of
  * the chosen items one after the other, each under a line with its time,
  * addresses and frame, for reading and copying them all at once rather than

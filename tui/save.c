@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* F2 / s: save, after asking what (sngrep's save dialog): every message of
  * the capture as a pcap, only the messages of the selection (the selected
  * items, this ladder, this message) as a pcap, as a pcapng with the findings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Built-in terminfo entries and C.UTF-8 LC_CTYPE (termrt.h). The bundle is
  * a gzip'd tar made at build time (tui/CMakeLists.txt, termrt.cmake):
  * terminfo/<first letter>/<name> and locale/C.UTF-8/LC_CTYPE. It is

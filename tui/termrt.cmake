@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Makes the bundle tui/termrt.c carries: a gzip'd tar of compiled terminfo
 # entries and glibc's C.UTF-8 LC_CTYPE, plus a C file naming the entries.
 #   cmake -DTERMINFO_DIR=/lib/terminfo,... -DTERMS=vt100,xterm,... -DLC_CTYPE=path|""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The interactive view's start-up on a machine with no terminfo database
  * and no locales (a phone's busybox shell): sipwatch carries compiled
  * terminfo entries for common terminals and glibc's C.UTF-8 character

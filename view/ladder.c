@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ladder's layout (view/ladder.h): columns, marks and entries, as the
  * TUI's ladder screen has drawn them since it was first written (moved here
  * so that the text and HTML ladders are the same ladder). */

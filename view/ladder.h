@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ladder's layout, shared by every view that draws one (the TUI's
  * ladder screen, the text ladder of --ladder, the SVG ladder of --html):
  * one column per endpoint (the phone, the public addresses the server saw it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Item selection (view/select.h), moved from the TUI's list filter. */
 #include "view/select.h"
 

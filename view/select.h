@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which list items (accounts, dialogs, OPTIONS groups) a selection names:
  * the TUI's display filter (/ and F7) and the command line's --aor,
  * --call-id and --select, with one meaning. Every non-empty field must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * blast - HEP v3 load for the sipwatch -L benchmark (bench/hep/run.sh).
  *

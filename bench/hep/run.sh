@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # HEP collector rate: `sipwatch -L` on one core (taskset -c 0) receiving HEP v3
 # from bench/hep/blast.c on the other core, on loopback in a network namespace
 # of its own (unshare -n; root). UDP: RATES messages/s are tried in turn, N

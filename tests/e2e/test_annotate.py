@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """-w FILE --annotate: a pcapng for Wireshark with each finding as a comment
 on each of its evidence frames and the report's summary as the section
 header's comment. tshark (frame.comment) lists the comments on exactly the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """--html: the page a support engineer attaches to a ticket, loaded from a
 file URL in headless Chromium (Debian's chromium, installed by .ci/deps
 test) with networking off, as a person would open it. For each page the DOM

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """--ladder: the TUI's ladder as text for mails and tickets. Golden files in
 golden/ladder/ (regenerate with `python3 test_ladder.py --write` after a
 deliberate change, and read the diff) on lab captures, one and two per case,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Languages: Chinese output holds no English of sipwatch's own, English
 output names a phone setting by its English path with the Chinese label in
 brackets, and counts agree with their nouns.

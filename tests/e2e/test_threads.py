@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """One thread or two, the same output (issue 15).
 
 Runs sipwatch with --threads 1 and --threads 2 on every capture under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the HEP decoder (hep/hep.h) on hostile bytes, three ways:
  * the input as one UDP datagram (v1/v2/v3, several v3 packets in a row), as a
  * TCP stream cut by sw_hep_frame() (with its resynchronisation at the next

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the HEP collector (-L, capture/hep_listen.c) end to end on
  * a real loopback socket: the input, cut into datagrams at each "HEP3" and at
  * every 0x01/0x02 byte after a "\n\n" (so v2 packets come too), is sent to a

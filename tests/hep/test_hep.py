@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """HEP end to end with the real binary, on loopback (no root needed).
 
 -H: what sipwatch sends, decoded chunk by chunk by an independent decoder

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """HEP against real peers from Debian 12, inside a network namespace of this
 test's own (unshare --net: loopback only, no port shared with anything else):
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Kamailio's siptrace as the HEP agent (issue 13), in the lab's namespaces: the
 # registrar mirrors every SIP message it receives and sends as HEP (version
 # given, auth key, capture id 3003) to `sipwatch -L` in the server's namespace,

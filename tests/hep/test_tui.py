@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The interactive view on a HEP stream (-L), as on -i: the list fills while
 another sipwatch sends a capture with -H, the status line counts the SIP
 messages, the finding is marked, the ladder opens. Loopback only."""

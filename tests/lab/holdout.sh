@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sipwatch lab hold-out check: run the lab scenarios of run.sh again, with their knobs varied
 # (refresh interval, granted expiry, retry interval, phone port, User-Agent, baresip timers,
 # registrar defines), into a scratch directory -- never into pcaps/ -- then run sipwatch on

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Compare sipwatch's findings on a hold-out lab run with the committed matrix case(s) of the
 scenario (tests/e2e/matrix_base.py, matrix_lab.py), or with an override where the run's
 variation changes what docs/findings.md expects. Used by tests/lab/holdout.sh.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Live capture as on the phone (issue 12): `sipwatch -i eth2.1` on a VLAN
 # sub-interface, and on a system with no "nobody" user.
 #

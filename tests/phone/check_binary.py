@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The phone build's size budget: sipwatch stripped, static, within budget.
 
     tests/phone/check_binary.py --strip STRIP --budget BYTES --arch NAME SIPWATCH

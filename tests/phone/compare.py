@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Byte-for-byte comparison of a cross-built sipwatch with a native one.
 
     tests/phone/compare.py --target BIN --reference BIN [--emulator 'qemu-arm'] [PCAPS_DIR]

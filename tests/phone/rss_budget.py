@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Memory budget on the phone: one phone's traffic over 24 hours of capture
 time must stay within SW_RSS_BUDGET_KIB (8 MiB) of resident memory.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """heplib: HEP v2/v3 packets for sipwatch's tests (Python 3 stdlib only).
 
 An implementation independent of sipwatch's C code, written from the HEP3

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """More scenarios of pcaps/synth (see scenarios.py; the first ones are in
 scenarios_def.py): the variants that give every kind and cause of the variant matrix
 (tests/e2e/matrix_synth.py) at least three positives that differ in what a rule could

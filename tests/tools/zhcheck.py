@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """English words left in Chinese output (Python 3 stdlib only).
 
 A Chinese report or TUI screen may hold Latin letters only where they are

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The interactive view on a machine like a phone (issue 12): no terminfo
 database, no locales. Each case runs sipwatch in a mount namespace where
 /lib/terminfo, /usr/share/terminfo, /etc/terminfo and /usr/lib/locale are

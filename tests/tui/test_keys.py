@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """sngrep's keys, offline (the live ones are in test_live.py): Space on two
 messages compares them, t shows the raw message beside the ladder and 9/0
 resize it, F4/x the extended flow (e stays Explain), F6 the raw text of all

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The interactive view in Chinese holds no English of its own: every screen
 (list, help, ladder with the raw pane, message, raw text, compare, findings,
 columns, filter form, a finding's row) is read off the terminal and each

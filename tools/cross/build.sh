@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Static sipwatch for the phones' CPUs, from a fresh clone (README, "On the
 # phone"): makes each target's root file system with mmdebstrap (Debian 12,
 # --variant=extract: the -dev packages unpacked, nothing configured), builds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for decode/evrec.c: a record is self-contained. Every slice of
  * a packed event points inside the record (checked word by word over the
  * packed structs, so a field added to struct sw_sip_msg and forgotten by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for cli/queue.c, the bounded single-producer / single-consumer
  * record queue of the two-thread pipeline: records come out in the order
  * they went in, with their tags and bytes, through blocks that are reused,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* common/intern and common/idtab: the shared strings and compact id tables
  * the analysis keeps per account. */
 #include <setjmp.h>

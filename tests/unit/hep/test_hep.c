@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests of hep/: HEP v3 encoding and decoding, each malformed case
  * rejected with its reason, HEP v1/v2 headers, stream framing, and the sender
  * over loopback UDP and TCP (queueing while the collector is away). */

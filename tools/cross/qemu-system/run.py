@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """sipwatch live on an emulated phone (issue 12): the static binary for ARM
 (qemu-system-arm, virt machine, Debian's armmp kernel) or MIPS (qemu-system-
 mipsel, Malta, Debian's 4kc-malta kernel), in a root that holds only busybox,
