@@ -81,10 +81,11 @@ struct osip_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
-/* Each allocation is preceded by its size (for realloc). */
+/* Each allocation is preceded by its size (for realloc), padded to one
+ * alignment unit on 32- and 64-bit CPUs alike. */
 struct osip_hdr {
 	size_t size;
-	size_t pad;
+	unsigned char pad[OSIP_ALIGN - sizeof(size_t)];
 };
 _Static_assert(sizeof(struct osip_hdr) == OSIP_ALIGN, "allocation header is one unit");
 
