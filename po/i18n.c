@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* GNU .mo catalog lookup over the embedded Chinese catalog (the .mo layout:
- * https://www.gnu.org/software/gettext/manual/html_node/MO-Files.html). */
+ * https://www.gnu.org/software/gettext/manual/html_node/MO-Files.html),
+ * embedded gzip'd and inflated once when Chinese is chosen. */
 #include "po/i18n.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "common/mem.h"
 
-extern const unsigned char sw_mo_zh[];
-extern const unsigned long sw_mo_zh_len;
+extern const unsigned char sw_mo_zh_gz[];
+extern const unsigned long sw_mo_zh_gz_len;
+
+/* The inflated catalog is at most this big (it is ~110 KB). */
+#define SW_MO_MAX (4u << 20)
 
 struct sw_catalog {
+	unsigned char *buf; /* owned: the inflated .mo */
 	const unsigned char *mo;
 	size_t len;
 	bool swap;
@@ -60,6 +67,39 @@ static bool load(struct sw_catalog *c, const unsigned char *mo, size_t len)
 	return true;
 }
 
+/* The embedded gzip member, inflated; its size from the trailer's ISIZE
+ * (RFC 1952), held to SW_MO_MAX and to what inflate() really gives. */
+static unsigned char *inflate_mo(size_t *len)
+{
+	size_t n = sw_mo_zh_gz_len;
+	if (n < 18)
+		return NULL;
+	const unsigned char *t = sw_mo_zh_gz + n - 4;
+	size_t want = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
+	if (want == 0 || want > SW_MO_MAX)
+		return NULL;
+	unsigned char *out = sw_malloc(want);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	z.next_in = (unsigned char *)sw_mo_zh_gz;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)want;
+	int rc = inflate(&z, Z_FINISH);
+	bool ok = rc == Z_STREAM_END && z.total_out == want;
+	inflateEnd(&z);
+	if (!ok) {
+		free(out);
+		return NULL;
+	}
+	*len = want;
+	return out;
+}
+
 const struct sw_catalog *sw_catalog_pick(const char *lang)
 {
 	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
@@ -73,7 +113,10 @@ const struct sw_catalog *sw_catalog_pick(const char *lang)
 	if (!lang || strncmp(lang, "zh", 2) != 0)
 		return NULL;
 	struct sw_catalog *c = sw_calloc(1, sizeof *c);
-	if (!load(c, sw_mo_zh, sw_mo_zh_len)) {
+	size_t len = 0;
+	c->buf = inflate_mo(&len);
+	if (!c->buf || !load(c, c->buf, len)) {
+		free(c->buf);
 		free(c);
 		return NULL;
 	}
@@ -82,6 +125,9 @@ const struct sw_catalog *sw_catalog_pick(const char *lang)
 
 void sw_catalog_free(const struct sw_catalog *c)
 {
+	if (!c)
+		return;
+	free(c->buf);
 	free((void *)c);
 }
 
