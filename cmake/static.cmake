@@ -56,7 +56,7 @@ add_link_options(-Wl,--gc-sections)
 # (README, "On the phone": what a distributor ships). Defined once the
 # targets exist (top CMakeLists.txt calls sw_relink_kit()).
 function(sw_relink_kit)
-  set(ours sw_tui sw_analyze sw_decode sw_capture sw_i18n sw_common)
+  set(ours sw_tui sw_view sw_analyze sw_decode sw_capture sw_hep sw_i18n sw_common)
   set(archives)
   foreach(t ${ours})
     list(APPEND archives $<TARGET_FILE:${t}>)
