@@ -50,7 +50,9 @@ static size_t align_up(size_t n)
 
 static struct blk *blk_new(size_t cap, bool own)
 {
-	struct blk *b = sw_malloc(sizeof *b + cap);
+	/* The data's _Alignas(16) holds only if the block itself is aligned:
+	 * 32-bit glibc's malloc gives 8. */
+	struct blk *b = sw_malloc_aligned(SW_QUEUE_ALIGN, sizeof *b + cap);
 	b->next = NULL;
 	b->cap = cap;
 	b->used = b->rd = 0;

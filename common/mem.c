@@ -20,6 +20,14 @@ void *sw_malloc(size_t n)
 	return p;
 }
 
+void *sw_malloc_aligned(size_t align, size_t n)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, align, n ? n : 1) != 0)
+		sw_oom(n);
+	return p;
+}
+
 void *sw_calloc(size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size ? size : 1);

@@ -127,7 +127,7 @@ static void *arena_get(struct osip_arena *a, size_t n)
 	struct osip_chunk *c = a->head;
 	if (!c || c->cap - c->used < need) {
 		size_t cap = need > OSIP_CHUNK ? need : OSIP_CHUNK;
-		c = sw_malloc(sizeof *c + cap);
+		c = sw_malloc_aligned(OSIP_ALIGN, sizeof *c + cap); /* 32-bit malloc gives 8 */
 		c->cap = cap;
 		c->used = 0;
 		c->next = a->head;
