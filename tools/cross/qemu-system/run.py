@@ -372,10 +372,12 @@ def one_arch(arch, a, results):
         s = con.wait_screen(lambda s: "no_response" in s and "1001@192.0.2.2" in s, 60, deadline)
         shot1 = s
         con.keys("Enter")
-        s2 = con.wait_screen("ICMP port_unreachable", 30, deadline)
+        s2 = con.wait_screen("ICMP 端口不可达", 30, deadline)  # the zh evidence label
         con.keys("q")
         time.sleep(1)
-        con.keys("q")
+        con.keys("q")  # the list asks first while the live capture runs
+        con.wait_screen("抓包仍在进行", 30, deadline)
+        con.keys("y")
         back = con.run("echo rc=$?", "tui", 60, deadline)
         okv = "帐号/会话" in shot1 and "失败" in shot1 and "??" not in shot1 and "rc=0" in back
         with open(os.path.join(work, "screen-list.txt"), "w") as f:
