@@ -379,7 +379,7 @@ static void plan_ladders(struct html *h, const uint32_t *items, size_t nitems)
 		}
 		struct ladder_plan *p = &h->plans[h->nplans];
 		uint32_t *all;
-		sw_ladder_collect(app->an, &items[i], 1, &all, &p->total);
+		sw_ladder_collect(app->an, &items[i], 1, 0, &all, &p->total);
 		size_t room = HTML_MAX_ARROWS - h->arrows;
 		size_t max = room < HTML_LADDER_MSGS ? room : HTML_LADDER_MSGS;
 		if (max < 16)

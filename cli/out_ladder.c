@@ -448,7 +448,7 @@ static void one_ladder(struct lt *L, uint32_t item, struct sw_buf *out)
 	struct sw_app *app = L->app;
 	uint32_t *all, *ids, *folded;
 	size_t nall;
-	sw_ladder_collect(app->an, &item, 1, &all, &nall);
+	sw_ladder_collect(app->an, &item, 1, 0, &all, &nall);
 	ids = sw_malloc((nall ? nall : 1) * sizeof *ids);
 	folded = sw_malloc((nall ? nall : 1) * sizeof *folded);
 	size_t n = sw_ladder_fold(app->an, all, nall, LT_MAX_MSGS, ids, folded);

@@ -141,7 +141,7 @@ int sw_out_annotated(struct sw_app *app, const char *path, const uint32_t *msg_i
 	} else if (!sw_select_empty(&o->sel)) {
 		all = false;
 		size_t ni = sw_app_items(app, &items, &named);
-		sw_ladder_collect(app->an, items, ni, &ids, &nids);
+		sw_ladder_collect(app->an, items, ni, 0, &ids, &nids);
 	}
 	if (!all) {
 		for (size_t i = 0; i < nids; i++) {

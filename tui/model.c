@@ -120,59 +120,7 @@ static int cmp_msg_key(const void *a, const void *b)
 void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint32_t **ids,
                       size_t *nids)
 {
-	size_t cap = 64, k = 0;
-	struct msg_key *v = sw_malloc(cap * sizeof *v);
-	for (size_t i = 0; i < n; i++) {
-		if (tui_item_is_finding(items[i])) {
-			/* A finding of no item: its evidence that was kept. */
-			const struct sw_finding *f =
-			    sw_analyze_finding(t->an, items[i] & ~TUI_ITEM_FINDING_BIT);
-			for (size_t e = 0; f && e < f->n_evidence; e++) {
-				const struct sw_msg *m = f->evidence[e].msg_id == UINT32_MAX
-				                             ? NULL
-				                             : sw_analyze_msg(t->an, f->evidence[e].msg_id);
-				if (!m || m->id < t->clear_from)
-					continue;
-				if (k == cap)
-					v = sw_realloc(v, (cap *= 2) * sizeof *v);
-				v[k++] = (struct msg_key){m->ts_ns, m->id};
-			}
-			continue;
-		}
-		if (items[i] == TUI_ITEM_UNASSIGNED) {
-			size_t total = sw_analyze_nmsgs(t->an);
-			for (size_t id = t->clear_from; id < total; id++) {
-				const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id);
-				if (!m || m->item != UINT32_MAX)
-					continue;
-				if (k == cap)
-					v = sw_realloc(v, (cap *= 2) * sizeof *v);
-				v[k++] = (struct msg_key){m->ts_ns, m->id};
-			}
-			continue;
-		}
-		const struct sw_item *it = sw_analyze_item(t->an, items[i]);
-		if (!it)
-			continue;
-		size_t nm = it->n_ids;
-		for (size_t j = 0; j < nm; j++) {
-			const struct sw_msg *m = sw_analyze_msg(t->an, it->msgs[j]);
-			if (!m || m->id < t->clear_from)
-				continue; /* aged out (bounded live mode), or cleared (F5) */
-			if (k == cap)
-				v = sw_realloc(v, (cap *= 2) * sizeof *v);
-			v[k++] = (struct msg_key){m->ts_ns, m->id};
-		}
-	}
-	qsort(v, k, sizeof *v, cmp_msg_key);
-	uint32_t *out = sw_malloc((k ? k : 1) * sizeof *out);
-	size_t o = 0;
-	for (size_t i = 0; i < k; i++)
-		if (o == 0 || out[o - 1] != v[i].id)
-			out[o++] = v[i].id;
-	free(v);
-	*ids = out;
-	*nids = o;
+	sw_ladder_collect(t->an, items, n, t->clear_from, ids, nids);
 }
 
 void tui_put_file(const struct tui *t, struct sw_buf *b, uint32_t file_idx)

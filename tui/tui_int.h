@@ -16,6 +16,7 @@
 #include "po/i18n.h"
 #include "po/words.h"
 #include "tui/tui.h"
+#include "view/ladder.h"
 
 #define TUI_MAX_DEPTH 8u /* screens stacked at once (list, ladder, message, help...) */
 #define TUI_MIN_ROWS 10
@@ -238,13 +239,10 @@ enum tui_role tui_sev_role(enum sw_severity s);
  * cleared with F5 left out. The pseudo item UINT32_MAX - 1 collects the
  * messages that belong to no item; TUI_ITEM_FINDING(id) the evidence of a
  * finding tied to no account or dialog (a DNS failure, no SIP at all). */
-#define TUI_ITEM_UNASSIGNED (UINT32_MAX - 1)
-#define TUI_ITEM_FINDING_BIT 0x80000000u
-#define TUI_ITEM_FINDING(fid) (TUI_ITEM_FINDING_BIT | (uint32_t)(fid))
-static inline bool tui_item_is_finding(uint32_t item)
-{
-	return item != TUI_ITEM_UNASSIGNED && item != UINT32_MAX && (item & TUI_ITEM_FINDING_BIT);
-}
+#define TUI_ITEM_UNASSIGNED SW_LADDER_UNASSIGNED
+#define TUI_ITEM_FINDING_BIT SW_LADDER_FINDING_BIT
+#define TUI_ITEM_FINDING(fid) SW_LADDER_FINDING(fid)
+#define tui_item_is_finding sw_ladder_is_finding
 void tui_collect_msgs(const struct tui *t, const uint32_t *items, size_t n, uint32_t **ids,
                       size_t *nids);
 /* " (name)" of the input file a frame came from, when there are several. */

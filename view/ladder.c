@@ -262,14 +262,29 @@ static int cmp_msg_key(const void *a, const void *b)
 }
 
 void sw_ladder_collect(const struct sw_analyze *an, const uint32_t *items, size_t n,
-                       uint32_t **ids, size_t *nids)
+                       uint32_t first_id, uint32_t **ids, size_t *nids)
 {
 	size_t cap = 64, k = 0;
 	struct msg_key *v = sw_malloc(cap * sizeof *v);
 	for (size_t i = 0; i < n; i++) {
+		if (sw_ladder_is_finding(items[i])) {
+			const struct sw_finding *f =
+			    sw_analyze_finding(an, items[i] & ~SW_LADDER_FINDING_BIT);
+			for (size_t e = 0; f && e < f->n_evidence; e++) {
+				const struct sw_msg *m = f->evidence[e].msg_id == UINT32_MAX
+				                             ? NULL
+				                             : sw_analyze_msg(an, f->evidence[e].msg_id);
+				if (!m || m->id < first_id)
+					continue;
+				if (k == cap)
+					v = sw_realloc(v, (cap *= 2) * sizeof *v);
+				v[k++] = (struct msg_key){m->ts_ns, m->id};
+			}
+			continue;
+		}
 		if (items[i] == SW_LADDER_UNASSIGNED) {
 			size_t total = sw_analyze_nmsgs(an);
-			for (size_t id = 0; id < total; id++) {
+			for (size_t id = first_id; id < total; id++) {
 				const struct sw_msg *m = sw_analyze_msg(an, (uint32_t)id);
 				if (!m || m->item != UINT32_MAX)
 					continue;
@@ -284,8 +299,8 @@ void sw_ladder_collect(const struct sw_analyze *an, const uint32_t *items, size_
 			continue;
 		for (size_t j = 0; j < it->n_ids; j++) {
 			const struct sw_msg *m = sw_analyze_msg(an, it->msgs[j]);
-			if (!m)
-				continue; /* aged out (bounded live mode) */
+			if (!m || m->id < first_id)
+				continue; /* aged out (bounded live mode), or cleared (F5) */
 			if (k == cap)
 				v = sw_realloc(v, (cap *= 2) * sizeof *v);
 			v[k++] = (struct msg_key){m->ts_ns, m->id};

@@ -93,11 +93,20 @@ void sw_ladder_build(struct sw_ladder *l, const struct sw_analyze *an, const str
 void sw_ladder_free(struct sw_ladder *l);
 
 /* Message ids of list items in capture order, merged and deduplicated
- * (*ids owned by the caller, never NULL). The pseudo item
- * SW_LADDER_UNASSIGNED collects the messages that belong to no item. */
+ * (*ids owned by the caller, never NULL), those with an id below first_id
+ * left out (the TUI's F5 clearing; 0: all). The pseudo item
+ * SW_LADDER_UNASSIGNED collects the messages that belong to no item;
+ * SW_LADDER_FINDING(id) the kept evidence of a finding tied to no account
+ * or dialog (a DNS failure, no SIP at all). */
 #define SW_LADDER_UNASSIGNED (UINT32_MAX - 1)
+#define SW_LADDER_FINDING_BIT 0x80000000u
+#define SW_LADDER_FINDING(fid) (SW_LADDER_FINDING_BIT | (uint32_t)(fid))
+static inline bool sw_ladder_is_finding(uint32_t item)
+{
+	return item != SW_LADDER_UNASSIGNED && item != UINT32_MAX && (item & SW_LADDER_FINDING_BIT);
+}
 void sw_ladder_collect(const struct sw_analyze *an, const uint32_t *items, size_t n,
-                       uint32_t **ids, size_t *nids);
+                       uint32_t first_id, uint32_t **ids, size_t *nids);
 
 /* A bounded view of a long ladder: of ids[0..n), at most about max messages
  * (max >= 16): the first and the last quarter of max, and each message that
