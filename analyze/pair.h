@@ -142,7 +142,7 @@ struct sw_pair_diff {
 };
 
 struct sw_pair_match {
-	uint32_t id;
+	uint32_t id;                     /* its index: sw_pair_match(p, id) */
 	uint8_t dir;                     /* enum sw_pair_dir */
 	const char *label;               /* "REGISTER", "401 Unauthorized" (owned by the pair) */
 	int64_t cseq;
@@ -159,7 +159,7 @@ struct sw_pair_match {
 /* A message seen leaving on one side that the other side did not capture,
  * although it fell inside that capture's time span. */
 struct sw_pair_loss {
-	uint32_t id;
+	uint32_t id;                     /* its index: sw_pair_loss(p, id) */
 	uint8_t dir;                     /* enum sw_pair_dir */
 	uint8_t side;                    /* where it was seen: the sender's side */
 	const char *label;

@@ -1288,10 +1288,7 @@ static void both_sides(struct html *h)
 	esc_c(b, _("Messages the path between the two captures rewrote (the rewritten lines highlighted) or lost, as each side captured them."));
 	sw_buf_puts(b, "</p>\n");
 	for (size_t i = 0; i < h->npair_shown; i++) {
-		const struct sw_pair_match *pm = NULL;
-		for (size_t k = 0; k < sw_pair_nmatches(h->pair) && !pm; k++)
-			if (sw_pair_match(h->pair, k)->id == h->pair_shown[i])
-				pm = sw_pair_match(h->pair, k);
+		const struct sw_pair_match *pm = sw_pair_match(h->pair, h->pair_shown[i]);
 		if (!pm)
 			continue;
 		sw_buf_printf(b, "<article class=\"pm\" id=\"p%u\"><h3>[~] ", pm->id);
@@ -1312,10 +1309,7 @@ static void both_sides(struct html *h)
 		sw_buf_puts(b, "</div></div></article>\n");
 	}
 	for (size_t i = 0; i < h->nloss_shown; i++) {
-		const struct sw_pair_loss *pl = NULL;
-		for (size_t k = 0; k < sw_pair_nlosses(h->pair) && !pl; k++)
-			if (sw_pair_loss(h->pair, k)->id == h->loss_shown[i])
-				pl = sw_pair_loss(h->pair, k);
+		const struct sw_pair_loss *pl = sw_pair_loss(h->pair, h->loss_shown[i]);
 		if (!pl)
 			continue;
 		sw_buf_printf(b, "<article class=\"pm\" id=\"q%u\"><h3>[X] ", pl->id);
