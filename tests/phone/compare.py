@@ -61,6 +61,49 @@ def first_diff(a, b):
     return min(len(a), len(b))
 
 
+def compare_all(root, modes, want_cmd, got_cmd, want_name, got_name, jobs):
+    """Runs want_cmd + args and got_cmd + args for every input under root
+    (each capture alone, then the pairs of lab/) and every mode; prints one
+    line per difference and the counts. Returns the exit status: 1 on any
+    difference or when nothing was compared."""
+    inputs = [[c] for c in captures(root)] + pairs(root)
+    if not inputs:
+        print("no captures under %s" % root)
+        return 1
+    jobs_list = []
+    for files in inputs:
+        rargs = []
+        for f in files:
+            rargs += ["-r", f]
+        for m in modes:
+            jobs_list.append(rargs + m)
+
+    def one(args):
+        return args, run(want_cmd + args), run(got_cmd + args)
+
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+        for args, want, got in ex.map(one, jobs_list):
+            what = " ".join(os.path.relpath(x, root) if x.startswith(root) else x for x in args)
+            if want == got:
+                passed += 1
+                continue
+            failed += 1
+            if want[0] != got[0]:
+                print("DIFF %s: exit %d %s, %d %s" % (what, got[0], got_name, want[0], want_name))
+            for name, w, g in (("stdout", want[1], got[1]), ("stderr", want[2], got[2])):
+                if w != g:
+                    i = first_diff(w, g)
+                    print("DIFF %s: %s differs at byte %d: %r (%s) vs %r (%s)"
+                          % (what, name, i, g[max(0, i - 40):i + 40], got_name,
+                             w[max(0, i - 40):i + 40], want_name))
+    npairs = len(pairs(root))
+    print("%d inputs (%d captures, %d pairs), %d modes, %s vs %s" %
+          (len(inputs), len(inputs) - npairs, npairs, len(modes), got_name, want_name))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not passed else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--target", required=True)
@@ -70,44 +113,8 @@ def main():
     ap.add_argument("pcaps", nargs="?",
                     default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "pcaps"))
     a = ap.parse_args()
-    root = os.path.normpath(a.pcaps)
-    inputs = [[c] for c in captures(root)] + pairs(root)
-    if not inputs:
-        print("no captures under %s" % root)
-        return 1
-    emu = shlex.split(a.emulator)
-    jobs = []
-    for files in inputs:
-        rargs = []
-        for f in files:
-            rargs += ["-r", f]
-        for m in MODES:
-            jobs.append(rargs + m)
-
-    def one(args):
-        want = run([a.reference] + args)
-        got = run(emu + [a.target] + args)
-        return args, want, got
-
-    passed = failed = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-        for args, want, got in ex.map(one, jobs):
-            what = " ".join(os.path.relpath(x, root) if x.startswith(root) else x for x in args)
-            if want == got:
-                passed += 1
-                continue
-            failed += 1
-            if want[0] != got[0]:
-                print("DIFF %s: exit %d, native %d" % (what, got[0], want[0]))
-            for name, w, g in (("stdout", want[1], got[1]), ("stderr", want[2], got[2])):
-                if w != g:
-                    i = first_diff(w, g)
-                    print("DIFF %s: %s differs at byte %d: %r vs native %r"
-                          % (what, name, i, g[max(0, i - 40):i + 40], w[max(0, i - 40):i + 40]))
-    print("%d inputs (%d captures, %d pairs), %d modes" %
-          (len(inputs), len(inputs) - len(pairs(root)), len(pairs(root)), len(MODES)))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not passed else 0
+    return compare_all(os.path.normpath(a.pcaps), MODES, [a.reference],
+                       shlex.split(a.emulator) + [a.target], "native", "cross", a.jobs)
 
 
 if __name__ == "__main__":
