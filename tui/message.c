@@ -277,7 +277,7 @@ static const char *const message_help[] = {
     N_("\\xNN \\uNNNN\tA byte or a format control from the wire the terminal must not see"),
     N_("e\tExplain the findings of this message"),
     N_("d\tBoth sides, side by side, the path's changes highlighted"),
-    N_("F2, s\tSave: this message (pcap or text), or the whole capture (pcap)"),
+    N_("F2, s\tSave: this message (pcap, pcapng with findings, text or HTML), or the whole capture"),
     N_("Esc, q\tBack"),
     NULL,
 };

@@ -965,7 +965,7 @@ static const char *const pair_help[] = {
     N_("Left/Right, h/l\tPrevious / next message seen on both sides or lost"),
     N_("n / p\tNext / previous message the path changed or lost"),
     N_("v\tSide by side or interleaved (P: phone, S: server)"),
-    N_("F2, s\tSave: both copies (pcap or text), or the whole capture (pcap)"),
+    N_("F2, s\tSave: both copies (pcap, pcapng with findings, text or HTML), or the whole capture"),
     N_("Esc, q\tBack"),
     NULL,
 };

@@ -132,7 +132,7 @@ static const char *const raw_hints[] = {
 
 static const char *const raw_help[] = {
     N_("Up/Down, PgUp/PgDn\tScroll; Home/End: first / last message"),
-    N_("F2, s\tSave these messages: pcap, or this text to a file"),
+    N_("F2, s\tSave these messages: pcap, pcapng with findings, this text, or HTML"),
     N_("\\xNN \\uNNNN\tA byte or a format control from the wire the terminal must not see"),
     N_("Esc, q\tBack"),
     NULL,
