@@ -343,19 +343,6 @@ static bool over(struct html *h)
 	return h->soft_limit_hit;
 }
 
-static uint32_t finding_item(const struct sw_analyze *an, const struct sw_finding *f)
-{
-	if (f->account != UINT32_MAX) {
-		const struct sw_account *ac = sw_analyze_account(an, f->account);
-		return ac ? ac->item : UINT32_MAX;
-	}
-	if (f->dialog != UINT32_MAX) {
-		const struct sw_dialog *d = sw_analyze_dialog(an, f->dialog);
-		return d ? d->item : UINT32_MAX;
-	}
-	return UINT32_MAX;
-}
-
 /* "wrong_port.pcap:#21" or "#21": a frame as the report names it. */
 static void put_frame(struct html *h, uint32_t file_idx, uint64_t frame_no)
 {
@@ -590,7 +577,7 @@ static void finding(struct html *h, const struct sw_finding *f)
 		esc_c(b, _("When"));
 		sw_buf_printf(b, "</dt><dd>%s</dd>\n", sw_time_iso(f->first_ns, t));
 	}
-	uint32_t it = finding_item(app->an, f);
+	uint32_t it = sw_ladder_finding_item(app->an, f);
 	if (f->aor) {
 		sw_buf_puts(b, "<dt>");
 		esc_c(b, f->account != UINT32_MAX ? _("Account") : _("AOR"));

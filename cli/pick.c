@@ -9,19 +9,6 @@
 #include "common/mem.h"
 #include "view/ladder.h"
 
-static uint32_t finding_item(const struct sw_analyze *an, const struct sw_finding *f)
-{
-	if (f->account != UINT32_MAX) {
-		const struct sw_account *ac = sw_analyze_account(an, f->account);
-		return ac ? ac->item : UINT32_MAX;
-	}
-	if (f->dialog != UINT32_MAX) {
-		const struct sw_dialog *d = sw_analyze_dialog(an, f->dialog);
-		return d ? d->item : UINT32_MAX;
-	}
-	return UINT32_MAX;
-}
-
 size_t sw_app_items_with_findings(struct sw_app *app, uint32_t **items)
 {
 	size_t ni = sw_analyze_nitems(app->an), n = 0;
@@ -32,7 +19,7 @@ size_t sw_app_items_with_findings(struct sw_app *app, uint32_t **items)
 		const struct sw_finding *f = sw_analyze_finding(app->an, i);
 		if (!sw_ladder_finding_live(f))
 			continue;
-		uint32_t it = finding_item(app->an, f);
+		uint32_t it = sw_ladder_finding_item(app->an, f);
 		if (it < ni) {
 			has[it] = 1;
 			continue;

@@ -17,15 +17,7 @@ bool tui_finding_live(const struct sw_finding *f)
 
 uint32_t tui_finding_item(const struct tui *t, const struct sw_finding *f)
 {
-	if (f->account != UINT32_MAX) {
-		const struct sw_account *ac = sw_analyze_account(t->an, f->account);
-		return ac ? ac->item : UINT32_MAX;
-	}
-	if (f->dialog != UINT32_MAX) {
-		const struct sw_dialog *d = sw_analyze_dialog(t->an, f->dialog);
-		return d ? d->item : UINT32_MAX;
-	}
-	return UINT32_MAX;
+	return sw_ladder_finding_item(t->an, f);
 }
 
 size_t tui_item_findings(const struct tui *t, uint32_t item, uint32_t *ids, size_t cap)

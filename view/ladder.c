@@ -16,6 +16,19 @@ bool sw_ladder_finding_live(const struct sw_finding *f)
 	return f && f->revision > 0 && f->summary;
 }
 
+uint32_t sw_ladder_finding_item(const struct sw_analyze *an, const struct sw_finding *f)
+{
+	if (f->account != UINT32_MAX) {
+		const struct sw_account *ac = sw_analyze_account(an, f->account);
+		return ac ? ac->item : UINT32_MAX;
+	}
+	if (f->dialog != UINT32_MAX) {
+		const struct sw_dialog *d = sw_analyze_dialog(an, f->dialog);
+		return d ? d->item : UINT32_MAX;
+	}
+	return UINT32_MAX;
+}
+
 bool sw_ladder_finding_has_msg(const struct sw_finding *f, const struct sw_msg *m)
 {
 	for (size_t i = 0; i < f->n_evidence; i++) {

@@ -76,6 +76,9 @@ struct sw_ladder {
 /* A finding the views show: published, with its texts (a finding created but
  * not yet established while live has none). */
 bool sw_ladder_finding_live(const struct sw_finding *f);
+/* The list item f belongs to (its account's or dialog's), UINT32_MAX when
+ * none (a DNS failure, no SIP at all). */
+uint32_t sw_ladder_finding_item(const struct sw_analyze *an, const struct sw_finding *f);
 /* Does finding f name message m as evidence (by record, else by frame)? */
 bool sw_ladder_finding_has_msg(const struct sw_finding *f, const struct sw_msg *m);
 /* The mark of message m when pair is the result of two captures of one path

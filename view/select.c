@@ -38,19 +38,6 @@ int sw_select_parse(struct sw_select *f, const char *text)
 	return 0;
 }
 
-static uint32_t finding_item(const struct sw_analyze *an, const struct sw_finding *f)
-{
-	if (f->account != UINT32_MAX) {
-		const struct sw_account *ac = sw_analyze_account(an, f->account);
-		return ac ? ac->item : UINT32_MAX;
-	}
-	if (f->dialog != UINT32_MAX) {
-		const struct sw_dialog *d = sw_analyze_dialog(an, f->dialog);
-		return d ? d->item : UINT32_MAX;
-	}
-	return UINT32_MAX;
-}
-
 static bool has(const char *hay, const char *needle)
 {
 	return hay && strcasestr(hay, needle) != NULL;
@@ -97,7 +84,7 @@ static bool findings_text(const struct sw_analyze *an, uint32_t item, const char
 {
 	for (size_t i = 0; i < sw_analyze_nfindings(an); i++) {
 		const struct sw_finding *f = sw_analyze_finding(an, i);
-		if (!sw_ladder_finding_live(f) || finding_item(an, f) != item)
+		if (!sw_ladder_finding_live(f) || sw_ladder_finding_item(an, f) != item)
 			continue;
 		if (has(sw_kind_name(f->kind), needle) || has(sw_finding_cause(f), needle) || has(f->summary, needle))
 			return true;
