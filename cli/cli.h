@@ -172,6 +172,10 @@ void sw_out_finding_json(struct sw_app *app, const struct sw_finding *f);
 /* The finding object alone (no newline) appended to b. */
 void sw_out_finding_json_to(struct sw_app *app, struct sw_buf *b, const struct sw_finding *f);
 void sw_out_report(struct sw_app *app);
+/* The report's words for a severity ("ERROR") and a registration state
+ * ("registered"), in app's language; shared with the HTML page. */
+const char *sw_out_sev_label(const struct sw_app *app, enum sw_severity s);
+const char *sw_out_state_label(const struct sw_app *app, enum sw_reg_state s);
 void sw_out_end_json(struct sw_app *app);
 void sw_out_summary_text(struct sw_app *app, FILE *fp);
 void sw_out_json_addr(struct sw_buf *b, const char *key, const struct sw_addr *a);

@@ -312,30 +312,6 @@ static const char *sev_class(enum sw_severity s)
 	return s == SW_SEV_ERROR ? "error" : s == SW_SEV_WARNING ? "warning" : "info";
 }
 
-static const char *sev_label(struct sw_app *app, enum sw_severity s)
-{
-	switch (s) {
-	case SW_SEV_ERROR: return _("ERROR");
-	case SW_SEV_WARNING: return _("WARNING");
-	case SW_SEV_INFO: return _("INFO");
-	}
-	return "";
-}
-
-static const char *state_label(struct sw_app *app, enum sw_reg_state s)
-{
-	switch (s) {
-	case SW_REG_UNKNOWN: return _("unknown");
-	case SW_REG_REGISTERING: return _("registering");
-	case SW_REG_REGISTERED: return _("registered");
-	case SW_REG_REFRESHING: return _("refreshing");
-	case SW_REG_FAILED: return _("failed");
-	case SW_REG_EXPIRED: return _("expired");
-	case SW_REG_UNREGISTERED: return _("unregistered");
-	}
-	return "";
-}
-
 static bool over(struct html *h)
 {
 	if (h->b->len > HTML_SOFT_LIMIT)
@@ -490,7 +466,7 @@ static void overview(struct html *h, size_t n_failing, size_t n_healthy)
 	}
 	for (int s = SW_SEV_ERROR; s >= SW_SEV_INFO; s--) {
 		sw_buf_printf(b, "<span class=\"sev %s\">%zu ", sev_class((enum sw_severity)s), cnt[s]);
-		esc_c(b, sev_label(app, (enum sw_severity)s));
+		esc_c(b, sw_out_sev_label(app, (enum sw_severity)s));
 		sw_buf_puts(b, "</span> ");
 	}
 	sw_buf_puts(b, "</dd>\n");
@@ -551,7 +527,7 @@ static void finding(struct html *h, const struct sw_finding *f)
 	char t[SW_TIMESTRLEN];
 	sw_buf_printf(b, "<article class=\"finding %s\" id=\"f%u\">\n<h3><span class=\"sev %s\">", cls,
 	              f->id, cls);
-	esc_c(b, sev_label(app, f->severity));
+	esc_c(b, sw_out_sev_label(app, f->severity));
 	sw_buf_printf(b, "</span> #%u <code>%s</code>", f->id, sw_kind_name(f->kind));
 	if (cause[0]) {
 		sw_buf_puts(b, " <code>(");
@@ -963,7 +939,7 @@ static void account_story(struct html *h, const struct sw_account *ac)
 	sw_buf_printf(b, "<article class=\"account\" id=\"i%u\">\n<h3>", ac->item);
 	esc_c(b, ac->aor);
 	sw_buf_printf(b, " <span class=\"state %s\">", sw_reg_state_name(ac->state));
-	esc_c(b, state_label(app, ac->state));
+	esc_c(b, sw_out_state_label(app, ac->state));
 	sw_buf_puts(b, "</span></h3>\n<dl class=\"kv\">\n");
 	sw_buf_printf(&x, "%s %s", ac->client.family ? sw_addr_fmt(&ac->client, s1) : "-",
 	              sw_transport_name(ac->transport));
@@ -1042,7 +1018,7 @@ static void account_story(struct html *h, const struct sw_account *ac)
 			const struct sw_reg_change *c = &ac->changes[i];
 			sw_buf_printf(b, "<tr><td>%s</td><td class=\"state %s\">", sw_time_iso(c->ts_ns, t),
 			              sw_reg_state_name(c->state));
-			esc_c(b, state_label(app, c->state));
+			esc_c(b, sw_out_state_label(app, c->state));
 			sw_buf_puts(b, "</td><td>");
 			if (c->status)
 				sw_buf_printf(b, "%d", c->status);
@@ -1192,7 +1168,7 @@ static void accounts(struct html *h, const uint32_t *items, size_t nitems)
 		sw_buf_puts(b, "<tr><td>");
 		esc_c(b, ac->aor);
 		sw_buf_printf(b, "</td><td class=\"state %s\">", sw_reg_state_name(ac->state));
-		esc_c(b, state_label(app, ac->state));
+		esc_c(b, sw_out_state_label(app, ac->state));
 		sw_buf_printf(b, "</td><td><code>%s</code></td><td><code>%s</code></td><td>",
 		              ac->client.family ? sw_addr_fmt(&ac->client, s1) : "-",
 		              ac->registrar.family ? sw_addr_fmt(&ac->registrar, s2) : "-");

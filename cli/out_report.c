@@ -14,7 +14,7 @@
 #define REPORT_EVIDENCE 8u /* evidence frames a report line names */
 #define REPORT_EXAMPLES 3u /* accounts' own findings shown beside a summary finding */
 
-static const char *sev_label(const struct sw_app *app, enum sw_severity s)
+const char *sw_out_sev_label(const struct sw_app *app, enum sw_severity s)
 {
 	switch (s) {
 	case SW_SEV_ERROR: return _("ERROR");
@@ -48,7 +48,7 @@ static const char *dialog_state_label(const struct sw_app *app, enum sw_dialog_s
 	return sw_dialog_state_name(s);
 }
 
-static const char *state_label(const struct sw_app *app, enum sw_reg_state s)
+const char *sw_out_state_label(const struct sw_app *app, enum sw_reg_state s)
 {
 	switch (s) {
 	case SW_REG_UNKNOWN: return _("unknown");
@@ -191,7 +191,7 @@ void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool br
 		return;
 	}
 	const char *cause = sw_finding_cause(f);
-	sw_buf_printf(b, "  #%u %s %s%s%s%s\n", f->id, sev_label(app, f->severity),
+	sw_buf_printf(b, "  #%u %s %s%s%s%s\n", f->id, sw_out_sev_label(app, f->severity),
 		      sw_kind_name(f->kind), cause[0] ? " (" : "", cause, cause[0] ? ")" : "");
 	if (f->suspected)
 		sw_buf_printf(b, "     %s\n", _("(suspected: the evidence allows only a suspicion)"));
@@ -224,7 +224,7 @@ static void account_story(struct sw_app *app, const struct sw_account *ac)
 	char t[SW_TIMESTRLEN], s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 	sw_buf_puts(b, "  ");
 	put_text_c(b, ac->aor);
-	sw_buf_printf(b, "  %s", state_label(app, ac->state));
+	sw_buf_printf(b, "  %s", sw_out_state_label(app, ac->state));
 	if (ac->state == SW_REG_REGISTERED && ac->registered_until_ns)
 		sw_buf_printf(b, _(" until %s"), sw_time_iso(ac->registered_until_ns, t));
 	sw_buf_putc(b, '\n');
@@ -284,7 +284,7 @@ static void account_story(struct sw_app *app, const struct sw_account *ac)
 		for (size_t i = from; i < ac->n_changes; i++) {
 			const struct sw_reg_change *c = &ac->changes[i];
 			sw_buf_printf(b, " %s %s", sw_time_hms(c->ts_ns, t),
-				      state_label(app, c->state));
+				      sw_out_state_label(app, c->state));
 			if (c->status)
 				sw_buf_printf(b, "(%d)", c->status);
 		}
