@@ -661,17 +661,6 @@ struct svg {
 	int width, right;
 };
 
-static const char *role_label(struct sw_app *app, enum sw_ladder_role r)
-{
-	switch (r) {
-	case SW_LR_PHONE: return _("phone");
-	case SW_LR_NAT: return _("public (NAT)");
-	case SW_LR_SERVER: return _("server");
-	case SW_LR_OTHER: break;
-	}
-	return "";
-}
-
 static void svg_head(struct svg *S, int height)
 {
 	struct html *h = S->h;
@@ -690,7 +679,7 @@ static void svg_head(struct svg *S, int height)
 				sw_ip_fmt(&ep->a, addr);
 			else
 				sw_addr_fmt(&ep->a, addr);
-			role = role_label(app, ep->role);
+			role = _(sw_ladder_role_msgid(ep->role));
 		}
 		if (S->merged && c == S->nc - 1) {
 			role = _("others");

@@ -170,21 +170,6 @@ struct lt {
 	bool merged;
 };
 
-static const char *role_label(struct sw_app *app, enum sw_ladder_role r)
-{
-	switch (r) {
-	case SW_LR_PHONE:
-		return _("phone");
-	case SW_LR_NAT:
-		return _("public (NAT)");
-	case SW_LR_SERVER:
-		return _("server");
-	case SW_LR_OTHER:
-		break;
-	}
-	return "";
-}
-
 static void vlines(struct lt *L, struct row *r, bool dotted)
 {
 	for (size_t c = 0; c < L->nc; c++)
@@ -231,7 +216,7 @@ static void header(struct lt *L, struct sw_buf *out)
 					sw_ip_fmt(&ep->a, addr);
 				else
 					sw_addr_fmt(&ep->a, addr);
-				role = role_label(app, ep->role);
+				role = _(sw_ladder_role_msgid(ep->role));
 			}
 			bool others = L->merged && c == L->nc - 1;
 			if (others) {

@@ -128,21 +128,6 @@ static void scroll_to_cursor(struct ladder_view *l, int h)
 		l->top--;
 }
 
-static const char *role_label(struct tui *t, enum sw_ladder_role r)
-{
-	switch (r) {
-	case SW_LR_PHONE:
-		return tui_tr(t, "phone");
-	case SW_LR_NAT:
-		return tui_tr(t, "public (NAT)");
-	case SW_LR_SERVER:
-		return tui_tr(t, "server");
-	case SW_LR_OTHER:
-		break;
-	}
-	return "";
-}
-
 static void draw_vlines(struct tui *t, int y, const int *xs, size_t nc, bool dotted)
 {
 	for (size_t c = 0; c < nc; c++) {
@@ -404,7 +389,7 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 				sw_ip_fmt(&l->lay.eps[c].a, addr);
 			else
 				sw_addr_fmt(&l->lay.eps[c].a, addr);
-			role = role_label(t, l->lay.eps[c].role);
+			role = tui_tr(t, sw_ladder_role_msgid(l->lay.eps[c].role));
 		}
 		if (merged && c == nc - 1) {
 			role = tui_tr(t, "others");

@@ -9,6 +9,22 @@
 
 #include "analyze/pair.h"
 #include "common/mem.h"
+#include "po/i18n.h"
+
+const char *sw_ladder_role_msgid(enum sw_ladder_role r)
+{
+	switch (r) {
+	case SW_LR_PHONE:
+		return N_("phone");
+	case SW_LR_NAT:
+		return N_("public (NAT)");
+	case SW_LR_SERVER:
+		return N_("server");
+	case SW_LR_OTHER:
+		break;
+	}
+	return "";
+}
 
 bool sw_ladder_finding_live(const struct sw_finding *f)
 {

@@ -73,6 +73,9 @@ struct sw_ladder {
 	size_t nent, ent_cap;
 };
 
+/* The msgid of a column's role ("phone", "public (NAT)", "server"; "" for
+ * any other endpoint): the caller translates it. */
+const char *sw_ladder_role_msgid(enum sw_ladder_role r);
 /* A finding the views show: published, with its texts (a finding created but
  * not yet established while live has none). */
 bool sw_ladder_finding_live(const struct sw_finding *f);
