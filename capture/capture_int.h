@@ -202,4 +202,9 @@ int sw_dlt_to_linktype(int dlt);
 void sw_cap_errf(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A capture file to write: stdout for "-" (*is_stdout set), else path
+ * created or truncated (0644, close-on-exec). NULL with err set
+ * ("PATH: cannot create: ...") and errno kept from open() on failure. */
+FILE *sw_cap_create(const char *path, bool *is_stdout, char *err, size_t errlen);
+
 #endif

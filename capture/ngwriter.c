@@ -100,21 +100,10 @@ struct sw_pcapng_writer *sw_pcapng_writer_open(const char *path, const char *com
                                                const char *userappl, char *err, size_t errlen)
 {
 	struct sw_pcapng_writer *w = sw_calloc(1, sizeof *w);
-	if (strcmp(path, "-") == 0) {
-		w->fp = stdout;
-		w->is_stdout = true;
-	} else {
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			w->fp = fdopen(fd, "wb");
-			if (!w->fp)
-				close(fd);
-		}
-		if (!w->fp) {
-			sw_cap_errf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
-			free(w);
-			return NULL;
-		}
+	w->fp = sw_cap_create(path, &w->is_stdout, err, errlen);
+	if (!w->fp) {
+		free(w);
+		return NULL;
 	}
 	begin_block(w, NG_SHB);
 	put32(&w->blk, 0x1A2B3C4Du);

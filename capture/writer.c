@@ -62,6 +62,26 @@ static int write_header(struct sw_pcap_writer *w)
 	return emit(w, h, sizeof h);
 }
 
+FILE *sw_cap_create(const char *path, bool *is_stdout, char *err, size_t errlen)
+{
+	*is_stdout = strcmp(path, "-") == 0;
+	if (*is_stdout)
+		return stdout;
+	FILE *fp = NULL;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		fp = fdopen(fd, "wb");
+		if (!fp)
+			close(fd);
+	}
+	if (!fp) {
+		int e = errno;
+		sw_cap_errf(err, errlen, "%s: cannot create: %s", path, strerror(e));
+		errno = e;
+	}
+	return fp;
+}
+
 struct sw_pcap_writer *sw_pcap_writer_open_prec(const char *path, int linktype, int snaplen,
                                                 bool nanosecond, char *err, size_t errlen)
 {
@@ -69,23 +89,12 @@ struct sw_pcap_writer *sw_pcap_writer_open_prec(const char *path, int linktype, 
 	w->nsec = nanosecond;
 	w->linktype = linktype < 0 ? -1 : linktype;
 	w->snaplen = snaplen > 0 ? (uint32_t)snaplen : SW_MAX_FRAME;
-	if (strcmp(path, "-") == 0) {
-		w->fp = stdout;
-		w->is_stdout = true;
-	} else {
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			w->fp = fdopen(fd, "wb");
-			if (!w->fp)
-				close(fd);
-		}
-		if (!w->fp) {
-			int e = errno; /* for the caller: EACCES after a privilege drop */
-			sw_cap_errf(err, errlen, "%s: cannot create: %s", path, strerror(e));
-			free(w);
-			errno = e;
-			return NULL;
-		}
+	w->fp = sw_cap_create(path, &w->is_stdout, err, errlen);
+	if (!w->fp) {
+		int e = errno; /* for the caller: EACCES after a privilege drop */
+		free(w);
+		errno = e;
+		return NULL;
 	}
 	if (w->linktype >= 0 && write_header(w) != 0) {
 		sw_cap_errf(err, errlen, "%s: cannot write: %s", path, w->error);
