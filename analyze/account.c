@@ -30,7 +30,32 @@ struct attempt *sw_acct_attempt(struct acct *ac, uint64_t seq)
 	if (!ac->recent || seq == 0 || seq > ac->n_recent_total ||
 	    ac->n_recent_total - seq >= SW_ACCT_RECENT)
 		return NULL;
-	return &ac->recent[(seq - 1) % SW_ACCT_RECENT];
+	size_t i = (size_t)((seq - 1) % SW_ACCT_RECENT);
+	if (i >= ac->recent_cap)
+		return NULL; /* the ring was let go and taken again since */
+	return &ac->recent[i];
+}
+
+/* The slot of the account's next attempt, cleared and numbered: the ring
+ * grows to hold it (2, 4, then SW_ACCT_RECENT slots). Pointers into the
+ * ring other than ac->pending do not survive this call. */
+static struct attempt *ring_next(struct acct *ac)
+{
+	size_t i = (size_t)(ac->n_recent_total % SW_ACCT_RECENT);
+	if (i >= ac->recent_cap) {
+		size_t cap = i < 2 ? 2 : i < 4 ? 4 : SW_ACCT_RECENT;
+		struct attempt *old = ac->recent;
+		ac->recent = sw_realloc(ac->recent, cap * sizeof *ac->recent);
+		memset(&ac->recent[ac->recent_cap], 0,
+		       (cap - ac->recent_cap) * sizeof *ac->recent);
+		if (ac->pending)
+			ac->pending = ac->recent + (ac->pending - old);
+		ac->recent_cap = (uint8_t)cap;
+	}
+	struct attempt *at = &ac->recent[i];
+	memset(at, 0, sizeof *at);
+	at->seq = ++ac->n_recent_total;
+	return at;
 }
 
 static char lower(char c)
@@ -157,7 +182,8 @@ static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 	struct ring_queue *q = &a->rings;
 	if (ac->recent)
 		return;
-	ac->recent = sw_calloc(SW_ACCT_RECENT, sizeof *ac->recent);
+	ac->recent = sw_calloc(2, sizeof *ac->recent);
+	ac->recent_cap = 2;
 	if (q->len == q->cap) {
 		size_t cap = q->cap ? q->cap * 2 : 64;
 		uint32_t *p = sw_malloc(cap * sizeof *p);
@@ -186,9 +212,11 @@ static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 		}
 		free(old->recent);
 		old->recent = NULL;
+		old->recent_cap = 0;
 		old->pending = NULL;
 		free(old->flood);
 		old->flood = NULL;
+		old->flood_cap = 0;
 		old->n_flood = 0;
 	}
 }
@@ -414,9 +442,7 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 	}
 
 	ring_take(a, ac, ev->pkt.ts_ns);
-	struct attempt *at = &ac->recent[ac->n_recent_total % SW_ACCT_RECENT];
-	memset(at, 0, sizeof *at);
-	at->seq = ++ac->n_recent_total;
+	struct attempt *at = ring_next(ac);
 	t->attempt_seq = at->seq;
 	at->start_ns = ev->pkt.ts_ns;
 	at->client = ev->pkt.src;
@@ -654,9 +680,16 @@ static void flood_note(struct acct *ac, const struct attempt *at)
 	if (prev && prev->outcome == AT_ANSWERED && (prev->status == 401 || prev->status == 407) &&
 	    sw_ns_sub(at->start_ns, prev->end_ns) < SW_TIMER_F_NS)
 		start = prev;
-	if (!ac->flood)
-		ac->flood = sw_calloc(SW_ACCT_FLOOD, sizeof *ac->flood);
-	struct flood_ent *e = &ac->flood[ac->n_flood++ % SW_ACCT_FLOOD];
+	size_t i = ac->n_flood % SW_ACCT_FLOOD;
+	if (i >= ac->flood_cap) {
+		/* grown to use: 2, 4, 8, then SW_ACCT_FLOOD entries */
+		size_t cap = i < 2 ? 2 : i < 4 ? 4 : i < 8 ? 8 : SW_ACCT_FLOOD;
+		ac->flood = sw_realloc(ac->flood, cap * sizeof *ac->flood);
+		memset(&ac->flood[ac->flood_cap], 0, (cap - ac->flood_cap) * sizeof *ac->flood);
+		ac->flood_cap = (uint8_t)cap;
+	}
+	ac->n_flood++;
+	struct flood_ent *e = &ac->flood[i];
 	e->start_ns = start->start_ns;
 	e->frame_no = ev_frame(&start->first);
 	e->file_idx = start->first.file_idx;
@@ -740,9 +773,7 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 		 * or only one direction was seen): the answer still tells what the
 		 * server decided, so it gets an attempt of its own. */
 		ring_take(a, ac, now);
-		at = &ac->recent[ac->n_recent_total % SW_ACCT_RECENT];
-		memset(at, 0, sizeof *at);
-		at->seq = ++ac->n_recent_total;
+		at = ring_next(ac);
 		t->attempt_seq = at->seq;
 		at->start_ns = now;
 		at->client = ev->pkt.dst;

@@ -300,9 +300,11 @@ struct acct_extra {
 struct acct {
 	struct sw_account pub;
 	/* recent attempts (ring) */
-	struct attempt *recent;       /* ring of SW_ACCT_RECENT, NULL when idle (bounded) */
+	struct attempt *recent;       /* ring of SW_ACCT_RECENT slots, NULL when idle
+	                               * (bounded); only the first recent_cap exist:
+	                               * grown as attempts come (most phones use 2) */
 	struct attempt *pending;      /* last attempt while it has no result */
-	uint64_t n_recent_total;      /* attempts ever; ring index = total % RECENT */
+	uint64_t n_recent_total;      /* attempts ever; ring index = (seq - 1) % RECENT */
 	int64_t state_from_ns;        /* start of the attempt that set the current state */
 	/* last success */
 	int64_t last_ok_ns;
@@ -310,6 +312,8 @@ struct acct {
 	bool ever_ok;
 	uint8_t n_flows;
 	uint8_t n_ua;
+	uint8_t recent_cap;           /* slots of `recent` allocated */
+	uint8_t flood_cap;            /* entries of `flood` allocated */
 	uint16_t changes_cap, public_cap;
 	int64_t reg_since_ns;         /* start of the current registered stretch */
 	int64_t cov_until_ns;         /* end of the current registered stretch */
