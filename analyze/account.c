@@ -13,6 +13,24 @@
 
 #define AOR_MAX 300u
 
+/* Room for cap elements of `size` at *p, which holds n and may be the
+ * account's inline storage `in` (left in place: a copy moves out). */
+static void *acct_grow(void *p, const void *in, size_t n, size_t cap, size_t size)
+{
+	if (p != in)
+		return sw_realloc(p, cap * size);
+	void *q = sw_malloc(cap * size);
+	if (n)
+		memcpy(q, in, n * size);
+	return q;
+}
+
+static void acct_release(void *p, const void *in)
+{
+	if (p != in)
+		free(p);
+}
+
 struct acct_extra *sw_acct_xw(struct acct *ac)
 {
 	if (!ac->x)
@@ -109,9 +127,9 @@ static void set_state(struct acct *ac, enum sw_reg_state st, const struct evref 
 		return;
 	ac->pub.state = st;
 	if (ac->pub.n_changes == ac->changes_cap && ac->changes_cap < SW_ACCT_MAX_CHANGES) {
-		ac->changes_cap = ac->changes_cap ? ac->changes_cap * 2 : 2;
-		ac->pub.changes =
-			sw_realloc(ac->pub.changes, ac->changes_cap * sizeof *ac->pub.changes);
+		ac->changes_cap = ac->changes_cap * 2;
+		ac->pub.changes = acct_grow(ac->pub.changes, ac->change0, ac->pub.n_changes,
+					    ac->changes_cap, sizeof *ac->pub.changes);
 	}
 	if (ac->pub.n_changes == SW_ACCT_MAX_CHANGES) {
 		/* Keep the first entry and the recent history. */
@@ -240,9 +258,16 @@ static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 		a->st.accounts_untracked++;
 		return NULL;
 	}
-	struct acct *ac = sw_calloc(1, sizeof *ac);
+	struct acct *ac = sw_calloc(1, sizeof *ac + n + 1);
 	ac->pub.id = (uint32_t)a->accounts.n;
-	ac->pub.aor = sw_strndup(aor, n);
+	memcpy(ac->aor, aor, n);
+	ac->pub.aor = ac->aor;
+	ac->flows = &ac->flow0;
+	ac->ua = &ac->ua0;
+	ac->pub.public_addrs = &ac->public0;
+	ac->public_cap = 1;
+	ac->pub.changes = ac->change0;
+	ac->changes_cap = 2;
 	ac->pub.requested_expires = ac->pub.granted_expires = -1;
 	ac->pub.first_ns = INT64_MAX;
 	ac->pub.worst = SW_SEV_INFO;
@@ -317,7 +342,8 @@ static uint32_t ua_index(struct sw_analyze *a, struct acct *ac, struct sw_str ua
 		if (sw_str_eq(sw_str_c(ac->ua[i].ua), ua))
 			return (uint32_t)i;
 	if (ac->n_ua < SW_ACCT_MAX_UA) {
-		ac->ua = sw_realloc(ac->ua, (ac->n_ua + 1) * sizeof *ac->ua);
+		if (ac->n_ua)
+			ac->ua = acct_grow(ac->ua, &ac->ua0, ac->n_ua, ac->n_ua + 1u, sizeof *ac->ua);
 		memset(&ac->ua[ac->n_ua], 0, sizeof ac->ua[0]);
 		ac->ua[ac->n_ua].ua = sw_intern_take(&a->strings, ua.p, ua.len);
 		return (uint32_t)ac->n_ua++;
@@ -341,7 +367,9 @@ static struct nat_flow *flow_for(struct acct *ac, const struct sw_addr *key, int
 	if (fl)
 		return fl;
 	if (ac->n_flows < SW_ACCT_MAX_FLOWS) {
-		ac->flows = sw_realloc(ac->flows, (ac->n_flows + 1) * sizeof *ac->flows);
+		if (ac->n_flows)
+			ac->flows = acct_grow(ac->flows, &ac->flow0, ac->n_flows,
+					      ac->n_flows + 1u, sizeof *ac->flows);
 		fl = &ac->flows[ac->n_flows++];
 	} else {
 		fl = &ac->flows[0];
@@ -511,8 +539,9 @@ static void note_public(struct acct *ac, const struct sw_addr *pa, const struct 
 		return;
 	}
 	if (p->n_public == ac->public_cap && ac->public_cap < SW_ACCT_MAX_PUBLIC) {
-		ac->public_cap = ac->public_cap ? ac->public_cap * 2 : 1;
-		p->public_addrs = sw_realloc(p->public_addrs, ac->public_cap * sizeof *p->public_addrs);
+		ac->public_cap = ac->public_cap * 2;
+		p->public_addrs = acct_grow(p->public_addrs, &ac->public0, p->n_public,
+					    ac->public_cap, sizeof *p->public_addrs);
 	}
 	if (p->n_public == SW_ACCT_MAX_PUBLIC) {
 		memmove(&p->public_addrs[1], &p->public_addrs[2],
@@ -999,25 +1028,24 @@ void sw_acct_free_all(struct sw_analyze *a)
 {
 	for (size_t i = 0; i < a->accounts.n; i++) {
 		struct acct *ac = a->accounts.p[i];
-		free(ac->pub.aor);
 		sw_intern_drop(&a->strings, ac->pub.user_agent);
 		sw_intern_drop(&a->strings, ac->pub.server);
 		free(ac->pub.contact);
-		free(ac->pub.changes);
-		free(ac->pub.public_addrs);
+		acct_release(ac->pub.changes, ac->change0);
+		acct_release(ac->pub.public_addrs, &ac->public0);
 		free(ac->auth_user);
 		sw_intern_drop(&a->strings, ac->auth_realm);
 		free(ac->recent);
 		free(ac->flood);
 		for (uint32_t f = 0; f < ac->n_flows; f++)
 			free(ac->flows[f].fail);
-		free(ac->flows);
+		acct_release(ac->flows, &ac->flow0);
 		free(ac->losses);
 		free(ac->x);
 		free(ac->pub.findings);
 		for (size_t u = 0; u < ac->n_ua; u++)
 			sw_intern_drop(&a->strings, ac->ua[u].ua);
-		free(ac->ua);
+		acct_release(ac->ua, &ac->ua0);
 		free(ac);
 	}
 	sw_vec_free(&a->accounts);

@@ -332,6 +332,14 @@ struct acct {
 	 * held with the attempt ring: let go with it when the account is idle) */
 	struct flood_ent *flood;
 	struct acct_extra *x;         /* owned, made at the first of these (most phones never) */
+	/* What nearly every phone has one of lives in the account's own block:
+	 * flows, ua, pub.public_addrs and pub.changes point here until they
+	 * outgrow it (then to their own allocation: see acct_grow). */
+	struct nat_flow flow0;
+	struct ua_rec ua0;
+	struct sw_public_addr public0;
+	struct sw_reg_change change0[2];
+	char aor[];                   /* pub.aor points here */
 };
 
 /* The account's rarer records, to read (zeros when it has none) and to
