@@ -49,7 +49,7 @@ struct attempt *sw_acct_attempt(struct acct *ac, uint64_t seq)
 	    ac->n_recent_total - seq >= SW_ACCT_RECENT)
 		return NULL;
 	size_t i = (size_t)((seq - 1) % SW_ACCT_RECENT);
-	if (i >= ac->recent_cap)
+	if (i >= ac->recent_cap || ac->recent[i].seq != seq)
 		return NULL; /* the ring was let go and taken again since */
 	return &ac->recent[i];
 }

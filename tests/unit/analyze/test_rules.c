@@ -293,6 +293,29 @@ static void late_answer_withdraws_timeout(void **state)
 	assert_int_equal(sw_analyze_account(x->an, 0)->state, SW_REG_REGISTERED);
 }
 
+/* Attempts overlap while the account's attempt ring grows (2, then 4
+ * slots): attempt 1 is never answered, 2 is still open when 3 starts and
+ * answered after it. Attempt 1's timeout and 2's late answer each find
+ * their own attempt across the growth. */
+static void overlapping_attempts_across_ring_growth(void **state)
+{
+	struct rx *x = *state;
+	struct phone p = phone_at("192.168.1.100", 5060, "192.168.1.100:5060", "203.0.113.2", 5060);
+	uint64_t first = attempt_silent(x, T0, &p, 1, 11);
+	reg_req(x, T0 + SEC / 10, &p, "z9hG4bK-o2", 2);
+	attempt_ok(x, T0 + 2 * SEC / 10, &p, 3);
+	reg_ok(x, T0 + 5 * SEC / 10, &p, "z9hG4bK-o2", 2);
+	sw_analyze_finish(x->an, T0 + 45 * SEC);
+	const struct sw_account *ac = sw_analyze_account(x->an, 0);
+	assert_int_equal(ac->n_register, 3);
+	assert_int_equal(ac->n_ok, 2);
+	assert_int_equal(ac->n_timeout, 1);
+	assert_int_equal(ac->state, SW_REG_REGISTERED);
+	const struct sw_finding *f = find(x, "register.no_response", "silence");
+	assert_non_null(f);
+	assert_true(has_evidence(f, first));
+}
+
 /* ---- nat.stale_binding ------------------------------------------------- */
 
 /* Worked from :5060 (public A), refreshes time out, a new port registers
@@ -858,6 +881,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(timer_f_edge), T(end_wait_edges), T(end_wait_suspected),
 		T(udp_single_copy_not_judged), T(late_answer_withdraws_timeout),
+		T(overlapping_attempts_across_ring_growth),
 		T(stale_binding_late), T(stale_binding_early), T(stale_binding_same_public_silent),
 		T(stale_binding_no_nat_silent), T(stale_binding_server_side),
 		T(binding_expired_port_change), T(binding_expired_same_port_silent),
