@@ -206,9 +206,12 @@ struct sw_finding {
 	int64_t first_ns, last_ns;
 	size_t n_evidence;
 	size_t evidence_total;        /* frames that support it (may exceed n_evidence) */
-	struct sw_evidence evidence[SW_FINDING_MAX_EVIDENCE];
+	struct sw_evidence *evidence; /* owned: n_evidence of them, in capture order
+	                               * (grown to use, at most SW_FINDING_MAX_EVIDENCE) */
 	size_t n_facts;
-	struct sw_fact facts[SW_FINDING_MAX_FACTS];
+	struct sw_fact *facts;        /* owned: n_facts of them (grown to use, at most
+	                               * SW_FINDING_MAX_FACTS) */
+	uint8_t evidence_cap, facts_cap; /* allocated entries of each */
 	char *summary;                /* one line, in the selected language */
 	char *explanation;            /* a paragraph */
 	char *advice;                 /* the fix in the phone's own settings */

@@ -40,6 +40,8 @@ static void finding_strings_free(struct sw_finding *f)
 	free(f->aor);
 	for (size_t k = 0; k < f->n_facts; k++)
 		free(f->facts[k].value);
+	free(f->facts);
+	free(f->evidence);
 	free(f->summary);
 	free(f->explanation);
 	free(f->advice);
@@ -188,6 +190,13 @@ void sw_fnd_evidence_at(struct sw_finding *f, uint32_t file_idx, uint64_t frame_
 		f->first_ns = ev.ts_ns;
 	if (ev.ts_ns > f->last_ns)
 		f->last_ns = ev.ts_ns;
+	if (f->n_evidence == f->evidence_cap && f->evidence_cap < SW_FINDING_MAX_EVIDENCE) {
+		size_t cap = f->evidence_cap ? 2u * f->evidence_cap : 4u;
+		if (cap > SW_FINDING_MAX_EVIDENCE)
+			cap = SW_FINDING_MAX_EVIDENCE;
+		f->evidence = sw_realloc(f->evidence, cap * sizeof *f->evidence);
+		f->evidence_cap = (uint8_t)cap;
+	}
 	size_t i = f->n_evidence < SW_FINDING_MAX_EVIDENCE ? f->n_evidence++
 							    : SW_FINDING_MAX_EVIDENCE - 1;
 	f->evidence[i] = ev;
@@ -208,6 +217,13 @@ static void set_fact(struct sw_finding *f, const char *key, const char *value, b
 			break;
 	if (i == SW_FINDING_MAX_FACTS)
 		return;
+	if (i == f->facts_cap) {
+		size_t cap = f->facts_cap ? 2u * f->facts_cap : 8u;
+		if (cap > SW_FINDING_MAX_FACTS)
+			cap = SW_FINDING_MAX_FACTS;
+		f->facts = sw_realloc(f->facts, cap * sizeof *f->facts);
+		f->facts_cap = (uint8_t)cap;
+	}
 	if (i == f->n_facts) {
 		f->facts[i].key = key;
 		f->n_facts++;

@@ -459,6 +459,8 @@ void sw_texts_render(struct sw_analyze *a, struct sw_finding *f)
 		sw_buf_printf(&b, "#%u %s%s%s", by->id, sw_kind_name(by->kind),
 			      sw_finding_cause(by)[0] ? "/" : "", sw_finding_cause(by));
 		struct sw_finding tmp = { 0 };
+		struct sw_fact two[2];
+		tmp.facts = two;
 		tmp.n_facts = 2;
 		tmp.facts[0].key = "summary";
 		tmp.facts[0].value = f->summary;
