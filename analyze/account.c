@@ -258,8 +258,11 @@ static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 		a->st.accounts_untracked++;
 		return NULL;
 	}
-	struct acct *ac = sw_calloc(1, sizeof *ac + n + 1);
+	size_t room = m->is_request && m->n_contact && m->contact[0].uri.raw.p
+			      ? sw_an_wire_len(m->contact[0].uri.raw) + 1 : 0;
+	struct acct *ac = sw_calloc(1, sizeof *ac + n + 1 + room);
 	ac->pub.id = (uint32_t)a->accounts.n;
+	ac->contact_room = (uint16_t)room;
 	memcpy(ac->aor, aor, n);
 	ac->pub.aor = ac->aor;
 	ac->flows = &ac->flow0;
@@ -324,14 +327,31 @@ struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
 	return id != SW_IDTAB_NONE ? sw_acct_get(a, id) : NULL;
 }
 
-static void replace(char **dst, struct sw_str s)
+/* The account's contact room: after the AOR in its own block. */
+static char *contact_room(struct acct *ac)
 {
+	return ac->aor + strlen(ac->aor) + 1;
+}
+
+/* The phone's last Contact: kept in the account's room when it fits. */
+static void set_contact(struct acct *ac, struct sw_str s)
+{
+	char **dst = &ac->pub.contact;
 	if (!s.p)
 		return;
 	if (*dst && sw_str_eq(sw_str_c(*dst), s))
 		return;
-	free(*dst);
-	*dst = sw_an_strdup_wire(s);
+	char *room = ac->contact_room ? contact_room(ac) : NULL;
+	if (*dst != room)
+		free(*dst);
+	size_t n = sw_an_wire_len(s);
+	if (room && n < ac->contact_room) {
+		memcpy(room, s.p, n);
+		room[n] = '\0';
+		*dst = room;
+	} else {
+		*dst = sw_an_strdup_wire(s);
+	}
 }
 
 static uint32_t ua_index(struct sw_analyze *a, struct acct *ac, struct sw_str ua)
@@ -442,7 +462,7 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 		return; /* another hop of an attempt already counted */
 	sw_an_share_wire(a, &p->user_agent, m->user_agent);
 	if (m->n_contact)
-		replace(&p->contact, m->contact[0].uri.raw);
+		set_contact(ac, m->contact[0].uri.raw);
 	p->client = ev->pkt.src;
 	p->registrar = ev->pkt.dst;
 	p->transport = ev->pkt.transport;
@@ -1030,7 +1050,8 @@ void sw_acct_free_all(struct sw_analyze *a)
 		struct acct *ac = a->accounts.p[i];
 		sw_intern_drop(&a->strings, ac->pub.user_agent);
 		sw_intern_drop(&a->strings, ac->pub.server);
-		free(ac->pub.contact);
+		if (!ac->contact_room || ac->pub.contact != contact_room(ac))
+			free(ac->pub.contact);
 		acct_release(ac->pub.changes, ac->change0);
 		acct_release(ac->pub.public_addrs, &ac->public0);
 		free(ac->auth_user);

@@ -12,7 +12,6 @@
 
 #include "common/mem.h"
 
-#define SW_WIRE_COPY_MAX 512u /* longest wire string the analysis keeps */
 
 const char *sw_severity_name(enum sw_severity s)
 {

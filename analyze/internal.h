@@ -339,7 +339,10 @@ struct acct {
 	struct ua_rec ua0;
 	struct sw_public_addr public0;
 	struct sw_reg_change change0[2];
-	char aor[];                   /* pub.aor points here */
+	uint16_t contact_room;        /* bytes after the AOR for pub.contact (sized to
+	                               * the first REGISTER's; a longer one goes to
+	                               * its own allocation) */
+	char aor[];                   /* pub.aor points here; then the contact room */
 };
 
 /* The account's rarer records, to read (zeros when it has none) and to
@@ -466,7 +469,13 @@ const char *sw_an_label(struct sw_analyze *a, const char *s, size_t len);
 /* The same, as its index in the table (for struct evref), and back. */
 uint16_t sw_an_label_idx(struct sw_analyze *a, const char *s, size_t len);
 const char *sw_an_label_at(const struct sw_analyze *a, uint16_t idx);
+#define SW_WIRE_COPY_MAX 512u /* longest wire string the analysis keeps */
 char *sw_an_strdup_wire(struct sw_str s); /* bounded copy of a wire string, NULL for absent */
+/* The length sw_an_strdup_wire keeps of s. */
+static inline size_t sw_an_wire_len(struct sw_str s)
+{
+	return s.len > SW_WIRE_COPY_MAX ? SW_WIRE_COPY_MAX : s.len;
+}
 /* A shared bounded copy of a wire string (a->strings), NULL for absent:
  * *dst lets go of its old value. */
 void sw_an_share_wire(struct sw_analyze *a, const char **dst, struct sw_str s);
