@@ -111,13 +111,16 @@ struct resp_seen {
 	uint32_t dir;  /* hash of source and destination endpoints */
 };
 
-/* A client transaction as seen on the wire (RFC 3261 section 17.1). */
+/* A client transaction as seen on the wire (RFC 3261 section 17.1). One
+ * allocation (txn.c): the record, then its key, Call-ID and Via sent-by. */
 struct txn {
-	char *key;
-	size_t klen;
+	uint64_t h;                   /* keyed hash of key (a->txns, its tombstone) */
+	uint64_t ahash;               /* is_primary: keyed hash of Call-ID and CSeq (a->attempts) */
+	uint16_t klen;                /* bytes of key */
+	uint16_t cid_len;             /* strlen(call_id) */
 	char method[16];
 	int64_t cseq;
-	char *call_id;                /* owned, bounded copy */
+	const char *call_id;          /* bounded copy in this block, NULL when absent */
 	bool is_register, is_invite, is_options, is_ack;
 	bool response_only;           /* the request was never seen */
 	enum txn_state state;
@@ -160,8 +163,11 @@ struct txn {
 	int requested_expires;
 	bool fragmented;              /* the request came in IP fragments */
 	uint32_t req_size;
-	char *via_sent_by;            /* the request's top Via sent-by, "host:port" (owned) */
+	const char *via_sent_by;      /* the request's top Via sent-by, "host:port" (in this
+	                               * block), NULL when it had none */
 	struct sw_addr sent_by;       /* the same as an address, family 0 when not an IP literal */
+	char key[];                   /* klen bytes of key, then the Call-ID and the Via
+	                               * sent-by, each NUL-terminated */
 };
 
 /* Per-attempt result handed from transactions to the account layer. */
@@ -388,18 +394,24 @@ struct sw_analyze {
 	struct sw_vec label_strs;     /* index -> text (owned) */
 	struct sw_intern strings;     /* values many accounts repeat: User-Agent, Server, realm */
 	/* transactions */
-	struct sw_map txns;
+	struct sw_reftab txns;        /* key -> struct txn (the key is the txn's own) */
 	struct txn *q_head, *q_tail;
 	struct txn *q_cursor;         /* first transaction whose timer is not judged */
 	struct txn *done_head, *done_tail; /* answered non-INVITE transactions, by answer time */
 	size_t ntxns;
-	struct tombs {                /* transactions freed early: their key hash and
-	                               * how long copies of them may still come */
-		struct tomb { uint64_t h; int64_t until_ns; uint32_t account; } *p;
+	struct tombs {                /* transactions freed early: 48 bits of their key
+	                               * hash and how long copies of them may still come */
+		struct tomb {             /* 16 bytes (txn.c: tomb_set, tomb_until) */
+			uint32_t h_lo;        /* h_hi << 32 | h_lo: 0 = empty slot */
+			uint16_t h_hi;
+			uint16_t until_hi;    /* until_hi << 32 | until_lo: ns after base_ns */
+			uint32_t until_lo;
+			uint32_t account;
+		} *p;
 		size_t n, cap;
-		unsigned char salt[16];   /* random prefix of the hashed key */
+		int64_t base_ns;          /* set when the table is rebuilt */
 	} tombs;
-	struct sw_map attempts;       /* "Call-ID|CSeq" -> primary REGISTER txn */
+	struct sw_reftab attempts;    /* Call-ID and CSeq -> primary REGISTER txn */
 	/* accounts, dialogs, items, findings */
 	struct sw_vec accounts;       /* struct acct * */
 	struct sw_idtab acct_by_aor;  /* AOR -> account id (the key is the account's aor) */

@@ -108,6 +108,11 @@ static uint64_t map_hash(const void *key, size_t klen)
 	return siphash13(map_k0, map_k1, key, klen);
 }
 
+uint64_t sw_map_keyed_hash(const void *p, size_t len)
+{
+	return map_hash(p, len);
+}
+
 /* ---- the deterministic hash ---------------------------------------------------- */
 
 /* 8 bytes at a time, multiply-xorshift mixing (in the spirit of wyhash and

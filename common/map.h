@@ -40,6 +40,11 @@ void *sw_map_take(struct sw_map *m, const void *key, size_t klen);
 bool sw_map_next(const struct sw_map *m, size_t *pos, const void **key,
 		 size_t *klen, void **value);
 
+/* The map's keyed hash (SipHash-1-3 under the per-process key), for other
+ * tables of wire keys that want the same protection (common/idtab's
+ * sw_reftab). Not stable across runs: never for identities or ordering. */
+uint64_t sw_map_keyed_hash(const void *p, size_t len);
+
 /* A fast deterministic hash (the same in every run), for identities and
  * record keys; the map itself uses a keyed hash instead. */
 uint64_t sw_hash(const void *p, size_t len);
