@@ -3,8 +3,9 @@
  * probing, tombstones), iterated in insertion order. Slots are chosen by a
  * hash keyed once per process (getrandom), so keys from the wire cannot be
  * chosen to collide; iteration order does not depend on that key. The map
- * owns copies of its keys; values are the caller's unless a free callback is
- * given. */
+ * owns copies of its keys (short ones inside its entries: a key pointer from
+ * sw_map_next is valid until the next insertion); values are the caller's
+ * unless a free callback is given. */
 #ifndef SW_COMMON_MAP_H
 #define SW_COMMON_MAP_H
 
@@ -13,11 +14,13 @@
 #include <stdint.h>
 
 struct sw_map_ent;
+struct sw_map_slot;
 
 struct sw_map {
 	struct sw_map_ent *ents; /* in insertion order, with holes where taken */
 	size_t nents;            /* entries and holes */
-	uint32_t *slots;         /* probe table: entry index + 1, 0 empty, or tombstone */
+	struct sw_map_slot *slots; /* probe table: entry index + 1 (0 empty, or tombstone)
+	                          * and 32 bits of the entry's hash */
 	size_t cap;              /* slots: power of two, or 0 */
 	size_t count;            /* live entries */
 	size_t used;             /* live + tombstones */
