@@ -351,7 +351,9 @@ static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen, u
 			memcpy(tail, m->call_id.p, cid_len);
 		tail[cid_len] = '\0';
 		t->call_id = tail;
-		t->cid_len = (uint16_t)strlen(tail); /* as a C string: up to a NUL */
+		/* as a C string: up to a NUL */
+		const char *nul = cid_len ? memchr(m->call_id.p, '\0', cid_len) : NULL;
+		t->cid_len = (uint16_t)(nul ? (size_t)(nul - m->call_id.p) : cid_len);
 		tail += cid_len + 1;
 	}
 	if (vb_len) {
