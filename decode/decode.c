@@ -231,15 +231,25 @@ bool sw_dec_peer_known(const struct sw_decode *d, const struct sw_addr *a)
 
 void sw_dec_peer_add(struct sw_decode *d, const struct sw_addr *a)
 {
-	if (!a->family || sw_addrtab_get(&d->peers, a) != SW_IDTAB_NONE)
+	if (!a->family)
 		return;
-	if (d->peers.count >= SW_MAX_SIP_PEERS) {
-		/* Full: start a new generation. The set only widens keepalive
-		 * recognition to non-SIP ports; recent endpoints matter most,
-		 * and no packet is lost by forgetting old ones. */
-		sw_addrtab_clear(&d->peers);
+	/* Most messages have the server at one end: the last two endpoints
+	 * added are remembered to skip the table. */
+	if (sw_addr_eq(a, &d->peer_recent[0]) || sw_addr_eq(a, &d->peer_recent[1]))
+		return;
+	if (sw_addrtab_get(&d->peers, a) == SW_IDTAB_NONE) {
+		if (d->peers.count >= SW_MAX_SIP_PEERS) {
+			/* Full: start a new generation. The set only widens
+			 * keepalive recognition to non-SIP ports; recent
+			 * endpoints matter most, and no packet is lost by
+			 * forgetting old ones. */
+			sw_addrtab_clear(&d->peers);
+			memset(d->peer_recent, 0, sizeof d->peer_recent);
+		}
+		sw_addrtab_put(&d->peers, a, 0);
 	}
-	sw_addrtab_put(&d->peers, a, 0);
+	d->peer_recent[1] = d->peer_recent[0];
+	d->peer_recent[0] = *a;
 }
 
 void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, const char *bad)

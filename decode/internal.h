@@ -165,6 +165,7 @@ struct sw_decode {
 	size_t n_sip_ports;
 	struct sw_decode_stats st;
 	struct sw_addrtab peers; /* endpoints seen speaking SIP (the id unused), inline keys */
+	struct sw_addr peer_recent[2]; /* the last two added (in peers until it is cleared) */
 	struct sw_frag_table frag;
 	struct sw_tcp_table tcp;
 	struct sw_map sctp;    /* association direction -> struct sw_sctp_pending */
