@@ -43,12 +43,7 @@ void sw_buf_put(struct sw_buf *b, const void *p, size_t len)
 	b->p[b->len] = '\0';
 }
 
-void sw_buf_puts(struct sw_buf *b, const char *s)
-{
-	sw_buf_put(b, s, strlen(s));
-}
-
-void sw_buf_putc(struct sw_buf *b, char c)
+void sw_buf_putc_slow(struct sw_buf *b, char c)
 {
 	sw_buf_put(b, &c, 1);
 }
@@ -283,9 +278,8 @@ void sw_buf_put_i64(struct sw_buf *b, int64_t v)
 	}
 }
 
-void sw_buf_put_key(struct sw_buf *b, const char *key)
+void sw_buf_put_key_n(struct sw_buf *b, const char *key, size_t n)
 {
-	size_t n = strlen(key);
 	grow(b, n + 4);
 	char *p = b->p + b->len;
 	*p++ = ',';
@@ -382,10 +376,30 @@ void sw_buf_put_text(struct sw_buf *b, struct sw_str s)
 	}
 }
 
-/* Printable ASCII that JSON takes as is (not '"', '\\'). */
+/* Printable ASCII that JSON takes as is: 0x20-0x7E but '"' and '\\' (one
+ * load a byte in the copy loop). */
+static const unsigned char plain_tbl[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static inline int plain(unsigned char c)
 {
-	return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+	return plain_tbl[c];
 }
 
 void sw_buf_put_json(struct sw_buf *b, struct sw_str s)
@@ -451,7 +465,8 @@ void sw_buf_put_json_str(struct sw_buf *b, struct sw_str s)
 		sw_buf_put(b, "null", 4);
 		return;
 	}
-	sw_buf_putc(b, '"');
+	grow(b, s.len + 2); /* the common case (nothing escaped) in one go */
+	b->p[b->len++] = '"';
 	sw_buf_put_json(b, s);
 	sw_buf_putc(b, '"');
 }
