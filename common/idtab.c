@@ -36,12 +36,7 @@ static void draw_salt(unsigned char salt[16])
 
 static uint64_t keyed_hash(const unsigned char salt[16], const void *key, size_t klen)
 {
-	unsigned char buf[16 + KEY_MAX];
-	size_t n = klen > KEY_MAX ? KEY_MAX : klen;
-	memcpy(buf, salt, 16);
-	if (n)
-		memcpy(buf + 16, key, n);
-	return sw_hash(buf, 16 + n);
+	return sw_hash_salted(salt, key, klen > KEY_MAX ? KEY_MAX : klen);
 }
 
 /* ---- sw_idtab ----------------------------------------------------------------- */

@@ -152,10 +152,9 @@ static inline uint64_t mix(uint64_t h)
 	return h;
 }
 
-uint64_t sw_hash(const void *p, size_t len)
+/* sw_hash of len bytes at p, from state h (the words before them done). */
+static uint64_t hash_words(uint64_t h, const unsigned char *s, size_t len)
 {
-	const unsigned char *s = p;
-	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ (len * UINT64_C(0xff51afd7ed558ccd));
 	while (len >= 8) {
 		uint64_t w;
 		memcpy(&w, s, 8);
@@ -168,6 +167,27 @@ uint64_t sw_hash(const void *p, size_t len)
 		w |= (uint64_t)s[i] << (8 * i);
 	h = mix(h ^ w ^ UINT64_C(0x165667b19e3779f9));
 	return mix(h);
+}
+
+static uint64_t hash_init(size_t len)
+{
+	return UINT64_C(0x9e3779b97f4a7c15) ^ (len * UINT64_C(0xff51afd7ed558ccd));
+}
+
+uint64_t sw_hash(const void *p, size_t len)
+{
+	return hash_words(hash_init(len), p, len);
+}
+
+uint64_t sw_hash_salted(const unsigned char salt[16], const void *p, size_t len)
+{
+	uint64_t h = hash_init(16 + len);
+	for (int i = 0; i < 2; i++) {
+		uint64_t w;
+		memcpy(&w, salt + 8 * i, 8);
+		h = mix(h ^ w) + UINT64_C(0x2545f4914f6cdd1d);
+	}
+	return hash_words(h, p, len);
 }
 
 /* ---- the table ------------------------------------------------------------------- */

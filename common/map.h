@@ -51,5 +51,8 @@ uint64_t sw_map_keyed_hash(const void *p, size_t len);
 /* A fast deterministic hash (the same in every run), for identities and
  * record keys; the map itself uses a keyed hash instead. */
 uint64_t sw_hash(const void *p, size_t len);
+/* sw_hash of the 16 bytes of salt followed by len bytes at p, without the
+ * copy (common/idtab's per-table keyed hash). */
+uint64_t sw_hash_salted(const unsigned char salt[16], const void *p, size_t len);
 
 #endif
