@@ -112,60 +112,62 @@ struct resp_seen {
 };
 
 /* A client transaction as seen on the wire (RFC 3261 section 17.1). One
- * allocation (txn.c): the record, then its key, Call-ID and Via sent-by. */
+ * allocation (txn.c): the record, then its key, Call-ID and Via sent-by.
+ * Fields are grouped by size (8, 20, 4, 2, 1 bytes) so none pads. */
 struct txn {
 	uint64_t h;                   /* keyed hash of key (a->txns, its tombstone) */
 	uint64_t ahash;               /* is_primary: keyed hash of Call-ID and CSeq (a->attempts) */
-	uint16_t klen;                /* bytes of key */
-	uint16_t cid_len;             /* strlen(call_id) */
-	char method[16];
 	int64_t cseq;
 	const char *call_id;          /* bounded copy in this block, NULL when absent */
-	bool is_register, is_invite, is_options, is_ack;
-	bool response_only;           /* the request was never seen */
-	enum txn_state state;
-	bool timer_fired;             /* timer F/B (or end of capture) has been judged */
-	bool end_of_capture;          /* judged at the end, before 32 s elapsed */
+	const char *via_sent_by;      /* the request's top Via sent-by, "host:port" (in this
+	                               * block), NULL when it had none */
 	int64_t first_ns, last_req_ns, final_ns;
 	int64_t deadline_ns, free_ns;
-	struct sw_addr src, dst;      /* first request's direction */
-	enum sw_transport transport;
-	uint32_t n_req;               /* request messages incl. retransmissions */
-	uint8_t n_views;
-	uint32_t view_src[SW_TXN_MAX_VIEWS]; /* hashes of other views' sources */
+	struct txn *next, *prev;      /* timer queue, in creation order */
+	struct txn *done_next, *done_prev; /* answered queue, in order of the answers */
+	uint64_t attempt_seq;         /* REGISTER: the account's attempt number */
 	struct evref first_req, last_req, final;
 	struct evref first_frag;      /* the request's first IP fragment, when fragmented */
+	struct sw_addr src, dst;      /* first request's direction */
+	struct sw_addr sent_by;       /* the Via sent-by as an address, family 0 when not an
+	                               * IP literal */
+	enum txn_state state;
+	enum sw_transport transport;
+	uint32_t n_req;               /* request messages incl. retransmissions */
+	uint32_t view_src[SW_TXN_MAX_VIEWS]; /* hashes of other views' sources */
 	int final_status;
-	uint8_t n_resp;
 	struct resp_seen resp[SW_TXN_MAX_RESP];
 	uint32_t n_prov;
-	uint16_t req_after_final;     /* request copies that arrived after the final response */
-	bool has_auth;                /* the request carried credentials */
+	/* Links */
+	uint32_t account;             /* UINT32_MAX when none */
+	uint32_t dialog;
+	uint32_t item;
+	/* REGISTER specifics copied from the request */
+	int requested_expires;
+	uint32_t req_size;
 	/* ICMP errors that quote this transaction's request */
 	uint32_t n_icmp;
 	enum sw_icmp_kind icmp_kind;
 	uint32_t icmp_mtu;            /* fragmentation needed / packet too big */
 	struct sw_addr icmp_from;     /* who sent the ICMP error */
 	struct evref icmp_ev;
+	uint16_t klen;                /* bytes of key */
+	uint16_t cid_len;             /* strlen(call_id) */
+	uint16_t req_after_final;     /* request copies that arrived after the final response */
+	char method[16];
+	bool is_register, is_invite, is_options, is_ack;
+	bool response_only;           /* the request was never seen */
+	bool timer_fired;             /* timer F/B (or end of capture) has been judged */
+	bool end_of_capture;          /* judged at the end, before 32 s elapsed */
+	uint8_t n_views;
+	uint8_t n_resp;
+	bool has_auth;                /* the request carried credentials */
 	bool icmp_on_answer;          /* an ICMP error quoted this transaction's answer */
-	/* Links */
-	uint32_t account;             /* UINT32_MAX when none */
-	uint32_t dialog;
-	uint32_t item;
 	bool is_primary;              /* first hop seen of a REGISTER attempt (other
 	                               * hops share its Call-ID and CSeq) */
-	struct txn *next, *prev;      /* timer queue, in creation order */
-	struct txn *done_next, *done_prev; /* answered queue, in order of the answers */
 	bool in_done;                 /* on the answered queue (freed from there) */
 	bool kept_long;               /* copies came after the answer: kept to its deadline */
-	uint64_t attempt_seq;         /* REGISTER: the account's attempt number */
-	/* REGISTER specifics copied from the request */
-	int requested_expires;
 	bool fragmented;              /* the request came in IP fragments */
-	uint32_t req_size;
-	const char *via_sent_by;      /* the request's top Via sent-by, "host:port" (in this
-	                               * block), NULL when it had none */
-	struct sw_addr sent_by;       /* the same as an address, family 0 when not an IP literal */
 	char key[];                   /* klen bytes of key, then the Call-ID and the Via
 	                               * sent-by, each NUL-terminated */
 };
