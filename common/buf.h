@@ -28,6 +28,7 @@ static inline void sw_buf_puts(struct sw_buf *b, const char *s)
 {
 	sw_buf_put(b, s, strlen(s));
 }
+/* sw_buf_putc when the buffer must grow first (called by the inline part). */
 void sw_buf_putc_slow(struct sw_buf *b, char c);
 /* One byte; in place while there is room (a NUL always follows). */
 static inline void sw_buf_putc(struct sw_buf *b, char c)
