@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include "common/mem.h"
 
@@ -105,13 +103,8 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	a->max_txns = bounded ? SW_BOUNDED_TXNS : SW_MAX_TXNS;
 	labels_init(a);
 	sw_intern_init(&a->strings);
-	sw_map_init(&a->txns, NULL);
-	if (getrandom(a->tombs.salt, sizeof a->tombs.salt, GRND_NONBLOCK) !=
-	    (ssize_t)sizeof a->tombs.salt) {
-		uint64_t x = (uint64_t)(uintptr_t)a ^ (uint64_t)time(NULL);
-		memcpy(a->tombs.salt, &x, sizeof x);
-	}
-	sw_map_init(&a->attempts, NULL);
+	sw_reftab_init(&a->txns);
+	sw_reftab_init(&a->attempts);
 	sw_idtab_init(&a->acct_by_aor);
 	sw_addrtab_init(&a->acct_by_client);
 	sw_map_init(&a->dlg_by_callid, NULL);
@@ -165,8 +158,8 @@ void sw_analyze_free(struct sw_analyze *a)
 	sw_vec_free(&a->items);
 	labels_free(a);
 	sw_intern_free(&a->strings);
-	sw_map_free(&a->txns);
-	sw_map_free(&a->attempts);
+	sw_reftab_free(&a->txns);
+	sw_reftab_free(&a->attempts);
 	sw_idtab_free(&a->acct_by_aor);
 	sw_addrtab_free(&a->acct_by_client);
 	free(a->expiries.p);

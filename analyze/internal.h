@@ -111,57 +111,65 @@ struct resp_seen {
 	uint32_t dir;  /* hash of source and destination endpoints */
 };
 
-/* A client transaction as seen on the wire (RFC 3261 section 17.1). */
+/* A client transaction as seen on the wire (RFC 3261 section 17.1). One
+ * allocation (txn.c): the record, then its key, Call-ID and Via sent-by.
+ * Fields are grouped by size (8, 20, 4, 2, 1 bytes) so none pads. */
 struct txn {
-	char *key;
-	size_t klen;
-	char method[16];
+	uint64_t h;                   /* keyed hash of key (a->txns, its tombstone) */
+	uint64_t ahash;               /* is_primary: keyed hash of Call-ID and CSeq (a->attempts) */
 	int64_t cseq;
-	char *call_id;                /* owned, bounded copy */
-	bool is_register, is_invite, is_options, is_ack;
-	bool response_only;           /* the request was never seen */
-	enum txn_state state;
-	bool timer_fired;             /* timer F/B (or end of capture) has been judged */
-	bool end_of_capture;          /* judged at the end, before 32 s elapsed */
+	const char *call_id;          /* bounded copy in this block, NULL when absent */
+	const char *via_sent_by;      /* the request's top Via sent-by, "host:port" (in this
+	                               * block), NULL when it had none */
 	int64_t first_ns, last_req_ns, final_ns;
 	int64_t deadline_ns, free_ns;
-	struct sw_addr src, dst;      /* first request's direction */
-	enum sw_transport transport;
-	uint32_t n_req;               /* request messages incl. retransmissions */
-	uint8_t n_views;
-	uint32_t view_src[SW_TXN_MAX_VIEWS]; /* hashes of other views' sources */
+	struct txn *next, *prev;      /* timer queue, in creation order */
+	struct txn *done_next, *done_prev; /* answered queue, in order of the answers */
+	uint64_t attempt_seq;         /* REGISTER: the account's attempt number */
 	struct evref first_req, last_req, final;
 	struct evref first_frag;      /* the request's first IP fragment, when fragmented */
+	struct sw_addr src, dst;      /* first request's direction */
+	struct sw_addr sent_by;       /* the Via sent-by as an address, family 0 when not an
+	                               * IP literal */
+	enum txn_state state;
+	enum sw_transport transport;
+	uint32_t n_req;               /* request messages incl. retransmissions */
+	uint32_t view_src[SW_TXN_MAX_VIEWS]; /* hashes of other views' sources */
 	int final_status;
-	uint8_t n_resp;
 	struct resp_seen resp[SW_TXN_MAX_RESP];
 	uint32_t n_prov;
-	uint16_t req_after_final;     /* request copies that arrived after the final response */
-	bool has_auth;                /* the request carried credentials */
+	/* Links */
+	uint32_t account;             /* UINT32_MAX when none */
+	uint32_t dialog;
+	uint32_t item;
+	/* REGISTER specifics copied from the request */
+	int requested_expires;
+	uint32_t req_size;
 	/* ICMP errors that quote this transaction's request */
 	uint32_t n_icmp;
 	enum sw_icmp_kind icmp_kind;
 	uint32_t icmp_mtu;            /* fragmentation needed / packet too big */
 	struct sw_addr icmp_from;     /* who sent the ICMP error */
 	struct evref icmp_ev;
+	uint16_t klen;                /* bytes of key */
+	uint16_t cid_len;             /* strlen(call_id) */
+	uint16_t req_after_final;     /* request copies that arrived after the final response */
+	char method[16];
+	bool is_register, is_invite, is_options, is_ack;
+	bool response_only;           /* the request was never seen */
+	bool timer_fired;             /* timer F/B (or end of capture) has been judged */
+	bool end_of_capture;          /* judged at the end, before 32 s elapsed */
+	uint8_t n_views;
+	uint8_t n_resp;
+	bool has_auth;                /* the request carried credentials */
 	bool icmp_on_answer;          /* an ICMP error quoted this transaction's answer */
-	/* Links */
-	uint32_t account;             /* UINT32_MAX when none */
-	uint32_t dialog;
-	uint32_t item;
 	bool is_primary;              /* first hop seen of a REGISTER attempt (other
 	                               * hops share its Call-ID and CSeq) */
-	struct txn *next, *prev;      /* timer queue, in creation order */
-	struct txn *done_next, *done_prev; /* answered queue, in order of the answers */
 	bool in_done;                 /* on the answered queue (freed from there) */
 	bool kept_long;               /* copies came after the answer: kept to its deadline */
-	uint64_t attempt_seq;         /* REGISTER: the account's attempt number */
-	/* REGISTER specifics copied from the request */
-	int requested_expires;
 	bool fragmented;              /* the request came in IP fragments */
-	uint32_t req_size;
-	char *via_sent_by;            /* the request's top Via sent-by, "host:port" (owned) */
-	struct sw_addr sent_by;       /* the same as an address, family 0 when not an IP literal */
+	char key[];                   /* klen bytes of key, then the Call-ID and the Via
+	                               * sent-by, each NUL-terminated */
 };
 
 /* Per-attempt result handed from transactions to the account layer. */
@@ -403,18 +411,24 @@ struct sw_analyze {
 	struct sw_vec label_strs;     /* index -> text (owned) */
 	struct sw_intern strings;     /* values many accounts repeat: User-Agent, Server, realm */
 	/* transactions */
-	struct sw_map txns;
+	struct sw_reftab txns;        /* key -> struct txn (the key is the txn's own) */
 	struct txn *q_head, *q_tail;
 	struct txn *q_cursor;         /* first transaction whose timer is not judged */
 	struct txn *done_head, *done_tail; /* answered non-INVITE transactions, by answer time */
 	size_t ntxns;
-	struct tombs {                /* transactions freed early: their key hash and
-	                               * how long copies of them may still come */
-		struct tomb { uint64_t h; int64_t until_ns; uint32_t account; } *p;
+	struct tombs {                /* transactions freed early: 48 bits of their key
+	                               * hash and how long copies of them may still come */
+		struct tomb {             /* 16 bytes (txn.c: tomb_set, tomb_until) */
+			uint32_t h_lo;        /* h_hi << 32 | h_lo: 0 = empty slot */
+			uint16_t h_hi;
+			uint16_t until_hi;    /* until_hi << 32 | until_lo: ns after base_ns */
+			uint32_t until_lo;
+			uint32_t account;
+		} *p;
 		size_t n, cap;
-		unsigned char salt[16];   /* random prefix of the hashed key */
+		int64_t base_ns;          /* set when the table is rebuilt */
 	} tombs;
-	struct sw_map attempts;       /* "Call-ID|CSeq" -> primary REGISTER txn */
+	struct sw_reftab attempts;    /* Call-ID and CSeq -> primary REGISTER txn */
 	/* accounts, dialogs, items, findings */
 	struct sw_vec accounts;       /* struct acct * */
 	struct sw_idtab acct_by_aor;  /* AOR -> account id (the key is the account's aor) */

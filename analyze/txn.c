@@ -67,13 +67,47 @@ static size_t make_key(char *buf, struct sw_str branch, struct sw_str method, in
 	return n;
 }
 
-/* "Call-ID|CSeq" of a REGISTER attempt, the key of a->attempts. */
-static size_t attempt_key(char *k, const struct txn *t)
+/* The keys of a->txns and a->attempts live in the transactions: the tables
+ * keep 32 bits of each key's hash beside the pointer and confirm against the
+ * transaction. */
+static bool txn_has_key(const void *rec, const void *key, size_t klen)
 {
-	size_t n = strlen(t->call_id); /* bounded by SW_KEY_PART at copy time */
+	const struct txn *t = rec;
+	return t->klen == klen && memcmp(t->key, key, klen) == 0;
+}
+
+/* A REGISTER attempt is its Call-ID (up to a NUL) and CSeq number. */
+struct attempt_id {
+	const char *call_id;
+	size_t len;
+	int64_t cseq;
+};
+
+static bool txn_is_attempt(const void *rec, const void *key, size_t klen)
+{
+	const struct txn *t = rec;
+	const struct attempt_id *id = key;
+	(void)klen;
+	return t->call_id && t->cseq == id->cseq && t->cid_len == id->len &&
+	       memcmp(t->call_id, id->call_id, id->len) == 0;
+}
+
+/* The hash of t's attempt: its Call-ID (bounded by SW_KEY_PART at copy
+ * time), '|', its CSeq in decimal (as the string key it replaces). */
+static uint64_t attempt_hash(const struct txn *t)
+{
+	char k[SW_KEY_PART + 32];
+	size_t n = t->cid_len;
 	memcpy(k, t->call_id, n);
 	k[n++] = '|';
-	return n + fmt_i64(k + n, t->cseq);
+	n += fmt_i64(k + n, t->cseq);
+	return sw_reftab_hash(k, n);
+}
+
+static struct txn *attempt_get(const struct sw_analyze *a, const struct txn *t, uint64_t h)
+{
+	struct attempt_id id = { t->call_id, t->cid_len, t->cseq };
+	return sw_reftab_get(&a->attempts, h, &id, sizeof id, txn_is_attempt);
 }
 
 static void queue_push(struct sw_analyze *a, struct txn *t)
@@ -133,16 +167,9 @@ static void txn_free(struct sw_analyze *a, struct txn *t)
 		t->next->prev = t->prev;
 	else
 		a->q_tail = t->prev;
-	sw_map_take(&a->txns, t->key, t->klen);
-	if (t->is_primary && t->call_id) {
-		char k[SW_KEY_PART + 32];
-		size_t n = attempt_key(k, t);
-		if (sw_map_get(&a->attempts, k, n) == t)
-			sw_map_take(&a->attempts, k, n);
-	}
-	free(t->key);
-	free(t->call_id);
-	free(t->via_sent_by);
+	sw_reftab_del(&a->txns, t->h, t);
+	if (t->is_primary && t->call_id)
+		sw_reftab_del(&a->attempts, t->ahash, t);
 	free(t);
 	a->ntxns--;
 }
@@ -151,15 +178,43 @@ static void txn_free(struct sw_analyze *a, struct txn *t)
 
 #define TOMB_MIN_CAP 64u
 
-static uint64_t tomb_hash(const struct sw_analyze *a, const char *key, size_t klen)
+#define TOMB_H_MASK ((UINT64_C(1) << 48) - 1)
+#define TOMB_UNTIL_MAX TOMB_H_MASK /* "until the end": past 2^48 ns (78 hours) after base */
+#define TOMB_REBASE_NS (INT64_C(1) << 46) /* rebase well before until can overflow */
+
+/* 48 bits of the transaction's keyed hash (0 marks an empty slot). */
+static uint64_t tomb_h(uint64_t h)
 {
-	/* A random prefix: which wire keys collide is not known to the sender. */
-	unsigned char buf[sizeof a->tombs.salt + KEY_MAX + 64];
-	size_t n = klen > KEY_MAX + 64 ? KEY_MAX + 64 : klen;
-	memcpy(buf, a->tombs.salt, sizeof a->tombs.salt);
-	memcpy(buf + sizeof a->tombs.salt, key, n);
-	uint64_t h = sw_hash(buf, sizeof a->tombs.salt + n);
-	return h ? h : 1; /* 0 marks an empty slot */
+	h &= TOMB_H_MASK;
+	return h ? h : 1;
+}
+
+static uint64_t tomb_get_h(const struct tomb *x)
+{
+	return (uint64_t)x->h_hi << 32 | x->h_lo;
+}
+
+static void tomb_set_h(struct tomb *x, uint64_t h)
+{
+	x->h_lo = (uint32_t)h;
+	x->h_hi = (uint16_t)(h >> 32);
+}
+
+static int64_t tomb_until(const struct tombs *tb, const struct tomb *x)
+{
+	uint64_t rel = (uint64_t)x->until_hi << 32 | x->until_lo;
+	return rel == TOMB_UNTIL_MAX ? INT64_MAX : tb->base_ns + (int64_t)rel;
+}
+
+/* until_ns >= base_ns (the tombs are added with until after now). */
+static void tomb_set_until(const struct tombs *tb, struct tomb *x, int64_t until_ns)
+{
+	int64_t d = sw_ns_sub(until_ns, tb->base_ns);
+	uint64_t rel = d > 0 ? (uint64_t)d : 0;
+	if (until_ns == INT64_MAX || rel >= TOMB_UNTIL_MAX)
+		rel = TOMB_UNTIL_MAX;
+	x->until_lo = (uint32_t)rel;
+	x->until_hi = (uint16_t)(rel >> 32);
 }
 
 static struct tomb *tomb_find(const struct tombs *tb, uint64_t h)
@@ -168,72 +223,78 @@ static struct tomb *tomb_find(const struct tombs *tb, uint64_t h)
 		return NULL;
 	size_t mask = tb->cap - 1;
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		if (!tb->p[i].h)
+		uint64_t x = tomb_get_h(&tb->p[i]);
+		if (!x)
 			return NULL;
-		if (tb->p[i].h == h)
+		if (x == h)
 			return &tb->p[i];
 	}
 }
 
-/* Rebuilds the table without the tombstones expired at now_ns, with room. */
+/* Rebuilds the table without the tombstones expired at now_ns, with room;
+ * their times are kept from now_ns on. */
 static void tomb_rebuild(struct tombs *tb, int64_t now_ns, size_t max)
 {
 	size_t live = 0;
 	for (size_t i = 0; i < tb->cap; i++)
-		if (tb->p[i].h && tb->p[i].until_ns >= now_ns)
+		if (tomb_get_h(&tb->p[i]) && tomb_until(tb, &tb->p[i]) >= now_ns)
 			live++;
 	size_t cap = TOMB_MIN_CAP;
 	while (cap < 4 * (live + 1) && cap < 4 * max)
 		cap *= 2;
-	struct tomb *old = tb->p;
-	size_t ocap = tb->cap;
+	struct tombs old = *tb;
 	tb->p = sw_calloc(cap, sizeof *tb->p);
 	tb->cap = cap;
 	tb->n = 0;
-	for (size_t i = 0; i < ocap; i++) {
-		if (!old[i].h || old[i].until_ns < now_ns)
+	tb->base_ns = now_ns;
+	for (size_t i = 0; i < old.cap; i++) {
+		uint64_t h = tomb_get_h(&old.p[i]);
+		int64_t until = h ? tomb_until(&old, &old.p[i]) : 0;
+		if (!h || until < now_ns)
 			continue;
-		size_t j = old[i].h & (cap - 1);
-		while (tb->p[j].h)
+		size_t j = h & (cap - 1);
+		while (tomb_get_h(&tb->p[j]))
 			j = (j + 1) & (cap - 1);
-		tb->p[j] = old[i];
+		tb->p[j] = old.p[i];
+		tomb_set_until(tb, &tb->p[j], until);
 		tb->n++;
 	}
-	free(old);
+	free(old.p);
 }
 
-/* Remembers a transaction freed early. Bounded by the transaction limit:
- * past it a late copy of the request starts a transaction of its own. */
+/* Remembers a transaction freed early (before its deadline, so after
+ * now_ns). Bounded by the transaction limit: past it a late copy of the
+ * request starts a transaction of its own. */
 static void tomb_add(struct sw_analyze *a, const struct txn *t, int64_t now_ns)
 {
 	struct tombs *tb = &a->tombs;
-	if ((tb->n + 1) * 2 > tb->cap) {
+	if ((tb->n + 1) * 2 > tb->cap || sw_ns_sub(now_ns, tb->base_ns) > TOMB_REBASE_NS) {
 		tomb_rebuild(tb, now_ns, a->max_txns);
 		if ((tb->n + 1) * 2 > tb->cap)
 			return;
 	}
-	uint64_t h = tomb_hash(a, t->key, t->klen);
+	uint64_t h = tomb_h(t->h);
 	struct tomb *x = tomb_find(tb, h);
 	if (!x) {
 		size_t j = h & (tb->cap - 1);
-		while (tb->p[j].h)
+		while (tomb_get_h(&tb->p[j]))
 			j = (j + 1) & (tb->cap - 1);
 		x = &tb->p[j];
-		x->h = h;
+		tomb_set_h(x, h);
 		tb->n++;
 	}
 	/* Copies come until the client's timer F; answers to them a little later. */
-	x->until_ns = sw_ns_add(t->deadline_ns, SW_END_GRACE_NS);
+	tomb_set_until(tb, x, sw_ns_add(t->deadline_ns, SW_END_GRACE_NS));
 	x->account = t->is_register ? t->account : UINT32_MAX;
 }
 
 /* A message of a transaction freed early: a late copy, counted with its
  * account. True when it was one. */
-static bool tomb_hit(struct sw_analyze *a, const char *key, size_t klen, const struct sw_ev *ev,
-		     uint32_t msg_id, struct sw_msg_note *note)
+static bool tomb_hit(struct sw_analyze *a, uint64_t h, const struct sw_ev *ev, uint32_t msg_id,
+		     struct sw_msg_note *note)
 {
-	struct tomb *x = tomb_find(&a->tombs, tomb_hash(a, key, klen));
-	if (!x || x->until_ns < ev->pkt.ts_ns)
+	struct tomb *x = tomb_find(&a->tombs, tomb_h(h));
+	if (!x || tomb_until(&a->tombs, x) < ev->pkt.ts_ns)
 		return false;
 	note->retrans = true;
 	a->st.retransmissions++;
@@ -256,19 +317,52 @@ static void method_copy(char *dst, struct sw_str m)
 	dst[n] = '\0';
 }
 
-static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen,
+/* The top Via's sent-by as "host:port" (host cut at 80 bytes or a NUL,
+ * port 5060 when absent) into out (96 bytes); returns its length. */
+static size_t sent_by_text(char *out, const struct sw_sip_via *v)
+{
+	size_t n = v->host.len > 80 ? 80 : v->host.len;
+	const char *nul = n ? memchr(v->host.p, '\0', n) : NULL;
+	if (nul)
+		n = (size_t)(nul - v->host.p);
+	if (n)
+		memcpy(out, v->host.p, n);
+	out[n++] = ':';
+	return n + fmt_i64(out + n, v->port > 0 ? v->port : 5060);
+}
+
+/* A new transaction under key (hash h), in one block with its key, Call-ID
+ * and Via sent-by (owned by a->txns' queue: freed by txn_free). */
+static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen, uint64_t h,
 			   const struct sw_ev *ev, struct sw_str method)
 {
 	const struct sw_sip_msg *m = ev->u.sip;
-	struct txn *t = sw_calloc(1, sizeof *t);
-	t->key = sw_malloc(klen);
+	size_t cid_len = m->call_id.len > SW_KEY_PART ? SW_KEY_PART : m->call_id.len;
+	char vb[96];
+	size_t vb_len = m->is_request && m->n_via ? sent_by_text(vb, &m->via[0]) : 0;
+	size_t extra = klen + (m->call_id.p ? cid_len + 1 : 0) + (vb_len ? vb_len + 1 : 0);
+	struct txn *t = sw_calloc(1, sizeof *t + extra);
 	memcpy(t->key, key, klen);
-	t->klen = klen;
+	t->klen = (uint16_t)klen;
+	t->h = h;
+	char *tail = t->key + klen;
+	if (m->call_id.p) {
+		if (cid_len)
+			memcpy(tail, m->call_id.p, cid_len);
+		tail[cid_len] = '\0';
+		t->call_id = tail;
+		/* as a C string: up to a NUL */
+		const char *nul = cid_len ? memchr(m->call_id.p, '\0', cid_len) : NULL;
+		t->cid_len = (uint16_t)(nul ? (size_t)(nul - m->call_id.p) : cid_len);
+		tail += cid_len + 1;
+	}
+	if (vb_len) {
+		memcpy(tail, vb, vb_len);
+		tail[vb_len] = '\0';
+		t->via_sent_by = tail;
+	}
 	method_copy(t->method, method);
 	t->cseq = m->cseq;
-	t->call_id = sw_an_strdup_wire(sw_str_make(m->call_id.p,
-						   m->call_id.len > SW_KEY_PART ? SW_KEY_PART
-									   : m->call_id.len));
 	t->is_register = sw_str_ieq_c(method, "REGISTER");
 	t->is_invite = sw_str_ieq_c(method, "INVITE");
 	t->is_options = sw_str_ieq_c(method, "OPTIONS");
@@ -279,7 +373,7 @@ static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen,
 	t->transport = ev->pkt.transport;
 	t->account = t->dialog = t->item = UINT32_MAX;
 	t->requested_expires = -1;
-	sw_map_put(&a->txns, t->key, t->klen, t);
+	sw_reftab_add(&a->txns, h, t);
 	queue_push(a, t);
 	a->st.transactions++;
 	/* Bounded: the oldest transaction goes first (not judged: no finding
@@ -338,12 +432,12 @@ static void link_attempt(struct sw_analyze *a, struct txn *t)
 {
 	if (!t->call_id)
 		return;
-	char k[SW_KEY_PART + 32];
-	size_t n = attempt_key(k, t);
-	struct txn *p = sw_map_get(&a->attempts, k, n);
-	if (!p || p == t) {
+	uint64_t h = attempt_hash(t);
+	struct txn *p = attempt_get(a, t, h);
+	if (!p) {
 		t->is_primary = true;
-		sw_map_put(&a->attempts, k, n, t);
+		t->ahash = h;
+		sw_reftab_add(&a->attempts, h, t);
 	}
 }
 
@@ -351,8 +445,7 @@ struct txn *sw_txn_primary(struct sw_analyze *a, struct txn *t)
 {
 	if (t->is_primary || !t->call_id)
 		return t;
-	char k[SW_KEY_PART + 32];
-	struct txn *p = sw_map_get(&a->attempts, k, attempt_key(k, t));
+	struct txn *p = attempt_get(a, t, attempt_hash(t));
 	return p ? p : t;
 }
 
@@ -366,10 +459,11 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 	if (!method.len)
 		return NULL;
 	size_t klen = make_key(key, branch, method, m->cseq, m);
-	struct txn *t = sw_map_get(&a->txns, key, klen);
+	uint64_t h = sw_reftab_hash(key, klen);
+	struct txn *t = sw_reftab_get(&a->txns, h, key, klen, txn_has_key);
 	*is_new = false;
 	*is_final = false;
-	if (!t && a->tombs.n && tomb_hit(a, key, klen, ev, msg_id, note))
+	if (!t && a->tombs.n && tomb_hit(a, h, ev, msg_id, note))
 		return NULL;
 	if (m->is_request) {
 		if (t) {
@@ -406,7 +500,7 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 			sw_an_evidence(a, &t->last_req, &ev->pkt, msg_id, t->method);
 			return t;
 		}
-		t = txn_new(a, key, klen, ev, method);
+		t = txn_new(a, key, klen, h, ev, method);
 		*is_new = true;
 		t->src = ev->pkt.src;
 		t->dst = ev->pkt.dst;
@@ -414,14 +508,8 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		t->has_auth = m->authorization.present || m->proxy_authz.present;
 		t->fragmented = ev->pkt.ip_reassembled;
 		t->req_size = (uint32_t)(m->raw.len > UINT32_MAX ? UINT32_MAX : m->raw.len);
-		if (m->n_via)
-		{
-			char vb[96];
-			snprintf(vb, sizeof vb, "%.*s:%d",
-				 (int)(m->via[0].host.len > 80 ? 80 : m->via[0].host.len),
-				 m->via[0].host.p ? m->via[0].host.p : "",
-				 m->via[0].port > 0 ? m->via[0].port : 5060);
-			t->via_sent_by = sw_strdup(vb);
+		if (m->n_via) {
+			/* via_sent_by was made with the block (txn_new) */
 			if (sw_ip_parse(m->via[0].host.p, m->via[0].host.len, &t->sent_by) == 0)
 				t->sent_by.port = (uint16_t)(m->via[0].port > 0 &&
 							     m->via[0].port < 65536 ? m->via[0].port : 5060);
@@ -452,7 +540,7 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 	}
 	/* Response */
 	if (!t) {
-		t = txn_new(a, key, klen, ev, method);
+		t = txn_new(a, key, klen, h, ev, method);
 		*is_new = true;
 		t->response_only = true;
 		t->src = ev->pkt.dst; /* the request would have gone the other way */
@@ -525,7 +613,7 @@ void sw_txn_on_icmp(struct sw_analyze *a, const struct sw_ev *ev, uint32_t msg_i
 		size_t klen = make_key(key, ic->quoted_branch, ic->quoted_method, ic->quoted_cseq,
 				       &fake);
 		/* No flow check here: a NAT may have rewritten the quoted source. */
-		t = sw_map_get(&a->txns, key, klen);
+		t = sw_reftab_get(&a->txns, sw_reftab_hash(key, klen), key, klen, txn_has_key);
 	}
 	bool on_answer = false;
 	if (t && ic->quoted_sip && !ic->quoted_is_request)
@@ -647,9 +735,6 @@ void sw_txn_free_all(struct sw_analyze *a)
 	struct txn *t = a->q_head;
 	while (t) {
 		struct txn *n = t->next;
-		free(t->key);
-		free(t->call_id);
-		free(t->via_sent_by);
 		free(t);
 		t = n;
 	}

@@ -295,7 +295,7 @@ static void produce_event(void *user, const struct sw_ev *ev)
 	struct sw_queue *q = user;
 	size_t n = sw_evrec_size(ev);
 	void *rec = sw_queue_reserve(q, n);
-	sw_evrec_pack(ev, rec, n);
+	sw_evrec_pack_sized(ev, rec, n); /* sized just above */
 	sw_queue_commit(q, REC_EVENT, n);
 }
 

@@ -2,6 +2,7 @@
 /* Growable output buffer with terminal-safe and JSON-safe appenders. */
 #include "common/buf.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,20 +43,201 @@ void sw_buf_put(struct sw_buf *b, const void *p, size_t len)
 	b->p[b->len] = '\0';
 }
 
-void sw_buf_puts(struct sw_buf *b, const char *s)
-{
-	sw_buf_put(b, s, strlen(s));
-}
-
-void sw_buf_putc(struct sw_buf *b, char c)
+void sw_buf_putc_slow(struct sw_buf *b, char c)
 {
 	sw_buf_put(b, &c, 1);
+}
+
+/* Appends v in decimal or hex (digits from "0123456789abcdef" or upper
+ * case), at least width wide, padded with pad on the left. */
+static void put_num(struct sw_buf *b, bool neg, uint64_t v, unsigned base, bool upper,
+		    unsigned width, char pad)
+{
+	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[24];
+	size_t n = sizeof tmp;
+	do {
+		tmp[--n] = dig[v % base];
+		v /= base;
+	} while (v);
+	size_t len = sizeof tmp - n + (neg ? 1 : 0);
+	grow(b, (width > len ? width : len));
+	char *p = b->p + b->len;
+	if (neg && pad == '0')
+		*p++ = '-';
+	for (size_t i = len; i < width; i++)
+		*p++ = pad;
+	if (neg && pad != '0')
+		*p++ = '-';
+	memcpy(p, tmp + n, sizeof tmp - n);
+	p += sizeof tmp - n;
+	b->len = (size_t)(p - b->p);
+	b->p[b->len] = '\0';
+}
+
+/* The conversions the output code uses, without vsnprintf: %s (with an
+ * optional precision, also .*), %c, %d %i %u %x %X with l/ll/z/j/t length, an optional width and '0' flag, %.0f of a finite value below
+ * 2^63, and %%. Returns false at anything else (flags, positional
+ * arguments in a translation, other precisions): the caller then takes
+ * vsnprintf. Same bytes as glibc's printf for what it takes. */
+static bool fast_format(struct sw_buf *b, const char *fmt, va_list ap)
+{
+	const char *f = fmt;
+	while (*f) {
+		const char *pct = strchr(f, '%');
+		if (!pct) {
+			sw_buf_put(b, f, strlen(f));
+			return true;
+		}
+		if (pct > f)
+			sw_buf_put(b, f, (size_t)(pct - f));
+		f = pct + 1;
+		char pad = ' ';
+		if (*f == '0') {
+			pad = '0';
+			f++;
+		}
+		unsigned width = 0;
+		while (*f >= '0' && *f <= '9') {
+			width = width * 10 + (unsigned)(*f - '0');
+			if (width > 64)
+				return false;
+			f++;
+		}
+		int prec = -1;
+		if (*f == '.') {
+			f++;
+			if (*f == '*') {
+				prec = va_arg(ap, int);
+				f++;
+			} else {
+				prec = 0;
+				while (*f >= '0' && *f <= '9') {
+					prec = prec * 10 + (*f - '0');
+					if (prec > 100000)
+						return false;
+					f++;
+				}
+			}
+		}
+		int len = 0; /* 0 int, 1 long, 2 long long, 3 size_t, 4 intmax_t, 5 ptrdiff_t */
+		/* (h and hh narrow the value first: left to printf) */
+		if (*f == 'h') {
+			return false; /* the value is narrowed first: leave it to printf */
+		} else if (*f == 'l') {
+			f++;
+			len = 1;
+			if (*f == 'l') {
+				f++;
+				len = 2;
+			}
+		} else if (*f == 'z') {
+			f++;
+			len = 3;
+		} else if (*f == 'j') {
+			f++;
+			len = 4;
+		} else if (*f == 't') {
+			f++;
+			len = 5;
+		}
+		char c = *f++;
+		switch (c) {
+		case '%':
+			if (pad != ' ' || width || prec >= 0 || len)
+				return false;
+			sw_buf_putc(b, '%');
+			break;
+		case 's': {
+			if (pad != ' ' || width || len)
+				return false;
+			const char *sv = va_arg(ap, const char *);
+			if (!sv)
+				return false;
+			size_t n = prec >= 0 ? strnlen(sv, (size_t)prec) : strlen(sv);
+			sw_buf_put(b, sv, n);
+			break;
+		}
+		case 'c':
+			if (pad != ' ' || width || prec >= 0 || len)
+				return false;
+			sw_buf_putc(b, (char)(unsigned char)va_arg(ap, int));
+			break;
+		case 'd':
+		case 'i': {
+			if (prec >= 0)
+				return false;
+			int64_t v;
+			switch (len) {
+			case 1: v = va_arg(ap, long); break;
+			case 2: v = va_arg(ap, long long); break;
+			case 3: v = (int64_t)va_arg(ap, size_t); break; /* %zd: ssize_t */
+			case 4: v = va_arg(ap, intmax_t); break;
+			case 5: v = va_arg(ap, ptrdiff_t); break;
+			default: v = va_arg(ap, int); break;
+			}
+			bool neg = v < 0;
+			put_num(b, neg, neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, 10, false, width, pad);
+			break;
+		}
+		case 'u':
+		case 'x':
+		case 'X': {
+			if (prec >= 0)
+				return false;
+			uint64_t v;
+			switch (len) {
+			case 1: v = va_arg(ap, unsigned long); break;
+			case 2: v = va_arg(ap, unsigned long long); break;
+			case 3: v = va_arg(ap, size_t); break;
+			case 4: v = va_arg(ap, uintmax_t); break;
+			case 5: v = (uint64_t)va_arg(ap, ptrdiff_t); break;
+			default: v = va_arg(ap, unsigned); break;
+			}
+			put_num(b, false, v, c == 'u' ? 10 : 16, c == 'X', width, pad);
+			break;
+		}
+		case 'f': {
+			if (prec != 0 || len > 1 || width || pad != ' ')
+				return false;
+			double v = va_arg(ap, double);
+			if (!(v > -9.2e18 && v < 9.2e18)) /* also NaN */
+				return false;
+			/* To nearest, ties to even, as printf (no libm: the
+			 * difference is exact below 2^52, zero above). */
+			int64_t t = (int64_t)v;
+			double fr = v - (double)t;
+			double af = fr < 0 ? -fr : fr;
+			if (af > 0.5 || (af == 0.5 && (t & 1)))
+				t += fr < 0 ? -1 : 1;
+			put_num(b, signbit(v) != 0, t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t, 10,
+				false, 0, ' ');
+			break;
+		}
+		default:
+			return false;
+		}
+	}
+	return true;
 }
 
 void sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	size_t start = b->len;
+	va_list fast;
+	va_copy(fast, ap);
+	bool done = fast_format(b, fmt, fast);
+	va_end(fast);
+	if (done) {
+		va_end(ap);
+		return;
+	}
+	/* Something fast_format does not take: start again with vsnprintf. */
+	b->len = start;
+	if (b->p)
+		b->p[start] = '\0';
 	char tmp[256];
 	va_list ap2;
 	va_copy(ap2, ap);
@@ -96,9 +278,8 @@ void sw_buf_put_i64(struct sw_buf *b, int64_t v)
 	}
 }
 
-void sw_buf_put_key(struct sw_buf *b, const char *key)
+void sw_buf_put_key_n(struct sw_buf *b, const char *key, size_t n)
 {
-	size_t n = strlen(key);
 	grow(b, n + 4);
 	char *p = b->p + b->len;
 	*p++ = ',';
@@ -195,10 +376,30 @@ void sw_buf_put_text(struct sw_buf *b, struct sw_str s)
 	}
 }
 
-/* Printable ASCII that JSON takes as is (not '"', '\\'). */
+/* Printable ASCII that JSON takes as is: 0x20-0x7E but '"' and '\\' (one
+ * load a byte in the copy loop). */
+static const unsigned char plain_tbl[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static inline int plain(unsigned char c)
 {
-	return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+	return plain_tbl[c];
 }
 
 void sw_buf_put_json(struct sw_buf *b, struct sw_str s)
@@ -264,7 +465,8 @@ void sw_buf_put_json_str(struct sw_buf *b, struct sw_str s)
 		sw_buf_put(b, "null", 4);
 		return;
 	}
-	sw_buf_putc(b, '"');
+	grow(b, s.len + 2); /* the common case (nothing escaped) in one go */
+	b->p[b->len++] = '"';
 	sw_buf_put_json(b, s);
 	sw_buf_putc(b, '"');
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common/str.h"
 
@@ -22,8 +23,23 @@ struct sw_buf {
 void sw_buf_free(struct sw_buf *b);
 void sw_buf_reset(struct sw_buf *b); /* len = 0, keeps memory */
 void sw_buf_put(struct sw_buf *b, const void *p, size_t len);
-void sw_buf_puts(struct sw_buf *b, const char *s);
-void sw_buf_putc(struct sw_buf *b, char c);
+/* (inline: a literal's length is known at compile time) */
+static inline void sw_buf_puts(struct sw_buf *b, const char *s)
+{
+	sw_buf_put(b, s, strlen(s));
+}
+/* sw_buf_putc when the buffer must grow first (called by the inline part). */
+void sw_buf_putc_slow(struct sw_buf *b, char c);
+/* One byte; in place while there is room (a NUL always follows). */
+static inline void sw_buf_putc(struct sw_buf *b, char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+	} else {
+		sw_buf_putc_slow(b, c);
+	}
+}
 void sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -31,7 +47,11 @@ void sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
 void sw_buf_put_u64(struct sw_buf *b, uint64_t v);
 void sw_buf_put_i64(struct sw_buf *b, int64_t v);
 /* ,"key": — key is a literal known to need no escaping. */
-void sw_buf_put_key(struct sw_buf *b, const char *key);
+void sw_buf_put_key_n(struct sw_buf *b, const char *key, size_t n);
+static inline void sw_buf_put_key(struct sw_buf *b, const char *key)
+{
+	sw_buf_put_key_n(b, key, strlen(key));
+}
 
 /* Unicode format controls that a terminal obeys without showing them: bidi
  * embeddings, overrides and isolates (U+202A-202E, U+2066-2069, marks),

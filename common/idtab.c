@@ -36,12 +36,7 @@ static void draw_salt(unsigned char salt[16])
 
 static uint64_t keyed_hash(const unsigned char salt[16], const void *key, size_t klen)
 {
-	unsigned char buf[16 + KEY_MAX];
-	size_t n = klen > KEY_MAX ? KEY_MAX : klen;
-	memcpy(buf, salt, 16);
-	if (n)
-		memcpy(buf + 16, key, n);
-	return sw_hash(buf, 16 + n);
+	return sw_hash_salted(salt, key, klen > KEY_MAX ? KEY_MAX : klen);
 }
 
 /* ---- sw_idtab ----------------------------------------------------------------- */
@@ -177,4 +172,106 @@ void sw_addrtab_put(struct sw_addrtab *t, const struct sw_addr *key, uint32_t id
 		t->count++;
 	}
 	s->id1 = id + 1;
+}
+
+void sw_addrtab_clear(struct sw_addrtab *t)
+{
+	if (t->slots)
+		memset(t->slots, 0, t->cap * sizeof *t->slots);
+	t->count = 0;
+}
+
+/* ---- sw_reftab ---------------------------------------------------------------- */
+
+struct sw_refslot {
+	uint32_t hash; /* low 32 bits of the key's hash: home slot and first check */
+	void *rec;     /* NULL = empty */
+};
+
+void sw_reftab_init(struct sw_reftab *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+void sw_reftab_free(struct sw_reftab *t)
+{
+	free(t->slots);
+	t->slots = NULL;
+	t->cap = t->count = 0;
+}
+
+uint64_t sw_reftab_hash(const void *key, size_t klen)
+{
+	uint64_t h = sw_map_keyed_hash(key, klen);
+	return h ? h : 1;
+}
+
+void *sw_reftab_get(const struct sw_reftab *t, uint64_t h, const void *key, size_t klen,
+		    sw_reftab_eq eq)
+{
+	if (!t->count)
+		return NULL;
+	uint32_t h32 = (uint32_t)h;
+	size_t mask = t->cap - 1;
+	for (size_t i = h32 & mask;; i = (i + 1) & mask) {
+		const struct sw_refslot *s = &t->slots[i];
+		if (!s->rec)
+			return NULL;
+		if (s->hash == h32 && eq(s->rec, key, klen))
+			return s->rec;
+	}
+}
+
+static void ref_place(struct sw_refslot *slots, size_t cap, uint32_t h32, void *rec)
+{
+	size_t mask = cap - 1;
+	size_t i = h32 & mask;
+	while (slots[i].rec)
+		i = (i + 1) & mask;
+	slots[i].hash = h32;
+	slots[i].rec = rec;
+}
+
+void sw_reftab_add(struct sw_reftab *t, uint64_t h, void *rec)
+{
+	if ((t->count + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : MIN_CAP;
+		struct sw_refslot *slots = sw_calloc(cap, sizeof *slots);
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].rec)
+				ref_place(slots, cap, t->slots[i].hash, t->slots[i].rec);
+		free(t->slots);
+		t->slots = slots;
+		t->cap = cap;
+	}
+	ref_place(t->slots, t->cap, (uint32_t)h, rec);
+	t->count++;
+}
+
+bool sw_reftab_del(struct sw_reftab *t, uint64_t h, const void *rec)
+{
+	if (!t->count)
+		return false;
+	size_t mask = t->cap - 1;
+	size_t i = (uint32_t)h & mask;
+	while (t->slots[i].rec != rec) {
+		if (!t->slots[i].rec)
+			return false;
+		i = (i + 1) & mask;
+	}
+	/* Backward shift (Knuth's algorithm R for linear probing): move up each
+	 * later entry of the run whose home slot is not between the hole and it. */
+	size_t hole = i;
+	for (size_t j = (i + 1) & mask; t->slots[j].rec; j = (j + 1) & mask) {
+		size_t home = t->slots[j].hash & mask;
+		bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+		if (stays)
+			continue;
+		t->slots[hole] = t->slots[j];
+		hole = j;
+	}
+	t->slots[hole].rec = NULL;
+	t->slots[hole].hash = 0;
+	t->count--;
+	return true;
 }

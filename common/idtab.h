@@ -6,11 +6,19 @@
  *   the caller's eq() confirms a match against the record, so no key is copied.
  * - struct sw_addrtab: endpoint (struct sw_addr) -> id, the key inline in the
  *   slot (24 bytes), nothing allocated per entry.
+ * - struct sw_reftab: key -> pointer to a record that holds its own key (an
+ *   open transaction): each slot holds the record's address and 32 bits of
+ *   its key's hash, and the caller's eq() confirms a match against the
+ *   record. The caller computes the hash once (sw_reftab_hash, SipHash under
+ *   the process key of common/map) and passes it to each call, so one message
+ *   hashes its key once for a lookup, an insertion and a tombstone check.
+ *   Records are removed (backward shift, no tombstones: a table with heavy
+ *   churn stays as fast as a fresh one).
  *
- * Slots are chosen by a hash keyed with random bytes drawn per table, so a
- * sender cannot choose keys that collide. Ids are below UINT32_MAX. Tables
- * grow by doubling (load under 1/2) and never shrink; entries are not
- * removed. Single-threaded. */
+ * Slots are chosen by a hash keyed with random bytes drawn per table (per
+ * process for sw_reftab), so a sender cannot choose keys that collide. Ids
+ * are below UINT32_MAX. Tables grow by doubling (load under 1/2) and never
+ * shrink; sw_idtab and sw_addrtab entries are not removed. Single-threaded. */
 #ifndef SW_COMMON_IDTAB_H
 #define SW_COMMON_IDTAB_H
 
@@ -55,5 +63,32 @@ void sw_addrtab_free(struct sw_addrtab *t);
 uint32_t sw_addrtab_get(const struct sw_addrtab *t, const struct sw_addr *key);
 /* Stores id for the endpoint, replacing what was there. */
 void sw_addrtab_put(struct sw_addrtab *t, const struct sw_addr *key, uint32_t id);
+
+/* Forgets every endpoint; the slots are kept for reuse. */
+void sw_addrtab_clear(struct sw_addrtab *t);
+
+struct sw_refslot;
+
+struct sw_reftab {
+	struct sw_refslot *slots;
+	size_t cap, count;
+};
+
+/* Does the record have this key? */
+typedef bool (*sw_reftab_eq)(const void *rec, const void *key, size_t klen);
+
+void sw_reftab_init(struct sw_reftab *t);
+/* Frees the table, not the records (the caller owns them). */
+void sw_reftab_free(struct sw_reftab *t);
+/* The keyed hash of a key, for the calls below (never 0). */
+uint64_t sw_reftab_hash(const void *key, size_t klen);
+/* The record stored under key (h = sw_reftab_hash(key, klen)), or NULL. */
+void *sw_reftab_get(const struct sw_reftab *t, uint64_t h, const void *key, size_t klen,
+		    sw_reftab_eq eq);
+/* Adds rec under hash h; its key must not be in the table yet. The table
+ * keeps the pointer only (rec stays the caller's). */
+void sw_reftab_add(struct sw_reftab *t, uint64_t h, void *rec);
+/* Removes rec, stored under hash h; true when it was there. */
+bool sw_reftab_del(struct sw_reftab *t, uint64_t h, const void *rec);
 
 #endif

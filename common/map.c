@@ -17,16 +17,42 @@
 
 #include "common/mem.h"
 
+/* Keys up to MAP_INLINE bytes (endpoint pairs, hashes, most Call-IDs) live
+ * in the entry: no allocation, no second cache miss to compare them. */
+#define MAP_INLINE 40u
+
 struct sw_map_ent {
 	uint64_t hash;
-	void *key; /* NULL: taken (a hole until the next rebuild) */
-	size_t klen;
 	void *value;
+	uint32_t klen;
+	uint32_t live; /* 0: taken (a hole until the next rebuild) */
+	union {
+		unsigned char in[MAP_INLINE];
+		unsigned char *p; /* owned copy, klen > MAP_INLINE */
+	} k;
 };
 
-#define SLOT_EMPTY 0u        /* index slots hold entry index + 1 */
-#define SLOT_TOMB UINT32_MAX /* the entry was taken */
+/* A probe slot: entry index + 1 (0 empty, SLOT_TOMB taken) and the high
+ * half of the entry's hash, so a probe reads an entry only when it likely
+ * holds the key. */
+struct sw_map_slot {
+	uint32_t idx1;
+	uint32_t tag;
+};
+
+#define SLOT_EMPTY 0u
+#define SLOT_TOMB UINT32_MAX
 #define MAP_MIN_CAP 16u
+
+static inline const unsigned char *ent_key(const struct sw_map_ent *e)
+{
+	return e->klen > MAP_INLINE ? e->k.p : e->k.in;
+}
+
+static inline uint32_t tag_of(uint64_t h)
+{
+	return (uint32_t)(h >> 32);
+}
 
 /* ---- the keyed hash ---------------------------------------------------------- */
 
@@ -108,6 +134,11 @@ static uint64_t map_hash(const void *key, size_t klen)
 	return siphash13(map_k0, map_k1, key, klen);
 }
 
+uint64_t sw_map_keyed_hash(const void *p, size_t len)
+{
+	return map_hash(p, len);
+}
+
 /* ---- the deterministic hash ---------------------------------------------------- */
 
 /* 8 bytes at a time, multiply-xorshift mixing (in the spirit of wyhash and
@@ -121,10 +152,9 @@ static inline uint64_t mix(uint64_t h)
 	return h;
 }
 
-uint64_t sw_hash(const void *p, size_t len)
+/* sw_hash of len bytes at p, from state h (the words before them done). */
+static uint64_t hash_words(uint64_t h, const unsigned char *s, size_t len)
 {
-	const unsigned char *s = p;
-	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ (len * UINT64_C(0xff51afd7ed558ccd));
 	while (len >= 8) {
 		uint64_t w;
 		memcpy(&w, s, 8);
@@ -139,6 +169,27 @@ uint64_t sw_hash(const void *p, size_t len)
 	return mix(h);
 }
 
+static uint64_t hash_init(size_t len)
+{
+	return UINT64_C(0x9e3779b97f4a7c15) ^ (len * UINT64_C(0xff51afd7ed558ccd));
+}
+
+uint64_t sw_hash(const void *p, size_t len)
+{
+	return hash_words(hash_init(len), p, len);
+}
+
+uint64_t sw_hash_salted(const unsigned char salt[16], const void *p, size_t len)
+{
+	uint64_t h = hash_init(16 + len);
+	for (int i = 0; i < 2; i++) {
+		uint64_t w;
+		memcpy(&w, salt + 8 * i, 8);
+		h = mix(h ^ w) + UINT64_C(0x2545f4914f6cdd1d);
+	}
+	return hash_words(h, p, len);
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 void sw_map_init(struct sw_map *m, void (*free_value)(void *))
@@ -151,9 +202,10 @@ void sw_map_free(struct sw_map *m)
 {
 	for (size_t i = 0; i < m->nents; i++) {
 		struct sw_map_ent *e = &m->ents[i];
-		if (!e->key)
+		if (!e->live)
 			continue;
-		free(e->key);
+		if (e->klen > MAP_INLINE)
+			free(e->k.p);
 		if (m->free_value)
 			m->free_value(e->value);
 	}
@@ -165,19 +217,20 @@ void sw_map_free(struct sw_map *m)
 }
 
 /* The index slot that holds key, or NULL. */
-static uint32_t *find(const struct sw_map *m, const void *key, size_t klen, uint64_t h)
+static struct sw_map_slot *find(const struct sw_map *m, const void *key, size_t klen, uint64_t h)
 {
-	if (!m->cap)
+	if (!m->count)
 		return NULL;
 	size_t mask = m->cap - 1;
+	uint32_t tag = tag_of(h);
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		uint32_t *s = &m->slots[i];
-		if (*s == SLOT_EMPTY)
+		struct sw_map_slot *s = &m->slots[i];
+		if (s->idx1 == SLOT_EMPTY)
 			return NULL;
-		if (*s == SLOT_TOMB)
+		if (s->idx1 == SLOT_TOMB || s->tag != tag)
 			continue;
-		const struct sw_map_ent *e = &m->ents[*s - 1];
-		if (e->hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0)
+		const struct sw_map_ent *e = &m->ents[s->idx1 - 1];
+		if (e->hash == h && e->klen == klen && memcmp(ent_key(e), key, klen) == 0)
 			return s;
 	}
 }
@@ -188,7 +241,7 @@ static void rebuild(struct sw_map *m, size_t cap)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < m->nents; i++)
-		if (m->ents[i].key)
+		if (m->ents[i].live)
 			m->ents[k++] = m->ents[i];
 	m->nents = k;
 	/* Under 3/4 of the slots are ever used: entries need no more room. */
@@ -200,24 +253,27 @@ static void rebuild(struct sw_map *m, size_t cap)
 	size_t mask = cap - 1;
 	for (size_t i = 0; i < m->nents; i++) {
 		size_t j = m->ents[i].hash & mask;
-		while (m->slots[j] != SLOT_EMPTY)
+		while (m->slots[j].idx1 != SLOT_EMPTY)
 			j = (j + 1) & mask;
-		m->slots[j] = (uint32_t)(i + 1);
+		m->slots[j].idx1 = (uint32_t)(i + 1);
+		m->slots[j].tag = tag_of(m->ents[i].hash);
 	}
 }
 
 void *sw_map_get(const struct sw_map *m, const void *key, size_t klen)
 {
-	uint32_t *s = find(m, key, klen, map_hash(key, klen));
-	return s ? m->ents[*s - 1].value : NULL;
+	if (!m->count)
+		return NULL;
+	struct sw_map_slot *s = find(m, key, klen, map_hash(key, klen));
+	return s ? m->ents[s->idx1 - 1].value : NULL;
 }
 
 void sw_map_put(struct sw_map *m, const void *key, size_t klen, void *value)
 {
 	uint64_t h = map_hash(key, klen);
-	uint32_t *s = find(m, key, klen, h);
+	struct sw_map_slot *s = find(m, key, klen, h);
 	if (s) {
-		struct sw_map_ent *e = &m->ents[*s - 1];
+		struct sw_map_ent *e = &m->ents[s->idx1 - 1];
 		if (m->free_value && e->value != value)
 			m->free_value(e->value);
 		e->value = value;
@@ -234,31 +290,38 @@ void sw_map_put(struct sw_map *m, const void *key, size_t klen, void *value)
 	}
 	size_t mask = m->cap - 1;
 	size_t i = h & mask;
-	while (m->slots[i] != SLOT_EMPTY)
+	while (m->slots[i].idx1 != SLOT_EMPTY)
 		i = (i + 1) & mask;
 	struct sw_map_ent *e = &m->ents[m->nents];
 	e->hash = h;
-	e->key = sw_malloc(klen ? klen : 1);
+	e->klen = (uint32_t)klen; /* keys are bounded far below 4 GiB */
+	e->live = 1;
+	unsigned char *kp = e->k.in;
+	if (klen > MAP_INLINE)
+		kp = e->k.p = sw_malloc(klen);
 	if (klen)
-		memcpy(e->key, key, klen);
-	e->klen = klen;
+		memcpy(kp, key, klen);
 	e->value = value;
-	m->slots[i] = (uint32_t)(++m->nents);
+	m->slots[i].idx1 = (uint32_t)(++m->nents);
+	m->slots[i].tag = tag_of(h);
 	m->used++;
 	m->count++;
 }
 
 void *sw_map_take(struct sw_map *m, const void *key, size_t klen)
 {
-	uint32_t *s = find(m, key, klen, map_hash(key, klen));
+	if (!m->count)
+		return NULL;
+	struct sw_map_slot *s = find(m, key, klen, map_hash(key, klen));
 	if (!s)
 		return NULL;
-	struct sw_map_ent *e = &m->ents[*s - 1];
+	struct sw_map_ent *e = &m->ents[s->idx1 - 1];
 	void *v = e->value;
-	free(e->key);
-	e->key = NULL;
+	if (e->klen > MAP_INLINE)
+		free(e->k.p);
+	e->live = 0;
 	e->value = NULL;
-	*s = SLOT_TOMB;
+	s->idx1 = SLOT_TOMB;
 	m->count--;
 	return v;
 }
@@ -268,10 +331,10 @@ bool sw_map_next(const struct sw_map *m, size_t *pos, const void **key, size_t *
 {
 	for (size_t i = *pos; i < m->nents; i++) {
 		const struct sw_map_ent *e = &m->ents[i];
-		if (!e->key)
+		if (!e->live)
 			continue;
 		if (key)
-			*key = e->key;
+			*key = ent_key(e);
 		if (klen)
 			*klen = e->klen;
 		if (value)

@@ -29,11 +29,6 @@ bool sw_str_ieq(struct sw_str a, struct sw_str b)
 	return true;
 }
 
-bool sw_str_ieq_c(struct sw_str a, const char *c)
-{
-	return sw_str_ieq(a, sw_str_c(c));
-}
-
 bool sw_str_istarts(struct sw_str a, const char *prefix)
 {
 	size_t n = strlen(prefix);

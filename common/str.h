@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct sw_str {
 	const char *p; /* may be NULL when len == 0 */
@@ -27,7 +28,13 @@ struct sw_str sw_str_c(const char *s);
 bool sw_str_eq(struct sw_str a, struct sw_str b);
 /* ASCII case-insensitive comparison. */
 bool sw_str_ieq(struct sw_str a, struct sw_str b);
-bool sw_str_ieq_c(struct sw_str a, const char *c);
+/* The same against a C string (NULL: empty); inline, so a literal's length
+ * is known at compile time and most mismatches cost one comparison. */
+static inline bool sw_str_ieq_c(struct sw_str a, const char *c)
+{
+	size_t n = c ? strlen(c) : 0;
+	return a.len == n && sw_str_ieq(a, sw_str_make(c, n));
+}
 bool sw_str_istarts(struct sw_str a, const char *prefix);
 /* First occurrence of `needle` (case-sensitive) in `hay`, or NULL. */
 const char *sw_memmem(const char *hay, size_t hlen, const char *needle, size_t nlen);

@@ -30,7 +30,7 @@ struct sw_decode *sw_decode_new(const struct sw_decode_opts *opts)
 			d->sip_ports[d->n_sip_ports++] = *p;
 		}
 	}
-	sw_map_init(&d->peers, NULL);
+	sw_addrtab_init(&d->peers);
 	sw_map_init(&d->sctp, free);
 	sw_frag_init(&d->frag);
 	sw_tcp_init(&d->tcp);
@@ -44,7 +44,7 @@ void sw_decode_free(struct sw_decode *d)
 	sw_tcp_free(&d->tcp);
 	sw_frag_free(&d->frag);
 	sw_sctp_free(d);
-	sw_map_free(&d->peers);
+	sw_addrtab_free(&d->peers);
 	if (d->sp)
 		sw_sip_parser_free(d->sp);
 	free(d);
@@ -224,41 +224,32 @@ bool sw_dec_is_sip_port(const struct sw_decode *d, uint16_t port)
 	return false;
 }
 
-/* Key of an endpoint: family, 16 address bytes, port (no struct padding). */
-#define PEER_KEYLEN 19u
-static void peer_key(const struct sw_addr *a, uint8_t k[PEER_KEYLEN])
-{
-	k[0] = a->family;
-	memcpy(k + 1, a->ip, 16);
-	k[17] = (uint8_t)(a->port >> 8);
-	k[18] = (uint8_t)a->port;
-}
-
 bool sw_dec_peer_known(const struct sw_decode *d, const struct sw_addr *a)
 {
-	if (!d->peers.count)
-		return false;
-	uint8_t k[PEER_KEYLEN];
-	peer_key(a, k);
-	return sw_map_get(&d->peers, k, sizeof k) != NULL;
+	return d->peers.count && sw_addrtab_get(&d->peers, a) != SW_IDTAB_NONE;
 }
 
 void sw_dec_peer_add(struct sw_decode *d, const struct sw_addr *a)
 {
 	if (!a->family)
 		return;
-	uint8_t k[PEER_KEYLEN];
-	peer_key(a, k);
-	if (sw_map_get(&d->peers, k, sizeof k))
+	/* Most messages have the server at one end: the last two endpoints
+	 * added are remembered to skip the table. */
+	if (sw_addr_eq(a, &d->peer_recent[0]) || sw_addr_eq(a, &d->peer_recent[1]))
 		return;
-	if (d->peers.count >= SW_MAX_SIP_PEERS) {
-		/* Full: start a new generation. The set only widens keepalive
-		 * recognition to non-SIP ports; recent endpoints matter most,
-		 * and no packet is lost by forgetting old ones. */
-		sw_map_free(&d->peers);
-		sw_map_init(&d->peers, NULL);
+	if (sw_addrtab_get(&d->peers, a) == SW_IDTAB_NONE) {
+		if (d->peers.count >= SW_MAX_SIP_PEERS) {
+			/* Full: start a new generation. The set only widens
+			 * keepalive recognition to non-SIP ports; recent
+			 * endpoints matter most, and no packet is lost by
+			 * forgetting old ones. */
+			sw_addrtab_clear(&d->peers);
+			memset(d->peer_recent, 0, sizeof d->peer_recent);
+		}
+		sw_addrtab_put(&d->peers, a, 0);
 	}
-	sw_map_put(&d->peers, k, sizeof k, d);
+	d->peer_recent[1] = d->peer_recent[0];
+	d->peer_recent[0] = *a;
 }
 
 void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, const char *bad)

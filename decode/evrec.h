@@ -38,6 +38,10 @@ size_t sw_evrec_size(const struct sw_ev *ev);
  * The record's pointers point into dst itself: the record may be read from
  * another thread (after the usual hand-over synchronisation) but not moved. */
 size_t sw_evrec_pack(const struct sw_ev *ev, void *dst, size_t cap);
+/* The same without sizing ev again: n must be sw_evrec_size(ev) of this very
+ * event, unchanged since (the two-thread producer sizes it to reserve the
+ * room). Returns n. */
+size_t sw_evrec_pack_sized(const struct sw_ev *ev, void *dst, size_t n);
 
 /* The event inside a record written by sw_evrec_pack(); borrowed from the
  * record (valid while the record's memory is). */

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/idtab.h"
 #include "common/map.h"
 #include "decode/decode.h"
 #include "decode/sipscan.h"
@@ -163,7 +164,8 @@ struct sw_decode {
 	uint16_t sip_ports[SW_MAX_SIP_PORTS];
 	size_t n_sip_ports;
 	struct sw_decode_stats st;
-	struct sw_map peers; /* struct sw_addr bytes -> non-NULL */
+	struct sw_addrtab peers; /* endpoints seen speaking SIP (the id unused), inline keys */
+	struct sw_addr peer_recent[2]; /* the last two added (in peers until it is cleared) */
 	struct sw_frag_table frag;
 	struct sw_tcp_table tcp;
 	struct sw_map sctp;    /* association direction -> struct sw_sctp_pending */

@@ -221,8 +221,11 @@ long sw_sip_frame_scan(const char *p, size_t len, size_t *hdr_len, int64_t *clen
 			break;
 		}
 		size_t v = 0;
-		size_t k = first ? 0 : line_name(p + pos, n, &v);
-		/* every line of every message is framed: one name compared, no search */
+		/* every line of every message is framed: one name compared, no
+		 * search, and only on lines whose name can be Content-Length
+		 * or its compact form l (section 7.3.3) */
+		char c0 = n ? (char)(p[pos] | 0x20) : '\0';
+		size_t k = first || (c0 != 'c' && c0 != 'l') ? 0 : line_name(p + pos, n, &v);
 		if (k && sw_hdr_is(p + pos, k, SW_HDR_CONTENT_LENGTH)) {
 			uint64_t x;
 			if (have_cl || sw_parse_u64(trim(p + pos + v, n - v), UINT32_MAX, &x) != 0)

@@ -292,11 +292,59 @@ static void time_format(void **state)
 			    "2023-11-14T22:13:20.123456Z");
 }
 
+/* sw_buf_printf formats the common conversions itself: the same bytes as
+ * vsnprintf for each, and what it does not take still comes out right. */
+#define SAME_AS_PRINTF(...)                                                     \
+	do {                                                                    \
+		char want[2048];                                                \
+		snprintf(want, sizeof want, __VA_ARGS__);                       \
+		struct sw_buf bb = SW_BUF_INIT;                                 \
+		sw_buf_puts(&bb, "x");                                          \
+		sw_buf_printf(&bb, __VA_ARGS__);                                \
+		assert_string_equal(bb.p + 1, want);                            \
+		assert_int_equal(bb.len, strlen(want) + 1);                     \
+		sw_buf_free(&bb);                                               \
+	} while (0)
+
+static void buf_printf_as_printf(void **state)
+{
+	(void)state;
+	static const double dv[] = { 0.0, -0.0, 0.4, -0.4, 0.5, -0.5, 1.5, 2.5, 2.5000001,
+				     99.5, 100.49, 1e15 + 0.5, 4503599627370497.0, 1e18, -7.7 };
+	for (size_t i = 0; i < sizeof dv / sizeof dv[0]; i++)
+		SAME_AS_PRINTF("registered %.0f s of %.0f s", dv[i], dv[i] * 3);
+	static const long long iv[] = { 0, 1, -1, 9, 10, 255, 65535, -2147483647LL - 1,
+					2147483647, 4294967295LL, -9223372036854775807LL - 1,
+					9223372036854775807LL };
+	for (size_t i = 0; i < sizeof iv / sizeof iv[0]; i++) {
+		SAME_AS_PRINTF("%d|%i|%u|%x|%X|%5d|%05d|%02x", (int)iv[i], (int)iv[i],
+			       (unsigned)iv[i], (unsigned)iv[i], (unsigned)iv[i], (int)iv[i],
+			       (int)iv[i], (unsigned)iv[i]);
+		SAME_AS_PRINTF("%ld %lu %lld %llu %zu %zd %jd %08X", (long)iv[i], (unsigned long)iv[i],
+			       iv[i], (unsigned long long)iv[i], (size_t)iv[i], (ssize_t)iv[i],
+			       (intmax_t)iv[i], (unsigned)iv[i]);
+	}
+	SAME_AS_PRINTF("%s #%u %s %s%s%s", ",", 12u, "warning", "register", "/", "rejected");
+	SAME_AS_PRINTF("%.*s:%d %.3s %c%%", 4, "hostname", 5060, "abcdef", 'q');
+	SAME_AS_PRINTF("%.*s|", -1, "all");
+	SAME_AS_PRINTF("%.10s|%s", "sh", "");
+	/* taken by vsnprintf */
+	SAME_AS_PRINTF("%-6s|%6s|%+d|% d|%#x|%hhu|%hd|%.2f|%e|%g|%p", "ab", "cd", 5, 5, 255, 300,
+		       70000, 3.14159, 1.5, 0.1, (void *)0);
+	SAME_AS_PRINTF("%2$s %1$s", "world", "hello");
+	SAME_AS_PRINTF("%.0f %.0f", 1e300, -1e300);
+	char big[400];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	SAME_AS_PRINTF("%s %d %s", big, 42, big + 300);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_escapes_controls), cmocka_unit_test(text_escapes_format_controls),
 		cmocka_unit_test(json_escapes),
+		cmocka_unit_test(buf_printf_as_printf),
 		cmocka_unit_test(json_escapes_then_plain_text),
 		cmocka_unit_test(map_put_get_take),      cmocka_unit_test(map_iterates_in_insertion_order),
 		cmocka_unit_test(map_resists_colliding_keys), cmocka_unit_test(parse_u64_strict),

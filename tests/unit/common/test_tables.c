@@ -115,12 +115,79 @@ static void addrtab_put_get_replace(void **state)
 	assert_int_equal(sw_addrtab_get(&t, &a), SW_IDTAB_NONE);
 }
 
+/* sw_reftab: records holding their own key, added and removed in a
+ * pseudo-random order against a plain array; every lookup agrees with it,
+ * after removals too (backward shift keeps every remaining run reachable),
+ * and an absent key is not found. */
+struct rec {
+	char key[24];
+	size_t len;
+	uint64_t h;
+	bool in;
+};
+
+static bool rec_is(const void *r, const void *key, size_t klen)
+{
+	const struct rec *x = r;
+	return x->len == klen && memcmp(x->key, key, klen) == 0;
+}
+
+static void reftab_run(bool clash)
+{
+	enum { N = 5000 };
+	static struct rec r[N];
+	struct sw_reftab t;
+	sw_reftab_init(&t);
+	assert_null(sw_reftab_get(&t, 1, "x", 1, rec_is));
+	assert_false(sw_reftab_del(&t, 1, &r[0]));
+	for (size_t i = 0; i < N; i++) {
+		r[i].len = (size_t)snprintf(r[i].key, sizeof r[i].key, "z9hG4bK%zu|REG", i);
+		/* clash: long runs of equal hashes ending at the top of the
+		 * table and wrapping around */
+		r[i].h = clash ? UINT32_MAX - i % 5 : sw_reftab_hash(r[i].key, r[i].len);
+		r[i].in = false;
+	}
+	uint32_t x = 12345;
+	for (int round = 0; round < (clash ? 6000 : 40000); round++) {
+		x = x * 1103515245u + 12345u;
+		size_t i = (x >> 8) % N;
+		if (r[i].in) {
+			assert_true(sw_reftab_del(&t, r[i].h, &r[i]));
+			r[i].in = false;
+		} else {
+			sw_reftab_add(&t, r[i].h, &r[i]);
+			r[i].in = true;
+		}
+		if (round % 997 == 0)
+			for (size_t k = 0; k < N; k++)
+				assert_ptr_equal(sw_reftab_get(&t, r[k].h, r[k].key, r[k].len, rec_is),
+						 r[k].in ? &r[k] : NULL);
+	}
+	size_t live = 0;
+	for (size_t k = 0; k < N; k++) {
+		live += r[k].in;
+		assert_ptr_equal(sw_reftab_get(&t, r[k].h, r[k].key, r[k].len, rec_is),
+				 r[k].in ? &r[k] : NULL);
+	}
+	assert_int_equal(t.count, live);
+	assert_null(sw_reftab_get(&t, sw_reftab_hash("absent", 6), "absent", 6, rec_is));
+	sw_reftab_free(&t);
+}
+
+static void reftab_add_get_del(void **state)
+{
+	(void)state;
+	reftab_run(false);
+	reftab_run(true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(intern_shares_and_frees),
 		cmocka_unit_test(idtab_finds_each_key),
 		cmocka_unit_test(addrtab_put_get_replace),
+		cmocka_unit_test(reftab_add_get_del),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
