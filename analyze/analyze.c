@@ -157,11 +157,7 @@ void sw_analyze_free(struct sw_analyze *a)
 		free_chunk(a->chunks[i]);
 	free(a->chunks);
 	for (size_t i = 0; i < a->items.n; i++) {
-		struct sw_item *it = a->items.p[i];
-		if (!it)
-			continue;
-		free(it->msgs);
-		free(it);
+		sw_an_item_free(a->items.p[i]);
 	}
 	sw_vec_free(&a->items);
 	labels_free(a);
@@ -302,6 +298,8 @@ uint32_t sw_an_item_new(struct sw_analyze *a, enum sw_item_kind kind, uint32_t r
 	it->id = (uint32_t)a->items.n;
 	it->kind = kind;
 	it->ref = ref;
+	it->msgs = it->inline_ids;
+	it->msgs_cap = SW_ITEM_INLINE_IDS;
 	sw_vec_push(&a->items, it);
 	return it->id;
 }
@@ -329,10 +327,25 @@ void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, in
 		it->n_ids = (uint32_t)keep;
 	}
 	if (it->n_ids == it->msgs_cap) {
-		it->msgs_cap = it->msgs_cap ? it->msgs_cap * 2 : 8;
-		it->msgs = sw_realloc(it->msgs, it->msgs_cap * sizeof *it->msgs);
+		uint32_t cap = it->msgs_cap > UINT32_MAX / 2 ? UINT32_MAX : it->msgs_cap * 2;
+		if (it->msgs == it->inline_ids) {
+			it->msgs = sw_malloc(cap * sizeof *it->msgs);
+			memcpy(it->msgs, it->inline_ids, it->n_ids * sizeof *it->msgs);
+		} else {
+			it->msgs = sw_realloc(it->msgs, cap * sizeof *it->msgs);
+		}
+		it->msgs_cap = cap;
 	}
 	it->msgs[it->n_ids++] = msg_id;
+}
+
+void sw_an_item_free(struct sw_item *it)
+{
+	if (!it)
+		return;
+	if (it->msgs != it->inline_ids)
+		free(it->msgs);
+	free(it);
 }
 
 static void sip_label(const struct sw_sip_msg *m, char *buf, size_t cap, size_t *len)

@@ -233,16 +233,20 @@ enum sw_item_kind {
 	SW_ITEM_OTHER,
 };
 
+#define SW_ITEM_INLINE_IDS 4u /* message ids an item holds in itself */
+
 struct sw_item {
 	uint32_t id;
 	enum sw_item_kind kind;
 	uint32_t ref;                 /* account or dialog id */
 	uint32_t n_msgs;              /* messages that belonged to it, ever */
 	uint32_t n_ids;               /* entries in msgs: kept message ids, in capture
-	                               * order (owned); in bounded mode the oldest go */
-	uint32_t *msgs;
-	size_t msgs_cap;
+	                               * order; in bounded mode the oldest go */
+	uint32_t msgs_cap;
+	uint32_t *msgs;               /* inline_ids while they fit, else owned */
 	int64_t last_ns;
+	uint32_t inline_ids[SW_ITEM_INLINE_IDS]; /* a phone's first registration
+	                               * (REGISTER, 401, REGISTER, 200) needs no more */
 };
 
 struct sw_catalog;

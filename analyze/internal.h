@@ -446,6 +446,8 @@ struct sw_analyze {
 /* analyze.c */
 uint32_t sw_an_item_new(struct sw_analyze *a, enum sw_item_kind kind, uint32_t ref);
 void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, int64_t ts);
+/* Frees an item and its message ids (NULL is fine). */
+void sw_an_item_free(struct sw_item *it);
 struct sw_msg *sw_an_msg_mut(struct sw_analyze *a, uint32_t id);
 void sw_an_evidence(struct sw_analyze *a, struct evref *e, const struct sw_pkt *p,
 		    uint32_t msg_id, const char *label);
