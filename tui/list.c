@@ -308,7 +308,8 @@ static void rebuild(struct tui *t, struct list_view *l)
 		l->orphans_last = 0;
 	}
 	for (size_t id = l->orphans_scanned; id < nm; id++) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id, &m_rec);
 		if (m && m->item == UINT32_MAX) {
 			l->orphans++;
 			if (m->ts_ns > l->orphans_last)
