@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Kept message records (struct sw_msg), stored compactly: a 56-byte record
+/* Kept message records (struct sw_msg), stored compactly: a 48-byte record
  * per message in blocks of SW_MSG_CHUNK, with what seldom fits (IPv6 or no
- * address, a message reassembled over more than 2^32 frames, a CSeq the
- * record cannot hold, the 255th input file on) in a wide record and the
+ * address, a message reassembled from several frames, a frame number or
+ * file offset past 2^48, the 255th input file on) in a wide record and the
  * kept text in a text record, each array made for a block only when one of
  * its messages needs it. sw_analyze_msg() unpacks a record into the caller's
  * struct sw_msg. In bounded mode the oldest block goes as a whole. */
@@ -17,18 +17,20 @@ enum {
 	MR_REQUEST = 1,  /* is_request */
 	MR_RETRANS = 2,  /* retrans */
 	MR_CSEQ = 4,     /* cseq holds the CSeq (else -1) */
-	MR_WIDE = 8,     /* addresses, first frame and file index are in the wide record */
+	MR_WIDE = 8,     /* addresses, frames, offset and file index are in the wide record */
 };
-#define MR_FILE_MAX 254u /* file indexes the record holds itself */
+#define MR_FILE_MAX 254u               /* file indexes the record holds itself */
+#define MR_48_MAX ((UINT64_C(1) << 48) - 1) /* frame numbers and offsets it holds */
 
+/* Not MR_WIDE: the message came whole in frame frame_lo | frame_hi << 32,
+ * at offset off_lo | off_hi << 32, between two IPv4 addresses. */
 struct msg_rec {
 	int64_t ts_ns;
-	uint64_t frame_no;
-	uint64_t offset;
-	uint8_t src4[4], dst4[4]; /* IPv4 addresses (not MR_WIDE) */
+	uint8_t src4[4], dst4[4];
 	uint32_t item;
 	uint32_t cseq;
-	uint32_t first_back; /* frame_no - first_frame_no (not MR_WIDE) */
+	uint32_t frame_lo, off_lo;
+	uint16_t frame_hi, off_hi;
 	uint16_t sport, dport;
 	uint16_t label;      /* index in the label table */
 	uint16_t status;
@@ -40,7 +42,7 @@ struct msg_rec {
 
 struct msg_wide {
 	struct sw_addr src, dst;
-	uint64_t first_frame_no;
+	uint64_t frame_no, first_frame_no, offset;
 	uint32_t file_idx;
 };
 
@@ -55,7 +57,7 @@ struct sw_msg_chunk {
 	struct msg_raw *raw;   /* the same for the texts */
 };
 
-_Static_assert(sizeof(struct msg_rec) == 56, "a kept message costs 56 bytes");
+_Static_assert(sizeof(struct msg_rec) == 48, "a kept message costs 48 bytes");
 
 static void free_chunk(struct sw_msg_chunk *c)
 {
@@ -134,19 +136,20 @@ uint32_t sw_an_msg_add(struct sw_analyze *a, const struct sw_pkt *p, enum sw_msg
 	r->kind = (uint8_t)kind;
 	r->transport = (uint8_t)p->transport;
 	r->ts_ns = p->ts_ns;
-	r->frame_no = p->frame_no;
-	r->offset = p->offset;
 	r->item = UINT32_MAX;
 	r->label = sw_an_label_idx(a, label, label_len);
 	r->sport = p->src.port;
 	r->dport = p->dst.port;
 	bool narrow = is_ip4(&p->src) && is_ip4(&p->dst) && p->file_idx <= MR_FILE_MAX &&
-		      p->first_frame_no <= p->frame_no &&
-		      p->frame_no - p->first_frame_no <= UINT32_MAX;
+		      p->first_frame_no == p->frame_no && p->frame_no <= MR_48_MAX &&
+		      p->offset <= MR_48_MAX;
 	if (narrow) {
 		memcpy(r->src4, p->src.ip, 4);
 		memcpy(r->dst4, p->dst.ip, 4);
-		r->first_back = (uint32_t)(p->frame_no - p->first_frame_no);
+		r->frame_lo = (uint32_t)p->frame_no;
+		r->frame_hi = (uint16_t)(p->frame_no >> 32);
+		r->off_lo = (uint32_t)p->offset;
+		r->off_hi = (uint16_t)(p->offset >> 32);
 		r->file_idx = (uint8_t)p->file_idx;
 	} else {
 		if (!c->wide)
@@ -154,7 +157,9 @@ uint32_t sw_an_msg_add(struct sw_analyze *a, const struct sw_pkt *p, enum sw_msg
 		struct msg_wide *w = &c->wide[id % SW_MSG_CHUNK];
 		w->src = p->src;
 		w->dst = p->dst;
+		w->frame_no = p->frame_no;
 		w->first_frame_no = p->first_frame_no;
+		w->offset = p->offset;
 		w->file_idx = p->file_idx;
 		r->flags |= MR_WIDE;
 	}
@@ -222,8 +227,6 @@ const struct sw_msg *sw_analyze_msg(const struct sw_analyze *a, uint32_t id, str
 	memset(out, 0, sizeof *out);
 	out->id = id;
 	out->ts_ns = r->ts_ns;
-	out->frame_no = r->frame_no;
-	out->offset = r->offset;
 	out->cseq = (r->flags & MR_CSEQ) ? (int64_t)r->cseq : -1;
 	out->label = sw_an_label_at(a, r->label);
 	out->item = r->item;
@@ -236,14 +239,18 @@ const struct sw_msg *sw_analyze_msg(const struct sw_analyze *a, uint32_t id, str
 		const struct msg_wide *w = &c->wide[i];
 		out->src = w->src;
 		out->dst = w->dst;
+		out->frame_no = w->frame_no;
 		out->first_frame_no = w->first_frame_no;
+		out->offset = w->offset;
 		out->file_idx = w->file_idx;
 	} else {
 		out->src.family = 4;
 		memcpy(out->src.ip, r->src4, 4);
 		out->dst.family = 4;
 		memcpy(out->dst.ip, r->dst4, 4);
-		out->first_frame_no = r->frame_no - r->first_back;
+		out->frame_no = (uint64_t)r->frame_hi << 32 | r->frame_lo;
+		out->first_frame_no = out->frame_no;
+		out->offset = (uint64_t)r->off_hi << 32 | r->off_lo;
 		out->file_idx = r->file_idx;
 	}
 	out->src.port = r->sport;
