@@ -126,15 +126,6 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	return a;
 }
 
-static void free_chunk(struct sw_msg *c)
-{
-	if (!c)
-		return;
-	for (size_t i = 0; i < SW_MSG_CHUNK; i++)
-		free(c[i].raw);
-	free(c);
-}
-
 void sw_analyze_free(struct sw_analyze *a)
 {
 	if (!a)
@@ -145,15 +136,9 @@ void sw_analyze_free(struct sw_analyze *a)
 	sw_side_free_all(a);
 	sw_fnd_free_all(a);
 	sw_pair_free(a->pair);
-	for (size_t i = 0; i < a->nchunks; i++)
-		free_chunk(a->chunks[i]);
-	free(a->chunks);
+	sw_an_msgs_free(a);
 	for (size_t i = 0; i < a->items.n; i++) {
-		struct sw_item *it = a->items.p[i];
-		if (!it)
-			continue;
-		free(it->msgs);
-		free(it);
+		sw_an_item_free(a->items.p[i]);
 	}
 	sw_vec_free(&a->items);
 	labels_free(a);
@@ -215,77 +200,12 @@ const char *sw_an_label(struct sw_analyze *a, const char *s, size_t len)
 	return sw_an_label_at(a, sw_an_label_idx(a, s, len));
 }
 
-/* Drop the oldest block of records while the rest still hold the bound;
- * their ids stay reserved. */
-static void age_msgs(struct sw_analyze *a)
-{
-	size_t max = a->opts.max_messages;
-	while (max && a->nchunks > 1 && a->next_msg_id - a->msgs_base - SW_MSG_CHUNK >= max) {
-		free_chunk(a->chunks[0]);
-		memmove(a->chunks, a->chunks + 1, (a->nchunks - 1) * sizeof *a->chunks);
-		a->nchunks--;
-		a->chunk0++;
-		a->msgs_base += SW_MSG_CHUNK;
-		a->st.msgs_aged_out += SW_MSG_CHUNK;
-	}
-}
-
-/* A record for the next id, in its block (made when the id starts one). */
-static struct sw_msg *msg_slot(struct sw_analyze *a, uint32_t id)
-{
-	size_t c = id / SW_MSG_CHUNK - a->chunk0;
-	if (c == a->nchunks) {
-		if (a->nchunks == a->chunks_cap) {
-			a->chunks_cap = a->chunks_cap ? a->chunks_cap * 2 : 64;
-			a->chunks = sw_realloc(a->chunks, a->chunks_cap * sizeof *a->chunks);
-		}
-		a->chunks[a->nchunks++] = sw_calloc(SW_MSG_CHUNK, sizeof **a->chunks);
-	}
-	return &a->chunks[c][id % SW_MSG_CHUNK];
-}
-
 static uint32_t new_msg(struct sw_analyze *a, const struct sw_ev *ev, enum sw_msg_kind kind,
 			const char *label, size_t label_len)
 {
 	if (!a->opts.keep_messages)
 		return UINT32_MAX;
-	if (a->next_msg_id == UINT32_MAX - 1)
-		return UINT32_MAX;
-	uint32_t id = a->next_msg_id;
-	struct sw_msg *m = msg_slot(a, id);
-	a->next_msg_id++;
-	m->id = id;
-	m->kind = (uint8_t)kind;
-	m->transport = (uint8_t)ev->pkt.transport;
-	m->ts_ns = ev->pkt.ts_ns;
-	m->file_idx = ev->pkt.file_idx;
-	m->frame_no = ev->pkt.frame_no;
-	m->first_frame_no = ev->pkt.first_frame_no;
-	m->offset = ev->pkt.offset;
-	m->src = ev->pkt.src;
-	m->dst = ev->pkt.dst;
-	m->cseq = -1;
-	m->item = UINT32_MAX;
-	m->label = sw_an_label(a, label, label_len);
-	age_msgs(a);
-	return id;
-}
-
-struct sw_msg *sw_an_msg_mut(struct sw_analyze *a, uint32_t id)
-{
-	if (id == UINT32_MAX || id < a->msgs_base || id >= a->next_msg_id)
-		return NULL;
-	return &a->chunks[id / SW_MSG_CHUNK - a->chunk0][id % SW_MSG_CHUNK];
-}
-
-const struct sw_msg *sw_analyze_msg(const struct sw_analyze *a, uint32_t id)
-{
-	return sw_an_msg_mut((struct sw_analyze *)a, id);
-}
-
-size_t sw_analyze_nmsgs(const struct sw_analyze *a)
-{
-	return a->next_msg_id;
+	return sw_an_msg_add(a, &ev->pkt, kind, label, label_len);
 }
 
 uint32_t sw_an_item_new(struct sw_analyze *a, enum sw_item_kind kind, uint32_t ref)
@@ -294,6 +214,8 @@ uint32_t sw_an_item_new(struct sw_analyze *a, enum sw_item_kind kind, uint32_t r
 	it->id = (uint32_t)a->items.n;
 	it->kind = kind;
 	it->ref = ref;
+	it->msgs = it->inline_ids;
+	it->msgs_cap = SW_ITEM_INLINE_IDS;
 	sw_vec_push(&a->items, it);
 	return it->id;
 }
@@ -308,10 +230,8 @@ void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, in
 	it->n_msgs++;
 	if (ts > it->last_ns)
 		it->last_ns = ts;
-	struct sw_msg *m = sw_an_msg_mut(a, msg_id);
-	if (!m)
+	if (!sw_an_msg_set_item(a, msg_id, item))
 		return;
-	m->item = item;
 	if (it->n_ids == it->msgs_cap) {
 		/* Ids of records aged out are dropped before the array grows. */
 		size_t keep = 0;
@@ -321,10 +241,25 @@ void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, in
 		it->n_ids = (uint32_t)keep;
 	}
 	if (it->n_ids == it->msgs_cap) {
-		it->msgs_cap = it->msgs_cap ? it->msgs_cap * 2 : 8;
-		it->msgs = sw_realloc(it->msgs, it->msgs_cap * sizeof *it->msgs);
+		uint32_t cap = it->msgs_cap > UINT32_MAX / 2 ? UINT32_MAX : it->msgs_cap * 2;
+		if (it->msgs == it->inline_ids) {
+			it->msgs = sw_malloc(cap * sizeof *it->msgs);
+			memcpy(it->msgs, it->inline_ids, it->n_ids * sizeof *it->msgs);
+		} else {
+			it->msgs = sw_realloc(it->msgs, cap * sizeof *it->msgs);
+		}
+		it->msgs_cap = cap;
 	}
 	it->msgs[it->n_ids++] = msg_id;
+}
+
+void sw_an_item_free(struct sw_item *it)
+{
+	if (!it)
+		return;
+	if (it->msgs != it->inline_ids)
+		free(it->msgs);
+	free(it);
 }
 
 static void sip_label(const struct sw_sip_msg *m, char *buf, size_t cap, size_t *len)
@@ -351,18 +286,14 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 		sip_label(m, label, sizeof label, &llen);
 		msg_id = new_msg(a, ev, SW_MSG_SIP, label, llen);
 	}
-	struct sw_msg *rec = sw_an_msg_mut(a, msg_id);
-	if (rec) {
-		rec->is_request = m->is_request;
-		rec->status = (uint16_t)(m->is_request ? 0 : m->status);
-		rec->cseq = m->cseq;
+	if (msg_id != UINT32_MAX) {
+		sw_an_msg_set_sip(a, msg_id, m->is_request, (uint16_t)(m->is_request ? 0 : m->status),
+				  m->cseq);
 		bool rereadable = a->opts.raw_reread && ev->pkt.transport == SW_TP_UDP &&
 				  !ev->pkt.ip_reassembled && ev->pkt.first_frame_no == ev->pkt.frame_no;
-		if (a->opts.keep_raw && m->raw.len && !rereadable) {
-			size_t n = m->raw.len > SW_MAX_SIP_MSG ? SW_MAX_SIP_MSG : m->raw.len;
-			rec->raw = sw_strndup(m->raw.p, n);
-			rec->raw_len = (uint32_t)n;
-		}
+		if (a->opts.keep_raw && m->raw.len && !rereadable)
+			sw_an_msg_set_raw(a, msg_id, m->raw.p,
+					  m->raw.len > SW_MAX_SIP_MSG ? SW_MAX_SIP_MSG : m->raw.len);
 	}
 	bool is_new = false, is_final = false;
 	struct sw_msg_note local;
@@ -372,8 +303,8 @@ static void on_sip(struct sw_analyze *a, const struct sw_ev *ev, struct sw_msg_n
 	note->msg_id = msg_id;
 	note->response_time_ns = -1;
 	struct txn *t = sw_txn_on_sip(a, ev, msg_id, note, &is_new, &is_final);
-	if (rec)
-		rec->retrans = note->retrans;
+	if (note->retrans)
+		sw_an_msg_set_retrans(a, msg_id, true);
 	if (!t) {
 		sw_pair_on_sip(a, ev, msg_id, UINT32_MAX);
 		return;

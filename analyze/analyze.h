@@ -62,14 +62,15 @@ enum sw_msg_kind {
 	SW_MSG_KEEPALIVE,
 };
 
-/* A kept record of one message (for the TUI, evidence and ladders). */
+/* A kept record of one message (for the TUI, evidence and ladders), as
+ * sw_analyze_msg() unpacks it. */
 struct sw_msg {
 	int64_t ts_ns;
 	uint64_t frame_no, first_frame_no, offset;
 	int64_t cseq;
 	const char *label;            /* interned, owned by the analysis: "REGISTER",
 	                               * "401 Unauthorized", "ICMP port unreachable" */
-	char *raw;                    /* owned copy of the message text when kept, else NULL */
+	const char *raw;              /* the message text when kept (owned by the analysis), else NULL */
 	struct sw_addr src, dst;
 	uint32_t id;
 	uint32_t file_idx;
@@ -236,16 +237,20 @@ enum sw_item_kind {
 	SW_ITEM_OTHER,
 };
 
+#define SW_ITEM_INLINE_IDS 4u /* message ids an item holds in itself */
+
 struct sw_item {
 	uint32_t id;
 	enum sw_item_kind kind;
 	uint32_t ref;                 /* account or dialog id */
 	uint32_t n_msgs;              /* messages that belonged to it, ever */
 	uint32_t n_ids;               /* entries in msgs: kept message ids, in capture
-	                               * order (owned); in bounded mode the oldest go */
-	uint32_t *msgs;
-	size_t msgs_cap;
+	                               * order; in bounded mode the oldest go */
+	uint32_t msgs_cap;
+	uint32_t *msgs;               /* inline_ids while they fit, else owned */
 	int64_t last_ns;
+	uint32_t inline_ids[SW_ITEM_INLINE_IDS]; /* a phone's first registration
+	                               * (REGISTER, 401, REGISTER, 200) needs no more */
 };
 
 struct sw_catalog;
@@ -304,8 +309,11 @@ size_t sw_analyze_nitems(const struct sw_analyze *a);
 /* NULL for an item retired with its dialog in bounded mode. */
 const struct sw_item *sw_analyze_item(const struct sw_analyze *a, size_t id);
 size_t sw_analyze_nmsgs(const struct sw_analyze *a);
-/* NULL when the record was never kept or has been aged out. */
-const struct sw_msg *sw_analyze_msg(const struct sw_analyze *a, uint32_t id);
+/* The record of message id, unpacked into *buf (records are stored
+ * compactly): returns buf, or NULL when the record was never kept or has
+ * been aged out. buf->label and buf->raw point into the analysis: label
+ * until sw_analyze_free(), raw until the record ages out. */
+const struct sw_msg *sw_analyze_msg(const struct sw_analyze *a, uint32_t id, struct sw_msg *buf);
 
 struct sw_analyze_stats {
 	uint64_t transactions;

@@ -73,8 +73,7 @@ static void retire_old(struct sw_analyze *a, int64_t now)
 			}
 			struct sw_item *it = d->pub.item < a->items.n ? a->items.p[d->pub.item] : NULL;
 			if (it) {
-				free(it->msgs);
-				free(it);
+				sw_an_item_free(it);
 				a->items.p[d->pub.item] = NULL;
 			}
 			dlg_free(d);

@@ -403,7 +403,7 @@ struct sw_analyze {
 	int64_t now_ns;
 	bool finished;
 	/* message records: ids are dense; msgs[i] has id msgs_base + i */
-	struct sw_msg **chunks;       /* chunks[i] holds ids (chunk0 + i) * SW_MSG_CHUNK ... */
+	struct sw_msg_chunk **chunks; /* chunks[i] holds ids (chunk0 + i) * SW_MSG_CHUNK ... (msgs.c) */
 	size_t nchunks, chunks_cap, chunk0;
 	uint32_t msgs_base;           /* oldest id still kept (chunk0 * SW_MSG_CHUNK) */
 	uint32_t next_msg_id;
@@ -472,10 +472,24 @@ struct sw_analyze {
 	struct sw_pair *pair;         /* two captures of one path, NULL when off */
 };
 
+/* msgs.c: the kept message records. sw_an_msg_add returns the new record's
+ * id, or UINT32_MAX when ids ran out; it may age the oldest block out
+ * (bounded mode). The setters ignore ids not kept; set_item returns false
+ * for them. set_raw keeps a copy of the n bytes at p. */
+uint32_t sw_an_msg_add(struct sw_analyze *a, const struct sw_pkt *p, enum sw_msg_kind kind,
+		       const char *label, size_t label_len);
+void sw_an_msg_set_sip(struct sw_analyze *a, uint32_t id, bool is_request, uint16_t status,
+		       int64_t cseq);
+void sw_an_msg_set_retrans(struct sw_analyze *a, uint32_t id, bool retrans);
+void sw_an_msg_set_raw(struct sw_analyze *a, uint32_t id, const char *p, size_t n);
+bool sw_an_msg_set_item(struct sw_analyze *a, uint32_t id, uint32_t item);
+void sw_an_msgs_free(struct sw_analyze *a);
+
 /* analyze.c */
 uint32_t sw_an_item_new(struct sw_analyze *a, enum sw_item_kind kind, uint32_t ref);
 void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, int64_t ts);
-struct sw_msg *sw_an_msg_mut(struct sw_analyze *a, uint32_t id);
+/* Frees an item and its message ids (NULL is fine). */
+void sw_an_item_free(struct sw_item *it);
 void sw_an_evidence(struct sw_analyze *a, struct evref *e, const struct sw_pkt *p,
 		    uint32_t msg_id, const char *label);
 /* Interned copy of a label (bounded table: past SW_MAX_LABELS the fallback). */

@@ -41,12 +41,15 @@ static int tui_save(void *ctx, const uint32_t *ids, size_t n, const char *path, 
 	struct sw_pcap_writer *w = NULL;
 	uint8_t *buf = sw_malloc(SW_MAX_FRAME);
 	size_t written = 0;
+	struct sw_msg prev_rec;
 	const struct sw_msg *prev = NULL;
 	for (size_t i = 0; i < n; i++) {
-		const struct sw_msg *m = sw_analyze_msg(app->an, ids[i]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(app->an, ids[i], &m_rec);
 		if (!m || (prev && prev->file_idx == m->file_idx && prev->offset == m->offset))
 			continue; /* one frame may carry several messages */
-		prev = m;
+		prev_rec = *m;
+		prev = &prev_rec;
 		const struct sw_capture_source *s = sw_capture_source(app->cap, m->file_idx);
 		uint32_t caplen;
 		if (sw_capture_read_at(app->cap, m->file_idx, m->offset, buf, SW_MAX_FRAME, &caplen))
@@ -87,7 +90,8 @@ static int tui_save_html(void *ctx, const uint32_t *ids, size_t n, const char *p
 	uint32_t *items = sw_malloc((n ? n : 1) * sizeof *items);
 	size_t ni = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct sw_msg *m = sw_analyze_msg(app->an, ids[i]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(app->an, ids[i], &m_rec);
 		if (!m || m->item == UINT32_MAX)
 			continue;
 		bool dup = false;

@@ -718,7 +718,8 @@ static void svg_message(struct svg *S, size_t i, int y)
 	struct html *h = S->h;
 	struct sw_app *app = h->app;
 	struct sw_buf *b = h->b;
-	const struct sw_msg *m = sw_analyze_msg(app->an, S->lay.ids[i]);
+	struct sw_msg m_rec;
+	const struct sw_msg *m = sw_analyze_msg(app->an, S->lay.ids[i], &m_rec);
 	if (!m)
 		return;
 	const char *kind = m->kind == SW_MSG_ICMP        ? "icmp"
@@ -757,7 +758,8 @@ static void svg_message(struct svg *S, size_t i, int y)
 	              S->width, SV_ROW);
 	sw_buf_printf(b, "<text class=\"lt\" x=\"4\" y=\"%d\">%s</text>", y + 13, ts);
 	if (i > 0) {
-		const struct sw_msg *p = sw_analyze_msg(app->an, S->lay.ids[i - 1]);
+		struct sw_msg p_rec;
+		const struct sw_msg *p = sw_analyze_msg(app->an, S->lay.ids[i - 1], &p_rec);
 		char d[32];
 		fmt_delta(d, sizeof d, p ? m->ts_ns - p->ts_ns : 0);
 		sw_buf_printf(b, "<text class=\"lt\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
@@ -840,7 +842,8 @@ static void svg_gap(struct svg *S, const struct sw_ladder_entry *e, int y)
 		              y, S->xs[c], y + SV_GAP);
 	struct sw_buf t = SW_BUF_INIT;
 	if (e->timeout) {
-		const struct sw_msg *m = sw_analyze_msg(app->an, S->lay.ids[e->idx]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(app->an, S->lay.ids[e->idx], &m_rec);
 		struct sw_buf lb = SW_BUF_INIT;
 		sw_buf_puts(&lb, m && m->label ? m->label : "?");
 		sw_buf_printf(&t, _("no response to %s (CSeq %lld)"), lb.p, m ? (long long)m->cseq : -1LL);
@@ -1349,7 +1352,8 @@ static void texts(struct html *h)
 	struct sw_buf raw = SW_BUF_INIT;
 	for (size_t p = 0; p < h->nplans; p++)
 		for (size_t i = 0; i < h->plans[p].n; i++) {
-			const struct sw_msg *m = sw_analyze_msg(app->an, h->plans[p].ids[i]);
+			struct sw_msg m_rec;
+			const struct sw_msg *m = sw_analyze_msg(app->an, h->plans[p].ids[i], &m_rec);
 			if (!m || m->kind == SW_MSG_KEEPALIVE)
 				continue;
 			if (h->text_bytes >= HTML_TEXT_BUDGET || over(h)) {

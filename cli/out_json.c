@@ -28,7 +28,8 @@ static uint64_t item_files(struct sw_app *app, uint32_t item)
 		if (!app->item_files)
 			app->n_item_files = 0;
 		for (size_t id = 0; id < sw_analyze_nmsgs(app->an); id++) {
-			const struct sw_msg *m = sw_analyze_msg(app->an, (uint32_t)id);
+			struct sw_msg m_rec;
+			const struct sw_msg *m = sw_analyze_msg(app->an, (uint32_t)id, &m_rec);
 			if (m && m->item < app->n_item_files && m->file_idx < 64)
 				app->item_files[m->item] |= (uint64_t)1 << m->file_idx;
 		}

@@ -189,7 +189,8 @@ static void finding_mark(struct lt *L, size_t i, char *out, size_t cap)
 	const struct sw_finding *f = id == UINT32_MAX ? NULL : sw_analyze_finding(L->app->an, id);
 	if (!f)
 		return;
-	const struct sw_msg *m = sw_analyze_msg(L->app->an, L->lay.ids[i]);
+	struct sw_msg m_rec;
+	const struct sw_msg *m = sw_analyze_msg(L->app->an, L->lay.ids[i], &m_rec);
 	size_t others = 0;
 	for (size_t k = 0; m && k < sw_analyze_nfindings(L->app->an); k++) {
 		const struct sw_finding *o = sw_analyze_finding(L->app->an, k);
@@ -255,7 +256,8 @@ static void fmt_delta(char *buf, size_t cap, int64_t ns)
 static void message(struct lt *L, size_t i, struct sw_buf *out)
 {
 	struct sw_app *app = L->app;
-	const struct sw_msg *m = sw_analyze_msg(app->an, L->lay.ids[i]);
+	struct sw_msg m_rec;
+	const struct sw_msg *m = sw_analyze_msg(app->an, L->lay.ids[i], &m_rec);
 	struct row *a = &L->r1, *b = &L->r2;
 	row_clear(a);
 	row_clear(b);
@@ -269,7 +271,8 @@ static void message(struct lt *L, size_t i, struct sw_buf *out)
 	char ts[SW_TIMESTRLEN], d[32];
 	put_str(a, 0, LT_GUTTER - 1, sw_time_hms(m->ts_ns, ts));
 	if (i > 0) {
-		const struct sw_msg *p = sw_analyze_msg(app->an, L->lay.ids[i - 1]);
+		struct sw_msg p_rec;
+		const struct sw_msg *p = sw_analyze_msg(app->an, L->lay.ids[i - 1], &p_rec);
 		fmt_delta(d, sizeof d, p ? m->ts_ns - p->ts_ns : 0);
 		put_str(b, LT_GUTTER - 1 - (int)strlen(d), (int)strlen(d), d);
 	}
@@ -344,7 +347,8 @@ static void gap(struct lt *L, const struct sw_ladder_entry *e, struct sw_buf *ou
 	struct sw_buf t = SW_BUF_INIT;
 	const char *gutter = "  :";
 	if (e->timeout) {
-		const struct sw_msg *m = sw_analyze_msg(app->an, L->lay.ids[e->idx]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(app->an, L->lay.ids[e->idx], &m_rec);
 		struct sw_buf lb = SW_BUF_INIT;
 		put_wire(&lb, m ? m->label : "?");
 		sw_buf_printf(&t, _("no response to %s (CSeq %lld)"), lb.p,
@@ -412,7 +416,8 @@ static void findings_under(struct lt *L, uint32_t item, struct sw_buf *out)
 		bool mine = it && ((it->kind == SW_ITEM_ACCOUNT && f->account == it->ref) ||
 		                   (it->kind != SW_ITEM_ACCOUNT && f->dialog == it->ref));
 		for (size_t i = 0; !mine && i < L->lay.nids; i++) {
-			const struct sw_msg *m = sw_analyze_msg(app->an, L->lay.ids[i]);
+			struct sw_msg m_rec;
+			const struct sw_msg *m = sw_analyze_msg(app->an, L->lay.ids[i], &m_rec);
 			mine = m && sw_ladder_finding_has_msg(f, m);
 		}
 		if (!mine)

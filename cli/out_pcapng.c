@@ -145,7 +145,8 @@ int sw_out_annotated(struct sw_app *app, const char *path, const uint32_t *msg_i
 	}
 	if (!all) {
 		for (size_t i = 0; i < nids; i++) {
-			const struct sw_msg *m = sw_analyze_msg(app->an, ids[i]);
+			struct sw_msg m_rec;
+			const struct sw_msg *m = sw_analyze_msg(app->an, ids[i], &m_rec);
 			if (!m)
 				continue;
 			keys_add(&want, frame_key(m->file_idx, m->frame_no));
@@ -159,7 +160,8 @@ int sw_out_annotated(struct sw_app *app, const char *path, const uint32_t *msg_i
 				continue;
 			bool mine = false;
 			for (size_t i = 0; i < nids && !mine; i++) {
-				const struct sw_msg *m = sw_analyze_msg(app->an, ids[i]);
+				struct sw_msg m_rec;
+				const struct sw_msg *m = sw_analyze_msg(app->an, ids[i], &m_rec);
 				mine = m && sw_ladder_finding_has_msg(f, m);
 			}
 			for (size_t e = 0; mine && e < f->n_evidence; e++)

@@ -26,7 +26,8 @@ size_t sw_app_items_with_findings(struct sw_app *app, uint32_t **items)
 		}
 		/* A finding of no item: its evidence may be messages of no item. */
 		for (size_t e = 0; e < f->n_evidence && !orphan; e++) {
-			const struct sw_msg *m = sw_analyze_msg(app->an, f->evidence[e].msg_id);
+			struct sw_msg m_rec;
+			const struct sw_msg *m = sw_analyze_msg(app->an, f->evidence[e].msg_id, &m_rec);
 			orphan = m && m->item == UINT32_MAX;
 		}
 	}

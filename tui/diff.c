@@ -122,7 +122,8 @@ static void build(struct tui *t, struct diff_view *dv, int cols)
 	struct dside sd[2];
 	memset(sd, 0, sizeof sd);
 	for (int s = 0; s < 2; s++) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, dv->id[s]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, dv->id[s], &m_rec);
 		struct sw_buf h = SW_BUF_INIT;
 		if (m) {
 			tui_msg_heading(t, m, &h);
@@ -168,7 +169,8 @@ static void diff_draw(struct tui *t, struct tui_view *v)
 	struct sw_buf b = SW_BUF_INIT;
 	sw_buf_printf(&b, "%s: ", tui_tr(t, "Compare"));
 	for (int s = 0; s < 2; s++) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, dv->id[s]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, dv->id[s], &m_rec);
 		if (s)
 			sw_buf_puts(&b, "  <->  ");
 		sw_tr_label(t->cat, m ? m->label : "?", &b);

@@ -151,7 +151,8 @@ static void fmt_delta(char *buf, size_t cap, int64_t ns)
 static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, const int *xs,
                          size_t nc, int right)
 {
-	const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i]);
+	struct sw_msg m_rec;
+	const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[i], &m_rec);
 	bool cur = i == l->cur;
 	draw_vlines(t, y, xs, nc, false);
 	draw_vlines(t, y + 1, xs, nc, false);
@@ -163,7 +164,8 @@ static void draw_message(struct tui *t, struct ladder_view *l, size_t i, int y, 
 	if (l->picked == l->ids[i]) /* Space: waiting for the second message */
 		tui_text(t, y + 1, 0, 3, "[*]", tui_a(t, TR_SELECTED));
 	if (i > 0) {
-		const struct sw_msg *p = sw_analyze_msg(t->an, l->ids[i - 1]);
+		struct sw_msg p_rec;
+		const struct sw_msg *p = sw_analyze_msg(t->an, l->ids[i - 1], &p_rec);
 		char d[32];
 		fmt_delta(d, sizeof d, p ? m->ts_ns - p->ts_ns : 0);
 		tui_text(t, y + 1, LADDER_GUTTER - 1 - (int)strlen(d), (int)strlen(d) + 1, d,
@@ -262,7 +264,8 @@ static void draw_gap(struct tui *t, struct ladder_view *l, const struct sw_ladde
 	draw_vlines(t, y, xs, nc, true);
 	char buf[160];
 	if (e->timeout) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[e->idx]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[e->idx], &m_rec);
 		struct sw_buf b = SW_BUF_INIT;
 		sw_tr_label(t->cat, m ? m->label : "?", &b);
 		int k = snprintf(buf, sizeof buf, tui_tr(t, "no response to %s (CSeq %lld)"), b.p,
@@ -296,7 +299,8 @@ static void draw_preview(struct tui *t, struct ladder_view *l, int x, int y, int
 		return;
 	if (l->preview_for != l->cur || l->preview_w != w || l->preview_gen != t->gen) {
 		tui_lines_clear(&l->preview);
-		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[l->cur]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[l->cur], &m_rec);
 		if (m)
 			tui_msg_lines(t, m, w - 3, false, &l->preview);
 		l->preview_for = l->cur;
@@ -443,7 +447,8 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	/* Info lines: the message under the cursor and its finding. */
 	int iy = rows - 2 - info;
 	if (l->nids) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[l->cur]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[l->cur], &m_rec);
 		if (m) {
 			char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 			struct sw_buf x = SW_BUF_INIT;
@@ -508,7 +513,8 @@ static void open_findings(struct tui *t, struct ladder_view *l)
 	uint32_t ids[256];
 	size_t n = 0;
 	if (l->nids) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[l->cur]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, l->ids[l->cur], &m_rec);
 		if (m)
 			n = tui_msg_findings(t, m, ids, 256);
 	}

@@ -23,24 +23,9 @@ static const char *const state_names[] __attribute__((unused)) = {
     N_("early"),   N_("confirmed"),   N_("terminated"),   N_("cancelled"),
 };
 
-struct row {
-	uint32_t item; /* item id, TUI_ITEM_UNASSIGNED or TUI_ITEM_FINDING() */
-	char type[16];
-	char *name; /* escaped for the terminal */
-	char *addr;
-	char *ua, *callid; /* escaped, "" when none */
-	char state[48];
-	enum tui_role state_role;
-	int64_t first_ns, last_ns;
-	uint32_t n_msgs;
-	int sev; /* worst finding severity, -1 when none */
-	bool resolved;
-	char badge[48];
-};
-
 struct list_view {
 	struct tui_view base;
-	struct row *rows; /* filtered and sorted */
+	struct tui_row *rows; /* filtered and sorted; their text is made when drawn */
 	size_t n, cap;
 	bool *sel; /* selected, by item id */
 	size_t sel_cap;
@@ -59,52 +44,6 @@ struct list_view {
 static struct list_view *LV(struct tui_view *v)
 {
 	return (struct list_view *)v;
-}
-
-static void free_rows(struct list_view *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->rows[i].name);
-		free(l->rows[i].addr);
-		free(l->rows[i].ua);
-		free(l->rows[i].callid);
-	}
-	l->n = 0;
-}
-
-static char *wire_dup(const char *s)
-{
-	struct sw_buf b = SW_BUF_INIT;
-	tui_wire_c(&b, s ? s : "");
-	return b.p;
-}
-
-static char *strip_sip(const char *uri)
-{
-	struct sw_buf b = SW_BUF_INIT;
-	if (uri && (strncmp(uri, "sip:", 4) == 0))
-		uri += 4;
-	tui_wire_c(&b, uri ? uri : "-");
-	return b.p;
-}
-
-static char *pair_text(const char *a, const char *b)
-{
-	struct sw_buf buf = SW_BUF_INIT;
-	char *x = strip_sip(a), *y = strip_sip(b);
-	sw_buf_printf(&buf, "%s -> %s", x, y);
-	free(x);
-	free(y);
-	return buf.p;
-}
-
-static char *addr_pair(const struct sw_addr *a, const struct sw_addr *b)
-{
-	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
-	struct sw_buf buf = SW_BUF_INIT;
-	sw_buf_printf(&buf, "%s -> %s", a->family ? sw_addr_fmt(a, s1) : "-",
-	              b->family ? sw_addr_fmt(b, s2) : "-");
-	return buf.p;
 }
 
 static bool is_selected(const struct list_view *l, uint32_t item)
@@ -129,186 +68,148 @@ struct worst {
 	bool flapping;
 };
 
-static void fill_row(struct tui *t, struct row *r, const struct sw_item *it, const struct worst *w,
-                     uint32_t n_msgs)
-{
-	memset(r, 0, sizeof *r);
-	r->item = it->id;
-	r->last_ns = it->last_ns;
-	r->n_msgs = n_msgs;
-	r->sev = -1;
-	r->state_role = TR_NORMAL;
-	if (it->kind == SW_ITEM_ACCOUNT) {
-		const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
-		snprintf(r->type, sizeof r->type, "REGISTER");
-		r->name = strip_sip(ac ? ac->aor : NULL);
-		r->addr = ac ? addr_pair(&ac->client, &ac->registrar) : sw_strdup("");
-		r->ua = wire_dup(ac ? ac->user_agent : NULL);
-		r->callid = sw_strdup("");
-		r->first_ns = ac ? ac->first_ns : 0;
-		if (ac) {
-			enum sw_reg_state s = ac->state;
-			int status = ac->n_changes ? ac->changes[ac->n_changes - 1].status : 0;
-			if (w && w->flapping) {
-				snprintf(r->state, sizeof r->state, "%s", tui_tr(t, "flapping"));
-				r->state_role = TR_WARNING;
-			} else if (s == SW_REG_FAILED && status) {
-				snprintf(r->state, sizeof r->state, "%s %d",
-				         tui_tr(t, sw_reg_state_name(s)), status);
-			} else {
-				snprintf(r->state, sizeof r->state, "%s",
-				         tui_tr(t, sw_reg_state_name(s)));
-			}
-			if (!(w && w->flapping)) {
-				if (s == SW_REG_REGISTERED || s == SW_REG_REFRESHING)
-					r->state_role = TR_OK;
-				else if (s == SW_REG_FAILED || s == SW_REG_EXPIRED)
-					r->state_role = TR_ERROR;
-				else if (s == SW_REG_REGISTERING)
-					r->state_role = TR_WARNING;
-			}
-		}
-	} else {
-		const struct sw_dialog *d = sw_analyze_dialog(t->an, it->ref);
-		r->ua = sw_strdup("");
-		r->callid = wire_dup(d && it->kind != SW_ITEM_OPTIONS ? d->call_id : NULL);
-		r->first_ns = d ? d->first_ns : 0;
-		if (it->kind == SW_ITEM_OPTIONS && d) {
-			snprintf(r->type, sizeof r->type, "OPTIONS");
-			r->name = addr_pair(&d->caller, &d->callee);
-			r->addr = addr_pair(&d->caller, &d->callee);
-			snprintf(r->state, sizeof r->state, tui_tr(t, "%u/%u answered"),
-			         d->n_answered, d->n_requests);
-			r->state_role = d->n_unanswered ? TR_WARNING : TR_OK;
-		} else if (d) {
-			struct sw_buf b = SW_BUF_INIT;
-			tui_wire_c(&b, d->method);
-			snprintf(r->type, sizeof r->type, "%s", b.p);
-			sw_buf_free(&b);
-			r->name = pair_text(d->from, d->to);
-			r->addr = addr_pair(&d->caller, &d->callee);
-			const char *sn = tui_tr(t, sw_dialog_state_name(d->state));
-			if (d->final_status &&
-			    (d->state == SW_DLG_FAILED || d->state == SW_DLG_CANCELLED))
-				snprintf(r->state, sizeof r->state, "%s %d", sn, d->final_status);
-			else
-				snprintf(r->state, sizeof r->state, "%s", sn);
-			if (d->state == SW_DLG_FAILED)
-				r->state_role = TR_ERROR;
-			else if (d->state == SW_DLG_CONFIRMED || d->state == SW_DLG_TERMINATED)
-				r->state_role = TR_OK;
-		} else {
-			snprintf(r->type, sizeof r->type, "%s", tui_tr(t, "OTHER"));
-			r->name = sw_strdup("-");
-			r->addr = sw_strdup("");
-		}
-	}
-	if (w && w->f) {
-		r->sev = (int)w->f->severity;
-		r->resolved = w->f->resolved;
-		snprintf(r->badge, sizeof r->badge, "[%s] %s%s", tui_sev_letter(w->f->severity),
-		         tui_kind_short(t, sw_kind_name(w->f->kind)), w->count > 1 ? " +" : "");
-	}
-}
-
-/* A finding tied to no account or dialog gets a row of its own: a capture
- * whose only finding is a DNS failure (or no SIP at all) shows that finding
- * rather than an empty list. */
-static void fill_finding_row(struct tui *t, struct row *r, const struct sw_finding *f)
-{
-	memset(r, 0, sizeof *r);
-	r->item = TUI_ITEM_FINDING(f->id);
-	snprintf(r->type, sizeof r->type, "%s", tui_tr(t, "FINDING"));
-	r->name = wire_dup(f->summary);
-	struct sw_buf b = SW_BUF_INIT;
-	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
-	if (f->client.family || f->server.family)
-		sw_buf_printf(&b, "%s -> %s", f->client.family ? sw_addr_fmt(&f->client, s1) : "-",
-		              f->server.family ? sw_addr_fmt(&f->server, s2) : "-");
-	r->addr = b.p ? b.p : sw_strdup("");
-	r->ua = sw_strdup("");
-	r->callid = sw_strdup("");
-	snprintf(r->state, sizeof r->state, "%s",
-	         tui_trc(t, "severity", sw_severity_name(f->severity)));
-	r->state_role = tui_sev_role(f->severity);
-	r->first_ns = f->first_ns != INT64_MAX ? f->first_ns : 0;
-	r->last_ns = f->first_ns != INT64_MAX ? f->last_ns : 0;
-	r->n_msgs = (uint32_t)f->evidence_total;
-	r->sev = (int)f->severity;
-	r->resolved = f->resolved;
-	snprintf(r->badge, sizeof r->badge, "[%s] %s", tui_sev_letter(f->severity),
-	         tui_kind_short(t, sw_kind_name(f->kind)));
-}
-
 static int cmp_ns(int64_t a, int64_t b)
 {
 	return a < b ? -1 : a > b;
 }
 
-static int row_cmp_col(const struct row *a, const struct row *b, enum tui_col c)
+/* qsort has no context argument: the sort key and order travel in each
+ * entry. A string key (a column's text) is owned by the entry. */
+struct sort_ent {
+	struct tui_row r;
+	const char *s; /* string columns */
+	int64_t k;     /* number columns; the badge's severity */
+	bool resolved; /* the badge */
+	uint8_t col;   /* enum tui_col */
+	bool desc;
+};
+
+static bool col_is_text(enum tui_col c)
 {
-	switch (c) {
+	return c == TC_TYPE || c == TC_NAME || c == TC_ADDR || c == TC_STATE || c == TC_UA ||
+	       c == TC_CALLID;
+}
+
+static int ent_cmp_col(const struct sort_ent *a, const struct sort_ent *b)
+{
+	switch ((enum tui_col)a->col) {
 	case TC_IDX:
-		break;
-	case TC_TYPE:
-		return strcmp(a->type, b->type);
-	case TC_NAME:
-		return strcmp(a->name, b->name);
-	case TC_ADDR:
-		return strcmp(a->addr, b->addr);
-	case TC_STATE:
-		return strcmp(a->state, b->state);
-	case TC_LAST:
-		return cmp_ns(a->last_ns, b->last_ns);
-	case TC_FIRST:
-		return cmp_ns(a->first_ns, b->first_ns);
-	case TC_MSGS:
-		return a->n_msgs < b->n_msgs ? -1 : a->n_msgs > b->n_msgs;
-	case TC_BADGE:
-		if (a->sev != b->sev)
-			return a->sev < b->sev ? -1 : 1;
-		return (int)b->resolved - (int)a->resolved;
-	case TC_UA:
-		return strcmp(a->ua, b->ua);
-	case TC_CALLID:
-		return strcmp(a->callid, b->callid);
 	case TC_N:
-		break;
+		return 0;
+	case TC_TYPE:
+	case TC_NAME:
+	case TC_ADDR:
+	case TC_STATE:
+	case TC_UA:
+	case TC_CALLID:
+		return strcmp(a->s, b->s);
+	case TC_LAST:
+	case TC_FIRST:
+	case TC_MSGS:
+		return cmp_ns(a->k, b->k);
+	case TC_BADGE:
+		if (a->k != b->k)
+			return a->k < b->k ? -1 : 1;
+		return (int)b->resolved - (int)a->resolved;
 	}
 	return 0;
 }
 
-/* qsort has no context argument: sort (column, order) travel in the rows'
- * owner through this small wrapper array instead of a global. */
-struct sort_ent {
-	struct row r;
-	enum tui_col col;
-	bool desc;
-};
-
 static int sort_cmp(const void *pa, const void *pb)
 {
 	const struct sort_ent *a = pa, *b = pb;
-	int c = row_cmp_col(&a->r, &b->r, a->col);
+	int c = ent_cmp_col(a, b);
 	if (c == 0)
 		c = a->r.item < b->r.item ? -1 : a->r.item > b->r.item;
 	return a->desc ? -c : c;
 }
 
-static void sort_rows(struct list_view *l)
+/* The key of row r for column c: the column's text (owned) or number. */
+static void sort_key(struct tui *t, const struct list_view *l, struct sort_ent *e)
+{
+	enum tui_col c = (enum tui_col)e->col;
+	if (c == TC_MSGS) {
+		e->k = e->r.n_msgs;
+		return;
+	}
+	struct tui_cells cl;
+	tui_row_cells(t, &e->r, l->orphans_last, &cl);
+	switch (c) {
+	case TC_TYPE:
+		e->s = sw_strdup(cl.type);
+		break;
+	case TC_STATE:
+		e->s = sw_strdup(cl.state);
+		break;
+	case TC_NAME:
+		e->s = cl.name;
+		cl.name = NULL;
+		break;
+	case TC_ADDR:
+		e->s = cl.addr;
+		cl.addr = NULL;
+		break;
+	case TC_UA:
+		e->s = cl.ua;
+		cl.ua = NULL;
+		break;
+	case TC_CALLID:
+		e->s = cl.callid;
+		cl.callid = NULL;
+		break;
+	case TC_LAST:
+		e->k = cl.last_ns;
+		break;
+	case TC_FIRST:
+		e->k = cl.first_ns;
+		break;
+	case TC_BADGE:
+		e->k = cl.sev;
+		e->resolved = cl.resolved;
+		break;
+	case TC_IDX:
+	case TC_MSGS:
+	case TC_N:
+		break;
+	}
+	tui_cells_free(&cl);
+}
+
+static int item_asc(const void *pa, const void *pb)
+{
+	const struct tui_row *a = pa, *b = pb;
+	return a->item < b->item ? -1 : a->item > b->item;
+}
+
+static int item_desc(const void *pa, const void *pb)
+{
+	return item_asc(pb, pa);
+}
+
+static void sort_rows(struct tui *t, struct list_view *l)
 {
 	if (l->n < 2)
 		return;
+	if (l->sort == TC_IDX) {
+		/* Item order needs no key: the rows sort in place. */
+		qsort(l->rows, l->n, sizeof *l->rows, l->desc ? item_desc : item_asc);
+		return;
+	}
 	struct sort_ent *e = sw_malloc(l->n * sizeof *e);
-	for (size_t i = 0; i < l->n; i++)
-		e[i] = (struct sort_ent){l->rows[i], l->sort, l->desc};
+	for (size_t i = 0; i < l->n; i++) {
+		e[i] = (struct sort_ent){.r = l->rows[i], .col = (uint8_t)l->sort, .desc = l->desc};
+		sort_key(t, l, &e[i]);
+	}
 	qsort(e, l->n, sizeof *e, sort_cmp);
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		l->rows[i] = e[i].r;
+		if (col_is_text(l->sort))
+			free((char *)e[i].s);
+	}
 	free(e);
 }
 
-static void push_row(struct list_view *l, const struct row *r)
+static void push_row(struct list_view *l, const struct tui_row *r)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
@@ -332,7 +233,7 @@ static void rebuild(struct tui *t, struct list_view *l)
 {
 	/* A with the cursor on the last row: it stays on the last row. */
 	bool follow = t->autoscroll && (l->n == 0 || l->cursor + 1 >= l->n);
-	free_rows(l);
+	l->n = 0;
 	size_t ni = sw_analyze_nitems(t->an);
 	if (ni > l->sel_cap) {
 		size_t cap = ni + 64;
@@ -354,8 +255,9 @@ static void rebuild(struct tui *t, struct list_view *l)
 			total++;
 			if (!tui_filter_match(t, TUI_ITEM_FINDING(f->id)))
 				continue;
-			struct row r;
-			fill_finding_row(t, &r, f);
+			struct tui_row r = {.item = TUI_ITEM_FINDING(f->id),
+			                    .n_msgs = (uint32_t)f->evidence_total,
+			                    .worst = f->id};
 			push_row(l, &r);
 			continue;
 		}
@@ -380,8 +282,11 @@ static void rebuild(struct tui *t, struct list_view *l)
 		total++;
 		if (!tui_filter_match(t, (uint32_t)i))
 			continue;
-		struct row r;
-		fill_row(t, &r, it, &w[i], nm);
+		struct tui_row r = {.item = (uint32_t)i,
+		                    .n_msgs = nm,
+		                    .worst = w[i].f ? w[i].f->id : UINT32_MAX,
+		                    .flags = (uint8_t)((w[i].count > 1 ? TUI_ROW_MORE : 0) |
+		                                       (w[i].flapping ? TUI_ROW_FLAPPING : 0))};
 		push_row(l, &r);
 	}
 	free(w);
@@ -403,7 +308,8 @@ static void rebuild(struct tui *t, struct list_view *l)
 		l->orphans_last = 0;
 	}
 	for (size_t id = l->orphans_scanned; id < nm; id++) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id, &m_rec);
 		if (m && m->item == UINT32_MAX) {
 			l->orphans++;
 			if (m->ts_ns > l->orphans_last)
@@ -412,22 +318,14 @@ static void rebuild(struct tui *t, struct list_view *l)
 	}
 	l->orphans_scanned = nm > l->orphans_scanned ? nm : l->orphans_scanned;
 	size_t orphans = l->orphans;
-	int64_t last = l->orphans_last;
 	l->total = total + (orphans ? 1 : 0);
 	if (orphans && tui_filter_match(t, TUI_ITEM_UNASSIGNED)) {
-		struct row r = {.item = TUI_ITEM_UNASSIGNED,
-		                .last_ns = last,
-		                .n_msgs = (uint32_t)orphans,
-		                .sev = -1};
-		snprintf(r.type, sizeof r.type, "%s", tui_tr(t, "OTHER"));
-		r.name = sw_strdup(tui_tr(t, "outside any dialog: malformed, ICMP, keepalives"));
-		r.addr = sw_strdup("");
-		r.ua = sw_strdup("");
-		r.callid = sw_strdup("");
-		snprintf(r.state, sizeof r.state, "-");
+		struct tui_row r = {.item = TUI_ITEM_UNASSIGNED,
+		                    .n_msgs = (uint32_t)orphans,
+		                    .worst = UINT32_MAX};
 		push_row(l, &r);
 	}
-	sort_rows(l);
+	sort_rows(t, l);
 	l->cursor = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->rows[i].item == l->cursor_item) {
@@ -551,8 +449,10 @@ static void layout(const struct tui *t, int cols, size_t nitems, struct lay *L)
 	L->n = k;
 }
 
-/* The text of column c in row rw (buf holds it when it is made here). */
-static const char *cell_text(const struct row *rw, enum tui_col c, char *buf, size_t cap)
+/* The text of column c of row rw, whose text is cl (buf holds it when it is
+ * made here). */
+static const char *cell_text(const struct tui_row *rw, const struct tui_cells *cl, enum tui_col c,
+                             char *buf, size_t cap)
 {
 	switch (c) {
 	case TC_IDX:
@@ -561,16 +461,16 @@ static const char *cell_text(const struct row *rw, enum tui_col c, char *buf, si
 		snprintf(buf, cap, "%u", rw->item + 1);
 		return buf;
 	case TC_TYPE:
-		return rw->type;
+		return cl->type;
 	case TC_NAME:
-		return rw->name;
+		return cl->name;
 	case TC_ADDR:
-		return rw->addr;
+		return cl->addr;
 	case TC_STATE:
-		return rw->state;
+		return cl->state;
 	case TC_LAST:
 	case TC_FIRST: {
-		int64_t ns = c == TC_LAST ? rw->last_ns : rw->first_ns;
+		int64_t ns = c == TC_LAST ? cl->last_ns : cl->first_ns;
 		if (!ns || cap < SW_TIMESTRLEN)
 			return "-";
 		sw_time_hms(ns, buf);
@@ -581,11 +481,11 @@ static const char *cell_text(const struct row *rw, enum tui_col c, char *buf, si
 		snprintf(buf, cap, "%u", rw->n_msgs);
 		return buf;
 	case TC_BADGE:
-		return rw->sev >= 0 ? rw->badge : "";
+		return cl->sev >= 0 ? cl->badge : "";
 	case TC_UA:
-		return rw->ua;
+		return cl->ua;
 	case TC_CALLID:
-		return rw->callid;
+		return cl->callid;
 	case TC_N:
 		break;
 	}
@@ -694,7 +594,9 @@ static void list_draw(struct tui *t, struct tui_view *v)
 		size_t i = l->top + (size_t)r;
 		if (i >= l->n)
 			break;
-		const struct row *rw = &l->rows[i];
+		const struct tui_row *rw = &l->rows[i];
+		struct tui_cells cl;
+		tui_row_cells(t, rw, l->orphans_last, &cl);
 		int y = y0 + r;
 		bool cur = i == l->cursor, sel = is_selected(l, rw->item);
 		attr_t base = cur ? tui_a(t, TR_CURSOR) : (sel ? tui_a(t, TR_SELECTED) : A_NORMAL);
@@ -705,12 +607,12 @@ static void list_draw(struct tui *t, struct tui_view *v)
 		for (int k = 0; k < L.n && x < cols; k++) {
 			enum tui_col c = L.c[k];
 			char buf[SW_TIMESTRLEN + 16];
-			const char *txt = cell_text(rw, c, buf, sizeof buf);
+			const char *txt = cell_text(rw, &cl, c, buf, sizeof buf);
 			attr_t a = base;
 			if (c == TC_STATE && !cur)
-				a = tui_a(t, rw->state_role) | base;
-			if (c == TC_BADGE && !cur && rw->sev >= 0)
-				a = rw->resolved ? tui_a(t, TR_DIM) : tui_a(t, tui_sev_role(rw->sev));
+				a = tui_a(t, cl.state_role) | base;
+			if (c == TC_BADGE && !cur && cl.sev >= 0)
+				a = cl.resolved ? tui_a(t, TR_DIM) : tui_a(t, tui_sev_role(cl.sev));
 			/* The last column runs to the edge (a long badge). */
 			if (k == L.n - 1) {
 				tui_text(t, y, x, cols - x, txt, a);
@@ -718,6 +620,7 @@ static void list_draw(struct tui *t, struct tui_view *v)
 			}
 			draw_cell(t, y, &x, L.w[k], txt, a);
 		}
+		tui_cells_free(&cl);
 	}
 	if (l->n == 0) {
 		const char *msg = t->ended ? tui_tr(t, "No SIP registrations or dialogs match.")
@@ -726,7 +629,7 @@ static void list_draw(struct tui *t, struct tui_view *v)
 	}
 	/* The finding of the row under the cursor, one line. */
 	if (l->n) {
-		const struct row *rw = &l->rows[l->cursor];
+		const struct tui_row *rw = &l->rows[l->cursor];
 		const struct sw_finding *wf =
 		    rw->item == TUI_ITEM_UNASSIGNED ? NULL
 		    : tui_item_is_finding(rw->item)
@@ -1024,7 +927,6 @@ static bool list_key(struct tui *t, struct tui_view *v, int k)
 static void list_destroy(struct tui_view *v)
 {
 	struct list_view *l = LV(v);
-	free_rows(l);
 	free(l->rows);
 	free(l->sel);
 	free(l);

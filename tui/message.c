@@ -166,7 +166,8 @@ void tui_msg_lines(struct tui *t, const struct sw_msg *m, int w, bool full, stru
 static void build(struct tui *t, struct message_view *mv, int w)
 {
 	tui_lines_clear(&mv->lines);
-	const struct sw_msg *m = sw_analyze_msg(t->an, mv->ids[mv->cur]);
+	struct sw_msg m_rec;
+	const struct sw_msg *m = sw_analyze_msg(t->an, mv->ids[mv->cur], &m_rec);
 	if (m) {
 		tui_msg_lines(t, m, w, true, &mv->lines);
 	} else {
@@ -198,7 +199,8 @@ static void message_draw(struct tui *t, struct tui_view *v)
 			mv->top = 0;
 		build(t, mv, w);
 	}
-	const struct sw_msg *m = sw_analyze_msg(t->an, mv->ids[mv->cur]);
+	struct sw_msg m_rec;
+	const struct sw_msg *m = sw_analyze_msg(t->an, mv->ids[mv->cur], &m_rec);
 	struct sw_buf b = SW_BUF_INIT;
 	sw_buf_printf(&b, tui_tr(t, "Message %zu of %zu"), mv->cur + 1, mv->n);
 	if (m) {
@@ -233,7 +235,8 @@ static bool message_key(struct tui *t, struct tui_view *v, int k)
 		return true;
 	case 'e':
 	case 'E': {
-		const struct sw_msg *m = sw_analyze_msg(t->an, mv->ids[mv->cur]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, mv->ids[mv->cur], &m_rec);
 		uint32_t ids[64];
 		size_t n = m ? tui_msg_findings(t, m, ids, 64) : 0;
 		if (!n && m && m->item != UINT32_MAX)

@@ -185,7 +185,8 @@ void tui_collect_ext(const struct tui *t, const uint32_t *items, size_t n, uint3
 	 * in time order as tui_collect_msgs() does. */
 	struct msg_key *mk = sw_malloc(cap * sizeof *mk);
 	for (size_t id = t->clear_from; id < total; id++) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, (uint32_t)id, &m_rec);
 		if (!m)
 			continue;
 		bool hit = false;

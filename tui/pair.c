@@ -54,6 +54,13 @@ static struct pentry lookup(const struct sw_pair *p, const struct sw_msg *m)
 	return e;
 }
 
+/* The same for message id (its record unpacked here). */
+static struct pentry lookup_id(const struct tui *t, const struct sw_pair *p, uint32_t id)
+{
+	struct sw_msg rec;
+	return lookup(p, sw_analyze_msg(t->an, id, &rec));
+}
+
 enum tui_pmark tui_pair_mark(const struct tui *t, const struct sw_msg *m)
 {
 	/* The ladder layout's verdict (view/ladder.h: the same values). */
@@ -214,7 +221,8 @@ static void side_text(struct tui *t, const struct sw_pair_copy *c, struct side *
 	}
 	/* Not kept for the comparison, or cut: the whole message if the
 	 * analysis or the capture file still has it. */
-	const struct sw_msg *m = c->msg_id != UINT32_MAX ? sw_analyze_msg(t->an, c->msg_id) : NULL;
+	struct sw_msg m_rec;
+	const struct sw_msg *m = c->msg_id != UINT32_MAX ? sw_analyze_msg(t->an, c->msg_id, &m_rec) : NULL;
 	int rc = -1;
 	if (m && t->src->raw)
 		rc = t->src->raw(t->src->ctx, m, &sd->own);
@@ -551,7 +559,7 @@ static struct pair_view *PV(struct tui_view *v)
 
 static struct pentry cur_entry(struct tui *t, const struct pair_view *pv)
 {
-	return lookup(tui_pair(t), sw_analyze_msg(t->an, pv->ids[pv->cur]));
+	return lookup_id(t, tui_pair(t), pv->ids[pv->cur]);
 }
 
 /* Notes for the side a lost message never reached. */
@@ -802,7 +810,8 @@ static void pair_draw(struct tui *t, struct tui_view *v)
 	struct pair_view *pv = PV(v);
 	int cols = COLS, rows = LINES;
 	struct pentry e = cur_entry(t, pv);
-	const struct sw_msg *m = sw_analyze_msg(t->an, pv->ids[pv->cur]);
+	struct sw_msg m_rec;
+	const struct sw_msg *m = sw_analyze_msg(t->an, pv->ids[pv->cur], &m_rec);
 	struct sw_buf b = SW_BUF_INIT;
 	sw_buf_printf(&b, "%s: ", tui_tr(t, "Both sides"));
 	sw_tr_label(t->cat, m ? m->label : "?", &b);
@@ -879,7 +888,7 @@ static bool step(struct tui *t, struct pair_view *pv, int dir, bool notable)
 	struct pentry e0 = cur_entry(t, pv);
 	for (size_t i = pv->cur; dir > 0 ? i + 1 < pv->n : i > 0;) {
 		i = dir > 0 ? i + 1 : i - 1;
-		struct pentry e = lookup(p, sw_analyze_msg(t->an, pv->ids[i]));
+		struct pentry e = lookup_id(t, p, pv->ids[i]);
 		if ((!e.m && !e.l) || same_entry(&e, &e0))
 			continue;
 		if (notable && !e.l && !e.m->rewrites)
@@ -995,7 +1004,7 @@ void tui_pair_open(struct tui *t, const uint32_t *ids, size_t n, size_t cur)
 	else if (s->status != SW_PAIR_PAIRED)
 		why = tui_tr(t, "The two captures are not two views of one path");
 	else {
-		struct pentry e = lookup(p, sw_analyze_msg(t->an, ids[cur]));
+		struct pentry e = lookup_id(t, p, ids[cur]);
 		if (!e.m && !e.l)
 			why = tui_tr(t, "This message was not seen in the other capture.");
 	}

@@ -36,7 +36,8 @@ static void build(struct tui *t, struct raw_view *rv, int w)
 	rv->built_gen = t->gen;
 	struct sw_buf b = SW_BUF_INIT, e = SW_BUF_INIT;
 	for (size_t i = 0; i < rv->n; i++) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, rv->ids[i]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, rv->ids[i], &m_rec);
 		if (!m)
 			continue;
 		sw_buf_reset(&b);

@@ -129,7 +129,8 @@ static int write_text(struct tui *t, const struct save_req *r, const char *path,
 	size_t written = 0;
 	int rc = 0;
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
-		const struct sw_msg *m = sw_analyze_msg(t->an, r->ids[i]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(t->an, r->ids[i], &m_rec);
 		if (!m)
 			continue;
 		sw_buf_reset(&b);
@@ -199,9 +200,11 @@ static void all_msgs(const struct tui *t, uint32_t **ids, size_t *n)
 {
 	size_t total = sw_analyze_nmsgs(t->an), k = 0;
 	uint32_t *v = sw_malloc((total ? total : 1) * sizeof *v);
-	for (size_t id = t->clear_from; id < total; id++)
-		if (sw_analyze_msg(t->an, (uint32_t)id))
+	for (size_t id = t->clear_from; id < total; id++) {
+		struct sw_msg rec;
+		if (sw_analyze_msg(t->an, (uint32_t)id, &rec))
 			v[k++] = (uint32_t)id;
+	}
 	*ids = v;
 	*n = k;
 }
@@ -213,7 +216,8 @@ static void ask_name(struct tui *t, struct save_req *r)
 	 * gives the same name. */
 	char name[64];
 	snprintf(name, sizeof name, "sipwatch.%s", r->kind->ext);
-	const struct sw_msg *m = r->n ? sw_analyze_msg(t->an, r->ids[0]) : NULL;
+	struct sw_msg m_rec;
+	const struct sw_msg *m = r->n ? sw_analyze_msg(t->an, r->ids[0], &m_rec) : NULL;
 	if (m) {
 		time_t s = (time_t)(m->ts_ns / 1000000000);
 		struct tm tm;

@@ -281,6 +281,38 @@ bool tui_pair_describe(struct tui *t, const struct sw_msg *m, struct sw_buf *b,
  * others of ids); when it has no other copy, a note says why instead. */
 void tui_pair_open(struct tui *t, const uint32_t *ids, size_t n, size_t cur);
 
+/* ---- row.c: the list's rows. A row is small; its text is made from the
+ * analysis only when it is drawn or sorted. */
+enum {
+	TUI_ROW_MORE = 1,     /* the item has more than one finding */
+	TUI_ROW_FLAPPING = 2, /* an unresolved flapping finding: the state says so */
+};
+struct tui_row {
+	uint32_t item;   /* item id, TUI_ITEM_UNASSIGNED or TUI_ITEM_FINDING() */
+	uint32_t n_msgs; /* messages F5 did not clear (evidence of a finding's row) */
+	uint32_t worst;  /* finding id of the badge, or UINT32_MAX */
+	uint8_t flags;   /* TUI_ROW_* */
+};
+/* The text of a row, as shown. */
+struct tui_cells {
+	char type[16];
+	char *name; /* owned, escaped for the terminal */
+	char *addr;
+	char *ua, *callid; /* owned, escaped, "" when none */
+	char state[48];
+	enum tui_role state_role;
+	int64_t first_ns, last_ns;
+	int sev; /* badge severity, -1 when none */
+	bool resolved;
+	char badge[48];
+};
+/* Fills c (owned strings: free with tui_cells_free) for row r from the
+ * analysis as it is now; unassigned_last is the newest message time of the
+ * unassigned row. */
+void tui_row_cells(struct tui *t, const struct tui_row *r, int64_t unassigned_last,
+                   struct tui_cells *c);
+void tui_cells_free(struct tui_cells *c);
+
 /* ---- Screens. */
 struct tui_view *tui_list_new(struct tui *t);
 /* Items selected with Space, or the one under the cursor; returns count. */

@@ -115,7 +115,8 @@ static void build_endpoints(struct sw_ladder *l, const struct sw_analyze *an,
 		ep_find(l, &ac->registrar, true, SW_LR_SERVER);
 	}
 	for (size_t i = 0; i < l->nids; i++) {
-		const struct sw_msg *m = sw_analyze_msg(an, l->ids[i]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(an, l->ids[i], &m_rec);
 		int s = -1, d = -1;
 		if (m) {
 			/* ICMP quotes the phone's packet: the phone is the destination
@@ -149,7 +150,8 @@ static void build_marks(struct sw_ladder *l, const struct sw_analyze *an, const 
 {
 	for (size_t i = 0; i < l->nids; i++) {
 		l->mark[i] = UINT32_MAX;
-		l->pmark[i] = (uint8_t)sw_ladder_pair_mark(pair, sw_analyze_msg(an, l->ids[i]));
+		struct sw_msg rec;
+		l->pmark[i] = (uint8_t)sw_ladder_pair_mark(pair, sw_analyze_msg(an, l->ids[i], &rec));
 	}
 	if (!l->nids)
 		return;
@@ -182,12 +184,14 @@ static void build_marks(struct sw_ladder *l, const struct sw_analyze *an, const 
  * its destination, and it is the last copy sent (retransmissions). */
 static bool unanswered(const struct sw_ladder *l, const struct sw_analyze *an, size_t i)
 {
-	const struct sw_msg *m = sw_analyze_msg(an, l->ids[i]);
+	struct sw_msg m_rec;
+	const struct sw_msg *m = sw_analyze_msg(an, l->ids[i], &m_rec);
 	if (!m || m->kind != SW_MSG_SIP || !m->is_request || m->cseq < 0 ||
 	    (m->label && strcmp(m->label, "ACK") == 0))
 		return false;
 	for (size_t j = i + 1; j < l->nids; j++) {
-		const struct sw_msg *r = sw_analyze_msg(an, l->ids[j]);
+		struct sw_msg r_rec;
+		const struct sw_msg *r = sw_analyze_msg(an, l->ids[j], &r_rec);
 		if (r && r->ts_ns - m->ts_ns > SW_LADDER_ANSWER_NS)
 			break; /* far past timer F: bounds the scan on long ladders */
 		if (!r || r->kind != SW_MSG_SIP || r->cseq != m->cseq)
@@ -216,7 +220,8 @@ static void build_entries(struct sw_ladder *l, const struct sw_analyze *an, cons
 	int64_t prev = 0;
 	size_t pending = SIZE_MAX; /* unanswered request whose line is due */
 	for (size_t i = 0; i < l->nids; i++) {
-		const struct sw_msg *m = sw_analyze_msg(an, l->ids[i]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(an, l->ids[i], &m_rec);
 		int64_t ts = m ? m->ts_ns : prev;
 		uint32_t fold = folded ? folded[i] : 0;
 		/* The "no response" line goes after the ICMP errors that answer
@@ -300,9 +305,11 @@ void sw_ladder_collect(const struct sw_analyze *an, const uint32_t *items, size_
 			const struct sw_finding *f =
 			    sw_analyze_finding(an, items[i] & ~SW_LADDER_FINDING_BIT);
 			for (size_t e = 0; f && e < f->n_evidence; e++) {
-				const struct sw_msg *m = f->evidence[e].msg_id == UINT32_MAX
-				                             ? NULL
-				                             : sw_analyze_msg(an, f->evidence[e].msg_id);
+				struct sw_msg m_rec;
+				const struct sw_msg *m =
+				    f->evidence[e].msg_id == UINT32_MAX
+				        ? NULL
+				        : sw_analyze_msg(an, f->evidence[e].msg_id, &m_rec);
 				if (!m || m->id < first_id)
 					continue;
 				if (k == cap)
@@ -314,7 +321,8 @@ void sw_ladder_collect(const struct sw_analyze *an, const uint32_t *items, size_
 		if (items[i] == SW_LADDER_UNASSIGNED) {
 			size_t total = sw_analyze_nmsgs(an);
 			for (size_t id = first_id; id < total; id++) {
-				const struct sw_msg *m = sw_analyze_msg(an, (uint32_t)id);
+				struct sw_msg m_rec;
+				const struct sw_msg *m = sw_analyze_msg(an, (uint32_t)id, &m_rec);
 				if (!m || m->item != UINT32_MAX)
 					continue;
 				if (k == cap)
@@ -327,7 +335,8 @@ void sw_ladder_collect(const struct sw_analyze *an, const uint32_t *items, size_
 		if (!it)
 			continue;
 		for (size_t j = 0; j < it->n_ids; j++) {
-			const struct sw_msg *m = sw_analyze_msg(an, it->msgs[j]);
+			struct sw_msg m_rec;
+			const struct sw_msg *m = sw_analyze_msg(an, it->msgs[j], &m_rec);
 			if (!m || m->id < first_id)
 				continue; /* aged out (bounded live mode), or cleared (F5) */
 			if (k == cap)

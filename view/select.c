@@ -56,7 +56,8 @@ static bool callid_in_msgs(const struct sw_analyze *an, const struct sw_item *it
 	size_t nm = it->n_ids;
 	size_t nl = strlen(needle);
 	for (size_t j = 0; j < nm; j++) {
-		const struct sw_msg *m = sw_analyze_msg(an, it->msgs[j]);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(an, it->msgs[j], &m_rec);
 		if (!m || !m->raw)
 			continue;
 		const char *p = m->raw, *end = m->raw + m->raw_len;
@@ -98,7 +99,8 @@ static bool unassigned_match(const struct sw_analyze *an, const struct sw_select
 		return false;
 	size_t nm = sw_analyze_nmsgs(an);
 	for (size_t id = 0; id < nm; id++) {
-		const struct sw_msg *m = sw_analyze_msg(an, (uint32_t)id);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(an, (uint32_t)id, &m_rec);
 		if (!m || m->item != UINT32_MAX)
 			continue;
 		bool ok = true;

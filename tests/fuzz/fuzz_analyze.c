@@ -179,7 +179,8 @@ static void deliver_text(struct run *r)
 	struct sw_msg_note note;
 	sw_analyze_event(r->an, &ev, &note);
 	if (note.msg_id != UINT32_MAX) {
-		const struct sw_msg *m = sw_analyze_msg(r->an, note.msg_id);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(r->an, note.msg_id, &m_rec);
 		if (m) {
 			fz_touch_cstr(m->label);
 			if (m->raw)
@@ -469,13 +470,15 @@ static void read_results(struct run *r)
 			FZ_CHECK(k == 0 || it->msgs[k] > prev); /* capture order */
 			prev = it->msgs[k];
 			FZ_CHECK(it->msgs[k] < nmsgs);
-			const struct sw_msg *m = sw_analyze_msg(an, it->msgs[k]);
+			struct sw_msg m_rec;
+			const struct sw_msg *m = sw_analyze_msg(an, it->msgs[k], &m_rec);
 			if (m)
 				fz_touch_cstr(m->label);
 		}
 	}
 	for (size_t i = 0; i < nmsgs; i++) {
-		const struct sw_msg *m = sw_analyze_msg(an, (uint32_t)i);
+		struct sw_msg m_rec;
+		const struct sw_msg *m = sw_analyze_msg(an, (uint32_t)i, &m_rec);
 		if (!m)
 			continue;
 		FZ_CHECK(m->id == i);
