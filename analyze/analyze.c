@@ -391,6 +391,8 @@ void sw_analyze_event(struct sw_analyze *a, const struct sw_ev *ev, struct sw_ms
 	case SW_EV_TCP:
 		sw_side_on_tcp(a, ev);
 		break;
+	case SW_EV_SIP_RAW:
+		break; /* parsed before it gets here (sw_decode_deferred_parse) */
 	}
 }
 

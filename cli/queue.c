@@ -36,9 +36,11 @@ struct sw_queue {
 	size_t made;               /* blocks allocated so far (<= nblocks) */
 	struct blk *free_list;     /* given back, reusable */
 	struct blk *full_head, *full_tail; /* handed over, not yet read */
+	size_t backlog;            /* blocks on that list */
 	bool closed;
 	/* producer only */
 	struct blk *wr;
+	size_t backlog_seen;       /* backlog at the last hand-over */
 	/* consumer only */
 	struct blk *rdb;
 };
@@ -111,6 +113,7 @@ static void hand_over(struct sw_queue *q)
 	else
 		q->full_head = b;
 	q->full_tail = b;
+	q->backlog_seen = ++q->backlog;
 	pthread_cond_signal(&q->can_read);
 	pthread_mutex_unlock(&q->mu);
 }
@@ -159,6 +162,11 @@ void sw_queue_commit(struct sw_queue *q, uint32_t tag, size_t n)
 	b->used += sizeof *h + h->len;
 	if (b->own)
 		hand_over(q);
+}
+
+size_t sw_queue_backlog(const struct sw_queue *q)
+{
+	return q->backlog_seen;
 }
 
 void sw_queue_flush(struct sw_queue *q)
@@ -225,6 +233,7 @@ const void *sw_queue_next(struct sw_queue *q, int wait_ms, uint32_t *tag, size_t
 		}
 		b = q->full_head;
 		if (b) {
+			q->backlog--;
 			q->full_head = b->next;
 			if (!q->full_head)
 				q->full_tail = NULL;

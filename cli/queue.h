@@ -36,6 +36,10 @@ void sw_queue_commit(struct sw_queue *q, uint32_t tag, size_t n);
  * handed over when full): for live captures, so that a quiet line is not
  * held back. */
 void sw_queue_flush(struct sw_queue *q);
+/* Producer: blocks handed over and not yet taken by the consumer, as of the
+ * last hand-over (that block included): 1 or less means the consumer keeps
+ * up. */
+size_t sw_queue_backlog(const struct sw_queue *q);
 /* Producer: flush and mark the end; nothing is written after it. */
 void sw_queue_close(struct sw_queue *q);
 

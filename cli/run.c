@@ -290,6 +290,17 @@ int sw_app_pump(struct sw_app *app, int max)
 
 enum rec_tag { REC_FRAME = 1, REC_EVENT };
 
+/* The balance between the threads: SIP parsing (the larger part of the
+ * reading thread's work) is left to this thread while it keeps up, i.e.
+ * while at most DEFER_BACKLOG blocks wait for it. Either thread's parse
+ * gives the same message, so the output does not depend on the split. */
+#define DEFER_BACKLOG 1u
+
+static bool defer_parse(void *user)
+{
+	return sw_queue_backlog(user) <= DEFER_BACKLOG;
+}
+
 static void produce_event(void *user, const struct sw_ev *ev)
 {
 	struct sw_queue *q = user;
@@ -316,6 +327,7 @@ static void *producer_main(void *arg)
 	struct sw_queue *q = app->queue;
 	bool live = sw_capture_is_live(app->cap);
 	bool end = false;
+	sw_decode_set_defer(app->dec, defer_parse, q);
 	while (!end) {
 		if (live) {
 			struct pollfd p[2] = {
@@ -354,6 +366,7 @@ static void *producer_main(void *arg)
 			sw_queue_flush(q); /* a quiet line is not held back */
 	}
 	sw_decode_finish(app->dec, produce_event, q);
+	sw_decode_set_defer(app->dec, NULL, NULL);
 	sw_queue_close(q);
 	return NULL;
 }
@@ -375,6 +388,8 @@ static bool run_two_threads(struct sw_app *app)
 	 * polled when nothing is ready, at least once a second, and every
 	 * PUMP_BATCH frames. */
 	unsigned frames = 0;
+	struct sw_decode_deferred *dp = sw_decode_deferred_new();
+	uint64_t parsed = 0, rejected = 0;
 	for (;;) {
 		uint32_t tag;
 		size_t n;
@@ -394,11 +409,20 @@ static bool run_two_threads(struct sw_app *app)
 			frame_seen(app, *(const int64_t *)rec);
 			if (++frames % PUMP_BATCH == 0)
 				sw_cli_hep_poll(app);
+		} else if (sw_evrec_event(rec)->type == SW_EV_SIP_RAW) {
+			struct sw_ev ev;
+			if (sw_decode_deferred_parse(dp, sw_evrec_event(rec), &ev))
+				parsed++;
+			else
+				rejected++;
+			on_event(app, &ev);
 		} else {
 			on_event(app, sw_evrec_event(rec));
 		}
 	}
 	pthread_join(th, NULL);
+	sw_decode_deferred_free(dp);
+	sw_decode_add_deferred(app->dec, parsed, rejected);
 	app->ended = true;
 	say_file_limit(app);
 	finish_analysis(app);

@@ -113,8 +113,8 @@ const struct sw_decode_stats *sw_decode_get_stats(const struct sw_decode *d)
 	return &d->st;
 }
 
-int sw_decode_sip(struct sw_decode *d, const char *buf, size_t len, struct sw_sip_msg *msg,
-                  const char **why)
+static int parse_sip(struct sw_sip_parser *sp, const char *buf, size_t len,
+		     struct sw_sip_msg *msg, const char **why)
 {
 	static const char *const too_big = "message larger than SW_MAX_SIP_MSG";
 	if (len > SW_MAX_SIP_MSG) {
@@ -123,10 +123,81 @@ int sw_decode_sip(struct sw_decode *d, const char *buf, size_t len, struct sw_si
 		return -1;
 	}
 	const char *reason = NULL;
-	int rc = sw_sip_parser_parse(d->sp, buf, len, msg, &reason);
+	int rc = sw_sip_parser_parse(sp, buf, len, msg, &reason);
 	if (rc != 0 && why)
 		*why = reason ? reason : "rejected by the SIP parser";
 	return rc == 0 ? 0 : -1;
+}
+
+int sw_decode_sip(struct sw_decode *d, const char *buf, size_t len, struct sw_sip_msg *msg,
+                  const char **why)
+{
+	return parse_sip(d->sp, buf, len, msg, why);
+}
+
+/* The event of one SIP message p[0..len): parsed into *msg, or rejected
+ * (bad: already known to be unusable, with its declared and present body). */
+static void sip_event(struct sw_sip_parser *sp, struct sw_sip_msg *msg, struct sw_ev *ev,
+		      const char *p, size_t len, const char *bad, int64_t declared,
+		      size_t body)
+{
+	const char *why = bad;
+	if (!bad && parse_sip(sp, p, len, msg, &why) == 0) {
+		ev->type = SW_EV_SIP;
+		ev->u.sip = msg;
+		return;
+	}
+	struct sw_sip_light l;
+	sw_sip_scan_light(p, len, &l);
+	ev->type = SW_EV_SIP_BAD;
+	ev->u.bad.reason = sw_str_c(why);
+	ev->u.bad.raw = sw_str_make(p, len);
+	ev->u.bad.call_id = l.call_id;
+	ev->u.bad.first_line = l.first_line;
+	ev->u.bad.declared_length = declared;
+	ev->u.bad.body_length = body;
+}
+
+void sw_decode_set_defer(struct sw_decode *d, bool (*defer)(void *user), void *user)
+{
+	d->defer = defer;
+	d->defer_user = user;
+}
+
+void sw_decode_add_deferred(struct sw_decode *d, uint64_t parsed, uint64_t rejected)
+{
+	d->st.sip += parsed;
+	d->st.sip_bad += rejected;
+}
+
+struct sw_decode_deferred {
+	struct sw_sip_parser *sp;
+	struct sw_sip_msg msg;
+};
+
+struct sw_decode_deferred *sw_decode_deferred_new(void)
+{
+	struct sw_decode_deferred *p = sw_calloc(1, sizeof *p);
+	p->sp = sw_sip_parser_new();
+	return p;
+}
+
+void sw_decode_deferred_free(struct sw_decode_deferred *p)
+{
+	if (!p)
+		return;
+	sw_sip_parser_free(p->sp);
+	free(p);
+}
+
+bool sw_decode_deferred_parse(struct sw_decode_deferred *p, const struct sw_ev *raw,
+			      struct sw_ev *out)
+{
+	memset(out, 0, sizeof *out);
+	out->pkt = raw->pkt;
+	sip_event(p->sp, &p->msg, out, raw->u.bad.raw.p, raw->u.bad.raw.len, NULL,
+		  raw->u.bad.declared_length, raw->u.bad.body_length);
+	return out->type == SW_EV_SIP;
 }
 
 const char *sw_transport_name(enum sw_transport t)
@@ -210,6 +281,7 @@ void sw_dec_emit(struct sw_decode *d, struct sw_ev *ev)
 		d->st.dns++;
 		break;
 	case SW_EV_TCP:
+	case SW_EV_SIP_RAW: /* counted by sw_decode_add_deferred */
 		break;
 	}
 	if (d->sink)
@@ -260,24 +332,14 @@ void sw_dec_sip(struct sw_decode *d, const char *p, size_t len, const char *bad)
 	ev.pkt.payload_len = (uint32_t)len;
 	sw_dec_peer_add(d, &d->pkt.src);
 	sw_dec_peer_add(d, &d->pkt.dst);
-	const char *why = bad;
-	if (!bad) {
-		if (sw_decode_sip(d, p, len, &d->msg, &why) == 0) {
-			ev.type = SW_EV_SIP;
-			ev.u.sip = &d->msg;
-			sw_dec_emit(d, &ev);
-			return;
-		}
+	if (!bad && d->defer && d->defer(d->defer_user)) {
+		ev.type = SW_EV_SIP_RAW;
+		ev.u.bad.raw = sw_str_make(p, len);
+		ev.u.bad.declared_length = d->bad_declared;
+		ev.u.bad.body_length = d->bad_body;
+	} else {
+		sip_event(d->sp, &d->msg, &ev, p, len, bad, d->bad_declared, d->bad_body);
 	}
-	struct sw_sip_light l;
-	sw_sip_scan_light(p, len, &l);
-	ev.type = SW_EV_SIP_BAD;
-	ev.u.bad.reason = sw_str_c(why);
-	ev.u.bad.raw = sw_str_make(p, len);
-	ev.u.bad.call_id = l.call_id;
-	ev.u.bad.first_line = l.first_line;
-	ev.u.bad.declared_length = d->bad_declared;
-	ev.u.bad.body_length = d->bad_body;
 	sw_dec_emit(d, &ev);
 }
 

@@ -160,6 +160,9 @@ enum sw_ev_type {
 	SW_EV_KEEPALIVE,  /* ev.keepalive */
 	SW_EV_DNS,        /* ev.dns */
 	SW_EV_TCP,        /* SYN/SYN-ACK/RST/FIN on any TCP port: ev.tcp */
+	SW_EV_SIP_RAW,    /* a SIP message left unparsed (sw_decode_set_defer):
+	                   * ev.bad.raw and its declared/body lengths; only ever
+	                   * given to sw_decode_deferred_parse(), never analysed */
 };
 
 struct sw_ev {
@@ -256,6 +259,27 @@ bool sw_decode_link_supported(int linktype);
 void sw_decode_finish(struct sw_decode *d, sw_decode_sink sink, void *user);
 
 const struct sw_decode_stats *sw_decode_get_stats(const struct sw_decode *d);
+
+/* The two-thread pipeline's balance (cli/run.c): while defer(user) says
+ * true, SIP messages that would be parsed are emitted unparsed as
+ * SW_EV_SIP_RAW for another thread to parse with sw_decode_deferred_parse().
+ * The result is the same either way (the parse depends on the bytes only);
+ * defer is called on the decoding thread. NULL turns it off (the default). */
+void sw_decode_set_defer(struct sw_decode *d, bool (*defer)(void *user), void *user);
+/* Counts what the other thread made of deferred messages into d's stats
+ * (sip, sip_bad): call once d's thread has ended. */
+void sw_decode_add_deferred(struct sw_decode *d, uint64_t parsed, uint64_t rejected);
+
+/* A SIP parser of its own, for deferred messages, on one thread. */
+struct sw_decode_deferred;
+struct sw_decode_deferred *sw_decode_deferred_new(void);
+void sw_decode_deferred_free(struct sw_decode_deferred *p);
+/* *out becomes the event the decoder would have emitted for the
+ * SW_EV_SIP_RAW event raw: SW_EV_SIP (its message in p, valid until the next
+ * call) or SW_EV_SIP_BAD; its slices point into raw's bytes or into p.
+ * Returns true for SW_EV_SIP. */
+bool sw_decode_deferred_parse(struct sw_decode_deferred *p, const struct sw_ev *raw,
+			      struct sw_ev *out);
 
 /* Parse one SIP message from bytes (used by the decoder and by tests/fuzzers).
  * Returns 0 and fills *msg (slices into d's arena and buf, valid until the next

@@ -154,6 +154,7 @@ static struct sw_str base_of(const struct sw_ev *ev)
 	case SW_EV_SIP:
 		return ev->u.sip->raw;
 	case SW_EV_SIP_BAD:
+	case SW_EV_SIP_RAW:
 		return ev->u.bad.raw;
 	case SW_EV_ICMP:
 		return ev->u.icmp.quoted_payload;
@@ -166,7 +167,7 @@ VISITOR visit(struct sw_ev *ev, struct sw_sip_msg *m, slice_fn fn, void *ctx)
 {
 	if (ev->type == SW_EV_SIP)
 		sip_slices(m, fn, ctx);
-	else if (ev->type == SW_EV_SIP_BAD)
+	else if (ev->type == SW_EV_SIP_BAD || ev->type == SW_EV_SIP_RAW)
 		bad_slices(ev, fn, ctx);
 	else if (ev->type == SW_EV_ICMP)
 		icmp_slices(ev, fn, ctx);

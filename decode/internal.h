@@ -161,6 +161,8 @@ int sw_ws_parse_header(const uint8_t *p, size_t len, struct sw_ws_frame *f);
 /* ---- the decoder ---- */
 struct sw_decode {
 	struct sw_sip_parser *sp;
+	bool (*defer)(void *user);    /* sw_decode_set_defer, NULL when off */
+	void *defer_user;
 	uint16_t sip_ports[SW_MAX_SIP_PORTS];
 	size_t n_sip_ports;
 	struct sw_decode_stats st;

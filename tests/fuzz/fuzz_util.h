@@ -218,6 +218,9 @@ static inline void fz_touch_event(const struct sw_ev *ev)
 		FZ_CHECK(fz_within(ev->u.bad.call_id, ev->u.bad.raw.p, ev->u.bad.raw.len));
 		FZ_CHECK(fz_within(ev->u.bad.first_line, ev->u.bad.raw.p, ev->u.bad.raw.len));
 		break;
+	case SW_EV_SIP_RAW:
+		fz_touch_str(ev->u.bad.raw);
+		break;
 	case SW_EV_ICMP: {
 		const struct sw_icmp *ic = &ev->u.icmp;
 		fz_touch_str(ic->quoted_payload);

@@ -364,6 +364,8 @@ void tb_sink(void *user, const struct sw_ev *ev)
 	case SW_EV_TCP:
 		r->tcp = ev->u.tcp.what;
 		break;
+	case SW_EV_SIP_RAW:
+		break; /* no defer set here */
 	}
 }
 

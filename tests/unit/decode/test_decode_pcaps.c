@@ -47,6 +47,7 @@ static void sink(void *user, const struct sw_ev *ev)
 		c->dns++;
 		break;
 	case SW_EV_TCP:
+	case SW_EV_SIP_RAW: /* no defer set here */
 		break;
 	}
 }
