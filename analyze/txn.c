@@ -563,8 +563,11 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		t->n_prov++;
 		return t;
 	}
-	char label[48];
-	snprintf(label, sizeof label, "%d %s", m->status, t->method);
+	char label[48]; /* "<status> <method>", without printf (hot path) */
+	size_t ll = fmt_i64(label, m->status);
+	label[ll++] = ' ';
+	size_t ml = strlen(t->method); /* at most 15 */
+	memcpy(label + ll, t->method, ml + 1);
 	if (t->state == TX_OPEN || t->state == TX_TIMEOUT) {
 		/* A final response after timer F still ends the transaction; the
 		 * timeout finding (if any) stays, with the late answer noted. */
