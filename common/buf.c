@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "common/mem.h"
 
@@ -171,7 +172,7 @@ static bool fast_format(struct sw_buf *b, const char *fmt, va_list ap)
 			switch (len) {
 			case 1: v = va_arg(ap, long); break;
 			case 2: v = va_arg(ap, long long); break;
-			case 3: v = (int64_t)va_arg(ap, size_t); break; /* %zd: ssize_t */
+			case 3: v = va_arg(ap, ssize_t); break; /* %zd */
 			case 4: v = va_arg(ap, intmax_t); break;
 			case 5: v = va_arg(ap, ptrdiff_t); break;
 			default: v = va_arg(ap, int); break;
@@ -191,7 +192,7 @@ static bool fast_format(struct sw_buf *b, const char *fmt, va_list ap)
 			case 2: v = va_arg(ap, unsigned long long); break;
 			case 3: v = va_arg(ap, size_t); break;
 			case 4: v = va_arg(ap, uintmax_t); break;
-			case 5: v = (uint64_t)va_arg(ap, ptrdiff_t); break;
+			case 5: v = (size_t)va_arg(ap, ptrdiff_t); break; /* its own width */
 			default: v = va_arg(ap, unsigned); break;
 			}
 			put_num(b, false, v, c == 'u' ? 10 : 16, c == 'X', width, pad);

@@ -324,6 +324,8 @@ static void buf_printf_as_printf(void **state)
 			       iv[i], (unsigned long long)iv[i], (size_t)iv[i], (ssize_t)iv[i],
 			       (intmax_t)iv[i], (unsigned)iv[i]);
 	}
+	SAME_AS_PRINTF("%zd %td %tu %tx %zx", (ssize_t)-1, (ptrdiff_t)-2, (ptrdiff_t)-3, (ptrdiff_t)-4,
+		       (size_t)-5);
 	SAME_AS_PRINTF("%s #%u %s %s%s%s", ",", 12u, "warning", "register", "/", "rejected");
 	SAME_AS_PRINTF("%.*s:%d %.3s %c%%", 4, "hostname", 5060, "abcdef", 'q');
 	SAME_AS_PRINTF("%.*s|", -1, "all");
