@@ -113,11 +113,11 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	sw_map_init(&a->ka_flows, free);
 	sw_map_init(&a->dns_names, NULL);
 	sw_map_init(&a->tcp_conns, free);
-	sw_map_init(&a->answered_flows, free);
+	sw_hashtab_init(&a->answered_flows);
 	sw_map_init(&a->path_mtus, free);
 	sw_map_init(&a->srv_targets, NULL);
 	sw_map_init(&a->via_flows, free);
-	sw_map_init(&a->via_intact, NULL);
+	sw_hashtab_init(&a->via_intact);
 	sw_map_init(&a->dropped_keys, NULL);
 	a->st.first_ns = INT64_MAX;
 	a->st.last_ns = INT64_MIN;
@@ -154,7 +154,7 @@ void sw_analyze_free(struct sw_analyze *a)
 	sw_map_free(&a->ka_flows);
 	sw_map_free(&a->tcp_conns);
 	sw_map_free(&a->via_flows);
-	sw_map_free(&a->via_intact);
+	sw_hashtab_free(&a->via_intact);
 	free(a);
 }
 

@@ -127,10 +127,11 @@ static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev
 		if (vf) {
 			vf->intact++;
 		} else {
-			uint64_t h = sw_hash(k, sizeof k);
-			if (!sw_map_get(&a->via_intact, &h, sizeof h) &&
+			uint64_t h = sw_reftab_hash(k, sizeof k);
+			bool added;
+			if (!sw_hashtab_get(&a->via_intact, h) &&
 			    a->via_intact.count < SW_MAX_FLOWS)
-				sw_map_put(&a->via_intact, &h, sizeof h, (void *)1);
+				(void)sw_hashtab_put(&a->via_intact, h, &added);
 		}
 		return;
 	}
@@ -162,8 +163,8 @@ void sw_detect_wire_finish(struct sw_analyze *a)
 	while (sw_map_next(&a->via_flows, &pos, NULL, NULL, &v)) {
 		const struct via_flow *vf = v;
 		struct sw_addr k[2] = { vf->client, vf->server };
-		uint64_t h = sw_hash(k, sizeof k);
-		if (!vf->changed || vf->intact || sw_map_get(&a->via_intact, &h, sizeof h))
+		uint64_t h = sw_reftab_hash(k, sizeof k);
+		if (!vf->changed || vf->intact || sw_hashtab_get(&a->via_intact, h))
 			continue;
 		bool created;
 		struct sw_finding *f = sw_fnd_open(a, SW_K_ALG_REWRITE, SW_C_VIA_MISMATCH, 0,

@@ -229,30 +229,30 @@ struct attempt {
 /* One local endpoint of a phone (its Via sent-by, else its source address)
  * and what the server saw of it: the unit of a NAT mapping (RFC 3581). */
 struct nat_flow {
-	struct sw_addr key;           /* sent-by, or the source when sent-by is a name */
-	struct sw_addr source;        /* the source address the capture saw, last */
-	struct sw_addr public;        /* the public endpoint the server reported, last */
-	bool have_public;
-	bool nat;                     /* evidence of NAT on this flow */
+	/* (fields grouped by size: no padding between them) */
 	int64_t used_ns;
 	int64_t last_tx_ns;           /* the phone last sent on it (request or keepalive) */
 	int64_t max_idle_ns;          /* longest silence from the phone since its last success */
-	/* successes: the first, the last one and the one before */
-	uint32_t ok;
-	struct evref first_ok, first_ok_req; /* the first success and its REGISTER */
-	struct evref last_ok_req;     /* the REGISTER of the last success */
 	int64_t last_ok_ns, last_ok_start_ns; /* 0 = never */
-	struct evref last_ok, prev_ok;
-	struct sw_addr ok_public, prev_ok_public; /* what the server saw then */
-	bool ok_have_public, prev_ok_have_public;
 	int64_t prev_ok_end_ns;
 	int64_t gap_before_ok_ns;     /* longest silence before the last success */
-	/* failures since the last success (no answer got back) */
-	uint32_t fails;
-	int64_t fail_start_ns;        /* start of the first of them */
+	int64_t fail_start_ns;        /* start of the first failure since the last success */
 	struct flow_fail {            /* owned, made at the first failure */
 		struct evref first, last, last_req;
 	} *fail;
+	/* successes: the first, the last one and the one before */
+	struct evref first_ok, first_ok_req; /* the first success and its REGISTER */
+	struct evref last_ok_req;     /* the REGISTER of the last success */
+	struct evref last_ok, prev_ok;
+	struct sw_addr key;           /* sent-by, or the source when sent-by is a name */
+	struct sw_addr source;        /* the source address the capture saw, last */
+	struct sw_addr public;        /* the public endpoint the server reported, last */
+	struct sw_addr ok_public, prev_ok_public; /* what the server saw then */
+	uint32_t ok;
+	uint32_t fails;               /* failures since the last success (no answer got back) */
+	bool have_public;
+	bool nat;                     /* evidence of NAT on this flow */
+	bool ok_have_public, prev_ok_have_public;
 	bool udp;                     /* its REGISTERs go over UDP */
 };
 
@@ -311,7 +311,6 @@ struct acct {
 	struct attempt *recent;       /* ring of SW_ACCT_RECENT slots, NULL when idle
 	                               * (bounded); only the first recent_cap exist:
 	                               * grown as attempts come (most phones use 2) */
-	struct attempt *pending;      /* last attempt while it has no result */
 	uint64_t n_recent_total;      /* attempts ever; ring index = (seq - 1) % RECENT */
 	int64_t state_from_ns;        /* start of the attempt that set the current state */
 	/* last success */
@@ -462,10 +461,11 @@ struct sw_analyze {
 	struct sw_map tcp_conns;
 	struct sw_map srv_targets;    /* names an SRV answer named: SIP servers */
 	struct sw_map via_flows;      /* client -> server: answers whose Via changed */
-	struct sw_map via_intact;     /* hashes of the flows whose answers kept it */
+	struct sw_hashtab via_intact; /* keyed hashes of the flows whose answers kept it */
 	struct sw_map path_mtus;      /* client -> server endpoints: an ICMP's MTU */
-	struct sw_map answered_flows; /* client -> server endpoints: last time an
-	                               * unfragmented request between them was answered */
+	struct sw_hashtab answered_flows; /* keyed hash of client -> server endpoints:
+	                               * last time an unfragmented request between
+	                               * them was answered */
 	uint64_t sip_msgs;            /* SIP messages seen, well-formed or not */
 	struct sw_traffic traffic;    /* what the capture held (sw_analyze_set_traffic) */
 	struct sw_analyze_stats st;

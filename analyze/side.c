@@ -173,12 +173,13 @@ void sw_side_answered(struct sw_analyze *a, const struct sw_addr *client,
 		      const struct sw_addr *server, int64_t ts)
 {
 	struct flow_key k = flow_of(client, server);
-	int64_t *v = sw_map_get(&a->answered_flows, &k, sizeof k);
+	uint64_t h = sw_reftab_hash(&k, sizeof k);
+	int64_t *v = sw_hashtab_get(&a->answered_flows, h);
 	if (!v) {
 		if (a->answered_flows.count >= SW_MAX_FLOWS)
 			return;
-		v = sw_malloc(sizeof *v);
-		sw_map_put(&a->answered_flows, &k, sizeof k, v);
+		bool added;
+		v = sw_hashtab_put(&a->answered_flows, h, &added);
 	}
 	*v = ts;
 }
@@ -218,7 +219,7 @@ int64_t sw_side_last_answered(struct sw_analyze *a, const struct sw_addr *client
 			      const struct sw_addr *server)
 {
 	struct flow_key k = flow_of(client, server);
-	int64_t *v = sw_map_get(&a->answered_flows, &k, sizeof k);
+	const int64_t *v = sw_hashtab_get(&a->answered_flows, sw_reftab_hash(&k, sizeof k));
 	return v ? *v : INT64_MIN;
 }
 
@@ -232,7 +233,7 @@ void sw_side_free_all(struct sw_analyze *a)
 		free(dn);
 	}
 	sw_map_free(&a->dns_names);
-	sw_map_free(&a->answered_flows);
+	sw_hashtab_free(&a->answered_flows);
 	sw_map_free(&a->path_mtus);
 	sw_map_free(&a->srv_targets);
 }

@@ -275,3 +275,60 @@ bool sw_reftab_del(struct sw_reftab *t, uint64_t h, const void *rec)
 	t->count--;
 	return true;
 }
+
+/* ---- sw_hashtab ---------------------------------------------------------- */
+
+struct sw_hashslot {
+	uint64_t h; /* 0: empty */
+	int64_t v;
+};
+
+void sw_hashtab_init(struct sw_hashtab *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+void sw_hashtab_free(struct sw_hashtab *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+static struct sw_hashslot *hash_slot(struct sw_hashslot *slots, size_t cap, uint64_t h)
+{
+	size_t mask = cap - 1;
+	size_t i = (size_t)(h ^ (h >> 32)) & mask;
+	while (slots[i].h && slots[i].h != h)
+		i = (i + 1) & mask;
+	return &slots[i];
+}
+
+int64_t *sw_hashtab_get(const struct sw_hashtab *t, uint64_t h)
+{
+	if (!t->count)
+		return NULL;
+	struct sw_hashslot *s = hash_slot(t->slots, t->cap, h);
+	return s->h ? &s->v : NULL;
+}
+
+int64_t *sw_hashtab_put(struct sw_hashtab *t, uint64_t h, bool *added)
+{
+	if ((t->count + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : MIN_CAP;
+		struct sw_hashslot *slots = sw_calloc(cap, sizeof *slots);
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].h)
+				*hash_slot(slots, cap, t->slots[i].h) = t->slots[i];
+		free(t->slots);
+		t->slots = slots;
+		t->cap = cap;
+	}
+	struct sw_hashslot *s = hash_slot(t->slots, t->cap, h);
+	*added = !s->h;
+	if (!s->h) {
+		s->h = h;
+		s->v = 0;
+		t->count++;
+	}
+	return &s->v;
+}

@@ -91,4 +91,23 @@ void sw_reftab_add(struct sw_reftab *t, uint64_t h, void *rec);
 /* Removes rec, stored under hash h; true when it was there. */
 bool sw_reftab_del(struct sw_reftab *t, uint64_t h, const void *rec);
 
+/* A 64-bit keyed hash (sw_reftab_hash of the caller's key) -> a 64-bit value,
+ * 16 bytes a slot: for large sets of flows where a false match at 1 in 2^64
+ * per pair of keys does not matter. Entries are not removed; the caller
+ * bounds the count. */
+struct sw_hashslot;
+
+struct sw_hashtab {
+	struct sw_hashslot *slots;
+	size_t cap, count;
+};
+
+void sw_hashtab_init(struct sw_hashtab *t);
+void sw_hashtab_free(struct sw_hashtab *t);
+/* The value stored under h (never 0), or NULL. */
+int64_t *sw_hashtab_get(const struct sw_hashtab *t, uint64_t h);
+/* The value stored under h, added as 0 when absent (*added set); valid
+ * until the next sw_hashtab_put. */
+int64_t *sw_hashtab_put(struct sw_hashtab *t, uint64_t h, bool *added);
+
 #endif
