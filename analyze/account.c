@@ -56,18 +56,15 @@ struct attempt *sw_acct_attempt(struct acct *ac, uint64_t seq)
 
 /* The slot of the account's next attempt, cleared and numbered: the ring
  * grows to hold it (2, 4, then SW_ACCT_RECENT slots). Pointers into the
- * ring other than ac->pending do not survive this call. */
+ * ring do not survive this call. */
 static struct attempt *ring_next(struct acct *ac)
 {
 	size_t i = (size_t)(ac->n_recent_total % SW_ACCT_RECENT);
 	if (i >= ac->recent_cap) {
 		size_t cap = i < 2 ? 2 : i < 4 ? 4 : SW_ACCT_RECENT;
-		struct attempt *old = ac->recent;
 		ac->recent = sw_realloc(ac->recent, cap * sizeof *ac->recent);
 		memset(&ac->recent[ac->recent_cap], 0,
 		       (cap - ac->recent_cap) * sizeof *ac->recent);
-		if (ac->pending)
-			ac->pending = ac->recent + (ac->pending - old);
 		ac->recent_cap = (uint8_t)cap;
 	}
 	struct attempt *at = &ac->recent[i];
@@ -231,7 +228,6 @@ static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 		free(old->recent);
 		old->recent = NULL;
 		old->recent_cap = 0;
-		old->pending = NULL;
 		free(old->flood);
 		old->flood = NULL;
 		old->flood_cap = 0;
@@ -527,7 +523,6 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 			p->refresh_count++;
 		}
 	}
-	ac->pending = at;
 	if (sw_acct_registered(ac))
 		set_state_of(ac, at, SW_REG_REFRESHING, &t->first_req, 0);
 	else
@@ -853,8 +848,6 @@ void sw_acct_on_final(struct sw_analyze *a, struct txn *t, const struct sw_ev *e
 			at->public = at->client; /* captured after the NAT: the source is it */
 			at->have_public = true;
 		}
-		if (ac->pending == at)
-			ac->pending = NULL;
 	}
 	if (r.have_public) {
 		note_public(ac, &r.public_addr, &t->final);
@@ -904,8 +897,6 @@ void sw_acct_on_timeout(struct sw_analyze *a, struct txn *t)
 	at->n_msgs = t->n_req;
 	take_icmp(at, t);
 	at->last_req = t->last_req;
-	if (ac->pending == at)
-		ac->pending = NULL;
 	/* Cut short by the end of the capture, the attempt is undecided unless
 	 * an ICMP error already answered it. */
 	if (at->outcome == AT_TIMEOUT || t->n_icmp) {

@@ -113,36 +113,38 @@ struct sw_public_addr {
 /* An account (AOR) as a registering client: the story of one phone's
  * registrations. Bindings (local address / contact) are summarised inside. */
 struct sw_account {
+	/* (fields grouped by size: one per phone, no padding between them) */
 	uint32_t id;
 	uint32_t item;                /* list item index */
 	char *aor;                    /* "sip:100@example.com" */
 	const char *user_agent;       /* last seen, NULL if none */
 	const char *server;           /* server's Server header, last seen */
+	char *contact;                /* last contact URI the phone sent */
+	int64_t registered_until_ns;  /* when registered, else 0 */
+	int64_t registered_total_ns;  /* time spent registered within the capture */
+	int64_t refresh_min_ns, refresh_max_ns, refresh_sum_ns;
+	int64_t first_ns, last_ns;
+	struct sw_reg_change *changes; /* state timeline (bounded; oldest merged) */
+	struct sw_public_addr *public_addrs; /* distinct public addresses over time */
+	uint32_t *findings;           /* ids of its findings (first SW_ACCOUNT_FINDINGS),
+	                               * NULL until it has one */
 	struct sw_addr client;        /* phone address as seen in the capture (last) */
 	struct sw_addr registrar;     /* where its REGISTERs go (last) */
 	enum sw_transport transport;
-	bool has_mac;
-	uint8_t mac[6];
-	char *contact;                /* last contact URI the phone sent */
 	enum sw_reg_state state;      /* now (at the last analysed time) */
-	int64_t registered_until_ns;  /* when registered, else 0 */
-	int64_t registered_total_ns;  /* time spent registered within the capture */
+	enum sw_severity worst;       /* worst finding severity, SW_SEV_INFO if none */
 	int requested_expires;        /* last requested, -1 unknown */
 	int granted_expires;          /* last granted, -1 unknown */
-	int64_t refresh_min_ns, refresh_max_ns, refresh_sum_ns;
 	uint32_t refresh_count;
 	uint32_t n_register;          /* REGISTER transactions (not retransmissions) */
 	uint32_t n_register_msgs;     /* REGISTER messages incl. retransmissions */
 	uint32_t n_ok, n_challenge, n_fail, n_timeout;
-	int64_t first_ns, last_ns;
 	uint32_t n_changes;
 	uint32_t n_public;
-	struct sw_reg_change *changes; /* state timeline (bounded; oldest merged) */
-	struct sw_public_addr *public_addrs; /* distinct public addresses over time */
-	enum sw_severity worst;       /* worst finding severity, SW_SEV_INFO if none */
+	uint32_t n_findings;          /* entries of findings */
+	bool has_mac;
 	bool has_findings;
-	uint32_t n_findings;          /* ids of its findings (first SW_ACCOUNT_FINDINGS) */
-	uint32_t *findings;           /* NULL until it has one */
+	uint8_t mac[6];
 };
 
 enum sw_dialog_state {
