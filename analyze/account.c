@@ -45,13 +45,32 @@ struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id)
 
 struct attempt *sw_acct_attempt(struct acct *ac, uint64_t seq)
 {
-	if (!ac->recent || seq == 0 || seq > ac->n_recent_total ||
-	    ac->n_recent_total - seq >= SW_ACCT_RECENT)
+	if (!ac->recent || seq == 0)
 		return NULL;
+	/* A slot holds the attempt it was last numbered for: a later attempt
+	 * overwrote an older one, and a ring let go and taken again holds
+	 * none of the attempts before. */
 	size_t i = (size_t)((seq - 1) % SW_ACCT_RECENT);
 	if (i >= ac->recent_cap || ac->recent[i].seq != seq)
-		return NULL; /* the ring was let go and taken again since */
+		return NULL;
 	return &ac->recent[i];
+}
+
+/* A ring *p of `size`-byte entries, *cap of them allocated, grown to hold
+ * index i: the next power of two above i, at most max; new entries zeroed. */
+static void *ring_grow(void *p, uint8_t *cap, size_t i, size_t max, size_t size)
+{
+	if (i < *cap)
+		return p;
+	size_t n = 2;
+	while (n <= i)
+		n *= 2;
+	if (n > max)
+		n = max;
+	unsigned char *q = sw_realloc(p, n * size);
+	memset(q + *cap * size, 0, (n - *cap) * size);
+	*cap = (uint8_t)n;
+	return q;
 }
 
 /* The slot of the account's next attempt, cleared and numbered: the ring
@@ -60,13 +79,7 @@ struct attempt *sw_acct_attempt(struct acct *ac, uint64_t seq)
 static struct attempt *ring_next(struct acct *ac)
 {
 	size_t i = (size_t)(ac->n_recent_total % SW_ACCT_RECENT);
-	if (i >= ac->recent_cap) {
-		size_t cap = i < 2 ? 2 : i < 4 ? 4 : SW_ACCT_RECENT;
-		ac->recent = sw_realloc(ac->recent, cap * sizeof *ac->recent);
-		memset(&ac->recent[ac->recent_cap], 0,
-		       (cap - ac->recent_cap) * sizeof *ac->recent);
-		ac->recent_cap = (uint8_t)cap;
-	}
+	ac->recent = ring_grow(ac->recent, &ac->recent_cap, i, SW_ACCT_RECENT, sizeof *ac->recent);
 	struct attempt *at = &ac->recent[i];
 	memset(at, 0, sizeof *at);
 	at->seq = ++ac->n_recent_total;
@@ -197,8 +210,7 @@ static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 	struct ring_queue *q = &a->rings;
 	if (ac->recent)
 		return;
-	ac->recent = sw_calloc(2, sizeof *ac->recent);
-	ac->recent_cap = 2;
+	ac->recent = ring_grow(NULL, &ac->recent_cap, 0, SW_ACCT_RECENT, sizeof *ac->recent);
 	if (q->len == q->cap) {
 		size_t cap = q->cap ? q->cap * 2 : 64;
 		uint32_t *p = sw_malloc(cap * sizeof *p);
@@ -725,13 +737,8 @@ static void flood_note(struct acct *ac, const struct attempt *at)
 	    sw_ns_sub(at->start_ns, prev->end_ns) < SW_TIMER_F_NS)
 		start = prev;
 	size_t i = ac->n_flood % SW_ACCT_FLOOD;
-	if (i >= ac->flood_cap) {
-		/* grown to use: 2, 4, 8, then SW_ACCT_FLOOD entries */
-		size_t cap = i < 2 ? 2 : i < 4 ? 4 : i < 8 ? 8 : SW_ACCT_FLOOD;
-		ac->flood = sw_realloc(ac->flood, cap * sizeof *ac->flood);
-		memset(&ac->flood[ac->flood_cap], 0, (cap - ac->flood_cap) * sizeof *ac->flood);
-		ac->flood_cap = (uint8_t)cap;
-	}
+	/* grown to use: 2, 4, 8, then SW_ACCT_FLOOD entries */
+	ac->flood = ring_grow(ac->flood, &ac->flood_cap, i, SW_ACCT_FLOOD, sizeof *ac->flood);
 	ac->n_flood++;
 	struct flood_ent *e = &ac->flood[i];
 	e->start_ns = start->start_ns;
