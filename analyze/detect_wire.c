@@ -128,10 +128,9 @@ static void via_mismatch(struct sw_analyze *a, struct txn *t, const struct sw_ev
 			vf->intact++;
 		} else {
 			uint64_t h = sw_reftab_hash(k, sizeof k);
-			bool added;
 			if (!sw_hashtab_get(&a->via_intact, h) &&
 			    a->via_intact.count < SW_MAX_FLOWS)
-				(void)sw_hashtab_put(&a->via_intact, h, &added);
+				(void)sw_hashtab_put(&a->via_intact, h);
 		}
 		return;
 	}

@@ -178,8 +178,7 @@ void sw_side_answered(struct sw_analyze *a, const struct sw_addr *client,
 	if (!v) {
 		if (a->answered_flows.count >= SW_MAX_FLOWS)
 			return;
-		bool added;
-		v = sw_hashtab_put(&a->answered_flows, h, &added);
+		v = sw_hashtab_put(&a->answered_flows, h);
 	}
 	*v = ts;
 }

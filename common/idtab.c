@@ -311,7 +311,7 @@ int64_t *sw_hashtab_get(const struct sw_hashtab *t, uint64_t h)
 	return s->h ? &s->v : NULL;
 }
 
-int64_t *sw_hashtab_put(struct sw_hashtab *t, uint64_t h, bool *added)
+int64_t *sw_hashtab_put(struct sw_hashtab *t, uint64_t h)
 {
 	if ((t->count + 1) * 2 > t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : MIN_CAP;
@@ -324,7 +324,6 @@ int64_t *sw_hashtab_put(struct sw_hashtab *t, uint64_t h, bool *added)
 		t->cap = cap;
 	}
 	struct sw_hashslot *s = hash_slot(t->slots, t->cap, h);
-	*added = !s->h;
 	if (!s->h) {
 		s->h = h;
 		s->v = 0;

@@ -106,8 +106,8 @@ void sw_hashtab_init(struct sw_hashtab *t);
 void sw_hashtab_free(struct sw_hashtab *t);
 /* The value stored under h (never 0), or NULL. */
 int64_t *sw_hashtab_get(const struct sw_hashtab *t, uint64_t h);
-/* The value stored under h, added as 0 when absent (*added set); valid
- * until the next sw_hashtab_put. */
-int64_t *sw_hashtab_put(struct sw_hashtab *t, uint64_t h, bool *added);
+/* The value stored under h, added as 0 when absent; valid until the next
+ * sw_hashtab_put. */
+int64_t *sw_hashtab_put(struct sw_hashtab *t, uint64_t h);
 
 #endif
