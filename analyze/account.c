@@ -11,8 +11,6 @@
 #include "common/buf.h"
 #include "common/mem.h"
 
-#define AOR_MAX 300u
-
 /* Room for cap elements of `size` at *p, which holds n and may be the
  * account's inline storage `in` (left in place: a copy moves out). */
 static void *acct_grow(void *p, const void *in, size_t n, size_t cap, size_t size)
@@ -25,22 +23,11 @@ static void *acct_grow(void *p, const void *in, size_t n, size_t cap, size_t siz
 	return q;
 }
 
-static void acct_release(void *p, const void *in)
-{
-	if (p != in)
-		free(p);
-}
-
 struct acct_extra *sw_acct_xw(struct acct *ac)
 {
 	if (!ac->x)
 		ac->x = sw_calloc(1, sizeof *ac->x);
 	return ac->x;
-}
-
-struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id)
-{
-	return id < a->accounts.n ? a->accounts.p[id] : NULL;
 }
 
 struct attempt *sw_acct_attempt(struct acct *ac, uint64_t seq)
@@ -95,7 +82,7 @@ static char lower(char c)
  * 19.1.4: host comparison is case-insensitive, user is not). */
 static size_t aor_of(const struct sw_sip_uri *u, char *buf, size_t cap)
 {
-	/* cap >= AOR_MAX: scheme (8) + user (128) + host (128) + port fit */
+	/* cap >= SW_AOR_MAX: scheme (8) + user (128) + host (128) + port fit */
 	size_t n = 0;
 	if (u->scheme.len)
 		for (size_t i = 0; i < u->scheme.len && i < 8; i++)
@@ -211,53 +198,31 @@ static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 	if (ac->recent)
 		return;
 	ac->recent = ring_grow(NULL, &ac->recent_cap, 0, SW_ACCT_RECENT, sizeof *ac->recent);
-	if (q->len == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 64;
-		uint32_t *p = sw_malloc(cap * sizeof *p);
-		for (size_t i = 0; i < q->len; i++)
-			p[i] = q->p[(q->head + i) % q->cap];
-		free(q->p);
-		q->p = p;
-		q->cap = cap;
-		q->head = 0;
-	}
-	q->p[(q->head + q->len++) % q->cap] = ac->pub.id;
+	sw_rq_push(q, ac->pub.id);
 	for (int tries = 0; q->len > SW_MAX_RINGS; tries++) {
-		uint32_t id = q->p[q->head];
-		q->head = (q->head + 1) % q->cap;
-		q->len--;
-		struct acct *old = sw_acct_get(a, id);
-		if (!old || !old->recent)
+		uint32_t id = sw_rq_pop(q);
+		int64_t last_ns;
+		if (id >= a->accounts.n || !sw_acct_has_ring(a, id, &last_ns))
 			continue;
-		if (tries < 4 && sw_ns_sub(now, old->pub.last_ns) < SW_RING_IDLE_NS && old != ac) {
-			q->p[(q->head + q->len++) % q->cap] = id;
+		if (id == ac->pub.id || (tries < 4 && sw_ns_sub(now, last_ns) < SW_RING_IDLE_NS)) {
+			sw_rq_push(q, id);
 			continue;
 		}
-		if (old == ac) {
-			q->p[(q->head + q->len++) % q->cap] = id;
-			continue;
-		}
-		free(old->recent);
-		old->recent = NULL;
-		old->recent_cap = 0;
-		free(old->flood);
-		old->flood = NULL;
-		old->flood_cap = 0;
-		old->n_flood = 0;
+		sw_acct_drop_ring(a, id);
 	}
 }
 
 /* sw_idtab_eq for acct_by_aor: the account's stored AOR is the key. */
 static bool aor_is(const void *ctx, uint32_t id, const void *key, size_t klen)
 {
-	const struct sw_analyze *a = ctx;
-	const char *aor = ((const struct acct *)a->accounts.p[id])->pub.aor;
+	char buf[SW_AOR_MAX];
+	const char *aor = sw_acct_aor(ctx, id, buf);
 	return strlen(aor) == klen && memcmp(aor, key, klen) == 0;
 }
 
 static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 {
-	char aor[AOR_MAX];
+	char aor[SW_AOR_MAX];
 	size_t n = aor_of(&m->to.uri, aor, sizeof aor);
 	uint32_t id = sw_idtab_get(&a->acct_by_aor, aor, n, aor_is, a);
 	if (id != SW_IDTAB_NONE)
@@ -283,7 +248,7 @@ static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 	ac->pub.first_ns = INT64_MAX;
 	ac->pub.worst = SW_SEV_INFO;
 	ac->pub.item = sw_an_item_new(a, SW_ITEM_ACCOUNT, ac->pub.id);
-	sw_vec_push(&a->accounts, ac);
+	sw_acct_add(a, ac);
 	sw_idtab_add(&a->acct_by_aor, aor, n, ac->pub.id);
 	return ac;
 }
@@ -291,7 +256,7 @@ static struct acct *acct_for(struct sw_analyze *a, const struct sw_sip_msg *m)
 struct acct *sw_acct_by_uri(struct sw_analyze *a, const char *uri)
 {
 	/* "sip:user@host[:port][;params]": the form aor_of() makes */
-	char aor[AOR_MAX];
+	char aor[SW_AOR_MAX];
 	size_t n = 0;
 	const char *p = uri ? uri : "";
 	const char *colon = strchr(p, ':');
@@ -323,16 +288,16 @@ struct acct *sw_acct_by_uri(struct sw_analyze *a, const char *uri)
 
 static void remember_client(struct sw_analyze *a, struct acct *ac, const struct sw_addr *c)
 {
-	sw_addrtab_put(&a->acct_by_client, c, ac->pub.id);
+	*sw_hashtab_put(&a->acct_by_client, sw_an_addr_hash(c, true)) = ac->pub.id;
 }
 
 struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
 			     const struct sw_addr *y)
 {
-	uint32_t id = sw_addrtab_get(&a->acct_by_client, x);
-	if (id == SW_IDTAB_NONE)
-		id = sw_addrtab_get(&a->acct_by_client, y);
-	return id != SW_IDTAB_NONE ? sw_acct_get(a, id) : NULL;
+	const int64_t *id = sw_hashtab_get(&a->acct_by_client, sw_an_addr_hash(x, true));
+	if (!id)
+		id = sw_hashtab_get(&a->acct_by_client, sw_an_addr_hash(y, true));
+	return id ? sw_acct_get(a, (uint32_t)*id) : NULL;
 }
 
 /* The account's contact room: after the AOR in its own block. */
@@ -487,8 +452,14 @@ void sw_acct_on_request(struct sw_analyze *a, struct txn *t, const struct sw_ev 
 	const struct sw_sip_auth *cred = m->authorization.present ? &m->authorization
 					 : m->proxy_authz.present ? &m->proxy_authz : NULL;
 	if (cred) {
-		free(ac->auth_user);
-		ac->auth_user = sw_an_strdup_wire(cred->username);
+		struct sw_str u = cred->username;
+		u.len = sw_an_wire_len(u);
+		if (!ac->auth_user || !u.p || !sw_str_eq(sw_str_c(ac->auth_user), u)) {
+			if (!ac->auth_inline)
+				free(ac->auth_user);
+			ac->auth_inline = false;
+			ac->auth_user = sw_an_strdup_wire(cred->username);
+		}
 		if (cred->realm.p)
 			sw_an_share_wire(a, &ac->auth_realm, cred->realm);
 		else {
@@ -1002,6 +973,7 @@ void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 {
 	struct exp_heap *h = &a->expiries;
 	while (h->n && sw_ns_add(h->p[0].until_ns, SW_EXPIRY_GRACE_NS) < now_ns) {
+		sw_acct_rest(a);
 		struct exp_ent e = h->p[0];
 		heap_pop(a);
 		struct acct *ac = sw_acct_get(a, e.account);
@@ -1029,44 +1001,13 @@ void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 	}
 }
 
-void sw_acct_finish(struct sw_analyze *a)
+void sw_acct_close(struct sw_analyze *a, struct acct *ac)
 {
-	for (size_t i = 0; i < a->accounts.n; i++) {
-		struct acct *ac = a->accounts.p[i];
-		if (!ac->reg_since_ns)
-			continue;
-		int64_t end = ac->cov_until_ns < a->now_ns ? ac->cov_until_ns : a->now_ns;
-		if (end > ac->reg_since_ns)
-			ac->pub.registered_total_ns = sw_ns_add(ac->pub.registered_total_ns, sw_ns_sub(end, ac->reg_since_ns));
-		ac->reg_since_ns = 0;
-	}
+	if (!ac->reg_since_ns)
+		return;
+	int64_t end = ac->cov_until_ns < a->now_ns ? ac->cov_until_ns : a->now_ns;
+	if (end > ac->reg_since_ns)
+		ac->pub.registered_total_ns = sw_ns_add(ac->pub.registered_total_ns, sw_ns_sub(end, ac->reg_since_ns));
+	ac->reg_since_ns = 0;
 }
 
-void sw_acct_free_all(struct sw_analyze *a)
-{
-	for (size_t i = 0; i < a->accounts.n; i++) {
-		struct acct *ac = a->accounts.p[i];
-		sw_intern_drop(&a->strings, ac->pub.user_agent);
-		sw_intern_drop(&a->strings, ac->pub.server);
-		if (!ac->contact_room || ac->pub.contact != contact_room(ac))
-			free(ac->pub.contact);
-		acct_release(ac->pub.changes, ac->change0);
-		acct_release(ac->pub.public_addrs, &ac->public0);
-		free(ac->auth_user);
-		sw_intern_drop(&a->strings, ac->auth_realm);
-		free(ac->recent);
-		free(ac->flood);
-		for (uint32_t f = 0; f < ac->n_flows; f++)
-			free(ac->flows[f].fail);
-		acct_release(ac->flows, &ac->flow0);
-		free(ac->losses);
-		free(ac->x);
-		free(ac->pub.findings);
-		for (size_t u = 0; u < ac->n_ua; u++)
-			sw_intern_drop(&a->strings, ac->ua[u].ua);
-		acct_release(ac->ua, &ac->ua0);
-		free(ac);
-	}
-	sw_vec_free(&a->accounts);
-	free(a->rings.p);
-}

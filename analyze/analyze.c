@@ -106,7 +106,7 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	sw_reftab_init(&a->txns);
 	sw_reftab_init(&a->attempts);
 	sw_idtab_init(&a->acct_by_aor);
-	sw_addrtab_init(&a->acct_by_client);
+	sw_hashtab_init(&a->acct_by_client);
 	sw_map_init(&a->dlg_by_callid, NULL);
 	sw_map_init(&a->opt_groups, NULL);
 	sw_map_init(&a->finding_keys, NULL);
@@ -114,6 +114,7 @@ struct sw_analyze *sw_analyze_new(const struct sw_analyze_opts *opts)
 	sw_map_init(&a->dns_names, NULL);
 	sw_map_init(&a->tcp_conns, free);
 	sw_hashtab_init(&a->answered_flows);
+	sw_hashtab_init(&a->ok_registrars);
 	sw_map_init(&a->path_mtus, free);
 	sw_map_init(&a->srv_targets, NULL);
 	sw_map_init(&a->via_flows, free);
@@ -146,7 +147,7 @@ void sw_analyze_free(struct sw_analyze *a)
 	sw_reftab_free(&a->txns);
 	sw_reftab_free(&a->attempts);
 	sw_idtab_free(&a->acct_by_aor);
-	sw_addrtab_free(&a->acct_by_client);
+	sw_hashtab_free(&a->acct_by_client);
 	free(a->expiries.p);
 	sw_map_free(&a->dlg_by_callid);
 	sw_map_free(&a->opt_groups);
@@ -155,6 +156,7 @@ void sw_analyze_free(struct sw_analyze *a)
 	sw_map_free(&a->tcp_conns);
 	sw_map_free(&a->via_flows);
 	sw_hashtab_free(&a->via_intact);
+	sw_hashtab_free(&a->ok_registrars);
 	free(a);
 }
 
@@ -208,8 +210,24 @@ static uint32_t new_msg(struct sw_analyze *a, const struct sw_ev *ev, enum sw_ms
 	return sw_an_msg_add(a, &ev->pkt, kind, label, label_len);
 }
 
+uint64_t sw_an_addr_hash(const struct sw_addr *x, bool port)
+{
+	struct {
+		uint8_t family;
+		uint8_t ip[16];
+		uint16_t port;
+	} k;
+	memset(&k, 0, sizeof k);
+	k.family = x->family;
+	memcpy(k.ip, x->ip, x->family == 4 ? 4 : 16);
+	k.port = port ? x->port : 0;
+	return sw_reftab_hash(&k, sizeof k);
+}
+
 uint32_t sw_an_item_new(struct sw_analyze *a, enum sw_item_kind kind, uint32_t ref)
 {
+	if (!a->opts.keep_messages)
+		return UINT32_MAX; /* only the readers of message records use the list */
 	struct sw_item *it = sw_calloc(1, sizeof *it);
 	it->id = (uint32_t)a->items.n;
 	it->kind = kind;
@@ -406,6 +424,7 @@ void sw_analyze_tick(struct sw_analyze *a, int64_t now_ns)
 {
 	if (a->finished)
 		return;
+	sw_acct_rest(a); /* no account is in use between events */
 	if (now_ns < a->st.first_ns)
 		a->st.first_ns = now_ns;
 	if (now_ns > a->st.last_ns)
@@ -425,11 +444,12 @@ void sw_analyze_finish(struct sw_analyze *a, int64_t end_ns)
 		return;
 	if (end_ns > a->now_ns)
 		sw_analyze_tick(a, end_ns);
+	a->closing = true;
 	sw_txn_tick(a, a->now_ns, true);
 	sw_acct_tick(a, a->now_ns);
 	sw_pair_finish(a);
-	sw_detect_finish(a);
-	sw_acct_finish(a);
+	sw_detect_finish(a); /* closes each account's registered time too */
+	sw_acct_rest(a);
 	a->finished = true;
 }
 
@@ -438,9 +458,11 @@ size_t sw_analyze_naccounts(const struct sw_analyze *a)
 	return a->accounts.n;
 }
 
-const struct sw_account *sw_analyze_account(const struct sw_analyze *a, size_t id)
+const struct sw_account *sw_analyze_account(const struct sw_analyze *a, size_t id,
+					    struct sw_account_buf *buf)
 {
-	return id < a->accounts.n ? &((struct acct *)a->accounts.p[id])->pub : NULL;
+	const struct acct *ac = id < a->accounts.n ? sw_acct_peek(a, (uint32_t)id, buf) : NULL;
+	return ac ? &ac->pub : NULL;
 }
 
 size_t sw_analyze_ndialogs(const struct sw_analyze *a)

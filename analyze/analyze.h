@@ -231,7 +231,9 @@ const char *sw_finding_cause(const struct sw_finding *f);
 /* The value of fact `key` (hidden words included), or NULL. */
 const char *sw_finding_fact(const struct sw_finding *f, const char *key);
 
-/* List items for the TUI: accounts, dialogs, OPTIONS groups, other. */
+/* List items for the TUI: accounts, dialogs, OPTIONS groups, other. Made
+ * only with opts.keep_messages (their readers need the records); without
+ * it, item ids are UINT32_MAX and there are none. */
 enum sw_item_kind {
 	SW_ITEM_ACCOUNT = 1,
 	SW_ITEM_DIALOG,
@@ -263,12 +265,18 @@ struct sw_analyze_opts {
 	 * findings changed since (same id, higher revision). May be NULL. */
 	void (*on_finding)(void *user, const struct sw_finding *f);
 	void *user;
-	bool keep_messages;   /* keep struct sw_msg records (TUI, evidence ids) */
+	bool keep_messages;   /* keep struct sw_msg records (TUI, evidence ids)
+	                       * and the list items */
 	bool keep_raw;        /* also keep each SIP message's text */
 	bool raw_reread;      /* with keep_raw: skip the text of messages that came
 	                       * whole in one UDP frame (the caller re-reads them
 	                       * from the capture file by offset) */
 	size_t max_messages;  /* 0 = unlimited; else oldest records are dropped */
+	bool compact_accounts; /* keep accounts not used lately packed (a fraction
+	                       * of the memory; sw_analyze_account then copies
+	                       * them out) */
+	size_t compact_keep;  /* with it: accounts left unpacked, fixed (0: 1024 at
+	                       * first, more when they come back too often) */
 	/* Two captures of one path (analyze/pair.h): files 0 and 1 are matched
 	 * message by message at sw_analyze_finish(). pair_phone_file is the
 	 * phone side's file index when pair_sides_given, else it is detected. */
@@ -301,7 +309,18 @@ void sw_analyze_finish(struct sw_analyze *a, int64_t end_ns);
 
 /* Results. Indexes are ids; arrays grow while analysing. */
 size_t sw_analyze_naccounts(const struct sw_analyze *a);
-const struct sw_account *sw_analyze_account(const struct sw_analyze *a, size_t id);
+/* Room for a copy of any account (sw_analyze_account). */
+struct sw_account_buf {
+	union {
+		max_align_t align;
+		unsigned char b[2560];
+	} u;
+};
+/* Account id, or NULL past the last. The record is the analysis's own or a
+ * copy in *buf (with opts.compact_accounts): either is good until the next
+ * call that feeds or finishes the analysis, or that reuses buf. */
+const struct sw_account *sw_analyze_account(const struct sw_analyze *a, size_t id,
+					    struct sw_account_buf *buf);
 size_t sw_analyze_ndialogs(const struct sw_analyze *a);
 /* NULL for a dialog retired in bounded mode (its list item is NULL too). */
 const struct sw_dialog *sw_analyze_dialog(const struct sw_analyze *a, size_t id);

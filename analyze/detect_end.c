@@ -41,8 +41,9 @@ static bool sip_name(struct sw_analyze *a, const char *name, const char *domain)
 	    has_word(domain, "ims") || has_word(domain, "pbx") || has_word(domain, "proxy") ||
 	    has_word(domain, "registrar"))
 		return true;
-	for (size_t i = 0; i < a->accounts.n; i++) {
-		const char *aor = ((struct acct *)a->accounts.p[i])->pub.aor;
+	for (uint32_t i = 0; i < a->accounts.n; i++) {
+		char buf[SW_AOR_MAX];
+		const char *aor = sw_acct_aor(a, i, buf);
 		const char *at = strchr(aor, '@');
 		const char *host = at ? at + 1 : strchr(aor, ':') + 1;
 		size_t n = strcspn(host, ":;");
@@ -62,16 +63,17 @@ struct domain {
 	bool sip;
 };
 
-static struct acct *account_of_domain(struct sw_analyze *a, const char *domain)
+/* The first account in the domain, or UINT32_MAX. */
+static uint32_t account_of_domain(struct sw_analyze *a, const char *domain)
 {
-	for (size_t i = 0; i < a->accounts.n; i++) {
-		struct acct *x = a->accounts.p[i];
-		const char *at = strchr(x->pub.aor, '@');
+	for (uint32_t i = 0; i < a->accounts.n; i++) {
+		char buf[SW_AOR_MAX];
+		const char *at = strchr(sw_acct_aor(a, i, buf), '@');
 		size_t n = at ? strcspn(at + 1, ":;") : 0;
 		if (at && strlen(domain) == n && !strncasecmp(at + 1, domain, n))
-			return x;
+			return i;
 	}
-	return NULL;
+	return UINT32_MAX;
 }
 
 /* Did SIP to the domain get answered anyway (a cached or configured
@@ -79,11 +81,14 @@ static struct acct *account_of_domain(struct sw_analyze *a, const char *domain)
 static bool domain_answered(struct sw_analyze *a, const char *domain)
 {
 	size_t n = strlen(domain);
-	for (size_t i = 0; i < a->accounts.n; i++) {
-		const struct acct *x = a->accounts.p[i];
-		const char *at = strchr(x->pub.aor, '@');
-		if (at && strncasecmp(at + 1, domain, n) == 0 && strchr(":;", at[1 + n]) &&
-		    (x->ever_ok || x->pub.n_fail || x->pub.n_challenge))
+	struct sw_account_buf buf;
+	for (uint32_t i = 0; i < a->accounts.n; i++) {
+		char aor[SW_AOR_MAX];
+		const char *at = strchr(sw_acct_aor(a, i, aor), '@');
+		if (!at || strncasecmp(at + 1, domain, n) != 0 || !strchr(":;", at[1 + n]))
+			continue;
+		const struct acct *x = sw_acct_peek(a, i, &buf);
+		if (x->ever_ok || x->pub.n_fail || x->pub.n_challenge)
 			return true;
 	}
 	for (size_t i = 0; i < a->dialogs.n; i++) {
@@ -96,17 +101,20 @@ static bool domain_answered(struct sw_analyze *a, const char *domain)
 	return false;
 }
 
-/* Did any REGISTER get an answer after `since`? */
-static bool register_answered_after(struct sw_analyze *a, int64_t since)
+/* The last time a REGISTER got an answer (INT64_MIN: never): one did after
+ * `since` when this is at least `since`. */
+static int64_t register_answered_last(struct sw_analyze *a)
 {
-	for (size_t i = 0; i < a->accounts.n; i++) {
-		const struct acct *x = a->accounts.p[i];
-		if (x->ever_ok && x->last_ok_ns >= since)
-			return true;
-		if (x->pub.n_fail + x->pub.n_challenge && x->pub.last_ns >= since)
-			return true;
+	int64_t last = INT64_MIN;
+	struct sw_account_buf buf;
+	for (uint32_t i = 0; i < a->accounts.n; i++) {
+		const struct acct *x = sw_acct_peek(a, i, &buf);
+		if (x->ever_ok && x->last_ok_ns > last)
+			last = x->last_ok_ns;
+		if (x->pub.n_fail + x->pub.n_challenge && x->pub.last_ns > last)
+			last = x->pub.last_ns;
 	}
-	return false;
+	return last;
 }
 
 static void dns_finding(struct sw_analyze *a, const struct domain *d)
@@ -114,11 +122,11 @@ static void dns_finding(struct sw_analyze *a, const struct domain *d)
 	bool no_answer = d->responses == 0;
 	const char *result = d->nxdomain ? "NXDOMAIN" : d->servfail ? "SERVFAIL"
 			     : d->empty ? N_("no records") : N_("no answer");
-	struct acct *ac = account_of_domain(a, d->name);
+	uint32_t account = account_of_domain(a, d->name);
 	bool recovered = d->usable > 0;
 	bool created;
 	struct sw_finding *f = sw_fnd_open(a, SW_K_REGISTER_NO_RESPONSE, SW_C_DNS_FAILURE, 0,
-					   ac ? ac->pub.id : UINT32_MAX, UINT32_MAX,
+					   account, UINT32_MAX,
 					   recovered ? SW_SEV_WARNING : SW_SEV_ERROR, &created);
 	f->variant = no_answer ? TV_NO_ANSWER : TV_DEFAULT;
 	f->resolved = recovered;
@@ -130,7 +138,7 @@ static void dns_finding(struct sw_analyze *a, const struct domain *d)
 	sw_fnd_fact(f, "result", "%s", no_answer || d->empty ? sw_an_tr(a, result) : result);
 	sw_fnd_fact(f, "queries", "%u", d->queries);
 	sw_fnd_addr_fact(f, "dns_server", &d->server);
-	if (!ac) {
+	if (account == UINT32_MAX) {
 		free(f->aor);
 		f->aor = NULL;
 	}
@@ -215,11 +223,18 @@ static void tcp_refused(struct sw_analyze *a)
 {
 	size_t pos = 0;
 	void *v;
+	bool have_last = false;
+	int64_t answered_last = INT64_MIN;
 	while (sw_map_next(&a->tcp_conns, &pos, NULL, NULL, &v)) {
 		const struct tcp_conn *c = v;
 		uint16_t p = c->server.port;
-		if (!c->rst || c->synack || (p != 5060 && p != 5061) ||
-		    register_answered_after(a, c->first_syn.ts_ns))
+		if (!c->rst || c->synack || (p != 5060 && p != 5061))
+			continue;
+		if (!have_last) {
+			answered_last = register_answered_last(a);
+			have_last = true;
+		}
+		if (answered_last >= c->first_syn.ts_ns)
 			continue;
 		struct acct *ac = sw_acct_by_flow(a, &c->client, &c->client);
 		bool created;
@@ -324,9 +339,10 @@ static bool about_calls(const struct sw_finding *f)
  * phone recovered only by changing its port, the setting still needs fixing. */
 static void resolve(struct sw_analyze *a)
 {
+	struct sw_account_buf buf;
 	for (size_t i = 0; i < a->findings.n; i++) {
 		struct sw_finding *f = a->findings.p[i];
-		struct acct *ac = sw_acct_get(a, f->account);
+		const struct acct *ac = sw_acct_peek(a, f->account, &buf);
 		if (!ac || f->severity != SW_SEV_ERROR || f->kind == SW_K_NAT_STALE_BINDING ||
 		    about_calls(f))
 			continue;
@@ -371,10 +387,12 @@ void sw_detect_finish(struct sw_analyze *a)
 	dns_findings(a);
 	tcp_refused(a);
 	sw_detect_wire_finish(a);
-	for (size_t i = 0; i < a->accounts.n; i++) {
-		struct acct *ac = a->accounts.p[i];
+	for (uint32_t i = 0; i < a->accounts.n; i++) {
+		sw_acct_rest(a);
+		struct acct *ac = sw_acct_get(a, i);
 		sw_detect_nat_finish(a, ac);
 		udp_refused_tcp_ok(a, ac);
+		sw_acct_close(a, ac); /* in the same pass: each account unpacked once */
 	}
 	no_sip(a);
 	resolve(a);

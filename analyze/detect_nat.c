@@ -146,6 +146,28 @@ void sw_detect_nat_undelivered(struct sw_analyze *a, struct acct *ac, struct txn
 	sw_fnd_publish(a, f);
 }
 
+
+/* The accounts that registered, by their registrar's IP: the first two ids
+ * of each, plus one, in the low and high 32 bits. Made at the first
+ * question, at the end of the capture, when accounts no longer change. */
+static void index_registrars(struct sw_analyze *a)
+{
+	struct sw_account_buf buf;
+	for (uint32_t i = 0; i < a->accounts.n; i++) {
+		const struct acct *x = sw_acct_peek(a, i, &buf);
+		if (!x->ever_ok)
+			continue;
+		int64_t *v = sw_hashtab_put(&a->ok_registrars, sw_an_addr_hash(&x->pub.registrar, false));
+		uint64_t u = (uint64_t)*v;
+		if (!(u & UINT32_MAX))
+			u = i + UINT64_C(1);
+		else if (!(u >> 32))
+			u |= (i + UINT64_C(1)) << 32;
+		*v = (int64_t)u;
+	}
+	a->ok_registrars_built = true;
+}
+
 /* One capture can only suspect a blocked return path: the phone is behind NAT,
  * its REGISTERs get no answer, yet the server is alive (it accepted TCP on a
  * SIP port, answered other accounts, or sent the phone requests). */
@@ -158,9 +180,15 @@ static bool server_alive(struct sw_analyze *a, struct acct *ac, const char **why
 		*ev = c->first_synack;
 		return true;
 	}
-	for (size_t i = 0; i < a->accounts.n; i++) {
-		struct acct *x = a->accounts.p[i];
-		if (x != ac && x->ever_ok && sw_ip_eq(&x->pub.registrar, &ac->pub.registrar)) {
+	if (!a->ok_registrars_built)
+		index_registrars(a);
+	const int64_t *v = sw_hashtab_get(&a->ok_registrars, sw_an_addr_hash(&ac->pub.registrar, false));
+	if (v) {
+		uint64_t u = (uint64_t)*v;
+		uint32_t first = (uint32_t)u - 1, second = (uint32_t)(u >> 32) - 1;
+		struct sw_account_buf buf;
+		const struct acct *x = sw_acct_peek(a, first != ac->pub.id ? first : second, &buf);
+		if (x && x->ever_ok && sw_ip_eq(&x->pub.registrar, &ac->pub.registrar)) {
 			*why = N_("it answers other accounts");
 			*ev = x->last_ok_ev;
 			return true;

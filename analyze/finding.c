@@ -132,7 +132,8 @@ struct sw_finding *sw_fnd_open(struct sw_analyze *a, enum sw_kind kind, enum sw_
 	init(f, kind, cause, status, account, dialog);
 	f->severity = sev;
 	if (account != UINT32_MAX) {
-		struct acct *ac = sw_acct_get(a, account);
+		struct sw_account_buf buf;
+		const struct acct *ac = sw_acct_peek(a, account, &buf);
 		if (ac) {
 			f->aor = sw_strdup(ac->pub.aor);
 			f->client = ac->pub.client;
@@ -342,14 +343,14 @@ static void summaries(struct sw_analyze *a)
 			if (!sw_fnd_is_kept(a, f))
 				continue;
 			f->aggregate = true;
-			char ex[512];
+			char ex[512], aor[SW_AOR_MAX];
 			size_t n = 0;
 			ex[0] = '\0';
 			for (uint32_t i = 0; i < t->n_examples; i++) {
-				struct acct *ac = sw_acct_get(a, t->examples[i]);
-				if (!ac)
+				if (t->examples[i] >= a->accounts.n)
 					continue;
-				int w = snprintf(ex + n, sizeof ex - n, "%s%s", n ? ", " : "", ac->pub.aor);
+				int w = snprintf(ex + n, sizeof ex - n, "%s%s", n ? ", " : "",
+						 sw_acct_aor(a, t->examples[i], aor));
 				if (w < 0 || (size_t)w >= sizeof ex - n)
 					break;
 				n += (size_t)w;
@@ -379,6 +380,7 @@ void sw_fnd_finish(struct sw_analyze *a)
 	/* Re-stream what changed since it was first handed out. */
 	for (size_t i = 0; i < a->findings.n; i++) {
 		struct sw_finding *f = a->findings.p[i];
+		sw_acct_rest(a);
 		sw_texts_render(a, f);
 		sw_fnd_establish(a, f);
 		if (a->opts.on_finding && f->summary && f->streamed_revision != f->revision) {

@@ -31,6 +31,7 @@
 #define SW_ACCT_FLOOD 12u               /* recent registrations remembered for the flood rule */
 #define SW_END_GRACE_NS (2 * INT64_C(1000000000)) /* timer F judged this close to its end */
 #define SW_EXPIRY_GRACE_NS (5 * INT64_C(1000000000))
+#define SW_AOR_MAX 300u                 /* bytes of an AOR kept, NUL included */
 #define SW_KEY_PART 200u                /* bytes of a wire string used in a key */
 #define SW_MAX_FLOWS 65536u            /* keepalive flows, TCP connections, DNS names,
                                         * answered flows tracked */
@@ -321,10 +322,14 @@ struct acct {
 	uint8_t n_ua;
 	uint8_t recent_cap;           /* slots of `recent` allocated */
 	uint8_t flood_cap;            /* entries of `flood` allocated */
+	bool hot_ref;                 /* used since the last pack point (acct_rest.c) */
 	uint16_t changes_cap, public_cap;
+	bool auth_inline;             /* auth_user is in the block, after the contact
+	                               * room (acct_rest.c), not its own allocation */
 	int64_t reg_since_ns;         /* start of the current registered stretch */
 	int64_t cov_until_ns;         /* end of the current registered stretch */
-	char *auth_user;              /* from the phone's last credentials */
+	char *auth_user;              /* from the phone's last credentials (owned
+	                               * unless auth_inline) */
 	const char *auth_realm;       /* the same, shared (a->strings) */
 	/* local endpoints and what the server saw of them (owned, grown to
 	 * SW_ACCT_MAX_FLOWS: most phones keep one) */
@@ -431,11 +436,19 @@ struct sw_analyze {
 	/* accounts, dialogs, items, findings */
 	struct sw_vec accounts;       /* struct acct * */
 	struct sw_idtab acct_by_aor;  /* AOR -> account id (the key is the account's aor) */
-	struct sw_addrtab acct_by_client; /* phone address:port -> account id */
+	struct sw_hashtab acct_by_client; /* phone address:port (sw_an_addr_hash) -> account id */
 	struct ring_queue {           /* accounts holding a ring, oldest first */
 		uint32_t *p;
 		size_t head, len, cap;
 	} rings;
+	struct ring_queue hot;        /* accounts unpacked, with opts.compact_accounts
+	                               * (acct_rest.c) */
+	void *acct_tmpl;              /* the words packed accounts are packed against */
+	char *tmpl_aor, *tmpl_contact; /* and the strings (owned, with their lengths) */
+	size_t tmpl_aor_n, tmpl_contact_n;
+	size_t hot_budget;            /* accounts left unpacked (0: not yet set) */
+	size_t hot_points, hot_misses; /* pack points and unpacks since it last changed */
+	bool closing;                 /* in sw_analyze_finish */
 	struct exp_heap {             /* registration expiry times, min-heap */
 		struct exp_ent { int64_t until_ns; uint32_t account; } *p;
 		size_t n, cap;
@@ -463,6 +476,10 @@ struct sw_analyze {
 	struct sw_map via_flows;      /* client -> server: answers whose Via changed */
 	struct sw_hashtab via_intact; /* keyed hashes of the flows whose answers kept it */
 	struct sw_map path_mtus;      /* client -> server endpoints: an ICMP's MTU */
+	struct sw_hashtab ok_registrars; /* registrar IP -> first accounts that
+	                               * registered there (detect_nat.c), made at
+	                               * the end when first asked */
+	bool ok_registrars_built;
 	struct sw_hashtab answered_flows; /* keyed hash of client -> server endpoints:
 	                               * last time an unfragmented request between
 	                               * them was answered */
@@ -486,6 +503,9 @@ bool sw_an_msg_set_item(struct sw_analyze *a, uint32_t id, uint32_t item);
 void sw_an_msgs_free(struct sw_analyze *a);
 
 /* analyze.c */
+/* The keyed hash of an endpoint (IP and port) or of its IP alone, for
+ * sw_hashtab keys. */
+uint64_t sw_an_addr_hash(const struct sw_addr *x, bool port);
 uint32_t sw_an_item_new(struct sw_analyze *a, enum sw_item_kind kind, uint32_t ref);
 void sw_an_item_add_msg(struct sw_analyze *a, uint32_t item, uint32_t msg_id, int64_t ts);
 /* Frees an item and its message ids (NULL is fine). */
@@ -533,7 +553,26 @@ void sw_acct_on_options(struct sw_analyze *a, struct txn *t, enum sw_opt_event w
 void sw_acct_on_keepalive(struct sw_analyze *a, struct acct *ac, const struct sw_ev *ev);
 void sw_acct_on_late_icmp(struct sw_analyze *a, struct txn *t);
 void sw_acct_tick(struct sw_analyze *a, int64_t now_ns);
-struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id);
+/* acct_rest.c: accounts at rest. With opts.compact_accounts, an account not
+ * used lately is packed at a pack point (sw_acct_rest) and unpacked by
+ * sw_acct_get: a struct acct * is good until the next pack point, so hold
+ * none across sw_acct_rest(), and loops over many accounts call it between
+ * them. Without the option nothing is packed and pointers last. */
+struct acct *sw_acct_get(struct sw_analyze *a, uint32_t id); /* NULL past the last */
+/* A read-only copy, in buf when the account is packed (nothing unpacked
+ * stays): good until the next change to the analysis or to buf. */
+const struct acct *sw_acct_peek(const struct sw_analyze *a, uint32_t id,
+				struct sw_account_buf *buf);
+/* The account's AOR: its own, or made in buf when it is packed (id must exist). */
+const char *sw_acct_aor(const struct sw_analyze *a, uint32_t id, char buf[SW_AOR_MAX]);
+void sw_acct_add(struct sw_analyze *a, struct acct *ac); /* a new account, id = index */
+void sw_acct_rest(struct sw_analyze *a); /* a pack point */
+/* Whether the account holds an attempt ring, and its pub.last_ns, read
+ * without unpacking it; and letting go of its attempt and flood rings. */
+bool sw_acct_has_ring(const struct sw_analyze *a, uint32_t id, int64_t *last_ns);
+void sw_acct_drop_ring(struct sw_analyze *a, uint32_t id);
+void sw_rq_push(struct ring_queue *q, uint32_t id);
+uint32_t sw_rq_pop(struct ring_queue *q); /* q must not be empty */
 struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
 			     const struct sw_addr *y);
 /* The account whose AOR is this URI (a caller's From), or NULL. */
@@ -541,7 +580,9 @@ struct acct *sw_acct_by_uri(struct sw_analyze *a, const char *uri);
 /* The account's flow for a local endpoint (NULL when it has none). */
 struct nat_flow *sw_acct_flow(struct acct *ac, const struct sw_addr *key);
 bool sw_acct_registered(const struct acct *ac); /* registered or refreshing now */
-void sw_acct_finish(struct sw_analyze *a); /* close the registered-time accounts */
+/* At the end: the registered stretch still open counts up to the end (or
+ * its expiry). Nothing reads registered_total_ns before the results. */
+void sw_acct_close(struct sw_analyze *a, struct acct *ac);
 void sw_acct_free_all(struct sw_analyze *a);
 
 /* dialog.c */

@@ -712,6 +712,7 @@ void sw_txn_tick(struct sw_analyze *a, int64_t now_ns, bool end_of_capture)
 {
 	while (a->q_cursor && (end_of_capture || now_ns >= a->q_cursor->deadline_ns)) {
 		struct txn *t = a->q_cursor;
+		sw_acct_rest(a); /* accounts are not in use between transactions */
 		if (t->is_invite && t->n_prov > 0)
 			t->timer_fired = true;
 		else

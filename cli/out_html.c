@@ -1091,9 +1091,10 @@ static void accounts(struct html *h, const uint32_t *items, size_t nitems)
 	esc_c(b, _("Accounts with findings"));
 	sw_buf_puts(b, "</h2>\n");
 	size_t told = 0;
+	struct sw_account_buf abuf;
 	for (int sev = SW_SEV_ERROR; sev >= SW_SEV_INFO - 1; sev--)
 		for (size_t i = 0; i < na; i++) {
-			const struct sw_account *ac = sw_analyze_account(app->an, i);
+			const struct sw_account *ac = sw_analyze_account(app->an, i, &abuf);
 			bool laddered = plan_of(h, ac->item) != NULL;
 			bool featured = ac->has_findings || laddered;
 			if (!featured)
@@ -1138,7 +1139,7 @@ static void accounts(struct html *h, const uint32_t *items, size_t nitems)
 	sw_buf_puts(b, "</h2>\n");
 	size_t rows = 0;
 	for (size_t i = 0; i < na; i++) {
-		const struct sw_account *ac = sw_analyze_account(app->an, i);
+		const struct sw_account *ac = sw_analyze_account(app->an, i, &abuf);
 		if (ac->has_findings || plan_of(h, ac->item))
 			continue;
 		if (rows >= HTML_MAX_HEALTHY || over(h)) {
@@ -1488,8 +1489,9 @@ int sw_out_html(struct sw_app *app, const char *path, const uint32_t *items, siz
 	plan_ladders(&h, want, nwant);
 	plan_pair(&h);
 	size_t n_fail = 0, n_ok = 0;
+	struct sw_account_buf abuf;
 	for (size_t i = 0; i < sw_analyze_naccounts(app->an); i++) {
-		if (sw_analyze_account(app->an, i)->has_findings)
+		if (sw_analyze_account(app->an, i, &abuf)->has_findings)
 			n_fail++;
 		else
 			n_ok++;

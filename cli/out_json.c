@@ -65,8 +65,9 @@ static uint64_t finding_files(struct sw_app *app, const struct sw_finding *f)
 			mask |= (uint64_t)1 << f->evidence[i].file_idx;
 	if (mask)
 		return mask;
+	struct sw_account_buf abuf;
 	if (f->account != UINT32_MAX && f->account < sw_analyze_naccounts(app->an))
-		return item_files(app, sw_analyze_account(app->an, f->account)->item);
+		return item_files(app, sw_analyze_account(app->an, f->account, &abuf)->item);
 	if (f->dialog != UINT32_MAX && f->dialog < sw_analyze_ndialogs(app->an) &&
 	    sw_analyze_dialog(app->an, f->dialog))
 		return item_files(app, sw_analyze_dialog(app->an, f->dialog)->item);
@@ -302,8 +303,9 @@ static void summary_json(struct sw_app *app)
 
 void sw_out_end_json(struct sw_app *app)
 {
+	struct sw_account_buf abuf;
 	for (size_t i = 0; i < sw_analyze_naccounts(app->an); i++)
-		registration_json(app, sw_analyze_account(app->an, i));
+		registration_json(app, sw_analyze_account(app->an, i, &abuf));
 	for (size_t i = 0; i < sw_analyze_ndialogs(app->an); i++)
 		if (sw_analyze_dialog(app->an, i))
 			dialog_json(app, sw_analyze_dialog(app->an, i));

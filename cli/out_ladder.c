@@ -386,7 +386,8 @@ static void title(struct lt *L, uint32_t item, size_t total, struct sw_buf *out)
 	if (item == SW_LADDER_UNASSIGNED) {
 		sw_buf_printf(out, " - %s", _("messages of no account or dialog"));
 	} else if (it && it->kind == SW_ITEM_ACCOUNT) {
-		const struct sw_account *ac = sw_analyze_account(app->an, it->ref);
+		struct sw_account_buf abuf;
+		const struct sw_account *ac = sw_analyze_account(app->an, it->ref, &abuf);
 		sw_buf_puts(out, " - ");
 		put_wire(out, ac ? ac->aor : "");
 	} else if (it) {

@@ -107,8 +107,9 @@ static void shb_comment(struct sw_app *app, struct sw_buf *b)
 	if (shown > AN_MAX_SHB_FINDINGS)
 		sw_buf_printf(b, "... %zu more findings (sipwatch --report)\n", shown - AN_MAX_SHB_FINDINGS);
 	size_t na = sw_analyze_naccounts(app->an);
+	struct sw_account_buf abuf;
 	for (size_t i = 0; i < na && i < 20; i++) {
-		const struct sw_account *ac = sw_analyze_account(app->an, i);
+		const struct sw_account *ac = sw_analyze_account(app->an, i, &abuf);
 		sw_buf_puts(b, "account ");
 		sw_buf_put_text(b, sw_str_c(ac->aor ? ac->aor : "-"));
 		sw_buf_printf(b, ": %s, %u REGISTER, %u OK\n", sw_reg_state_name(ac->state),

@@ -399,8 +399,9 @@ void sw_out_report(struct sw_app *app)
 		sw_buf_printf(b, "  %s\n\n", _("no REGISTER seen"));
 		sw_out_flush_line(app);
 	}
+	struct sw_account_buf abuf;
 	for (size_t i = 0; i < na; i++)
-		account_story(app, sw_analyze_account(app->an, i));
+		account_story(app, sw_analyze_account(app->an, i, &abuf));
 
 	size_t nf = sw_analyze_nfindings(app->an);
 	sw_buf_printf(b, "%s (%zu)\n", _("Findings"), nf);

@@ -339,7 +339,8 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 	if (l->nitems == 1 && l->items[0] != TUI_ITEM_UNASSIGNED && !tui_item_is_finding(l->items[0])) {
 		const struct sw_item *it = sw_analyze_item(t->an, l->items[0]);
 		if (it && it->kind == SW_ITEM_ACCOUNT) {
-			const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
+			struct sw_account_buf abuf;
+			const struct sw_account *ac = sw_analyze_account(t->an, it->ref, &abuf);
 			sw_buf_puts(&b, " - ");
 			tui_wire_c(&b, ac ? ac->aor : "");
 		} else if (it) {

@@ -138,15 +138,17 @@ static size_t phones_of(const struct tui *t, const uint32_t *items, size_t n, st
 		} else if (items[i] != TUI_ITEM_UNASSIGNED) {
 			const struct sw_item *it = sw_analyze_item(t->an, items[i]);
 			if (it && it->kind == SW_ITEM_ACCOUNT) {
-				const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
+				struct sw_account_buf abuf;
+				const struct sw_account *ac = sw_analyze_account(t->an, it->ref, &abuf);
 				if (ac)
 					a = ac->client;
 			} else if (it) {
 				const struct sw_dialog *d = sw_analyze_dialog(t->an, it->ref);
 				if (d) {
 					a = d->caller;
+					struct sw_account_buf abuf;
 					for (size_t j = 0; j < sw_analyze_naccounts(t->an); j++) {
-						const struct sw_account *ac = sw_analyze_account(t->an, j);
+						const struct sw_account *ac = sw_analyze_account(t->an, j, &abuf);
 						if (ac && ac->registrar.family &&
 						    sw_ip_eq(&ac->registrar, &d->caller) && d->callee.family) {
 							a = d->callee;

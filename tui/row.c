@@ -48,7 +48,8 @@ static char *addr_pair(const struct sw_addr *a, const struct sw_addr *b)
 static void account_cells(struct tui *t, const struct tui_row *r, const struct sw_item *it,
                           struct tui_cells *c)
 {
-	const struct sw_account *ac = sw_analyze_account(t->an, it->ref);
+	struct sw_account_buf abuf;
+	const struct sw_account *ac = sw_analyze_account(t->an, it->ref, &abuf);
 	bool flapping = r->flags & TUI_ROW_FLAPPING;
 	snprintf(c->type, sizeof c->type, "REGISTER");
 	c->name = strip_sip(ac ? ac->aor : NULL);

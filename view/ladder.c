@@ -35,7 +35,8 @@ bool sw_ladder_finding_live(const struct sw_finding *f)
 uint32_t sw_ladder_finding_item(const struct sw_analyze *an, const struct sw_finding *f)
 {
 	if (f->account != UINT32_MAX) {
-		const struct sw_account *ac = sw_analyze_account(an, f->account);
+		struct sw_account_buf abuf;
+		const struct sw_account *ac = sw_analyze_account(an, f->account, &abuf);
 		return ac ? ac->item : UINT32_MAX;
 	}
 	if (f->dialog != UINT32_MAX) {
@@ -106,7 +107,8 @@ static void build_endpoints(struct sw_ladder *l, const struct sw_analyze *an,
 		const struct sw_item *it = sw_analyze_item(an, items[i]);
 		if (!it || it->kind != SW_ITEM_ACCOUNT)
 			continue;
-		const struct sw_account *ac = sw_analyze_account(an, it->ref);
+		struct sw_account_buf abuf;
+		const struct sw_account *ac = sw_analyze_account(an, it->ref, &abuf);
 		if (!ac)
 			continue;
 		ep_find(l, &ac->client, true, SW_LR_PHONE);

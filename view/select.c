@@ -139,8 +139,9 @@ bool sw_select_match(const struct sw_analyze *an, const struct sw_select *f, uin
 		return false;
 	const struct sw_account *ac = NULL;
 	const struct sw_dialog *d = NULL;
+	struct sw_account_buf abuf;
 	if (it->kind == SW_ITEM_ACCOUNT)
-		ac = sw_analyze_account(an, it->ref);
+		ac = sw_analyze_account(an, it->ref, &abuf);
 	else
 		d = sw_analyze_dialog(an, it->ref);
 	if (f->aor[0]) {

@@ -6,7 +6,8 @@
  *
  * The input is a small program. Byte 0 sets the analysis options (bit 0
  * keep_messages, bit 1 keep_raw, bits 2-3 max_messages 0/1/7/64, bit 4 the
- * Chinese catalog, bit 5 an on_finding callback). Then each operation is an
+ * Chinese catalog, bit 5 an on_finding callback, bit 6 accounts packed at
+ * rest with one left unpacked). Then each operation is an
  * op byte, a time step and an address byte, then operands:
  *   op % 8 = 0..2  a SIP request built from small pools (REGISTER mostly)
  *            3     a SIP response (status from a table or raw)
@@ -423,8 +424,9 @@ static void op_raw(struct run *r)
 static void read_results(struct run *r)
 {
 	struct sw_analyze *an = r->an;
+	struct sw_account_buf abuf;
 	for (size_t i = 0; i < sw_analyze_naccounts(an); i++) {
-		const struct sw_account *a = sw_analyze_account(an, i);
+		const struct sw_account *a = sw_analyze_account(an, i, &abuf);
 		FZ_CHECK(a && a->id == i);
 		fz_touch_cstr(a->aor);
 		fz_touch_cstr(a->user_agent);
@@ -509,6 +511,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    .keep_messages = o & 1,
 	    .keep_raw = (o & 2) != 0,
 	    .max_messages = maxm[(o >> 2) & 3u],
+	    .compact_accounts = (o & 64) != 0,
+	    .compact_keep = 1,
 	};
 	r.an = sw_analyze_new(&ao);
 	r.ts = r.last = INT64_C(1700000000) * NS;

@@ -21,6 +21,7 @@
 struct fx {
 	struct sw_decode *dec;
 	struct sw_analyze *an;
+	struct sw_account_buf abuf; /* sw_analyze_account's copy */
 	uint64_t frame;
 	struct sw_addr phone, server;
 	int streamed;
@@ -169,7 +170,7 @@ static void healthy_registration(void **state)
 	assert_true(resp(x, T0 + SEC + 1000, "z9hG4bK-1", 1, 401, "Unauthorized", CHALLENGE).retrans);
 	reg(x, T0 + 2 * SEC, "z9hG4bK-2", 2, AUTHZ);
 	resp(x, T0 + 2 * SEC + SEC / 10, "z9hG4bK-2", 2, 200, "OK", OK_CONTACT);
-	const struct sw_account *ac = sw_analyze_account(x->an, 0);
+	const struct sw_account *ac = sw_analyze_account(x->an, 0, &x->abuf);
 	assert_non_null(ac);
 	assert_string_equal(ac->aor, "sip:100@example.com");
 	assert_int_equal(ac->state, SW_REG_REGISTERED);
@@ -177,10 +178,10 @@ static void healthy_registration(void **state)
 	assert_int_equal(ac->n_public, 1);
 	/* refresh at 30 s */
 	reg(x, T0 + 32 * SEC, "z9hG4bK-3", 3, AUTHZ);
-	assert_int_equal(sw_analyze_account(x->an, 0)->state, SW_REG_REFRESHING);
+	assert_int_equal(sw_analyze_account(x->an, 0, &x->abuf)->state, SW_REG_REFRESHING);
 	resp(x, T0 + 32 * SEC + SEC / 10, "z9hG4bK-3", 3, 200, "OK", OK_CONTACT);
 	sw_analyze_finish(x->an, T0 + 40 * SEC);
-	ac = sw_analyze_account(x->an, 0);
+	ac = sw_analyze_account(x->an, 0, &x->abuf);
 	assert_int_equal(ac->state, SW_REG_REGISTERED);
 	assert_int_equal(ac->refresh_count, 1);
 	assert_int_equal(ac->n_ok, 2);
@@ -212,7 +213,7 @@ static void timer_f_silence(void **state)
 	assert_true(has_evidence(f, 1));  /* first REGISTER */
 	assert_true(has_evidence(f, 11)); /* last retransmission */
 	assert_int_equal(x->streamed, 1);
-	assert_int_equal(sw_analyze_account(x->an, 0)->state, SW_REG_FAILED);
+	assert_int_equal(sw_analyze_account(x->an, 0, &x->abuf)->state, SW_REG_FAILED);
 }
 
 /* The same, cut short by the end of the capture after 6 s: a suspicion. */
@@ -272,7 +273,7 @@ static void forbidden_causes(void **state)
 	assert_non_null(f);
 	assert_true(has_evidence(f, 3));
 	assert_true(has_evidence(f, 4));
-	assert_int_equal(sw_analyze_account(x->an, 0)->state, SW_REG_FAILED);
+	assert_int_equal(sw_analyze_account(x->an, 0, &x->abuf)->state, SW_REG_FAILED);
 }
 
 static void forbidden_user_agent(void **state)
@@ -301,9 +302,9 @@ static void binding_expires(void **state)
 	reg(x, T0, "z9hG4bK-x", 1, NULL);
 	resp(x, T0 + SEC / 10, "z9hG4bK-x", 1, 200, "OK", OK_CONTACT);
 	sw_analyze_tick(x->an, T0 + 50 * SEC);
-	assert_int_equal(sw_analyze_account(x->an, 0)->state, SW_REG_REGISTERED);
+	assert_int_equal(sw_analyze_account(x->an, 0, &x->abuf)->state, SW_REG_REGISTERED);
 	sw_analyze_tick(x->an, T0 + 70 * SEC);
-	assert_int_equal(sw_analyze_account(x->an, 0)->state, SW_REG_EXPIRED);
+	assert_int_equal(sw_analyze_account(x->an, 0, &x->abuf)->state, SW_REG_EXPIRED);
 	assert_non_null(find(x, "register.expired", ""));
 }
 

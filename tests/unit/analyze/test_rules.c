@@ -22,6 +22,7 @@
 struct rx {
 	struct sw_decode *dec;
 	struct sw_analyze *an;
+	struct sw_account_buf abuf; /* sw_analyze_account's copy */
 	uint64_t frame;
 	struct sw_addr server;
 };
@@ -290,7 +291,7 @@ static void late_answer_withdraws_timeout(void **state)
 	assert_int_equal(f->severity, SW_SEV_INFO);
 	assert_true(f->resolved);
 	assert_true(has_evidence(f, ok));
-	assert_int_equal(sw_analyze_account(x->an, 0)->state, SW_REG_REGISTERED);
+	assert_int_equal(sw_analyze_account(x->an, 0, &x->abuf)->state, SW_REG_REGISTERED);
 }
 
 /* Attempts overlap while the account's attempt ring grows (2, then 4
@@ -306,7 +307,7 @@ static void overlapping_attempts_across_ring_growth(void **state)
 	attempt_ok(x, T0 + 2 * SEC / 10, &p, 3);
 	reg_ok(x, T0 + 5 * SEC / 10, &p, "z9hG4bK-o2", 2);
 	sw_analyze_finish(x->an, T0 + 45 * SEC);
-	const struct sw_account *ac = sw_analyze_account(x->an, 0);
+	const struct sw_account *ac = sw_analyze_account(x->an, 0, &x->abuf);
 	assert_int_equal(ac->n_register, 3);
 	assert_int_equal(ac->n_ok, 2);
 	assert_int_equal(ac->n_timeout, 1);
@@ -367,7 +368,7 @@ static void stale_binding_early(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->severity, SW_SEV_ERROR);
 	/* history in time order: the old timeout does not follow the new success */
-	const struct sw_account *ac = sw_analyze_account(x->an, 0);
+	const struct sw_account *ac = sw_analyze_account(x->an, 0, &x->abuf);
 	for (size_t i = 1; i < ac->n_changes; i++)
 		assert_true(ac->changes[i].ts_ns >= ac->changes[i - 1].ts_ns);
 	assert_int_equal(ac->state, SW_REG_REGISTERED);
