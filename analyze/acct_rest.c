@@ -480,6 +480,7 @@ void sw_acct_free_all(struct sw_analyze *a)
 		free(blob_of(a->accounts.p[i]));
 	}
 	sw_vec_free(&a->accounts);
+	free(a->rings.p);
 	free(a->hot.p);
 	free(a->acct_tmpl);
 	free(a->tmpl_aor);
