@@ -21,49 +21,51 @@ static unsigned slot_of(uint32_t v)
 	return (unsigned)((v * UINT32_C(2654435761)) >> (32 - HASH_BITS));
 }
 
-static size_t flush_lit(const uint32_t *w, size_t from, size_t to, uint8_t *out)
+/* Word i of the record at p (any alignment). */
+static uint32_t word(const unsigned char *p, size_t i)
+{
+	uint32_t v;
+	memcpy(&v, p + 4 * i, 4);
+	return v;
+}
+
+static size_t flush_lit(const unsigned char *w, size_t from, size_t to, uint8_t *out)
 {
 	size_t o = 0;
 	while (from < to) {
 		size_t k = to - from > RUN_MAX ? RUN_MAX : to - from;
 		out[o++] = (uint8_t)(T_LIT | (k - 1));
-		memcpy(out + o, w + from, 4 * k);
+		memcpy(out + o, w + 4 * from, 4 * k);
 		o += 4 * k;
 		from += k;
 	}
 	return o;
 }
 
-/* Words from i on that equal their counterpart in t, at most RUN_MAX. */
-static size_t run_of(const uint32_t *w, const uint32_t *t, size_t i, size_t n)
-{
-	size_t k = 0;
-	while (i + k < n && k < RUN_MAX && w[i + k] == t[i + k])
-		k++;
-	return k;
-}
-
 size_t sw_wpack(const void *rec, const void *tmpl, size_t n, uint8_t *out)
 {
-	uint32_t w[SW_WPACK_MAX_WORDS], t[SW_WPACK_MAX_WORDS];
-	memcpy(w, rec, 4 * n);
-	if (tmpl)
-		memcpy(t, tmpl, 4 * n);
-	else
-		memset(t, 0, 4 * n);
+	static const uint32_t zeros[SW_WPACK_MAX_WORDS];
+	const unsigned char *w = rec, *t = tmpl ? tmpl : (const void *)zeros;
 	uint16_t last[1u << HASH_BITS]; /* position + 1 of a word with this hash */
 	memset(last, 0, sizeof last);
 	size_t o = 0, lit = 0, i = 0;
 	while (i < n) {
-		uint32_t v = w[i];
+		uint32_t v = word(w, i);
 		size_t k = 0, d = 0;
-		if (v == t[i] || v == 0) {
-			uint8_t tag = v == t[i] ? T_TMPL : T_ZERO;
-			k = v == t[i] ? run_of(w, t, i, n) : 0;
-			while (tag == T_ZERO && i + k < n && w[i + k] == 0 && k < RUN_MAX)
+		if (v == word(t, i)) { /* as in the template */
+			while (i + k < n && k < RUN_MAX && word(w, i + k) == word(t, i + k))
 				k++;
 			o += flush_lit(w, lit, i, out + o);
-			out[o++] = (uint8_t)(tag | (k - 1));
+			out[o++] = (uint8_t)(T_TMPL | (k - 1));
+			i += k;
+			lit = i;
+			continue;
+		}
+		if (v == 0) {
+			while (i + k < n && k < RUN_MAX && word(w, i + k) == 0)
+				k++;
+			o += flush_lit(w, lit, i, out + o);
+			out[o++] = (uint8_t)(T_ZERO | (k - 1));
 			i += k;
 			lit = i;
 			continue;
@@ -73,7 +75,7 @@ size_t sw_wpack(const void *rec, const void *tmpl, size_t n, uint8_t *out)
 			size_t j = last[s] - 1u;
 			d = i - j;
 			if (d <= 255)
-				while (i + k < n && w[j + k] == w[i + k] && k < RUN_MAX)
+				while (i + k < n && k < RUN_MAX && word(w, j + k) == word(w, i + k))
 					k++;
 		}
 		last[s] = (uint16_t)(i + 1);
@@ -82,7 +84,7 @@ size_t sw_wpack(const void *rec, const void *tmpl, size_t n, uint8_t *out)
 			out[o++] = (uint8_t)(T_COPY | (k - 1));
 			out[o++] = (uint8_t)d;
 			for (size_t x = 1; x < k; x++)
-				last[slot_of(w[i + x])] = (uint16_t)(i + x + 1);
+				last[slot_of(word(w, i + x))] = (uint16_t)(i + x + 1);
 			i += k;
 			lit = i;
 		} else if (v <= RUN_MAX) {
