@@ -215,10 +215,8 @@ struct sw_finding {
 	struct sw_fact *facts;        /* owned: n_facts of them (grown to use, at most
 	                               * SW_FINDING_MAX_FACTS) */
 	uint8_t evidence_cap, facts_cap; /* allocated entries of each */
-	char *summary;                /* one line, in the selected language */
-	char *explanation;            /* a paragraph */
-	char *advice;                 /* the fix in the phone's own settings */
-	char *confirm;                /* what would confirm a suspicion, or NULL */
+	bool has_texts;               /* sw_finding_texts() has texts for it: once
+	                               * published (made when asked for, not kept) */
 	bool resolved;                /* the account registered fine afterwards */
 	bool cost_binding;            /* the account's registration lapsed while it stood */
 	uint32_t revision;            /* bumped on every change after creation */
@@ -230,6 +228,29 @@ struct sw_finding {
 const char *sw_finding_cause(const struct sw_finding *f);
 /* The value of fact `key` (hidden words included), or NULL. */
 const char *sw_finding_fact(const struct sw_finding *f, const char *key);
+
+struct sw_analyze;
+
+/* A finding's texts (analyze/texts.c), in the analysis' language, made from
+ * its facts when asked for: a finding keeps none (issue 15). */
+enum sw_text_part {
+	SW_TEXT_SUMMARY = 1,     /* one line */
+	SW_TEXT_EXPLANATION = 2, /* a paragraph */
+	SW_TEXT_ADVICE = 4,      /* the fix in the phone's own settings */
+	SW_TEXT_CONFIRM = 8,     /* what would confirm a suspicion */
+	SW_TEXT_ALL = 15,
+};
+struct sw_finding_texts {
+	char *summary, *explanation, *advice, *confirm; /* owned; NULL: none */
+};
+/* Fills *t with the parts of f in `which` (SW_TEXT_*), the others NULL;
+ * all NULL when f has no texts (!f->has_texts). advice and confirm may be
+ * NULL (confirm only for a suspicion). Free with sw_finding_texts_free(). */
+void sw_finding_texts(const struct sw_analyze *a, const struct sw_finding *f, unsigned which,
+		      struct sw_finding_texts *t);
+void sw_finding_texts_free(struct sw_finding_texts *t);
+/* Its summary alone: owned by the caller (free()), NULL when it has none. */
+char *sw_finding_summary(const struct sw_analyze *a, const struct sw_finding *f);
 
 /* List items for the TUI: accounts, dialogs, OPTIONS groups, other. Made
  * only with opts.keep_messages (their readers need the records); without

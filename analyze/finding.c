@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Findings: one per (kind, cause, account or dialog), with bounded evidence,
  * facts copied from the wire, a tally per kind and cause over all accounts
- * (summary findings at scale), and texts rendered from analyze/texts.c. */
+ * (summary findings at scale), and texts made by analyze/texts.c when read. */
 #include "analyze/internal.h"
 
 #include <stdarg.h>
@@ -42,10 +42,6 @@ static void finding_strings_free(struct sw_finding *f)
 		free(f->facts[k].value);
 	free(f->facts);
 	free(f->evidence);
-	free(f->summary);
-	free(f->explanation);
-	free(f->advice);
-	free(f->confirm);
 }
 
 static void init(struct sw_finding *f, enum sw_kind kind, enum sw_cause cause, uint16_t status,
@@ -300,7 +296,7 @@ void sw_fnd_publish(struct sw_analyze *a, struct sw_finding *f)
 	if (!sw_fnd_is_kept(a, f))
 		return;
 	f->revision++;
-	sw_texts_render(a, f);
+	sw_texts_prepare(a, f);
 	sw_fnd_establish(a, f);
 	if (a->opts.on_finding && !a->finished && f->streamed_revision == 0) {
 		f->streamed_revision = f->revision;
@@ -381,9 +377,9 @@ void sw_fnd_finish(struct sw_analyze *a)
 	for (size_t i = 0; i < a->findings.n; i++) {
 		struct sw_finding *f = a->findings.p[i];
 		sw_acct_rest(a);
-		sw_texts_render(a, f);
+		sw_texts_prepare(a, f);
 		sw_fnd_establish(a, f);
-		if (a->opts.on_finding && f->summary && f->streamed_revision != f->revision) {
+		if (a->opts.on_finding && f->has_texts && f->streamed_revision != f->revision) {
 			f->streamed_revision = f->revision;
 			a->opts.on_finding(a->opts.user, f);
 		}

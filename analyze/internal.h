@@ -683,7 +683,9 @@ enum text_variant {
 	TV_DISCARDED,       /* content_length_mismatch: declared more than the body: discarded */
 	TV_NO_NAT,          /* path_loss: the phone's address is its public one */
 };
-void sw_texts_render(struct sw_analyze *a, struct sw_finding *f);
+/* Readies f's texts (sw_finding_texts): whether it has any, and the title
+ * fact of a summary finding. At each publish and at the end. */
+void sw_texts_prepare(struct sw_analyze *a, struct sw_finding *f);
 
 /* pair.c: two captures of one path (pair.h) */
 struct sw_pair *sw_pair_new(bool sides_given, uint32_t phone_file);

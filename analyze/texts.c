@@ -4,7 +4,8 @@
  * the phone's own terms (English setting path first, the Chinese label of the
  * web UI in brackets) and, for suspicions, what would confirm it. Texts name
  * the finding's facts in braces ({server}, {aor} ...); po/zh_CN.po translates
- * them with the same names. */
+ * them with the same names. A finding keeps no text: sw_finding_texts()
+ * makes them from its facts when a writer or the view reads them. */
 #include "analyze/internal.h"
 
 #include <stdio.h>
@@ -429,46 +430,79 @@ static void render(const struct sw_finding *f, const char *tmpl, char **dst)
 	*dst = b.p ? b.p : sw_strdup("");
 }
 
-void sw_texts_render(struct sw_analyze *a, struct sw_finding *f)
+void sw_texts_prepare(struct sw_analyze *a, struct sw_finding *f)
 {
-	const struct text_row *r = row_of(f);
+	if (f->aggregate) {
+		if (!sw_finding_fact(f, "title"))
+			sw_fnd_word(a, f, "title", kind_title(f->kind));
+		f->has_texts = true;
+		return;
+	}
+	f->has_texts = row_of(f) != NULL;
+}
+
+void sw_finding_texts(const struct sw_analyze *a, const struct sw_finding *f, unsigned which,
+		      struct sw_finding_texts *t)
+{
+	memset(t, 0, sizeof *t);
+	if (!f->has_texts)
+		return;
+	const char *tm[4] = { NULL, NULL, NULL, NULL };
 	if (f->aggregate) {
 		struct sw_finding tmp = *f; /* the kind's own advice */
 		tmp.aggregate = false;
 		tmp.variant = TV_DEFAULT;
 		const struct text_row *own = row_of(&tmp);
-		bool had = sw_finding_fact(f, "title") != NULL;
-		if (!had)
-			sw_fnd_word(a, f, "title", kind_title(f->kind));
-		render(f, sw_an_tr(a, summary_row.summary), &f->summary);
-		render(f, sw_an_tr(a, summary_row.explanation), &f->explanation);
-		render(f, own && own->advice ? sw_an_tr(a, own->advice) : NULL, &f->advice);
-		render(f, NULL, &f->confirm);
-		return;
+		tm[0] = summary_row.summary;
+		tm[1] = summary_row.explanation;
+		tm[2] = own ? own->advice : NULL;
+	} else {
+		const struct text_row *r = row_of(f);
+		if (!r)
+			return;
+		tm[0] = r->summary;
+		tm[1] = r->explanation;
+		tm[2] = r->advice;
+		tm[3] = f->suspected ? r->confirm : NULL;
 	}
-	if (!r)
+	char **dst[4] = { &t->summary, &t->explanation, &t->advice, &t->confirm };
+	for (unsigned i = 0; i < 4; i++)
+		if (which & (1u << i))
+			render(f, tm[i] ? sw_an_tr(a, tm[i]) : NULL, dst[i]);
+	if (!(which & SW_TEXT_SUMMARY) || f->aggregate || f->explained_by == UINT32_MAX ||
+	    f->explained_by >= a->findings.n)
 		return;
-	render(f, sw_an_tr(a, r->summary), &f->summary);
-	render(f, sw_an_tr(a, r->explanation), &f->explanation);
-	render(f, r->advice ? sw_an_tr(a, r->advice) : NULL, &f->advice);
-	render(f, f->suspected && r->confirm ? sw_an_tr(a, r->confirm) : NULL, &f->confirm);
-	if (f->explained_by != UINT32_MAX && f->explained_by < a->findings.n) {
-		const struct sw_finding *by = a->findings.p[f->explained_by];
-		char *s = NULL;
-		struct sw_buf b = SW_BUF_INIT;
-		sw_buf_printf(&b, "#%u %s%s%s", by->id, sw_kind_name(by->kind),
-			      sw_finding_cause(by)[0] ? "/" : "", sw_finding_cause(by));
-		struct sw_finding tmp = { 0 };
-		struct sw_fact two[2];
-		tmp.facts = two;
-		tmp.n_facts = 2;
-		tmp.facts[0].key = "summary";
-		tmp.facts[0].value = f->summary;
-		tmp.facts[1].key = "by";
-		tmp.facts[1].value = b.p;
-		render(&tmp, sw_an_tr(a, N_("{summary} (explained by {by})")), &s);
-		free(f->summary);
-		f->summary = s;
-		sw_buf_free(&b);
-	}
+	const struct sw_finding *by = a->findings.p[f->explained_by];
+	struct sw_buf b = SW_BUF_INIT;
+	sw_buf_printf(&b, "#%u %s%s%s", by->id, sw_kind_name(by->kind),
+		      sw_finding_cause(by)[0] ? "/" : "", sw_finding_cause(by));
+	struct sw_finding tmp = { 0 };
+	struct sw_fact two[2];
+	tmp.facts = two;
+	tmp.n_facts = 2;
+	tmp.facts[0].key = "summary";
+	tmp.facts[0].value = t->summary;
+	tmp.facts[1].key = "by";
+	tmp.facts[1].value = b.p;
+	char *s = NULL;
+	render(&tmp, sw_an_tr(a, N_("{summary} (explained by {by})")), &s);
+	free(t->summary);
+	t->summary = s;
+	sw_buf_free(&b);
+}
+
+void sw_finding_texts_free(struct sw_finding_texts *t)
+{
+	free(t->summary);
+	free(t->explanation);
+	free(t->advice);
+	free(t->confirm);
+	memset(t, 0, sizeof *t);
+}
+
+char *sw_finding_summary(const struct sw_analyze *a, const struct sw_finding *f)
+{
+	struct sw_finding_texts t;
+	sw_finding_texts(a, f, SW_TEXT_SUMMARY, &t);
+	return t.summary;
 }

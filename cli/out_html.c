@@ -525,6 +525,8 @@ static void finding(struct html *h, const struct sw_finding *f)
 	struct sw_buf *b = h->b;
 	const char *cls = sev_class(f->severity), *cause = sw_finding_cause(f);
 	char t[SW_TIMESTRLEN];
+	struct sw_finding_texts tx;
+	sw_finding_texts(app->an, f, SW_TEXT_ALL, &tx);
 	sw_buf_printf(b, "<article class=\"finding %s\" id=\"f%u\">\n<h3><span class=\"sev %s\">", cls,
 	              f->id, cls);
 	esc_c(b, sw_out_sev_label(app, f->severity));
@@ -535,7 +537,7 @@ static void finding(struct html *h, const struct sw_finding *f)
 		sw_buf_puts(b, ")</code>");
 	}
 	sw_buf_puts(b, "</h3>\n<p class=\"summary\">");
-	esc_c(b, f->summary);
+	esc_c(b, tx.summary);
 	sw_buf_puts(b, "</p>\n");
 	if (f->suspected) {
 		sw_buf_puts(b, "<p class=\"dim\">");
@@ -597,9 +599,10 @@ static void finding(struct html *h, const struct sw_finding *f)
 		esc_c(b, f->facts[i].value);
 		sw_buf_puts(b, "</dd>\n");
 	}
-	para(h, _("Why"), f->explanation);
-	para(h, _("Fix"), f->advice);
-	para(h, _("To confirm"), f->confirm);
+	para(h, _("Why"), tx.explanation);
+	para(h, _("Fix"), tx.advice);
+	para(h, _("To confirm"), tx.confirm);
+	sw_finding_texts_free(&tx);
 	sw_buf_puts(b, "</dl>\n</article>\n");
 }
 
@@ -752,7 +755,9 @@ static void svg_message(struct svg *S, size_t i, int y)
 		sw_buf_printf(b, " CSeq %lld", (long long)m->cseq);
 	if (f) {
 		sw_buf_printf(b, " \xe2\x80\x94 #%u ", f->id);
-		esc_c(b, f->summary);
+		char *summary = sw_finding_summary(app->an, f);
+		esc_c(b, summary);
+		free(summary);
 	}
 	sw_buf_printf(b, "</title><rect class=\"hit\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>", y,
 	              S->width, SV_ROW);

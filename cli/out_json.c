@@ -119,10 +119,13 @@ void sw_out_finding_json_to(struct sw_app *app, struct sw_buf *b, const struct s
 		sw_buf_put_json_str(b, sw_str_c(f->facts[i].value));
 	}
 	sw_buf_putc(b, '}');
-	sw_json_cstr(b, "summary", f->summary);
-	sw_json_cstr(b, "explanation", f->explanation);
-	sw_json_cstr(b, "advice", f->advice);
-	sw_json_cstr(b, "confirm", f->confirm);
+	struct sw_finding_texts tx;
+	sw_finding_texts(app->an, f, SW_TEXT_ALL, &tx);
+	sw_json_cstr(b, "summary", tx.summary);
+	sw_json_cstr(b, "explanation", tx.explanation);
+	sw_json_cstr(b, "advice", tx.advice);
+	sw_json_cstr(b, "confirm", tx.confirm);
+	sw_finding_texts_free(&tx);
 	sw_buf_putc(b, '}');
 }
 

@@ -429,7 +429,9 @@ static void findings_under(struct lt *L, uint32_t item, struct sw_buf *out)
 		const char *cause = sw_finding_cause(f);
 		sw_buf_printf(out, "  #%u %s %s%s%s: ", f->id, sw_severity_name(f->severity),
 		              sw_kind_name(f->kind), cause[0] ? "/" : "", cause);
-		put_wire(out, f->summary);
+		char *summary = sw_finding_summary(app->an, f);
+		put_wire(out, summary);
+		free(summary);
 		sw_buf_putc(out, '\n');
 	}
 }

@@ -60,7 +60,9 @@ static void put_finding_line(struct sw_app *app, struct sw_buf *b, const struct 
 	const char *cause = sw_finding_cause(f);
 	sw_buf_printf(b, "#%u %s %s%s%s: ", f->id, sw_severity_name(f->severity),
 	              sw_kind_name(f->kind), cause[0] ? "/" : "", cause);
-	sw_buf_put_text(b, sw_str_c(f->summary ? f->summary : ""));
+	char *summary = sw_finding_summary(app->an, f);
+	sw_buf_put_text(b, sw_str_c(summary ? summary : ""));
+	free(summary);
 }
 
 /* The report's summary for the section header: inputs, span, counts, the

@@ -176,18 +176,21 @@ void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool br
 {
 	struct sw_buf *b = &app->line;
 	char t[SW_TIMESTRLEN];
+	struct sw_finding_texts tx;
+	sw_finding_texts(app->an, f, brief ? SW_TEXT_SUMMARY : SW_TEXT_ALL, &tx);
 	if (brief) {
 		/* Live streaming: one line per finding. */
 		sw_buf_printf(b, "%s %s %s%s%s ", sw_time_iso(f->first_ns, t),
 			      sw_severity_name(f->severity), sw_kind_name(f->kind),
 			      sw_finding_cause(f)[0] ? "/" : "", sw_finding_cause(f));
-		put_text_c(b, f->summary);
+		put_text_c(b, tx.summary);
 		sw_buf_puts(b, " [");
 		for (size_t i = 0; i < f->n_evidence && i < 6; i++)
 			sw_buf_printf(b, "%s#%llu", i ? " " : "",
 				      (unsigned long long)f->evidence[i].frame_no);
 		sw_buf_puts(b, "]\n");
 		sw_out_flush_line(app);
+		sw_finding_texts_free(&tx);
 		return;
 	}
 	const char *cause = sw_finding_cause(f);
@@ -196,7 +199,7 @@ void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool br
 	if (f->suspected)
 		sw_buf_printf(b, "     %s\n", _("(suspected: the evidence allows only a suspicion)"));
 	sw_buf_puts(b, "     ");
-	put_text_c(b, f->summary);
+	put_text_c(b, tx.summary);
 	sw_buf_putc(b, '\n');
 	if (f->first_ns != INT64_MAX)
 		sw_buf_printf(b, "     %s%s\n", _("When: "), sw_time_iso(f->first_ns, t));
@@ -208,10 +211,11 @@ void sw_out_finding_text(struct sw_app *app, const struct sw_finding *f, bool br
 		sw_tr_fact_value(app->cat, f->facts[i].key, f->facts[i].value, b);
 		sw_buf_putc(b, '\n');
 	}
-	put_para(b, _("Why: "), f->explanation, 5);
-	put_para(b, _("Fix: "), f->advice, 5);
-	if (f->confirm)
-		put_para(b, _("To confirm: "), f->confirm, 5);
+	put_para(b, _("Why: "), tx.explanation, 5);
+	put_para(b, _("Fix: "), tx.advice, 5);
+	if (tx.confirm)
+		put_para(b, _("To confirm: "), tx.confirm, 5);
+	sw_finding_texts_free(&tx);
 	if (f->resolved)
 		sw_buf_printf(b, "     %s\n", _("(the account registered successfully afterwards)"));
 	sw_buf_putc(b, '\n');

@@ -109,19 +109,22 @@ static void build(struct tui *t, struct findings_view *fv, int w)
 		sw_buf_reset(&b);
 	}
 	tui_lines_add(l, "", 0, TR_NORMAL, false);
-	para(l, f->summary, w, TR_HNAME);
-	if (f->explanation) {
+	struct sw_finding_texts tx;
+	sw_finding_texts(t->an, f, SW_TEXT_ALL, &tx);
+	para(l, tx.summary, w, TR_HNAME);
+	if (tx.explanation) {
 		heading(t, l, N_("Why:"));
-		para(l, f->explanation, w, TR_NORMAL);
+		para(l, tx.explanation, w, TR_NORMAL);
 	}
-	if (f->advice) {
+	if (tx.advice) {
 		heading(t, l, N_("What to do:"));
-		para(l, f->advice, w, TR_OK);
+		para(l, tx.advice, w, TR_OK);
 	}
-	if (f->confirm) {
+	if (tx.confirm) {
 		heading(t, l, N_("To confirm:"));
-		para(l, f->confirm, w, TR_NORMAL);
+		para(l, tx.confirm, w, TR_NORMAL);
 	}
+	sw_finding_texts_free(&tx);
 	if (f->n_facts) {
 		heading(t, l, N_("Facts:"));
 		for (size_t i = 0; i < f->n_facts; i++) {

@@ -469,7 +469,9 @@ static void ladder_draw(struct tui *t, struct tui_view *v)
 				    sw_analyze_finding(t->an, l->lay.mark[l->cur]);
 				sw_buf_printf(&x, "[%s] %s: ", tui_sev_letter(f->severity),
 				              sw_kind_name(f->kind));
-				tui_wire_c(&x, f->summary);
+				char *summary = sw_finding_summary(t->an, f);
+				tui_wire_c(&x, summary);
+				free(summary);
 				tui_text(t, iy + 1, 1, cols - 2, x.p,
 				         tui_a(t, tui_sev_role(f->severity)));
 			} else {

@@ -639,7 +639,9 @@ static void list_draw(struct tui *t, struct tui_view *v)
 			struct sw_buf s = SW_BUF_INIT;
 			sw_buf_printf(&s, "[%s] %s: ", tui_sev_letter(wf->severity),
 			              sw_kind_name(wf->kind));
-			tui_wire_c(&s, wf->summary);
+			char *summary = sw_finding_summary(t->an, wf);
+			tui_wire_c(&s, summary);
+			free(summary);
 			int y = rows - 3;
 			tui_fill(y, 0, cols, A_NORMAL);
 			tui_text(t, y, 1, cols - 2, s.p, tui_a(t, tui_sev_role(wf->severity)));

@@ -39,7 +39,9 @@ static void add_finding_lines(struct tui *t, const struct sw_finding *f, int w,
 	if (sw_finding_cause(f)[0])
 		sw_buf_printf(&b, " (%s)", sw_finding_cause(f));
 	sw_buf_puts(&b, ": ");
-	tui_wire_c(&b, f->summary);
+	char *summary = sw_finding_summary(t->an, f);
+	tui_wire_c(&b, summary);
+	free(summary);
 	tui_lines_wrap(out, b.p, b.len, w, true, tui_sev_role(f->severity), false, "    ");
 	const char *hl = tui_hl_headers(f->kind, f->cause);
 	if (hl) {

@@ -122,7 +122,9 @@ static void dialog_cells(struct tui *t, const struct sw_item *it, struct tui_cel
 static void finding_cells(struct tui *t, const struct sw_finding *f, struct tui_cells *c)
 {
 	snprintf(c->type, sizeof c->type, "%s", tui_tr(t, "FINDING"));
-	c->name = wire_dup(f->summary);
+	char *summary = sw_finding_summary(t->an, f);
+	c->name = wire_dup(summary);
+	free(summary);
 	struct sw_buf b = SW_BUF_INIT;
 	char s1[SW_ADDRSTRLEN], s2[SW_ADDRSTRLEN];
 	if (f->client.family || f->server.family)

@@ -29,7 +29,7 @@ const char *sw_ladder_role_msgid(enum sw_ladder_role r)
 bool sw_ladder_finding_live(const struct sw_finding *f)
 {
 	/* Created but not yet published findings have no texts yet. */
-	return f && f->revision > 0 && f->summary;
+	return f && f->revision > 0 && f->has_texts;
 }
 
 uint32_t sw_ladder_finding_item(const struct sw_analyze *an, const struct sw_finding *f)

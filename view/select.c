@@ -3,6 +3,7 @@
 #include "view/select.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -41,6 +42,15 @@ int sw_select_parse(struct sw_select *f, const char *text)
 static bool has(const char *hay, const char *needle)
 {
 	return hay && strcasestr(hay, needle) != NULL;
+}
+
+/* Whether f's summary (made now: findings keep no texts) holds needle. */
+static bool summary_has(const struct sw_analyze *an, const struct sw_finding *f, const char *needle)
+{
+	char *s = sw_finding_summary(an, f);
+	bool yes = has(s, needle);
+	free(s);
+	return yes;
 }
 
 static bool has_addr(const struct sw_addr *a, const char *needle)
@@ -87,7 +97,7 @@ static bool findings_text(const struct sw_analyze *an, uint32_t item, const char
 		const struct sw_finding *f = sw_analyze_finding(an, i);
 		if (!sw_ladder_finding_live(f) || sw_ladder_finding_item(an, f) != item)
 			continue;
-		if (has(sw_kind_name(f->kind), needle) || has(sw_finding_cause(f), needle) || has(f->summary, needle))
+		if (has(sw_kind_name(f->kind), needle) || has(sw_finding_cause(f), needle) || summary_has(an, f, needle))
 			return true;
 	}
 	return false;
@@ -125,7 +135,7 @@ bool sw_select_match_finding(const struct sw_analyze *an, const struct sw_select
 	if (f->addr[0] && !has_addr(&fd->client, f->addr) && !has_addr(&fd->server, f->addr))
 		return false;
 	return !f->text[0] || has(sw_kind_name(fd->kind), f->text) ||
-	       has(sw_finding_cause(fd), f->text) || has(fd->summary, f->text);
+	       has(sw_finding_cause(fd), f->text) || summary_has(an, fd, f->text);
 }
 
 bool sw_select_match(const struct sw_analyze *an, const struct sw_select *f, uint32_t item)

@@ -114,10 +114,13 @@ static void on_finding(void *user, const struct sw_finding *f)
 	r->findings_seen++;
 	fz_touch_cstr(sw_kind_name(f->kind));
 	fz_touch_cstr(sw_finding_cause(f));
-	fz_touch_cstr(f->summary);
-	fz_touch_cstr(f->explanation);
-	fz_touch_cstr(f->advice);
-	fz_touch_cstr(f->confirm);
+	struct sw_finding_texts tx;
+	sw_finding_texts(r->an, f, SW_TEXT_ALL, &tx);
+	fz_touch_cstr(tx.summary);
+	fz_touch_cstr(tx.explanation);
+	fz_touch_cstr(tx.advice);
+	fz_touch_cstr(tx.confirm);
+	sw_finding_texts_free(&tx);
 	fz_touch_cstr(f->aor);
 	FZ_CHECK(f->n_evidence <= SW_FINDING_MAX_EVIDENCE);
 	FZ_CHECK(f->n_facts <= SW_FINDING_MAX_FACTS);

@@ -228,7 +228,10 @@ static void end_of_capture_is_a_suspicion(void **state)
 	assert_non_null(f);
 	assert_true(f->suspected);
 	assert_int_equal(f->severity, SW_SEV_WARNING);
-	assert_non_null(f->confirm);
+	struct sw_finding_texts tx;
+	sw_finding_texts(x->an, f, SW_TEXT_ALL, &tx);
+	assert_non_null(tx.confirm); /* what would confirm the suspicion */
+	sw_finding_texts_free(&tx);
 }
 
 /* ICMP port unreachable quoting the REGISTER's branch. */

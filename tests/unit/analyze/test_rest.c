@@ -100,12 +100,15 @@ static void signature(const struct sw_analyze *a, struct sw_buf *b)
 		const struct sw_finding *f = sw_analyze_finding(a, i);
 		if (!f)
 			continue;
+		struct sw_finding_texts tx;
+		sw_finding_texts(a, f, SW_TEXT_ALL, &tx);
 		sw_buf_printf(b, "F%u %d %s sev=%d sus=%d acct=%u aor=%s res=%d cost=%d t=%lld-%lld ev=%zu\n"
 			      " %s\n %s\n %s\n", f->id, f->kind, sw_finding_cause(f), f->severity,
 			      f->suspected, f->account, f->aor ? f->aor : "-", f->resolved,
 			      f->cost_binding, (long long)f->first_ns, (long long)f->last_ns,
-			      f->evidence_total, f->summary ? f->summary : "-",
-			      f->explanation ? f->explanation : "-", f->advice ? f->advice : "-");
+			      f->evidence_total, tx.summary ? tx.summary : "-",
+			      tx.explanation ? tx.explanation : "-", tx.advice ? tx.advice : "-");
+		sw_finding_texts_free(&tx);
 		for (size_t e = 0; e < f->n_evidence; e++)
 			put_ev(b, &f->evidence[e]);
 		for (size_t k = 0; k < f->n_facts; k++)

@@ -381,9 +381,12 @@ static void test_return_path_blocked(void **state)
 	for (size_t i = 0; i < f->n_evidence; i++)
 		on_server += f->evidence[i].file_idx == 1;
 	assert_int_equal(on_server, 4);
-	assert_non_null(f->summary);
-	assert_non_null(f->explanation);
-	assert_non_null(f->advice);
+	struct sw_finding_texts tx;
+	sw_finding_texts(x->an, f, SW_TEXT_ALL, &tx);
+	assert_non_null(tx.summary);
+	assert_non_null(tx.explanation);
+	assert_non_null(tx.advice);
+	sw_finding_texts_free(&tx);
 }
 
 /* ---- diffs ---------------------------------------------------------------------- */
