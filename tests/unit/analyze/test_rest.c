@@ -10,7 +10,6 @@
  *   let go while their accounts are packed; with challenges, rejections,
  *   timeouts, NAT (received= and rport), keepalives, refreshes and lapses,
  *   over hours of capture time. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -26,6 +24,7 @@
 #include "capture/capture.h"
 #include "common/buf.h"
 #include "decode/decode.h"
+#include "tests/unit/walk.h"
 
 #define SEC INT64_C(1000000000)
 #define T0 (INT64_C(1700000000) * SEC)
@@ -186,32 +185,10 @@ static void check_capture(const char *path, struct tally *t)
 	sw_capture_close(cap);
 }
 
-static void walk(const char *dir, struct tally *t, int depth)
+/* sw_test_walk's callback */
+static void check_capture_one(const char *path, void *t)
 {
-	DIR *d = opendir(dir);
-	if (!d || depth > 4) {
-		if (d)
-			closedir(d);
-		return;
-	}
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[2048];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		struct stat sb;
-		if (stat(path, &sb) != 0)
-			continue;
-		if (S_ISDIR(sb.st_mode)) {
-			walk(path, t, depth + 1);
-			continue;
-		}
-		const char *x = strrchr(e->d_name, '.');
-		if (x && (!strcmp(x, ".pcap") || !strcmp(x, ".pcapng") || !strcmp(x, ".gz")))
-			check_capture(path, t);
-	}
-	closedir(d);
+	check_capture(path, t);
 }
 
 static void captures_read_the_same(void **state)
@@ -221,7 +198,7 @@ static void captures_read_the_same(void **state)
 	if (!dir)
 		skip();
 	struct tally t = { 0 };
-	walk(dir, &t, 0);
+	sw_test_walk(dir, check_capture_one, &t, 0);
 	printf("%zu captures, %zu accounts, %zu of them packed at the end\n", t.files, t.accounts,
 	       t.packed);
 	assert_true(t.files > 100);

@@ -6,7 +6,6 @@
  * with every other one deferred; the events (type, the SIP message's fields,
  * a rejected message's reason, lengths and light-scan fields) and the
  * decoder's SIP counts must be the same. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,13 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cmocka.h>
 
 #include "capture/capture.h"
 #include "common/buf.h"
 #include "decode/decode.h"
+#include "tests/unit/walk.h"
 
 enum mode { PARSE_HERE, DEFER_ALL, DEFER_HALF };
 
@@ -148,32 +147,10 @@ static void check(const char *path, struct tally *t)
 	sw_buf_free(&half.sig);
 }
 
-static void walk(const char *dir, struct tally *t, int depth)
+/* sw_test_walk's callback */
+static void check_one(const char *path, void *t)
 {
-	DIR *d = opendir(dir);
-	if (!d || depth > 4) {
-		if (d)
-			closedir(d);
-		return;
-	}
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[2048];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		struct stat sb;
-		if (stat(path, &sb) != 0)
-			continue;
-		if (S_ISDIR(sb.st_mode)) {
-			walk(path, t, depth + 1);
-			continue;
-		}
-		const char *x = strrchr(e->d_name, '.');
-		if (x && (!strcmp(x, ".pcap") || !strcmp(x, ".pcapng") || !strcmp(x, ".gz")))
-			check(path, t);
-	}
-	closedir(d);
+	check(path, t);
 }
 
 static void deferred_parse_matches(void **state)
@@ -183,7 +160,7 @@ static void deferred_parse_matches(void **state)
 	if (!dir)
 		skip();
 	struct tally t = { 0 };
-	walk(dir, &t, 0);
+	sw_test_walk(dir, check_one, &t, 0);
 	printf("%zu captures, %zu SIP messages (valid or not), %zu deferred\n", t.files, t.messages,
 	       t.deferred);
 	assert_true(t.files > 100);
