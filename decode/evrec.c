@@ -173,6 +173,21 @@ VISITOR visit(struct sw_ev *ev, struct sw_sip_msg *m, slice_fn fn, void *ctx)
 		icmp_slices(ev, fn, ctx);
 }
 
+/* The parser leaves Via, Contact and media entries past the counts as they
+ * were (decode/sip_osip.c msg_init): a record holds no such leftovers, no
+ * pointer into a buffer it does not own. */
+static void clear_unused(struct sw_sip_msg *m)
+{
+	if (m->n_via < SW_SIP_MAX_VIAS)
+		memset(&m->via[m->n_via], 0, (SW_SIP_MAX_VIAS - m->n_via) * sizeof m->via[0]);
+	if (m->n_contact < SW_SIP_MAX_CONTACTS)
+		memset(&m->contact[m->n_contact], 0,
+		       (SW_SIP_MAX_CONTACTS - m->n_contact) * sizeof m->contact[0]);
+	if (m->sdp.n_media < SW_SIP_MAX_MEDIA)
+		memset(&m->sdp.media[m->sdp.n_media], 0,
+		       (SW_SIP_MAX_MEDIA - m->sdp.n_media) * sizeof m->sdp.media[0]);
+}
+
 size_t sw_evrec_size(const struct sw_ev *ev)
 {
 	size_t n = align_up(sizeof(struct sw_ev));
@@ -210,6 +225,7 @@ size_t sw_evrec_pack_sized(const struct sw_ev *ev, void *dst, size_t need)
 	if (ev->type == SW_EV_SIP) {
 		m = (struct sw_sip_msg *)(d + off);
 		*m = *ev->u.sip;
+		clear_unused(m);
 		e->u.sip = m;
 		off += align_up(sizeof(struct sw_sip_msg));
 	} else if (ev->type == SW_EV_DNS) {

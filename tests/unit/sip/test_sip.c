@@ -1307,6 +1307,23 @@ static void t_other_auth(void **state)
 		  "Authorization: Digest response=\"se\\\"cret\", username=\"u\"\r\n\r\n");
 	assert_true(m->authorization.has_response);
 	assert_false(struct_contains(m, "cret"));
+
+	/* the first line is read while it is masked; a second one and a folded
+	 * first one are masked too, and the folded one read after unfolding */
+	m = ok(f, "REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:a@x>;tag=1\r\n"
+		  "To: <sip:a@x>\r\nCall-ID: c\r\nCSeq: 2 REGISTER\r\n"
+		  "Authorization: Digest username=\"u1\", response=\"secret1\", realm=\"r1\"\r\n"
+		  "Authorization: Digest username=\"u2\", response=\"secret2\"\r\n"
+		  "Proxy-Authorization: Digest username=\"p\",\r\n response=\"secret3\",\r\n\trealm=\"r3\"\r\n\r\n");
+	assert_str(m->authorization.username, "u1");
+	assert_str(m->authorization.realm, "r1");
+	assert_true(m->authorization.has_response);
+	assert_str(m->proxy_authz.username, "p");
+	assert_str(m->proxy_authz.realm, "r3");
+	assert_true(m->proxy_authz.has_response);
+	assert_false(struct_contains(m, "secret1"));
+	assert_false(struct_contains(m, "secret2"));
+	assert_false(struct_contains(m, "secret3"));
 }
 
 /* libosip2's parse errors must not reach stdout (they would corrupt the TUI). */
