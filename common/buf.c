@@ -403,6 +403,19 @@ static inline int plain(unsigned char c)
 	return plain_tbl[c];
 }
 
+/* Whether the 8 bytes at p are all plain: none below 0x20, none '"', '\\',
+ * 0x7F or above (each test is exact about whether any byte matches). */
+static inline bool plain8(const unsigned char *p)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+	uint64_t w;
+	memcpy(&w, p, 8);
+	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\'), del = w ^ (ones * 0x7F);
+	uint64_t hit = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs) |
+		       ((del - ones) & ~del) | w;
+	return (hit & highs) == 0;
+}
+
 void sw_buf_put_json(struct sw_buf *b, struct sw_str s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
@@ -411,6 +424,8 @@ void sw_buf_put_json(struct sw_buf *b, struct sw_str s)
 		unsigned char c = p[i];
 		if (plain(c)) {
 			size_t j = i + 1;
+			while (j + 8 <= s.len && plain8(p + j))
+				j += 8;
 			while (j < s.len && plain(p[j]))
 				j++;
 			grow(b, j - i); /* escapes before may have used the room */
