@@ -109,12 +109,29 @@ static void contact_key(const struct sw_sip_msg *m, char *buf, size_t cap)
 	buf[0] = '\0';
 	if (!m->n_contact)
 		return;
+	/* "user@host:port", user cut at 40 bytes and host at 60 (the parser
+	 * lets no NUL into headers), lower case: at most 113 bytes and the NUL */
+	_Static_assert(sizeof(((struct attempt *)0)->contact_key) >= 40 + 1 + 60 + 1 + 10 + 1,
+		       "contact_key holds the longest key");
+	if (cap < 40 + 1 + 60 + 1 + 10 + 1)
+		return;
 	const struct sw_sip_uri *u = &m->contact[0].uri;
-	snprintf(buf, cap, "%.*s@%.*s:%d", (int)(u->user.len > 40 ? 40 : u->user.len),
-		 u->user.p ? u->user.p : "", (int)(u->host.len > 60 ? 60 : u->host.len),
-		 u->host.p ? u->host.p : "", u->port > 0 ? u->port : 5060);
-	for (char *p = buf; *p; p++)
-		*p = lower(*p);
+	size_t n = 0;
+	size_t ul = u->user.p ? (u->user.len > 40 ? 40 : u->user.len) : 0;
+	for (size_t i = 0; i < ul; i++)
+		buf[n++] = lower(u->user.p[i]);
+	buf[n++] = '@';
+	size_t hl = u->host.p ? (u->host.len > 60 ? 60 : u->host.len) : 0;
+	for (size_t i = 0; i < hl; i++)
+		buf[n++] = lower(u->host.p[i]);
+	buf[n++] = ':';
+	char d[10];
+	size_t nd = 0;
+	for (unsigned port = u->port > 0 ? (unsigned)u->port : 5060u; port; port /= 10)
+		d[nd++] = (char)('0' + port % 10);
+	while (nd)
+		buf[n++] = d[--nd];
+	buf[n] = '\0';
 }
 
 static void set_state(struct acct *ac, enum sw_reg_state st, const struct evref *e,
@@ -191,21 +208,28 @@ static void heap_pop(struct sw_analyze *a)
  * back at; they matter for a few minutes. At most SW_MAX_RINGS accounts hold
  * a ring: past that, the ring of the account that got one first goes, if it
  * has been idle for SW_RING_IDLE_NS (else it is re-queued; after a few tries
- * the oldest goes anyway, so memory stays bounded under a flood). */
+ * the oldest goes anyway, so memory stays bounded under a flood).
+ * Each queued id carries a last_ns its account had: when that one is recent
+ * the account's own is too (it only grows), and the account, likely packed
+ * and out of cache, is not read. */
 static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 {
 	struct ring_queue *q = &a->rings;
 	if (ac->recent)
 		return;
 	ac->recent = ring_grow(NULL, &ac->recent_cap, 0, SW_ACCT_RECENT, sizeof *ac->recent);
-	sw_rq_push(q, ac->pub.id);
+	sw_rq_push_at(q, ac->pub.id, ac->pub.last_ns);
 	for (int tries = 0; q->len > SW_MAX_RINGS; tries++) {
-		uint32_t id = sw_rq_pop(q);
 		int64_t last_ns;
-		if (id >= a->accounts.n || !sw_acct_has_ring(a, id, &last_ns))
-			continue;
-		if (id == ac->pub.id || (tries < 4 && sw_ns_sub(now, last_ns) < SW_RING_IDLE_NS)) {
-			sw_rq_push(q, id);
+		uint32_t id = sw_rq_pop_at(q, &last_ns);
+		bool recent = tries < 4 && sw_ns_sub(now, last_ns) < SW_RING_IDLE_NS;
+		if (!recent && id != ac->pub.id) {
+			if (id >= a->accounts.n || !sw_acct_has_ring(a, id, &last_ns))
+				continue;
+			recent = tries < 4 && sw_ns_sub(now, last_ns) < SW_RING_IDLE_NS;
+		}
+		if (id == ac->pub.id || recent) {
+			sw_rq_push_at(q, id, last_ns);
 			continue;
 		}
 		sw_acct_drop_ring(a, id);
@@ -1003,9 +1027,14 @@ void sw_acct_tick(struct sw_analyze *a, int64_t now_ns)
 
 void sw_acct_close(struct sw_analyze *a, struct acct *ac)
 {
+	sw_acct_close_at(ac, a->now_ns);
+}
+
+void sw_acct_close_at(struct acct *ac, int64_t now_ns)
+{
 	if (!ac->reg_since_ns)
 		return;
-	int64_t end = ac->cov_until_ns < a->now_ns ? ac->cov_until_ns : a->now_ns;
+	int64_t end = ac->cov_until_ns < now_ns ? ac->cov_until_ns : now_ns;
 	if (end > ac->reg_since_ns)
 		ac->pub.registered_total_ns = sw_ns_add(ac->pub.registered_total_ns, sw_ns_sub(end, ac->reg_since_ns));
 	ac->reg_since_ns = 0;

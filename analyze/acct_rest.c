@@ -139,19 +139,38 @@ const char *sw_acct_aor(const struct sw_analyze *a, uint32_t id, char buf[SW_AOR
 	return aor_into(a, &v, buf);
 }
 
+static void rq_grow(struct ring_queue *q, bool timed)
+{
+	size_t cap = q->cap ? q->cap * 2 : 64;
+	uint32_t *p = sw_malloc(cap * sizeof *p);
+	int64_t *t = timed ? sw_malloc(cap * sizeof *t) : NULL;
+	for (size_t i = 0; i < q->len; i++) {
+		p[i] = q->p[(q->head + i) % q->cap];
+		if (t)
+			t[i] = q->t[(q->head + i) % q->cap];
+	}
+	free(q->p);
+	free(q->t);
+	q->p = p;
+	q->t = t;
+	q->cap = cap;
+	q->head = 0;
+}
+
 void sw_rq_push(struct ring_queue *q, uint32_t id)
 {
-	if (q->len == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 64;
-		uint32_t *p = sw_malloc(cap * sizeof *p);
-		for (size_t i = 0; i < q->len; i++)
-			p[i] = q->p[(q->head + i) % q->cap];
-		free(q->p);
-		q->p = p;
-		q->cap = cap;
-		q->head = 0;
-	}
+	if (q->len == q->cap)
+		rq_grow(q, false);
 	q->p[(q->head + q->len++) % q->cap] = id;
+}
+
+void sw_rq_push_at(struct ring_queue *q, uint32_t id, int64_t t)
+{
+	if (q->len == q->cap)
+		rq_grow(q, true);
+	size_t i = (q->head + q->len++) % q->cap;
+	q->p[i] = id;
+	q->t[i] = t;
 }
 
 uint32_t sw_rq_pop(struct ring_queue *q)
@@ -160,6 +179,12 @@ uint32_t sw_rq_pop(struct ring_queue *q)
 	q->head = (q->head + 1) % q->cap;
 	q->len--;
 	return id;
+}
+
+uint32_t sw_rq_pop_at(struct ring_queue *q, int64_t *t)
+{
+	*t = q->t[q->head];
+	return sw_rq_pop(q);
 }
 
 /* Unpacks b into d, which has room for the block (the account's size plus
@@ -202,6 +227,8 @@ static struct acct *unpack(const struct sw_analyze *a, const struct acct_blob *b
 		ac->recent_cap = r.recent_cap;
 		ac->flood_cap = r.flood_cap;
 	}
+	if (a->close_on_unpack)
+		sw_acct_close_at(ac, a->now_ns);
 	return ac;
 }
 
@@ -353,6 +380,11 @@ const struct acct *sw_acct_peek(const struct sw_analyze *a, uint32_t id,
 	return is_packed(p) ? unpack(a, blob_of(p), buf->u.b) : p;
 }
 
+bool sw_acct_is_packed(const struct sw_analyze *a, uint32_t id)
+{
+	return is_packed(a->accounts.p[id]);
+}
+
 bool sw_acct_has_ring(const struct sw_analyze *a, uint32_t id, int64_t *last_ns)
 {
 	const void *p = a->accounts.p[id];
@@ -481,6 +513,7 @@ void sw_acct_free_all(struct sw_analyze *a)
 	}
 	sw_vec_free(&a->accounts);
 	free(a->rings.p);
+	free(a->rings.t);
 	free(a->hot.p);
 	free(a->acct_tmpl);
 	free(a->tmpl_aor);

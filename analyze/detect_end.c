@@ -382,13 +382,27 @@ static void proven(struct sw_analyze *a)
 	}
 }
 
+/* Whether sw_detect_nat_finish or udp_refused_tcp_ok may do anything for
+ * the account: a superset of what gets past their first tests (keep it so
+ * when they change). The others are only closed. */
+static bool end_may_act(const struct acct *ac)
+{
+	bool failing = ac->pub.state == SW_REG_FAILED || ac->pub.state == SW_REG_REGISTERING ||
+		       ac->pub.state == SW_REG_EXPIRED;
+	return failing || (!ac->ever_ok && ac->pub.n_timeout);
+}
+
 void sw_detect_finish(struct sw_analyze *a)
 {
 	dns_findings(a);
 	tcp_refused(a);
 	sw_detect_wire_finish(a);
+	a->close_on_unpack = true; /* a packed account read from here on is closed */
 	for (uint32_t i = 0; i < a->accounts.n; i++) {
 		sw_acct_rest(a);
+		struct sw_account_buf buf;
+		if (sw_acct_is_packed(a, i) && !end_may_act(sw_acct_peek(a, i, &buf)))
+			continue; /* closed as it is read */
 		struct acct *ac = sw_acct_get(a, i);
 		sw_detect_nat_finish(a, ac);
 		udp_refused_tcp_ok(a, ac);

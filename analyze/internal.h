@@ -21,6 +21,9 @@
 #define SW_TXN_MAX_RESP 4u              /* distinct responses remembered per transaction */
 #define SW_TXN_MAX_VIEWS 4u             /* other views (NAT'd copies) of one request */
 #define SW_ACCT_RECENT 6u               /* recent REGISTER attempts kept per account */
+#define SW_TXN_POOL_STEP 64u           /* transaction blocks come in these steps */
+#define SW_TXN_POOL_CLASSES 32u        /* up to 31 steps (1,984 bytes) are kept */
+#define SW_TXN_POOL_KEEP 1024u         /* freed blocks kept, all sizes */
 #define SW_MAX_RINGS 4096u              /* accounts holding recent attempts at once */
 #define SW_RING_IDLE_NS (120 * INT64_C(1000000000)) /* a ring idle this long may go */
 #define SW_ACCT_MAX_CHANGES 256u        /* state timeline entries per account */
@@ -169,6 +172,8 @@ struct txn {
 	bool in_done;                 /* on the answered queue (freed from there) */
 	bool kept_long;               /* copies came after the answer: kept to its deadline */
 	bool fragmented;              /* the request came in IP fragments */
+	uint8_t pool_class;           /* its block's size in SW_TXN_POOL_STEP steps, or 0
+	                               * when not from the pool (txn.c) */
 	char key[];                   /* klen bytes of key, then the Call-ID and the Via
 	                               * sent-by, each NUL-terminated */
 };
@@ -420,6 +425,10 @@ struct sw_analyze {
 	struct txn *q_cursor;         /* first transaction whose timer is not judged */
 	struct txn *done_head, *done_tail; /* answered non-INVITE transactions, by answer time */
 	size_t ntxns;
+	struct txn *txn_pool[SW_TXN_POOL_CLASSES]; /* freed blocks kept for the next
+	                               * transactions of their size class, linked
+	                               * through next (txn.c: txn_alloc) */
+	size_t txn_pooled;            /* blocks in all of them */
 	struct tombs {                /* transactions freed early: 48 bits of their key
 	                               * hash and how long copies of them may still come */
 		struct tomb {             /* 16 bytes (txn.c: tomb_set, tomb_until) */
@@ -439,6 +448,9 @@ struct sw_analyze {
 	struct sw_hashtab acct_by_client; /* phone address:port (sw_an_addr_hash) -> account id */
 	struct ring_queue {           /* accounts holding a ring, oldest first */
 		uint32_t *p;
+		int64_t *t;               /* beside p, for rings: a pub.last_ns the
+		                           * account had when queued (never later than
+		                           * its own: last_ns only grows); NULL in hot */
 		size_t head, len, cap;
 	} rings;
 	struct ring_queue hot;        /* accounts unpacked, with opts.compact_accounts
@@ -449,6 +461,8 @@ struct sw_analyze {
 	size_t hot_budget;            /* accounts left unpacked (0: not yet set) */
 	size_t hot_points, hot_misses; /* pack points and unpacks since it last changed */
 	bool closing;                 /* in sw_analyze_finish */
+	bool close_on_unpack;         /* from the end's pass over the accounts on
+	                               * (sw_acct_close) */
 	struct exp_heap {             /* registration expiry times, min-heap */
 		struct exp_ent { int64_t until_ns; uint32_t account; } *p;
 		size_t n, cap;
@@ -573,6 +587,9 @@ bool sw_acct_has_ring(const struct sw_analyze *a, uint32_t id, int64_t *last_ns)
 void sw_acct_drop_ring(struct sw_analyze *a, uint32_t id);
 void sw_rq_push(struct ring_queue *q, uint32_t id);
 uint32_t sw_rq_pop(struct ring_queue *q); /* q must not be empty */
+/* The same with a time beside each id (q->t); a queue uses one pair only. */
+void sw_rq_push_at(struct ring_queue *q, uint32_t id, int64_t t);
+uint32_t sw_rq_pop_at(struct ring_queue *q, int64_t *t); /* q must not be empty */
 struct acct *sw_acct_by_flow(struct sw_analyze *a, const struct sw_addr *x,
 			     const struct sw_addr *y);
 /* The account whose AOR is this URI (a caller's From), or NULL. */
@@ -581,9 +598,14 @@ struct acct *sw_acct_by_uri(struct sw_analyze *a, const char *uri);
 struct nat_flow *sw_acct_flow(struct acct *ac, const struct sw_addr *key);
 bool sw_acct_registered(const struct acct *ac); /* registered or refreshing now */
 /* At the end: the registered stretch still open counts up to the end (or
- * its expiry). Nothing reads registered_total_ns before the results. */
+ * its expiry). Nothing reads registered_total_ns before the results. Once
+ * a->close_on_unpack is set (the end's pass over the accounts), a packed
+ * account is closed as it is unpacked or peeked: the pass need not unpack
+ * and pack again an account that only has this to do. */
 void sw_acct_close(struct sw_analyze *a, struct acct *ac);
+void sw_acct_close_at(struct acct *ac, int64_t now_ns);
 void sw_acct_free_all(struct sw_analyze *a);
+bool sw_acct_is_packed(const struct sw_analyze *a, uint32_t id); /* id < accounts.n */
 
 /* dialog.c */
 void sw_dlg_on_sip(struct sw_analyze *a, struct txn *t, const struct sw_ev *ev, uint32_t msg_id,

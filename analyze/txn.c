@@ -153,6 +153,38 @@ static void done_unlink(struct sw_analyze *a, struct txn *t)
 	t->in_done = false;
 }
 
+/* A zeroed block of at least size bytes for a transaction. Transactions
+ * come and go by the hundred thousand on a registrar's capture: blocks of
+ * the same size class are reused (a freed one is still warm, and malloc's
+ * free and calloc's clearing of cold memory cost more than the memset). */
+static struct txn *txn_alloc(struct sw_analyze *a, size_t size)
+{
+	size_t cls = (size + SW_TXN_POOL_STEP - 1) / SW_TXN_POOL_STEP;
+	if (cls >= SW_TXN_POOL_CLASSES)
+		return sw_calloc(1, size); /* pool_class 0: freed, not kept */
+	struct txn *t = a->txn_pool[cls];
+	if (t) {
+		a->txn_pool[cls] = t->next;
+		a->txn_pooled--;
+		memset(t, 0, size);
+	} else {
+		t = sw_calloc(1, cls * SW_TXN_POOL_STEP);
+	}
+	t->pool_class = (uint8_t)cls;
+	return t;
+}
+
+static void txn_release(struct sw_analyze *a, struct txn *t)
+{
+	if (!t->pool_class || a->txn_pooled >= SW_TXN_POOL_KEEP) {
+		free(t);
+		return;
+	}
+	t->next = a->txn_pool[t->pool_class];
+	a->txn_pool[t->pool_class] = t;
+	a->txn_pooled++;
+}
+
 /* Frees t wherever it is in the queues. */
 static void txn_free(struct sw_analyze *a, struct txn *t)
 {
@@ -170,7 +202,7 @@ static void txn_free(struct sw_analyze *a, struct txn *t)
 	sw_reftab_del(&a->txns, t->h, t);
 	if (t->is_primary && t->call_id)
 		sw_reftab_del(&a->attempts, t->ahash, t);
-	free(t);
+	txn_release(a, t);
 	a->ntxns--;
 }
 
@@ -344,7 +376,7 @@ static struct txn *txn_new(struct sw_analyze *a, const char *key, size_t klen, u
 	char vb[96];
 	size_t vb_len = m->is_request && m->n_via ? sent_by_text(vb, &m->via[0]) : 0;
 	size_t extra = klen + (m->call_id.p ? cid_len + 1 : 0) + (vb_len ? vb_len + 1 : 0);
-	struct txn *t = sw_calloc(1, sizeof *t + extra);
+	struct txn *t = txn_alloc(a, sizeof *t + extra);
 	memcpy(t->key, key, klen);
 	t->klen = (uint16_t)klen;
 	t->h = h;
@@ -745,6 +777,15 @@ void sw_txn_free_all(struct sw_analyze *a)
 		free(t);
 		t = n;
 	}
+	for (size_t c = 0; c < SW_TXN_POOL_CLASSES; c++) {
+		for (t = a->txn_pool[c]; t;) {
+			struct txn *n = t->next;
+			free(t);
+			t = n;
+		}
+		a->txn_pool[c] = NULL;
+	}
+	a->txn_pooled = 0;
 	a->q_head = a->q_tail = a->q_cursor = NULL;
 	a->done_head = a->done_tail = NULL;
 	a->ntxns = 0;
