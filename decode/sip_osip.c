@@ -1121,7 +1121,44 @@ struct hdr_index {
 	size_t n_craw, craw_total;
 	struct sw_str last_rr;        /* the last Record-Route header line's value */
 	bool creds_read[2];           /* msg's authorization, proxy_authz already read */
+	bool to_is_from;              /* To not fed: its URI is From's (feed_from_to) */
 };
+
+/* A From or To value from its '<' on. The display name is ours to read
+ * (fill_nameaddr): libosip2 rejects a whole message for one it dislikes,
+ * e.g. a stray backslash outside quotes as in the sip-compact-form capture. */
+static struct sw_str from_langle(struct sw_str v)
+{
+	size_t lt = find_langle(v);
+	return lt < v.len ? sw_str_make(v.p + lt, v.len - lt) : v;
+}
+
+/* The first From and the first To into the feed (libosip2 rejects a message
+ * with two). A To that is "<URI>" with nothing after it, where From starts
+ * with the same "<URI>" (the usual REGISTER), is left out: libosip2 would
+ * read the same URI from the same bytes twice; fill_from_osip takes From's
+ * (the '>' tests keep both readings of where the URI ends the same). */
+static void feed_from_to(struct sw_sip_parser *sp, struct hdr_index *ix)
+{
+	struct sw_str from = from_langle(ix->first[SW_HDR_FROM]);
+	struct sw_str to = from_langle(ix->first[SW_HDR_TO]);
+	if (ix->count[SW_HDR_FROM]) {
+		feed_put(sp, "From: ", 6);
+		feed_put(sp, from.p, from.len);
+		feed_put(sp, "\r\n", 2);
+	}
+	if (!ix->count[SW_HDR_TO])
+		return;
+	ix->to_is_from = ix->count[SW_HDR_FROM] && to.len >= 2 && to.p[0] == '<' &&
+			 memchr(to.p, '>', to.len) == to.p + to.len - 1 && from.len >= to.len &&
+			 memcmp(from.p, to.p, to.len) == 0 &&
+			 !memchr(from.p + to.len, '>', from.len - to.len);
+	if (ix->to_is_from)
+		return;
+	feed_put(sp, "To: ", 4);
+	feed_put(sp, to.p, to.len);
+	feed_put(sp, "\r\n", 2);
+}
 
 /* One pass over the header lines: mask digest responses (reading the first
  * credentials of each kind into msg in the same pass), index the headers,
@@ -1157,20 +1194,6 @@ static void index_headers(struct sw_sip_parser *sp, const struct sw_sip_layout *
 		case SW_HDR_VIA:
 			canon = "Via: ";
 			break;
-		case SW_HDR_FROM:
-		case SW_HDR_TO:
-			if (!is_first)
-				break; /* libosip2 rejects a message with two */
-			canon = h.id == SW_HDR_FROM ? "From: " : "To: ";
-			/* The display name is ours to read (fill_nameaddr):
-			 * libosip2 rejects a whole message for one it dislikes,
-			 * e.g. a stray backslash outside quotes as in the
-			 * sip-compact-form capture. */
-			v = ix->first[h.id];
-			size_t lt = find_langle(v);
-			if (lt < v.len)
-				v = sw_str_make(v.p + lt, v.len - lt);
-			break;
 		case SW_HDR_CONTACT: {
 			canon = "Contact: ";
 			struct sw_str u = is_first ? ix->first[h.id] : unfold(sp, &h);
@@ -1190,6 +1213,7 @@ static void index_headers(struct sw_sip_parser *sp, const struct sw_sip_layout *
 			feed_put(sp, "\r\n", 2);
 		}
 	}
+	feed_from_to(sp, ix);
 	feed_put(sp, "\r\n", 2);
 }
 
@@ -1297,10 +1321,13 @@ static const char *fill_from_osip(struct sw_sip_parser *sp, const struct hdr_ind
 		fill_uri(&msg->ruri, om->req_uri, uri_raw);
 	if (!om->from)
 		return "invalid From header";
-	if (!om->to)
+	osip_from_t *to = ix->to_is_from ? om->from : om->to;
+	if (!to)
 		return "invalid To header";
 	fill_nameaddr(sp, &msg->from, om->from, ix->first[SW_HDR_FROM]);
-	fill_nameaddr(sp, &msg->to, om->to, ix->first[SW_HDR_TO]);
+	fill_nameaddr(sp, &msg->to, to, ix->first[SW_HDR_TO]);
+	if (ix->to_is_from)
+		msg->to.tag = SW_STR_NULL; /* To had no parameters: From's tag is not its */
 
 	msg->n_via = (size_t)osip_list_size(&om->vias);
 	if (msg->n_via == 0)

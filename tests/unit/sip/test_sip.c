@@ -1326,6 +1326,41 @@ static void t_other_auth(void **state)
 	assert_false(struct_contains(m, "secret3"));
 }
 
+/* A REGISTER's To that is From's <URI> is read from From's parse: the same
+ * fields, and no tag of From's; a To with anything more is parsed itself. */
+static void t_to_same_as_from(void **state)
+{
+	struct fx *f = *state;
+	const struct sw_sip_msg *m = ok(f,
+		"REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n"
+		"From: \"Desk\" <sip:1001@Example.com:5070;transport=tcp>;tag=f1\r\n"
+		"To: <sip:1001@Example.com:5070;transport=tcp>\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n");
+	assert_str(m->from.tag, "f1");
+	assert_str(m->from.display, "Desk");
+	assert_str(m->to.tag, NULL);
+	assert_str(m->to.display, NULL);
+	assert_str(m->to.uri.user, "1001");
+	assert_str(m->to.uri.host, "Example.com");
+	assert_int_equal(m->to.uri.port, 5070);
+	assert_str(m->to.uri.transport, "tcp");
+	assert_str(m->to.uri.raw, "sip:1001@Example.com:5070;transport=tcp");
+
+	/* near misses: a To with its own tag, another port, a To before From */
+	m = ok(f, "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:a@x>;tag=1\r\n"
+		  "To: <sip:a@x>;tag=2\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n");
+	assert_str(m->from.tag, "1");
+	assert_str(m->to.tag, "2");
+	m = ok(f, "REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nTo: <sip:a@x:5061>\r\n"
+		  "From: <sip:a@x>;tag=1\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n");
+	assert_int_equal(m->to.uri.port, 5061);
+	assert_int_equal(m->from.uri.port, -1);
+	assert_str(m->to.tag, NULL);
+	m = ok(f, "REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nTo: <sip:b@x>\r\n"
+		  "From: <sip:a@x>;tag=1\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n");
+	assert_str(m->to.uri.user, "b");
+	assert_str(m->from.uri.user, "a");
+}
+
 /* libosip2's parse errors must not reach stdout (they would corrupt the TUI). */
 static void t_quiet(void **state)
 {
@@ -1403,6 +1438,7 @@ int main(void)
 		T(t_no_empty_line),
 		T(t_tel_and_other_uris),
 		T(t_other_auth),
+		T(t_to_same_as_from),
 		T(t_quiet),
 		T(t_two_parsers),
 #undef T
