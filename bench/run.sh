@@ -10,8 +10,10 @@
 #   CAPTURES="reg400k" bench/run.sh
 #
 # Environment: SIPWATCH (binary; default /tmp/build-bench/cli/sipwatch, built
-# with cmake if missing), RUNS (default 3), TIMEOUT (seconds per run, default
-# 1200), CAPTURES (subset of: reg400k one86k one173k mix).
+# with cmake if missing), RUNS (default 3), PAIRS (default 5: rounds of the
+# parse floor, --report and --json one after the other, for the single-core
+# ratios; 0 skips them), TIMEOUT (seconds per run, default 1200), CAPTURES
+# (subset of: reg400k one86k one173k mix).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +23,7 @@ mkdir -p "$out"
 [ -n "${SIPWATCH:-}" ] && SIPWATCH_GIVEN=1
 SIPWATCH=${SIPWATCH:-/tmp/build-bench/cli/sipwatch}
 RUNS=${RUNS:-3}
+PAIRS=${PAIRS:-5}
 TIMEOUT=${TIMEOUT:-1200}
 CAPTURES=${CAPTURES:-"reg400k one86k one173k mix"}
 
@@ -109,6 +112,37 @@ run() {
 	echo -e "$cap\t$label\t$tm\t$cm\t$rm" >>"$results"
 }
 
+# cpu CMD...: CPU seconds (user+sys) of one run, its output dropped.
+cpu() {
+	/usr/bin/time -f "%U %S" -o "$out/time.txt" timeout "$TIMEOUT" "$@" >/dev/null 2>&1 || { echo NA; return; }
+	awk '{ printf "%.2f", $1 + $2 }' "$out/time.txt"
+}
+# Single-core ratios from adjacent runs: each round runs the parse floor,
+# then --report and --json with one thread, and divides; the median of the
+# rounds goes to paired.tsv. Where the machine's speed drifts from one
+# block of runs to the next (shared hosts), the blocks' medians above can
+# compare a fast floor with a slow sipwatch or the reverse; adjacent runs
+# see the same machine.
+: >"$out/paired.tsv"
+paired() {
+	local cap=$1 f=$2 i fl rp js rs=() jss=()
+	((PAIRS > 0)) || return 0
+	for ((i = 0; i < PAIRS; i++)); do
+		fl=$(cpu "$out/parse_floor" "$f")
+		rp=$(cpu "$SIPWATCH" -r "$f" --report --threads 1)
+		js=$(cpu "$SIPWATCH" -r "$f" --json --threads 1)
+		[ "$fl" = NA ] || [ "$rp" = NA ] || [ "$js" = NA ] && continue
+		rs+=("$(awk -v a="$rp" -v b="$fl" 'BEGIN { printf "%.3f", a / b }')")
+		jss+=("$(awk -v a="$js" -v b="$fl" 'BEGIN { printf "%.3f", a / b }')")
+	done
+	((${#rs[@]})) || return 0
+	local mr mj
+	mr=$(printf '%s\n' "${rs[@]}" | sort -g | sed -n "$(((${#rs[@]} + 1) / 2))p")
+	mj=$(printf '%s\n' "${jss[@]}" | sort -g | sed -n "$(((${#jss[@]} + 1) / 2))p")
+	echo "   paired rounds: --report/floor ${rs[*]}; --json/floor ${jss[*]}"
+	echo -e "$cap\t$mr\t$mj\t${#rs[@]}" >>"$out/paired.tsv"
+}
+
 for c in $CAPTURES; do
 	f=$out/$c.pcap
 	n=${SIP[$c]}
@@ -129,6 +163,7 @@ for c in $CAPTURES; do
 	run "parse floor" "$c" "$out/floor-$c.txt" "$out/parse_floor" "$f"
 	run "sngrep -N -q" "$c" /dev/null sngrep -N -q -l 1000000 -I "$f"
 	run "tshark sip,stat" "$c" "$out/tshark-$c.txt" tshark -q -z sip,stat -r "$f"
+	paired "$c" "$f"
 	fl=$(sed -n 's/.*parsed=\([0-9]*\).*/\1/p' "$out/floor-$c.txt")
 	[ "$fl" = "$n" ] || echo "   WARNING: the parse floor parsed $fl of $n SIP messages" >&2
 	ts=$(sed -n 's/.*Number of SIP messages: *//p' "$out/tshark-$c.txt")
@@ -144,7 +179,8 @@ echo "   wall and CPU (user+sys) seconds, msgs/s as wall/cpu; floor = this row's
 echo "   floor's CPU (1.00: no cost above parsing); tshark, sngrep = their wall time / this row's"
 echo "   (>1: this row is faster). On a loaded machine CPU time is the steadier one."
 awk -F'\t' '
-	FNR == NR { n[$1] = $3; next }
+	FILENAME ~ /paired/ { pr[$1] = sprintf("%.2f", $2); pj[$1] = sprintf("%.2f", $3); pn[$1] = $4; next }
+	FILENAME ~ /counts\.tsv$/ { n[$1] = $3; next }
 	{ cap[NR] = $1; lab[NR] = $2; t[NR] = $3; c[NR] = $4; r[NR] = $5
 	  if ($2 ~ /^sngrep/) sng[$1] = $3
 	  if ($2 ~ /^tshark/) tsh[$1] = $3
@@ -168,11 +204,15 @@ awk -F'\t' '
 		print "issue 15 ratios (goal):"
 		for (k in rep1) {
 			printf "   %-8s --report 1 thread / parse floor, CPU   %6s  (<= 1.3)\n", k, ratio(rep1[k], flc[k])
+			if (k in pr)
+				printf "   %-8s   the same, median of %d adjacent rounds %6s\n", k, pn[k], pr[k]
 			printf "   %-8s --json 1 thread / parse floor, CPU     %6s  (<= 1.6)\n", k, ratio(js1[k], flc[k])
+			if (k in pj)
+				printf "   %-8s   the same, median of %d adjacent rounds %6s\n", k, pn[k], pj[k]
 			printf "   %-8s tshark wall / --report 2 threads wall  %6s  (>= 1.5)\n", k, ratio(tsh[k], rep2[k])
 			printf "   %-8s sngrep wall / --report 2 threads wall  %6s  (>= 4)\n", k, ratio(sng[k], rep2[k])
 		}
-	}' "$out/counts.tsv" "$results" | tee "$out/table.txt"
+	}' "$out/paired.tsv" "$out/counts.tsv" "$results" | tee "$out/table.txt"
 
 if [[ " $CAPTURES " == *" one86k "* && " $CAPTURES " == *" one173k "* ]]; then
 	echo
