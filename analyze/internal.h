@@ -21,9 +21,9 @@
 #define SW_TXN_MAX_RESP 4u              /* distinct responses remembered per transaction */
 #define SW_TXN_MAX_VIEWS 4u             /* other views (NAT'd copies) of one request */
 #define SW_ACCT_RECENT 6u               /* recent REGISTER attempts kept per account */
-#define SW_TXN_POOL_STEP 64u           /* transaction blocks come in these steps */
-#define SW_TXN_POOL_CLASSES 32u        /* up to 31 steps (1,984 bytes) are kept */
-#define SW_TXN_POOL_KEEP 1024u         /* freed blocks kept, all sizes */
+#define SW_TXN_POOL_STEP 16u           /* transaction blocks come in these steps */
+#define SW_TXN_POOL_CLASSES 128u       /* up to 127 steps (2,032 bytes) are kept */
+#define SW_TXN_POOL_KEEP 256u          /* freed blocks kept, all sizes */
 #define SW_MAX_RINGS 4096u              /* accounts holding recent attempts at once */
 #define SW_RING_IDLE_NS (120 * INT64_C(1000000000)) /* a ring idle this long may go */
 #define SW_ACCT_MAX_CHANGES 256u        /* state timeline entries per account */
