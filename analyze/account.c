@@ -125,12 +125,7 @@ static void contact_key(const struct sw_sip_msg *m, char *buf, size_t cap)
 	for (size_t i = 0; i < hl; i++)
 		buf[n++] = lower(u->host.p[i]);
 	buf[n++] = ':';
-	char d[10];
-	size_t nd = 0;
-	for (unsigned port = u->port > 0 ? (unsigned)u->port : 5060u; port; port /= 10)
-		d[nd++] = (char)('0' + port % 10);
-	while (nd)
-		buf[n++] = d[--nd];
+	n += sw_fmt_i64(buf + n, u->port > 0 ? u->port : 5060);
 	buf[n] = '\0';
 }
 

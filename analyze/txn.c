@@ -14,24 +14,6 @@
 #define KEY_MAX (6 * SW_KEY_PART)
 #define ICMP_SCAN_MAX 256u /* open transactions searched for an ICMP by 5-tuple */
 
-/* Decimal digits of v without printf (hot path). Returns the length. */
-static size_t fmt_i64(char *out, int64_t v)
-{
-	char tmp[24];
-	size_t n = 0;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	size_t k = 0;
-	if (v < 0)
-		out[k++] = '-';
-	while (n)
-		out[k++] = tmp[--n];
-	return k;
-}
-
 static void key_part(char *buf, size_t *n, struct sw_str s)
 {
 	size_t l = s.len > SW_KEY_PART ? SW_KEY_PART : s.len;
@@ -50,7 +32,7 @@ static size_t make_key(char *buf, struct sw_str branch, struct sw_str method, in
 {
 	size_t n = 0;
 	char num[24];
-	size_t k = fmt_i64(num, cseq);
+	size_t k = sw_fmt_i64(num, cseq);
 	if (branch.len > 7 && memcmp(branch.p, "z9hG4bK", 7) == 0) {
 		buf[n++] = '1';
 		key_part(buf, &n, branch);
@@ -100,7 +82,7 @@ static uint64_t attempt_hash(const struct txn *t)
 	size_t n = t->cid_len;
 	memcpy(k, t->call_id, n);
 	k[n++] = '|';
-	n += fmt_i64(k + n, t->cseq);
+	n += sw_fmt_i64(k + n, t->cseq);
 	return sw_reftab_hash(k, n);
 }
 
@@ -363,7 +345,7 @@ static size_t sent_by_text(char *out, const struct sw_sip_via *v)
 	if (n)
 		memcpy(out, v->host.p, n);
 	out[n++] = ':';
-	return n + fmt_i64(out + n, v->port > 0 ? v->port : 5060);
+	return n + sw_fmt_i64(out + n, v->port > 0 ? v->port : 5060);
 }
 
 /* A new transaction under key (hash h), in one block with its key, Call-ID
@@ -596,7 +578,7 @@ struct txn *sw_txn_on_sip(struct sw_analyze *a, const struct sw_ev *ev, uint32_t
 		return t;
 	}
 	char label[48]; /* "<status> <method>", without printf (hot path) */
-	size_t ll = fmt_i64(label, m->status);
+	size_t ll = sw_fmt_i64(label, m->status);
 	label[ll++] = ' ';
 	size_t ml = strlen(t->method); /* at most 15 */
 	memcpy(label + ll, t->method, ml + 1);

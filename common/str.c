@@ -80,3 +80,20 @@ int sw_parse_u64(struct sw_str s, uint64_t max, uint64_t *out)
 	*out = v;
 	return 0;
 }
+
+size_t sw_fmt_i64(char *out, int64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t k = 0;
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}

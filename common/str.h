@@ -44,5 +44,8 @@ struct sw_str sw_str_trim(struct sw_str s);
 /* Strict unsigned decimal: digits only, no sign, no spaces, no overflow past `max`.
  * Returns 0 and sets *out on success, -1 otherwise. */
 int sw_parse_u64(struct sw_str s, uint64_t max, uint64_t *out);
+/* v in decimal at out (a '-' first when negative), no NUL: at most 20 bytes.
+ * Returns the length. */
+size_t sw_fmt_i64(char *out, int64_t v);
 
 #endif

@@ -265,6 +265,21 @@ static void parse_u64_strict(void **state)
 	assert_int_equal(sw_parse_u64(SW_STR_NULL, 100, &v), -1);
 }
 
+/* sw_fmt_i64 writes what printf("%lld") writes, without the NUL. */
+static void fmt_i64_as_printf(void **state)
+{
+	(void)state;
+	static const int64_t vs[] = { 0, 7, 5060, -1, 65535, INT64_MAX, INT64_MIN };
+	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
+		char got[21], want[32];
+		size_t n = sw_fmt_i64(got, vs[i]);
+		got[n] = '\0';
+		snprintf(want, sizeof want, "%lld", (long long)vs[i]);
+		assert_string_equal(got, want);
+		assert_int_equal(n, strlen(want));
+	}
+}
+
 static void addr_private_and_format(void **state)
 {
 	(void)state;
@@ -350,6 +365,7 @@ int main(void)
 		cmocka_unit_test(json_escapes_then_plain_text),
 		cmocka_unit_test(map_put_get_take),      cmocka_unit_test(map_iterates_in_insertion_order),
 		cmocka_unit_test(map_resists_colliding_keys), cmocka_unit_test(parse_u64_strict),
+		cmocka_unit_test(fmt_i64_as_printf),
 		cmocka_unit_test(addr_private_and_format), cmocka_unit_test(time_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
