@@ -207,6 +207,11 @@ static void heap_pop(struct sw_analyze *a)
  * Each queued id carries a last_ns its account had: when that one is recent
  * the account's own is too (it only grows), and the account, likely packed
  * and out of cache, is not read. */
+static bool ring_spared(int64_t now, int64_t last_ns, int tries)
+{
+	return tries < 4 && sw_ns_sub(now, last_ns) < SW_RING_IDLE_NS;
+}
+
 static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 {
 	struct ring_queue *q = &a->rings;
@@ -217,13 +222,13 @@ static void ring_take(struct sw_analyze *a, struct acct *ac, int64_t now)
 	for (int tries = 0; q->len > SW_MAX_RINGS; tries++) {
 		int64_t last_ns;
 		uint32_t id = sw_rq_pop_at(q, &last_ns);
-		bool recent = tries < 4 && sw_ns_sub(now, last_ns) < SW_RING_IDLE_NS;
-		if (!recent && id != ac->pub.id) {
+		bool keep = id == ac->pub.id || ring_spared(now, last_ns, tries);
+		if (!keep) {
 			if (id >= a->accounts.n || !sw_acct_has_ring(a, id, &last_ns))
 				continue;
-			recent = tries < 4 && sw_ns_sub(now, last_ns) < SW_RING_IDLE_NS;
+			keep = ring_spared(now, last_ns, tries);
 		}
-		if (id == ac->pub.id || recent) {
+		if (keep) {
 			sw_rq_push_at(q, id, last_ns);
 			continue;
 		}

@@ -568,6 +568,15 @@ static void auth_unquote(struct sw_sip_parser *sp, struct sw_sip_auth *a)
 			*f[k] = unquote(sp, *f[k]);
 }
 
+/* a present, its scheme read, it on the first parameter. */
+static void auth_start(struct sw_sip_auth *a, struct auth_iter *it, struct sw_str v)
+{
+	a->present = true;
+	a->scheme = auth_begin(it, v);
+	if (!a->scheme.len)
+		a->scheme = SW_STR_NULL;
+}
+
 static void fill_auth(struct sw_sip_parser *sp, struct sw_sip_auth *a, struct sw_str v,
 		      bool credentials)
 {
@@ -575,10 +584,7 @@ static void fill_auth(struct sw_sip_parser *sp, struct sw_sip_auth *a, struct sw
 		return;
 	struct auth_iter it;
 	struct sw_str name, val, rest;
-	a->present = true;
-	a->scheme = auth_begin(&it, v);
-	if (!a->scheme.len)
-		a->scheme = SW_STR_NULL;
+	auth_start(a, &it, v);
 	while (auth_next(&it, &name, &val, &rest))
 		auth_param(sp, a, credentials, name, val, rest);
 	auth_unquote(sp, a);
@@ -597,10 +603,7 @@ static bool fill_credentials_masking(struct sw_sip_parser *sp, struct sw_sip_aut
 	struct auth_iter it;
 	struct sw_str name, val, rest;
 	bool escaped = false;
-	got.present = true;
-	got.scheme = auth_begin(&it, h->value);
-	if (!got.scheme.len)
-		got.scheme = SW_STR_NULL;
+	auth_start(&got, &it, h->value);
 	while (auth_next(&it, &name, &val, &rest)) {
 		if (sw_str_ieq_c(name, "response")) {
 			escaped = escaped || memchr(rest.p, '\\', rest.len) != NULL;
